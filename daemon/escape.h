@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Every string from the kernel or /proc is hostile: escape before it reaches a terminal, JSON or the journal. */
+#ifndef EPERMD_ESCAPE_H
+#define EPERMD_ESCAPE_H
+
+#include <stddef.h>
+
+/* JSON string body (no quotes): control bytes as \uXXXX, '"' and '\\' escaped, invalid UTF-8
+ * bytes as \u00XX of the byte (so the output is always valid UTF-8). Always NUL-terminates;
+ * returns the length it would have needed (like snprintf). */
+size_t json_escape(char *dst, size_t n, const char *src);
+/* Terminal/text: printable ASCII and valid UTF-8 pass, everything else as \xHH, '\\' as "\\\\". */
+size_t text_escape(char *dst, size_t n, const char *src);
+
+#endif

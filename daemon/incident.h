@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Folding storms: repeats of (exe, syscall, cause, detail, target, container) within a window
+ * become one incident with a count, first and last seen. */
+#ifndef EPERMD_INCIDENT_H
+#define EPERMD_INCIDENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "denial.h"
+
+struct incidents;
+
+struct incident_opts {
+	uint64_t window_ns;   /* a repeat after this starts a new incident; default 60 s */
+	uint64_t summary_ns;  /* how often folded repeats are summarised; default 10 s */
+	unsigned max_incidents; /* table size; the oldest is flushed when full */
+};
+
+/* Called with a representative denial (count, first/last seen filled) and the kind. */
+typedef void (*incident_emit_fn)(void *ctx, const struct denial *d, int out_kind);
+
+int incidents_new(const struct incident_opts *o, incident_emit_fn fn, void *ctx, struct incidents **out);
+/* Fold one denial (now_ns realtime). Emits OUT_NEW for a first occurrence. */
+void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns);
+/* Emit summaries that are due; at shutdown (final=true) every pending one. */
+void incidents_tick(struct incidents *in, uint64_t now_ns, bool final);
+/* Iterate the current table (for snapshots). */
+void incidents_foreach(struct incidents *in, void (*fn)(void *ctx, const struct denial *d), void *ctx);
+unsigned incidents_count(const struct incidents *in);
+void incidents_free(struct incidents *in);
+
+#endif

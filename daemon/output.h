@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Sinks: text, JSON Lines and the native journal. Writing never blocks the pipeline. */
+#ifndef EPERMD_OUTPUT_H
+#define EPERMD_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "denial.h"
+
+enum out_format { OUT_TEXT = 0, OUT_JSON, OUT_JOURNAL };
+
+enum out_kind {
+	OUT_NEW = 0,     /* first occurrence of an incident */
+	OUT_SUMMARY,     /* an incident's repeats were folded: count, first/last seen */
+};
+
+struct sink;
+
+int out_format_from_name(const char *s); /* -1 when unknown */
+/* path NULL or "-" = stdout; journal ignores path (uses $EPERMD_JOURNAL_SOCKET if set). */
+int sink_open(enum out_format fmt, const char *path, struct sink **out);
+int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind);
+/* Health and loss alarms: prio is a syslog priority (LOG_WARNING ...). */
+int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+uint64_t sink_dropped(const struct sink *s); /* records that could not be written */
+void sink_flush(struct sink *s);
+void sink_close(struct sink *s);
+
+/* One denial as a JSON object (no newline), the contract in docs/json.md. Returns the length
+ * written, or -ENOSPC if n is too small. Shared by the JSON sink and the socket. */
+int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n);
+/* The human form (multi-line, escaped), ending in '\n'. */
+int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The kernel side as an object: probe, load, attach, consume the ring, read counters. */
+#ifndef EPERMD_TRACER_H
+#define EPERMD_TRACER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "epermd.h"
+
+struct tracer;
+
+struct tracer_opts {
+	size_t ring_bytes;      /* power of two, >= page size; 0 = default (16 MiB) */
+	int poll_ms;            /* timed consume interval; 0 = default (10 ms) */
+	bool tracepoint_only;   /* never load fexit/LSM programs */
+	pid_t target_pid;       /* > 0: only this process and its descendants (one-command mode) */
+	int verbose;            /* 0..3; libbpf debug output at 3 */
+};
+
+/* Called for each record on the reader thread; must not block. Return 0, or <0 to stop. */
+typedef int (*tracer_event_fn)(void *ctx, const struct ep_event *ev);
+
+struct tracer_hook_state {
+	const char *name;   /* e.g. "tp_btf/sys_exit", "fexit/cap_capable" */
+	bool active;
+	const char *why;    /* why it is off, when it is */
+};
+
+#define TRACER_MAX_HOOKS 64
+
+struct tracer_features {
+	bool full;               /* fexit/LSM evidence available */
+	const char *exit_hook;   /* "tp_btf" or "raw_tp" */
+	int n_hooks;
+	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
+};
+
+int tracer_new(const struct tracer_opts *opts, struct tracer **out);
+/* Probe, load and attach; evidence hooks that are missing are switched off, never fatal. */
+int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx);
+/* Consume what is in the ring, waiting up to timeout_ms. Returns records consumed or -errno. */
+int tracer_poll(struct tracer *t, int timeout_ms);
+/* Sum of the per-CPU counters. */
+int tracer_counters(struct tracer *t, struct ep_counters *sum);
+const struct tracer_features *tracer_features(struct tracer *t);
+/* Track one more process (and its future children) in one-command mode. */
+int tracer_track_pid(struct tracer *t, pid_t pid);
+void tracer_free(struct tracer *t);
+
+#endif

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The kernel <-> user ABI of epermd: the one header both bpf/ and daemon/ include.
+ * Fixed-width types only, explicit padding, sizes asserted on both sides.
+ * Any change here must keep EP_ABI_VERSION in step.
+ */
+#ifndef EPERMD_H
+#define EPERMD_H
+
+#ifdef __bpf__
+/* vmlinux.h provides __u8 ... __u64 */
+#else
+#include <linux/types.h>
+#endif
+
+#define EP_ABI_VERSION 1
+
+#define EP_COMM_LEN 16
+#define EP_PATH_LEN 512 /* power of two: the BPF side masks with it */
+#define EP_MAX_EV 6
+#define EP_EV_NAME_LEN 32
+#define EP_NR_MAX 512 /* syscall numbers handled by the path table */
+
+#define EP_EPERM 1
+#define EP_EACCES 13
+
+/* ep_event.flags */
+#define EP_F_PATH_TRUNC (1u << 0)   /* the path was longer than EP_PATH_LEN - 1 */
+#define EP_F_PATH_FAULT (1u << 1)   /* reading the user path faulted */
+#define EP_F_EV_OVERFLOW (1u << 2)  /* more evidence than EP_MAX_EV; the oldest kept */
+#define EP_F_SECCOMP_TASK (1u << 3) /* the task had a seccomp filter (mode 2) */
+#define EP_F_NO_ENTER (1u << 4)     /* no sys_enter was seen for this syscall */
+#define EP_F_FIRST_SEEN (1u << 5)   /* first exit seen for this task since attach */
+#define EP_F_COMPAT (1u << 6)       /* 32-bit syscall on a 64-bit kernel */
+
+/* What an evidence record says. a[] meanings are per kind. */
+enum ep_ev_kind {
+	EP_EV_NONE = 0,
+	/* a[0]=cap a[1]=opts (or ~0 if unknown) a[2]=target ns level a[3]=caller ns level */
+	EP_EV_CAP = 1,
+	/* a[0]=seccomp action (or ~0) a[1]=errno the filter chose a[2]=task seccomp mode */
+	EP_EV_SECCOMP = 2,
+	/* a[0]=requested mask (MAY_*) a[1]=i_mode a[2]=i_uid a[3]=i_gid; name=dentry name */
+	EP_EV_DAC = 3,
+	/* a[0]=i_flags (S_IMMUTABLE 0x8, S_APPEND 0x4) a[1]=mask or ia_valid; name=dentry */
+	EP_EV_INODE_FLAGS = 4,
+	/* a[0]=mnt_flags a[1]=1 noexec, 2 nosuid; name=dentry */
+	EP_EV_MOUNT = 5,
+	/* a[0]=enum ep_lsm a[1]=enum ep_hook (which function said no); name=profile/label/... */
+	EP_EV_LSM = 6,
+	/* a[0]=fsnotify mask a[1]=listener tgid (0 if unknown); name=listener comm or file */
+	EP_EV_FANOTIFY = 7,
+	/* a[0]=type (1 block, 2 char) a[1]=major a[2]=minor a[3]=access */
+	EP_EV_DEVCG = 8,
+	/* a[0]=enum lockdown_reason a[1]=the lockdown level in force */
+	EP_EV_LOCKDOWN = 9,
+	/* a[0]=ssid a[1]=tsid a[2]=tclass a[3]=requested/denied; name=scontext if known */
+	EP_EV_SELINUX = 10,
+	/* a[0]=ptrace mode a[1]=target tgid a[2]=ptrace_scope (if read) */
+	EP_EV_YAMA = 11,
+	/* the aggregate security_* hook failed: a[0]=enum ep_hook */
+	EP_EV_SECURITY = 12,
+	/* a kernel function on the denial path failed: a[0]=enum ep_hook a[1..3] per hook */
+	EP_EV_FUNC = 13,
+	EP_EV__MAX,
+};
+
+/* Linux security modules, as named in evidence. */
+enum ep_lsm {
+	EP_LSM_UNKNOWN = 0,
+	EP_LSM_SELINUX,
+	EP_LSM_APPARMOR,
+	EP_LSM_LANDLOCK,
+	EP_LSM_YAMA,
+	EP_LSM_LOCKDOWN,
+	EP_LSM_BPF,
+	EP_LSM_SMACK,
+	EP_LSM_TOMOYO,
+	EP_LSM__MAX,
+};
+
+/* Every hook that can produce evidence: the evidence's 'src'. */
+enum ep_hook {
+	EP_HK_NONE = 0,
+	EP_HK_SYS_EXIT,          /* tracepoint-only inference at sys_exit */
+	EP_HK_TP_CAP_CAPABLE,    /* capability:cap_capable tracepoint */
+	EP_HK_SYS_ENTER,         /* seccomp by exit-without-enter */
+	EP_HK_CAP_CAPABLE,       /* fexit cap_capable */
+	EP_HK_SECCOMP_FILTER,    /* fexit __seccomp_filter */
+	EP_HK_GENERIC_PERMISSION,
+	EP_HK_INODE_PERMISSION,
+	EP_HK_MAY_OPEN,
+	EP_HK_MAY_DELETE,
+	EP_HK_NOTIFY_CHANGE,
+	EP_HK_PATH_NOEXEC,
+	EP_HK_SECURITY_FILE_OPEN,
+	EP_HK_SECURITY_FILE_PERMISSION,
+	EP_HK_SECURITY_INODE,    /* any security_inode_* */
+	EP_HK_SECURITY_PATH,     /* any security_path_* */
+	EP_HK_SECURITY_PTRACE,
+	EP_HK_SECURITY_TASK_KILL,
+	EP_HK_SECURITY_LOCKED_DOWN,
+	EP_HK_SECURITY_BPRM,
+	EP_HK_APPARMOR,
+	EP_HK_SELINUX_AVC,
+	EP_HK_LANDLOCK,
+	EP_HK_YAMA,
+	EP_HK_LOCKDOWN,
+	EP_HK_FSNOTIFY,
+	EP_HK_DEVCGROUP,
+	EP_HK_CHECK_KILL,
+	EP_HK_PTRACE_MAY_ACCESS,
+	EP_HK_INET_BIND,
+	EP_HK_PING_INIT,
+	EP_HK_INET_CREATE,
+	EP_HK_BPF_LSM,
+	EP_HK__MAX,
+};
+
+struct ep_evidence {
+	__u16 kind; /* enum ep_ev_kind */
+	__u16 src;  /* enum ep_hook */
+	__s32 ret;  /* the function's return value, when it has one */
+	__u64 a[4];
+	char name[EP_EV_NAME_LEN];
+};
+
+struct ep_event {
+	__u64 ts_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 seq;   /* global, gap-free among attempted events */
+	__u64 cgroup_id;
+	__u64 args[6];
+	__u32 pid; /* tgid */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__u32 euid;
+	__u32 egid;
+	__u32 fsuid;
+	__u32 userns_ino;
+	__u32 mntns_ino;
+	__u32 userns_level;
+	__s32 syscall_nr;
+	__s32 ret; /* -EPERM or -EACCES */
+	__u16 path_len;
+	__u8 path_arg; /* 1-based index of the argument copied into path; 0 = none */
+	__u8 n_ev;
+	__u32 flags; /* EP_F_* */
+	__u32 _pad0;
+	char comm[EP_COMM_LEN];
+	struct ep_evidence ev[EP_MAX_EV];
+	char path[EP_PATH_LEN];
+};
+
+/* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
+struct ep_counters {
+	__u64 attempted;      /* failing syscalls that passed the filters, before reserve */
+	__u64 submitted;      /* records committed to the ring */
+	__u64 reserve_failed; /* ring full (or contended): record lost, counted */
+	__u64 truncated;      /* submitted with EP_F_PATH_TRUNC */
+	__u64 read_fault;     /* submitted with EP_F_PATH_FAULT */
+	__u64 filtered_self;  /* the daemon's own failing syscalls, never sent */
+	__u64 ev_overflow;    /* evidence records that did not fit in one event */
+	__u64 ev_discarded;   /* evidence from syscalls that did not fail with EPERM/EACCES */
+};
+
+/* Per-task state while a syscall runs (hash keyed by tid). */
+struct ep_task_state {
+	__u32 entered;    /* seccomp tasks only: 1 between sys_enter and sys_exit */
+	__u32 enter_nr;
+	__u32 n_ev;
+	__u32 flags;
+	struct ep_evidence ev[EP_MAX_EV];
+};
+
+_Static_assert(sizeof(struct ep_evidence) == 72, "ep_evidence ABI");
+_Static_assert(sizeof(struct ep_event) == 152 + EP_MAX_EV * 72 + EP_PATH_LEN, "ep_event ABI");
+_Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
+
+#endif /* EPERMD_H */
