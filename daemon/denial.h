@@ -87,6 +87,9 @@ struct dn_sysctl {
 struct denial {
 	struct ep_event ev;      /* as received, path NUL-terminated */
 	uint64_t realtime_ns;    /* ev.ts_ns converted to CLOCK_REALTIME */
+	uint64_t hooks_active;   /* bit (1ull << enum ep_hook) per hook that was attached: what
+				  * the kernel side could have seen (absence of evidence means
+				  * something only if its hook was active) */
 
 	/* enrichment */
 	char path[EP_PATH_LEN + 64]; /* absolute when it could be resolved */
