@@ -17,6 +17,7 @@ struct tracer_opts {
 	bool tracepoint_only;   /* never load fexit/LSM programs */
 	pid_t target_pid;       /* > 0: only this process and its descendants (one-command mode) */
 	int verbose;            /* 0..3; libbpf debug output at 3 */
+	bool bench_empty;       /* benchmark baseline: attach only an empty sys_exit program */
 };
 
 /* Called for each record on the reader thread; must not block. Return 0, or <0 to stop. */
@@ -32,6 +33,7 @@ struct tracer_hook_state {
 
 struct tracer_features {
 	bool full;               /* fexit/LSM evidence available */
+	unsigned long long hooks_active; /* bit (1ull << enum ep_hook) per attached hook */
 	const char *exit_hook;   /* "tp_btf" or "raw_tp" */
 	int n_hooks;
 	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
