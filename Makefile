@@ -17,6 +17,8 @@ LLVM_STRIP ?= llvm-strip
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 UNISTD_H ?= $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h))
+ERRNO_H ?= $(wildcard /usr/include/asm-generic/errno-base.h /usr/include/asm-generic/errno.h)
+CAPABILITY_H ?= /usr/include/linux/capability.h
 
 ifeq ($(V),1)
 Q =
@@ -69,10 +71,18 @@ $(OUTPUT)/vmlinux/vmlinux.h: | $(OUTPUT)/vmlinux
 		echo "error: kernel BTF not found at '$(VMLINUX_BTF)'; boot a kernel with CONFIG_DEBUG_INFO_BTF=y or set VMLINUX_BTF=/path/to/vmlinux" >&2; exit 1; fi
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
-# Syscall names come from the UAPI headers.
-$(OUTPUT)/syscalls.inc: tools/gen-syscalls.sh $(UNISTD_H) | $(OUTPUT)
+# Syscall, errno and capability names come from the UAPI headers.
+$(OUTPUT)/syscalls.inc: tools/gen-names.sh $(UNISTD_H) | $(OUTPUT)
 	$(call msg,GEN,$@)
-	$(Q)sh tools/gen-syscalls.sh $(UNISTD_H) > $@.tmp && mv $@.tmp $@
+	$(Q)sh tools/gen-names.sh syscalls $(UNISTD_H) > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/errnos.inc: tools/gen-names.sh $(ERRNO_H) | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)sh tools/gen-names.sh errno $(ERRNO_H) > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/caps.inc: tools/gen-names.sh $(CAPABILITY_H) | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)sh tools/gen-names.sh caps $(CAPABILITY_H) > $@.tmp && mv $@.tmp $@
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux/vmlinux.h | $(OUTPUT)/bpf
 	$(call msg,BPF,$@)
@@ -84,7 +94,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
 $(OUTPUT)/daemon/tracer.o $(OUTPUT)/daemon/hooks.o: $(OUTPUT)/epermd.skel.h
-$(OUTPUT)/daemon/names.o: $(OUTPUT)/syscalls.inc
+$(OUTPUT)/daemon/names.o: $(OUTPUT)/syscalls.inc $(OUTPUT)/errnos.inc $(OUTPUT)/caps.inc
 
 $(OUTPUT)/daemon/%.o: daemon/%.c | $(OUTPUT)/daemon
 	$(call msg,CC,$@)

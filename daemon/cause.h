@@ -3,10 +3,17 @@
 #ifndef EPERMD_CAUSE_H
 #define EPERMD_CAUSE_H
 
+#include <stddef.h>
+
 #include "denial.h"
 
 /* Pure: reads d->ev and the enrichment, writes cause, capability, lsm, flag, mount_option,
  * listener, sysctl_*, rule and evidence[]. */
 void cause_decide(struct denial *d);
+
+/* Where cause_decide may ask for the fanotify permission listener ("comm[pid]", returns its
+ * length, 0 if none) when the kernel evidence cannot name it. NULL (the default) = never ask:
+ * the daemon wires fanotify_perm_listener() (fanotify.h); tests wire a stub. */
+void cause_set_listener_lookup(int (*fn)(char *buf, size_t n));
 
 #endif

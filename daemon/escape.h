@@ -9,7 +9,10 @@
  * bytes as \u00XX of the byte (so the output is always valid UTF-8). Always NUL-terminates;
  * returns the length it would have needed (like snprintf). */
 size_t json_escape(char *dst, size_t n, const char *src);
-/* Terminal/text: printable ASCII and valid UTF-8 pass, everything else as \xHH, '\\' as "\\\\". */
+/* Terminal/text: printable ASCII and valid UTF-8 pass, everything else as \xHH, '\\' as "\\\\".
+ * The single quote becomes \' (the text form quotes paths with it); C1 controls and the
+ * invisible/bidi format characters (U+200B..U+200F, U+2028..U+202E, U+2066..U+2069, U+FEFF)
+ * count as "everything else": each of their bytes as \xHH. */
 size_t text_escape(char *dst, size_t n, const char *src);
 
 #endif

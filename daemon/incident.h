@@ -15,6 +15,7 @@ struct incident_opts {
 	uint64_t window_ns;   /* a repeat after this starts a new incident; default 60 s */
 	uint64_t summary_ns;  /* how often folded repeats are summarised; default 10 s */
 	unsigned max_incidents; /* table size; the oldest is flushed when full */
+	bool no_fold;         /* --fold-window=0: every denial is its own OUT_NEW, nothing kept */
 };
 
 /* Called with a representative denial (count, first/last seen filled) and the kind. */

@@ -25,6 +25,18 @@ int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind);
 int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 uint64_t sink_dropped(const struct sink *s); /* records that could not be written */
+/* The breakdown: dropped = queue full (or no memory), refused = the target said no, of which
+ * unavailable = no journal socket / nobody listening. sink_dropped() = dropped + refused. */
+struct sink_counters {
+	uint64_t written, dropped, refused, unavailable;
+};
+void sink_get_counters(const struct sink *s, struct sink_counters *c);
+/* A {"type":"stats"} record (journal: MESSAGE_ID stats, EPERM_STAT_<NAME>=value, INFO). */
+struct out_stat {
+	const char *name; /* lower_snake_case */
+	uint64_t value;
+};
+int sink_stats(struct sink *s, const struct out_stat *st, unsigned n);
 void sink_flush(struct sink *s);
 void sink_close(struct sink *s);
 
@@ -33,5 +45,13 @@ void sink_close(struct sink *s);
 int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n);
 /* The human form (multi-line, escaped), ending in '\n'. */
 int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t n);
+/* The native journal record: "FIELD=value\n" lines (docs/journal.md). */
+int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, size_t n);
+/* {"type":"alarm"...} and {"type":"stats"...} objects (no newline) for the socket; realtime_ns
+ * 0 = now. Same return convention as denial_to_json. */
+int alarm_to_json(int prio, const char *msg_id, const char *msg, uint64_t realtime_ns, char *buf,
+		  size_t n);
+int stats_to_json(const struct out_stat *st, unsigned nst, uint64_t realtime_ns, char *buf,
+		  size_t n);
 
 #endif

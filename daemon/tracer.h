@@ -18,6 +18,7 @@ struct tracer_opts {
 	pid_t target_pid;       /* > 0: only this process and its descendants (one-command mode) */
 	int verbose;            /* 0..3; libbpf debug output at 3 */
 	bool bench_empty;       /* benchmark baseline: attach only an empty sys_exit program */
+	bool force_raw_tp;      /* testing: use the raw_tp programs even where tp_btf works */
 };
 
 /* Called for each record on the reader thread; must not block. Return 0, or <0 to stop. */

@@ -1,0 +1,208 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The overhead benchmark behind `make bench` (method: docs/bench.md). In ONE run:
+#  1. ns per syscall for three loops (ok = getppid, eperm = kill(1,0) as 65534, seccomp =
+#     getppid refused by a filter) under three configurations: no tracer, the empty tp_btf
+#     sys_exit hook (epermd --bench-empty-hook) and epermd in daemon mode; the workload on
+#     CPU 1, the tracer on CPU 0; ROUNDS interleaved rounds of REPS repetitions each;
+#     median, min, added ns and ratio against the same run's "none".
+#  2. a storm of STORM_N failing calls against the daemon: delivered, dropped-and-counted,
+#     daemon CPU and peak RSS.
+# Results: bench/results/<date>/ (report.md, samples.txt, storm.json).
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+: "${OUTPUT:=build}"
+case "$OUTPUT" in
+/*) ;;
+*) OUTPUT="$TOP/$OUTPUT" ;;
+esac
+EPERMD="$OUTPUT/epermd"
+WL="$OUTPUT/bench/workload"
+ROUNDS=${ROUNDS:-3}
+REPS=${REPS:-5}
+MS=${MS:-200}
+STORM_N=${STORM_N:-1000000}
+TRACER_CPU=${TRACER_CPU:-0}
+WORK_CPU=${WORK_CPU:-1}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench: needs root" >&2
+	exit 1
+fi
+for b in "$EPERMD" "$WL"; do
+	[ -x "$b" ] || {
+		echo "bench: $b missing; run make first" >&2
+		exit 1
+	}
+done
+RES="$TOP/bench/results/$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$RES"
+SAMPLES="$RES/samples.txt"
+CPUF="$RES/tracer-cpu.txt"
+: >"$SAMPLES"
+: >"$CPUF"
+TPID=""
+cleanup() {
+	if [ -n "$TPID" ]; then
+		kill -INT "$TPID" 2>/dev/null || true
+		wait "$TPID" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+TCK=$(getconf CLK_TCK)
+# cpu_ticks PID: utime + stime of a process (fields 14 and 15 of /proc/PID/stat)
+cpu_ticks() {
+	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# Wait until the tracer's BPF programs are loaded (bpftool names the owning pid).
+wait_loaded() {
+	i=0
+	while [ $i -lt 120 ]; do
+		kill -0 "$1" 2>/dev/null || return 1
+		if bpftool prog show 2>/dev/null | grep -q "($1)"; then
+			sleep 0.5
+			return 0
+		fi
+		sleep 0.25
+		i=$((i + 1))
+	done
+	return 1
+}
+
+start_tracer() {
+	TPID=""
+	case "$1" in
+	none) return 0 ;;
+	empty) taskset -c "$TRACER_CPU" "$EPERMD" --bench-empty-hook >"$RES/$1.log" 2>&1 & ;;
+	epermd)
+		taskset -c "$TRACER_CPU" "$EPERMD" --format=json --output=/dev/null --no-socket \
+			>"$RES/$1.log" 2>&1 &
+		;;
+	esac
+	TPID=$!
+	if ! wait_loaded "$TPID"; then
+		echo "bench: $1 did not load its programs; see $RES/$1.log" >&2
+		cat "$RES/$1.log" >&2
+		exit 1
+	fi
+}
+
+stop_tracer() {
+	[ -n "$TPID" ] || return 0
+	kill -INT "$TPID" 2>/dev/null || true
+	wait "$TPID" 2>/dev/null || true
+	TPID=""
+}
+
+echo "bench: $ROUNDS rounds x 3 configs x 3 loops x $REPS reps of $MS ms"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	for cfg in none empty epermd; do
+		start_tracer "$cfg"
+		c0=0
+		[ -n "$TPID" ] && c0=$(cpu_ticks "$TPID")
+		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" ok eperm seccomp |
+			sed "s/^/$cfg $r /" >>"$SAMPLES"
+		if [ -n "$TPID" ]; then
+			echo "$cfg $r $(($(cpu_ticks "$TPID") - c0))" >>"$CPUF"
+		fi
+		stop_tracer
+		echo "  round $r $cfg done"
+	done
+	r=$((r + 1))
+done
+
+# The storm: the daemon with its defaults (16 MiB ring, folding on), JSON to a file.
+echo "bench: storm of $STORM_N kill(1,0) as 65534"
+taskset -c "$TRACER_CPU" "$EPERMD" --format=json --output="$RES/storm.json" --no-socket \
+	>"$RES/storm.log" 2>&1 &
+TPID=$!
+wait_loaded "$TPID" || {
+	echo "bench: the daemon did not start; see $RES/storm.log" >&2
+	exit 1
+}
+c0=$(cpu_ticks "$TPID")
+taskset -c "$WORK_CPU" "$WL" storm "$STORM_N" >"$RES/storm.out"
+sleep 2
+c1=$(cpu_ticks "$TPID")
+hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$TPID/status")
+kill -TERM "$TPID"
+wait "$TPID" || true
+TPID=""
+echo "storm_cpu_ticks $((c1 - c0)) clk_tck $TCK vmhwm_kib $hwm" >"$RES/storm.proc"
+
+{
+	echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs," \
+		"kernel $(uname -r), $(ldd --version | head -n 1 | sed 's/.*) //') glibc"
+	echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo "workload on CPU $WORK_CPU, tracer on CPU $TRACER_CPU;" \
+		"$ROUNDS rounds x $REPS reps x $MS ms per loop"
+} >"$RES/machine.txt"
+
+python3 - "$RES" "$STORM_N" <<'PY' | tee "$RES/report.md"
+import json, statistics, sys
+res, storm_n = sys.argv[1], int(sys.argv[2])
+cells = {}
+for line in open(f"{res}/samples.txt"):
+    cfg, rnd, loop, rep, ns, calls = line.split()
+    cells.setdefault((cfg, loop), []).append(float(ns))
+cfgs = ["none", "empty", "epermd"]
+names = {"none": "no tracer", "empty": "empty tp_btf hook (--bench-empty-hook)",
+         "epermd": "epermd (daemon, json to /dev/null)"}
+loops = ["ok", "eperm", "seccomp"]
+print(open(f"{res}/machine.txt").read())
+print("| config | n | " + " | ".join(
+    f"{l} min | {l} med | {l} +med | {l} x" for l in loops) + " |")
+print("|---|---|" + "---|---|---|---|" * len(loops))
+base = {l: statistics.median(cells[("none", l)]) for l in loops}
+floor = {l: statistics.median(cells[("empty", l)]) - base[l] for l in loops}
+for c in cfgs:
+    row = [names[c], str(len(cells[(c, "ok")]))]
+    for l in loops:
+        v = cells[(c, l)]
+        med = statistics.median(v)
+        row += [f"{min(v):.0f}", f"{med:.0f}", f"{med - base[l]:+.0f}", f"{med / base[l]:.2f}"]
+    print("| " + " | ".join(row) + " |")
+print()
+print("epermd's added cost relative to the empty-hook floor of the same run "
+      "((epermd - none) / (empty - none)):")
+for l in loops:
+    add = statistics.median(cells[("epermd", l)]) - base[l]
+    print(f"- {l}: +{add:.0f} ns vs floor +{floor[l]:.0f} ns"
+          + (f" = {add / floor[l]:.2f}x the floor" if floor[l] > 0 else "")
+          + f"; {add / base[l]:.2f}x the bare syscall")
+cpu = {}
+for line in open(f"{res}/tracer-cpu.txt"):
+    c, r, t = line.split()
+    cpu[c] = cpu.get(c, 0) + int(t)
+st = [json.loads(x) for x in open(f"{res}/storm.json") if x.strip()]
+stats = [x for x in st if x.get("type") == "stats"]
+s = stats[-1] if stats else {}
+proc = open(f"{res}/storm.proc").read().split()
+ticks, tck, hwm = int(proc[1]), int(proc[3]), int(proc[5])
+out = open(f"{res}/storm.out").read().split()
+kv = dict(x.split("=") for x in out[1:])
+print()
+print(f"tracer CPU during the latency runs (all rounds): "
+      + ", ".join(f"{c} {t / int(tck):.2f} s" for c, t in cpu.items()))
+print()
+print(f"storm: {storm_n} kill(1,0) as 65534 in {float(kv['seconds']):.2f} s "
+      f"({float(kv['rate']) / 1e6:.2f} M calls/s) against the daemon (default ring, folding on)")
+dropped = s.get("reserve_failed", 0) + s.get("queue_dropped", 0)
+print(f"- attempted {s.get('attempted')}, submitted {s.get('submitted')}, "
+      f"delivered {s.get('delivered')}, dropped and counted {dropped} "
+      f"(reserve_failed {s.get('reserve_failed')}, queue_dropped {s.get('queue_dropped')})")
+ok = s.get("attempted") == s.get("submitted", 0) + s.get("reserve_failed", 0)
+print(f"- conservation attempted == submitted + reserve_failed: {'holds' if ok else 'BROKEN'}")
+deliv = s.get("delivered") or 0
+cpu_s = ticks / tck
+print(f"- daemon CPU for the storm {cpu_s:.2f} s"
+      + (f" = {cpu_s * 1e9 / deliv:.0f} ns per delivered event" if deliv else "")
+      + f"; peak RSS (VmHWM) {hwm / 1024:.1f} MiB")
+print(f"- output lines: {sum(1 for x in st if x.get('type') in ('denial', 'summary'))} "
+      f"denial/summary records")
+PY
+echo "bench: results in $RES"

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The tracepoint layer: every syscall exit with -EPERM/-EACCES becomes one ep_event in the
+ * ring, carrying the evidence its task collected during the syscall (per-tid state).
+ * Each hook exists as tp_btf and as raw_tp; the loader keeps the one the kernel supports.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "epermd.h"
+#include "compat.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+_Static_assert(sizeof(struct ep_event) % 8 == 0, "ep_event alignment");
+_Static_assert((EP_PATH_LEN & (EP_PATH_LEN - 1)) == 0, "EP_PATH_LEN power of two");
+
+/* task_state.flags bits that never reach an event */
+#define EP_ST_ENTER_SEEN (1u << 31) /* a sys_enter was seen on this tid since attach */
+#define EP_ST_EVENT_FLAGS EP_F_EV_OVERFLOW
+
+/* Set by the loader before load. */
+const volatile __u32 self_tgid = 0;
+const volatile bool filter_tracked = false;
+/* tracepoint-only seccomp inference (sys_enter marks seccomp tasks); off when fexit covers it */
+const volatile bool seccomp_by_enter = true;
+const volatile bool use_task_btf = false;
+const volatile __u64 wake_bytes = 4u << 20;
+const volatile __u8 path_arg[EP_NR_MAX] = {};
+
+/* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
+__u64 pending_tasks = 0;
+__u64 ep_seq = 0;
+static const struct ep_task_state ep_zero_state;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+/* State lives until the thread exits (ep_task_exit); evidence is cleared at every exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct ep_task_state);
+} task_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ep_counters);
+} counters SEC(".maps");
+
+static __always_inline struct ep_counters *ep_counters(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline bool ep_tgid_wanted(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (filter_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
+		return false;
+	return true;
+}
+
+static __always_inline struct ep_task_state *ep_state_get(__u32 tid)
+{
+	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
+
+	if (st)
+		return st;
+	if (bpf_map_update_elem(&task_state, &tid, &ep_zero_state, BPF_NOEXIST))
+		return NULL;
+	return bpf_map_lookup_elem(&task_state, &tid);
+}
+
+/* Drop the evidence of the syscall that just ended; returns how many records it held. */
+static __always_inline __u32 ep_state_clear(struct ep_task_state *st)
+{
+	__u32 n;
+
+	if (!st)
+		return 0;
+	st->entered = 0;
+	n = st->n_ev;
+	if (!n)
+		return 0;
+	st->n_ev = 0;
+	st->flags &= ~EP_ST_EVENT_FLAGS;
+	__sync_fetch_and_add(&pending_tasks, -1);
+	return n;
+}
+
+/*
+ * A zeroed evidence slot in the current task's state, kind/src/ret filled in, or NULL.
+ * Keeps the newest EP_MAX_EV records; older ones are overwritten (EP_F_EV_OVERFLOW).
+ */
+static __always_inline struct ep_evidence *ep_ev_slot(__u16 kind, __u16 src, __s32 ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, n;
+	struct ep_task_state *st;
+	struct ep_evidence *slot;
+	__u64 idx;
+
+	if (!ep_tgid_wanted(id >> 32))
+		return NULL;
+	st = bpf_map_lookup_elem(&task_state, &tid);
+	if (!st) {
+		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+		/* kernel threads and dying tasks never reach a sys_exit to clear the state */
+		if (BPF_CORE_READ(task, flags) & (PF_KTHREAD | PF_EXITING))
+			return NULL;
+		st = ep_state_get(tid);
+		if (!st)
+			return NULL;
+	}
+	n = st->n_ev;
+	idx = n % EP_MAX_EV;
+	/* the verifier loses the range of a modulo; make clang keep the check */
+	barrier_var(idx);
+	if (idx >= EP_MAX_EV)
+		return NULL;
+	if (!n)
+		__sync_fetch_and_add(&pending_tasks, 1);
+	else if (n >= EP_MAX_EV)
+		st->flags |= EP_F_EV_OVERFLOW;
+	st->n_ev = n + 1;
+	slot = &st->ev[idx];
+	__builtin_memset(slot, 0, sizeof(*slot));
+	slot->kind = kind;
+	slot->src = src;
+	slot->ret = ret;
+	return slot;
+}
+
+#include "evidence.bpf.h"
+
+static __always_inline void ep_discard(__u32 tid)
+{
+	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
+	struct ep_counters *c;
+	__u32 n;
+
+	n = ep_state_clear(st);
+	if (n) {
+		c = ep_counters();
+		if (c)
+			c->ev_discarded += n;
+	}
+}
+
+/* Copy the evidence oldest-first and zero the unused slots. */
+static __always_inline __u8 ep_copy_evidence(struct ep_event *ev, struct ep_task_state *st)
+{
+	__u64 n = 0, start = 0, cnt, i, j;
+
+	if (st)
+		n = st->n_ev;
+	cnt = n < EP_MAX_EV ? n : EP_MAX_EV;
+	if (n > EP_MAX_EV)
+		start = n % EP_MAX_EV;
+	barrier_var(start);
+	if (start >= EP_MAX_EV)
+		start = 0;
+	for (i = 0; i < EP_MAX_EV; i++) {
+		if (i >= cnt || !st) {
+			__builtin_memset(&ev->ev[i], 0, sizeof(ev->ev[i]));
+			continue;
+		}
+		j = start + i;
+		if (j >= EP_MAX_EV)
+			j -= EP_MAX_EV;
+		if (j >= EP_MAX_EV)
+			break;
+		__builtin_memcpy(&ev->ev[i], &st->ev[j], sizeof(ev->ev[i]));
+	}
+	return cnt;
+}
+
+static __always_inline void ep_read_path(struct ep_event *ev, struct ep_counters *c)
+{
+	const char *uptr;
+	long len;
+	char next;
+	__u8 idx;
+
+	ev->path_len = 0;
+	ev->path[0] = 0;
+	if (ev->syscall_nr < 0 || ev->syscall_nr >= EP_NR_MAX || (ev->flags & EP_F_COMPAT))
+		return;
+	idx = path_arg[ev->syscall_nr];
+	if (idx < 1 || idx > 6)
+		return;
+	ev->path_arg = idx;
+	uptr = (const char *)ev->args[idx - 1];
+	len = bpf_probe_read_user_str(ev->path, EP_PATH_LEN, uptr);
+	if (len < 0) {
+		ev->path[0] = 0;
+		ev->flags |= EP_F_PATH_FAULT;
+		c->read_fault++;
+		return;
+	}
+	if (len > 0)
+		len--;
+	ev->path_len = len;
+	/* a full buffer is truncated only if the user string goes on */
+	if (len == EP_PATH_LEN - 1 &&
+	    (bpf_probe_read_user(&next, 1, uptr + EP_PATH_LEN - 1) || next)) {
+		ev->flags |= EP_F_PATH_TRUNC;
+		c->truncated++;
+	}
+}
+
+static __always_inline void ep_fill_task(struct ep_event *ev, struct task_struct *task)
+{
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+
+	ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	ev->uid = BPF_CORE_READ(cred, uid.val);
+	ev->gid = BPF_CORE_READ(cred, gid.val);
+	ev->euid = BPF_CORE_READ(cred, euid.val);
+	ev->egid = BPF_CORE_READ(cred, egid.val);
+	ev->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	ev->userns_ino = BPF_CORE_READ(cred, user_ns, ns.inum);
+	ev->userns_level = BPF_CORE_READ(cred, user_ns, level);
+	ev->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+static __always_inline void ep_fill_regs(struct ep_event *ev, struct pt_regs *regs, bool compat)
+{
+	struct pt_regs r;
+
+	if (bpf_probe_read_kernel(&r, sizeof(r), regs))
+		__builtin_memset(&r, 0, sizeof(r));
+	ev->syscall_nr = (__s32)r.orig_ax;
+	if (compat) {
+		ev->args[0] = (__u32)r.bx;
+		ev->args[1] = (__u32)r.cx;
+		ev->args[2] = (__u32)r.dx;
+		ev->args[3] = (__u32)r.si;
+		ev->args[4] = (__u32)r.di;
+		ev->args[5] = (__u32)r.bp;
+	} else {
+		ev->args[0] = r.di;
+		ev->args[1] = r.si;
+		ev->args[2] = r.dx;
+		ev->args[3] = r.r10;
+		ev->args[4] = r.r8;
+		ev->args[5] = r.r9;
+	}
+}
+
+static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, tgid = id >> 32, flags = 0;
+	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
+	struct task_struct *task;
+	struct ep_evidence *slot;
+	struct ep_counters *c;
+	struct ep_event *ev;
+	__u64 seq;
+
+	c = ep_counters();
+	if (!c)
+		goto out_clear;
+	if (tgid == self_tgid) {
+		c->filtered_self++;
+		goto out_clear;
+	}
+	if (filter_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
+		goto out_clear;
+
+	task = (struct task_struct *)bpf_get_current_task();
+	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
+		flags |= EP_F_SECCOMP_TASK;
+		if (seccomp_by_enter) {
+			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
+				flags |= EP_F_FIRST_SEEN;
+			} else if (!st->entered) {
+				flags |= EP_F_NO_ENTER;
+				slot = ep_ev_slot(EP_EV_SECCOMP, EP_HK_SYS_ENTER, ret);
+				if (slot) {
+					slot->a[0] = ~0ull;
+					slot->a[1] = -ret;
+					slot->a[2] = SECCOMP_MODE_FILTER;
+				}
+			}
+		}
+	}
+	if (ep_task_compat(task))
+		flags |= EP_F_COMPAT;
+
+	c->attempted++;
+	seq = __sync_fetch_and_add(&ep_seq, 1);
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		c->reserve_failed++;
+		goto out_clear;
+	}
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->seq = seq;
+	ev->cgroup_id = bpf_get_current_cgroup_id();
+	ev->pid = tgid;
+	ev->tid = tid;
+	ev->ret = ret;
+	ev->path_arg = 0;
+	ev->_pad0 = 0;
+	ev->flags = flags;
+	ep_fill_task(ev, task);
+	ep_fill_regs(ev, regs, flags & EP_F_COMPAT);
+	ep_read_path(ev, c);
+	ev->n_ev = ep_copy_evidence(ev, st);
+	if (st) {
+		ev->flags |= st->flags & EP_ST_EVENT_FLAGS;
+		if (st->n_ev > EP_MAX_EV)
+			c->ev_overflow += st->n_ev - EP_MAX_EV;
+	}
+	ep_state_clear(st);
+	bpf_ringbuf_submit(ev, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
+				       ? BPF_RB_FORCE_WAKEUP
+				       : BPF_RB_NO_WAKEUP);
+	c->submitted++;
+	return 0;
+
+out_clear:
+	ep_state_clear(st);
+	return 0;
+}
+
+static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret)
+{
+	if (ret != -EPERM && ret != -EACCES) {
+		if (!pending_tasks &&
+		    !(seccomp_by_enter && ep_task_seccomp_mode(use_task_btf) == SECCOMP_MODE_FILTER))
+			return 0;
+		ep_discard((__u32)bpf_get_current_pid_tgid());
+		return 0;
+	}
+	return ep_exit_fail(regs, ret);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ep_sys_exit_btf, struct pt_regs *regs, long ret)
+{
+	return ep_sys_exit(regs, ret);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int ep_sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1]);
+}
+
+/* seccomp filters run before trace_sys_enter(): a denied syscall has an exit and no enter. */
+static __always_inline int ep_sys_enter(long nr)
+{
+	struct ep_task_state *st;
+	__u32 tid;
+
+	if (ep_task_seccomp_mode(use_task_btf) != SECCOMP_MODE_FILTER)
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	st = ep_state_get(tid);
+	if (!st)
+		return 0;
+	st->entered = 1;
+	st->enter_nr = nr;
+	st->flags |= EP_ST_ENTER_SEEN;
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ep_sys_enter_btf, struct pt_regs *regs, long id)
+{
+	return ep_sys_enter(id);
+}
+
+SEC("raw_tracepoint/sys_enter")
+int ep_sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return ep_sys_enter((long)ctx->args[1]);
+}
+
+/* The tracepoint has no opts: NOAUDIT probes look like denials, hence per-syscall evidence. */
+static __always_inline int ep_cap(const struct cred *cred, struct user_namespace *target_ns,
+				  int cap, int ret)
+{
+	struct ep_evidence *slot;
+
+	if (!ret)
+		return 0;
+	slot = ep_ev_slot(EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, ret);
+	if (!slot)
+		return 0;
+	slot->a[0] = cap;
+	slot->a[1] = ~0ull;
+	slot->a[2] = BPF_CORE_READ(target_ns, level);
+	slot->a[3] = BPF_CORE_READ(cred, user_ns, level);
+	return 0;
+}
+
+SEC("tp_btf/cap_capable")
+int BPF_PROG(ep_cap_btf, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	return ep_cap(cred, target_ns, cap, ret);
+}
+
+SEC("raw_tracepoint/cap_capable")
+int ep_cap_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return ep_cap((const struct cred *)ctx->args[0], (struct user_namespace *)ctx->args[1],
+		      (int)ctx->args[3], (int)ctx->args[4]);
+}
+
+static __always_inline int ep_fork(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid;
+	__u8 one = 1;
+
+	if (!bpf_map_lookup_elem(&tracked, &ptgid))
+		return 0;
+	ctgid = BPF_CORE_READ(child, tgid);
+	bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(ep_fork_btf, struct task_struct *parent, struct task_struct *child)
+{
+	return ep_fork(parent, child);
+}
+
+SEC("raw_tracepoint/sched_process_fork")
+int ep_fork_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return ep_fork((struct task_struct *)ctx->args[0], (struct task_struct *)ctx->args[1]);
+}
+
+/* Runs in the exiting thread, after signal->live was decremented. */
+static __always_inline int ep_task_exit(struct task_struct *task)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, tgid = id >> 32;
+	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
+
+	if (st) {
+		ep_discard(tid);
+		bpf_map_delete_elem(&task_state, &tid);
+	}
+	if (filter_tracked && !BPF_CORE_READ(task, signal, live.counter))
+		bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(ep_task_exit_btf, struct task_struct *task)
+{
+	return ep_task_exit(task);
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int ep_task_exit_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return ep_task_exit((struct task_struct *)ctx->args[0]);
+}
+
+/* Benchmark baseline: the cost of the hook alone. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ep_bench_empty)
+{
+	return 0;
+}

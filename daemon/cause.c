@@ -1,0 +1,933 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The cause engine. Kernel evidence first (fexit/LSM/tracepoint records in d->ev.ev[]), then
+ * user-space checks on the enrichment (file, mount, proc, sysctls). A rule decides only when
+ * its evidence is there; absence of evidence counts only for hooks that were active. When no
+ * rule decides, the cause stays 'unknown' and d->evidence says what was checked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "cause.h"
+#include "dac.h"
+#include "names.h"
+#include "sysclass.h"
+
+/* capability numbers used by the rules (linux/capability.h) */
+enum {
+	C_CHOWN = 0,
+	C_DAC_OVERRIDE = 1,
+	C_DAC_READ_SEARCH = 2,
+	C_FOWNER = 3,
+	C_KILL = 5,
+	C_SETGID = 6,
+	C_SETUID = 7,
+	C_NET_BIND_SERVICE = 10,
+	C_SYS_MODULE = 16,
+	C_SYS_RAWIO = 17,
+	C_SYS_PTRACE = 19,
+	C_SYS_ADMIN = 21,
+	C_SYS_BOOT = 22,
+	C_PERFMON = 38,
+	C_BPF = 39,
+};
+
+#define CAP_OPT_NOAUDIT 0x2
+#define NO_VALUE (~0ull)
+#define HK(h) (1ull << (h))
+
+struct cctx {
+	struct denial *d;
+	struct sc_info si;
+	char scbuf[40];
+	int err;   /* EP_EPERM or EP_EACCES */
+	bool cap_hook;
+	const struct ep_evidence *first[EP_EV__MAX];
+	const struct ep_evidence *caps[EP_MAX_EV]; /* failed, noise removed */
+	int n_caps;
+	const struct ep_evidence *cap; /* the one that matters */
+	char listener[64];             /* pre-set by enrichment */
+	struct dac_result dac;
+};
+
+static int (*listener_lookup)(char *buf, size_t n);
+
+void cause_set_listener_lookup(int (*fn)(char *buf, size_t n))
+{
+	listener_lookup = fn;
+}
+
+static const char *capn(int cap, char *buf, size_t n)
+{
+	const char *s = cap_name(cap);
+
+	if (s)
+		return s;
+	snprintf(buf, n, "CAP_%d", cap);
+	return buf;
+}
+
+static const char *hookn(int hook)
+{
+	const char *s = hook_name(hook);
+
+	return s ? s : "hook";
+}
+
+static const char *sysctl_get(const struct denial *d, const char *name)
+{
+	for (int i = 0; i < d->n_sysctl && i < 4; i++)
+		if (strcmp(d->sysctl[i].name, name) == 0)
+			return d->sysctl[i].value;
+	return NULL;
+}
+
+static long sysctl_num(const struct denial *d, const char *name, long dflt)
+{
+	const char *v = sysctl_get(d, name);
+	char *end;
+	long n;
+
+	if (!v)
+		return dflt;
+	n = strtol(v, &end, 10);
+	return end == v ? dflt : n;
+}
+
+static bool proc_has_cap(const struct denial *d, int cap)
+{
+	return d->proc.valid && (d->proc.cap_eff & (1ull << cap));
+}
+
+static void set_sysctl(struct denial *d, const char *name, const char *value)
+{
+	snprintf(d->sysctl_name, sizeof(d->sysctl_name), "%s", name);
+	snprintf(d->sysctl_value, sizeof(d->sysctl_value), "%s", value ? value : "?");
+}
+
+static void decide(struct cctx *c, enum ep_cause cause)
+{
+	c->d->cause = cause;
+}
+
+/* ---- kernel evidence -> evidence strings and the summary ---------------------------------- */
+
+static void note_cap(struct cctx *c, const struct ep_evidence *e)
+{
+	char b[24];
+	const char *how = e->src == EP_HK_TP_CAP_CAPABLE ? "tracepoint" : "fexit";
+
+	if (e->a[2] != NO_VALUE && e->a[3] != NO_VALUE && e->a[2] < e->a[3])
+		denial_add_evidence(c->d, "cap_capable: %s %s (%s), target ns level %llu < own %llu",
+				    capn((int)e->a[0], b, sizeof(b)), e->ret ? "denied" : "granted",
+				    how, (unsigned long long)e->a[2], (unsigned long long)e->a[3]);
+	else
+		denial_add_evidence(c->d, "cap_capable: %s %s (%s)",
+				    capn((int)e->a[0], b, sizeof(b)),
+				    e->ret ? "denied" : "granted", how);
+}
+
+static void note_ev(struct cctx *c, const struct ep_evidence *e)
+{
+	struct denial *d = c->d;
+	const char *nm = e->name;
+	int nl = (int)strnlen(e->name, EP_EV_NAME_LEN);
+	unsigned long long a0 = e->a[0], a1 = e->a[1], a2 = e->a[2], a3 = e->a[3];
+
+	switch (e->kind) {
+	case EP_EV_CAP:
+		note_cap(c, e);
+		break;
+	case EP_EV_SECCOMP:
+		if (e->src == EP_HK_SECCOMP_FILTER)
+			denial_add_evidence(d, "__seccomp_filter: syscall refused, errno %llu", a1);
+		else
+			denial_add_evidence(d, "no sys_enter before sys_exit (seccomp skipped it)");
+		break;
+	case EP_EV_DAC:
+		denial_add_evidence(d, "%s: %d, mask 0x%llx, mode %04llo uid %llu gid %llu '%.*s'",
+				    hookn(e->src), e->ret, a0, a1 & 07777, a2, a3, nl, nm);
+		break;
+	case EP_EV_INODE_FLAGS:
+		denial_add_evidence(d, "%s: %d, i_flags 0x%llx%s%s '%.*s'", hookn(e->src), e->ret,
+				    a0, (a0 & 0x8) ? " immutable" : "",
+				    (a0 & 0x4) ? " append-only" : "", nl, nm);
+		break;
+	case EP_EV_MOUNT:
+		denial_add_evidence(d, "%s: mount flags 0x%llx (%s) '%.*s'", hookn(e->src), a0,
+				    a1 == 1 ? "noexec" : a1 == 2 ? "nosuid" : "?", nl, nm);
+		break;
+	case EP_EV_LSM:
+		denial_add_evidence(d, "%s: %s said %d via %s%s%.*s", hookn(e->src),
+				    lsm_name((int)a0) ? lsm_name((int)a0) : "LSM", e->ret,
+				    hookn((int)a1), nl ? ", " : "", nl, nm);
+		break;
+	case EP_EV_FANOTIFY:
+		denial_add_evidence(d, "fsnotify: permission event mask 0x%llx denied, listener %llu%s%.*s",
+				    a0, a1, nl ? " " : "", nl, nm);
+		break;
+	case EP_EV_DEVCG:
+		denial_add_evidence(d, "devcgroup: %s %llu:%llu access 0x%llx refused",
+				    a0 == 1 ? "b" : "c", a1, a2, a3);
+		break;
+	case EP_EV_LOCKDOWN:
+		denial_add_evidence(d, "lockdown: reason %llu refused at level %llu", a0, a1);
+		break;
+	case EP_EV_SELINUX:
+		denial_add_evidence(d, "selinux avc: ssid %llu tsid %llu tclass %llu denied 0x%llx%s%.*s",
+				    a0, a1, a2, a3, nl ? " " : "", nl, nm);
+		break;
+	case EP_EV_YAMA:
+		denial_add_evidence(d, "yama: ptrace mode 0x%llx of pid %llu refused (scope %llu)",
+				    a0, a1, a2);
+		break;
+	case EP_EV_SECURITY:
+		denial_add_evidence(d, "%s failed: %d (LSM layer)", hookn((int)a0 ? (int)a0 : e->src),
+				    e->ret);
+		break;
+	case EP_EV_FUNC:
+		denial_add_evidence(d, "%s failed: %d", hookn((int)a0 ? (int)a0 : e->src), e->ret);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A failed cap that is known noise: NOAUDIT probes, or CAP_SYS_ADMIN from the overcommit
+ * check (vm_enough_memory) when the syscall maps memory. */
+static bool cap_is_noise(const struct cctx *c, const struct ep_evidence *e)
+{
+	if (e->a[1] != NO_VALUE && (e->a[1] & CAP_OPT_NOAUDIT))
+		return true;
+	return e->a[0] == C_SYS_ADMIN && c->si.cls == SC_MMAP;
+}
+
+static int cap_rank(const struct cctx *c, int cap)
+{
+	if (c->si.cls == SC_SETID && (cap == C_SETUID || cap == C_SETGID))
+		return 3;
+	if (cap == C_SYS_ADMIN)
+		return 0;
+	if (cap == C_DAC_OVERRIDE || cap == C_DAC_READ_SEARCH)
+		return 1;
+	return 2;
+}
+
+static void summarise(struct cctx *c)
+{
+	struct denial *d = c->d;
+	int n = d->ev.n_ev < EP_MAX_EV ? d->ev.n_ev : EP_MAX_EV;
+
+	for (int i = 0; i < n; i++) {
+		const struct ep_evidence *e = &d->ev.ev[i];
+
+		if (e->kind == EP_EV_NONE || e->kind >= EP_EV__MAX)
+			continue;
+		note_ev(c, e);
+		if (e->kind == EP_EV_CAP) {
+			if (!e->ret)
+				continue;
+			if (cap_is_noise(c, e)) {
+				denial_add_evidence(d, "  (ignored: not a denial of this syscall)");
+				continue;
+			}
+			c->caps[c->n_caps++] = e;
+			continue;
+		}
+		if (!c->first[e->kind])
+			c->first[e->kind] = e;
+	}
+	if (d->ev.flags & EP_F_EV_OVERFLOW)
+		denial_add_evidence(d, "more evidence than fits one event; the oldest was kept");
+	/* the most specific failed capability: a later one of the highest rank */
+	for (int i = 0; i < c->n_caps; i++)
+		if (!c->cap || cap_rank(c, (int)c->caps[i]->a[0]) >= cap_rank(c, (int)c->cap->a[0]))
+			c->cap = c->caps[i];
+}
+
+static bool only_dac_caps(const struct cctx *c)
+{
+	for (int i = 0; i < c->n_caps; i++) {
+		int cap = (int)c->caps[i]->a[0];
+
+		if (cap != C_DAC_OVERRIDE && cap != C_DAC_READ_SEARCH && cap != C_SYS_ADMIN)
+			return false;
+	}
+	return c->n_caps > 0 && c->cap->a[0] != C_SYS_ADMIN;
+}
+
+static bool have_failed_cap(const struct cctx *c, int cap)
+{
+	for (int i = 0; i < c->n_caps; i++)
+		if ((int)c->caps[i]->a[0] == cap)
+			return true;
+	return false;
+}
+
+/* ---- helpers shared by rules ---------------------------------------------------------------- */
+
+static const char *get_listener(struct cctx *c)
+{
+	if (c->listener[0])
+		return c->listener;
+	if (listener_lookup && listener_lookup(c->listener, sizeof(c->listener)) > 0)
+		return c->listener;
+	c->listener[0] = '\0';
+	return NULL;
+}
+
+static bool is_devnode(const struct denial *d)
+{
+	return d->file.valid && (S_ISCHR(d->file.mode) || S_ISBLK(d->file.mode));
+}
+
+static void dac_evidence(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct dn_file *f = &d->file;
+	char w[4], g[4];
+
+	if (!c->dac.decided)
+		return;
+	if (c->dac.on_parent)
+		denial_add_evidence(d, "stat: parent dir mode %04o owner %u:%u; %s class grants %s of %s",
+				    (unsigned)(f->parent_mode & 07777), (unsigned)f->parent_uid,
+				    (unsigned)f->parent_gid, c->dac.role, dac_bits(c->dac.granted, g),
+				    dac_bits(c->dac.want, w));
+	else
+		denial_add_evidence(d, "stat: mode %04o owner %u:%u%s; %s class grants %s of %s",
+				    (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid,
+				    f->has_acl ? " +ACL" : "", c->dac.role,
+				    dac_bits(c->dac.granted, g), dac_bits(c->dac.want, w));
+	denial_add_evidence(d, "DAC %s for fsuid %u fsgid %u", c->dac.denied ? "denies" : "allows",
+			    (unsigned)dac_fsuid(d), (unsigned)dac_fsgid(d));
+}
+
+/* ---- rules on kernel evidence ---------------------------------------------------------------- */
+
+static bool rule_seccomp(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct ep_evidence *e = c->first[EP_EV_SECCOMP];
+	bool heuristic = !e || e->src != EP_HK_SECCOMP_FILTER;
+	bool task = (d->ev.flags & EP_F_SECCOMP_TASK) || d->proc.seccomp_mode == 2 ||
+		    (e && e->a[2] == 2);
+
+	if (!e && !(d->ev.flags & EP_F_NO_ENTER))
+		return false;
+	if (!e)
+		denial_add_evidence(d, "no sys_enter before sys_exit");
+	if (d->proc.valid && d->proc.seccomp_mode >= 0)
+		denial_add_evidence(d, "Seccomp: %d, %d filter%s", d->proc.seccomp_mode,
+				    d->proc.seccomp_filters, d->proc.seccomp_filters == 1 ? "" : "s");
+	if (!heuristic)
+		return decide(c, EP_CAUSE_SECCOMP), true;
+	if (d->ev.flags & EP_F_FIRST_SEEN) {
+		denial_add_evidence(d, "first exit seen for this thread: exit-without-enter proves nothing");
+		return false;
+	}
+	if (!task || d->proc.seccomp_mode == 0) {
+		denial_add_evidence(d, "no seccomp filter on the task: exit-without-enter unexplained");
+		return false;
+	}
+	return decide(c, EP_CAUSE_SECCOMP), true;
+}
+
+static bool rule_fanotify_ev(struct cctx *c)
+{
+	const struct ep_evidence *e = c->first[EP_EV_FANOTIFY];
+	struct denial *d = c->d;
+	int nl;
+
+	if (!e)
+		return false;
+	nl = (int)strnlen(e->name, EP_EV_NAME_LEN);
+	if (e->a[1] && nl)
+		snprintf(d->listener, sizeof(d->listener), "%.*s[%llu]", nl, e->name,
+			 (unsigned long long)e->a[1]);
+	else if (get_listener(c))
+		snprintf(d->listener, sizeof(d->listener), "%s", c->listener);
+	return decide(c, EP_CAUSE_FANOTIFY), true;
+}
+
+static bool rule_devcg_ev(struct cctx *c)
+{
+	const struct ep_evidence *e = c->first[EP_EV_DEVCG];
+	static const char acc[][4] = {"", "x", "w", "wx", "r", "rx", "rw", "rwx"};
+
+	if (!e)
+		return false;
+	snprintf(c->d->rule, sizeof(c->d->rule), "%c %llu:%llu %s", e->a[0] == 1 ? 'b' : 'c',
+		 (unsigned long long)e->a[1], (unsigned long long)e->a[2], acc[e->a[3] & 7]);
+	return decide(c, EP_CAUSE_CGROUP), true;
+}
+
+/* enum lockdown_reason values stable from 5.4 to 6.18 (later ones moved between releases) */
+static const char *const lockdown_reasons[] = {
+	"none",
+	"unsigned module loading",
+	"/dev/mem,kmem,port",
+	"/dev/efi_test access",
+	"kexec of unsigned images",
+	"hibernation",
+	"direct PCI access",
+	"raw io port access",
+	"raw MSR access",
+	"modifying ACPI tables",
+};
+
+static void set_lockdown_detail(struct denial *d, unsigned long long reason)
+{
+	if (reason < sizeof(lockdown_reasons) / sizeof(lockdown_reasons[0]))
+		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%s", lockdown_reasons[reason]);
+	else
+		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "lockdown reason %llu", reason);
+}
+
+static int lsm_of_hook(int hook)
+{
+	switch (hook) {
+	case EP_HK_APPARMOR:
+		return EP_LSM_APPARMOR;
+	case EP_HK_SELINUX_AVC:
+		return EP_LSM_SELINUX;
+	case EP_HK_LANDLOCK:
+		return EP_LSM_LANDLOCK;
+	case EP_HK_YAMA:
+		return EP_LSM_YAMA;
+	case EP_HK_LOCKDOWN:
+	case EP_HK_SECURITY_LOCKED_DOWN:
+		return EP_LSM_LOCKDOWN;
+	case EP_HK_BPF_LSM:
+		return EP_LSM_BPF;
+	default:
+		return EP_LSM_UNKNOWN;
+	}
+}
+
+static bool rule_lsm_ev(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct ep_evidence *e;
+
+	if ((e = c->first[EP_EV_LOCKDOWN])) {
+		d->lsm = EP_LSM_LOCKDOWN;
+		set_lockdown_detail(d, e->a[0]);
+	} else if ((e = c->first[EP_EV_SELINUX])) {
+		d->lsm = EP_LSM_SELINUX;
+		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%.*s tclass %llu denied 0x%llx",
+			 (int)strnlen(e->name, EP_EV_NAME_LEN), e->name,
+			 (unsigned long long)e->a[2], (unsigned long long)e->a[3]);
+	} else if ((e = c->first[EP_EV_YAMA])) {
+		d->lsm = EP_LSM_YAMA;
+		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "kernel.yama.ptrace_scope=%ld",
+			 e->a[2] != NO_VALUE && e->a[2] <= 3
+				 ? (long)e->a[2]
+				 : sysctl_num(d, "kernel.yama.ptrace_scope", -1));
+	} else if ((e = c->first[EP_EV_LSM])) {
+		d->lsm = e->a[0] && e->a[0] < EP_LSM__MAX ? (int)e->a[0] : lsm_of_hook(e->src);
+		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%.*s",
+			 (int)strnlen(e->name, EP_EV_NAME_LEN), e->name);
+	} else {
+		return false;
+	}
+	if (d->lsm == EP_LSM_APPARMOR && !d->lsm_detail[0] && d->proc.lsm_label[0])
+		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%s", d->proc.lsm_label);
+	return decide(c, EP_CAUSE_LSM), true;
+}
+
+static bool rule_iflags_ev(struct cctx *c)
+{
+	const struct ep_evidence *e = c->first[EP_EV_INODE_FLAGS];
+	struct denial *d = c->d;
+
+	if (!e || !(e->a[0] & 0xc))
+		return false;
+	snprintf(d->flag, sizeof(d->flag), "%s", (e->a[0] & 0x8) ? "immutable" : "append-only");
+	return decide(c, EP_CAUSE_IMMUTABLE), true;
+}
+
+static bool rule_mount_ev(struct cctx *c)
+{
+	const struct ep_evidence *e = c->first[EP_EV_MOUNT];
+
+	if (!e || e->a[1] != 1)
+		return false;
+	snprintf(c->d->mount_option, sizeof(c->d->mount_option), "noexec");
+	return decide(c, EP_CAUSE_MOUNT), true;
+}
+
+static bool rule_dac_ev(struct cctx *c)
+{
+	const struct ep_evidence *e = c->first[EP_EV_DAC];
+
+	if (!e || (e->ret != -EP_EACCES && !(e->ret == 0 && c->err == EP_EACCES)))
+		return false;
+	dac_evidence(c);
+	return decide(c, EP_CAUSE_DAC), true;
+}
+
+/* ---- capabilities ---------------------------------------------------------------------------- */
+
+static bool cap_sysctl(struct cctx *c, const char *name, int cap, bool (*cond)(const char *))
+{
+	const char *v = sysctl_get(c->d, name);
+
+	if (!v || !cond(v))
+		return false;
+	set_sysctl(c->d, name, v);
+	c->d->capability = cap;
+	denial_add_evidence(c->d, "sysctl %s = %s", name, v);
+	return decide(c, EP_CAUSE_SYSCTL), true;
+}
+
+static bool nonzero(const char *v)
+{
+	return strtol(v, NULL, 10) != 0;
+}
+
+static bool is_one(const char *v)
+{
+	return strtol(v, NULL, 10) >= 1;
+}
+
+static bool paranoid(const char *v)
+{
+	return strtol(v, NULL, 10) >= 2;
+}
+
+static bool rule_yama_sysctl(struct cctx *c)
+{
+	struct denial *d = c->d;
+	long scope = sysctl_num(d, "kernel.yama.ptrace_scope", -1);
+
+	if (!sc_ptrace_attach(d, &c->si) || c->err != EP_EPERM || scope < 1)
+		return false;
+	if (d->hooks_active & HK(EP_HK_YAMA)) {
+		denial_add_evidence(d, "yama hook active and silent: not Yama");
+		return false;
+	}
+	if (!c->cap && c->cap_hook && scope < 3)
+		return false; /* scope 1/2 would have asked for CAP_SYS_PTRACE */
+	if (c->cap && c->cap->a[0] != C_SYS_PTRACE)
+		return false;
+	denial_add_evidence(d, "sysctl kernel.yama.ptrace_scope = %ld", scope);
+	d->lsm = EP_LSM_YAMA;
+	d->capability = C_SYS_PTRACE;
+	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "kernel.yama.ptrace_scope=%ld", scope);
+	set_sysctl(d, "kernel.yama.ptrace_scope", sysctl_get(d, "kernel.yama.ptrace_scope"));
+	return decide(c, EP_CAUSE_LSM), true;
+}
+
+static bool rule_caps(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct ep_evidence *e = c->cap;
+	int cap;
+
+	if (!e)
+		return false;
+	cap = (int)e->a[0];
+	if (only_dac_caps(c)) {
+		if (c->err != EP_EACCES) {
+			d->capability = cap;
+			return decide(c, EP_CAUSE_CAPABILITY), true;
+		}
+		dac_check(d, &c->si, &c->dac);
+		dac_evidence(c);
+		return decide(c, EP_CAUSE_DAC), true;
+	}
+	d->capability = cap;
+	if (e->a[2] != NO_VALUE && e->a[3] != NO_VALUE && e->a[2] < e->a[3])
+		return decide(c, EP_CAUSE_USERNS), true;
+	if (c->si.cls == SC_BPF && (have_failed_cap(c, C_BPF) || cap == C_SYS_ADMIN) &&
+	    cap_sysctl(c, "kernel.unprivileged_bpf_disabled", C_BPF, nonzero))
+		return true;
+	if (c->si.cls == SC_PERF && (have_failed_cap(c, C_PERFMON) || cap == C_SYS_ADMIN) &&
+	    cap_sysctl(c, "kernel.perf_event_paranoid", C_PERFMON, paranoid))
+		return true;
+	if (c->si.cls == SC_LINK && cap == C_FOWNER &&
+	    cap_sysctl(c, "fs.protected_hardlinks", C_FOWNER, is_one))
+		return true;
+	if (c->si.cls == SC_PTRACE && rule_yama_sysctl(c))
+		return true;
+	if (c->si.cls == SC_BIND && cap == C_NET_BIND_SERVICE) {
+		const char *v = sysctl_get(d, "net.ipv4.ip_unprivileged_port_start");
+
+		set_sysctl(d, "net.ipv4.ip_unprivileged_port_start", v ? v : "1024");
+	}
+	return decide(c, EP_CAUSE_CAPABILITY), true;
+}
+
+static bool rule_security_ev(struct cctx *c)
+{
+	const struct ep_evidence *e = c->first[EP_EV_SECURITY];
+	struct denial *d = c->d;
+	int hook;
+
+	if (!e)
+		return false;
+	hook = e->a[0] ? (int)e->a[0] : e->src;
+	if ((hook == EP_HK_SECURITY_FILE_OPEN || hook == EP_HK_SECURITY_FILE_PERMISSION) &&
+	    c->err == EP_EPERM && !(d->hooks_active & HK(EP_HK_FSNOTIFY))) {
+		/* before 6.2 fanotify answers through security_file_open/permission */
+		if (get_listener(c)) {
+			denial_add_evidence(d, "fanotify permission listener %s", c->listener);
+			snprintf(d->listener, sizeof(d->listener), "%s", c->listener);
+			return decide(c, EP_CAUSE_FANOTIFY), true;
+		}
+		if (!listener_lookup) {
+			denial_add_evidence(d, "fanotify listeners not checked: cannot exclude fanotify");
+			return false;
+		}
+		denial_add_evidence(d, "no fanotify permission listener");
+	}
+	d->lsm = EP_LSM_UNKNOWN;
+	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%s; active LSMs: %s", hookn(hook),
+		 d->lsms[0] ? d->lsms : "?");
+	return decide(c, EP_CAUSE_LSM), true;
+}
+
+/* ---- user-space checks ----------------------------------------------------------------------- */
+
+static bool append_open_ok(const struct cctx *c)
+{
+	long fl = sc_open_flags(c->d, &c->si);
+
+	return fl >= 0 && (fl & 02000 /* O_APPEND */) && !(fl & 01000 /* O_TRUNC */);
+}
+
+static bool flag_hit(struct cctx *c, bool imm, bool app, bool app_denies, const char *what)
+{
+	struct denial *d = c->d;
+
+	if (!imm && !(app && app_denies))
+		return false;
+	snprintf(d->flag, sizeof(d->flag), "%s", imm ? "immutable" : "append-only");
+	denial_add_evidence(d, "statx: %s flag set on %s", d->flag, what);
+	return decide(c, EP_CAUSE_IMMUTABLE), true;
+}
+
+static bool rule_iflags_file(struct cctx *c)
+{
+	const struct dn_file *f = &c->d->file;
+	enum sc_class k = c->si.cls;
+
+	if (c->err != EP_EPERM || !f->flags_valid)
+		return false;
+	if (f->valid && sc_modifies_file(c->d, &c->si) &&
+	    flag_hit(c, f->immutable, f->append_only, k != SC_OPEN || !append_open_ok(c), "the file"))
+		return true;
+	if (f->valid && (k == SC_UNLINK || k == SC_RMDIR || k == SC_RENAME || k == SC_LINK) &&
+	    flag_hit(c, f->immutable, f->append_only, true, "the file"))
+		return true;
+	if (f->parent_valid && sc_modifies_dir(&c->si) &&
+	    flag_hit(c, f->parent_immutable, f->parent_append_only, k != SC_CREATE,
+		     "the parent directory"))
+		return true;
+	return false;
+}
+
+static bool rule_mount_file(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct dn_file *f = &d->file;
+	const char *opt = NULL;
+
+	if (!f->valid && !f->mount_point[0])
+		return false;
+	if ((c->si.cls == SC_EXEC && c->err == EP_EACCES && f->mnt_noexec) ||
+	    (sc_prot_exec(d, &c->si) && c->err == EP_EPERM && f->mnt_noexec))
+		opt = "noexec";
+	else if (c->si.cls == SC_OPEN && c->err == EP_EACCES && is_devnode(d) && f->mnt_nodev)
+		opt = "nodev";
+	if (c->si.cls == SC_EXEC && f->mnt_nosuid && (f->mode & (S_ISUID | S_ISGID)))
+		denial_add_evidence(d, "mountinfo: %s is nosuid (set-id bits ignored, no denial)",
+				    f->mount_point);
+	if (!opt)
+		return false;
+	snprintf(d->mount_option, sizeof(d->mount_option), "%s", opt);
+	denial_add_evidence(d, "mountinfo: %s mounted %s", f->mount_point[0] ? f->mount_point : "?",
+			    opt);
+	return decide(c, EP_CAUSE_MOUNT), true;
+}
+
+static bool gid_in_range(const struct denial *d, long lo, long hi)
+{
+	gid_t g = d->proc.valid ? d->proc.egid : d->ev.egid;
+
+	if ((long)g >= lo && (long)g <= hi)
+		return true;
+	for (int i = 0; d->proc.valid && i < d->proc.ngroups && i < DN_MAX_GROUPS; i++)
+		if ((long)d->proc.groups[i] >= lo && (long)d->proc.groups[i] <= hi)
+			return true;
+	return false;
+}
+
+static bool has_func(const struct cctx *c, int hook)
+{
+	const struct denial *d = c->d;
+
+	for (int i = 0; i < d->ev.n_ev && i < EP_MAX_EV; i++)
+		if (d->ev.ev[i].kind == EP_EV_FUNC &&
+		    (d->ev.ev[i].a[0] == (__u64)hook || d->ev.ev[i].src == hook))
+			return true;
+	return false;
+}
+
+static bool rule_ping(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const char *v = sysctl_get(d, "net.ipv4.ping_group_range");
+	long lo, hi;
+	char *end;
+
+	if (!sc_ping_socket(d, &c->si) || c->err != EP_EACCES)
+		return false;
+	if (v) {
+		lo = strtol(v, &end, 10);
+		hi = strtol(end, NULL, 10);
+		if (gid_in_range(d, lo, hi))
+			return false;
+		denial_add_evidence(d, "sysctl net.ipv4.ping_group_range = %s; gid %u and groups outside",
+				    v, (unsigned)(d->proc.valid ? d->proc.egid : d->ev.egid));
+	} else if (!has_func(c, EP_HK_PING_INIT)) {
+		return false;
+	}
+	set_sysctl(d, "net.ipv4.ping_group_range", v);
+	return decide(c, EP_CAUSE_SYSCTL), true;
+}
+
+static bool rule_userns_create(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const char *v;
+
+	if (!sc_new_userns(d, &c->si))
+		return false;
+	v = sysctl_get(d, "kernel.unprivileged_userns_clone");
+	if (v && !nonzero(v) && c->err == EP_EPERM && !proc_has_cap(d, C_SYS_ADMIN)) {
+		d->capability = C_SYS_ADMIN;
+		denial_add_evidence(d, "sysctl kernel.unprivileged_userns_clone = %s", v);
+		set_sysctl(d, "kernel.unprivileged_userns_clone", v);
+		return decide(c, EP_CAUSE_SYSCTL), true;
+	}
+	v = sysctl_get(d, "user.max_user_namespaces");
+	if (v && !nonzero(v)) {
+		denial_add_evidence(d, "sysctl user.max_user_namespaces = %s", v);
+		set_sysctl(d, "user.max_user_namespaces", v);
+		return decide(c, EP_CAUSE_SYSCTL), true;
+	}
+	return false;
+}
+
+/* bpf/perf/hardlink without a capability hook: the sysctl and CapEff decide */
+static bool rule_sysctl_nocap(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const char *v;
+
+	if (c->cap_hook || !d->proc.valid)
+		return false;
+	if (c->si.cls == SC_BPF && c->err == EP_EPERM && !proc_has_cap(d, C_BPF) &&
+	    !proc_has_cap(d, C_SYS_ADMIN)) {
+		denial_add_evidence(d, "CapEff has neither CAP_BPF nor CAP_SYS_ADMIN");
+		return cap_sysctl(c, "kernel.unprivileged_bpf_disabled", C_BPF, nonzero);
+	}
+	if (c->si.cls == SC_PERF && !proc_has_cap(d, C_PERFMON) && !proc_has_cap(d, C_SYS_ADMIN)) {
+		denial_add_evidence(d, "CapEff has neither CAP_PERFMON nor CAP_SYS_ADMIN");
+		return cap_sysctl(c, "kernel.perf_event_paranoid", C_PERFMON, paranoid);
+	}
+	v = sysctl_get(d, "fs.protected_hardlinks");
+	if (c->si.cls == SC_LINK && c->err == EP_EPERM && v && is_one(v) && d->file.valid &&
+	    d->file.uid != dac_fsuid(d) && !proc_has_cap(d, C_FOWNER)) {
+		denial_add_evidence(d, "link source owned by uid %u, not the caller",
+				    (unsigned)d->file.uid);
+		return cap_sysctl(c, "fs.protected_hardlinks", C_FOWNER, is_one);
+	}
+	return false;
+}
+
+/* O_CREAT on someone else's existing file in a sticky, world/group-writable dir */
+static bool rule_protected_create(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct dn_file *f = &d->file;
+	long fl = sc_open_flags(d, &c->si), lvl;
+	const char *name;
+
+	if (c->si.cls != SC_OPEN || c->err != EP_EACCES || fl < 0 || !(fl & 0100 /* O_CREAT */))
+		return false;
+	if (!f->valid || !f->parent_valid || !f->parent_sticky)
+		return false;
+	if (f->uid == dac_fsuid(d) || f->uid == f->parent_uid)
+		return false;
+	if (S_ISREG(f->mode))
+		name = "fs.protected_regular";
+	else if (S_ISFIFO(f->mode))
+		name = "fs.protected_fifos";
+	else
+		return false;
+	lvl = sysctl_num(d, name, 0);
+	if (!((lvl >= 1 && (f->parent_mode & 0002)) || (lvl >= 2 && (f->parent_mode & 0020))))
+		return false;
+	denial_add_evidence(d, "O_CREAT on a file of uid %u in sticky dir mode %04o",
+			    (unsigned)f->uid, (unsigned)(f->parent_mode & 07777));
+	denial_add_evidence(d, "sysctl %s = %ld", name, lvl);
+	set_sysctl(d, name, sysctl_get(d, name));
+	return decide(c, EP_CAUSE_SYSCTL), true;
+}
+
+struct lockdown_row {
+	enum sc_class cls;
+	int cap;
+	int reason;
+	bool any_level; /* refused at integrity already */
+};
+
+static const struct lockdown_row lockdown_rows[] = {
+	{SC_IOPORT, C_SYS_RAWIO, 7, true},
+	{SC_KEXEC, C_SYS_BOOT, 4, true},
+	{SC_MODULE, C_SYS_MODULE, 1, true},
+};
+
+static bool locked_down(const struct denial *d)
+{
+	const char *l = d->lockdown, *br = strchr(l, '[');
+
+	if (br)
+		l = br + 1;
+	return !strncmp(l, "integrity", 9) || !strncmp(l, "confidentiality", 15);
+}
+
+static bool rule_lockdown(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct lockdown_row *r = NULL;
+	char b[24];
+	int reason;
+
+	for (size_t i = 0; i < sizeof(lockdown_rows) / sizeof(lockdown_rows[0]); i++)
+		if (lockdown_rows[i].cls == c->si.cls)
+			r = &lockdown_rows[i];
+	if (c->si.cls == SC_MODULE && strcmp(c->si.name, "delete_module") == 0)
+		r = NULL;
+	reason = r ? r->reason : 2;
+	if (!r && !(c->si.cls == SC_OPEN &&
+		    (!strcmp(d->path, "/dev/mem") || !strcmp(d->path, "/dev/kmem") ||
+		     !strcmp(d->path, "/dev/port"))))
+		return false;
+	if (c->err != EP_EPERM || !locked_down(d))
+		return false;
+	if (r && !c->cap_hook && !proc_has_cap(d, r->cap)) {
+		denial_add_evidence(d, "CapEff lacks %s: lockdown not shown", capn(r->cap, b, sizeof(b)));
+		return false;
+	}
+	denial_add_evidence(d, "securityfs: lockdown %s", d->lockdown);
+	d->lsm = EP_LSM_LOCKDOWN;
+	set_lockdown_detail(d, (unsigned long long)reason);
+	return decide(c, EP_CAUSE_LSM), true;
+}
+
+static bool rule_dac_check(struct cctx *c)
+{
+	if (c->err != EP_EACCES)
+		return false;
+	dac_check(c->d, &c->si, &c->dac);
+	dac_evidence(c);
+	if (!c->dac.decided || !c->dac.denied)
+		return false;
+	return decide(c, EP_CAUSE_DAC), true;
+}
+
+static bool rule_devcg_container(struct cctx *c)
+{
+	struct denial *d = c->d;
+
+	if (c->err != EP_EPERM || c->si.cls != SC_OPEN || !is_devnode(d) || !d->proc.container[0])
+		return false;
+	denial_add_evidence(d, "device node %u:%u opened from container %s", major(d->file.rdev),
+			    minor(d->file.rdev), d->proc.container);
+	snprintf(d->rule, sizeof(d->rule), "%c %u:%u", S_ISBLK(d->file.mode) ? 'b' : 'c',
+		 major(d->file.rdev), minor(d->file.rdev));
+	return decide(c, EP_CAUSE_CGROUP), true;
+}
+
+static bool rule_fanotify_listener(struct cctx *c)
+{
+	struct denial *d = c->d;
+	enum sc_class k = c->si.cls;
+
+	if (c->err != EP_EPERM || (k != SC_OPEN && k != SC_EXEC && k != SC_READ))
+		return false;
+	if (d->hooks_active & HK(EP_HK_FSNOTIFY))
+		return false; /* the fsnotify hook saw no denial */
+	if (!get_listener(c)) {
+		denial_add_evidence(d, listener_lookup ? "no fanotify permission listener"
+						       : "fanotify listeners not checked");
+		return false;
+	}
+	denial_add_evidence(d, "fanotify permission listener %s", c->listener);
+	snprintf(d->listener, sizeof(d->listener), "%s", c->listener);
+	return decide(c, EP_CAUSE_FANOTIFY), true;
+}
+
+static void explain_unknown(struct cctx *c)
+{
+	struct denial *d = c->d;
+
+	if (!d->ev.n_ev)
+		denial_add_evidence(d, "no kernel evidence recorded");
+	denial_add_evidence(d, "capability events: %s", c->cap_hook ? "hook active, none failed"
+								    : "hook not available");
+	if (d->proc.valid && d->proc.no_new_privs == 1)
+		denial_add_evidence(d, "NoNewPrivs: 1 (self-sandboxed, e.g. Landlock)");
+	if (d->proc.lsm_label[0])
+		denial_add_evidence(d, "LSM label: %s", d->proc.lsm_label);
+	if (d->lsms[0])
+		denial_add_evidence(d, "active LSMs: %s", d->lsms);
+	denial_add_evidence(d, "checked: seccomp, capabilities, DAC, attributes, mount options, "
+			       "fanotify, sysctls, lockdown");
+}
+
+typedef bool (*rule_fn)(struct cctx *c);
+
+/* Order matters: kernel evidence, then capabilities, then user-space checks. */
+static const rule_fn rules[] = {
+	rule_seccomp,	  rule_fanotify_ev,	  rule_devcg_ev,     rule_lsm_ev,
+	rule_iflags_ev,	  rule_mount_ev,	  rule_dac_ev,	     rule_caps,
+	rule_security_ev, rule_iflags_file,	  rule_mount_file,   rule_ping,
+	rule_userns_create, rule_sysctl_nocap,	  rule_protected_create, rule_lockdown,
+	rule_yama_sysctl, rule_dac_check,	  rule_devcg_container, rule_fanotify_listener,
+};
+
+static void reset(struct denial *d)
+{
+	d->cause = EP_CAUSE_UNKNOWN;
+	d->capability = -1;
+	d->lsm = -1;
+	d->lsm_detail[0] = d->flag[0] = d->mount_option[0] = '\0';
+	d->listener[0] = d->sysctl_name[0] = d->sysctl_value[0] = d->rule[0] = '\0';
+	d->n_evidence = 0;
+}
+
+void cause_decide(struct denial *d)
+{
+	struct cctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.d = d;
+	snprintf(c.listener, sizeof(c.listener), "%s", d->listener);
+	reset(d);
+	sc_lookup(d, &c.si, c.scbuf, sizeof(c.scbuf));
+	c.err = d->ev.ret == -EP_EACCES ? EP_EACCES : EP_EPERM;
+	c.cap_hook = d->hooks_active & (HK(EP_HK_TP_CAP_CAPABLE) | HK(EP_HK_CAP_CAPABLE));
+	summarise(&c);
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i](&c))
+			return;
+	explain_unknown(&c);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The daemon's settings: defaults, the config file (key = value) and the command line. */
+#ifndef EPERMD_CONFIG_H
+#define EPERMD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EPERMD_EX_USAGE	 64
+#define EPERMD_EX_CONFIG 78
+
+#define CONFIG_DEFAULT_SOCKET "/run/epermd/epermd.sock"
+#define CONFIG_MAX_FILE	      (64 * 1024)
+
+struct config {
+	int format; /* enum out_format, or -1: journal under systemd, else text */
+	char output[256];
+	size_t ring_size; /* 0 = the tracer's default */
+	unsigned queue_size;
+	unsigned fold_window;	   /* seconds, 0 = no folding */
+	unsigned summary_interval; /* seconds */
+	char socket[108];	   /* "" = the mode's default */
+	bool socket_set;	   /* given explicitly (file or command line) */
+	bool no_socket;
+	char socket_group[64];
+	bool tracepoint_only;
+};
+
+void config_defaults(struct config *c);
+/* Set one key ("ring_size") from its text; on error writes the reason (no location) to err. */
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t n);
+/* Parse a whole file's text; errors name "name:line". */
+int config_parse_text(struct config *c, const char *text, const char *name, char *err, size_t n);
+/* Open (O_NOFOLLOW), check owner/mode/type, then parse. 0 or -errno with err filled. */
+int config_load(struct config *c, const char *path, char *err, size_t n);
+/* --check-config: 0 when the file is valid, EPERMD_EX_CONFIG otherwise (message to stderr). */
+int config_check(const char *path);
+
+int config_parse_size(const char *s, size_t *out);
+int config_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
+#endif

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Best-effort, bounded enrichment of one denial from /proc, /sys and the filesystem. Runs on
+ * the worker thread only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include "enrich.h"
+#include "fileinfo.h"
+#include "names.h"
+#include "procinfo.h"
+
+static bool name_in(const char *name, const char *const *set)
+{
+	if (!name)
+		return false;
+	for (; *set; set++)
+		if (!strcmp(name, *set))
+			return true;
+	return false;
+}
+
+static const char *const sc_nofollow[] = {
+    "unlink",	  "unlinkat",  "rmdir",	    "rename",	    "renameat",	  "renameat2",
+    "lchown",	  "lsetxattr", "lgetxattr", "lremovexattr", "llistxattr", "symlink",
+    "symlinkat",  "mkdir",     "mkdirat",   "mknod",	    "mknodat",	  "readlink",
+    "readlinkat", "link",      "lstat",	    NULL,
+};
+
+static const char *const sc_parent[] = {
+    "creat",	"mkdir",   "mkdirat",	"mknod",    "mknodat",	 "unlink",
+    "unlinkat", "rmdir",   "rename",	"renameat", "renameat2", "link",
+    "linkat",	"symlink", "symlinkat", "openat2",  NULL,
+};
+
+static unsigned long own_mntns(void)
+{
+	static unsigned long ino;
+	struct stat st;
+
+	if (!ino && !stat("/proc/self/ns/mnt", &st))
+		ino = st.st_ino;
+	return ino;
+}
+
+static bool follows_flag(const char *sc, const struct ep_event *ev, bool *nofollow)
+{
+	/* AT_SYMLINK_NOFOLLOW (0x100) in the flags argument of the *at calls */
+	static const struct {
+		const char *name;
+		int arg;
+	} at[] = {
+	    {"fchownat", 5}, {"newfstatat", 4}, {"utimensat", 4}, {"statx", 3}, {"fchmodat2", 4}};
+
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		if (!strcmp(sc, at[i].name)) {
+			*nofollow = ev->args[at[i].arg - 1] & 0x100;
+			return true;
+		}
+	}
+	if (!strcmp(sc, "linkat")) {
+		*nofollow = !(ev->args[4] & 0x400); /* AT_SYMLINK_FOLLOW */
+		return true;
+	}
+	return false;
+}
+
+static void enrich_file(struct denial *d, int pdfd)
+{
+	const struct ep_event *ev = &d->ev;
+	bool compat = ev->flags & EP_F_COMPAT;
+	const char *sc = compat ? NULL : syscall_name(ev->syscall_nr);
+	struct file_ctx c = {.pdfd = pdfd, .fd = -1, .dirfd_arg_val = AT_FDCWD};
+	bool have_path = ev->path[0] && !(ev->flags & EP_F_PATH_FAULT);
+	int pa = 0, da = 0, fa = 0;
+
+	if (sc) {
+		pa = syscall_path_arg(ev->syscall_nr);
+		da = syscall_dirfd_arg(ev->syscall_nr);
+		fa = syscall_fd_arg(ev->syscall_nr);
+	}
+	/* *at calls with two paths: the dirfd comes right before the path that was copied. */
+	if (da && ev->path_arg && pa && ev->path_arg != pa && ev->path_arg >= 2)
+		da = ev->path_arg - 1;
+	if (da >= 1 && da <= 6)
+		c.dirfd_arg_val = (int)ev->args[da - 1];
+	if (have_path)
+		c.rel = ev->path;
+	else if (da >= 1 && da <= 6 && c.dirfd_arg_val >= 0)
+		c.fd = c.dirfd_arg_val; /* AT_EMPTY_PATH: the dirfd itself */
+	else if (fa >= 1 && fa <= 6)
+		c.fd = (int)ev->args[fa - 1];
+	if (!c.rel && c.fd < 0)
+		return;
+	if (ev->flags & EP_F_PATH_TRUNC) {
+		/* a prefix of the real path may name another file: do not look at it */
+		snprintf(d->path, sizeof(d->path), "%s...", ev->path);
+		return;
+	}
+
+	c.mntns_ino = ev->mntns_ino ? ev->mntns_ino : own_mntns();
+	c.other_mntns = ev->mntns_ino && ev->mntns_ino != own_mntns();
+	if (sc) {
+		c.nofollow = name_in(sc, sc_nofollow);
+		if (!follows_flag(sc, ev, &c.nofollow)) {
+			if (!strcmp(sc, "open"))
+				c.nofollow = ev->args[1] & O_NOFOLLOW;
+			else if (!strcmp(sc, "openat"))
+				c.nofollow = ev->args[2] & O_NOFOLLOW;
+		}
+		c.want_parent = name_in(sc, sc_parent) ||
+				(!strcmp(sc, "open") && (ev->args[1] & O_CREAT)) ||
+				(!strcmp(sc, "openat") && (ev->args[2] & O_CREAT));
+	}
+	file_enrich(d, &c);
+}
+
+struct sysctl_rule {
+	const char *syscalls[8];
+	const char *knobs[4];
+};
+
+static const struct sysctl_rule sysctl_rules[] = {
+    {{"ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp"},
+     {"kernel.yama.ptrace_scope"}},
+    {{"bind"}, {"net.ipv4.ip_unprivileged_port_start"}},
+    {{"socket"}, {"net.ipv4.ping_group_range"}},
+    {{"bpf"}, {"kernel.unprivileged_bpf_disabled"}},
+    {{"perf_event_open"}, {"kernel.perf_event_paranoid"}},
+    {{"link", "linkat", "symlink", "symlinkat"},
+     {"fs.protected_hardlinks", "fs.protected_symlinks"}},
+    {{"open", "openat", "openat2", "creat"},
+     {"fs.protected_regular", "fs.protected_fifos", "fs.protected_symlinks"}},
+    {{"unshare", "clone", "clone3", "setns"},
+     {"user.max_user_namespaces", "kernel.unprivileged_userns_clone",
+      "kernel.apparmor_restrict_unprivileged_userns"}},
+    {{"syslog"}, {"kernel.dmesg_restrict"}},
+    {{"init_module", "finit_module", "delete_module"}, {"kernel.modules_disabled"}},
+    {{"kexec_load", "kexec_file_load"}, {"kernel.kexec_load_disabled"}},
+    {{"userfaultfd"}, {"vm.unprivileged_userfaultfd"}},
+    {{"io_uring_setup"}, {"kernel.io_uring_disabled"}},
+    {{"mmap"}, {"vm.mmap_min_addr"}},
+};
+
+static void add_sysctl(struct denial *d, const char *knob)
+{
+	char path[128], val[64];
+	size_t i;
+
+	if (d->n_sysctl >= (int)(sizeof(d->sysctl) / sizeof(d->sysctl[0])))
+		return;
+	snprintf(path, sizeof(path), "/proc/sys/%s", knob);
+	for (i = sizeof("/proc/sys/") - 1; path[i]; i++)
+		if (path[i] == '.')
+			path[i] = '/';
+	if (read_small_at(AT_FDCWD, path, val, sizeof(val)) <= 0)
+		return;
+	for (i = 0; val[i]; i++)
+		if (val[i] == '\t' || val[i] == '\n')
+			val[i] = val[i] == '\t' ? ' ' : '\0';
+	snprintf(d->sysctl[d->n_sysctl].name, sizeof(d->sysctl[0].name), "%s", knob);
+	snprintf(d->sysctl[d->n_sysctl].value, sizeof(d->sysctl[0].value), "%s", val);
+	d->n_sysctl++;
+}
+
+static void enrich_sysctls(struct denial *d, const char *sc)
+{
+	if (!sc)
+		return;
+	if (!strcmp(sc, "open") || !strcmp(sc, "openat")) {
+		const char *p = d->path[0] ? d->path : d->ev.path;
+
+		if (!strcmp(p, "/proc/kallsyms") || !strcmp(p, "/proc/modules"))
+			add_sysctl(d, "kernel.kptr_restrict");
+		if (!strcmp(p, "/dev/kmsg"))
+			add_sysctl(d, "kernel.dmesg_restrict");
+	}
+	for (size_t r = 0; r < sizeof(sysctl_rules) / sizeof(sysctl_rules[0]); r++) {
+		if (!name_in(sc, sysctl_rules[r].syscalls))
+			continue;
+		for (int k = 0; k < 4 && sysctl_rules[r].knobs[k]; k++)
+			add_sysctl(d, sysctl_rules[r].knobs[k]);
+	}
+}
+
+static void enrich_security(struct denial *d)
+{
+	char buf[256], *a, *b;
+
+	if (read_small_at(AT_FDCWD, "/sys/kernel/security/lockdown", buf, sizeof(buf)) > 0) {
+		a = strchr(buf, '[');
+		b = a ? strchr(a, ']') : NULL;
+		if (a && b)
+			snprintf(d->lockdown, sizeof(d->lockdown), "%.*s", (int)(b - a - 1), a + 1);
+	}
+	if (read_small_at(AT_FDCWD, "/sys/kernel/security/lsm", d->lsms, sizeof(d->lsms)) > 0)
+		d->lsms[strcspn(d->lsms, "\n")] = '\0';
+}
+
+static void task_target(struct denial *d, const char *what, long long pid)
+{
+	char path[48], comm[EP_COMM_LEN + 1] = "";
+
+	if (pid == 0) {
+		snprintf(d->target, sizeof(d->target), "own process group");
+		return;
+	}
+	if (pid == -1) {
+		snprintf(d->target, sizeof(d->target), "every process it may signal");
+		return;
+	}
+	if (pid < 0) {
+		snprintf(d->target, sizeof(d->target), "process group %lld", -pid);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%lld/comm", pid);
+	if (read_small_at(AT_FDCWD, path, comm, sizeof(comm)) > 0)
+		comm[strcspn(comm, "\n")] = '\0';
+	if (comm[0])
+		snprintf(d->target, sizeof(d->target), "%s %lld (%s)", what, pid, comm);
+	else
+		snprintf(d->target, sizeof(d->target), "%s %lld", what, pid);
+}
+
+static const char *af_name(int af)
+{
+	switch (af) {
+	case AF_UNIX:
+		return "AF_UNIX";
+	case AF_INET:
+		return "AF_INET";
+	case AF_INET6:
+		return "AF_INET6";
+	case AF_NETLINK:
+		return "AF_NETLINK";
+	case AF_PACKET:
+		return "AF_PACKET";
+	default:
+		return NULL;
+	}
+}
+
+static const char *sock_type_name(int t)
+{
+	switch (t & 0xf) {
+	case SOCK_STREAM:
+		return "SOCK_STREAM";
+	case SOCK_DGRAM:
+		return "SOCK_DGRAM";
+	case SOCK_RAW:
+		return "SOCK_RAW";
+	case SOCK_SEQPACKET:
+		return "SOCK_SEQPACKET";
+	default:
+		return NULL;
+	}
+}
+
+static const char *ipproto_name(int p)
+{
+	switch (p) {
+	case 0:
+		return "0";
+	case IPPROTO_ICMP:
+		return "IPPROTO_ICMP";
+	case IPPROTO_ICMPV6:
+		return "IPPROTO_ICMPV6";
+	case IPPROTO_TCP:
+		return "IPPROTO_TCP";
+	case IPPROTO_UDP:
+		return "IPPROTO_UDP";
+	case IPPROTO_RAW:
+		return "IPPROTO_RAW";
+	default:
+		return NULL;
+	}
+}
+
+static void id_str(unsigned long long v, char *out, size_t n)
+{
+	if ((unsigned)v == 0xffffffffu)
+		snprintf(out, n, "-1");
+	else
+		snprintf(out, n, "%u", (unsigned)v);
+}
+
+static void clone_flags(unsigned long long fl, char *out, size_t n)
+{
+	static const struct {
+		unsigned long long bit;
+		const char *name;
+	} ns[] = {
+	    {CLONE_NEWUSER, "CLONE_NEWUSER"},	  {CLONE_NEWNS, "CLONE_NEWNS"},
+	    {CLONE_NEWPID, "CLONE_NEWPID"},	  {CLONE_NEWNET, "CLONE_NEWNET"},
+	    {CLONE_NEWUTS, "CLONE_NEWUTS"},	  {CLONE_NEWIPC, "CLONE_NEWIPC"},
+	    {CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
+	};
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		if ((fl & ns[i].bit) && used < n)
+			used += (size_t)snprintf(out + used, n - used, "%s%s", used ? "|" : "",
+						 ns[i].name);
+	if (!used)
+		snprintf(out, n, "flags 0x%llx", fl);
+}
+
+static void enrich_target(struct denial *d, const char *sc)
+{
+	const unsigned long long *a = d->ev.args;
+	char x[16], y[16], z[16];
+
+	if (!sc)
+		return;
+	if (!strcmp(sc, "kill") || !strcmp(sc, "tgkill") || !strcmp(sc, "rt_sigqueueinfo") ||
+	    !strcmp(sc, "process_vm_readv") || !strcmp(sc, "process_vm_writev") ||
+	    !strcmp(sc, "kcmp") || !strcmp(sc, "pidfd_open") || !strcmp(sc, "prlimit64") ||
+	    !strcmp(sc, "sched_setaffinity") || !strcmp(sc, "sched_setscheduler") ||
+	    !strcmp(sc, "sched_setparam") || !strcmp(sc, "sched_setattr") ||
+	    !strcmp(sc, "migrate_pages") || !strcmp(sc, "move_pages") ||
+	    !strcmp(sc, "get_robust_list")) {
+		task_target(d, "pid", (long long)(int)a[0]);
+	} else if (!strcmp(sc, "tkill")) {
+		task_target(d, "tid", (long long)(int)a[0]);
+	} else if (!strcmp(sc, "ptrace")) {
+		if (a[0] == 0) /* PTRACE_TRACEME */
+			snprintf(d->target, sizeof(d->target), "parent (PTRACE_TRACEME)");
+		else
+			task_target(d, "pid", (long long)(int)a[1]);
+	} else if (!strcmp(sc, "setpriority") || !strcmp(sc, "ioprio_set")) {
+		if (a[0] == 1 || a[0] == 0) /* PRIO_PROCESS / IOPRIO_WHO_PROCESS */
+			task_target(d, "pid", (long long)(int)a[1]);
+	} else if (!strcmp(sc, "perf_event_open")) {
+		snprintf(d->target, sizeof(d->target), "pid %d cpu %d", (int)a[1], (int)a[2]);
+	} else if (!strcmp(sc, "socket") || !strcmp(sc, "socketpair")) {
+		const char *f = af_name((int)a[0]), *t = sock_type_name((int)a[1]);
+		const char *p = ipproto_name((int)a[2]);
+
+		snprintf(x, sizeof(x), "%d", (int)a[0]);
+		snprintf(y, sizeof(y), "%d", (int)a[1] & 0xf);
+		snprintf(z, sizeof(z), "%d", (int)a[2]);
+		snprintf(d->target, sizeof(d->target), "%s %s %s", f ? f : x, t ? t : y, p ? p : z);
+	} else if (!strcmp(sc, "bind") || !strcmp(sc, "connect")) {
+		for (int i = 0; i < d->ev.n_ev && i < EP_MAX_EV; i++) {
+			const struct ep_evidence *e = &d->ev.ev[i];
+
+			if (e->kind == EP_EV_FUNC && e->a[0] == EP_HK_INET_BIND &&
+			    e->a[1] < 65536) {
+				snprintf(d->target, sizeof(d->target), "port %u",
+					 (unsigned)e->a[1]);
+				return;
+			}
+		}
+		snprintf(d->target, sizeof(d->target), "socket fd %d", (int)a[0]);
+	} else if (!strcmp(sc, "setuid") || !strcmp(sc, "setfsuid")) {
+		id_str(a[0], x, sizeof(x));
+		snprintf(d->target, sizeof(d->target), "uid %s", x);
+	} else if (!strcmp(sc, "setgid") || !strcmp(sc, "setfsgid")) {
+		id_str(a[0], x, sizeof(x));
+		snprintf(d->target, sizeof(d->target), "gid %s", x);
+	} else if (!strcmp(sc, "setreuid") || !strcmp(sc, "setregid")) {
+		id_str(a[0], x, sizeof(x));
+		id_str(a[1], y, sizeof(y));
+		snprintf(d->target, sizeof(d->target), "%s %s, %s %s",
+			 sc[5] == 'u' ? "ruid" : "rgid", x, sc[5] == 'u' ? "euid" : "egid", y);
+	} else if (!strcmp(sc, "setresuid") || !strcmp(sc, "setresgid")) {
+		bool u = sc[6] == 'u';
+
+		id_str(a[0], x, sizeof(x));
+		id_str(a[1], y, sizeof(y));
+		id_str(a[2], z, sizeof(z));
+		snprintf(d->target, sizeof(d->target), "%s %s, %s %s, %s %s", u ? "ruid" : "rgid",
+			 x, u ? "euid" : "egid", y, u ? "suid" : "sgid", z);
+	} else if (!strcmp(sc, "setgroups")) {
+		snprintf(d->target, sizeof(d->target), "%d supplementary groups", (int)a[0]);
+	} else if (!strcmp(sc, "unshare") || !strcmp(sc, "clone")) {
+		clone_flags(a[0], d->target, sizeof(d->target));
+	} else if (!strcmp(sc, "setns")) {
+		clone_flags(a[1], d->target, sizeof(d->target));
+	} else if (!strcmp(sc, "syslog")) {
+		snprintf(d->target, sizeof(d->target), "syslog action %d", (int)a[0]);
+	} else if (!strcmp(sc, "ioctl")) {
+		snprintf(d->target, sizeof(d->target), "ioctl 0x%llx", a[1] & 0xffffffffULL);
+	}
+}
+
+void enrich_denial(struct denial *d)
+{
+	struct ep_event *ev = &d->ev;
+	const char *sc;
+	int pdfd;
+
+	ev->path[EP_PATH_LEN - 1] = '\0';
+	ev->comm[EP_COMM_LEN - 1] = '\0';
+	sc = (ev->flags & EP_F_COMPAT) ? NULL : syscall_name(ev->syscall_nr);
+	pdfd = proc_open_pid((pid_t)ev->pid);
+	proc_enrich(pdfd, (pid_t)ev->ppid, &d->proc);
+	enrich_file(d, pdfd);
+	if (!d->path[0] && ev->path[0])
+		snprintf(d->path, sizeof(d->path), "%s", ev->path);
+	enrich_target(d, sc);
+	enrich_sysctls(d, sc);
+	enrich_security(d);
+	if (pdfd >= 0)
+		close(pdfd);
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fileinfo.h"
+#include "procinfo.h"
+
+#define MOUNTINFO_MAX (4u << 20)
+
+/* Copy one space-separated mountinfo field, decoding the \ooo escapes the kernel writes. */
+static const char *mi_field(const char *s, char *out, size_t n)
+{
+	size_t len = 0;
+
+	while (*s == ' ')
+		s++;
+	while (*s && *s != ' ' && *s != '\n') {
+		char c = *s++;
+
+		if (c == '\\' && s[0] >= '0' && s[0] <= '3' && s[1] >= '0' && s[1] <= '7' &&
+		    s[2] >= '0' && s[2] <= '7') {
+			c = (char)((s[0] - '0') << 6 | (s[1] - '0') << 3 | (s[2] - '0'));
+			s += 3;
+		}
+		if (len + 1 < n)
+			out[len++] = c;
+	}
+	if (n)
+		out[len] = '\0';
+	return s;
+}
+
+static bool has_opt(const char *opts, const char *opt)
+{
+	size_t l = strlen(opt);
+
+	for (const char *p = opts; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, opt, l) && (p[l] == ',' || p[l] == '\0'))
+			return true;
+	return false;
+}
+
+/* Is mp a mount point that contains path (component-wise prefix)? Returns its length or -1. */
+static int mp_prefix(const char *mp, const char *path)
+{
+	size_t l = strlen(mp);
+
+	if (!strcmp(mp, "/"))
+		return path[0] == '/' ? 1 : -1;
+	if (strncmp(mp, path, l))
+		return -1;
+	if (path[l] != '/' && path[l] != '\0')
+		return -1;
+	return (int)l;
+}
+
+int mountinfo_lookup(const char *text, const char *path, int mnt_id, struct dn_file *f)
+{
+	const char *line = text, *best = NULL;
+	int best_len = -1;
+	char mp[DN_STR], opts[DN_STR], tmp[DN_STR], fstype[32], super[DN_STR];
+
+	for (int pass = 0; pass < 2 && !best; pass++) {
+		for (line = text; line && *line;
+		     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+			const char *s = line;
+			int id;
+
+			s = mi_field(s, tmp, sizeof(tmp)); /* mount id */
+			id = atoi(tmp);
+			s = mi_field(s, tmp, sizeof(tmp)); /* parent id */
+			s = mi_field(s, tmp, sizeof(tmp)); /* major:minor */
+			s = mi_field(s, tmp, sizeof(tmp)); /* root */
+			mi_field(s, mp, sizeof(mp));
+			if (pass == 0) {
+				if (mnt_id <= 0)
+					break;
+				if (id == mnt_id) {
+					best = line;
+					break;
+				}
+			} else {
+				int l = mp_prefix(mp, path);
+
+				if (l >= 0 && l >= best_len) {
+					best = line;
+					best_len = l;
+				}
+			}
+		}
+	}
+	if (!best)
+		return -ENOENT;
+
+	line = best;
+	for (int i = 0; i < 4; i++)
+		line = mi_field(line, tmp, sizeof(tmp));
+	line = mi_field(line, mp, sizeof(mp));
+	line = mi_field(line, opts, sizeof(opts));
+	/* optional fields up to the "-" separator */
+	for (;;) {
+		line = mi_field(line, tmp, sizeof(tmp));
+		if (!tmp[0] || !strcmp(tmp, "-"))
+			break;
+	}
+	line = mi_field(line, fstype, sizeof(fstype));
+	line = mi_field(line, tmp, sizeof(tmp)); /* source */
+	mi_field(line, super, sizeof(super));
+
+	snprintf(f->mount_point, sizeof(f->mount_point), "%s", mp);
+	snprintf(f->mount_opts, sizeof(f->mount_opts), "%s", opts);
+	snprintf(f->fstype, sizeof(f->fstype), "%s", fstype);
+	f->mnt_noexec = has_opt(opts, "noexec");
+	f->mnt_nosuid = has_opt(opts, "nosuid");
+	f->mnt_nodev = has_opt(opts, "nodev");
+	f->mnt_ro = has_opt(opts, "ro") || has_opt(super, "ro");
+	return 0;
+}
+
+static void perm_str(unsigned perm, char out[4])
+{
+	out[0] = perm & 4 ? 'r' : '-';
+	out[1] = perm & 2 ? 'w' : '-';
+	out[2] = perm & 1 ? 'x' : '-';
+	out[3] = '\0';
+}
+
+/* The on-disk/xattr layout of a POSIX ACL (little endian): a version, then (tag, perm, id). */
+#define ACL_XATTR_VERSION 2
+#define ACL_TAG_USER	  0x02
+#define ACL_TAG_GROUP	  0x08
+#define ACL_TAG_MASK	  0x10
+
+int acl_xattr_to_text(const void *buf, size_t len, char *out, size_t n)
+{
+	const uint8_t *p = buf;
+	size_t used = 0;
+	int named = 0;
+
+	if (n)
+		out[0] = '\0';
+	if (len < 4 || (len - 4) % 8)
+		return -EINVAL;
+	if ((uint32_t)(p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24) != ACL_XATTR_VERSION)
+		return -EINVAL;
+	for (size_t off = 4; off < len; off += 8) {
+		unsigned tag = p[off] | p[off + 1] << 8;
+		unsigned perm = p[off + 2] | p[off + 3] << 8;
+		uint32_t id =
+		    p[off + 4] | p[off + 5] << 8 | p[off + 6] << 16 | (uint32_t)p[off + 7] << 24;
+		char ps[4], ent[48];
+
+		perm_str(perm, ps);
+		if (tag == ACL_TAG_USER)
+			snprintf(ent, sizeof(ent), "user:%u:%s", id, ps);
+		else if (tag == ACL_TAG_GROUP)
+			snprintf(ent, sizeof(ent), "group:%u:%s", id, ps);
+		else if (tag == ACL_TAG_MASK)
+			snprintf(ent, sizeof(ent), "mask::%s", ps);
+		else
+			continue;
+		if (tag != ACL_TAG_MASK)
+			named++;
+		if (used + strlen(ent) + 2 < n)
+			used +=
+			    (size_t)snprintf(out + used, n - used, "%s%s", used ? "," : "", ent);
+	}
+	return named ? 1 : 0;
+}
+
+void path_join(const char *base, const char *rel, char *out, size_t n)
+{
+	size_t bl;
+
+	if (rel[0] == '/' || !base || !base[0]) {
+		snprintf(out, n, "%s", rel);
+		return;
+	}
+	while (rel[0] == '.' && (rel[1] == '/' || rel[1] == '\0')) {
+		rel += rel[1] ? 2 : 1;
+		while (*rel == '/')
+			rel++;
+	}
+	bl = strlen(base);
+	while (bl > 1 && base[bl - 1] == '/')
+		bl--;
+	if (!*rel)
+		snprintf(out, n, "%.*s", (int)bl, base);
+	else
+		snprintf(out, n, "%.*s%s%s", (int)bl, base, (bl == 1 && base[0] == '/') ? "" : "/",
+			 rel);
+}
+
+bool fs_may_block(const char *t)
+{
+	static const char *const slow[] = {"fuse", "nfs", "cifs", "smb3",     "smbfs",
+					   "ceph", "afs", "9p",	  "glusterfs"};
+
+	for (size_t i = 0; i < sizeof(slow) / sizeof(slow[0]); i++) {
+		size_t l = strlen(slow[i]);
+
+		if (!strncmp(t, slow[i], l) &&
+		    (t[l] == '\0' || t[l] == '.' || isdigit((unsigned char)t[l]) ||
+		     !strcmp(t + l, "blk")))
+			return true;
+	}
+	return false;
+}
+
+/* One cached mountinfo per mount namespace for a second: storms would re-read it per denial.
+ * Only the worker thread enriches. */
+static struct {
+	char *text;
+	size_t cap;
+	unsigned long ns;
+	struct timespec at;
+} mi_cache;
+
+static const char *mountinfo_text(int pdfd, unsigned long ns)
+{
+	struct timespec now;
+	int fd;
+	size_t len = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (mi_cache.text && mi_cache.ns == ns && ns && now.tv_sec - mi_cache.at.tv_sec < 1)
+		return mi_cache.text;
+	if (!mi_cache.text) {
+		mi_cache.cap = 64 * 1024;
+		mi_cache.text = malloc(mi_cache.cap);
+		if (!mi_cache.text)
+			return NULL;
+	}
+	fd = pdfd >= 0 ? openat(pdfd, "mountinfo", O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t r;
+
+		if (len + 1 >= mi_cache.cap) {
+			char *t;
+
+			if (mi_cache.cap >= MOUNTINFO_MAX)
+				break;
+			t = realloc(mi_cache.text, mi_cache.cap * 2);
+			if (!t)
+				break;
+			mi_cache.text = t;
+			mi_cache.cap *= 2;
+		}
+		r = read(fd, mi_cache.text + len, mi_cache.cap - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	mi_cache.text[len] = '\0';
+	mi_cache.ns = ns;
+	mi_cache.at = now;
+	return mi_cache.text;
+}
+
+static int openat2_path(int dfd, const char *p, bool nofollow, uint64_t resolve)
+{
+	struct open_how how = {
+	    .flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0),
+	    .resolve = resolve | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dfd, p, &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+struct stat_out {
+	bool valid, immutable, append_only, flags_valid, acl;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	dev_t rdev;
+	int mnt_id;
+	char acl_text[DN_STR];
+};
+
+static void stat_fd(int fd, bool want_acl, struct stat_out *o)
+{
+	struct statx stx;
+	char self[64];
+
+	memset(o, 0, sizeof(*o));
+	/* DONT_SYNC: cached attributes are enough and never wait for a server. */
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_BASIC_STATS | STATX_MNT_ID,
+		  &stx))
+		return;
+	o->valid = true;
+	o->mode = stx.stx_mode;
+	o->uid = stx.stx_uid;
+	o->gid = stx.stx_gid;
+	o->rdev = makedev(stx.stx_rdev_major, stx.stx_rdev_minor);
+	o->mnt_id = (stx.stx_mask & STATX_MNT_ID) ? (int)stx.stx_mnt_id : 0;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if ((stx.stx_attributes_mask & (STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND)) ==
+	    (STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND)) {
+		o->flags_valid = true;
+		o->immutable = stx.stx_attributes & STATX_ATTR_IMMUTABLE;
+		o->append_only = stx.stx_attributes & STATX_ATTR_APPEND;
+	} else if (S_ISREG(stx.stx_mode) || S_ISDIR(stx.stx_mode)) {
+		/* Reopen the inode we already checked through our own O_PATH fd: no second
+		 * walk, so it cannot have turned into a FIFO or a device meanwhile. */
+		int rfd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		int fl = 0;
+
+		if (rfd >= 0) {
+			if (!ioctl(rfd, FS_IOC_GETFLAGS, &fl)) {
+				o->flags_valid = true;
+				o->immutable = fl & FS_IMMUTABLE_FL;
+				o->append_only = fl & FS_APPEND_FL;
+			}
+			close(rfd);
+		}
+	}
+	if (want_acl && !S_ISLNK(stx.stx_mode)) {
+		uint8_t x[1024];
+		ssize_t n = getxattr(self, "system.posix_acl_access", x, sizeof(x));
+
+		if (n > 0 && acl_xattr_to_text(x, (size_t)n, o->acl_text, sizeof(o->acl_text)) > 0)
+			o->acl = true;
+	}
+}
+
+/* The parent of p as a string ("." for a bare relative name, "/" for "/x"). */
+static void parent_of(const char *p, char *out, size_t n)
+{
+	size_t l = strlen(p);
+
+	while (l > 1 && p[l - 1] == '/')
+		l--;
+	while (l > 0 && p[l - 1] != '/')
+		l--;
+	while (l > 1 && p[l - 1] == '/')
+		l--;
+	if (l == 0)
+		snprintf(out, n, ".");
+	else
+		snprintf(out, n, "%.*s", (int)l, p);
+}
+
+void file_enrich(struct denial *d, const struct file_ctx *c)
+{
+	struct dn_file *f = &d->file;
+	char base[EP_PATH_LEN + 64], name[32], parent[EP_PATH_LEN + 64];
+	int rootfd = -1, basefd = -1, fd = -1, pfd = -1;
+	bool relative = false;
+	struct stat_out so;
+	const char *mi;
+
+	if (c->fd >= 0 && (!c->rel || !c->rel[0])) {
+		snprintf(name, sizeof(name), "fd/%d", c->fd);
+		if (c->pdfd < 0 || readlink_small_at(c->pdfd, name, d->path, sizeof(d->path)) <= 0)
+			return;
+		d->path_from_fd = true;
+		/* sockets, pipes and anon inodes have no file to look at */
+		if (d->path[0] != '/')
+			return;
+		fd = openat(c->pdfd, name, O_PATH | O_CLOEXEC);
+	} else if (c->rel && c->rel[0]) {
+		if (c->rel[0] == '/') {
+			snprintf(d->path, sizeof(d->path), "%s", c->rel);
+		} else {
+			relative = true;
+			if (c->dirfd_arg_val == AT_FDCWD)
+				snprintf(name, sizeof(name), "cwd");
+			else
+				snprintf(name, sizeof(name), "fd/%d", c->dirfd_arg_val);
+			base[0] = '\0';
+			if (c->pdfd >= 0)
+				readlink_small_at(c->pdfd, name, base, sizeof(base));
+			if (base[0] == '/')
+				path_join(base, c->rel, d->path, sizeof(d->path));
+			else
+				snprintf(d->path, sizeof(d->path), "%s", c->rel);
+			if (c->pdfd >= 0)
+				basefd = openat(c->pdfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		}
+	} else {
+		return;
+	}
+
+	mi = NULL;
+	if (!c->other_mntns || c->pdfd >= 0)
+		mi = mountinfo_text(c->other_mntns ? c->pdfd : -1, c->mntns_ino);
+	if (mi && d->path[0] == '/')
+		mountinfo_lookup(mi, d->path, 0, f);
+	if (f->fstype[0] && fs_may_block(f->fstype))
+		goto cleanup;
+
+	if (fd < 0 && !relative) {
+		if (c->pdfd >= 0)
+			rootfd = openat(c->pdfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0 && !c->other_mntns)
+			rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd >= 0)
+			fd = openat2_path(rootfd, c->rel, c->nofollow, RESOLVE_IN_ROOT);
+	} else if (fd < 0 && basefd >= 0) {
+		fd = openat2_path(basefd, c->rel, c->nofollow, 0);
+	}
+	if (fd >= 0) {
+		stat_fd(fd, true, &so);
+		if (so.valid) {
+			f->valid = true;
+			f->mode = so.mode;
+			f->uid = so.uid;
+			f->gid = so.gid;
+			f->rdev = so.rdev;
+			f->is_dir = S_ISDIR(so.mode);
+			f->flags_valid = so.flags_valid;
+			f->immutable = so.immutable;
+			f->append_only = so.append_only;
+			f->has_acl = so.acl;
+			snprintf(f->acl_text, sizeof(f->acl_text), "%s", so.acl_text);
+			if (mi && so.mnt_id > 0)
+				mountinfo_lookup(mi, d->path, so.mnt_id, f);
+		}
+	}
+
+	if (c->want_parent && c->rel && c->rel[0]) {
+		int dir = relative ? basefd : rootfd;
+
+		parent_of(c->rel, parent, sizeof(parent));
+		if (dir >= 0)
+			pfd = openat2_path(dir, parent, false, relative ? 0 : RESOLVE_IN_ROOT);
+		if (pfd >= 0) {
+			stat_fd(pfd, false, &so);
+			if (so.valid && S_ISDIR(so.mode)) {
+				f->parent_valid = true;
+				f->parent_mode = so.mode;
+				f->parent_uid = so.uid;
+				f->parent_gid = so.gid;
+				f->parent_sticky = so.mode & S_ISVTX;
+				f->parent_immutable = so.immutable;
+				f->parent_append_only = so.append_only;
+			}
+		}
+	}
+cleanup:
+	if (pfd >= 0)
+		close(pfd);
+	if (fd >= 0)
+		close(fd);
+	if (basefd >= 0)
+		close(basefd);
+	if (rootfd >= 0)
+		close(rootfd);
+}

@@ -1,0 +1,724 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Per-cause words for diagnose.c. Every fix is the least-privilege one for how the process
+ * runs and never turns a protection off; paths inside commands are single-quoted.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fixes.h"
+#include "names.h"
+
+void dx_put(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t len = strnlen(buf, n);
+	va_list ap;
+
+	if (len + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, n - len, fmt, ap);
+	va_end(ap);
+}
+
+const char *sh_quote(const char *s, char *dst, size_t n)
+{
+	size_t o = 0;
+
+	if (n < 8) {
+		snprintf(dst, n, "''");
+		return dst;
+	}
+	dst[o++] = '\'';
+	for (; *s && o + 6 < n; s++) {
+		if (*s == '\'') {
+			memcpy(dst + o, "'\\''", 4);
+			o += 4;
+		} else {
+			dst[o++] = *s;
+		}
+	}
+	dst[o++] = '\'';
+	dst[o] = '\0';
+	return dst;
+}
+
+static void dir_of(const char *p, char *dst, size_t n)
+{
+	const char *s = strrchr(p, '/');
+
+	if (!s)
+		snprintf(dst, n, ".");
+	else if (s == p)
+		snprintf(dst, n, "/");
+	else
+		snprintf(dst, n, "%.*s", (int)(s - p), p);
+}
+
+void dx_fill_cap(struct dx *x, int cap)
+{
+	const char *n = cap_name(cap);
+
+	if (n)
+		snprintf(x->cap, sizeof(x->cap), "%s", n);
+	else
+		snprintf(x->cap, sizeof(x->cap), "CAP_%d", cap);
+	snprintf(x->cap_short, sizeof(x->cap_short), "%s",
+		 strncmp(x->cap, "CAP_", 4) ? x->cap : x->cap + 4);
+	for (size_t i = 0; x->cap[i] && i + 1 < sizeof(x->cap_lower); i++) {
+		char ch = x->cap[i];
+
+		x->cap_lower[i] = ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+		x->cap_lower[i + 1] = '\0';
+	}
+}
+
+static unsigned pid_of(const struct dx *x)
+{
+	return x->d->ev.pid;
+}
+
+/* ---- capabilities ---------------------------------------------------------------------------- */
+
+struct cap_words {
+	int cap;
+	const char *reason;
+	const char *alternative;
+};
+
+static const struct cap_words cap_words[] = {
+	{0, "changing the owner of a file needs it",
+	 " Alternatively let the file's owner or an administrator change the ownership."},
+	{1, "bypassing file permission checks needs it", NULL},
+	{2, "bypassing read and search permission checks needs it", NULL},
+	{3, "acting on a file owned by another user needs it",
+	 " Alternatively run the operation as the file's owner."},
+	{4, "keeping set-id bits on a file needs it", NULL},
+	{5, "signalling a process of another user needs it",
+	 " Alternatively send the signal as the target's owner (same uid)."},
+	{6, "changing to another group id needs it",
+	 " Alternatively start the program as the target group (Group= in a unit, runuser -g)."},
+	{7, "changing to another user id needs it",
+	 " Alternatively start the program as the target user (User= in a unit, runuser -u)."},
+	{8, "changing capability sets needs it", NULL},
+	{9, "changing the immutable and append-only attributes needs it", NULL},
+	{12, "network configuration needs it", NULL},
+	{13, "raw and packet sockets need it",
+	 " For ping alone, net.ipv4.ping_group_range can allow ICMP sockets without it."},
+	{14, "locking memory beyond RLIMIT_MEMLOCK needs it",
+	 " Alternatively raise the memlock limit (LimitMEMLOCK= in a unit)."},
+	{16, "loading and unloading kernel modules needs it", NULL},
+	{17, "raw I/O (ioperm, iopl, /dev/mem) needs it", NULL},
+	{18, "chroot needs it", NULL},
+	{19, "tracing a process it does not own, or a more privileged one, needs it",
+	 " Alternatively start the target under the tracer, as the same user."},
+	{21, "this administrative operation (mount, namespaces, hostname and more) needs it", NULL},
+	{22, "reboot and kexec need it", NULL},
+	{23, "raising priority or real-time scheduling needs it",
+	 " Alternatively allow it through limits (LimitRTPRIO=/LimitNICE= in a unit)."},
+	{24, "going beyond resource limits needs it", NULL},
+	{25, "setting the system clock needs it",
+	 " Usually time belongs to one daemon (systemd-timesyncd, chrony) that already has it."},
+	{27, "creating device nodes needs it", NULL},
+	{38, "performance monitoring needs it", NULL},
+	{39, "loading BPF programs and maps needs it", NULL},
+};
+
+static const struct cap_words *cap_row(int cap)
+{
+	for (size_t i = 0; i < sizeof(cap_words) / sizeof(cap_words[0]); i++)
+		if (cap_words[i].cap == cap)
+			return &cap_words[i];
+	return NULL;
+}
+
+const char *fix_cap_reason(int cap)
+{
+	const struct cap_words *w = cap_row(cap);
+
+	return w ? w->reason : "the kernel requires it for this operation";
+}
+
+void fix_cap_alternative(struct dx *x)
+{
+	const struct cap_words *w = cap_row(x->d->capability);
+
+	if (x->d->capability == 10)
+		FIX(x, " Alternatively listen on a port at or above %s (behind a proxy, or with "
+		       "systemd socket activation passing the socket in).",
+		    x->d->sysctl_value[0] ? x->d->sysctl_value : "1024");
+	else if (w && w->alternative)
+		FIX(x, "%s", w->alternative);
+}
+
+static const char *runtime_of(const struct denial *d)
+{
+	if (d->proc.container_runtime[0])
+		return d->proc.container_runtime;
+	if (!strncmp(d->proc.container, "k8s:", 4))
+		return "k8s";
+	if (!strncmp(d->proc.container, "podman:", 7))
+		return "podman";
+	if (!strncmp(d->proc.container, "containerd:", 11))
+		return "containerd";
+	return "docker";
+}
+
+static void grant_container(struct dx *x)
+{
+	const char *rt = runtime_of(x->d);
+
+	if (!strcmp(rt, "k8s") || strstr(x->d->proc.container, "k8s"))
+		FIX(x, "Add only this capability to the container (%s): in the pod spec set "
+		       "securityContext.capabilities.add: [\"%s\"] and keep drop: [\"ALL\"] for the "
+		       "rest.",
+		    x->d->proc.container, x->cap_short);
+	else if (!strcmp(rt, "containerd"))
+		FIX(x, "Add only %s to the container's capability sets in its spec (%s); keep the "
+		       "others dropped.",
+		    x->cap, x->d->proc.container);
+	else
+		FIX(x, "Add only this capability to the container (%s): `%s run --cap-add=%s ...` "
+		       "(compose: cap_add: [%s]); keep the other capabilities dropped.",
+		    x->d->proc.container, !strcmp(rt, "podman") ? "podman" : "docker", x->cap_short,
+		    x->cap_short);
+	VAL(x, "grep CapEff /proc/1/status inside the container, then capsh --decode=<CapEff> "
+	       "lists %s",
+	    x->cap_lower);
+}
+
+void fix_grant_cap(struct dx *x)
+{
+	const struct denial *d = x->d;
+	char q[DN_STR * 2], qc[64];
+
+	if (d->proc.container[0]) {
+		grant_container(x);
+	} else if (d->proc.unit[0]) {
+		sh_quote(d->proc.unit, q, sizeof(q));
+		FIX(x, "In the unit %s add `AmbientCapabilities=%s` (and list it in "
+		       "CapabilityBoundingSet= if that is set): `systemctl edit %s`, then "
+		       "`systemctl restart %s`.",
+		    d->proc.unit, x->cap, q, q);
+		VAL(x, "systemctl show -p AmbientCapabilities %s; getpcaps $(pgrep -x %s)", q,
+		    sh_quote(x->comm, qc, sizeof(qc)));
+	} else if (d->proc.exe[0]) {
+		sh_quote(d->proc.exe, q, sizeof(q));
+		FIX(x, "Grant only this capability to the binary instead of running it as root: "
+		       "`setcap %s=+ep %s` (file capabilities need a real binary, not a script, and "
+		       "are lost when the file is replaced).",
+		    x->cap_lower, q);
+		VAL(x, "getcap %s", q);
+	} else {
+		FIX(x, "Grant %s to this process only (a file capability on its binary, "
+		       "AmbientCapabilities= in its unit, or --cap-add for its container) rather than "
+		       "running it as root.",
+		    x->cap);
+		VAL(x, "grep CapEff /proc/%u/status", pid_of(x));
+	}
+}
+
+/* ---- DAC ------------------------------------------------------------------------------------- */
+
+static const struct ep_evidence *find_ev(const struct denial *d, int kind)
+{
+	for (int i = 0; i < d->ev.n_ev && i < EP_MAX_EV; i++)
+		if (d->ev.ev[i].kind == kind)
+			return &d->ev.ev[i];
+	return NULL;
+}
+
+static char first_bit(int bits)
+{
+	return (bits & DAC_R) ? 'r' : (bits & DAC_W) ? 'w' : 'x';
+}
+
+void fix_dac(struct dx *x, const struct dac_result *r)
+{
+	const struct denial *d = x->d;
+	const struct dn_file *f = &d->file;
+	const struct ep_evidence *e = find_ev(d, EP_EV_DAC);
+	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], miss[4], wantb[4];
+	const char *p = x->obj;
+	unsigned mode = f->mode, uid = f->uid, gid = f->gid, fsuid = dac_fsuid(d);
+	int missing;
+
+	if (r->decided && r->on_parent) {
+		dir_of(x->obj, dir, sizeof(dir));
+		p = dir;
+		mode = f->parent_mode, uid = f->parent_uid, gid = f->parent_gid;
+	} else if (!f->valid && e) {
+		mode = (unsigned)e->a[1], uid = (unsigned)e->a[2], gid = (unsigned)e->a[3];
+	}
+	missing = r->decided ? (r->want & ~r->granted) : DAC_R;
+	if (!missing)
+		missing = r->want ? r->want : DAC_R;
+	dac_bits(missing, miss);
+	sh_quote(p, q, sizeof(q));
+	DIAG(x, "%s could not %s: %s%s is mode %04o owned by uid %u gid %u%s", x->who, x->what,
+	     r->on_parent ? "its directory " : "", p, mode & 07777, uid, gid,
+	     (!r->on_parent && f->has_acl) ? " with an ACL" : "");
+	if (r->decided)
+		DIAG(x, ", and fsuid %u (gid %u) falls in its '%s' class, which does not grant %s",
+		     fsuid, (unsigned)dac_fsgid(d), r->role, dac_bits(r->want, wantb));
+	else if (f->valid || e)
+		DIAG(x, ", and the kernel's permission check refused fsuid %u", fsuid);
+	DIAG(x, ". EACCES means a file-permission check failed, not a missing privilege.");
+	if (!r->on_parent && f->has_acl && f->acl_text[0])
+		FIX(x, "The ACL (%s) is part of the check. ", f->acl_text);
+	FIX(x, "Grant just the missing access to this user: `setfacl -m u:%u:%s %s`; or, if a group "
+	       "should have it, give the file that group and `chmod g+%s %s` with the user in the "
+	       "group; or run the program as the owner (uid %u). Do not open it to everyone "
+	       "(o+%s or 777).",
+	    fsuid, miss, q, miss, q, uid, miss);
+	VAL(x, "namei -l %s; sudo -u '#%u' test -%c %s && echo allowed", q, fsuid,
+	    first_bit(missing), q);
+}
+
+/* ---- immutable / append-only ----------------------------------------------------------------- */
+
+void fix_immutable(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const struct dn_file *f = &d->file;
+	bool imm = !strcmp(d->flag, "immutable");
+	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)];
+	const char *p = x->obj;
+
+	if (!(f->valid && (f->immutable || f->append_only)) && f->parent_valid &&
+	    (f->parent_immutable || f->parent_append_only)) {
+		dir_of(x->obj, dir, sizeof(dir));
+		p = dir;
+	}
+	sh_quote(p, q, sizeof(q));
+	if (imm)
+		DIAG(x, "%s could not %s: %s has the immutable attribute (chattr +i), so the kernel "
+			"refuses to modify, rename, link or delete it with EPERM for every user, root "
+			"included.",
+		     x->who, x->what, p);
+	else
+		DIAG(x, "%s could not %s: %s has the append-only attribute (chattr +a): it can only "
+			"be opened for appending, and truncating, rewriting, renaming or deleting it "
+			"fails with EPERM for every user, root included.",
+		     x->who, x->what, p);
+	FIX(x, "The attribute is almost always set on purpose (a pinned /etc/resolv.conf, audit "
+	       "logs, hardened configuration): find out who set it and why before touching it. ");
+	if (!imm)
+		FIX(x, "If the program only needs to add data, open with O_APPEND (>> in a shell) "
+		       "and keep the attribute. ");
+	FIX(x, "If the change is intended, clear it only for the change and restore it: "
+	       "`chattr -%c %s`, make the change, then `chattr +%c %s`.",
+	    imm ? 'i' : 'a', q, imm ? 'i' : 'a', q);
+	VAL(x, "lsattr -d %s", q);
+}
+
+/* ---- mount options --------------------------------------------------------------------------- */
+
+void fix_mount(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *mp = d->file.mount_point[0] ? d->file.mount_point : "its filesystem";
+	char qmp[2 * DN_STR], q[2 * EP_PATH_LEN];
+
+	sh_quote(mp, qmp, sizeof(qmp));
+	sh_quote(x->obj, q, sizeof(q));
+	if (!strcmp(d->mount_option, "nodev")) {
+		DIAG(x, "%s could not %s: %s is mounted nodev, so device nodes on it cannot be "
+			"opened (EACCES), whatever their mode.",
+		     x->who, x->what, mp);
+		FIX(x, "Open the device through /dev (devtmpfs), or bind-mount that device node "
+		       "where it is needed, instead of using a device node on %s. Remounting with "
+		       "dev is a decision for the administrator, not the default fix.",
+		    mp);
+	} else {
+		DIAG(x, "%s could not %s: %s is mounted noexec, so nothing on it may be executed or "
+			"mapped executable (execve gets EACCES, mmap with PROT_EXEC gets EPERM), "
+			"whatever the file's mode.",
+		     x->who, x->what, mp);
+		FIX(x, "Install the program on a filesystem that allows execution (e.g. "
+		       "/usr/local/bin or /opt) and run it from there. Remounting %s with exec "
+		       "(`mount -o remount,exec %s`) lifts the protection for everything on that "
+		       "filesystem: a deliberate decision, not the default fix.",
+		    mp, qmp);
+	}
+	VAL(x, "findmnt -no TARGET,OPTIONS -T %s", x->obj[0] ? q : qmp);
+}
+
+/* ---- seccomp --------------------------------------------------------------------------------- */
+
+void fix_seccomp(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *nm = x->si.name;
+	char q[300];
+
+	DIAG(x, "%s was refused %s() by a seccomp filter", x->who, nm);
+	if (d->proc.valid && d->proc.seccomp_mode >= 0)
+		DIAG(x, " (Seccomp: %d, %d filter%s)", d->proc.seccomp_mode, d->proc.seccomp_filters,
+		     d->proc.seccomp_filters == 1 ? "" : "s");
+	DIAG(x, ": the filter failed the call with %s before the kernel ran it; ", x->errname);
+	if (d->proc.container[0]) {
+		DIAG(x, "the filter is the container runtime's seccomp profile for %s.",
+		     d->proc.container);
+		FIX(x, "Give the container a custom seccomp profile that adds %s to the allowed "
+		       "syscalls (start from the runtime's default profile; Docker/Podman: "
+		       "--security-opt seccomp=/path/to/profile.json; Kubernetes: "
+		       "securityContext.seccompProfile of type Localhost). Keep filtering on.",
+		    nm);
+	} else if (d->proc.unit[0]) {
+		sh_quote(d->proc.unit, q, sizeof(q));
+		DIAG(x, "the filter comes from the systemd unit %s (SystemCallFilter= or a related "
+			"sandboxing option).",
+		     d->proc.unit);
+		FIX(x, "Allow this syscall in %s: `systemctl edit %s`, add `SystemCallFilter=%s` "
+		       "(or the @group that contains it, see `systemd-analyze syscall-filter`), then "
+		       "`systemctl restart %s`. Keep the rest of the filter.",
+		    d->proc.unit, q, nm, q);
+	} else {
+		DIAG(x, "no unit or container set it, so the program or its launcher installed it "
+			"itself (NoNewPrivs: %d%s%s).",
+		     d->proc.no_new_privs, d->proc.parent_comm[0] ? ", parent " : "",
+		     d->proc.parent_comm);
+		FIX(x, "Allow %s in the program's own sandbox policy (its seccomp allowlist or "
+		       "sandbox option), or report it to its authors if the call is legitimate. Keep "
+		       "the filter.",
+		    nm);
+	}
+	VAL(x, "grep Seccomp /proc/%u/status", pid_of(x));
+	if (d->proc.unit[0] && !d->proc.container[0])
+		VAL(x, "; systemctl show -p SystemCallFilter %s", q);
+}
+
+/* ---- LSMs ------------------------------------------------------------------------------------ */
+
+static const char *aa_perm(const struct dx *x)
+{
+	long fl = sc_open_flags(x->d, &x->si);
+
+	if (x->si.cls == SC_EXEC)
+		return "ix";
+	if (x->si.cls == SC_OPEN && fl >= 0 && (fl & 3) == 0)
+		return "r";
+	if (x->si.cls == SC_OPEN && fl >= 0 && (fl & 3) == 2)
+		return "rw";
+	return "w";
+}
+
+static void say_apparmor(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *prof = d->lsm_detail[0] ? d->lsm_detail : "?";
+	char file[DN_STR];
+	size_t i, o = 0;
+
+	/* /usr/sbin/nginx -> usr.sbin.nginx, the usual profile file name */
+	for (i = prof[0] == '/' ? 1 : 0; prof[i] && prof[i] != ' ' && o + 1 < sizeof(file); i++)
+		file[o++] = prof[i] == '/' ? '.' : prof[i];
+	file[o] = '\0';
+	DIAG(x, "%s could not %s: the AppArmor profile '%s' does not allow it (%s from the "
+		"security module, not from file permissions).",
+	     x->who, x->what, prof, x->errname);
+	FIX(x, "Find the DENIED record (`journalctl -k | grep 'apparmor=\"DENIED\"'` or "
+	       "/var/log/audit/audit.log) and add the narrowest rule to the profile, e.g. "
+	       "`\"%s\" %s,` in /etc/apparmor.d/local/%s; `aa-logprof` proposes such rules from the "
+	       "log. Reload with `apparmor_parser -r /etc/apparmor.d/%s`; keep the profile "
+	       "enforcing.",
+	    x->obj, aa_perm(x), file, file);
+	VAL(x, "aa-status | grep -F -- %s; journalctl -k --since -5min | grep -c apparmor=",
+	    sh_quote(prof, file, sizeof(file)));
+}
+
+static void say_selinux(struct dx *x)
+{
+	DIAG(x, "%s could not %s: SELinux policy denied it (%s).", x->who, x->what,
+	     x->d->lsm_detail[0] ? x->d->lsm_detail : "see the AVC record");
+	FIX(x, "Read the AVC (`ausearch -m AVC -ts recent`, or `sealert -a "
+	       "/var/log/audit/audit.log` for setroubleshoot's advice). If the file has the wrong "
+	       "label, fix the label: `semanage fcontext -a -t <type> %s` then `restorecon -v %s`. "
+	       "Check for a boolean that allows it (`getsebool -a`). Only if the access is "
+	       "legitimate and nothing covers it, review `audit2allow -a` and load a local module "
+	       "(`audit2allow -a -M local_fix && semodule -i local_fix.pp`).",
+	    x->qobj, x->qobj);
+	VAL(x, "ls -Z %s; ausearch -m AVC -ts recent", x->qobj);
+}
+
+static void say_landlock(struct dx *x)
+{
+	DIAG(x, "%s could not %s: it runs in a Landlock sandbox that does not include this access; "
+		"Landlock rules are set by the process itself (or its launcher) and no host setting "
+		"overrides them.",
+	     x->who, x->what);
+	FIX(x, "Add %s, with the access it needs, to the sandboxing program's own policy (its "
+	       "configuration or the launcher that applies the ruleset). There is nothing to change "
+	       "system-wide.",
+	    x->obj[0] ? x->obj : "the object");
+	VAL(x, "grep NoNewPrivs /proc/%u/status", pid_of(x));
+}
+
+static void say_yama(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *s = strchr(d->lsm_detail, '=');
+	long scope = s ? strtol(s + 1, NULL, 10) : -1;
+
+	DIAG(x, "%s could not %s: Yama (kernel.yama.ptrace_scope=%ld) ", x->who, x->what, scope);
+	if (scope >= 3) {
+		DIAG(x, "forbids every ptrace attach, root included, until reboot.");
+		FIX(x, "Attach is off by design on this host; debug through core dumps or logs, or "
+		       "reboot with a different setting if the administrator decides to.");
+	} else if (scope == 2) {
+		DIAG(x, "allows ptrace attach only to processes with CAP_SYS_PTRACE.");
+		FIX(x, "Run the debugger with CAP_SYS_PTRACE for this session only (e.g. through "
+		       "sudo), or start the program under the debugger.");
+	} else {
+		DIAG(x, "allows ptrace attach only to a process's ancestors, so a debugger may not "
+			"attach to an unrelated process even of the same user.");
+		FIX(x, "Start the program under the debugger (`gdb --args PROGRAM`, `strace "
+		       "PROGRAM`) so the debugger is its parent, let the target allow it "
+		       "(prctl(PR_SET_PTRACER)), or grant the debugger CAP_SYS_PTRACE for this "
+		       "session.");
+	}
+	FIX(x, " Lowering kernel.yama.ptrace_scope weakens every process on the host and is not "
+	       "the fix.");
+	VAL(x, "sysctl kernel.yama.ptrace_scope");
+}
+
+static void say_lockdown(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *r = d->lsm_detail[0] ? d->lsm_detail : "this operation";
+
+	DIAG(x, "%s could not %s: the kernel is locked down (%s) and refuses %s to every process, "
+		"root included.",
+	     x->who, x->what, d->lockdown[0] ? d->lockdown : "integrity", r);
+	if (strstr(r, "module"))
+		FIX(x, "Load a module signed with a key the kernel trusts (sign it with the kernel's "
+		       "sign-file and enroll the key with `mokutil --import`, or let DKMS sign it). ");
+	else if (strstr(r, "kexec"))
+		FIX(x, "Use kexec_file_load with a signed kernel image (`kexec -s`). ");
+	else
+		FIX(x, "Use the kernel's driver interface for the device instead of raw port or "
+		       "memory access. ");
+	FIX(x, "Lockdown has no runtime switch; it is set by boot policy (Secure Boot, the "
+	       "lockdown= kernel parameter), which is a deliberate decision.");
+	VAL(x, "cat /sys/kernel/security/lockdown; dmesg | grep -i lockdown");
+}
+
+static void say_other_lsm(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *n = d->lsm > 0 ? lsm_name(d->lsm) : NULL;
+
+	DIAG(x, "%s could not %s: a Linux security module%s%s refused it (%s).", x->who, x->what,
+	     n ? " " : "", n ? n : "", d->lsm_detail[0] ? d->lsm_detail : "no detail");
+	FIX(x, "Find which module and rule in the kernel and audit logs (`journalctl -k --since "
+	       "-10min`, `ausearch -ts recent`); BPF-LSM programs are listed by `bpftool prog show` "
+	       "(type lsm). Change that module's policy for this one access.");
+	VAL(x, "cat /sys/kernel/security/lsm");
+}
+
+void fix_lsm(struct dx *x)
+{
+	switch (x->d->lsm) {
+	case EP_LSM_APPARMOR:
+		say_apparmor(x);
+		break;
+	case EP_LSM_SELINUX:
+		say_selinux(x);
+		break;
+	case EP_LSM_LANDLOCK:
+		say_landlock(x);
+		break;
+	case EP_LSM_YAMA:
+		say_yama(x);
+		break;
+	case EP_LSM_LOCKDOWN:
+		say_lockdown(x);
+		break;
+	default:
+		say_other_lsm(x);
+		break;
+	}
+}
+
+/* ---- fanotify / fapolicyd -------------------------------------------------------------------- */
+
+static bool writable_place(const struct denial *d, const char *p)
+{
+	static const char *const tmp[] = {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/user/", "/home/"};
+
+	if (d->file.parent_valid && (d->file.parent_mode & 0002))
+		return true;
+	for (size_t i = 0; i < sizeof(tmp) / sizeof(tmp[0]); i++)
+		if (!strncmp(p, tmp[i], strlen(tmp[i])))
+			return true;
+	return false;
+}
+
+void fix_fanotify(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *l = d->listener[0] ? d->listener : "a fanotify permission listener";
+	bool fapd = !strncmp(d->listener, "fapolicyd", 9);
+
+	if (fapd) {
+		DIAG(x, "%s could not %s: %s, the application allowlisting daemon, answered the "
+			"fanotify permission event with deny, so the kernel returned EPERM.",
+		     x->who, x->what, l);
+		FIX(x, "Check the decision (`journalctl -u fapolicyd | grep dec=deny` or "
+		       "/var/log/fapolicyd-access.log): trust=0 means the file is not in the trust "
+		       "database; if it was trusted before, it changed (an update without "
+		       "re-trust). If the file is legitimate, trust it: `fapolicyd-cli --file add %s` "
+		       "then `fapolicyd-cli --update`; for a set of scripts write a narrow rule in "
+		       "/etc/fapolicyd/rules.d/ and run `fapolicyd-cli --update`.",
+		    x->qobj);
+		if (writable_place(d, x->obj))
+			FIX(x, " %s is in a writable directory: a file written and then executed from "
+			       "there is exactly what allowlisting blocks, so install it properly "
+			       "(package, /usr/local) instead of trusting that path.",
+			    x->obj);
+		VAL(x, "fapolicyd-cli --dump-db | grep -F -- %s; journalctl -u fapolicyd --since "
+		       "-5min | grep dec=",
+		    x->qobj);
+		return;
+	}
+	DIAG(x, "%s could not %s: the fanotify permission listener %s (a file-access policy "
+		"daemon such as an antivirus or allowlisting agent) denied it, so the kernel returned "
+		"EPERM.",
+	     x->who, x->what, l);
+	FIX(x, "Allow %s in that program's own policy; it decides every access it watches. "
+	       "`ls -l /proc/<pid>/exe` of the listener names its binary.",
+	    x->obj[0] ? x->obj : "the file");
+	VAL(x, "grep -l '^fanotify' /proc/[0-9]*/fdinfo/* 2>/dev/null");
+}
+
+/* ---- sysctls --------------------------------------------------------------------------------- */
+
+static void sysctl_ping(struct dx *x)
+{
+	const struct denial *d = x->d;
+	unsigned g = d->proc.valid ? d->proc.egid : d->ev.egid;
+	long lo = -1, hi = -1;
+	char *end;
+
+	if (d->sysctl_value[0] != '?') {
+		lo = strtol(d->sysctl_value, &end, 10);
+		hi = strtol(end, NULL, 10);
+	}
+	DIAG(x, "%s could not %s: gid %u is outside net.ipv4.ping_group_range (%s), the groups "
+		"allowed to open ICMP sockets without privilege (EACCES).",
+	     x->who, x->what, g, d->sysctl_value);
+	if (lo > hi)
+		FIX(x, "Allow this group only: `sysctl -w net.ipv4.ping_group_range='%u %u'` and "
+		       "persist it in /etc/sysctl.d/. ",
+		    g, g);
+	else
+		FIX(x, "Extend the range just enough to include gid %u (persist it in "
+		       "/etc/sysctl.d/). ",
+		    g);
+	FIX(x, "Alternatively give ping its own capability: `setcap cap_net_raw=+ep "
+	       "/usr/bin/ping`.");
+	VAL(x, "sysctl net.ipv4.ping_group_range; id");
+}
+
+static void sysctl_cap(struct dx *x, const char *why)
+{
+	const struct denial *d = x->d;
+
+	dx_fill_cap(x, d->capability);
+	DIAG(x, "%s could not %s: %s=%s %s, unless the process has %s.", x->who, x->what,
+	     d->sysctl_name, d->sysctl_value, why, x->cap);
+	fix_grant_cap(x);
+	FIX(x, " Do not lower %s host-wide; it exists to shrink the kernel's attack surface.",
+	    d->sysctl_name);
+	VAL(x, "; sysctl %s", d->sysctl_name);
+}
+
+static void sysctl_hardlink(struct dx *x)
+{
+	char q[2 * EP_PATH_LEN];
+
+	sh_quote(x->obj, q, sizeof(q));
+	DIAG(x, "%s could not %s: fs.protected_hardlinks=%s refuses hard links to a file the "
+		"caller does not own and cannot read and write (EPERM); it stops link attacks in "
+		"shared directories.",
+	     x->who, x->what, x->d->sysctl_value);
+	FIX(x, "Create the link as the file's owner, copy the file instead, or use a symbolic "
+	       "link; a service that must do this needs CAP_FOWNER.");
+	VAL(x, "sysctl fs.protected_hardlinks; stat -c '%%U %%a' %s", q);
+}
+
+static void sysctl_sticky(struct dx *x)
+{
+	const struct denial *d = x->d;
+	char q[2 * EP_PATH_LEN];
+
+	sh_quote(x->obj, q, sizeof(q));
+	DIAG(x, "%s could not %s: %s=%s refuses O_CREAT opens of an existing file owned by another "
+		"user in a sticky, shared-writable directory (EACCES); it stops spoofing in /tmp.",
+	     x->who, x->what, d->sysctl_name, d->sysctl_value);
+	FIX(x, "Use a unique name (mkstemp, mktemp) or open without O_CREAT; if the file is stale, "
+	       "its owner should remove it.");
+	VAL(x, "ls -l %s; sysctl %s", q, d->sysctl_name);
+}
+
+static void sysctl_userns(struct dx *x)
+{
+	const struct denial *d = x->d;
+
+	DIAG(x, "%s could not create a user namespace: %s=%s disables unprivileged user namespaces "
+		"on this host.",
+	     x->who, d->sysctl_name, d->sysctl_value);
+	FIX(x, "This is host policy: run the tool in a way that needs no new user namespace (a "
+	       "rootful runtime or its setuid helper), or have the administrator decide whether "
+	       "this workload may create user namespaces.");
+	VAL(x, "sysctl %s", d->sysctl_name);
+}
+
+void fix_sysctl(struct dx *x)
+{
+	const char *n = x->d->sysctl_name;
+
+	if (!strcmp(n, "net.ipv4.ping_group_range"))
+		sysctl_ping(x);
+	else if (!strcmp(n, "kernel.unprivileged_bpf_disabled"))
+		sysctl_cap(x, "restricts bpf() to privileged processes (it guards against verifier "
+			      "and speculative-execution bugs)");
+	else if (!strcmp(n, "kernel.perf_event_paranoid"))
+		sysctl_cap(x, "restricts perf_event_open for unprivileged processes");
+	else if (!strcmp(n, "fs.protected_hardlinks"))
+		sysctl_hardlink(x);
+	else if (!strcmp(n, "fs.protected_regular") || !strcmp(n, "fs.protected_fifos"))
+		sysctl_sticky(x);
+	else
+		sysctl_userns(x);
+}
+
+/* ---- device cgroup --------------------------------------------------------------------------- */
+
+void fix_cgroup(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *who = d->proc.container[0] ? d->proc.container : d->proc.cgroup;
+	char p[DN_STR + 32], q[2 * (DN_STR + 32)];
+
+	DIAG(x, "%s could not %s: the device cgroup of %s does not allow device %s, so the kernel "
+		"returned EPERM, even for root.",
+	     x->who, x->what, who[0] ? who : "its cgroup", d->rule[0] ? d->rule : "?");
+	if (d->proc.container[0])
+		FIX(x, "Expose this device to the container explicitly (`docker run --device=%s`, "
+		       "or --device-cgroup-rule='%s'; Kubernetes: a device plugin) rather than "
+		       "making it privileged.",
+		    x->obj, d->rule);
+	else if (d->proc.unit[0])
+		FIX(x, "Allow the device in the unit %s: `DeviceAllow=%s rw` (with its "
+		       "DevicePolicy=).",
+		    d->proc.unit, x->obj);
+	else
+		FIX(x, "Allow this one device in the cgroup's device policy.");
+	snprintf(p, sizeof(p), "/sys/fs/cgroup%s", d->proc.cgroup);
+	VAL(x, "bpftool cgroup show %s", sh_quote(p, q, sizeof(q)));
+}

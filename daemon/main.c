@@ -1,0 +1,853 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * epermd: the lifecycle. The main thread reads the ring and only copies records into the
+ * bounded queue; a worker enriches, decides, words and folds them; sinks and the socket have
+ * their own threads. Shutdown drains every stage before the final counters are printed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cause.h"
+#include "config.h"
+#include "diagnose.h"
+#include "enrich.h"
+#include "fanotify.h"
+#include "incident.h"
+#include "msgids.h"
+#include "output.h"
+#include "queue.h"
+#include "server.h"
+#include "tracer.h"
+
+#define EPERMD_VERSION "0.1"
+#define JSON_MAX       (64 * 1024)
+#define DRAIN_MAX_NS   (3ull * 1000000000ull)
+
+struct app {
+	struct config cfg;
+	const char *config_path;
+	int verbose;
+	bool features, check_config, bench_empty;
+	char **cmd;
+	pid_t child;
+	int child_status;
+	bool child_done;
+
+	struct tracer *tr;
+	struct evqueue *q;
+	struct sink *sink;
+	struct incidents *inc;
+	struct server *srv;
+	const struct tracer_features *feat;
+	uint64_t hooks_active;
+	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+
+	pthread_t worker;
+	bool worker_started;
+	atomic_bool worker_stop;
+	atomic_uint_fast64_t delivered;
+	atomic_uint_fast64_t worker_beat;
+	char json[JSON_MAX]; /* worker only */
+};
+
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t got_sigchld;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_chld(int sig)
+{
+	(void)sig;
+	got_sigchld = 1;
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "Usage: epermd [OPTIONS] [-- COMMAND [ARG...]]\n"
+	    "Explain every EPERM/EACCES returned by a syscall on this host.\n"
+	    "\n"
+	    "With a COMMAND, trace only it and its descendants and exit with its status. The\n"
+	    "command keeps epermd's stdin/stdout/stderr, so its output and the report interleave\n"
+	    "unless --output is given.\n"
+	    "\n"
+	    "  --format=text|json|journal  report format (default: journal under systemd, else "
+	    "text)\n"
+	    "  --output=PATH               write the report to PATH (default stdout; not journal)\n"
+	    "  --tracepoint-only           never load fexit/LSM evidence programs\n"
+	    "  --features                  print the mode and every hook, then exit\n"
+	    "  --ring-size=BYTES           kernel ring size, power of two >= 4096, K/M suffix\n"
+	    "  --queue-size=N              records queued between reader and worker (default "
+	    "4096)\n"
+	    "  --fold-window=SEC           fold repeats within SEC (default 60; 0 = no folding)\n"
+	    "  --summary-interval=SEC      summarise folded repeats every SEC (default 10)\n"
+	    "  --socket=PATH               live-view socket (default %s;\n"
+	    "                              off with a COMMAND unless given)\n"
+	    "  --no-socket                 no live-view socket\n"
+	    "  --socket-group=NAME         group allowed on the socket besides root\n"
+	    "  --config=FILE               read settings from FILE (options override it)\n"
+	    "  --check-config              validate --config=FILE and exit (0, or 78)\n"
+	    "  -v, --verbose               more detail (repeatable)\n"
+	    "  --version                   print the version and exit\n"
+	    "  -h, --help                  this help\n",
+	    CONFIG_DEFAULT_SOCKET);
+}
+
+enum {
+	OPT_FORMAT = 256,
+	OPT_OUTPUT,
+	OPT_TP_ONLY,
+	OPT_FEATURES,
+	OPT_RING,
+	OPT_QUEUE,
+	OPT_FOLD,
+	OPT_SUMMARY,
+	OPT_SOCKET,
+	OPT_NO_SOCKET,
+	OPT_GROUP,
+	OPT_CONFIG,
+	OPT_CHECK,
+	OPT_VERSION,
+	OPT_BENCH,
+};
+
+static const struct option long_opts[] = {
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"tracepoint-only", no_argument, NULL, OPT_TP_ONLY},
+    {"features", no_argument, NULL, OPT_FEATURES},
+    {"ring-size", required_argument, NULL, OPT_RING},
+    {"queue-size", required_argument, NULL, OPT_QUEUE},
+    {"fold-window", required_argument, NULL, OPT_FOLD},
+    {"summary-interval", required_argument, NULL, OPT_SUMMARY},
+    {"socket", required_argument, NULL, OPT_SOCKET},
+    {"no-socket", no_argument, NULL, OPT_NO_SOCKET},
+    {"socket-group", required_argument, NULL, OPT_GROUP},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"check-config", no_argument, NULL, OPT_CHECK},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {"bench-empty-hook", no_argument, NULL, OPT_BENCH},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *opt_name(int opt)
+{
+	for (const struct option *o = long_opts; o->name; o++)
+		if (o->val == opt)
+			return o->name;
+	return "?";
+}
+
+static const char *opt_key(int opt)
+{
+	switch (opt) {
+	case OPT_FORMAT:
+		return "format";
+	case OPT_OUTPUT:
+		return "output";
+	case OPT_RING:
+		return "ring_size";
+	case OPT_QUEUE:
+		return "queue_size";
+	case OPT_FOLD:
+		return "fold_window";
+	case OPT_SUMMARY:
+		return "summary_interval";
+	case OPT_SOCKET:
+		return "socket";
+	case OPT_GROUP:
+		return "socket_group";
+	default:
+		return NULL;
+	}
+}
+
+/* Returns -1 to continue, else the exit status. Options are applied after the config file. */
+static int parse_args(struct app *a, int argc, char **argv)
+{
+	struct {
+		int opt;
+		const char *val;
+	} set[64];
+	int nset = 0, opt;
+	bool tp_only = false, no_socket = false;
+	char err[512];
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+vh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("epermd %s (ABI %d)\n", EPERMD_VERSION, EP_ABI_VERSION);
+			return 0;
+		case 'v':
+			a->verbose++;
+			break;
+		case OPT_TP_ONLY:
+			tp_only = true;
+			break;
+		case OPT_FEATURES:
+			a->features = true;
+			break;
+		case OPT_NO_SOCKET:
+			no_socket = true;
+			break;
+		case OPT_CONFIG:
+			a->config_path = optarg;
+			break;
+		case OPT_CHECK:
+			a->check_config = true;
+			break;
+		case OPT_BENCH:
+			a->bench_empty = true;
+			break;
+		case '?':
+			if (optopt)
+				fprintf(stderr,
+					"epermd: option '%s' needs no argument or is unknown\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, "epermd: unknown option '%s' (see --help)\n",
+					argv[optind - 1]);
+			return EPERMD_EX_USAGE;
+		case ':':
+			fprintf(stderr, "epermd: option '%s' needs an argument\n",
+				argv[optind - 1]);
+			return EPERMD_EX_USAGE;
+		default:
+			if (nset >= (int)(sizeof(set) / sizeof(set[0]))) {
+				fprintf(stderr, "epermd: too many options\n");
+				return EPERMD_EX_USAGE;
+			}
+			set[nset].opt = opt;
+			set[nset++].val = optarg;
+			break;
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--") != 0) {
+			fprintf(stderr,
+				"epermd: unexpected argument '%s' (a command goes after --)\n",
+				argv[optind]);
+			return EPERMD_EX_USAGE;
+		}
+		a->cmd = &argv[optind];
+	}
+
+	config_defaults(&a->cfg);
+	if (a->check_config) {
+		if (!a->config_path) {
+			fprintf(stderr, "epermd: --check-config needs --config=FILE\n");
+			return EPERMD_EX_USAGE;
+		}
+		return config_check(a->config_path);
+	}
+	if (a->config_path && config_load(&a->cfg, a->config_path, err, sizeof(err))) {
+		fprintf(stderr, "epermd: %s\n", err);
+		return EPERMD_EX_CONFIG;
+	}
+	for (int i = 0; i < nset; i++) {
+		const char *key = opt_key(set[i].opt);
+
+		if (config_set(&a->cfg, key, set[i].val, err, sizeof(err))) {
+			fprintf(stderr, "epermd: --%s=%s: %s\n", opt_name(set[i].opt), set[i].val,
+				err);
+			return set[i].opt == OPT_GROUP ? EPERMD_EX_CONFIG : EPERMD_EX_USAGE;
+		}
+	}
+	if (tp_only)
+		a->cfg.tracepoint_only = true;
+	if (no_socket)
+		a->cfg.no_socket = true;
+	if (a->cfg.format < 0)
+		a->cfg.format =
+		    (getenv("JOURNAL_STREAM") || getenv("INVOCATION_ID")) ? OUT_JOURNAL : OUT_TEXT;
+	return -1;
+}
+
+/* ---- the reader callback: copy and go ---- */
+
+static int on_event(void *ctx, const struct ep_event *ev)
+{
+	struct app *a = ctx;
+
+	evq_push(a->q, ev); /* a full queue drops and counts */
+	return 0;
+}
+
+/* ---- the worker ---- */
+
+static void emit(void *ctx, const struct denial *d, int kind)
+{
+	struct app *a = ctx;
+
+	sink_denial(a->sink, d, (enum out_kind)kind);
+	if (a->srv && denial_to_json(d, (enum out_kind)kind, a->json, sizeof(a->json)) > 0)
+		server_publish(a->srv, a->json);
+}
+
+static void process(struct app *a, struct denial *d)
+{
+	uint64_t rt = d->ev.ts_ns + (uint64_t)a->rt_offset;
+
+	/* everything after the raw record starts fresh */
+	memset((char *)d + offsetof(struct denial, realtime_ns), 0,
+	       sizeof(*d) - offsetof(struct denial, realtime_ns));
+	d->realtime_ns = rt;
+	d->hooks_active = a->hooks_active;
+	d->capability = -1;
+	d->lsm = -1;
+	d->count = 1;
+	d->first_seen_ns = d->last_seen_ns = rt;
+	enrich_denial(d);
+	cause_decide(d);
+	diagnose_denial(d);
+	incidents_add(a->inc, d, now_ns(CLOCK_REALTIME));
+}
+
+static void *worker_main(void *arg)
+{
+	struct app *a = arg;
+	uint64_t last_tick = now_ns(CLOCK_MONOTONIC);
+	struct denial *d;
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		fprintf(stderr, "epermd: worker: out of memory\n");
+		return NULL;
+	}
+	for (;;) {
+		bool got = evq_pop(a->q, &d->ev, 100);
+		uint64_t now;
+
+		if (got) {
+			process(a, d);
+			atomic_fetch_add(&a->delivered, 1);
+		} else if (atomic_load(&a->worker_stop)) {
+			/* the reader has stopped: an empty pop means the queue is drained */
+			break;
+		}
+		atomic_fetch_add(&a->worker_beat, 1);
+		now = now_ns(CLOCK_MONOTONIC);
+		if (now - last_tick >= 1000000000ull) {
+			incidents_tick(a->inc, now_ns(CLOCK_REALTIME), false);
+			last_tick = now;
+		}
+	}
+	free(d);
+	return NULL;
+}
+
+/* ---- the socket's snapshot ---- */
+
+struct snap_ctx {
+	struct app *a;
+	void (*line)(void *lctx, const char *json);
+	void *lctx;
+	char *buf;
+};
+
+static void snap_one(void *ctx, const struct denial *d)
+{
+	struct snap_ctx *s = ctx;
+
+	if (denial_to_json(d, OUT_SUMMARY, s->buf, JSON_MAX) > 0)
+		s->line(s->lctx, s->buf);
+}
+
+struct counters {
+	uint64_t attempted, submitted, reserve_failed, truncated, read_fault, filtered_self;
+	uint64_t queue_dropped, sink_dropped, delivered;
+};
+
+static void read_counters(struct app *a, struct counters *c)
+{
+	struct ep_counters k = {0};
+
+	if (a->tr)
+		tracer_counters(a->tr, &k);
+	c->attempted = k.attempted;
+	c->submitted = k.submitted;
+	c->reserve_failed = k.reserve_failed;
+	c->truncated = k.truncated;
+	c->read_fault = k.read_fault;
+	c->filtered_self = k.filtered_self;
+	c->queue_dropped = a->q ? evq_dropped(a->q) : 0;
+	c->sink_dropped = a->sink ? sink_dropped(a->sink) : 0;
+	c->delivered = atomic_load(&a->delivered);
+}
+
+static unsigned counters_stats(const struct counters *c, struct out_stat *st)
+{
+	unsigned n = 0;
+
+	st[n++] = (struct out_stat){"attempted", c->attempted};
+	st[n++] = (struct out_stat){"submitted", c->submitted};
+	st[n++] = (struct out_stat){"reserve_failed", c->reserve_failed};
+	st[n++] = (struct out_stat){"truncated", c->truncated};
+	st[n++] = (struct out_stat){"read_fault", c->read_fault};
+	st[n++] = (struct out_stat){"filtered_self", c->filtered_self};
+	st[n++] = (struct out_stat){"queue_dropped", c->queue_dropped};
+	st[n++] = (struct out_stat){"sink_dropped", c->sink_dropped};
+	st[n++] = (struct out_stat){"delivered", c->delivered};
+	return n;
+}
+
+static int features_json(const struct tracer_features *f, char *buf, size_t n)
+{
+	size_t used;
+	int r;
+
+	r = snprintf(buf, n,
+		     "{\"type\":\"features\",\"mode\":\"%s\",\"exit_hook\":\"%s\",\"hooks\":[",
+		     f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "");
+	if (r < 0 || (size_t)r >= n)
+		return -ENOSPC;
+	used = (size_t)r;
+	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
+		const struct tracer_hook_state *h = &f->hooks[i];
+
+		/* hook names and reasons are our own constants: no escaping needed */
+		r = snprintf(buf + used, n - used, "%s{\"name\":\"%s\",\"active\":%s%s%s%s}",
+			     i ? "," : "", h->name ? h->name : "", h->active ? "true" : "false",
+			     !h->active && h->why ? ",\"why\":\"" : "",
+			     !h->active && h->why ? h->why : "", !h->active && h->why ? "\"" : "");
+		if (r < 0 || (size_t)r >= n - used)
+			return -ENOSPC;
+		used += (size_t)r;
+	}
+	r = snprintf(buf + used, n - used, "]}");
+	if (r < 0 || (size_t)r >= n - used)
+		return -ENOSPC;
+	return (int)(used + (size_t)r);
+}
+
+static void snapshot(void *ctx, void (*line)(void *lctx, const char *json), void *lctx)
+{
+	struct app *a = ctx;
+	struct snap_ctx s = {a, line, lctx, malloc(JSON_MAX)};
+	struct out_stat st[16];
+	struct counters c;
+	unsigned n;
+
+	if (!s.buf)
+		return;
+	incidents_foreach(a->inc, snap_one, &s);
+	read_counters(a, &c);
+	n = counters_stats(&c, st);
+	st[n++] = (struct out_stat){"incidents", incidents_count(a->inc)};
+	if (stats_to_json(st, n, 0, s.buf, JSON_MAX) > 0)
+		line(lctx, s.buf);
+	if (a->feat && features_json(a->feat, s.buf, JSON_MAX) > 0)
+		line(lctx, s.buf);
+	free(s.buf);
+}
+
+/* ---- loss is never silent ---- */
+
+static void check_loss(struct app *a, struct counters *last, bool final)
+{
+	struct counters c;
+
+	read_counters(a, &c);
+	if (c.reserve_failed > last->reserve_failed || c.truncated > last->truncated ||
+	    c.read_fault > last->read_fault || c.queue_dropped > last->queue_dropped ||
+	    c.sink_dropped > last->sink_dropped) {
+		sink_alarm(a->sink, LOG_WARNING, EP_MSGID_LOSS,
+			   "epermd: denials lost%s: ring full +%" PRIu64 " (total %" PRIu64
+			   "), queue full +%" PRIu64 " (total %" PRIu64
+			   "), output dropped +%" PRIu64 " (total %" PRIu64
+			   "); paths truncated +%" PRIu64 ", path read faults +%" PRIu64
+			   "; consider a larger --ring-size/--queue-size",
+			   final ? " before exit" : " in the last second",
+			   c.reserve_failed - last->reserve_failed, c.reserve_failed,
+			   c.queue_dropped - last->queue_dropped, c.queue_dropped,
+			   c.sink_dropped - last->sink_dropped, c.sink_dropped,
+			   c.truncated - last->truncated, c.read_fault - last->read_fault);
+	}
+	*last = c;
+}
+
+static void print_features(const struct tracer_features *f, FILE *out)
+{
+	fprintf(out, "mode: %s\n", f->full ? "full" : "tracepoint-only");
+	fprintf(out, "exit hook: %s\n", f->exit_hook ? f->exit_hook : "(none)");
+	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
+		fprintf(out, "hook %-36s %s%s%s\n", f->hooks[i].name ? f->hooks[i].name : "?",
+			f->hooks[i].active ? "active" : "inactive",
+			!f->hooks[i].active && f->hooks[i].why ? ": " : "",
+			!f->hooks[i].active && f->hooks[i].why ? f->hooks[i].why : "");
+}
+
+static void log_start(struct app *a)
+{
+	const struct tracer_features *f = a->feat;
+	char buf[1024];
+	size_t used = 0;
+	int on = 0, off = 0;
+
+	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
+		if (f->hooks[i].active)
+			on++;
+		else
+			off++;
+	}
+	used = (size_t)snprintf(buf, sizeof(buf), "epermd %s started: mode=%s exit_hook=%s",
+				EPERMD_VERSION, f->full ? "full" : "tracepoint-only",
+				f->exit_hook ? f->exit_hook : "?");
+	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS && used < sizeof(buf); i++)
+		if (f->hooks[i].active)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+						 used && buf[used - 1] == ')' ? "," : " active=(",
+						 f->hooks[i].name);
+	if (on && used < sizeof(buf))
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, ")");
+	if (used < sizeof(buf))
+		snprintf(buf + used, sizeof(buf) - used, " hooks active=%d inactive=%d%s", on, off,
+			 a->child > 0 ? " (one command)" : "");
+	sink_alarm(a->sink, LOG_INFO, EP_MSGID_START, "%s", buf);
+	if (a->verbose)
+		print_features(f, stderr);
+}
+
+/* ---- one-command mode ---- */
+
+static int spawn_blocked(struct app *a, int *release_fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (pid == 0) {
+		char c;
+		ssize_t r;
+
+		close(p[1]);
+		do
+			r = read(p[0], &c, 1);
+		while (r < 0 && errno == EINTR);
+		if (r != 1)
+			_exit(127); /* epermd could not start tracing */
+		close(p[0]);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(a->cmd[0], a->cmd);
+		fprintf(stderr, "epermd: %s: %s\n", a->cmd[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(p[0]);
+	a->child = pid;
+	*release_fd = p[1];
+	return 0;
+}
+
+static bool child_exited(struct app *a)
+{
+	int status;
+	pid_t r;
+
+	if (a->child <= 0 || a->child_done)
+		return a->child_done;
+	r = waitpid(a->child, &status, WNOHANG);
+	if (r == a->child) {
+		a->child_done = true;
+		if (WIFEXITED(status))
+			a->child_status = WEXITSTATUS(status);
+		else if (WIFSIGNALED(status))
+			a->child_status = 128 + WTERMSIG(status);
+		else
+			a->child_status = 1;
+	}
+	return a->child_done;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESETHAND; /* a second ^C kills */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_chld;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void sd_watchdog(uint64_t *last_ping, uint64_t interval, uint64_t *reader_beat,
+			uint64_t *last_reader, struct app *a, uint64_t *last_worker)
+{
+	uint64_t now = now_ns(CLOCK_MONOTONIC), wb;
+
+	if (!interval || now - *last_ping < interval / 2)
+		return;
+	wb = atomic_load(&a->worker_beat);
+	/* alive = the reader loop turned and the worker loop turned since the last ping */
+	if (*reader_beat != *last_reader && wb != *last_worker) {
+		sd_notify(0, "WATCHDOG=1");
+		*last_ping = now;
+		*last_reader = *reader_beat;
+		*last_worker = wb;
+	}
+}
+
+static int run(struct app *a)
+{
+	struct tracer_opts to = {0};
+	struct incident_opts io = {0};
+	struct counters last = {0}, fin;
+	struct out_stat st[16];
+	uint64_t wd_usec = 0, last_ping = 0, reader_beat = 0, last_reader = 0, last_worker = 0;
+	uint64_t last_tick, t0, rt0;
+	int release_fd = -1, err = 0, ret = EXIT_FAILURE, zeros;
+	const char *out_path = a->cfg.output[0] ? a->cfg.output : NULL;
+	bool want_socket;
+
+	to.ring_bytes = a->cfg.ring_size;
+	to.tracepoint_only = a->cfg.tracepoint_only;
+	to.verbose = a->verbose > 3 ? 3 : a->verbose;
+	to.bench_empty = a->bench_empty;
+
+	if (!a->features && !a->bench_empty) {
+		err = sink_open((enum out_format)a->cfg.format, out_path, &a->sink);
+		if (err) {
+			fprintf(stderr, "epermd: cannot open the output %s: %s\n",
+				out_path ? out_path : "(stdout)", strerror(-err));
+			goto cleanup;
+		}
+		err = evq_new(a->cfg.queue_size, &a->q);
+		if (err) {
+			fprintf(stderr, "epermd: queue: %s\n", strerror(-err));
+			goto cleanup;
+		}
+		io.window_ns = a->cfg.fold_window ? a->cfg.fold_window * 1000000000ull : 1;
+		io.summary_ns = a->cfg.summary_interval * 1000000000ull;
+		err = incidents_new(&io, emit, a, &a->inc);
+		if (err) {
+			fprintf(stderr, "epermd: incidents: %s\n", strerror(-err));
+			goto cleanup;
+		}
+		cause_set_listener_lookup(fanotify_perm_listener);
+	}
+
+	install_signals();
+	if (a->cmd && !a->features && !a->bench_empty) {
+		err = spawn_blocked(a, &release_fd);
+		if (err) {
+			fprintf(stderr, "epermd: cannot start %s: %s\n", a->cmd[0], strerror(-err));
+			goto cleanup;
+		}
+		to.target_pid = a->child;
+	}
+
+	err = tracer_new(&to, &a->tr);
+	if (!err)
+		err = tracer_start(a->tr, on_event, a);
+	if (err) {
+		fprintf(stderr, "epermd: cannot start tracing: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	a->feat = tracer_features(a->tr);
+	a->hooks_active = a->feat ? a->feat->hooks_active : 0;
+	if (a->features) {
+		print_features(a->feat, stdout);
+		ret = EXIT_SUCCESS;
+		goto cleanup;
+	}
+	if (a->bench_empty) {
+		while (!stop_signal)
+			pause();
+		ret = EXIT_SUCCESS;
+		goto cleanup;
+	}
+
+	t0 = now_ns(CLOCK_MONOTONIC);
+	rt0 = now_ns(CLOCK_REALTIME);
+	a->rt_offset = (int64_t)(rt0 - t0);
+
+	want_socket = !a->cfg.no_socket && (!a->cmd || a->cfg.socket_set);
+	if (want_socket) {
+		struct server_opts so = {
+		    .path = a->cfg.socket[0] ? a->cfg.socket : CONFIG_DEFAULT_SOCKET,
+		    .group = a->cfg.socket_group[0] ? a->cfg.socket_group : NULL,
+		};
+
+		err = server_new(&so, snapshot, a, &a->srv);
+		if (err == -EINVAL) {
+			ret = EPERMD_EX_CONFIG;
+			goto cleanup;
+		}
+		if (!err)
+			err = server_start(a->srv);
+		if (err) {
+			sink_alarm(
+			    a->sink, LOG_WARNING, EP_MSGID_HEALTH,
+			    "epermd: live-view socket %s unavailable: %s; continuing without it",
+			    so.path, strerror(-err));
+			server_free(a->srv);
+			a->srv = NULL;
+		}
+	}
+
+	err = pthread_create(&a->worker, NULL, worker_main, a);
+	if (err) {
+		fprintf(stderr, "epermd: cannot start the worker: %s\n", strerror(err));
+		goto cleanup;
+	}
+	a->worker_started = true;
+	log_start(a);
+
+	if (release_fd >= 0) {
+		if (write(release_fd, "x", 1) != 1)
+			fprintf(stderr, "epermd: cannot release %s: %s\n", a->cmd[0],
+				strerror(errno));
+		close(release_fd);
+		release_fd = -1;
+	}
+	sd_notify(0, "READY=1");
+	if (sd_watchdog_enabled(0, &wd_usec) <= 0)
+		wd_usec = 0;
+
+	last_tick = now_ns(CLOCK_MONOTONIC);
+	while (!stop_signal) {
+		int n = tracer_poll(a->tr, 10);
+
+		if (n < 0 && n != -EINTR) {
+			sink_alarm(a->sink, LOG_ERR, EP_MSGID_HEALTH,
+				   "epermd: reading the ring: %s", strerror(-n));
+			break;
+		}
+		reader_beat++;
+		if (a->cmd && (got_sigchld || (reader_beat % 10) == 0)) {
+			got_sigchld = 0;
+			if (child_exited(a))
+				break;
+		}
+		if (now_ns(CLOCK_MONOTONIC) - last_tick >= 1000000000ull) {
+			check_loss(a, &last, false);
+			last_tick = now_ns(CLOCK_MONOTONIC);
+		}
+		sd_watchdog(&last_ping, wd_usec * 1000ull, &reader_beat, &last_reader, a,
+			    &last_worker);
+	}
+	sd_notify(0, "STOPPING=1");
+
+	/* Drain: the ring until it is empty twice in a row (bounded: others keep failing). */
+	t0 = now_ns(CLOCK_MONOTONIC);
+	for (zeros = 0; zeros < 2 && now_ns(CLOCK_MONOTONIC) - t0 < DRAIN_MAX_NS;) {
+		int n = tracer_poll(a->tr, 10);
+
+		zeros = n > 0 ? 0 : zeros + 1;
+	}
+	atomic_store(&a->worker_stop, true);
+	evq_wake(a->q);
+	pthread_join(a->worker, NULL);
+	a->worker_started = false;
+	incidents_tick(a->inc, now_ns(CLOCK_REALTIME), true);
+	check_loss(a, &last, true);
+
+	read_counters(a, &fin);
+	fprintf(stderr,
+		"epermd: final counters attempted=%" PRIu64 " submitted=%" PRIu64
+		" reserve_failed=%" PRIu64 " truncated=%" PRIu64 " read_fault=%" PRIu64
+		" filtered_self=%" PRIu64 " queue_dropped=%" PRIu64 " sink_dropped=%" PRIu64
+		" delivered=%" PRIu64 "\n",
+		fin.attempted, fin.submitted, fin.reserve_failed, fin.truncated, fin.read_fault,
+		fin.filtered_self, fin.queue_dropped, fin.sink_dropped, fin.delivered);
+	if (a->cfg.format != OUT_TEXT)
+		sink_stats(a->sink, st, counters_stats(&fin, st));
+	ret = EXIT_SUCCESS;
+	if (a->child > 0) {
+		int status;
+
+		/* stopped by a signal while the command still runs: pass it on */
+		if (!child_exited(a) && stop_signal)
+			kill(a->child, stop_signal);
+		if (!a->child_done && waitpid(a->child, &status, 0) == a->child) {
+			a->child_done = true;
+			a->child_status = WIFEXITED(status)	? WEXITSTATUS(status)
+					  : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+								: 1;
+		}
+		ret = a->child_status;
+	}
+
+cleanup:
+	if (release_fd >= 0)
+		close(release_fd); /* the child sees EOF and exits 127 */
+	if (a->worker_started) {
+		atomic_store(&a->worker_stop, true);
+		evq_wake(a->q);
+		pthread_join(a->worker, NULL);
+	}
+	server_free(a->srv);
+	tracer_free(a->tr);
+	if (a->child > 0 && !a->child_done && ret == EXIT_FAILURE) {
+		kill(a->child, SIGKILL);
+		waitpid(a->child, NULL, 0);
+	}
+	if (a->sink) {
+		sink_flush(a->sink);
+		sink_close(a->sink);
+	}
+	incidents_free(a->inc);
+	evq_free(a->q);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static struct app a;
+	int ret;
+
+	ret = parse_args(&a, argc, argv);
+	if (ret >= 0)
+		return ret;
+	return run(&a);
+}

@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The test runner behind `make test` (which builds first; this script builds nothing).
+# Runs $OUTPUT/epermd-unit, every tests/host/*.sh and tests/vm/run.sh, shows their output,
+# keeps a copy in $OUTPUT/test.log, counts the "ok - ", "not ok - " and "skip - " lines and
+# ends with exactly one line "N passed, N failed, N skipped". Exit status 1 if anything failed.
+#
+#   EPERMD_SKIP_VM=1   skip the VM tests (QEMU, slow)
+#   TESTS="cli storm"  run only these host scripts (names without .sh)
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+: "${OUTPUT:=build}"
+case "$OUTPUT" in
+/*) ;;
+*) OUTPUT="$TOP/$OUTPUT" ;;
+esac
+export OUTPUT
+LOG="$OUTPUT/test.log"
+SCRIPT_TIMEOUT="${SCRIPT_TIMEOUT:-900}"
+mkdir -p "$OUTPUT"
+: >"$LOG"
+WORK=$(mktemp -d /tmp/epermd-run.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+
+if [ ! -e /sys/kernel/tracing/events ] && [ -d /sys/kernel/tracing ] && [ "$(id -u)" -eq 0 ]; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+fi
+
+# step NAME CMD...: run one test program, stream and log its output; a program that fails
+# without printing a "not ok" line gets one.
+step() {
+	name=$1
+	shift
+	echo "# --- $name" | tee -a "$LOG"
+	rcf="$WORK/rc"
+	echo 0 >"$rcf"
+	{ timeout -k 10 "$SCRIPT_TIMEOUT" "$@" 2>&1 || echo $? >"$rcf"; } | tee "$WORK/out"
+	cat "$WORK/out" >>"$LOG"
+	rc=$(cat "$rcf")
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$WORK/out"; then
+		if [ "$rc" -eq 124 ]; then
+			why="timed out after $SCRIPT_TIMEOUT s"
+		else
+			why="exited with status $rc"
+		fi
+		echo "not ok - $name $why" | tee -a "$LOG"
+	fi
+}
+
+# Unit tests
+if [ -x "$OUTPUT/epermd-unit" ]; then
+	step unit "$OUTPUT/epermd-unit"
+else
+	echo "not ok - unit: $OUTPUT/epermd-unit is missing (run make first)" | tee -a "$LOG"
+fi
+
+# Host tests
+for t in "$TOP"/tests/host/*.sh; do
+	[ -e "$t" ] || continue
+	n=$(basename "$t" .sh)
+	if [ -n "${TESTS:-}" ]; then
+		case " $TESTS " in
+		*" $n "*) ;;
+		*) continue ;;
+		esac
+	fi
+	step "host/$n" sh "$t"
+done
+
+# VM tests
+if [ -n "${TESTS:-}" ]; then
+	:
+elif [ "${EPERMD_SKIP_VM:-0}" = 1 ]; then
+	echo "skip - vm: tests/vm/run.sh (EPERMD_SKIP_VM=1)" | tee -a "$LOG"
+elif [ -f "$TOP/tests/vm/run.sh" ]; then
+	step vm sh "$TOP/tests/vm/run.sh"
+else
+	echo "skip - vm: tests/vm/run.sh is not there" | tee -a "$LOG"
+fi
+
+pass=$(grep -c '^ok - ' "$LOG" || true)
+fail=$(grep -c '^not ok - ' "$LOG" || true)
+skipped=$(grep -c '^skip - ' "$LOG" || true)
+if [ "$fail" -gt 0 ]; then
+	{
+		echo "# failed:"
+		grep '^not ok - ' "$LOG" | sed 's/^/#   /'
+	} | tee -a "$LOG"
+fi
+echo "$pass passed, $fail failed, $skipped skipped" | tee -a "$LOG"
+[ "$fail" -eq 0 ]

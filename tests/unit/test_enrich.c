@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "enrich.h"
+#include "fileinfo.h"
+#include "names.h"
+#include "procinfo.h"
+#include "unit.h"
+
+TEST(enrich_container_ids)
+{
+	char id[128], rt[16];
+	static const char *const hex =
+	    "3f1c2b4a5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7a8";
+	char cg[512];
+
+	snprintf(cg, sizeof(cg), "/system.slice/docker-%s.scope", hex);
+	cgroup_container(cg, id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "docker:3f1c2b4a5d6e");
+	CHECK_STR(rt, "docker");
+
+	snprintf(cg, sizeof(cg), "/docker/%s", hex);
+	cgroup_container(cg, id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "docker:3f1c2b4a5d6e");
+
+	snprintf(cg, sizeof(cg),
+		 "/kubepods.slice/kubepods-burstable.slice/"
+		 "kubepods-burstable-pod1b2c3d4e_5f60_7182_93a4_b5c6d7e8f901.slice/"
+		 "cri-containerd-%s.scope",
+		 hex);
+	cgroup_container(cg, id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "containerd:3f1c2b4a5d6e");
+	CHECK_STR(rt, "containerd");
+
+	cgroup_container("/kubepods.slice/kubepods-besteffort.slice/"
+			 "kubepods-besteffort-pod1b2c3d4e_5f60_7182_93a4_b5c6d7e8f901.slice",
+			 id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "k8s:1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901");
+	CHECK_STR(rt, "kubernetes");
+
+	cgroup_container("/kubepods/burstable/pod1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901/", id,
+			 sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "k8s:1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901");
+
+	snprintf(cg, sizeof(cg), "/machine.slice/libpod-%s.scope/container", hex);
+	cgroup_container(cg, id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "podman:3f1c2b4a5d6e");
+
+	snprintf(cg, sizeof(cg), "/machine.slice/crio-%s.scope", hex);
+	cgroup_container(cg, id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "crio:3f1c2b4a5d6e");
+
+	/* not containers */
+	cgroup_container("/system.slice/docker.service", id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "");
+	cgroup_container("/user.slice/user-1000.slice/session-2.scope", id, sizeof(id), rt,
+			 sizeof(rt));
+	CHECK_STR(id, "");
+	cgroup_container("/system.slice/docker-nothex.scope", id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "");
+	cgroup_container("/lxc.payload.web1/init.scope", id, sizeof(id), rt, sizeof(rt));
+	CHECK_STR(id, "lxc:web1");
+}
+
+TEST(enrich_cgroup_unit)
+{
+	char u[128], cg[256];
+
+	cgroup_unit("/system.slice/nginx.service", u, sizeof(u));
+	CHECK_STR(u, "nginx.service");
+	cgroup_unit("/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service", u,
+		    sizeof(u));
+	CHECK_STR(u, "foo.service");
+	cgroup_unit("/user.slice/user-1000.slice/session-3.scope", u, sizeof(u));
+	CHECK_STR(u, "session-3.scope");
+	cgroup_unit("/", u, sizeof(u));
+	CHECK_STR(u, "");
+	cgroup_unit("/init.scope/x.servicex", u, sizeof(u));
+	CHECK_STR(u, "init.scope");
+	CHECK(cgroup_v2_path("12:pids:/x\n0::/system.slice/a.service\n", cg, sizeof(cg)) == 0);
+	CHECK_STR(cg, "/system.slice/a.service");
+	CHECK(cgroup_v2_path("1:name=systemd:/x\n", cg, sizeof(cg)) < 0);
+}
+
+static const char status_text[] = "Name:\tcat\n"
+				  "Umask:\t0022\n"
+				  "State:\tR (running)\n"
+				  "PPid:\t812\n"
+				  "Uid:\t65534\t65534\t65534\t65534\n"
+				  "Gid:\t65534\t65534\t65534\t65533\n"
+				  "Groups:\t4 24 27 \n"
+				  "CapInh:\t0000000000000000\n"
+				  "CapPrm:\t0000000000000000\n"
+				  "CapEff:\t0000000000000400\n"
+				  "CapBnd:\t000001ffffffffff\n"
+				  "CapAmb:\t0000000000000000\n"
+				  "NoNewPrivs:\t1\n"
+				  "Seccomp:\t2\n"
+				  "Seccomp_filters:\t3\n";
+
+TEST(enrich_status_parse)
+{
+	struct dn_proc p = {0};
+
+	CHECK(proc_parse_status(status_text, &p) == 0);
+	CHECK(p.ruid == 65534 && p.euid == 65534 && p.suid == 65534 && p.fsuid == 65534);
+	CHECK(p.rgid == 65534 && p.fsgid == 65533);
+	CHECK(p.ngroups == 3 && p.groups[0] == 4 && p.groups[2] == 27);
+	CHECK(p.cap_eff == 0x400);
+	CHECK(p.cap_bnd == 0x1ffffffffffULL);
+	CHECK(p.cap_prm == 0 && p.cap_amb == 0);
+	CHECK(p.no_new_privs == 1);
+	CHECK(p.seccomp_mode == 2);
+	CHECK(p.seccomp_filters == 3);
+
+	memset(&p, 0, sizeof(p));
+	CHECK(proc_parse_status("Name:\tx\nUid:\tgarbage\n", &p) < 0);
+	CHECK(p.seccomp_mode == -1 && p.no_new_privs == -1);
+}
+
+static const char mountinfo_text[] =
+    "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw,errors=remount-ro\n"
+    "23 22 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n"
+    "30 22 0:25 / /tmp rw,nosuid,nodev shared:5 - tmpfs tmpfs rw,size=1g\n"
+    "31 22 254:2 / /srv/data ro,nosuid,noexec - xfs /dev/vdb ro\n"
+    "32 22 0:26 / /srv/dat rw - tmpfs tmpfs rw\n"
+    "33 22 0:27 / /mnt/with\\040space rw,nodev - tmpfs tmpfs rw\n"
+    "34 30 0:28 / /tmp rw,noexec - tmpfs tmpfs rw\n"
+    "35 22 0:29 / /media/f rw - fuse.sshfs host:/ rw\n";
+
+TEST(enrich_mountinfo_longest_prefix)
+{
+	struct dn_file f;
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/etc/shadow", 0, &f) == 0);
+	CHECK_STR(f.mount_point, "/");
+	CHECK_STR(f.fstype, "ext4");
+	CHECK(!f.mnt_noexec && !f.mnt_ro);
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/srv/data/x/y", 0, &f) == 0);
+	CHECK_STR(f.mount_point, "/srv/data");
+	CHECK_STR(f.mount_opts, "ro,nosuid,noexec");
+	CHECK(f.mnt_ro && f.mnt_nosuid && f.mnt_noexec && !f.mnt_nodev);
+
+	/* "/srv/dat" is not a prefix of "/srv/data" component-wise, but is of itself */
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/srv/dat", 0, &f) == 0);
+	CHECK_STR(f.mount_point, "/srv/dat");
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/srv/datum", 0, &f) == 0);
+	CHECK_STR(f.mount_point, "/");
+
+	/* stacked: the later /tmp mount is on top */
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/tmp/a.sh", 0, &f) == 0);
+	CHECK(f.mnt_noexec && !f.mnt_nosuid);
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/mnt/with space/f", 0, &f) == 0);
+	CHECK_STR(f.mount_point, "/mnt/with space");
+	CHECK(f.mnt_nodev);
+
+	/* by mount id (statx), whatever the string says */
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/whatever", 23, &f) == 0);
+	CHECK_STR(f.mount_point, "/proc");
+	CHECK(fs_may_block("fuse.sshfs") && fs_may_block("nfs4") && fs_may_block("fuseblk"));
+	CHECK(!fs_may_block("ext4") && !fs_may_block("tmpfs") && !fs_may_block("nfsd"));
+	CHECK(mountinfo_lookup("", "/x", 0, &f) < 0);
+}
+
+TEST(enrich_acl_xattr)
+{
+	/* version 2; user_obj rw-, user 1000 r--, group_obj r--, mask r--, other --- */
+	static const uint8_t x[] = {
+	    2, 0,    0,	   0,	 1,    0,    6,	   0, 0xff, 0xff, 0xff, 0xff, 2,    0,	  4,
+	    0, 0xe8, 3,	   0,	 0,    4,    0,	   4, 0,    0xff, 0xff, 0xff, 0xff, 0x10, 0,
+	    4, 0,    0xff, 0xff, 0xff, 0xff, 0x20, 0, 0,    0,	  0xff, 0xff, 0xff, 0xff};
+	char out[256];
+
+	CHECK(acl_xattr_to_text(x, sizeof(x), out, sizeof(out)) == 1);
+	CHECK_STR(out, "user:1000:r--,mask::r--");
+	CHECK(acl_xattr_to_text(x, 4 + 8, out, sizeof(out)) == 0);
+	CHECK(acl_xattr_to_text(x, 7, out, sizeof(out)) < 0);
+	CHECK(acl_xattr_to_text("\1\0\0\0", 4, out, sizeof(out)) < 0);
+}
+
+TEST(enrich_path_join)
+{
+	char out[128];
+
+	path_join("/home/u", "a/b", out, sizeof(out));
+	CHECK_STR(out, "/home/u/a/b");
+	path_join("/", "x", out, sizeof(out));
+	CHECK_STR(out, "/x");
+	path_join("/d/", "./x", out, sizeof(out));
+	CHECK_STR(out, "/d/x");
+	path_join("/d", ".", out, sizeof(out));
+	CHECK_STR(out, "/d");
+	path_join("/d", "/abs", out, sizeof(out));
+	CHECK_STR(out, "/abs");
+}
+
+/* A live denial of this very process: relative path against cwd, parent directory. */
+TEST(enrich_live_self)
+{
+	char dir[] = "/tmp/epermd-enrich-XXXXXX", old[512];
+	struct denial *d = calloc(1, sizeof(*d));
+	int fd, nr = syscall_nr("openat");
+
+	if (!d || !mkdtemp(dir) || !getcwd(old, sizeof(old)) || nr < 0) {
+		CHECK(0);
+		free(d);
+		return;
+	}
+	CHECK(chdir(dir) == 0);
+	fd = open("secret", O_CREAT | O_WRONLY, 0640);
+	CHECK(fd >= 0);
+	fchmod(fd, 0640);
+	close(fd);
+	CHECK(chmod(dir, 01777) == 0);
+
+	d->ev.pid = (unsigned)getpid();
+	d->ev.ppid = (unsigned)getppid();
+	d->ev.syscall_nr = nr;
+	d->ev.args[0] = (unsigned long long)(long long)AT_FDCWD;
+	d->ev.args[2] = O_RDWR | O_CREAT;
+	d->ev.path_arg = 2;
+	snprintf(d->ev.path, sizeof(d->ev.path), "secret");
+	enrich_denial(d);
+	CHECK(d->proc.valid);
+	CHECK(d->proc.exe[0] == '/');
+	CHECK(d->proc.euid == geteuid());
+	CHECK(strstr(d->path, dir) == d->path);
+	CHECK_CONTAINS(d->path, "/secret");
+	CHECK(d->file.valid);
+	CHECK((d->file.mode & 07777) == 0640);
+	CHECK(d->file.uid == geteuid());
+	CHECK(d->file.parent_valid && d->file.parent_sticky);
+	CHECK_STR(d->file.mount_point[0] ? "ok" : "", "ok");
+	CHECK(d->n_sysctl >= 1);
+
+	/* fd-based: fchmod(fd) resolves through /proc/<pid>/fd */
+	memset(d, 0, sizeof(*d));
+	fd = open("secret", O_RDONLY);
+	d->ev.pid = (unsigned)getpid();
+	d->ev.syscall_nr = syscall_nr("fchmod");
+	d->ev.args[0] = (unsigned)fd;
+	enrich_denial(d);
+	if (syscall_fd_arg(d->ev.syscall_nr) == 1) {
+		CHECK(d->path_from_fd);
+		CHECK_CONTAINS(d->path, "/secret");
+		CHECK(d->file.valid && (d->file.mode & 07777) == 0640);
+	}
+	close(fd);
+
+	/* kill target */
+	memset(d, 0, sizeof(*d));
+	d->ev.pid = (unsigned)getpid();
+	d->ev.syscall_nr = syscall_nr("kill");
+	d->ev.args[0] = 1;
+	enrich_denial(d);
+	CHECK_CONTAINS(d->target, "pid 1");
+
+	unlink("secret");
+	CHECK(chdir(old) == 0);
+	rmdir(dir);
+	free(d);
+}

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "unit.h"
+
+/* ---- a tiny strict JSON (RFC 8259) checker ---- */
+
+static const char *jv_value(const char *p, int depth);
+
+static const char *jv_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *jv_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20)
+			return NULL; /* raw control bytes (and the terminating NUL) */
+		if (c == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
+						return NULL;
+				p += 5;
+			} else if (*p && strchr("\"\\/bfnrt", *p)) {
+				p++;
+			} else {
+				return NULL;
+			}
+			continue;
+		}
+		if (c >= 0x80) {
+			int k = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : -1;
+
+			if (k < 0 || c > 0xf4)
+				return NULL;
+			for (int i = 1; i <= k; i++)
+				if (((unsigned char)p[i] & 0xc0) != 0x80)
+					return NULL;
+			p += k + 1;
+			continue;
+		}
+		p++;
+	}
+	return p + 1;
+}
+
+static const char *jv_number(const char *p)
+{
+	const char *s = p;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		if (!(*++p >= '0' && *p <= '9'))
+			return NULL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return p > s ? p : NULL;
+}
+
+static const char *jv_container(const char *p, int depth, char close, bool obj)
+{
+	p = jv_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (obj) {
+			p = jv_string(jv_ws(p));
+			if (!p)
+				return NULL;
+			p = jv_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		p = jv_value(p, depth + 1);
+		if (!p)
+			return NULL;
+		p = jv_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *jv_value(const char *p, int depth)
+{
+	if (depth > 32)
+		return NULL;
+	p = jv_ws(p);
+	switch (*p) {
+	case '{':
+		return jv_container(p, depth, '}', true);
+	case '[':
+		return jv_container(p, depth, ']', false);
+	case '"':
+		return jv_string(p);
+	case 't':
+		return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f':
+		return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n':
+		return strncmp(p, "null", 4) ? NULL : p + 4;
+	default:
+		return jv_number(p);
+	}
+}
+
+static bool json_valid(const char *s)
+{
+	const char *e = jv_value(s, 0);
+
+	return e && *jv_ws(e) == '\0';
+}
+
+/* ---- fixtures ---- */
+
+static struct denial *hostile_denial(void)
+{
+	struct denial *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->ev.seq = 42;
+	d->ev.pid = 1234;
+	d->ev.tid = 1235;
+	d->ev.ppid = 1;
+	d->ev.uid = 65534;
+	d->ev.gid = 65534;
+	d->ev.syscall_nr = __NR_openat;
+	d->ev.ret = -EP_EACCES;
+	d->ev.flags = EP_F_PATH_TRUNC | EP_F_EV_OVERFLOW;
+	d->ev.args[0] = (uint64_t)-100;
+	d->ev.args[1] = 0x7ffc0000;
+	strcpy(d->ev.comm, "c\"a\x1b[2Jt");
+	d->realtime_ns = 1795675814123456789ull; /* 2026-11-26T06:50:14.123456789Z */
+	strcpy(d->path, "/tmp/d/a\nFAKE: root login\x1b[2J\xff\xc3\x28");
+	strcpy(d->proc.exe, "/usr/bin/cat");
+	strcpy(d->proc.unit, "x.service");
+	d->cause = EP_CAUSE_DAC;
+	d->capability = -1;
+	d->lsm = -1;
+	denial_add_evidence(d, "mode=0600 owner=0 \"quoted\"");
+	denial_add_evidence(d, "uid 65534 not owner\\");
+	strcpy(d->diagnosis, "cat cannot open '/tmp/d/a\nFAKE' for reading");
+	strcpy(d->fix, "setfacl -m u:65534:r /tmp/d/a");
+	strcpy(d->validate, "sudo -u nobody cat /tmp/d/a");
+	return d;
+}
+
+TEST(json_denial_valid)
+{
+	struct denial *d = hostile_denial();
+	char buf[65536];
+	int len;
+
+	if (!d) {
+		CHECK(0);
+		return;
+	}
+	len = denial_to_json(d, OUT_NEW, buf, sizeof(buf));
+	CHECK(len > 0 && (size_t)len == strlen(buf));
+	CHECK(json_valid(buf));
+	CHECK(!strchr(buf, '\n') && !strchr(buf, '\x1b'));
+	CHECK_CONTAINS(buf, "{\"type\":\"denial\",\"time\":\"2026-11-26T06:50:14.123456789Z\"");
+	CHECK_CONTAINS(buf, "\"syscall\":\"openat\"");
+	CHECK_CONTAINS(buf, "\"errno\":\"EACCES\"");
+	CHECK_CONTAINS(buf, "\"cause\":\"dac\"");
+	CHECK_CONTAINS(buf, "\"comm\":\"c\\\"a\\u001b[2Jt\"");
+	CHECK_CONTAINS(buf, "a\\u000aFAKE: root login\\u001b[2J\\u00ff\\u00c3(\"");
+	CHECK_CONTAINS(buf, "\"flags\":[\"path_truncated\",\"evidence_overflow\"]");
+	CHECK_CONTAINS(buf, "\"args\":[18446744073709551516,2147221504,0,0,0,0]");
+	CHECK_CONTAINS(buf, "\"count\":1,\"first_seen\":\"2026-11-26T06:50:14.123456789Z\"");
+	CHECK_CONTAINS(buf, "\"unit\":\"x.service\"");
+	CHECK(!strstr(buf, "\"capability\"") && !strstr(buf, "\"lsm\"") &&
+	      !strstr(buf, "\"container\""));
+
+	d->ev.syscall_nr = 9999;
+	d->cause = EP_CAUSE_CAPABILITY;
+	d->capability = 0;
+	d->count = 100000;
+	d->first_seen_ns = d->realtime_ns;
+	d->last_seen_ns = d->realtime_ns + 2000000000ull;
+	len = denial_to_json(d, OUT_SUMMARY, buf, sizeof(buf));
+	CHECK(len > 0 && json_valid(buf));
+	CHECK_CONTAINS(buf, "{\"type\":\"summary\",\"time\":\"2026-11-26T06:50:16.123456789Z\"");
+	CHECK_CONTAINS(buf, "\"syscall\":\"syscall_9999\"");
+	CHECK_CONTAINS(buf, "\"capability\":\"CAP_CHOWN\"");
+	CHECK_CONTAINS(buf, "\"count\":100000");
+
+	CHECK(denial_to_json(d, OUT_NEW, buf, 100) == -ENOSPC);
+	CHECK(strlen(buf) < 100);
+	free(d);
+}
+
+TEST(json_alarm_stats_valid)
+{
+	struct out_stat st[] = {{"received", 10}, {"dropped\"x", 2}};
+	char buf[4096];
+
+	CHECK(alarm_to_json(4, "cef1425855f942cea43e79c310afad00", "lost 5\n\x1b", 0, buf,
+			    sizeof(buf)) > 0);
+	CHECK(json_valid(buf));
+	CHECK_CONTAINS(buf, "{\"type\":\"alarm\"");
+	CHECK_CONTAINS(buf, "\"priority\":4");
+	CHECK_CONTAINS(buf, "\"message\":\"lost 5\\u000a\\u001b\"");
+	CHECK(stats_to_json(st, 2, 1, buf, sizeof(buf)) > 0);
+	CHECK(json_valid(buf));
+	CHECK_CONTAINS(buf, "\"received\":10,\"dropped\\\"x\":2}");
+	CHECK(!json_valid("{\"a\":\"\x01\"}") && !json_valid("{\"a\":1,}") &&
+	      !json_valid("{\"a\":\"\xff\"}"));
+}
+
+TEST(text_denial_clean)
+{
+	struct denial *d = hostile_denial();
+	char buf[65536];
+	int len;
+
+	if (!d) {
+		CHECK(0);
+		return;
+	}
+	len = denial_to_text(d, OUT_NEW, buf, sizeof(buf));
+	CHECK(len > 0 && buf[len - 1] == '\n');
+	CHECK_CONTAINS(buf, "2026-11-26T06:50:14.123456789Z EACCES openat c\"a\\x1b[2Jt[1234] "
+			    "uid=65534 path='/tmp/d/a\\x0aFAKE: root login\\x1b[2J\\xff\\xc3("
+			    "'");
+	CHECK_CONTAINS(buf, "\n  cause: dac \xe2\x80\x94 cat cannot open \\'/tmp/d/a\\x0aFAKE\\'");
+	CHECK_CONTAINS(buf, "\n  fix: setfacl");
+	CHECK_CONTAINS(buf, "\n  check: sudo");
+	CHECK_CONTAINS(buf,
+		       "\n  evidence: mode=0600 owner=0 \"quoted\"; uid 65534 not owner\\\\\n");
+	for (int i = 0; i < len; i++)
+		if (((unsigned char)buf[i] < 0x20 && buf[i] != '\n') || buf[i] == 0x7f) {
+			CHECK(0);
+			break;
+		}
+	free(d);
+}
+
+TEST(journal_record_fields)
+{
+	struct denial *d = hostile_denial();
+	char buf[65536], *line, *save = NULL;
+	int len, n = 0, ev = 0;
+
+	if (!d) {
+		CHECK(0);
+		return;
+	}
+	d->count = 7;
+	len = denial_to_journal(d, OUT_SUMMARY, buf, sizeof(buf));
+	CHECK(len > 0 && buf[len - 1] == '\n');
+	CHECK_CONTAINS(buf, "PRIORITY=5\n");
+	CHECK_CONTAINS(buf, "SYSLOG_IDENTIFIER=epermd\n");
+	CHECK_CONTAINS(buf, "MESSAGE_ID=55861ab55223468883022d2d66cd5283\n");
+	CHECK_CONTAINS(buf, "EPERM_TYPE=summary\n");
+	CHECK_CONTAINS(buf, "EPERM_COUNT=7\n");
+	CHECK_CONTAINS(buf,
+		       "EPERM_PATH=/tmp/d/a\\u000aFAKE: root login\\u001b[2J\\u00ff\\u00c3(\n");
+	CHECK_CONTAINS(buf, "EPERM_FLAGS=path_truncated evidence_overflow\n");
+	/* every line is NAME=value with a well-formed field name */
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t k = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+		n++;
+		CHECK(k > 0 && line[k] == '=' && line[0] != '_');
+		if (!strncmp(line, "EPERM_EVIDENCE=", 15))
+			ev++;
+		if (!strncmp(line, "EPERM_", 6) && !strncmp(line, "MESSAGE", 7) && k == 0)
+			CHECK(0);
+	}
+	CHECK(ev == 2);
+	CHECK(n > 20);
+	d->cause = EP_CAUSE_CAPABILITY;
+	d->capability = 5;
+	len = denial_to_journal(d, OUT_NEW, buf, sizeof(buf));
+	CHECK(len > 0);
+	CHECK_CONTAINS(buf, "PRIORITY=6\n");
+	CHECK_CONTAINS(buf, "MESSAGE_ID=d00f3c5e3cc0408e9b76be6933286664\n");
+	CHECK_CONTAINS(buf, "EPERM_CAPABILITY=CAP_KILL\n");
+	free(d);
+}
+
+TEST(out_format_names)
+{
+	CHECK(out_format_from_name("text") == OUT_TEXT);
+	CHECK(out_format_from_name("json") == OUT_JSON);
+	CHECK(out_format_from_name("journal") == OUT_JOURNAL);
+	CHECK(out_format_from_name("xml") == -1);
+}
+
+TEST(sink_json_file)
+{
+	char path[] = "/tmp/epermd-unit-sinkXXXXXX", buf[65536];
+	struct denial *d = hostile_denial();
+	struct sink_counters c;
+	struct sink *s = NULL;
+	int fd, lines = 0;
+	ssize_t r;
+
+	fd = mkstemp(path);
+	if (!d || fd < 0) {
+		CHECK(0);
+		free(d);
+		return;
+	}
+	close(fd);
+	CHECK(sink_open(OUT_JSON, path, &s) == 0);
+	if (!s)
+		goto out;
+	CHECK(sink_denial(s, d, OUT_NEW) == 0);
+	CHECK(sink_alarm(s, 4, "cef1425855f942cea43e79c310afad00", "lost %d", 3) == 0);
+	CHECK(sink_stats(s, (struct out_stat[]){{"received", 1}}, 1) == 0);
+	sink_flush(s);
+	sink_get_counters(s, &c);
+	CHECK(c.written == 3 && c.dropped == 0 && c.refused == 0);
+	CHECK(sink_dropped(s) == 0);
+	sink_close(s);
+	fd = open(path, O_RDONLY);
+	r = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	CHECK(r > 0);
+	buf[r > 0 ? r : 0] = '\0';
+	for (char *p = buf, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		CHECK(json_valid(p));
+		lines++;
+	}
+	CHECK(lines == 3);
+	if (fd >= 0)
+		close(fd);
+out:
+	unlink(path);
+	free(d);
+}
+
+TEST(sink_journal_socket)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char dir[] = "/tmp/epermd-unit-jXXXXXX", buf[65536];
+	struct denial *d = hostile_denial();
+	struct sink_counters c;
+	struct sink *s = NULL;
+	int fd = -1;
+	ssize_t r;
+
+	if (!d || !mkdtemp(dir)) {
+		CHECK(0);
+		free(d);
+		return;
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/socket", dir);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	setenv("EPERMD_JOURNAL_SOCKET", sa.sun_path, 1);
+	CHECK(sink_open(OUT_JOURNAL, NULL, &s) == 0);
+	if (!s)
+		goto out;
+	CHECK(sink_denial(s, d, OUT_NEW) == 0);
+	sink_flush(s);
+	r = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	CHECK(r > 0);
+	buf[r > 0 ? r : 0] = '\0';
+	CHECK_CONTAINS(buf, "MESSAGE_ID=55861ab55223468883022d2d66cd5283\n");
+	CHECK_CONTAINS(buf, "EPERM_PID=1234\n");
+	/* nobody listening any more: refused and counted as unavailable, never success */
+	close(fd);
+	fd = -1;
+	unlink(sa.sun_path);
+	CHECK(sink_alarm(s, 4, NULL, "x") == 0);
+	sink_flush(s);
+	sink_get_counters(s, &c);
+	CHECK(c.written == 1 && c.refused == 1 && c.unavailable == 1);
+	CHECK(sink_dropped(s) == 1);
+	sink_close(s);
+out:
+	unsetenv("EPERMD_JOURNAL_SOCKET");
+	if (fd >= 0)
+		close(fd);
+	unlink(sa.sun_path);
+	rmdir(dir);
+	free(d);
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""Check the output of guest/scenarios.sh from one VM boot.
+
+usage: check.py SUITE MODE OUTFILE [TABLE]
+  MODE     full | tp
+  OUTFILE  tests/vm/cache/logs/<suite>-scenarios-<mode>.out (the job output from boot.sh)
+  TABLE    append "suite<TAB>scenario<TAB>mode<TAB>result<TAB>reason" rows here
+Prints one line per scenario: "ok - vm:SUITE:SCENARIO:MODE", "not ok - ... # reason" or
+"skip - ...: reason". Exit status 1 when any line is "not ok".
+"""
+import json
+import re
+import sys
+
+SCENARIOS_BOTH = ["capability", "userns", "dac", "immutable", "append-only", "noexec",
+                  "seccomp-eperm", "seccomp-eacces"]
+SCENARIOS_FULL = ["apparmor", "landlock", "yama-1", "yama-2", "fanotify-open", "fanotify-exec",
+                  "cgroup-device", "fapolicyd", "lockdown"]
+
+# field -> exact string, or ("re", pattern)
+EXPECT = {
+    "capability": {"cause": "capability", "capability": "CAP_KILL", "errno": "EPERM"},
+    "userns": {"cause": "userns", "capability": "CAP_SYS_ADMIN", "errno": "EPERM"},
+    "dac": {"cause": "dac", "errno": "EACCES"},
+    "immutable": {"cause": "immutable", "flag": "immutable", "errno": "EPERM"},
+    "append-only": {"cause": "immutable", "flag": "append-only", "errno": "EPERM"},
+    "noexec": {"cause": "mount", "mount_option": "noexec", "errno": "EACCES"},
+    "seccomp-eperm": {"cause": "seccomp", "errno": "EPERM"},
+    "seccomp-eacces": {"cause": "seccomp", "errno": "EACCES"},
+    "apparmor": {"cause": "lsm", "lsm": "apparmor", "lsm_detail": ("re", r"trigger-aa"),
+                 "errno": "EACCES"},
+    "landlock": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES"},
+    "yama-1": {"cause": "lsm", "lsm": "yama", "errno": "EPERM"},
+    "yama-2": {"cause": "lsm", "lsm": "yama", "errno": "EPERM"},
+    "lockdown": {"cause": "lsm", "lsm": "lockdown", "errno": "EPERM"},
+    "fanotify-open": {"cause": "fanotify", "listener": ("re", r"vmtrig"), "errno": "EPERM"},
+    "fanotify-exec": {"cause": "fanotify", "listener": ("re", r"vmtrig"), "errno": "EPERM"},
+    "cgroup-device": {"cause": "cgroup", "errno": "EPERM"},
+    "fapolicyd": {"cause": "fanotify", "listener": ("re", r"^fapolicyd\[\d+\]$"),
+                  "fix": ("re", r"fapolicyd-cli --file add"), "errno": "EPERM"},
+}
+# What --tracepoint-only may answer instead of the full attribution on a kernel without the
+# capability:cap_capable tracepoint (every VM kernel up to 6.12): "unknown", or an inference.
+TP_NO_CAPTP_ALSO = {
+    "capability": {"unknown", "sysctl"},
+    "userns": {"unknown", "sysctl", "capability"},
+}
+TRIGGER_COMMS = {"vmtrig", "trigger-aa", "sh", "worker", "tool", "fan-exec"}
+
+
+def field_ok(rec, key, want):
+    val = rec.get(key)
+    if isinstance(want, tuple):
+        return isinstance(val, str) and re.search(want[1], val) is not None
+    if key == "capability" and isinstance(val, int):
+        return False
+    return val == want
+
+
+def summary(rec):
+    keys = ["comm", "syscall", "errno", "cause", "capability", "lsm", "lsm_detail", "flag",
+            "mount_option", "listener"]
+    return " ".join(f"{k}={rec[k]}" for k in keys if rec.get(k) not in (None, ""))
+
+
+def judge(name, mode, recs, cap_tp):
+    """Returns (ok, reason)."""
+    exp = dict(EXPECT[name])
+    alt = set()
+    if mode == "tp" and not cap_tp and name in TP_NO_CAPTP_ALSO:
+        alt = TP_NO_CAPTP_ALSO[name]
+    denials = [r for r in recs if r.get("type", "denial") == "denial"]
+    if not denials:
+        return False, "no denial record"
+    for r in denials:
+        if all(field_ok(r, k, v) for k, v in exp.items()):
+            return True, ""
+    for r in denials:
+        if r.get("errno") == exp["errno"] and r.get("cause") in alt:
+            return True, f"cause={r.get('cause')} accepted: no capability tracepoint on this kernel"
+    # the most relevant record for the message: the trigger's, with the expected errno
+    rel = [r for r in denials if r.get("errno") == exp["errno"] and r.get("comm") in TRIGGER_COMMS]
+    rel = rel or [r for r in denials if r.get("errno") == exp["errno"]] or denials
+    want = " ".join(f"{k}={v[1] if isinstance(v, tuple) else v}" for k, v in exp.items())
+    return False, f"want {want}; got {summary(rel[0])}" + (
+        f" (+{len(denials) - 1} more records)" if len(denials) > 1 else "")
+
+
+def features_ok(mode, text, rc):
+    if rc == 200:
+        return False, "epermd is not in the initramfs"
+    if rc != 0:
+        return False, f"epermd --features exited {rc}: {text.strip()[:160]}"
+    full = tp = None
+    hooks_on = 0
+    try:
+        j = json.loads(text)
+        m = str(j.get("mode", ""))
+        full = j.get("full") is True or m == "full"
+        tp = m in ("tracepoint-only", "tracepoint_only") or j.get("tracepoint_only") is True
+        hooks_on = sum(1 for h in j.get("hooks", []) if isinstance(h, dict) and h.get("active")
+                       and re.match(r"(fexit|fentry|lsm)", str(h.get("name", ""))))
+    except (ValueError, AttributeError):
+        tp = re.search(r"tracepoint[-_ ]only", text, re.I) is not None
+        full = re.search(r"\bfull\b", text, re.I) is not None and not re.search(
+            r"mode\W+tracepoint", text, re.I)
+        hooks_on = len(re.findall(r"(?im)^.*\b(fexit|fentry|lsm)/\S+.*\b(active|on|yes|attached)\b",
+                                  text))
+    if mode == "full":
+        if not full:
+            return False, "does not report full mode"
+        if hooks_on == 0:
+            return False, "reports no active fexit/LSM hook"
+        return True, ""
+    if not tp:
+        return False, "does not report tracepoint-only mode"
+    return True, ""
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    suite, mode, outfile = sys.argv[1:4]
+    table = open(sys.argv[4], "a") if len(sys.argv) > 4 else None
+    try:
+        text = open(outfile, errors="replace").read()
+    except OSError as e:
+        text = ""
+        print(f"# cannot read {outfile}: {e}")
+    cap_tp = "cap_tracepoint=yes" in text
+    scen = {}
+    cur = None
+    feat_lines, feat_rc, in_feat = [], None, False
+    for line in text.splitlines():
+        line = line.rstrip("\r")
+        m = re.match(r"@@SCEN-BEGIN name=(\S+) mode=(\S+)", line)
+        if m:
+            cur = scen.setdefault(m.group(1), {"recs": [], "trig": None, "rc": None,
+                                               "log": [], "skip": None})
+            continue
+        m = re.match(r"@@SCEN-END name=(\S+) mode=\S+ rc=(\d+)", line)
+        if m and cur is not None:
+            cur["rc"] = int(m.group(2))
+            cur = None
+            continue
+        m = re.match(r"@@SKIP name=(\S+) mode=\S+ reason=(.*)", line)
+        if m:
+            scen.setdefault(m.group(1), {"recs": [], "trig": None, "rc": None, "log": [],
+                                         "skip": None})["skip"] = m.group(2)
+            continue
+        if line.startswith("@@FEATURES-BEGIN"):
+            in_feat = True
+            continue
+        m = re.match(r"@@FEATURES-END mode=\S+ rc=(\d+)", line)
+        if m:
+            in_feat, feat_rc = False, int(m.group(1))
+            continue
+        if in_feat:
+            feat_lines.append(line)
+            continue
+        if cur is None:
+            continue
+        if line.startswith("@@JSON "):
+            try:
+                cur["recs"].append(json.loads(line[7:]))
+            except ValueError:
+                cur["log"].append("unparsable JSON: " + line[7:80])
+            continue
+        m = re.match(r"@@TRIG rc=(\d+)", line)
+        if m:
+            cur["trig"] = int(m.group(1))
+            continue
+        cur["log"].append(line)
+
+    results = []
+    if feat_rc is None:
+        results.append(("features", False, "epermd --features did not run (guest died?)"))
+    else:
+        ok, why = features_ok(mode, "\n".join(feat_lines), feat_rc)
+        results.append(("features", ok, why))
+    names = SCENARIOS_BOTH + (SCENARIOS_FULL if mode == "full" else [])
+    for n in names:
+        s = scen.get(n)
+        if s is None:
+            results.append((n, False, "did not run (guest crashed or timed out?)"))
+            continue
+        if s["skip"] is not None:
+            results.append((n, None, s["skip"]))
+            continue
+        trig = [ln for ln in s["log"] if ln.startswith("vmtrig:")]
+        if s["trig"] != 0:
+            results.append((n, False, "setup: the trigger did not fail as planned: " +
+                            (trig[-1] if trig else "no trigger output")))
+            continue
+        if s["rc"] == 200:
+            results.append((n, False, "epermd is not in the initramfs"))
+            continue
+        if s["rc"] == 124:
+            results.append((n, False, "epermd timed out"))
+            continue
+        ok, why = judge(n, mode, s["recs"], cap_tp)
+        if s["rc"] != 0:
+            other = [ln for ln in s["log"] if not ln.startswith("vmtrig:")][-2:]
+            ok, why = False, f"epermd exited {s['rc']} ({' | '.join(other)[:200]}); " + why
+        results.append((n, ok, why))
+
+    bad = 0
+    for n, ok, why in results:
+        tag = f"vm:{suite}:{n}:{mode}"
+        if ok is None:
+            print(f"skip - {tag}: {why}")
+            res = "skip"
+        elif ok:
+            print(f"ok - {tag}" + (f" # {why}" if why else ""))
+            res = "ok"
+        else:
+            print(f"not ok - {tag} # {why}")
+            res = "not ok"
+            bad += 1
+        if table:
+            table.write(f"{suite}\t{n}\t{mode}\t{res}\t{why}\n")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+#!/bin/sh
+# Denial scenarios, run as root inside a test VM (see tests/vm/README.md).
+# usage: sh /scenarios.sh full|tp [SCENARIO...]
+#   full: epermd with its fexit/LSM evidence hooks; tp: epermd --tracepoint-only
+# For each scenario: set up, run `epermd --format=json --output=/tmp/<name>-<mode>.json -- TRIGGER`,
+# print the records. Markers (parsed by tests/vm/check.py):
+#   @@SCEN-BEGIN name=N mode=M          @@JSON <record>      @@TRIG rc=R (0: the expected errno)
+#   @@SCEN-END name=N mode=M rc=R       @@SKIP name=N mode=M reason=TEXT
+#   @@FEATURES-BEGIN mode=M / @@FEATURES-END mode=M rc=R
+set -u
+mode=${1:-full}
+shift || true
+only=" $* "
+tpflag=
+[ "$mode" = tp ] && tpflag=--tracepoint-only
+EPERMD=/usr/sbin/epermd
+TO=${SCEN_TIMEOUT:-120}
+LSMS=$(cat /sys/kernel/security/lsm 2>/dev/null)
+
+want() { [ "$only" = "  " ] || case $only in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+skip() { echo "@@SKIP name=$1 mode=$mode reason=$2"; }
+mounted() { grep -q " $1 " /proc/mounts; }
+has_lsm() { case ",$LSMS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+# scen NAME TRIGGER... : run the trigger under epermd and print the records
+scen() {
+	n=$1
+	shift
+	json=/tmp/$n-$mode.json
+	rm -f "$json"
+	echo "@@SCEN-BEGIN name=$n mode=$mode"
+	if [ -x "$EPERMD" ]; then
+		# shellcheck disable=SC2086 # tpflag is empty or one word
+		timeout "$TO" "$EPERMD" --format=json --output="$json" $tpflag -- \
+			sh -c '"$@"; echo "@@TRIG rc=$?"' trig "$@" 2>&1
+		rc=$?
+	else
+		echo "epermd: not in the initramfs (build it, then set OUTPUT)"
+		sh -c '"$@"; echo "@@TRIG rc=$?"' trig "$@" 2>&1
+		rc=200
+	fi
+	if [ -f "$json" ]; then
+		sed 's/^/@@JSON /' "$json"
+	fi
+	echo "@@SCEN-END name=$n mode=$mode rc=$rc"
+}
+
+features() {
+	echo "@@FEATURES-BEGIN mode=$mode"
+	rc=200
+	if [ -x "$EPERMD" ]; then
+		# shellcheck disable=SC2086
+		timeout "$TO" "$EPERMD" --features $tpflag 2>&1
+		rc=$?
+	fi
+	echo "@@FEATURES-END mode=$mode rc=$rc"
+}
+
+# ---- shared setup -------------------------------------------------------------------------
+mkdir -p /mnt/disk /mnt/noexec
+mounted /mnt/disk || mount -t ext4 /dev/nvme0n1 /mnt/disk || echo "setup: cannot mount the ext4 disk"
+mounted /mnt/noexec || mount -t tmpfs -o noexec,size=8m tmpfs /mnt/noexec
+[ -e /proc/sys/kernel/unprivileged_userns_clone ] && echo 1 >/proc/sys/kernel/unprivileged_userns_clone
+captp=no
+[ -d /sys/kernel/tracing/events/capability ] && captp=yes
+echo "kernel=$(uname -r) mode=$mode lsm=$LSMS cap_tracepoint=$captp"
+
+want features && features
+
+if want capability; then
+	scen capability vmtrig -e EPERM -u 65534 kill 1 0
+fi
+
+if want userns; then
+	scen userns vmtrig -e EPERM -u 65534 userns-sethostname epermd-x
+fi
+
+if want dac; then
+	echo secret >/tmp/dac-secret
+	chmod 0600 /tmp/dac-secret
+	scen dac vmtrig -e EACCES -u 65534 open /tmp/dac-secret r
+fi
+
+if want immutable; then
+	rm -f /mnt/disk/imm
+	echo data >/mnt/disk/imm
+	vmtrig setflags /mnt/disk/imm +i >/dev/null
+	scen immutable vmtrig -e EPERM open /mnt/disk/imm w
+	vmtrig setflags /mnt/disk/imm -i >/dev/null
+fi
+
+if want append-only; then
+	rm -f /mnt/disk/app
+	echo data >/mnt/disk/app
+	vmtrig setflags /mnt/disk/app +a >/dev/null
+	scen append-only vmtrig -e EPERM open /mnt/disk/app w
+	vmtrig setflags /mnt/disk/app -a >/dev/null
+fi
+
+if want noexec; then
+	cp /bin/vmtrig /mnt/noexec/tool
+	scen noexec vmtrig -e EACCES exec /mnt/noexec/tool kill 0 0
+fi
+
+if want seccomp-eperm; then
+	scen seccomp-eperm vmtrig -e EPERM seccomp-mkdir EPERM /tmp/sc-eperm
+fi
+if want seccomp-eacces; then
+	scen seccomp-eacces vmtrig -e EACCES seccomp-mkdir EACCES /tmp/sc-eacces
+fi
+
+# ---- full mode only -----------------------------------------------------------------------
+if [ "$mode" = full ]; then
+
+if want apparmor; then
+	if ! has_lsm apparmor; then
+		skip apparmor "AppArmor is not active"
+	elif ! command -v apparmor_parser >/dev/null; then
+		skip apparmor "apparmor_parser is not in the initramfs"
+	else
+		echo secret >/tmp/aa-secret
+		echo ok >/tmp/aa-ok
+		cat >/tmp/trigger-aa.profile <<'EOF'
+profile trigger-aa /bin/trigger-aa {
+  /** rwmix,
+  capability,
+  signal,
+  ptrace,
+  audit deny /tmp/aa-secret rw,
+}
+EOF
+		if apparmor_parser -r /tmp/trigger-aa.profile; then
+			scen apparmor /bin/trigger-aa -e EACCES open /tmp/aa-secret r
+			apparmor_parser -R /tmp/trigger-aa.profile || true
+		else
+			skip apparmor "apparmor_parser could not load the profile"
+		fi
+	fi
+fi
+
+if want landlock; then
+	if has_lsm landlock; then
+		scen landlock vmtrig -e EACCES landlock-mkdir /tmp/ll-x
+	else
+		skip landlock "Landlock is not in this kernel (needs 5.13+)"
+	fi
+fi
+
+for scope in 1 2; do
+	want "yama-$scope" || continue
+	if ! has_lsm yama; then
+		skip "yama-$scope" "Yama is not active"
+		continue
+	fi
+	vmtrig -u 65534 run sleep 60 &
+	victim=$!
+	sleep 0.3
+	echo "$scope" >/proc/sys/kernel/yama/ptrace_scope
+	scen "yama-$scope" vmtrig -e EPERM -u 65534 ptrace "$victim"
+	echo 0 >/proc/sys/kernel/yama/ptrace_scope
+	kill "$victim" 2>/dev/null
+	wait "$victim" 2>/dev/null
+done
+
+fan_listener() { # PATH: start vmtrig's fanotify listener denying PATH, wait until armed
+	rm -f /tmp/fan.ready
+	vmtrig fan-listen "$1" /tmp/fan.ready >/tmp/fan-listen.log 2>&1 &
+	fanpid=$!
+	i=0
+	while [ ! -e /tmp/fan.ready ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+if want fanotify-open; then
+	echo secret >/tmp/fan-secret
+	fan_listener /tmp/fan-secret
+	scen fanotify-open vmtrig -e EPERM open /tmp/fan-secret r
+	kill "$fanpid" 2>/dev/null
+	wait "$fanpid" 2>/dev/null
+	cat /tmp/fan-listen.log
+fi
+if want fanotify-exec; then
+	cp /bin/vmtrig /tmp/fan-exec
+	fan_listener /tmp/fan-exec
+	scen fanotify-exec vmtrig -e EPERM exec /tmp/fan-exec kill 0 0
+	kill "$fanpid" 2>/dev/null
+	wait "$fanpid" 2>/dev/null
+	cat /tmp/fan-listen.log
+fi
+
+if want cgroup-device; then
+	# cgroup v1 devices controller (no v2 controller exists; v2 needs a BPF_CGROUP_DEVICE program)
+	mkdir -p /run/cgdev
+	if mounted /run/cgdev || mount -t cgroup -o devices devices /run/cgdev; then
+		mkdir -p /run/cgdev/epermd-deny
+		echo 'c 1:3 rwm' >/run/cgdev/epermd-deny/devices.deny
+		scen cgroup-device sh -c 'echo $$ >/run/cgdev/epermd-deny/cgroup.procs && exec vmtrig -e EPERM open /dev/null r'
+		umount /run/cgdev 2>/dev/null || true
+	else
+		skip cgroup-device "cannot mount the cgroup v1 devices controller"
+	fi
+fi
+
+if want fapolicyd; then
+	if ! command -v fapolicyd >/dev/null; then
+		skip fapolicyd "fapolicyd is not in the initramfs"
+	else
+		mkdir -p /run/fapolicyd /var/lib/fapolicyd /var/log /mnt/disk/fa
+		chown fapolicyd:fapolicyd /run/fapolicyd /var/lib/fapolicyd
+		cp /bin/vmtrig /mnt/disk/fa/worker
+		cp /bin/vmtrig /mnt/disk/fa/trusted
+		sed -i 's/^trust = .*/trust = file/' /etc/fapolicyd/fapolicyd.conf
+		# Debian ships only "deny_audit perm=execute all : all"; trust what we added first
+		{
+			echo "allow perm=execute all : trust=1"
+			cat /etc/fapolicyd/rules.d/*.rules
+		} >/etc/fapolicyd/compiled.rules
+		: >/etc/fapolicyd/fapolicyd.trust
+		for p in /usr/ /bin/ /sbin/ /mnt/disk/fa/trusted; do
+			fapolicyd-cli --file add "$p" >/dev/null 2>&1 || echo "fapolicyd-cli --file add $p failed"
+		done
+		fapolicyd --debug-deny >/tmp/fapolicyd.log 2>&1 &
+		fapid=$!
+		i=0
+		while ! grep -q 'Starting to listen for events' /tmp/fapolicyd.log && [ $i -lt 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if grep -q 'Starting to listen for events' /tmp/fapolicyd.log; then
+			vmtrig -e 0 exec /mnt/disk/fa/trusted kill 0 0 >/dev/null || echo "fapolicyd: the trusted copy does not run"
+			scen fapolicyd vmtrig -e EPERM exec /mnt/disk/fa/worker kill 0 0
+		else
+			skip fapolicyd "fapolicyd did not start: $(tail -n 3 /tmp/fapolicyd.log | tr '\n' ' ')"
+		fi
+		kill "$fapid" 2>/dev/null
+		wait "$fapid" 2>/dev/null
+		echo "fapolicyd log:"
+		grep -E 'rule=|dec=|rror' /tmp/fapolicyd.log | head -n 20
+	fi
+fi
+
+# last: lockdown cannot be lifted once raised
+if want lockdown; then
+	if ! has_lsm lockdown; then
+		skip lockdown "the lockdown LSM is not active"
+	elif echo integrity >/sys/kernel/security/lockdown 2>/dev/null ||
+		grep -q '\[integrity\]\|\[confidentiality\]' /sys/kernel/security/lockdown; then
+		scen lockdown vmtrig -e EPERM iopl
+	else
+		skip lockdown "cannot raise the lockdown level"
+	fi
+fi
+
+fi # full mode
+echo "@@DONE mode=$mode"

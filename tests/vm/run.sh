@@ -1,0 +1,75 @@
+#!/bin/sh
+# The VM test matrix: fetch the kernels (cached), build the initramfs, then per kernel boot once
+# per mode (full, tracepoint-only) running guest/scenarios.sh, and check the records.
+# usage: OUTPUT=build tests/vm/run.sh [SUITE...]    (default: bullseye bookworm trixie)
+# env: VM_MODES="full tp", VM_SCENARIOS="dac seccomp-eperm" (a subset), plus boot.sh's knobs.
+# Prints "ok - vm:<suite>:<scenario>:<mode>", "not ok - ... # reason", "skip - ...: reason",
+# then a scenario x kernel x mode table. Exit 1 if any "not ok".
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+CACHE=${VM_CACHE:-$here/cache}
+[ $# -gt 0 ] || set -- bullseye bookworm trixie
+modes=${VM_MODES:-full tp}
+mkdir -p "$CACHE/logs"
+table=$CACHE/logs/matrix.tsv
+: >"$table"
+t0=$(date +%s)
+
+# fetch; a suite that cannot be fetched is skipped, not failed
+suites=
+for s in "$@"; do
+	line=$("$here/fetch-kernels.sh" "$s" | grep "^skip $s " || true)
+	if [ -n "$line" ] || [ ! -s "$CACHE/kernels/$s/vmlinuz" ]; then
+		echo "skip - vm:$s: ${line#skip "$s" }"
+		printf '%s\tALL\t-\tskip\t%s\n' "$s" "${line#skip "$s" }" >>"$table"
+	else
+		suites="$suites $s"
+	fi
+done
+[ -n "$suites" ] || exit 0
+# shellcheck disable=SC2086 # word list
+"$here/mkinitramfs.sh" $suites >&2
+t1=$(date +%s)
+
+fail=0
+for s in $suites; do
+	for m in $modes; do
+		job=$(mktemp "${TMPDIR:-/tmp}/epermd-scen.XXXXXX")
+		echo "sh /scenarios.sh $m ${VM_SCENARIOS:-}" >"$job"
+		tb=$(date +%s)
+		rc=0
+		VM_NO_REBUILD=1 VM_JOB_NAME=scenarios-$m "$here/boot.sh" "$s" "$job" \
+			>"$CACHE/logs/$s-scenarios-$m.job" 2>"$CACHE/logs/$s-scenarios-$m.boot" || rc=$?
+		rm -f "$job"
+		echo "# vm:$s:$m boot+scenarios took $(($(date +%s) - tb))s (boot.sh exit $rc)"
+		if [ "$rc" -ge 124 ]; then
+			echo "not ok - vm:$s:boot:$m # $(tail -n 1 "$CACHE/logs/$s-scenarios-$m.boot")"
+			printf '%s\tboot\t%s\tnot ok\tboot.sh exit %s\n' "$s" "$m" "$rc" >>"$table"
+			grep -v '^boot.sh: .*: exit' "$CACHE/logs/$s-scenarios-$m.boot" | sed 's/^/#   /' | head -n 20
+			fail=1
+		fi
+		python3 "$here/check.py" "$s" "$m" "$CACHE/logs/$s-scenarios-$m.job" "$table" || fail=1
+	done
+done
+
+# the matrix: one row per scenario, one column per kernel x mode
+python3 - "$table" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+cols = []
+for r in rows:
+    c = f"{r[0]}/{r[2]}"
+    if r[1] != "ALL" and c not in cols:
+        cols.append(c)
+names = []
+for r in rows:
+    if r[1] != "ALL" and r[1] not in names:
+        names.append(r[1])
+cell = {(r[1], f"{r[0]}/{r[2]}"): r[3] for r in rows}
+w = max([len(n) for n in names] + [8])
+print("# " + "scenario".ljust(w) + " " + " ".join(c.ljust(14) for c in cols))
+for n in names:
+    print("# " + n.ljust(w) + " " + " ".join(cell.get((n, c), "-").ljust(14) for c in cols))
+PY
+echo "# vm matrix: $(($(date +%s) - t0))s total (fetch+initramfs $((t1 - t0))s)"
+exit "$fail"
