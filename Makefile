@@ -47,7 +47,7 @@ DAEMON_OBJS := $(patsubst daemon/%.c,$(OUTPUT)/daemon/%.o,$(DAEMON_SRCS))
 # Modules without the BPF loader, shared with epermtop and the unit tests.
 CORE_OBJS := $(filter-out $(OUTPUT)/daemon/main.o $(OUTPUT)/daemon/tracer.o $(OUTPUT)/daemon/hooks.o,$(DAEMON_OBJS))
 TOP_SRCS := $(wildcard epermtop/*.c)
-TOP_OBJS := $(patsubst epermtop/%.c,$(OUTPUT)/epermtop/%.o,$(TOP_SRCS))
+TOP_OBJS := $(patsubst epermtop/%.c,$(OUTPUT)/top/%.o,$(TOP_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS))
 TOOL_SRCS := $(wildcard tests/tools/*.c)
@@ -61,7 +61,7 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
 all: $(OUTPUT)/epermd $(OUTPUT)/epermtop $(OUTPUT)/epermd-unit $(TOOL_BINS) $(BENCH_BINS)
 
-$(OUTPUT) $(OUTPUT)/daemon $(OUTPUT)/epermtop $(OUTPUT)/tests/unit $(OUTPUT)/tests $(OUTPUT)/bench $(OUTPUT)/vmlinux $(OUTPUT)/bpf:
+$(OUTPUT) $(OUTPUT)/daemon $(OUTPUT)/top $(OUTPUT)/tests/unit $(OUTPUT)/tests $(OUTPUT)/bench $(OUTPUT)/vmlinux $(OUTPUT)/bpf:
 	$(Q)mkdir -p $@
 
 # vmlinux.h is generated from the kernel's BTF, never committed.
@@ -100,7 +100,7 @@ $(OUTPUT)/daemon/%.o: daemon/%.c | $(OUTPUT)/daemon
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUTPUT)/epermtop/%.o: epermtop/%.c | $(OUTPUT)/epermtop
+$(OUTPUT)/top/%.o: epermtop/%.c | $(OUTPUT)/top
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Iepermtop -c $< -o $@
 
@@ -156,4 +156,4 @@ install: $(OUTPUT)/epermd $(OUTPUT)/epermtop
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/daemon/*.d $(OUTPUT)/epermtop/*.d $(OUTPUT)/tests/unit/*.d $(OUTPUT)/bpf/*.d)
+-include $(wildcard $(OUTPUT)/daemon/*.d $(OUTPUT)/top/*.d $(OUTPUT)/tests/unit/*.d $(OUTPUT)/bpf/*.d)

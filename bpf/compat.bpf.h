@@ -5,7 +5,7 @@
 
 #include <bpf/bpf_core_read.h>
 
-#define EPERM 1
+#define EPERM  1
 #define EACCES 13
 
 #define PF_EXITING 0x00000004

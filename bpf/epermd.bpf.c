@@ -18,7 +18,7 @@ _Static_assert(sizeof(struct ep_event) % 8 == 0, "ep_event alignment");
 _Static_assert((EP_PATH_LEN & (EP_PATH_LEN - 1)) == 0, "EP_PATH_LEN power of two");
 
 /* task_state.flags bits that never reach an event */
-#define EP_ST_ENTER_SEEN (1u << 31) /* a sys_enter was seen on this tid since attach */
+#define EP_ST_ENTER_SEEN  (1u << 31) /* a sys_enter was seen on this tid since attach */
 #define EP_ST_EVENT_FLAGS EP_F_EV_OVERFLOW
 
 /* Set by the loader before load. */
@@ -337,8 +337,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret)
 	}
 	ep_state_clear(st);
 	bpf_ringbuf_submit(ev, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
-				       ? BPF_RB_FORCE_WAKEUP
-				       : BPF_RB_NO_WAKEUP);
+				   ? BPF_RB_FORCE_WAKEUP
+				   : BPF_RB_NO_WAKEUP);
 	c->submitted++;
 	return 0;
 
@@ -350,8 +350,8 @@ out_clear:
 static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret)
 {
 	if (ret != -EPERM && ret != -EACCES) {
-		if (!pending_tasks &&
-		    !(seccomp_by_enter && ep_task_seccomp_mode(use_task_btf) == SECCOMP_MODE_FILTER))
+		if (!pending_tasks && !(seccomp_by_enter &&
+					ep_task_seccomp_mode(use_task_btf) == SECCOMP_MODE_FILTER))
 			return 0;
 		ep_discard((__u32)bpf_get_current_pid_tgid());
 		return 0;

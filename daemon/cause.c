@@ -36,20 +36,20 @@ enum {
 };
 
 #define CAP_OPT_NOAUDIT 0x2
-#define NO_VALUE (~0ull)
-#define HK(h) (1ull << (h))
+#define NO_VALUE	(~0ull)
+#define HK(h)		(1ull << (h))
 
 struct cctx {
 	struct denial *d;
 	struct sc_info si;
 	char scbuf[40];
-	int err;   /* EP_EPERM or EP_EACCES */
+	int err; /* EP_EPERM or EP_EACCES */
 	bool cap_hook;
 	const struct ep_evidence *first[EP_EV__MAX];
 	const struct ep_evidence *caps[EP_MAX_EV]; /* failed, noise removed */
 	int n_caps;
 	const struct ep_evidence *cap; /* the one that matters */
-	char listener[64];             /* pre-set by enrichment */
+	char listener[64];	       /* pre-set by enrichment */
 	struct dac_result dac;
 };
 
@@ -121,13 +121,14 @@ static void note_cap(struct cctx *c, const struct ep_evidence *e)
 	const char *how = e->src == EP_HK_TP_CAP_CAPABLE ? "tracepoint" : "fexit";
 
 	if (e->a[2] != NO_VALUE && e->a[3] != NO_VALUE && e->a[2] < e->a[3])
-		denial_add_evidence(c->d, "cap_capable: %s %s (%s), target ns level %llu < own %llu",
+		denial_add_evidence(c->d,
+				    "cap_capable: %s %s (%s), target ns level %llu < own %llu",
 				    capn((int)e->a[0], b, sizeof(b)), e->ret ? "denied" : "granted",
 				    how, (unsigned long long)e->a[2], (unsigned long long)e->a[3]);
 	else
 		denial_add_evidence(c->d, "cap_capable: %s %s (%s)",
-				    capn((int)e->a[0], b, sizeof(b)),
-				    e->ret ? "denied" : "granted", how);
+				    capn((int)e->a[0], b, sizeof(b)), e->ret ? "denied" : "granted",
+				    how);
 }
 
 static void note_ev(struct cctx *c, const struct ep_evidence *e)
@@ -158,16 +159,20 @@ static void note_ev(struct cctx *c, const struct ep_evidence *e)
 		break;
 	case EP_EV_MOUNT:
 		denial_add_evidence(d, "%s: mount flags 0x%llx (%s) '%.*s'", hookn(e->src), a0,
-				    a1 == 1 ? "noexec" : a1 == 2 ? "nosuid" : "?", nl, nm);
+				    a1 == 1   ? "noexec"
+				    : a1 == 2 ? "nosuid"
+					      : "?",
+				    nl, nm);
 		break;
 	case EP_EV_LSM:
-		denial_add_evidence(d, "%s: %s said %d via %s%s%.*s", hookn(e->src),
+		denial_add_evidence(d, "%s: %s refused (%d) in %s%s%.*s", hookn(e->src),
 				    lsm_name((int)a0) ? lsm_name((int)a0) : "LSM", e->ret,
 				    hookn((int)a1), nl ? ", " : "", nl, nm);
 		break;
 	case EP_EV_FANOTIFY:
-		denial_add_evidence(d, "fsnotify: permission event mask 0x%llx denied, listener %llu%s%.*s",
-				    a0, a1, nl ? " " : "", nl, nm);
+		denial_add_evidence(
+		    d, "fsnotify: permission event mask 0x%llx denied, listener %llu%s%.*s", a0, a1,
+		    nl ? " " : "", nl, nm);
 		break;
 	case EP_EV_DEVCG:
 		denial_add_evidence(d, "devcgroup: %s %llu:%llu access 0x%llx refused",
@@ -177,16 +182,17 @@ static void note_ev(struct cctx *c, const struct ep_evidence *e)
 		denial_add_evidence(d, "lockdown: reason %llu refused at level %llu", a0, a1);
 		break;
 	case EP_EV_SELINUX:
-		denial_add_evidence(d, "selinux avc: ssid %llu tsid %llu tclass %llu denied 0x%llx%s%.*s",
-				    a0, a1, a2, a3, nl ? " " : "", nl, nm);
+		denial_add_evidence(
+		    d, "selinux avc: ssid %llu tsid %llu tclass %llu denied 0x%llx%s%.*s", a0, a1,
+		    a2, a3, nl ? " " : "", nl, nm);
 		break;
 	case EP_EV_YAMA:
 		denial_add_evidence(d, "yama: ptrace mode 0x%llx of pid %llu refused (scope %llu)",
 				    a0, a1, a2);
 		break;
 	case EP_EV_SECURITY:
-		denial_add_evidence(d, "%s failed: %d (LSM layer)", hookn((int)a0 ? (int)a0 : e->src),
-				    e->ret);
+		denial_add_evidence(d, "%s failed: %d (LSM layer)",
+				    hookn((int)a0 ? (int)a0 : e->src), e->ret);
 		break;
 	case EP_EV_FUNC:
 		denial_add_evidence(d, "%s failed: %d", hookn((int)a0 ? (int)a0 : e->src), e->ret);
@@ -293,10 +299,11 @@ static void dac_evidence(struct cctx *c)
 	if (!c->dac.decided)
 		return;
 	if (c->dac.on_parent)
-		denial_add_evidence(d, "stat: parent dir mode %04o owner %u:%u; %s class grants %s of %s",
-				    (unsigned)(f->parent_mode & 07777), (unsigned)f->parent_uid,
-				    (unsigned)f->parent_gid, c->dac.role, dac_bits(c->dac.granted, g),
-				    dac_bits(c->dac.want, w));
+		denial_add_evidence(
+		    d, "stat: parent dir mode %04o owner %u:%u; %s class grants %s of %s",
+		    (unsigned)(f->parent_mode & 07777), (unsigned)f->parent_uid,
+		    (unsigned)f->parent_gid, c->dac.role, dac_bits(c->dac.granted, g),
+		    dac_bits(c->dac.want, w));
 	else
 		denial_add_evidence(d, "stat: mode %04o owner %u:%u%s; %s class grants %s of %s",
 				    (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid,
@@ -313,8 +320,8 @@ static bool rule_seccomp(struct cctx *c)
 	struct denial *d = c->d;
 	const struct ep_evidence *e = c->first[EP_EV_SECCOMP];
 	bool heuristic = !e || e->src != EP_HK_SECCOMP_FILTER;
-	bool task = (d->ev.flags & EP_F_SECCOMP_TASK) || d->proc.seccomp_mode == 2 ||
-		    (e && e->a[2] == 2);
+	bool task =
+	    (d->ev.flags & EP_F_SECCOMP_TASK) || d->proc.seccomp_mode == 2 || (e && e->a[2] == 2);
 
 	if (!e && !(d->ev.flags & EP_F_NO_ENTER))
 		return false;
@@ -322,15 +329,18 @@ static bool rule_seccomp(struct cctx *c)
 		denial_add_evidence(d, "no sys_enter before sys_exit");
 	if (d->proc.valid && d->proc.seccomp_mode >= 0)
 		denial_add_evidence(d, "Seccomp: %d, %d filter%s", d->proc.seccomp_mode,
-				    d->proc.seccomp_filters, d->proc.seccomp_filters == 1 ? "" : "s");
+				    d->proc.seccomp_filters,
+				    d->proc.seccomp_filters == 1 ? "" : "s");
 	if (!heuristic)
 		return decide(c, EP_CAUSE_SECCOMP), true;
 	if (d->ev.flags & EP_F_FIRST_SEEN) {
-		denial_add_evidence(d, "first exit seen for this thread: exit-without-enter proves nothing");
+		denial_add_evidence(
+		    d, "first exit seen for this thread: exit-without-enter proves nothing");
 		return false;
 	}
 	if (!task || d->proc.seccomp_mode == 0) {
-		denial_add_evidence(d, "no seccomp filter on the task: exit-without-enter unexplained");
+		denial_add_evidence(
+		    d, "no seccomp filter on the task: exit-without-enter unexplained");
 		return false;
 	}
 	return decide(c, EP_CAUSE_SECCOMP), true;
@@ -356,7 +366,8 @@ static bool rule_fanotify_ev(struct cctx *c)
 static bool rule_devcg_ev(struct cctx *c)
 {
 	const struct ep_evidence *e = c->first[EP_EV_DEVCG];
-	static const char acc[][4] = {"", "x", "w", "wx", "r", "rx", "rw", "rwx"};
+	/* DEVCG_ACC_MKNOD 1, DEVCG_ACC_READ 2, DEVCG_ACC_WRITE 4 */
+	static const char acc[][4] = {"", "m", "r", "mr", "w", "mw", "rw", "mrw"};
 
 	if (!e)
 		return false;
@@ -367,16 +378,16 @@ static bool rule_devcg_ev(struct cctx *c)
 
 /* enum lockdown_reason values stable from 5.4 to 6.18 (later ones moved between releases) */
 static const char *const lockdown_reasons[] = {
-	"none",
-	"unsigned module loading",
-	"/dev/mem,kmem,port",
-	"/dev/efi_test access",
-	"kexec of unsigned images",
-	"hibernation",
-	"direct PCI access",
-	"raw io port access",
-	"raw MSR access",
-	"modifying ACPI tables",
+    "none",
+    "unsigned module loading",
+    "/dev/mem,kmem,port",
+    "/dev/efi_test access",
+    "kexec of unsigned images",
+    "hibernation",
+    "direct PCI access",
+    "raw io port access",
+    "raw MSR access",
+    "modifying ACPI tables",
 };
 
 static void set_lockdown_detail(struct denial *d, unsigned long long reason)
@@ -425,8 +436,8 @@ static bool rule_lsm_ev(struct cctx *c)
 		d->lsm = EP_LSM_YAMA;
 		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "kernel.yama.ptrace_scope=%ld",
 			 e->a[2] != NO_VALUE && e->a[2] <= 3
-				 ? (long)e->a[2]
-				 : sysctl_num(d, "kernel.yama.ptrace_scope", -1));
+			     ? (long)e->a[2]
+			     : sysctl_num(d, "kernel.yama.ptrace_scope", -1));
 	} else if ((e = c->first[EP_EV_LSM])) {
 		d->lsm = e->a[0] && e->a[0] < EP_LSM__MAX ? (int)e->a[0] : lsm_of_hook(e->src);
 		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%.*s",
@@ -580,7 +591,8 @@ static bool rule_security_ev(struct cctx *c)
 			return decide(c, EP_CAUSE_FANOTIFY), true;
 		}
 		if (!listener_lookup) {
-			denial_add_evidence(d, "fanotify listeners not checked: cannot exclude fanotify");
+			denial_add_evidence(
+			    d, "fanotify listeners not checked: cannot exclude fanotify");
 			return false;
 		}
 		denial_add_evidence(d, "no fanotify permission listener");
@@ -619,7 +631,8 @@ static bool rule_iflags_file(struct cctx *c)
 	if (c->err != EP_EPERM || !f->flags_valid)
 		return false;
 	if (f->valid && sc_modifies_file(c->d, &c->si) &&
-	    flag_hit(c, f->immutable, f->append_only, k != SC_OPEN || !append_open_ok(c), "the file"))
+	    flag_hit(c, f->immutable, f->append_only, k != SC_OPEN || !append_open_ok(c),
+		     "the file"))
 		return true;
 	if (f->valid && (k == SC_UNLINK || k == SC_RMDIR || k == SC_RENAME || k == SC_LINK) &&
 	    flag_hit(c, f->immutable, f->append_only, true, "the file"))
@@ -692,8 +705,9 @@ static bool rule_ping(struct cctx *c)
 		hi = strtol(end, NULL, 10);
 		if (gid_in_range(d, lo, hi))
 			return false;
-		denial_add_evidence(d, "sysctl net.ipv4.ping_group_range = %s; gid %u and groups outside",
-				    v, (unsigned)(d->proc.valid ? d->proc.egid : d->ev.egid));
+		denial_add_evidence(
+		    d, "sysctl net.ipv4.ping_group_range = %s; gid %u and groups outside", v,
+		    (unsigned)(d->proc.valid ? d->proc.egid : d->ev.egid));
 	} else if (!has_func(c, EP_HK_PING_INIT)) {
 		return false;
 	}
@@ -789,9 +803,9 @@ struct lockdown_row {
 };
 
 static const struct lockdown_row lockdown_rows[] = {
-	{SC_IOPORT, C_SYS_RAWIO, 7, true},
-	{SC_KEXEC, C_SYS_BOOT, 4, true},
-	{SC_MODULE, C_SYS_MODULE, 1, true},
+    {SC_IOPORT, C_SYS_RAWIO, 7, true},
+    {SC_KEXEC, C_SYS_BOOT, 4, true},
+    {SC_MODULE, C_SYS_MODULE, 1, true},
 };
 
 static bool locked_down(const struct denial *d)
@@ -823,7 +837,8 @@ static bool rule_lockdown(struct cctx *c)
 	if (c->err != EP_EPERM || !locked_down(d))
 		return false;
 	if (r && !c->cap_hook && !proc_has_cap(d, r->cap)) {
-		denial_add_evidence(d, "CapEff lacks %s: lockdown not shown", capn(r->cap, b, sizeof(b)));
+		denial_add_evidence(d, "CapEff lacks %s: lockdown not shown",
+				    capn(r->cap, b, sizeof(b)));
 		return false;
 	}
 	denial_add_evidence(d, "securityfs: lockdown %s", d->lockdown);
@@ -881,8 +896,8 @@ static void explain_unknown(struct cctx *c)
 
 	if (!d->ev.n_ev)
 		denial_add_evidence(d, "no kernel evidence recorded");
-	denial_add_evidence(d, "capability events: %s", c->cap_hook ? "hook active, none failed"
-								    : "hook not available");
+	denial_add_evidence(d, "capability events: %s",
+			    c->cap_hook ? "hook active, none failed" : "hook not available");
 	if (d->proc.valid && d->proc.no_new_privs == 1)
 		denial_add_evidence(d, "NoNewPrivs: 1 (self-sandboxed, e.g. Landlock)");
 	if (d->proc.lsm_label[0])
@@ -897,11 +912,11 @@ typedef bool (*rule_fn)(struct cctx *c);
 
 /* Order matters: kernel evidence, then capabilities, then user-space checks. */
 static const rule_fn rules[] = {
-	rule_seccomp,	  rule_fanotify_ev,	  rule_devcg_ev,     rule_lsm_ev,
-	rule_iflags_ev,	  rule_mount_ev,	  rule_dac_ev,	     rule_caps,
-	rule_security_ev, rule_iflags_file,	  rule_mount_file,   rule_ping,
-	rule_userns_create, rule_sysctl_nocap,	  rule_protected_create, rule_lockdown,
-	rule_yama_sysctl, rule_dac_check,	  rule_devcg_container, rule_fanotify_listener,
+    rule_seccomp,	rule_fanotify_ev,  rule_devcg_ev,	  rule_lsm_ev,
+    rule_iflags_ev,	rule_mount_ev,	   rule_dac_ev,		  rule_caps,
+    rule_security_ev,	rule_iflags_file,  rule_mount_file,	  rule_ping,
+    rule_userns_create, rule_sysctl_nocap, rule_protected_create, rule_lockdown,
+    rule_yama_sysctl,	rule_dac_check,	   rule_devcg_container,  rule_fanotify_listener,
 };
 
 static void reset(struct denial *d)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* The cause engine: kernel evidence first, user-space checks second, 'unknown' rather than a guess. */
+/* The cause engine: kernel evidence first, user-space checks second, 'unknown' rather than a guess.
+ */
 #ifndef EPERMD_CAUSE_H
 #define EPERMD_CAUSE_H
 

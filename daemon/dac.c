@@ -8,8 +8,8 @@
 
 #include "dac.h"
 
-#define CAP_BIT(c) (1ull << (c))
-#define CAPN_DAC_OVERRIDE 1
+#define CAP_BIT(c)	     (1ull << (c))
+#define CAPN_DAC_OVERRIDE    1
 #define CAPN_DAC_READ_SEARCH 2
 
 uid_t dac_fsuid(const struct denial *d)
@@ -64,7 +64,7 @@ static int perm_bits(const char *p)
 }
 
 struct acl_view {
-	int mask;                /* -1 when there is no mask entry */
+	int mask;		 /* -1 when there is no mask entry */
 	int user_perm, user_hit; /* named user entry matching fsuid */
 	int group_perm, group_hit;
 };
@@ -99,7 +99,7 @@ static void acl_scan(const struct denial *d, const char *acl, gid_t owner_gid, i
 			v->group_hit = 1;
 			v->group_perm |= perm_bits(c2 + 1);
 		}
-next:
+	next:
 		p = *end ? end + 1 : end;
 	}
 }

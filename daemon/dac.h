@@ -14,12 +14,13 @@
 #define DAC_X 1
 
 struct dac_result {
-	bool decided;     /* enough was known to check */
-	bool denied;      /* DAC would refuse */
-	bool on_parent;   /* the refused check is on the parent directory */
-	int want;         /* DAC_* bits asked for on the object checked */
-	int granted;      /* the subset of want that DAC grants */
-	const char *role; /* "owner", "named user", "owning group", "named group", "other", "capability" */
+	bool decided;	/* enough was known to check */
+	bool denied;	/* DAC would refuse */
+	bool on_parent; /* the refused check is on the parent directory */
+	int want;	/* DAC_* bits asked for on the object checked */
+	int granted;	/* the subset of want that DAC grants */
+	const char
+	    *role; /* "owner", "named user", "owning group", "named group", "other", "capability" */
 };
 
 /* The credentials DAC uses: fsuid, fsgid and supplementary groups (from /proc, else the event). */

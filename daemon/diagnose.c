@@ -113,23 +113,27 @@ static void say_unknown(struct dx *x)
 	const struct denial *d = x->d;
 	char q[64];
 
-	DIAG(x, "%s could not %s (%s) and epermd could not name the subsystem: no recorded "
-		"evidence pointed to one.",
+	DIAG(x,
+	     "%s could not %s (%s) and epermd could not name the subsystem: no recorded "
+	     "evidence pointed to one.",
 	     x->who, x->what, x->errname);
 	if (x->err == EP_EACCES)
 		DIAG(x, " EACCES usually means a permission or policy check on the object;");
 	else
 		DIAG(x, " EPERM usually means a privilege or a policy, not file permissions;");
 	DIAG(x, " see the evidence for what was checked.");
-	FIX(x, "Look at what the kernel logged at that time (`journalctl -k --since -10min`, "
-	       "`ausearch -m AVC,USER_AVC,SECCOMP -ts recent`), run `epermd --features` to see which "
-	       "evidence hooks are off on this kernel, and reproduce under `strace -f -e trace=%s`.",
+	FIX(x,
+	    "Look at what the kernel logged at that time (`journalctl -k --since -10min`, "
+	    "`ausearch -m AVC,USER_AVC,SECCOMP -ts recent`), run `epermd --features` to see which "
+	    "evidence hooks are off on this kernel, and reproduce under `strace -f -e trace=%s`.",
 	    x->si.name);
 	if (d->proc.no_new_privs == 1 && x->err == EP_EACCES)
-		FIX(x, " The process has NoNewPrivs set: if it sandboxes itself (Landlock), its own "
-		       "policy is the place to look.");
-	VAL(x, "epermd --features; grep -E 'Seccomp|NoNewPrivs|CapEff' /proc/%u/status; "
-	       "pgrep -a %s",
+		FIX(x,
+		    " The process has NoNewPrivs set: if it sandboxes itself (Landlock), its own "
+		    "policy is the place to look.");
+	VAL(x,
+	    "epermd --features; grep -E 'Seccomp|NoNewPrivs|CapEff' /proc/%u/status; "
+	    "pgrep -a %s",
 	    d->ev.pid, sh_quote(x->comm, q, sizeof(q)));
 }
 
@@ -173,17 +177,18 @@ static void say_userns(struct dx *x)
 		    (int)d->ev.ev[i].a[0] == d->capability)
 			e = &d->ev.ev[i];
 	dx_fill_cap(x, d->capability);
-	DIAG(x, "%s could not %s: it holds %s only inside its own user namespace", x->who,
-	     x->what, x->cap);
+	DIAG(x, "%s could not %s: it holds %s only inside its own user namespace", x->who, x->what,
+	     x->cap);
 	if (e)
 		DIAG(x, " (level %llu), but %s belongs to an ancestor namespace (level %llu)",
 		     (unsigned long long)e->a[3], userns_object(x), (unsigned long long)e->a[2]);
 	else
 		DIAG(x, ", but %s belongs to an ancestor namespace", userns_object(x));
 	DIAG(x, "; root in a container or user namespace is not root on the host.");
-	FIX(x, "Do it in a namespace that the process's user namespace owns (create it together "
-	       "with the user namespace, e.g. `unshare --user --map-root-user --uts --mount --net`), "
-	       "or let a component in the owning namespace do it");
+	FIX(x,
+	    "Do it in a namespace that the process's user namespace owns (create it together "
+	    "with the user namespace, e.g. `unshare --user --map-root-user --uts --mount --net`), "
+	    "or let a component in the owning namespace do it");
 	if (d->proc.container[0])
 		FIX(x, " (for %s: the runtime's own option such as --hostname or --sysctl)",
 		    d->proc.container);
@@ -239,12 +244,12 @@ static void say_cgroup(struct dx *x)
 typedef void (*say_fn)(struct dx *x);
 
 static const say_fn sayers[EP_CAUSE__MAX] = {
-	[EP_CAUSE_UNKNOWN] = say_unknown,     [EP_CAUSE_CAPABILITY] = say_capability,
-	[EP_CAUSE_USERNS] = say_userns,	      [EP_CAUSE_DAC] = say_dac,
-	[EP_CAUSE_IMMUTABLE] = say_immutable, [EP_CAUSE_MOUNT] = say_mount,
-	[EP_CAUSE_SECCOMP] = say_seccomp,     [EP_CAUSE_LSM] = say_lsm,
-	[EP_CAUSE_FANOTIFY] = say_fanotify,   [EP_CAUSE_SYSCTL] = say_sysctl,
-	[EP_CAUSE_CGROUP] = say_cgroup,
+    [EP_CAUSE_UNKNOWN] = say_unknown,	  [EP_CAUSE_CAPABILITY] = say_capability,
+    [EP_CAUSE_USERNS] = say_userns,	  [EP_CAUSE_DAC] = say_dac,
+    [EP_CAUSE_IMMUTABLE] = say_immutable, [EP_CAUSE_MOUNT] = say_mount,
+    [EP_CAUSE_SECCOMP] = say_seccomp,	  [EP_CAUSE_LSM] = say_lsm,
+    [EP_CAUSE_FANOTIFY] = say_fanotify,	  [EP_CAUSE_SYSCTL] = say_sysctl,
+    [EP_CAUSE_CGROUP] = say_cgroup,
 };
 
 void diagnose_denial(struct denial *d)

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 
@@ -15,6 +17,45 @@
 #include "fileinfo.h"
 #include "names.h"
 #include "procinfo.h"
+
+/* Storms come from few processes: reuse what /proc said about a pid for a short while, and
+ * for longer when the process is already gone (its /proc entry is the first thing to go). */
+#define PROC_CACHE_SLOTS 64
+#define PROC_FRESH_NS	 (250ull * 1000000ull)
+#define PROC_STALE_NS	 (5000ull * 1000000ull)
+#define SEC_FRESH_NS	 (1000ull * 1000000ull)
+
+static struct proc_cache_ent {
+	pid_t pid;
+	uint64_t at;
+	struct dn_proc proc;
+} proc_cache[PROC_CACHE_SLOTS];
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void enrich_proc(struct denial *d, int pdfd)
+{
+	struct proc_cache_ent *e = &proc_cache[d->ev.pid % PROC_CACHE_SLOTS];
+	pid_t pid = (pid_t)d->ev.pid;
+	uint64_t now = mono_ns();
+
+	if (e->pid == pid && e->at && now - e->at < (pdfd < 0 ? PROC_STALE_NS : PROC_FRESH_NS)) {
+		d->proc = e->proc;
+		return;
+	}
+	proc_enrich(pdfd, (pid_t)d->ev.ppid, &d->proc);
+	if (d->proc.valid) {
+		e->pid = pid;
+		e->at = now;
+		e->proc = d->proc;
+	}
+}
 
 static bool name_in(const char *name, const char *const *set)
 {
@@ -148,24 +189,50 @@ static const struct sysctl_rule sysctl_rules[] = {
     {{"mmap"}, {"vm.mmap_min_addr"}},
 };
 
+static struct sysctl_cache_ent {
+	const char *knob; /* a string constant from the tables here */
+	uint64_t at;
+	bool ok;
+	char value[64];
+} sysctl_cache[32];
+
 static void add_sysctl(struct denial *d, const char *knob)
 {
-	char path[128], val[64];
+	struct sysctl_cache_ent *e = NULL;
+	uint64_t now = mono_ns();
+	char path[128];
 	size_t i;
 
 	if (d->n_sysctl >= (int)(sizeof(d->sysctl) / sizeof(d->sysctl[0])))
 		return;
-	snprintf(path, sizeof(path), "/proc/sys/%s", knob);
-	for (i = sizeof("/proc/sys/") - 1; path[i]; i++)
-		if (path[i] == '.')
-			path[i] = '/';
-	if (read_small_at(AT_FDCWD, path, val, sizeof(val)) <= 0)
+	for (i = 0; i < sizeof(sysctl_cache) / sizeof(sysctl_cache[0]); i++) {
+		if (sysctl_cache[i].knob == knob || !sysctl_cache[i].knob) {
+			e = &sysctl_cache[i];
+			break;
+		}
+	}
+	if (!e || e->knob != knob || now - e->at >= SEC_FRESH_NS) {
+		struct sysctl_cache_ent tmp = {.knob = knob, .at = now};
+
+		snprintf(path, sizeof(path), "/proc/sys/%s", knob);
+		for (i = sizeof("/proc/sys/") - 1; path[i]; i++)
+			if (path[i] == '.')
+				path[i] = '/';
+		tmp.ok = read_small_at(AT_FDCWD, path, tmp.value, sizeof(tmp.value)) > 0;
+		for (i = 0; tmp.value[i]; i++)
+			if (tmp.value[i] == '\t' || tmp.value[i] == '\n')
+				tmp.value[i] = tmp.value[i] == '\t' ? ' ' : '\0';
+		if (e)
+			*e = tmp;
+		else
+			e = &tmp;
+		if (!tmp.ok)
+			return;
+	}
+	if (!e->ok)
 		return;
-	for (i = 0; val[i]; i++)
-		if (val[i] == '\t' || val[i] == '\n')
-			val[i] = val[i] == '\t' ? ' ' : '\0';
 	snprintf(d->sysctl[d->n_sysctl].name, sizeof(d->sysctl[0].name), "%s", knob);
-	snprintf(d->sysctl[d->n_sysctl].value, sizeof(d->sysctl[0].value), "%s", val);
+	snprintf(d->sysctl[d->n_sysctl].value, sizeof(d->sysctl[0].value), "%s", e->value);
 	d->n_sysctl++;
 }
 
@@ -191,7 +258,16 @@ static void enrich_sysctls(struct denial *d, const char *sc)
 
 static void enrich_security(struct denial *d)
 {
+	static char lockdown[sizeof(d->lockdown)], lsms[sizeof(d->lsms)];
+	static uint64_t at;
+	uint64_t now = mono_ns();
 	char buf[256], *a, *b;
+
+	if (at && now - at < SEC_FRESH_NS) {
+		memcpy(d->lockdown, lockdown, sizeof(lockdown));
+		memcpy(d->lsms, lsms, sizeof(lsms));
+		return;
+	}
 
 	if (read_small_at(AT_FDCWD, "/sys/kernel/security/lockdown", buf, sizeof(buf)) > 0) {
 		a = strchr(buf, '[');
@@ -201,6 +277,9 @@ static void enrich_security(struct denial *d)
 	}
 	if (read_small_at(AT_FDCWD, "/sys/kernel/security/lsm", d->lsms, sizeof(d->lsms)) > 0)
 		d->lsms[strcspn(d->lsms, "\n")] = '\0';
+	memcpy(lockdown, d->lockdown, sizeof(lockdown));
+	memcpy(lsms, d->lsms, sizeof(lsms));
+	at = now;
 }
 
 static void task_target(struct denial *d, const char *what, long long pid)
@@ -401,7 +480,7 @@ void enrich_denial(struct denial *d)
 	ev->comm[EP_COMM_LEN - 1] = '\0';
 	sc = (ev->flags & EP_F_COMPAT) ? NULL : syscall_name(ev->syscall_nr);
 	pdfd = proc_open_pid((pid_t)ev->pid);
-	proc_enrich(pdfd, (pid_t)ev->ppid, &d->proc);
+	enrich_proc(d, pdfd);
 	enrich_file(d, pdfd);
 	if (!d->path[0] && ev->path[0])
 		snprintf(d->path, sizeof(d->path), "%s", ev->path);

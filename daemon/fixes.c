@@ -90,41 +90,41 @@ struct cap_words {
 };
 
 static const struct cap_words cap_words[] = {
-	{0, "changing the owner of a file needs it",
-	 " Alternatively let the file's owner or an administrator change the ownership."},
-	{1, "bypassing file permission checks needs it", NULL},
-	{2, "bypassing read and search permission checks needs it", NULL},
-	{3, "acting on a file owned by another user needs it",
-	 " Alternatively run the operation as the file's owner."},
-	{4, "keeping set-id bits on a file needs it", NULL},
-	{5, "signalling a process of another user needs it",
-	 " Alternatively send the signal as the target's owner (same uid)."},
-	{6, "changing to another group id needs it",
-	 " Alternatively start the program as the target group (Group= in a unit, runuser -g)."},
-	{7, "changing to another user id needs it",
-	 " Alternatively start the program as the target user (User= in a unit, runuser -u)."},
-	{8, "changing capability sets needs it", NULL},
-	{9, "changing the immutable and append-only attributes needs it", NULL},
-	{12, "network configuration needs it", NULL},
-	{13, "raw and packet sockets need it",
-	 " For ping alone, net.ipv4.ping_group_range can allow ICMP sockets without it."},
-	{14, "locking memory beyond RLIMIT_MEMLOCK needs it",
-	 " Alternatively raise the memlock limit (LimitMEMLOCK= in a unit)."},
-	{16, "loading and unloading kernel modules needs it", NULL},
-	{17, "raw I/O (ioperm, iopl, /dev/mem) needs it", NULL},
-	{18, "chroot needs it", NULL},
-	{19, "tracing a process it does not own, or a more privileged one, needs it",
-	 " Alternatively start the target under the tracer, as the same user."},
-	{21, "this administrative operation (mount, namespaces, hostname and more) needs it", NULL},
-	{22, "reboot and kexec need it", NULL},
-	{23, "raising priority or real-time scheduling needs it",
-	 " Alternatively allow it through limits (LimitRTPRIO=/LimitNICE= in a unit)."},
-	{24, "going beyond resource limits needs it", NULL},
-	{25, "setting the system clock needs it",
-	 " Usually time belongs to one daemon (systemd-timesyncd, chrony) that already has it."},
-	{27, "creating device nodes needs it", NULL},
-	{38, "performance monitoring needs it", NULL},
-	{39, "loading BPF programs and maps needs it", NULL},
+    {0, "changing the owner of a file needs it",
+     " Alternatively let the file's owner or an administrator change the ownership."},
+    {1, "bypassing file permission checks needs it", NULL},
+    {2, "bypassing read and search permission checks needs it", NULL},
+    {3, "acting on a file owned by another user needs it",
+     " Alternatively run the operation as the file's owner."},
+    {4, "keeping set-id bits on a file needs it", NULL},
+    {5, "signalling a process of another user needs it",
+     " Alternatively send the signal as the target's owner (same uid)."},
+    {6, "changing to another group id needs it",
+     " Alternatively start the program as the target group (Group= in a unit, runuser -g)."},
+    {7, "changing to another user id needs it",
+     " Alternatively start the program as the target user (User= in a unit, runuser -u)."},
+    {8, "changing capability sets needs it", NULL},
+    {9, "changing the immutable and append-only attributes needs it", NULL},
+    {12, "network configuration needs it", NULL},
+    {13, "raw and packet sockets need it",
+     " For ping alone, net.ipv4.ping_group_range can allow ICMP sockets without it."},
+    {14, "locking memory beyond RLIMIT_MEMLOCK needs it",
+     " Alternatively raise the memlock limit (LimitMEMLOCK= in a unit)."},
+    {16, "loading and unloading kernel modules needs it", NULL},
+    {17, "raw I/O (ioperm, iopl, /dev/mem) needs it", NULL},
+    {18, "chroot needs it", NULL},
+    {19, "tracing a process it does not own, or a more privileged one, needs it",
+     " Alternatively start the target under the tracer, as the same user."},
+    {21, "this administrative operation (mount, namespaces, hostname and more) needs it", NULL},
+    {22, "reboot and kexec need it", NULL},
+    {23, "raising priority or real-time scheduling needs it",
+     " Alternatively allow it through limits (LimitRTPRIO=/LimitNICE= in a unit)."},
+    {24, "going beyond resource limits needs it", NULL},
+    {25, "setting the system clock needs it",
+     " Usually time belongs to one daemon (systemd-timesyncd, chrony) that already has it."},
+    {27, "creating device nodes needs it", NULL},
+    {38, "performance monitoring needs it", NULL},
+    {39, "loading BPF programs and maps needs it", NULL},
 };
 
 static const struct cap_words *cap_row(int cap)
@@ -147,8 +147,9 @@ void fix_cap_alternative(struct dx *x)
 	const struct cap_words *w = cap_row(x->d->capability);
 
 	if (x->d->capability == 10)
-		FIX(x, " Alternatively listen on a port at or above %s (behind a proxy, or with "
-		       "systemd socket activation passing the socket in).",
+		FIX(x,
+		    " Alternatively listen on a port at or above %s (behind a proxy, or with "
+		    "systemd socket activation passing the socket in).",
 		    x->d->sysctl_value[0] ? x->d->sysctl_value : "1024");
 	else if (w && w->alternative)
 		FIX(x, "%s", w->alternative);
@@ -172,21 +173,25 @@ static void grant_container(struct dx *x)
 	const char *rt = runtime_of(x->d);
 
 	if (!strcmp(rt, "k8s") || strstr(x->d->proc.container, "k8s"))
-		FIX(x, "Add only this capability to the container (%s): in the pod spec set "
-		       "securityContext.capabilities.add: [\"%s\"] and keep drop: [\"ALL\"] for the "
-		       "rest.",
+		FIX(x,
+		    "Add only this capability to the container (%s): in the pod spec set "
+		    "securityContext.capabilities.add: [\"%s\"] and keep drop: [\"ALL\"] for the "
+		    "rest.",
 		    x->d->proc.container, x->cap_short);
 	else if (!strcmp(rt, "containerd"))
-		FIX(x, "Add only %s to the container's capability sets in its spec (%s); keep the "
-		       "others dropped.",
+		FIX(x,
+		    "Add only %s to the container's capability sets in its spec (%s); keep the "
+		    "others dropped.",
 		    x->cap, x->d->proc.container);
 	else
-		FIX(x, "Add only this capability to the container (%s): `%s run --cap-add=%s ...` "
-		       "(compose: cap_add: [%s]); keep the other capabilities dropped.",
+		FIX(x,
+		    "Add only this capability to the container (%s): `%s run --cap-add=%s ...` "
+		    "(compose: cap_add: [%s]); keep the other capabilities dropped.",
 		    x->d->proc.container, !strcmp(rt, "podman") ? "podman" : "docker", x->cap_short,
 		    x->cap_short);
-	VAL(x, "grep CapEff /proc/1/status inside the container, then capsh --decode=<CapEff> "
-	       "lists %s",
+	VAL(x,
+	    "grep CapEff /proc/1/status inside the container, then capsh --decode=<CapEff> "
+	    "lists %s",
 	    x->cap_lower);
 }
 
@@ -199,23 +204,26 @@ void fix_grant_cap(struct dx *x)
 		grant_container(x);
 	} else if (d->proc.unit[0]) {
 		sh_quote(d->proc.unit, q, sizeof(q));
-		FIX(x, "In the unit %s add `AmbientCapabilities=%s` (and list it in "
-		       "CapabilityBoundingSet= if that is set): `systemctl edit %s`, then "
-		       "`systemctl restart %s`.",
+		FIX(x,
+		    "In the unit %s add `AmbientCapabilities=%s` (and list it in "
+		    "CapabilityBoundingSet= if that is set): `systemctl edit %s`, then "
+		    "`systemctl restart %s`.",
 		    d->proc.unit, x->cap, q, q);
 		VAL(x, "systemctl show -p AmbientCapabilities %s; getpcaps $(pgrep -x %s)", q,
 		    sh_quote(x->comm, qc, sizeof(qc)));
 	} else if (d->proc.exe[0]) {
 		sh_quote(d->proc.exe, q, sizeof(q));
-		FIX(x, "Grant only this capability to the binary instead of running it as root: "
-		       "`setcap %s=+ep %s` (file capabilities need a real binary, not a script, and "
-		       "are lost when the file is replaced).",
+		FIX(x,
+		    "Grant only this capability to the binary instead of running it as root: "
+		    "`setcap %s=+ep %s` (file capabilities need a real binary, not a script, and "
+		    "are lost when the file is replaced).",
 		    x->cap_lower, q);
 		VAL(x, "getcap %s", q);
 	} else {
-		FIX(x, "Grant %s to this process only (a file capability on its binary, "
-		       "AmbientCapabilities= in its unit, or --cap-add for its container) rather than "
-		       "running it as root.",
+		FIX(x,
+		    "Grant %s to this process only (a file capability on its binary, "
+		    "AmbientCapabilities= in its unit, or --cap-add for its container) rather than "
+		    "running it as root.",
 		    x->cap);
 		VAL(x, "grep CapEff /proc/%u/status", pid_of(x));
 	}
@@ -269,10 +277,11 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 	DIAG(x, ". EACCES means a file-permission check failed, not a missing privilege.");
 	if (!r->on_parent && f->has_acl && f->acl_text[0])
 		FIX(x, "The ACL (%s) is part of the check. ", f->acl_text);
-	FIX(x, "Grant just the missing access to this user: `setfacl -m u:%u:%s %s`; or, if a group "
-	       "should have it, give the file that group and `chmod g+%s %s` with the user in the "
-	       "group; or run the program as the owner (uid %u). Do not open it to everyone "
-	       "(o+%s or 777).",
+	FIX(x,
+	    "Grant just the missing access to this user: `setfacl -m u:%u:%s %s`; or, if a group "
+	    "should have it, give it that group (chgrp) and `chmod g+%s %s` with the user in the "
+	    "group; or run the program as the owner (uid %u). Do not open it to everyone "
+	    "(o+%s or 777).",
 	    fsuid, miss, q, miss, q, uid, miss);
 	VAL(x, "namei -l %s; sudo -u '#%u' test -%c %s && echo allowed", q, fsuid,
 	    first_bit(missing), q);
@@ -295,22 +304,25 @@ void fix_immutable(struct dx *x)
 	}
 	sh_quote(p, q, sizeof(q));
 	if (imm)
-		DIAG(x, "%s could not %s: %s has the immutable attribute (chattr +i), so the kernel "
-			"refuses to modify, rename, link or delete it with EPERM for every user, root "
-			"included.",
+		DIAG(x,
+		     "%s could not %s: %s has the immutable attribute (chattr +i), so the kernel "
+		     "refuses to modify, rename, link or delete it with EPERM for every user, root "
+		     "included.",
 		     x->who, x->what, p);
 	else
-		DIAG(x, "%s could not %s: %s has the append-only attribute (chattr +a): it can only "
-			"be opened for appending, and truncating, rewriting, renaming or deleting it "
-			"fails with EPERM for every user, root included.",
+		DIAG(x,
+		     "%s could not %s: %s has the append-only attribute (chattr +a): it can only "
+		     "be opened for appending, and truncating, rewriting, renaming or deleting it "
+		     "fails with EPERM for every user, root included.",
 		     x->who, x->what, p);
 	FIX(x, "The attribute is almost always set on purpose (a pinned /etc/resolv.conf, audit "
 	       "logs, hardened configuration): find out who set it and why before touching it. ");
 	if (!imm)
 		FIX(x, "If the program only needs to add data, open with O_APPEND (>> in a shell) "
 		       "and keep the attribute. ");
-	FIX(x, "If the change is intended, clear it only for the change and restore it: "
-	       "`chattr -%c %s`, make the change, then `chattr +%c %s`.",
+	FIX(x,
+	    "If the change is intended, clear it only for the change and restore it: "
+	    "`chattr -%c %s`, make the change, then `chattr +%c %s`.",
 	    imm ? 'i' : 'a', q, imm ? 'i' : 'a', q);
 	VAL(x, "lsattr -d %s", q);
 }
@@ -326,23 +338,32 @@ void fix_mount(struct dx *x)
 	sh_quote(mp, qmp, sizeof(qmp));
 	sh_quote(x->obj, q, sizeof(q));
 	if (!strcmp(d->mount_option, "nodev")) {
-		DIAG(x, "%s could not %s: %s is mounted nodev, so device nodes on it cannot be "
-			"opened (EACCES), whatever their mode.",
+		DIAG(x,
+		     "%s could not %s: %s is mounted nodev, so device nodes on it cannot be "
+		     "opened (EACCES), whatever their mode.",
 		     x->who, x->what, mp);
-		FIX(x, "Open the device through /dev (devtmpfs), or bind-mount that device node "
-		       "where it is needed, instead of using a device node on %s. Remounting with "
-		       "dev is a decision for the administrator, not the default fix.",
+		FIX(x,
+		    "Open the device through /dev (devtmpfs), or bind-mount that device node "
+		    "where it is needed, instead of using a device node on %s. Remounting with "
+		    "dev is a decision for the administrator, not the default fix.",
 		    mp);
 	} else {
-		DIAG(x, "%s could not %s: %s is mounted noexec, so nothing on it may be executed or "
-			"mapped executable (execve gets EACCES, mmap with PROT_EXEC gets EPERM), "
-			"whatever the file's mode.",
+		DIAG(x,
+		     "%s could not %s: %s is mounted noexec, so nothing on it may be executed or "
+		     "mapped executable (execve gets EACCES, mmap with PROT_EXEC gets EPERM), "
+		     "whatever the file's mode.",
 		     x->who, x->what, mp);
 		FIX(x, "Install the program on a filesystem that allows execution (e.g. "
-		       "/usr/local/bin or /opt) and run it from there. Remounting %s with exec "
-		       "(`mount -o remount,exec %s`) lifts the protection for everything on that "
-		       "filesystem: a deliberate decision, not the default fix.",
-		    mp, qmp);
+		       "/usr/local/bin or /opt) and run it from there. ");
+		if (d->file.mount_point[0])
+			FIX(x,
+			    "Remounting %s with exec (`mount -o remount,exec %s`) lifts the "
+			    "protection for everything on that filesystem: ",
+			    mp, qmp);
+		else
+			FIX(x, "Remounting that filesystem with exec lifts the protection for "
+			       "everything on it: ");
+		FIX(x, "a deliberate decision, not the default fix.");
 	}
 	VAL(x, "findmnt -no TARGET,OPTIONS -T %s", x->obj[0] ? q : qmp);
 }
@@ -357,34 +378,39 @@ void fix_seccomp(struct dx *x)
 
 	DIAG(x, "%s was refused %s() by a seccomp filter", x->who, nm);
 	if (d->proc.valid && d->proc.seccomp_mode >= 0)
-		DIAG(x, " (Seccomp: %d, %d filter%s)", d->proc.seccomp_mode, d->proc.seccomp_filters,
-		     d->proc.seccomp_filters == 1 ? "" : "s");
+		DIAG(x, " (Seccomp: %d, %d filter%s)", d->proc.seccomp_mode,
+		     d->proc.seccomp_filters, d->proc.seccomp_filters == 1 ? "" : "s");
 	DIAG(x, ": the filter failed the call with %s before the kernel ran it; ", x->errname);
 	if (d->proc.container[0]) {
 		DIAG(x, "the filter is the container runtime's seccomp profile for %s.",
 		     d->proc.container);
-		FIX(x, "Give the container a custom seccomp profile that adds %s to the allowed "
-		       "syscalls (start from the runtime's default profile; Docker/Podman: "
-		       "--security-opt seccomp=/path/to/profile.json; Kubernetes: "
-		       "securityContext.seccompProfile of type Localhost). Keep filtering on.",
+		FIX(x,
+		    "Give the container a custom seccomp profile that adds %s to the allowed "
+		    "syscalls (start from the runtime's default profile; Docker/Podman: "
+		    "--security-opt seccomp=/path/to/profile.json; Kubernetes: "
+		    "securityContext.seccompProfile of type Localhost). Keep filtering on.",
 		    nm);
 	} else if (d->proc.unit[0]) {
 		sh_quote(d->proc.unit, q, sizeof(q));
-		DIAG(x, "the filter comes from the systemd unit %s (SystemCallFilter= or a related "
-			"sandboxing option).",
+		DIAG(x,
+		     "the filter comes from the systemd unit %s (SystemCallFilter= or a related "
+		     "sandboxing option).",
 		     d->proc.unit);
-		FIX(x, "Allow this syscall in %s: `systemctl edit %s`, add `SystemCallFilter=%s` "
-		       "(or the @group that contains it, see `systemd-analyze syscall-filter`), then "
-		       "`systemctl restart %s`. Keep the rest of the filter.",
+		FIX(x,
+		    "Allow this syscall in %s: `systemctl edit %s`, add `SystemCallFilter=%s` "
+		    "(or the @group that contains it, see `systemd-analyze syscall-filter`), then "
+		    "`systemctl restart %s`. Keep the rest of the filter.",
 		    d->proc.unit, q, nm, q);
 	} else {
-		DIAG(x, "no unit or container set it, so the program or its launcher installed it "
-			"itself (NoNewPrivs: %d%s%s).",
+		DIAG(x,
+		     "no unit or container set it, so the program or its launcher installed it "
+		     "itself (NoNewPrivs: %d%s%s).",
 		     d->proc.no_new_privs, d->proc.parent_comm[0] ? ", parent " : "",
 		     d->proc.parent_comm);
-		FIX(x, "Allow %s in the program's own sandbox policy (its seccomp allowlist or "
-		       "sandbox option), or report it to its authors if the call is legitimate. Keep "
-		       "the filter.",
+		FIX(x,
+		    "Allow %s in the program's own sandbox policy (its seccomp allowlist or "
+		    "sandbox option), or report it to its authors if the call is legitimate. Keep "
+		    "the filter.",
 		    nm);
 	}
 	VAL(x, "grep Seccomp /proc/%u/status", pid_of(x));
@@ -412,21 +438,25 @@ static void say_apparmor(struct dx *x)
 	const struct denial *d = x->d;
 	const char *prof = d->lsm_detail[0] ? d->lsm_detail : "?";
 	char file[DN_STR];
+	const char *rule;
 	size_t i, o = 0;
 
 	/* /usr/sbin/nginx -> usr.sbin.nginx, the usual profile file name */
 	for (i = prof[0] == '/' ? 1 : 0; prof[i] && prof[i] != ' ' && o + 1 < sizeof(file); i++)
 		file[o++] = prof[i] == '/' ? '.' : prof[i];
 	file[o] = '\0';
-	DIAG(x, "%s could not %s: the AppArmor profile '%s' does not allow it (%s from the "
-		"security module, not from file permissions).",
+	rule = x->obj[0] && !strpbrk(x->obj, "\"\n") ? x->obj : "<path>";
+	DIAG(x,
+	     "%s could not %s: the AppArmor profile '%s' does not allow it (%s from the "
+	     "security module, not from file permissions).",
 	     x->who, x->what, prof, x->errname);
-	FIX(x, "Find the DENIED record (`journalctl -k | grep 'apparmor=\"DENIED\"'` or "
-	       "/var/log/audit/audit.log) and add the narrowest rule to the profile, e.g. "
-	       "`\"%s\" %s,` in /etc/apparmor.d/local/%s; `aa-logprof` proposes such rules from the "
-	       "log. Reload with `apparmor_parser -r /etc/apparmor.d/%s`; keep the profile "
-	       "enforcing.",
-	    x->obj, aa_perm(x), file, file);
+	FIX(x,
+	    "Find the DENIED record (`journalctl -k | grep 'apparmor=\"DENIED\"'` or "
+	    "/var/log/audit/audit.log) and add the narrowest rule to the profile, e.g. "
+	    "`\"%s\" %s,` in /etc/apparmor.d/local/%s; `aa-logprof` proposes such rules from the "
+	    "log. Reload with `apparmor_parser -r /etc/apparmor.d/%s`; keep the profile "
+	    "enforcing.",
+	    rule, aa_perm(x), file, file);
 	VAL(x, "aa-status | grep -F -- %s; journalctl -k --since -5min | grep -c apparmor=",
 	    sh_quote(prof, file, sizeof(file)));
 }
@@ -435,25 +465,28 @@ static void say_selinux(struct dx *x)
 {
 	DIAG(x, "%s could not %s: SELinux policy denied it (%s).", x->who, x->what,
 	     x->d->lsm_detail[0] ? x->d->lsm_detail : "see the AVC record");
-	FIX(x, "Read the AVC (`ausearch -m AVC -ts recent`, or `sealert -a "
-	       "/var/log/audit/audit.log` for setroubleshoot's advice). If the file has the wrong "
-	       "label, fix the label: `semanage fcontext -a -t <type> %s` then `restorecon -v %s`. "
-	       "Check for a boolean that allows it (`getsebool -a`). Only if the access is "
-	       "legitimate and nothing covers it, review `audit2allow -a` and load a local module "
-	       "(`audit2allow -a -M local_fix && semodule -i local_fix.pp`).",
+	FIX(x,
+	    "Read the AVC (`ausearch -m AVC -ts recent`, or `sealert -a "
+	    "/var/log/audit/audit.log` for setroubleshoot's advice). If the file has the wrong "
+	    "label, fix the label: `semanage fcontext -a -t <type> %s` then `restorecon -v %s`. "
+	    "Check for a boolean that allows it (`getsebool -a`). Only if the access is "
+	    "legitimate and nothing covers it, review `audit2allow -a` and load a local module "
+	    "(`audit2allow -a -M local_fix && semodule -i local_fix.pp`).",
 	    x->qobj, x->qobj);
 	VAL(x, "ls -Z %s; ausearch -m AVC -ts recent", x->qobj);
 }
 
 static void say_landlock(struct dx *x)
 {
-	DIAG(x, "%s could not %s: it runs in a Landlock sandbox that does not include this access; "
-		"Landlock rules are set by the process itself (or its launcher) and no host setting "
-		"overrides them.",
+	DIAG(x,
+	     "%s could not %s: it runs in a Landlock sandbox that does not include this access; "
+	     "Landlock rules are set by the process itself (or its launcher) and no host setting "
+	     "overrides them.",
 	     x->who, x->what);
-	FIX(x, "Add %s, with the access it needs, to the sandboxing program's own policy (its "
-	       "configuration or the launcher that applies the ruleset). There is nothing to change "
-	       "system-wide.",
+	FIX(x,
+	    "Add %s, with the access it needs, to the sandboxing program's own policy (its "
+	    "configuration or the launcher that applies the ruleset). There is nothing to change "
+	    "system-wide.",
 	    x->obj[0] ? x->obj : "the object");
 	VAL(x, "grep NoNewPrivs /proc/%u/status", pid_of(x));
 }
@@ -491,12 +524,14 @@ static void say_lockdown(struct dx *x)
 	const struct denial *d = x->d;
 	const char *r = d->lsm_detail[0] ? d->lsm_detail : "this operation";
 
-	DIAG(x, "%s could not %s: the kernel is locked down (%s) and refuses %s to every process, "
-		"root included.",
+	DIAG(x,
+	     "%s could not %s: the kernel is locked down (%s) and refuses %s to every process, "
+	     "root included.",
 	     x->who, x->what, d->lockdown[0] ? d->lockdown : "integrity", r);
 	if (strstr(r, "module"))
-		FIX(x, "Load a module signed with a key the kernel trusts (sign it with the kernel's "
-		       "sign-file and enroll the key with `mokutil --import`, or let DKMS sign it). ");
+		FIX(x,
+		    "Load a module signed with a key the kernel trusts (sign it with the kernel's "
+		    "sign-file and enroll the key with `mokutil --import`, or let DKMS sign it). ");
 	else if (strstr(r, "kexec"))
 		FIX(x, "Use kexec_file_load with a signed kernel image (`kexec -s`). ");
 	else
@@ -514,9 +549,10 @@ static void say_other_lsm(struct dx *x)
 
 	DIAG(x, "%s could not %s: a Linux security module%s%s refused it (%s).", x->who, x->what,
 	     n ? " " : "", n ? n : "", d->lsm_detail[0] ? d->lsm_detail : "no detail");
-	FIX(x, "Find which module and rule in the kernel and audit logs (`journalctl -k --since "
-	       "-10min`, `ausearch -ts recent`); BPF-LSM programs are listed by `bpftool prog show` "
-	       "(type lsm). Change that module's policy for this one access.");
+	FIX(x,
+	    "Find which module and rule in the kernel and audit logs (`journalctl -k --since "
+	    "-10min`, `ausearch -ts recent`); BPF-LSM programs are listed by `bpftool prog show` "
+	    "(type lsm). Change that module's policy for this one access.");
 	VAL(x, "cat /sys/kernel/security/lsm");
 }
 
@@ -548,7 +584,8 @@ void fix_lsm(struct dx *x)
 
 static bool writable_place(const struct denial *d, const char *p)
 {
-	static const char *const tmp[] = {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/user/", "/home/"};
+	static const char *const tmp[] = {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/user/",
+					  "/home/"};
 
 	if (d->file.parent_valid && (d->file.parent_mode & 0002))
 		return true;
@@ -565,32 +602,38 @@ void fix_fanotify(struct dx *x)
 	bool fapd = !strncmp(d->listener, "fapolicyd", 9);
 
 	if (fapd) {
-		DIAG(x, "%s could not %s: %s, the application allowlisting daemon, answered the "
-			"fanotify permission event with deny, so the kernel returned EPERM.",
+		DIAG(x,
+		     "%s could not %s: %s, the application allowlisting daemon, answered the "
+		     "fanotify permission event with deny, so the kernel returned EPERM.",
 		     x->who, x->what, l);
-		FIX(x, "Check the decision (`journalctl -u fapolicyd | grep dec=deny` or "
-		       "/var/log/fapolicyd-access.log): trust=0 means the file is not in the trust "
-		       "database; if it was trusted before, it changed (an update without "
-		       "re-trust). If the file is legitimate, trust it: `fapolicyd-cli --file add %s` "
-		       "then `fapolicyd-cli --update`; for a set of scripts write a narrow rule in "
-		       "/etc/fapolicyd/rules.d/ and run `fapolicyd-cli --update`.",
+		FIX(x,
+		    "Check the decision (`journalctl -u fapolicyd | grep dec=deny` or "
+		    "/var/log/fapolicyd-access.log): trust=0 means the file is not in the trust "
+		    "database; if it was trusted before, it changed (an update without "
+		    "re-trust). If the file is legitimate, trust it: `fapolicyd-cli --file add %s` "
+		    "then `fapolicyd-cli --update`; for a set of scripts write a narrow rule in "
+		    "/etc/fapolicyd/rules.d/ and run `fapolicyd-cli --update`.",
 		    x->qobj);
 		if (writable_place(d, x->obj))
-			FIX(x, " %s is in a writable directory: a file written and then executed from "
-			       "there is exactly what allowlisting blocks, so install it properly "
-			       "(package, /usr/local) instead of trusting that path.",
+			FIX(x,
+			    " %s is in a writable directory: a file written and then executed from "
+			    "there is exactly what allowlisting blocks, so install it properly "
+			    "(package, /usr/local) instead of trusting that path.",
 			    x->obj);
-		VAL(x, "fapolicyd-cli --dump-db | grep -F -- %s; journalctl -u fapolicyd --since "
-		       "-5min | grep dec=",
+		VAL(x,
+		    "fapolicyd-cli --dump-db | grep -F -- %s; journalctl -u fapolicyd --since "
+		    "-5min | grep dec=",
 		    x->qobj);
 		return;
 	}
-	DIAG(x, "%s could not %s: the fanotify permission listener %s (a file-access policy "
-		"daemon such as an antivirus or allowlisting agent) denied it, so the kernel returned "
-		"EPERM.",
+	DIAG(x,
+	     "%s could not %s: the fanotify permission listener %s (a file-access policy "
+	     "daemon such as an antivirus or allowlisting agent) denied it, so the kernel returned "
+	     "EPERM.",
 	     x->who, x->what, l);
-	FIX(x, "Allow %s in that program's own policy; it decides every access it watches. "
-	       "`ls -l /proc/<pid>/exe` of the listener names its binary.",
+	FIX(x,
+	    "Allow %s in that program's own policy; it decides every access it watches. "
+	    "`ls -l /proc/<pid>/exe` of the listener names its binary.",
 	    x->obj[0] ? x->obj : "the file");
 	VAL(x, "grep -l '^fanotify' /proc/[0-9]*/fdinfo/* 2>/dev/null");
 }
@@ -608,16 +651,19 @@ static void sysctl_ping(struct dx *x)
 		lo = strtol(d->sysctl_value, &end, 10);
 		hi = strtol(end, NULL, 10);
 	}
-	DIAG(x, "%s could not %s: gid %u is outside net.ipv4.ping_group_range (%s), the groups "
-		"allowed to open ICMP sockets without privilege (EACCES).",
+	DIAG(x,
+	     "%s could not %s: gid %u is outside net.ipv4.ping_group_range (%s), the groups "
+	     "allowed to open ICMP sockets without privilege (EACCES).",
 	     x->who, x->what, g, d->sysctl_value);
 	if (lo > hi)
-		FIX(x, "Allow this group only: `sysctl -w net.ipv4.ping_group_range='%u %u'` and "
-		       "persist it in /etc/sysctl.d/. ",
+		FIX(x,
+		    "Allow this group only: `sysctl -w net.ipv4.ping_group_range='%u %u'` and "
+		    "persist it in /etc/sysctl.d/. ",
 		    g, g);
 	else
-		FIX(x, "Extend the range just enough to include gid %u (persist it in "
-		       "/etc/sysctl.d/). ",
+		FIX(x,
+		    "Extend the range just enough to include gid %u (persist it in "
+		    "/etc/sysctl.d/). ",
 		    g);
 	FIX(x, "Alternatively give ping its own capability: `setcap cap_net_raw=+ep "
 	       "/usr/bin/ping`.");
@@ -642,9 +688,10 @@ static void sysctl_hardlink(struct dx *x)
 	char q[2 * EP_PATH_LEN];
 
 	sh_quote(x->obj, q, sizeof(q));
-	DIAG(x, "%s could not %s: fs.protected_hardlinks=%s refuses hard links to a file the "
-		"caller does not own and cannot read and write (EPERM); it stops link attacks in "
-		"shared directories.",
+	DIAG(x,
+	     "%s could not %s: fs.protected_hardlinks=%s refuses hard links to a file the "
+	     "caller does not own and cannot read and write (EPERM); it stops link attacks in "
+	     "shared directories.",
 	     x->who, x->what, x->d->sysctl_value);
 	FIX(x, "Create the link as the file's owner, copy the file instead, or use a symbolic "
 	       "link; a service that must do this needs CAP_FOWNER.");
@@ -657,8 +704,9 @@ static void sysctl_sticky(struct dx *x)
 	char q[2 * EP_PATH_LEN];
 
 	sh_quote(x->obj, q, sizeof(q));
-	DIAG(x, "%s could not %s: %s=%s refuses O_CREAT opens of an existing file owned by another "
-		"user in a sticky, shared-writable directory (EACCES); it stops spoofing in /tmp.",
+	DIAG(x,
+	     "%s could not %s: %s=%s refuses O_CREAT opens of an existing file owned by another "
+	     "user in a sticky, shared-writable directory (EACCES); it stops spoofing in /tmp.",
 	     x->who, x->what, d->sysctl_name, d->sysctl_value);
 	FIX(x, "Use a unique name (mkstemp, mktemp) or open without O_CREAT; if the file is stale, "
 	       "its owner should remove it.");
@@ -669,8 +717,9 @@ static void sysctl_userns(struct dx *x)
 {
 	const struct denial *d = x->d;
 
-	DIAG(x, "%s could not create a user namespace: %s=%s disables unprivileged user namespaces "
-		"on this host.",
+	DIAG(x,
+	     "%s could not create a user namespace: %s=%s disables unprivileged user namespaces "
+	     "on this host.",
 	     x->who, d->sysctl_name, d->sysctl_value);
 	FIX(x, "This is host policy: run the tool in a way that needs no new user namespace (a "
 	       "rootful runtime or its setuid helper), or have the administrator decide whether "
@@ -705,20 +754,26 @@ void fix_cgroup(struct dx *x)
 	const char *who = d->proc.container[0] ? d->proc.container : d->proc.cgroup;
 	char p[DN_STR + 32], q[2 * (DN_STR + 32)];
 
-	DIAG(x, "%s could not %s: the device cgroup of %s does not allow device %s, so the kernel "
-		"returned EPERM, even for root.",
+	DIAG(x,
+	     "%s could not %s: the device cgroup of %s does not allow device %s, so the kernel "
+	     "returned EPERM, even for root.",
 	     x->who, x->what, who[0] ? who : "its cgroup", d->rule[0] ? d->rule : "?");
 	if (d->proc.container[0])
-		FIX(x, "Expose this device to the container explicitly (`docker run --device=%s`, "
-		       "or --device-cgroup-rule='%s'; Kubernetes: a device plugin) rather than "
-		       "making it privileged.",
+		FIX(x,
+		    "Expose this device to the container explicitly (`docker run --device=%s`, "
+		    "or --device-cgroup-rule='%s'; Kubernetes: a device plugin) rather than "
+		    "making it privileged.",
 		    x->obj, d->rule);
 	else if (d->proc.unit[0])
-		FIX(x, "Allow the device in the unit %s: `DeviceAllow=%s rw` (with its "
-		       "DevicePolicy=).",
+		FIX(x,
+		    "Allow the device in the unit %s: `DeviceAllow=%s rw` (with its "
+		    "DevicePolicy=).",
 		    d->proc.unit, x->obj);
 	else
 		FIX(x, "Allow this one device in the cgroup's device policy.");
 	snprintf(p, sizeof(p), "/sys/fs/cgroup%s", d->proc.cgroup);
-	VAL(x, "bpftool cgroup show %s", sh_quote(p, q, sizeof(q)));
+	if (d->proc.cgroup[0])
+		VAL(x, "bpftool cgroup show %s", sh_quote(p, q, sizeof(q)));
+	else
+		VAL(x, "bpftool cgroup tree");
 }

@@ -13,12 +13,12 @@ struct dx {
 	struct denial *d;
 	struct sc_info si;
 	char scbuf[40];
-	int err;             /* EP_EPERM / EP_EACCES */
+	int err;	     /* EP_EPERM / EP_EACCES */
 	const char *errname; /* "EPERM" / "EACCES" */
 	char comm[EP_COMM_LEN + 1];
-	char who[DN_STR + 64];        /* "nginx (pid 812, uid 33)" */
-	const char *obj;              /* path or target, "" */
-	const char *target;           /* target, else obj */
+	char who[DN_STR + 64];	      /* "nginx (pid 812, uid 33)" */
+	const char *obj;	      /* path or target, "" */
+	const char *target;	      /* target, else obj */
 	char qobj[2 * EP_PATH_LEN];   /* obj single-quoted for the shell */
 	char what[EP_PATH_LEN + 128]; /* "bind 127.0.0.1:80" */
 	char cap[32], cap_short[32], cap_lower[32];
@@ -36,7 +36,7 @@ const char *sh_quote(const char *s, char *dst, size_t n);
 /* x->cap "CAP_X", cap_short "X", cap_lower "cap_x" */
 void dx_fill_cap(struct dx *x, int cap);
 const char *fix_cap_reason(int cap);
-void fix_grant_cap(struct dx *x);       /* FIX + VAL: grant x->cap the way the process runs */
+void fix_grant_cap(struct dx *x);	/* FIX + VAL: grant x->cap the way the process runs */
 void fix_cap_alternative(struct dx *x); /* FIX: a way around needing the cap at all */
 void fix_dac(struct dx *x, const struct dac_result *r);
 void fix_immutable(struct dx *x);

@@ -516,28 +516,26 @@ static void log_start(struct app *a)
 {
 	const struct tracer_features *f = a->feat;
 	char buf[1024];
-	size_t used = 0;
+	size_t used;
 	int on = 0, off = 0;
 
+	used = (size_t)snprintf(
+	    buf, sizeof(buf), "epermd %s started: mode=%s exit_hook=%s active=", EPERMD_VERSION,
+	    f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "?");
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
-		if (f->hooks[i].active)
-			on++;
-		else
+		if (!f->hooks[i].active) {
 			off++;
-	}
-	used = (size_t)snprintf(buf, sizeof(buf), "epermd %s started: mode=%s exit_hook=%s",
-				EPERMD_VERSION, f->full ? "full" : "tracepoint-only",
-				f->exit_hook ? f->exit_hook : "?");
-	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS && used < sizeof(buf); i++)
-		if (f->hooks[i].active)
+			continue;
+		}
+		if (used < sizeof(buf))
 			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
-						 used && buf[used - 1] == ')' ? "," : " active=(",
-						 f->hooks[i].name);
-	if (on && used < sizeof(buf))
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, ")");
+						 on ? "," : "", f->hooks[i].name);
+		on++;
+	}
 	if (used < sizeof(buf))
-		snprintf(buf + used, sizeof(buf) - used, " hooks active=%d inactive=%d%s", on, off,
-			 a->child > 0 ? " (one command)" : "");
+		snprintf(buf + used, sizeof(buf) - used,
+			 " (%d hooks active, %d inactive: see --features)%s", on, off,
+			 a->child > 0 ? " tracing one command" : "");
 	sink_alarm(a->sink, LOG_INFO, EP_MSGID_START, "%s", buf);
 	if (a->verbose)
 		print_features(f, stderr);

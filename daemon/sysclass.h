@@ -16,7 +16,7 @@ enum sc_class {
 	SC_RMDIR,
 	SC_RENAME,
 	SC_LINK,
-	SC_CREATE, /* mkdir, mknod, symlink */
+	SC_CREATE,  /* mkdir, mknod, symlink */
 	SC_SETATTR, /* chmod, chown, utimes, truncate, xattr */
 	SC_READ,
 	SC_WRITE,
@@ -47,7 +47,7 @@ struct sc_info {
 	enum sc_class cls;
 	const char *name; /* the syscall's name, "syscall <nr>" when unknown */
 	const char *verb; /* "open", "execute", "delete" ... for the diagnosis sentence */
-	int flags_arg;    /* 0-based argument with open flags / prot / clone flags, -1 none */
+	int flags_arg;	  /* 0-based argument with open flags / prot / clone flags, -1 none */
 };
 
 /* Classify d->ev.syscall_nr (compat syscalls are not classified). name points into a static

@@ -18,13 +18,25 @@
 #include "tracer.h"
 
 #define TRACER_DEFAULT_RING (16u << 20)
-#define TRACER_MAX_PENDING 16
+#define TRACER_MAX_PENDING  16
 
 enum hook_mode {
 	MODE_OFF = 0,
 	MODE_BTF,
 	MODE_RAW,
 };
+
+struct hook_pair {
+	struct bpf_program *btf, *raw;
+	const char *tp;
+	const char *name_btf, *name_raw;
+	int ep_hook; /* enum ep_hook bit for hooks_active, 0 = none */
+	enum hook_mode mode;
+	int idx;
+	struct bpf_link **link_btf, **link_raw;
+};
+
+enum { HK_EXIT, HK_ENTER, HK_CAP, HK_FORK, HK_TEXIT, HK_N };
 
 struct tracer {
 	struct tracer_opts opts;
@@ -38,7 +50,7 @@ struct tracer {
 	pid_t pending[TRACER_MAX_PENDING];
 	int n_pending;
 	enum hook_mode mode; /* tp_btf or raw_tp for every tracepoint program */
-	int hk_enter;	     /* index of the sys_enter entry in f.hooks */
+	struct hook_pair hk[HK_N];
 };
 
 static int tracer_verbose;
@@ -77,7 +89,6 @@ int tracer_new(const struct tracer_opts *opts, struct tracer **out)
 		free(t);
 		return -EINVAL;
 	}
-	t->hk_enter = -1;
 	*out = t;
 	return 0;
 }
@@ -86,8 +97,8 @@ int tracer_new(const struct tracer_opts *opts, struct tracer **out)
 static int load_trivial(enum bpf_prog_type type, const struct bpf_prog_load_opts *opts)
 {
 	const struct bpf_insn insns[] = {
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
-		{.code = BPF_JMP | BPF_EXIT},
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+	    {.code = BPF_JMP | BPF_EXIT},
 	};
 
 	return bpf_prog_load(type, NULL, "GPL", insns, 2, opts);
@@ -136,16 +147,6 @@ static int add_hook(struct tracer_features *f, const char *name, bool active, co
 	f->hooks[f->n_hooks] = (struct tracer_hook_state){name, active, active ? NULL : why};
 	return f->n_hooks++;
 }
-
-struct hook_pair {
-	struct bpf_program *btf, *raw;
-	const char *tp;
-	const char *name_btf, *name_raw;
-	int ep_hook; /* enum ep_hook bit for hooks_active, 0 = none */
-	enum hook_mode mode;
-	int idx;
-	struct bpf_link **link_btf, **link_raw;
-};
 
 /* Pick tp_btf or raw_tp for one tracepoint; switch both off when unwanted or absent. */
 static void hook_choose(struct tracer *t, const struct btf *vmlinux, struct hook_pair *h, bool want,
@@ -224,12 +225,103 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 		s->rodata->path_arg[nr] = syscall_path_arg(nr);
 }
 
+#define HOOK(t, n, hk)                                                                             \
+	((struct hook_pair){(t)->skel->progs.ep_##n##_btf, (t)->skel->progs.ep_##n##_raw, NULL,    \
+			    NULL, NULL, hk, MODE_OFF, -1, &(t)->skel->links.ep_##n##_btf,          \
+			    &(t)->skel->links.ep_##n##_raw})
+
+static void hooks_init(struct tracer *t)
+{
+	static const char *const names[HK_N][3] = {
+	    [HK_EXIT] = {"sys_exit", "tp_btf/sys_exit", "raw_tp/sys_exit"},
+	    [HK_ENTER] = {"sys_enter", "tp_btf/sys_enter (seccomp)", "raw_tp/sys_enter (seccomp)"},
+	    [HK_CAP] = {"cap_capable", "tp_btf/cap_capable", "raw_tp/cap_capable"},
+	    [HK_FORK] = {"sched_process_fork", "tp_btf/sched_process_fork",
+			 "raw_tp/sched_process_fork"},
+	    [HK_TEXIT] = {"sched_process_exit", "tp_btf/sched_process_exit",
+			  "raw_tp/sched_process_exit"},
+	};
+
+	t->hk[HK_EXIT] = HOOK(t, sys_exit, EP_HK_SYS_EXIT);
+	t->hk[HK_ENTER] = HOOK(t, sys_enter, EP_HK_SYS_ENTER);
+	t->hk[HK_CAP] = HOOK(t, cap, EP_HK_TP_CAP_CAPABLE);
+	t->hk[HK_FORK] = HOOK(t, fork, 0);
+	t->hk[HK_TEXIT] = HOOK(t, task_exit, 0);
+	for (int i = 0; i < HK_N; i++) {
+		t->hk[i].tp = names[i][0];
+		t->hk[i].name_btf = names[i][1];
+		t->hk[i].name_raw = names[i][2];
+	}
+}
+
+/* Decide tp_btf vs raw_tp once (from sys_exit), then which tracepoint programs load. */
+static int hooks_pick(struct tracer *t, const struct btf *vmlinux)
+{
+	struct hook_pair *hk = t->hk;
+	bool bench = t->opts.bench_empty;
+
+	if (!t->opts.force_raw_tp && probe_tp_btf(vmlinux, "sys_exit"))
+		t->mode = MODE_BTF;
+	else if (!bench && probe_raw_tp("sys_exit"))
+		t->mode = MODE_RAW;
+	else
+		return -EOPNOTSUPP;
+	t->f.exit_hook = t->mode == MODE_BTF ? "tp_btf" : "raw_tp";
+
+	bpf_program__set_autoload(t->skel->progs.ep_bench_empty, bench);
+	if (bench) {
+		hook_choose(t, vmlinux, &hk[HK_EXIT], false, NULL);
+		t->f.hooks[hk[HK_EXIT].idx] = (struct tracer_hook_state){
+		    "tp_btf/sys_exit (empty benchmark program)", true, NULL};
+	} else {
+		hook_choose(t, vmlinux, &hk[HK_EXIT], true, NULL);
+	}
+	hook_choose(t, vmlinux, &hk[HK_ENTER], !bench, "benchmark baseline");
+	hook_choose(t, vmlinux, &hk[HK_CAP], !bench, "benchmark baseline");
+	hook_choose(t, vmlinux, &hk[HK_FORK], !bench && t->opts.target_pid > 0,
+		    "not in one-command mode");
+	hook_choose(t, vmlinux, &hk[HK_TEXIT], !bench, "benchmark baseline");
+	if (!bench && hk[HK_EXIT].mode == MODE_OFF)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static int hooks_attach_all(struct tracer *t)
+{
+	struct epermd_bpf *s = t->skel;
+	int err;
+
+	if (t->opts.bench_empty) {
+		s->links.ep_bench_empty = bpf_program__attach(s->progs.ep_bench_empty);
+		return s->links.ep_bench_empty ? 0 : -errno;
+	}
+	err = hook_attach(t, &t->hk[HK_EXIT]);
+	if (err)
+		return err;
+	hook_attach(t, &t->hk[HK_ENTER]);
+	hook_attach(t, &t->hk[HK_CAP]);
+	hook_attach(t, &t->hk[HK_TEXIT]);
+	/* one-command mode cannot follow children without it */
+	return hook_attach(t, &t->hk[HK_FORK]);
+}
+
+static int track_initial(struct tracer *t)
+{
+	int err = 0;
+
+	if (t->opts.target_pid > 0)
+		err = tracer_track_pid(t, t->opts.target_pid);
+	for (int i = 0; !err && i < t->n_pending; i++)
+		err = tracer_track_pid(t, t->pending[i]);
+	t->n_pending = 0;
+	return err;
+}
+
 int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 {
 	const struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
 	struct btf *vmlinux = NULL;
-	struct epermd_bpf *s;
-	bool bench = t->opts.bench_empty, use_task_btf;
+	bool use_task_btf;
 	int err;
 
 	if (!fn || t->skel)
@@ -244,126 +336,47 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0)
 		return t->ncpus ? t->ncpus : -EINVAL;
+	free(t->percpu);
 	t->percpu = calloc(t->ncpus, sizeof(*t->percpu));
 	if (!t->percpu)
 		return -ENOMEM;
 
-	s = epermd_bpf__open();
-	if (!s)
+	t->skel = epermd_bpf__open();
+	if (!t->skel)
 		return -errno;
-	t->skel = s;
+	/* NULL without vmlinux BTF: then only the raw_tp programs can load */
 	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux)
-		vmlinux = NULL; /* raw_tp only */
-
-	if (!t->opts.force_raw_tp && probe_tp_btf(vmlinux, "sys_exit"))
-		t->mode = MODE_BTF;
-	else if (probe_raw_tp("sys_exit"))
-		t->mode = MODE_RAW;
-	else {
-		err = -EOPNOTSUPP;
+	hooks_init(t);
+	err = hooks_pick(t, vmlinux);
+	if (err)
 		goto cleanup;
-	}
-	if (bench && t->mode != MODE_BTF) {
-		err = -EOPNOTSUPP;
-		goto cleanup;
-	}
-	t->f.exit_hook = t->mode == MODE_BTF ? "tp_btf" : "raw_tp";
-	use_task_btf =
-		libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_get_current_task_btf,
-					NULL) > 0;
-
-	err = bpf_map__set_max_entries(s->maps.events, t->opts.ring_bytes);
+	use_task_btf = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
+					       BPF_FUNC_get_current_task_btf, NULL) > 0;
+	err = bpf_map__set_max_entries(t->skel->maps.events, t->opts.ring_bytes);
 	if (err)
 		goto cleanup;
 	set_rodata(t, use_task_btf);
 
-	struct hook_pair exit = {
-		s->progs.ep_sys_exit_btf, s->progs.ep_sys_exit_raw, "sys_exit", "tp_btf/sys_exit",
-		"raw_tp/sys_exit", EP_HK_SYS_EXIT, MODE_OFF, -1, &s->links.ep_sys_exit_btf,
-		&s->links.ep_sys_exit_raw,
-	};
-	struct hook_pair enter = {
-		s->progs.ep_sys_enter_btf, s->progs.ep_sys_enter_raw, "sys_enter",
-		"tp_btf/sys_enter (seccomp)", "raw_tp/sys_enter (seccomp)", EP_HK_SYS_ENTER, MODE_OFF,
-		-1, &s->links.ep_sys_enter_btf, &s->links.ep_sys_enter_raw,
-	};
-	struct hook_pair cap = {
-		s->progs.ep_cap_btf, s->progs.ep_cap_raw, "cap_capable", "tp_btf/cap_capable",
-		"raw_tp/cap_capable", EP_HK_TP_CAP_CAPABLE, MODE_OFF, -1, &s->links.ep_cap_btf,
-		&s->links.ep_cap_raw,
-	};
-	struct hook_pair fork = {
-		s->progs.ep_fork_btf, s->progs.ep_fork_raw, "sched_process_fork",
-		"tp_btf/sched_process_fork", "raw_tp/sched_process_fork", 0, MODE_OFF, -1,
-		&s->links.ep_fork_btf, &s->links.ep_fork_raw,
-	};
-	struct hook_pair texit = {
-		s->progs.ep_task_exit_btf, s->progs.ep_task_exit_raw, "sched_process_exit",
-		"tp_btf/sched_process_exit", "raw_tp/sched_process_exit", 0, MODE_OFF, -1,
-		&s->links.ep_task_exit_btf, &s->links.ep_task_exit_raw,
-	};
-
-	bpf_program__set_autoload(s->progs.ep_bench_empty, bench);
-	if (bench) {
-		exit.name_btf = "tp_btf/sys_exit (empty benchmark program)";
-		bpf_program__set_autoload(exit.btf, false);
-		bpf_program__set_autoload(exit.raw, false);
-		exit.idx = add_hook(&t->f, exit.name_btf, true, NULL);
-	} else {
-		hook_choose(t, vmlinux, &exit, true, NULL);
-	}
-	hook_choose(t, vmlinux, &enter, !bench, "benchmark baseline");
-	hook_choose(t, vmlinux, &cap, !bench, "benchmark baseline");
-	hook_choose(t, vmlinux, &fork, !bench && t->opts.target_pid > 0, "not in one-command mode");
-	hook_choose(t, vmlinux, &texit, !bench, "benchmark baseline");
-	t->hk_enter = enter.idx;
-
-	err = hooks_prepare(s, t->opts.tracepoint_only || bench, &t->f);
+	err = hooks_prepare(t->skel, t->opts.tracepoint_only || t->opts.bench_empty, &t->f);
 	if (err)
 		goto cleanup;
 	/* the evidence layer may cover seccomp itself (fexit __seccomp_filter) */
-	if (!s->rodata->seccomp_by_enter && enter.mode != MODE_OFF)
-		hook_off(t, &enter, "seccomp covered by fexit __seccomp_filter");
+	if (!t->skel->rodata->seccomp_by_enter && t->hk[HK_ENTER].mode != MODE_OFF)
+		hook_off(t, &t->hk[HK_ENTER], "seccomp covered by fexit __seccomp_filter");
 
-	err = epermd_bpf__load(s);
+	err = epermd_bpf__load(t->skel);
 	if (err)
 		goto cleanup;
-
-	if (bench) {
-		s->links.ep_bench_empty = bpf_program__attach(s->progs.ep_bench_empty);
-		if (!s->links.ep_bench_empty) {
-			err = -errno;
-			goto cleanup;
-		}
-	} else {
-		err = hook_attach(t, &exit);
-		if (err)
-			goto cleanup;
-		hook_attach(t, &enter);
-		hook_attach(t, &cap);
-		hook_attach(t, &texit);
-		err = hook_attach(t, &fork);
-		if (err)
-			goto cleanup; /* one-command mode cannot follow children without it */
-	}
-	err = hooks_attach(s, &t->f);
+	err = hooks_attach_all(t);
 	if (err)
 		goto cleanup;
-
-	if (t->opts.target_pid > 0) {
-		err = tracer_track_pid(t, t->opts.target_pid);
-		if (err)
-			goto cleanup;
-	}
-	for (int i = 0; i < t->n_pending; i++) {
-		err = tracer_track_pid(t, t->pending[i]);
-		if (err)
-			goto cleanup;
-	}
-	t->n_pending = 0;
-
-	t->rb = ring_buffer__new(bpf_map__fd(s->maps.events), on_sample, t, NULL);
+	err = hooks_attach(t->skel, &t->f);
+	if (err)
+		goto cleanup;
+	err = track_initial(t);
+	if (err)
+		goto cleanup;
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
 	if (!t->rb) {
 		err = -errno;
 		goto cleanup;

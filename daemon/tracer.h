@@ -30,7 +30,7 @@ struct tracer_hook_state {
 	const char *why;    /* why it is off, when it is */
 };
 
-#define TRACER_MAX_HOOKS 64
+#define TRACER_MAX_HOOKS 96
 
 struct tracer_features {
 	bool full;               /* fexit/LSM evidence available */

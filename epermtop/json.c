@@ -296,7 +296,7 @@ static int value(struct jp *j, bool *skip)
 
 int jobj_parse(const char *line, size_t len, struct jobj *o)
 {
-	struct jp j = {(const unsigned char *)line, (const unsigned char *)line + len};
+	struct jp j = {.p = (const unsigned char *)line, .end = (const unsigned char *)line + len};
 	char *key, *val;
 	bool skip;
 	int err;

@@ -91,9 +91,8 @@ const char *inc_target(const struct incident *i)
 
 const char *inc_detail(const struct incident *i, char *buf, size_t n)
 {
-	static const char *const keys[] = {"capability", "lsm",	     "flag",
-					   "mount_option", "sysctl", "listener",
-					   "rule",	   "errno"};
+	static const char *const keys[] = {"capability", "lsm",	     "flag", "mount_option",
+					   "sysctl",	 "listener", "rule", "errno"};
 	const struct jobj *o = &i->obj;
 
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
@@ -154,9 +153,12 @@ static void incident_key(const struct jobj *o, char *key, size_t n)
 		return;
 	}
 	/* no id: fold by the daemon's signature (exe, syscall, cause, detail, target, container) */
-	const char *parts[] = {jobj_str(o, "exe"),     jobj_str(o, "comm"),
-			       jobj_str(o, "syscall"), jobj_str(o, "cause"),
-			       inc_detail(&tmp, det, sizeof(det)), inc_target(&tmp),
+	const char *parts[] = {jobj_str(o, "exe"),
+			       jobj_str(o, "comm"),
+			       jobj_str(o, "syscall"),
+			       jobj_str(o, "cause"),
+			       inc_detail(&tmp, det, sizeof(det)),
+			       inc_target(&tmp),
 			       jobj_str(o, "container")};
 	for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
 		for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++)
@@ -179,6 +181,10 @@ static struct incident *new_incident(struct model *m, const char *key)
 	struct incident *in;
 	unsigned victim = 0;
 
+	if (m->n_inc == MAX_INCIDENTS && m->frozen) {
+		m->evicted++;
+		return NULL;
+	}
 	if (m->n_inc == MAX_INCIDENTS) {
 		/* the least recently seen goes; rows are rebuilt after every update */
 		for (unsigned i = 1; i < m->n_inc; i++)
@@ -233,8 +239,8 @@ static void on_incident(struct model *m, struct jobj *o, double now)
 	jobj_move(&in->obj, o);
 }
 
-static const char *const total_keys[] = {"denials", "denials_total", "diagnosed", "submitted",
-					 "events",  "received"};
+static const char *const total_keys[] = {"denials",   "denials_total", "diagnosed",
+					 "submitted", "events",	       "received"};
 
 static double stats_total(const struct jobj *st)
 {
@@ -349,7 +355,7 @@ static bool match(const struct model *m, const struct incident *in)
 	}
 	f = m->filter[FILT_TEXT];
 	if (*f) {
-		static const char *const keys[] = {"cause", "comm",	 "exe",	      "uid",
+		static const char *const keys[] = {"cause",   "comm",	   "exe",	"uid",
 						   "syscall", "container", "diagnosis", "unit"};
 
 		if (contains_ci(inc_detail(in, det, sizeof(det)), f) ||

@@ -13,15 +13,22 @@
 #define MAX_INCIDENTS 4096
 
 enum sort_key { SORT_RATE = 0, SORT_COUNT, SORT_RECENT, SORT__MAX };
-enum group_key { GROUP_NONE = 0, GROUP_PROCESS, GROUP_CAUSE, GROUP_CONTAINER, GROUP_SYSCALL, GROUP__MAX };
+enum group_key {
+	GROUP_NONE = 0,
+	GROUP_PROCESS,
+	GROUP_CAUSE,
+	GROUP_CONTAINER,
+	GROUP_SYSCALL,
+	GROUP__MAX
+};
 enum filter_key { FILT_TEXT = 0, FILT_CAUSE, FILT_UID, FILT_CONTAINER, FILT__MAX };
 
 struct incident {
 	char key[96];
-	struct jobj obj;       /* the latest line for it */
+	struct jobj obj; /* the latest line for it */
 	uint64_t count;
 	uint64_t hist[RATE_WIN + 1]; /* count at each of the last RATE_WIN + 1 ticks */
-	double last_seen;      /* epoch seconds */
+	double last_seen;	     /* epoch seconds */
 };
 
 struct row {
@@ -36,12 +43,13 @@ struct row {
 struct model {
 	struct incident *inc[MAX_INCIDENTS];
 	unsigned n_inc;
-	bool snapshot_done;   /* the "end" marker arrived */
+	bool snapshot_done; /* the "end" marker arrived */
+	bool frozen;	    /* rows point at incidents: never evict (paused display) */
 	struct jobj stats, features;
 	double stats_at, prev_stats_at;
 	double prev_total, total_rate;
 	uint64_t gaps, missed, bad_lines, evicted;
-	char error[256];      /* the daemon's last error line */
+	char error[256]; /* the daemon's last error line */
 	double connected_at;
 
 	enum sort_key sort;

@@ -21,14 +21,15 @@ static bool is_utf8(void)
 	if (utf8_locale < 0) {
 		const char *cs = nl_langinfo(CODESET);
 
-		utf8_locale = MB_CUR_MAX > 1 && cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
+		utf8_locale =
+		    MB_CUR_MAX > 1 && cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
 	}
 	return utf8_locale;
 }
 
 static bool dangerous_cp(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) ||   /* C1 controls: 0x9b is CSI */
+	return (cp >= 0x80 && cp <= 0x9f) ||	 /* C1 controls: 0x9b is CSI */
 	       (cp >= 0x200b && cp <= 0x200f) || /* zero width, LRM/RLM */
 	       (cp >= 0x2028 && cp <= 0x202e) || /* separators, bidi embeddings/overrides */
 	       (cp >= 0x2060 && cp <= 0x2069) || /* word joiner, bidi isolates */
@@ -90,7 +91,8 @@ size_t term_escape(char *dst, size_t n, const char *src)
 			pl = snprintf(piece, sizeof(piece), "\\x%02x", (unsigned)cp);
 		} else if (cp == '\\') {
 			pl = snprintf(piece, sizeof(piece), "\\\\");
-		} else if (cp >= 0x80 && (!is_utf8() || dangerous_cp(cp) || wcwidth((wchar_t)cp) < 0)) {
+		} else if (cp >= 0x80 &&
+			   (!is_utf8() || dangerous_cp(cp) || wcwidth((wchar_t)cp) < 0)) {
 			pl = snprintf(piece, sizeof(piece), "\\u{%04x}", (unsigned)cp);
 		} else {
 			memcpy(piece, s, k);

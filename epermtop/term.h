@@ -9,7 +9,7 @@
 enum color {
 	CL_NORMAL = 0,
 	CL_HEADER,
-	CL_TITLE,   /* the table's column titles */
+	CL_TITLE, /* the table's column titles */
 	CL_SELECT,
 	CL_WARN,
 	CL_DIM,
@@ -37,7 +37,7 @@ int term_attr(enum color c); /* attribute for c (colour pair or bold/reverse) */
 void term_put(int y, int x, int width, const char *src, int attr);
 /* The same for trusted text we generate ourselves (escaped anyway). */
 void term_printf(int y, int x, int width, int attr, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 /* Draw text that already went through term_escape(). */
 void term_put_escaped(int y, int x, int width, const char *esc, int attr);
 /* Copy at most width columns of an escaped string into out, padded with spaces when pad. */

@@ -12,16 +12,16 @@ enum pane { PANE_TABLE = 0, PANE_DETAIL, PANE_HELP };
 
 struct view {
 	enum pane pane;
-	unsigned sel, top;  /* selected row, first row shown */
-	char sel_key[96];   /* the selected row's incident, kept across re-sorts */
-	int scroll;         /* detail/help pane */
+	unsigned sel, top; /* selected row, first row shown */
+	char sel_key[160]; /* the selected row's incident, kept across re-sorts */
+	int scroll;	   /* detail/help pane */
 	int scroll_max;
 	bool paused;
 	bool prompting;
 	enum filter_key pfield;
 	char pbuf[128];
-	char status[512];   /* connection state, shown in the header when set */
-	int page;           /* rows that fit in the table */
+	char status[512]; /* connection state, shown in the header when set */
+	int page;	  /* rows that fit in the table */
 };
 
 void view_draw(struct model *m, struct view *v, double now);

@@ -34,6 +34,7 @@ console=$logs/$suite-$job.console
 outf=$logs/$suite-$job.out
 work=$(mktemp -d "${TMPDIR:-/tmp}/epermd-vm.XXXXXX")
 tailpid=
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	[ -z "$tailpid" ] || kill "$tailpid" 2>/dev/null || true
 	rm -rf "$work"

@@ -19,7 +19,9 @@ fetch_kernel() {
 		sed -n 's/^ *Depends: \(linux-image-[^ ]*-cloud-amd64\).*/\1/p' | grep -v unsigned | head -n1)
 	[ -n "$pkg" ] || { echo "no linux-image-*-cloud-amd64 in $suite" >&2; return 1; }
 	"$here/apt.sh" "$suite" download "$pkg" || return 1
-	deb=$(ls -t "$CACHE/apt/$suite/debs/${pkg}"_*.deb | head -n1)
+	deb=
+	for f in "$CACHE/apt/$suite/debs/${pkg}"_*.deb; do deb=$f; done
+	[ -f "$deb" ] || { echo "download of $pkg failed" >&2; return 1; }
 	tmp=$CACHE/kernels/.$suite.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
@@ -61,12 +63,19 @@ fetch_userspace() {
 	mv "$ud.tmp" "$ud"
 }
 
+# internal: one step in a fresh shell so that `set -e` applies inside it
+case ${1:-} in
+--kernel) fetch_kernel "$2"; exit 0 ;;
+--userspace) fetch_userspace; exit 0 ;;
+esac
+
+mkdir -p "$CACHE"
 for s in "$@"; do
-	if ! fetch_kernel "$s" >"$CACHE/fetch-$s.log" 2>&1 && ! { mkdir -p "$CACHE" && fetch_kernel "$s" >"$CACHE/fetch-$s.log" 2>&1; }; then
+	if ! "$0" --kernel "$s" >"$CACHE/fetch-$s.log" 2>&1; then
 		echo "skip $s cannot fetch the $s cloud kernel (see $CACHE/fetch-$s.log)"
 	fi
 done
-if ! fetch_userspace >"$CACHE/fetch-userspace.log" 2>&1; then
+if ! "$0" --userspace >"$CACHE/fetch-userspace.log" 2>&1; then
 	echo "skip userspace cannot fetch apparmor/fapolicyd (see $CACHE/fetch-userspace.log)"
 fi
 exit 0

@@ -70,10 +70,8 @@ for e in ${VM_EXTRA:-}; do
 	[ "$dst" != "$e" ] || dst=/usr/bin/$(basename "$src")
 	copy_bin "$src" "$dst"
 done
-for t in bpftool; do
-	p=$(command -v "$t" 2>/dev/null || true)
-	[ -z "$p" ] || copy_bin "$p" "/usr/sbin/$t"
-done
+p=$(command -v bpftool 2>/dev/null || true)
+[ -z "$p" ] || copy_bin "$p" /usr/sbin/bpftool
 
 ud=$CACHE/userspace/root
 if [ -x "$ud/sbin/apparmor_parser" ] && [ -x "$ud/usr/sbin/fapolicyd" ]; then

@@ -38,16 +38,26 @@ static int expect = -1; /* -1: any failure counts */
 static const char *errname(int e)
 {
 	switch (e) {
-	case 0: return "OK";
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ENOENT: return "ENOENT";
-	case EINVAL: return "EINVAL";
-	case ENOSYS: return "ENOSYS";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EROFS: return "EROFS";
-	case EEXIST: return "EEXIST";
-	default: return "E?";
+	case 0:
+		return "OK";
+	case EPERM:
+		return "EPERM";
+	case EACCES:
+		return "EACCES";
+	case ENOENT:
+		return "ENOENT";
+	case EINVAL:
+		return "EINVAL";
+	case ENOSYS:
+		return "ENOSYS";
+	case EOPNOTSUPP:
+		return "EOPNOTSUPP";
+	case EROFS:
+		return "EROFS";
+	case EEXIST:
+		return "EEXIST";
+	default:
+		return "E?";
 	}
 }
 
@@ -63,11 +73,11 @@ static int report(const char *what, long ret, int err)
 }
 
 /* evaluate the call before reading errno (argument evaluation order is unspecified) */
-#define TRY(what, call)                     \
-	({                                  \
-		long r_ = (long)(call);     \
-		int e_ = errno;             \
-		report((what), r_, e_);     \
+#define TRY(what, call)                                                                            \
+	({                                                                                         \
+		long r_ = (long)(call);                                                            \
+		int e_ = errno;                                                                    \
+		report((what), r_, e_);                                                            \
 	})
 
 static int parse_errno(const char *s)
@@ -97,15 +107,15 @@ static void become(const char *spec)
 static int seccomp_errno(int nr, int err)
 {
 	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
@@ -114,16 +124,16 @@ static int seccomp_errno(int nr, int err)
 
 /* Landlock without the uapi header (bookworm's headers know ABI 1 only; keep it explicit) */
 #define LL_CREATE_RULESET_VERSION (1U << 0)
-#define LL_ACCESS_FS_EXECUTE (1ULL << 0)
-#define LL_ACCESS_FS_WRITE_FILE (1ULL << 1)
-#define LL_ACCESS_FS_READ_FILE (1ULL << 2)
-#define LL_ACCESS_FS_READ_DIR (1ULL << 3)
-#define LL_ACCESS_FS_MAKE_DIR (1ULL << 7)
-#define LL_RULE_PATH_BENEATH 1
+#define LL_ACCESS_FS_EXECUTE	  (1ULL << 0)
+#define LL_ACCESS_FS_WRITE_FILE	  (1ULL << 1)
+#define LL_ACCESS_FS_READ_FILE	  (1ULL << 2)
+#define LL_ACCESS_FS_READ_DIR	  (1ULL << 3)
+#define LL_ACCESS_FS_MAKE_DIR	  (1ULL << 7)
+#define LL_RULE_PATH_BENEATH	  1
 #ifndef __NR_landlock_create_ruleset
 #define __NR_landlock_create_ruleset 444
-#define __NR_landlock_add_rule 445
-#define __NR_landlock_restrict_self 446
+#define __NR_landlock_add_rule	     445
+#define __NR_landlock_restrict_self  446
 #endif
 struct ll_ruleset_attr {
 	uint64_t handled_access_fs;
@@ -136,8 +146,8 @@ struct ll_path_beneath_attr {
 /* handle MAKE_DIR and READ_FILE; allow READ_FILE|EXECUTE|READ_DIR beneath ALLOW (if given) */
 static int landlock_restrict(const char *allow)
 {
-	struct ll_ruleset_attr ra = { .handled_access_fs = LL_ACCESS_FS_MAKE_DIR |
-							   LL_ACCESS_FS_READ_FILE };
+	struct ll_ruleset_attr ra = {.handled_access_fs =
+					 LL_ACCESS_FS_MAKE_DIR | LL_ACCESS_FS_READ_FILE};
 	int abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
 	int fd;
 
@@ -148,7 +158,7 @@ static int landlock_restrict(const char *allow)
 	if (fd < 0)
 		return -1;
 	if (allow) {
-		struct ll_path_beneath_attr pb = { .allowed_access = LL_ACCESS_FS_READ_FILE };
+		struct ll_path_beneath_attr pb = {.allowed_access = LL_ACCESS_FS_READ_FILE};
 
 		pb.parent_fd = open(allow, O_PATH | O_CLOEXEC);
 		if (pb.parent_fd < 0 ||
@@ -171,8 +181,10 @@ static int fan_listen(const char *path, const char *ready)
 	char buf[4096];
 	struct stat target;
 
-	if (fd < 0 || stat(path, &target))
-		return report("fanotify_init", -1, errno) ? 2 : 2;
+	if (fd < 0 || stat(path, &target)) {
+		report("fanotify_init", -1, errno);
+		return 2;
+	}
 	if (fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM, AT_FDCWD, path) &&
 	    fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, path)) {
 		perror("vmtrig: fanotify_mark");
@@ -195,7 +207,7 @@ static int fan_listen(const char *path, const char *ready)
 		if (n <= 0)
 			return 1;
 		for (; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
-			struct fanotify_response resp = { .fd = m->fd, .response = FAN_ALLOW };
+			struct fanotify_response resp = {.fd = m->fd, .response = FAN_ALLOW};
 			struct stat st;
 
 			if (m->fd >= 0 && !fstat(m->fd, &st) && st.st_ino == target.st_ino &&
@@ -239,12 +251,13 @@ static int set_flags(const char *path, const char *spec)
 
 static void usage(void)
 {
-	fputs("usage: vmtrig [-e ERRNO] [-u UID[:GID]] ACTION ARGS\n"
-	      "actions: kill PID SIG | open PATH r|w|a | unlink PATH | chown PATH UID | mkdir PATH\n"
-	      "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
-	      "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
-	      "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n",
-	      stderr);
+	fputs(
+	    "usage: vmtrig [-e ERRNO] [-u UID[:GID]] ACTION ARGS\n"
+	    "actions: kill PID SIG | open PATH r|w|a | unlink PATH | chown PATH UID | mkdir PATH\n"
+	    "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
+	    "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
+	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n",
+	    stderr);
 	exit(2);
 }
 
@@ -267,10 +280,10 @@ int main(int argc, char **argv)
 	if (argc < 1)
 		usage();
 	act = argv[0];
-#define NEED(n)                  \
-	do {                     \
-		if (argc < (n) + 1) \
-			usage(); \
+#define NEED(n)                                                                                    \
+	do {                                                                                       \
+		if (argc < (n) + 1)                                                                \
+			usage();                                                                   \
 	} while (0)
 	if (!strcmp(act, "kill")) {
 		NEED(2);
@@ -281,7 +294,9 @@ int main(int argc, char **argv)
 		int fl;
 
 		NEED(2);
-		fl = argv[2][0] == 'w' ? O_WRONLY : argv[2][0] == 'a' ? O_WRONLY | O_APPEND : O_RDONLY;
+		fl = argv[2][0] == 'w'	 ? O_WRONLY
+		     : argv[2][0] == 'a' ? O_WRONLY | O_APPEND
+					 : O_RDONLY;
 		r = open(argv[1], fl);
 		return TRY("open", r);
 	}
@@ -310,26 +325,34 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(act, "userns-sethostname")) {
 		NEED(1);
-		if (unshare(CLONE_NEWUSER))
-			return report("unshare", -1, errno) ? 2 : 2;
+		if (unshare(CLONE_NEWUSER)) {
+			report("unshare", -1, errno);
+			return 2;
+		}
 		return TRY("sethostname", sethostname(argv[1], strlen(argv[1])));
 	}
 	if (!strcmp(act, "seccomp-mkdir")) {
 		NEED(2);
-		if (seccomp_errno(SYS_mkdir, parse_errno(argv[1])))
-			return report("seccomp", -1, errno) ? 2 : 2;
+		if (seccomp_errno(SYS_mkdir, parse_errno(argv[1]))) {
+			report("seccomp", -1, errno);
+			return 2;
+		}
 		return TRY("mkdir", syscall(SYS_mkdir, argv[2], 0755));
 	}
 	if (!strcmp(act, "landlock-mkdir")) {
 		NEED(1);
-		if (landlock_restrict(NULL))
-			return report("landlock", -1, errno) ? 2 : 2;
+		if (landlock_restrict(NULL)) {
+			report("landlock", -1, errno);
+			return 2;
+		}
 		return TRY("mkdir", mkdir(argv[1], 0755));
 	}
 	if (!strcmp(act, "landlock-open")) {
 		NEED(2);
-		if (landlock_restrict(argv[1]))
-			return report("landlock", -1, errno) ? 2 : 2;
+		if (landlock_restrict(argv[1])) {
+			report("landlock", -1, errno);
+			return 2;
+		}
 		return TRY("open", open(argv[2], O_RDONLY));
 	}
 	if (!strcmp(act, "ptrace")) {

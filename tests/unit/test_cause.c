@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Golden cause tests: each case is a denial built from evidence as the kernel records it
+ * (values from the probe runs in the kernel map), decided by cause_decide(). The builders are
+ * shared with test_diagnose.c through golden_build(). */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sched.h>
+#include <sys/ptrace.h>
+
+#include "unit.h"
+#include "cause.h"
+#include "fanotify.h"
+
+#define HK(h) (1ull << (h))
+#define NOV   (~0ull)
+
+/* exported to test_diagnose.c */
+int golden_count(void);
+const char *golden_build(int i, struct denial *d);
+int golden_listener(char *buf, size_t n);
+
+static void base(struct denial *d, const char *comm, int nr, int err, unsigned uid)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->ev.comm, sizeof(d->ev.comm), "%s", comm);
+	d->ev.syscall_nr = nr;
+	d->ev.ret = -err;
+	d->ev.pid = d->ev.tid = 812;
+	d->ev.uid = d->ev.euid = d->ev.fsuid = uid;
+	d->ev.gid = d->ev.egid = uid;
+	d->hooks_active = HK(EP_HK_SYS_EXIT) | HK(EP_HK_TP_CAP_CAPABLE);
+	d->proc.valid = true;
+	d->proc.ruid = d->proc.euid = d->proc.suid = d->proc.fsuid = uid;
+	d->proc.rgid = d->proc.egid = d->proc.sgid = d->proc.fsgid = uid;
+	d->proc.cap_eff = uid == 0 ? 0x1ffffffffffull : 0;
+	d->proc.seccomp_mode = 0;
+	d->proc.no_new_privs = 0;
+	d->capability = -1;
+	d->lsm = -1;
+}
+
+static struct ep_evidence *ev(struct denial *d, int kind, int src, int ret, __u64 a0, __u64 a1,
+			      __u64 a2, __u64 a3, const char *name)
+{
+	struct ep_evidence *e = &d->ev.ev[d->ev.n_ev++];
+
+	e->kind = kind;
+	e->src = src;
+	e->ret = ret;
+	e->a[0] = a0, e->a[1] = a1, e->a[2] = a2, e->a[3] = a3;
+	snprintf(e->name, sizeof(e->name), "%s", name ? name : "");
+	return e;
+}
+
+static void path(struct denial *d, const char *p)
+{
+	snprintf(d->path, sizeof(d->path), "%s", p);
+	snprintf(d->ev.path, sizeof(d->ev.path), "%s", p);
+	d->ev.path_len = (__u16)strlen(p);
+}
+
+static void file(struct denial *d, mode_t mode, uid_t uid, gid_t gid)
+{
+	d->file.valid = true;
+	d->file.flags_valid = true;
+	d->file.mode = mode;
+	d->file.uid = uid;
+	d->file.gid = gid;
+	d->file.parent_valid = true;
+	d->file.parent_mode = S_IFDIR | 0755;
+	snprintf(d->file.mount_point, sizeof(d->file.mount_point), "/");
+}
+
+static void sysctl(struct denial *d, const char *n, const char *v)
+{
+	snprintf(d->sysctl[d->n_sysctl].name, sizeof(d->sysctl[0].name), "%s", n);
+	snprintf(d->sysctl[d->n_sysctl].value, sizeof(d->sysctl[0].value), "%s", v);
+	d->n_sysctl++;
+}
+
+/* ---- the cases ------------------------------------------------------------------------------ */
+
+static void g_cap_kill(struct denial *d)
+{
+	base(d, "dnact", SYS_kill, EP_EPERM, 65534);
+	d->ev.args[0] = 1;
+	snprintf(d->target, sizeof(d->target), "pid 1 (systemd)");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 5, NOV, NOV, NOV, NULL);
+}
+
+static void g_cap_bind(struct denial *d)
+{
+	base(d, "nginx", SYS_bind, EP_EACCES, 33);
+	snprintf(d->target, sizeof(d->target), "127.0.0.1:80");
+	snprintf(d->proc.exe, sizeof(d->proc.exe), "/usr/sbin/nginx");
+	sysctl(d, "net.ipv4.ip_unprivileged_port_start", "1024");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 10, NOV, NOV, NOV, NULL);
+}
+
+static void g_cap_bind_unit(struct denial *d)
+{
+	g_cap_bind(d);
+	snprintf(d->proc.unit, sizeof(d->proc.unit), "nginx.service");
+}
+
+static void g_cap_bind_docker(struct denial *d)
+{
+	g_cap_bind(d);
+	snprintf(d->proc.container, sizeof(d->proc.container), "docker:0123456789ab");
+	snprintf(d->proc.container_runtime, sizeof(d->proc.container_runtime), "docker");
+}
+
+static void g_cap_setuid(struct denial *d)
+{
+	base(d, "dnact", SYS_setuid, EP_EPERM, 65534);
+	ev(d, EP_EV_CAP, EP_HK_CAP_CAPABLE, -1, 21, 0, 0, 0, NULL); /* vm_enough_memory noise */
+	ev(d, EP_EV_CAP, EP_HK_CAP_CAPABLE, -1, 7, 4, 0, 0, NULL);
+}
+
+static void g_cap_chown(struct denial *d)
+{
+	base(d, "dnact", SYS_chown, EP_EPERM, 65534);
+	path(d, "/tmp/rootfile");
+	file(d, S_IFREG | 0644, 0, 0);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 0, NOV, NOV, NOV, NULL);
+}
+
+static void g_dac_caps(struct denial *d)
+{
+	base(d, "cat", SYS_openat, EP_EACCES, 65534);
+	d->ev.args[2] = O_RDONLY;
+	path(d, "/root/secret");
+	file(d, S_IFREG | 0600, 0, 0);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 2, NOV, NOV, NOV, NULL);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 1, NOV, NOV, NOV, NULL);
+}
+
+static void g_dac_fexit(struct denial *d)
+{
+	base(d, "cat", SYS_openat, EP_EACCES, 65534);
+	d->hooks_active |= HK(EP_HK_GENERIC_PERMISSION) | HK(EP_HK_CAP_CAPABLE);
+	d->ev.args[2] = O_RDONLY;
+	path(d, "/root/secret");
+	ev(d, EP_EV_CAP, EP_HK_CAP_CAPABLE, -1, 2, 0, 0, 0, NULL);
+	ev(d, EP_EV_CAP, EP_HK_CAP_CAPABLE, -1, 1, 0, 0, 0, NULL);
+	ev(d, EP_EV_DAC, EP_HK_GENERIC_PERMISSION, -13, 36, 0100600, 0, 0, "secret");
+}
+
+static void g_dac_userspace(struct denial *d)
+{
+	base(d, "app", SYS_openat, EP_EACCES, 1000);
+	d->hooks_active = HK(EP_HK_SYS_EXIT); /* 6.1/6.12 tracepoint-only: no cap tracepoint */
+	d->ev.args[2] = O_WRONLY;
+	path(d, "/srv/data/report.csv");
+	file(d, S_IFREG | 0644, 0, 0);
+}
+
+static void g_dac_acl(struct denial *d)
+{
+	g_dac_userspace(d);
+	d->ev.args[2] = O_RDONLY;
+	d->file.mode = S_IFREG | 0640;
+	d->file.has_acl = true;
+	snprintf(d->file.acl_text, sizeof(d->file.acl_text), "user:1000:---,mask::r--");
+}
+
+static void g_dac_parent(struct denial *d)
+{
+	base(d, "app", SYS_unlink, EP_EACCES, 1000);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	path(d, "/var/lib/app/it's here");
+	file(d, S_IFREG | 0644, 1000, 1000);
+	d->file.parent_mode = S_IFDIR | 0755;
+}
+
+static void g_seccomp(struct denial *d)
+{
+	base(d, "dnseccomp", SYS_mkdir, EP_EPERM, 0);
+	path(d, "/tmp/x");
+	d->ev.flags = EP_F_NO_ENTER | EP_F_SECCOMP_TASK;
+	d->proc.seccomp_mode = 2;
+	d->proc.seccomp_filters = 1;
+	d->proc.no_new_privs = 1;
+	snprintf(d->proc.parent_comm, sizeof(d->proc.parent_comm), "bash");
+	ev(d, EP_EV_SECCOMP, EP_HK_SYS_ENTER, -1, NOV, 1, 2, 0, NULL);
+}
+
+static void g_seccomp_unit(struct denial *d)
+{
+	g_seccomp(d);
+	snprintf(d->proc.unit, sizeof(d->proc.unit), "myapp.service");
+}
+
+static void g_seccomp_docker(struct denial *d)
+{
+	g_seccomp(d);
+	snprintf(d->proc.container, sizeof(d->proc.container), "docker:0123456789ab");
+}
+
+static void g_seccomp_fexit(struct denial *d)
+{
+	g_seccomp(d);
+	d->ev.n_ev = 0;
+	d->ev.flags = 0;
+	d->proc.valid = false;
+	ev(d, EP_EV_SECCOMP, EP_HK_SECCOMP_FILTER, -1, NOV, 1, 2, 0, NULL);
+}
+
+static void g_immutable_unlink(struct denial *d)
+{
+	base(d, "rm", SYS_unlinkat, EP_EPERM, 0);
+	path(d, "/etc/resolv.conf");
+	file(d, S_IFREG | 0644, 0, 0);
+	d->file.immutable = true;
+}
+
+static void g_immutable_ev(struct denial *d)
+{
+	base(d, "rm", SYS_unlink, EP_EPERM, 0);
+	path(d, "/var/log/app");
+	ev(d, EP_EV_INODE_FLAGS, EP_HK_MAY_DELETE, -1, 0x1004, 0, 0, 0, "app");
+}
+
+static void g_append_trunc(struct denial *d)
+{
+	base(d, "logrotate", SYS_openat, EP_EPERM, 0);
+	d->ev.args[2] = O_WRONLY | O_TRUNC;
+	path(d, "/var/log/audit.log");
+	file(d, S_IFREG | 0600, 0, 0);
+	d->file.append_only = true;
+}
+
+static void g_noexec(struct denial *d)
+{
+	base(d, "bash", SYS_execve, EP_EACCES, 1000);
+	path(d, "/tmp/build/tool");
+	file(d, S_IFREG | 0755, 1000, 1000);
+	d->file.mnt_noexec = true;
+	snprintf(d->file.mount_point, sizeof(d->file.mount_point), "/tmp");
+}
+
+static void g_noexec_mmap(struct denial *d)
+{
+	base(d, "dnact", SYS_mmap, EP_EPERM, 1000);
+	d->ev.args[2] = PROT_READ | PROT_EXEC;
+	path(d, "/mnt/data/lib.so");
+	d->path_from_fd = true;
+	file(d, S_IFREG | 0755, 1000, 1000);
+	d->file.mnt_noexec = true;
+	snprintf(d->file.mount_point, sizeof(d->file.mount_point), "/mnt/data");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 21, NOV, NOV, NOV, NULL);
+}
+
+static void g_noexec_ev(struct denial *d)
+{
+	base(d, "dnact", SYS_execve, EP_EACCES, 0);
+	path(d, "/mnt/dnact");
+	ev(d, EP_EV_MOUNT, EP_HK_PATH_NOEXEC, 1, 36, 1, 0, 0, "dnact");
+}
+
+static void g_userns(struct denial *d)
+{
+	base(d, "unshare", SYS_sethostname, EP_EPERM, 0);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 21, NOV, 0, 1, NULL);
+}
+
+static void g_fanotify_ev(struct denial *d)
+{
+	base(d, "bash", SYS_execve, EP_EPERM, 0);
+	path(d, "/opt/app/bin/worker");
+	file(d, S_IFREG | 0755, 0, 0);
+	d->hooks_active |= HK(EP_HK_FSNOTIFY);
+	ev(d, EP_EV_FANOTIFY, EP_HK_FSNOTIFY, -1, 0x40000, 812, 0, 0, "fapolicyd");
+}
+
+int golden_listener(char *buf, size_t n)
+{
+	return snprintf(buf, n, "fapolicyd[812]");
+}
+
+static void g_fanotify_tp(struct denial *d)
+{
+	base(d, "app", SYS_openat, EP_EPERM, 1000);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	d->ev.args[2] = O_RDONLY;
+	path(d, "/tmp/dl/payload.sh");
+	file(d, S_IFREG | 0755, 1000, 1000);
+	d->file.parent_mode = S_IFDIR | 01777;
+	snprintf(d->listener, sizeof(d->listener), "fapolicyd[812]"); /* found by enrichment */
+}
+
+static void g_fanotify_other(struct denial *d)
+{
+	g_fanotify_ev(d);
+	d->ev.ev[0].a[1] = 990;
+	snprintf(d->ev.ev[0].name, sizeof(d->ev.ev[0].name), "clamonacc");
+}
+
+static void g_apparmor(struct denial *d)
+{
+	base(d, "nginx", SYS_openat, EP_EACCES, 33);
+	d->ev.args[2] = O_RDONLY;
+	path(d, "/srv/www/index.html");
+	file(d, S_IFREG | 0644, 0, 0);
+	ev(d, EP_EV_LSM, EP_HK_APPARMOR, -13, EP_LSM_APPARMOR, EP_HK_APPARMOR, 0, 0,
+	   "/usr/sbin/nginx");
+}
+
+static void g_selinux(struct denial *d)
+{
+	base(d, "httpd", SYS_openat, EP_EACCES, 48);
+	d->ev.args[2] = O_RDONLY;
+	path(d, "/srv/www/index.html");
+	ev(d, EP_EV_SELINUX, EP_HK_SELINUX_AVC, -13, 301, 302, 7, 4, "httpd_t");
+}
+
+static void g_landlock(struct denial *d)
+{
+	base(d, "dnlandlock", SYS_openat, EP_EACCES, 0);
+	d->ev.args[2] = O_RDONLY;
+	path(d, "/etc/passwd");
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -13, EP_LSM_LANDLOCK, EP_HK_SECURITY_FILE_OPEN, 0, 0,
+	   "passwd");
+}
+
+static void g_yama_ev(struct denial *d)
+{
+	base(d, "gdb", SYS_ptrace, EP_EPERM, 1000);
+	d->ev.args[0] = PTRACE_ATTACH;
+	snprintf(d->target, sizeof(d->target), "pid 1046 (sleep)");
+	ev(d, EP_EV_CAP, EP_HK_CAP_CAPABLE, -1, 19, 0, 0, 0, NULL);
+	ev(d, EP_EV_YAMA, EP_HK_YAMA, -1, 18, 1046, 1, 0, NULL);
+}
+
+static void g_yama_tp(struct denial *d)
+{
+	base(d, "gdb", SYS_ptrace, EP_EPERM, 1000);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	d->ev.args[0] = PTRACE_SEIZE;
+	snprintf(d->target, sizeof(d->target), "pid 1046 (sleep)");
+	sysctl(d, "kernel.yama.ptrace_scope", "1");
+}
+
+static void g_lockdown_ev(struct denial *d)
+{
+	base(d, "dnact", SYS_iopl, EP_EPERM, 0);
+	snprintf(d->lockdown, sizeof(d->lockdown), "integrity");
+	ev(d, EP_EV_CAP, EP_HK_CAP_CAPABLE, 0, 17, 0, 0, 0, NULL);
+	ev(d, EP_EV_LOCKDOWN, EP_HK_LOCKDOWN, -1, 7, 1, 0, 0, NULL);
+}
+
+static void g_lockdown_tp(struct denial *d)
+{
+	base(d, "insmod", SYS_finit_module, EP_EPERM, 0);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	snprintf(d->lockdown, sizeof(d->lockdown), "integrity");
+}
+
+static void g_ping(struct denial *d)
+{
+	base(d, "ping", SYS_socket, EP_EACCES, 1000);
+	d->ev.args[0] = AF_INET, d->ev.args[1] = SOCK_DGRAM, d->ev.args[2] = IPPROTO_ICMP;
+	sysctl(d, "net.ipv4.ping_group_range", "1 0");
+}
+
+static void g_bpf(struct denial *d)
+{
+	base(d, "bpftool", SYS_bpf, EP_EPERM, 1000);
+	sysctl(d, "kernel.unprivileged_bpf_disabled", "2");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 39, NOV, NOV, NOV, NULL);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 21, NOV, NOV, NOV, NULL);
+}
+
+static void g_hardlink(struct denial *d)
+{
+	base(d, "ln", SYS_linkat, EP_EPERM, 1000);
+	path(d, "/tmp/shadow-copy");
+	file(d, S_IFREG | 0600, 0, 0);
+	sysctl(d, "fs.protected_hardlinks", "1");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 3, NOV, NOV, NOV, NULL);
+}
+
+static void g_protected_regular(struct denial *d)
+{
+	base(d, "app", SYS_openat, EP_EACCES, 1000);
+	d->ev.args[2] = O_CREAT | O_WRONLY;
+	path(d, "/tmp/app.lock");
+	file(d, S_IFREG | 0666, 1001, 1001);
+	d->file.parent_mode = S_IFDIR | 01777;
+	d->file.parent_sticky = true;
+	sysctl(d, "fs.protected_regular", "2");
+}
+
+static void g_userns_sysctl(struct denial *d)
+{
+	base(d, "bwrap", SYS_unshare, EP_EPERM, 1000);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	d->ev.args[0] = CLONE_NEWUSER;
+	sysctl(d, "kernel.unprivileged_userns_clone", "0");
+}
+
+static void g_devcg(struct denial *d)
+{
+	base(d, "cat", SYS_openat, EP_EPERM, 0);
+	path(d, "/dev/null");
+	snprintf(d->proc.container, sizeof(d->proc.container), "docker:0123456789ab");
+	snprintf(d->proc.cgroup, sizeof(d->proc.cgroup), "/system.slice/docker-0123.scope");
+	ev(d, EP_EV_DEVCG, EP_HK_DEVCGROUP, -1, 2, 1, 3, 2, NULL);
+	ev(d, EP_EV_FUNC, EP_HK_INODE_PERMISSION, -1, EP_HK_INODE_PERMISSION, 36, 0, 0, "null");
+}
+
+static void g_devcg_tp(struct denial *d)
+{
+	base(d, "cat", SYS_openat, EP_EPERM, 0);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	path(d, "/dev/fuse");
+	file(d, S_IFCHR | 0666, 0, 0);
+	d->file.rdev = makedev(10, 229);
+	snprintf(d->proc.container, sizeof(d->proc.container), "docker:0123456789ab");
+}
+
+static void g_lsm_aggregate(struct denial *d)
+{
+	base(d, "mkdir", SYS_mkdir, EP_EACCES, 0);
+	path(d, "/srv/ll_x");
+	snprintf(d->lsms, sizeof(d->lsms), "lockdown,capability,landlock,bpf");
+	ev(d, EP_EV_SECURITY, EP_HK_SECURITY_PATH, -13, EP_HK_SECURITY_PATH, 0, 0, 0, "ll_x");
+}
+
+static void g_unknown(struct denial *d)
+{
+	base(d, "app", SYS_openat, EP_EACCES, 1000);
+	d->ev.args[2] = O_RDONLY;
+	path(d, "/etc/hosts");
+	file(d, S_IFREG | 0644, 0, 0);
+	d->proc.no_new_privs = 1;
+}
+
+static void g_unknown_noenter(struct denial *d)
+{
+	base(d, "app", SYS_mkdir, EP_EPERM, 1000);
+	d->ev.flags = EP_F_NO_ENTER | EP_F_FIRST_SEEN;
+	path(d, "/tmp/x");
+}
+
+struct golden {
+	const char *name;
+	void (*build)(struct denial *d);
+};
+
+static const struct golden goldens[] = {
+    {"cap_kill", g_cap_kill},
+    {"cap_bind", g_cap_bind},
+    {"cap_bind_unit", g_cap_bind_unit},
+    {"cap_bind_docker", g_cap_bind_docker},
+    {"cap_setuid", g_cap_setuid},
+    {"cap_chown", g_cap_chown},
+    {"dac_caps", g_dac_caps},
+    {"dac_fexit", g_dac_fexit},
+    {"dac_userspace", g_dac_userspace},
+    {"dac_acl", g_dac_acl},
+    {"dac_parent", g_dac_parent},
+    {"seccomp", g_seccomp},
+    {"seccomp_unit", g_seccomp_unit},
+    {"seccomp_docker", g_seccomp_docker},
+    {"seccomp_fexit", g_seccomp_fexit},
+    {"immutable_unlink", g_immutable_unlink},
+    {"immutable_ev", g_immutable_ev},
+    {"append_trunc", g_append_trunc},
+    {"noexec", g_noexec},
+    {"noexec_mmap", g_noexec_mmap},
+    {"noexec_ev", g_noexec_ev},
+    {"userns", g_userns},
+    {"fanotify_ev", g_fanotify_ev},
+    {"fanotify_tp", g_fanotify_tp},
+    {"fanotify_other", g_fanotify_other},
+    {"apparmor", g_apparmor},
+    {"selinux", g_selinux},
+    {"landlock", g_landlock},
+    {"yama_ev", g_yama_ev},
+    {"yama_tp", g_yama_tp},
+    {"lockdown_ev", g_lockdown_ev},
+    {"lockdown_tp", g_lockdown_tp},
+    {"ping", g_ping},
+    {"bpf", g_bpf},
+    {"hardlink", g_hardlink},
+    {"protected_regular", g_protected_regular},
+    {"userns_sysctl", g_userns_sysctl},
+    {"devcg", g_devcg},
+    {"devcg_tp", g_devcg_tp},
+    {"lsm_aggregate", g_lsm_aggregate},
+    {"unknown", g_unknown},
+    {"unknown_noenter", g_unknown_noenter},
+};
+
+int golden_count(void)
+{
+	return (int)(sizeof(goldens) / sizeof(goldens[0]));
+}
+
+const char *golden_build(int i, struct denial *d)
+{
+	goldens[i].build(d);
+	return goldens[i].name;
+}
+
+static const char *decided(const char *name, struct denial *d)
+{
+	for (int i = 0; i < golden_count(); i++)
+		if (!strcmp(goldens[i].name, name)) {
+			goldens[i].build(d);
+			cause_decide(d);
+			return cause_name(d->cause);
+		}
+	return "no such case";
+}
+
+static bool has_evidence(const struct denial *d, const char *needle)
+{
+	for (int i = 0; i < d->n_evidence; i++)
+		if (strstr(d->evidence[i], needle))
+			return true;
+	return false;
+}
+
+/* ---- assertions ----------------------------------------------------------------------------- */
+
+static struct denial D;
+
+TEST(cause_capability)
+{
+	CHECK_STR(decided("cap_kill", &D), "capability");
+	CHECK(D.capability == 5);
+	CHECK(has_evidence(&D, "cap_capable: CAP_KILL denied (tracepoint)"));
+	CHECK_STR(decided("cap_bind", &D), "capability");
+	CHECK(D.capability == 10);
+	CHECK_STR(D.sysctl_name, "net.ipv4.ip_unprivileged_port_start");
+	CHECK_STR(D.sysctl_value, "1024");
+	CHECK_STR(decided("cap_setuid", &D), "capability");
+	CHECK(D.capability == 7); /* not the CAP_SYS_ADMIN noise */
+	CHECK_STR(decided("cap_chown", &D), "capability");
+	CHECK(D.capability == 0);
+}
+
+TEST(cause_dac)
+{
+	CHECK_STR(decided("dac_caps", &D), "dac");
+	CHECK(D.capability == -1);
+	CHECK(has_evidence(&D, "CAP_DAC_READ_SEARCH denied"));
+	CHECK(has_evidence(&D, "stat: mode 0600 owner 0:0; other class grants - of r"));
+	CHECK(has_evidence(&D, "DAC denies for fsuid 65534"));
+	CHECK_STR(decided("dac_fexit", &D), "dac");
+	CHECK(has_evidence(&D, "mode 0600 uid 0 gid 0 'secret'"));
+	CHECK_STR(decided("dac_userspace", &D), "dac");
+	CHECK(has_evidence(&D, "other class grants - of w"));
+	CHECK_STR(decided("dac_acl", &D), "dac");
+	CHECK(has_evidence(&D, "named user class"));
+	CHECK_STR(decided("dac_parent", &D), "dac");
+	CHECK(has_evidence(&D, "parent dir mode 0755"));
+}
+
+TEST(cause_seccomp)
+{
+	CHECK_STR(decided("seccomp", &D), "seccomp");
+	CHECK(has_evidence(&D, "no sys_enter before sys_exit"));
+	CHECK(has_evidence(&D, "Seccomp: 2, 1 filter"));
+	CHECK_STR(decided("seccomp_fexit", &D), "seccomp");
+	CHECK(has_evidence(&D, "__seccomp_filter"));
+	/* exit-without-enter on the first event of a thread proves nothing */
+	CHECK_STR(decided("unknown_noenter", &D), "unknown");
+	CHECK(has_evidence(&D, "first exit seen"));
+}
+
+TEST(cause_immutable)
+{
+	CHECK_STR(decided("immutable_unlink", &D), "immutable");
+	CHECK_STR(D.flag, "immutable");
+	CHECK(has_evidence(&D, "statx: immutable flag set on the file"));
+	CHECK_STR(decided("immutable_ev", &D), "immutable");
+	CHECK_STR(D.flag, "append-only");
+	CHECK_STR(decided("append_trunc", &D), "immutable");
+	CHECK_STR(D.flag, "append-only");
+	/* O_APPEND opens of an append-only file are allowed: not the cause */
+	g_append_trunc(&D);
+	D.ev.args[2] = O_WRONLY | O_APPEND;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+}
+
+TEST(cause_mount)
+{
+	CHECK_STR(decided("noexec", &D), "mount");
+	CHECK_STR(D.mount_option, "noexec");
+	CHECK(has_evidence(&D, "mountinfo: /tmp mounted noexec"));
+	CHECK_STR(decided("noexec_mmap", &D), "mount");
+	CHECK(D.capability == -1);
+	CHECK_STR(decided("noexec_ev", &D), "mount");
+	CHECK(has_evidence(&D, "path_noexec"));
+}
+
+TEST(cause_userns)
+{
+	CHECK_STR(decided("userns", &D), "userns");
+	CHECK(D.capability == 21);
+	CHECK(has_evidence(&D, "target ns level 0 < own 1"));
+}
+
+TEST(cause_fanotify)
+{
+	CHECK_STR(decided("fanotify_ev", &D), "fanotify");
+	CHECK_STR(D.listener, "fapolicyd[812]");
+	CHECK_STR(decided("fanotify_tp", &D), "fanotify");
+	CHECK_STR(D.listener, "fapolicyd[812]");
+	CHECK_STR(decided("fanotify_other", &D), "fanotify");
+	CHECK_STR(D.listener, "clamonacc[990]");
+	/* tracepoint-only, no listener known, no lookup: unknown */
+	g_fanotify_tp(&D);
+	D.listener[0] = '\0';
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+	CHECK(has_evidence(&D, "fanotify listeners not checked"));
+	/* ... with the /proc lookup wired in */
+	g_fanotify_tp(&D);
+	D.listener[0] = '\0';
+	cause_set_listener_lookup(golden_listener);
+	cause_decide(&D);
+	cause_set_listener_lookup(NULL);
+	CHECK_STR(cause_name(D.cause), "fanotify");
+	CHECK_STR(D.listener, "fapolicyd[812]");
+}
+
+TEST(cause_lsm)
+{
+	CHECK_STR(decided("apparmor", &D), "lsm");
+	CHECK(D.lsm == EP_LSM_APPARMOR);
+	CHECK_STR(D.lsm_detail, "/usr/sbin/nginx");
+	CHECK_STR(decided("selinux", &D), "lsm");
+	CHECK(D.lsm == EP_LSM_SELINUX);
+	CHECK_CONTAINS(D.lsm_detail, "httpd_t");
+	CHECK_STR(decided("landlock", &D), "lsm");
+	CHECK(D.lsm == EP_LSM_LANDLOCK);
+	CHECK_STR(decided("yama_ev", &D), "lsm");
+	CHECK(D.lsm == EP_LSM_YAMA);
+	CHECK_STR(D.lsm_detail, "kernel.yama.ptrace_scope=1");
+	CHECK_STR(decided("yama_tp", &D), "lsm");
+	CHECK(D.lsm == EP_LSM_YAMA);
+	CHECK_STR(decided("lockdown_ev", &D), "lsm");
+	CHECK(D.lsm == EP_LSM_LOCKDOWN);
+	CHECK_STR(D.lsm_detail, "raw io port access");
+	CHECK_STR(decided("lockdown_tp", &D), "lsm");
+	CHECK_STR(D.lsm_detail, "unsigned module loading");
+	/* without CAP_SYS_MODULE it is the capability, so lockdown is not claimed */
+	g_lockdown_tp(&D);
+	D.proc.cap_eff = 0;
+	D.ev.uid = 1000;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+	CHECK_STR(decided("lsm_aggregate", &D), "lsm");
+	CHECK(D.lsm == EP_LSM_UNKNOWN);
+	CHECK_CONTAINS(D.lsm_detail, "landlock");
+}
+
+TEST(cause_yama_hook_silent)
+{
+	/* the Yama hook was attached and said nothing: the uid check refused, not Yama */
+	g_yama_ev(&D);
+	D.ev.n_ev = 1;
+	D.hooks_active |= HK(EP_HK_YAMA) | HK(EP_HK_CAP_CAPABLE);
+	sysctl(&D, "kernel.yama.ptrace_scope", "1");
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK(D.capability == 19);
+}
+
+TEST(cause_sysctl)
+{
+	CHECK_STR(decided("ping", &D), "sysctl");
+	CHECK_STR(D.sysctl_name, "net.ipv4.ping_group_range");
+	CHECK_STR(D.sysctl_value, "1 0");
+	CHECK_STR(decided("bpf", &D), "sysctl");
+	CHECK_STR(D.sysctl_name, "kernel.unprivileged_bpf_disabled");
+	CHECK(D.capability == 39);
+	CHECK_STR(decided("hardlink", &D), "sysctl");
+	CHECK(D.capability == 3);
+	CHECK_STR(decided("protected_regular", &D), "sysctl");
+	CHECK_STR(D.sysctl_name, "fs.protected_regular");
+	CHECK_STR(decided("userns_sysctl", &D), "sysctl");
+	CHECK_STR(D.sysctl_name, "kernel.unprivileged_userns_clone");
+	/* ping allowed by the range: not the sysctl */
+	g_ping(&D);
+	snprintf(D.sysctl[0].value, sizeof(D.sysctl[0].value), "0 2147483647");
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+}
+
+TEST(cause_cgroup)
+{
+	CHECK_STR(decided("devcg", &D), "cgroup");
+	CHECK_STR(D.rule, "c 1:3 r");
+	CHECK_STR(decided("devcg_tp", &D), "cgroup");
+	CHECK_STR(D.rule, "c 10:229");
+	/* the same outside a container: no guess */
+	g_devcg_tp(&D);
+	D.proc.container[0] = '\0';
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+}
+
+TEST(cause_unknown)
+{
+	CHECK_STR(decided("unknown", &D), "unknown");
+	CHECK(D.capability == -1 && D.lsm == -1);
+	CHECK(has_evidence(&D, "DAC allows for fsuid 1000"));
+	CHECK(has_evidence(&D, "checked: seccomp"));
+	CHECK(has_evidence(&D, "NoNewPrivs: 1"));
+	/* decisions are reset between runs */
+	CHECK(D.flag[0] == '\0' && D.mount_option[0] == '\0' && D.sysctl_name[0] == '\0');
+}
+
+TEST(cause_fanotify_fdinfo)
+{
+	CHECK(fanotify_fdinfo_has_perm("pos:\t0\nflags:\t02\nmnt_id:\t15\n"
+				       "fanotify flags:10 event-flags:0\n"
+				       "fanotify ino:a72051 sdev:fe00000 mflags:0 mask:10000 "
+				       "ignored_mask:0\n"));
+	CHECK(!fanotify_fdinfo_has_perm(
+	    "fanotify flags:10 event-flags:0\n"
+	    "fanotify ino:1 sdev:2 mflags:0 mask:8 ignored_mask:70000\n"));
+	CHECK(fanotify_fdinfo_has_perm("fanotify mnt_id:2a mflags:0 mask:40000 ignored_mask:0"));
+	CHECK(!fanotify_fdinfo_has_perm("inotify wd:1 ino:2 sdev:3 mask:fff"));
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Golden diagnosis tests: the words for each case built in test_cause.c, exact strings for a
+ * few, key phrases for all, and a scan of every output for advice that disables a protection. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "cause.h"
+#include "diagnose.h"
+#include "fixes.h"
+
+int golden_count(void);
+const char *golden_build(int i, struct denial *d);
+
+static struct denial D;
+
+static void run(const char *name)
+{
+	for (int i = 0; i < golden_count(); i++) {
+		memset(&D, 0, sizeof(D));
+		if (strcmp(golden_build(i, &D), name) == 0) {
+			cause_decide(&D);
+			diagnose_denial(&D);
+			return;
+		}
+	}
+	snprintf(D.diagnosis, sizeof(D.diagnosis), "no such case %s", name);
+}
+
+TEST(diag_dump)
+{
+	if (!getenv("EPERMD_DUMP"))
+		return;
+	for (int i = 0; i < golden_count(); i++) {
+		const char *n = golden_build(i, &D);
+
+		cause_decide(&D);
+		diagnose_denial(&D);
+		printf("== %s [%s]\nD: %s\nF: %s\nV: %s\n", n, cause_name(D.cause), D.diagnosis,
+		       D.fix, D.validate);
+		for (int k = 0; k < D.n_evidence; k++)
+			printf("E: %s\n", D.evidence[k]);
+	}
+	(void)unit_failed_;
+}
+
+/* advice that turns a protection off, never acceptable as a fix */
+static const char *const forbidden[] = {
+    "setenforce 0",
+    "--privileged",
+    "seccomp=unconfined",
+    "apparmor=unconfined",
+    "aa-complain",
+    "aa-disable",
+    "systemctl stop fapolicyd",
+    "systemctl disable fapolicyd",
+    "systemctl mask fapolicyd",
+    "ptrace_scope=0",
+    "sysctl -w kernel.yama",
+    "unprivileged_bpf_disabled=0",
+    "perf_event_paranoid=-1",
+    "chmod 777",
+    "chmod -R 777",
+    "chmod o+",
+    "SystemCallFilter=\n",
+    "--cap-add=ALL",
+    "--cap-add=SYS_ADMIN",
+    "lockdown=none",
+};
+
+static void check_safe(int *unit_failed_, const char *name)
+{
+	const char *out[] = {D.diagnosis, D.fix, D.validate};
+
+	for (size_t o = 0; o < 3; o++)
+		for (size_t f = 0; f < sizeof(forbidden) / sizeof(forbidden[0]); f++)
+			if (strstr(out[o], forbidden[f])) {
+				fprintf(stderr, "  %s: forbidden '%s' in: %s\n", name, forbidden[f],
+					out[o]);
+				(*unit_failed_)++;
+			}
+	/* chattr only with the warning that the attribute is deliberate */
+	if (strstr(D.fix, "chattr -") && !strstr(D.fix, "on purpose")) {
+		fprintf(stderr, "  %s: chattr without the warning\n", name);
+		(*unit_failed_)++;
+	}
+	if (!D.diagnosis[0] || !D.fix[0] || !D.validate[0]) {
+		fprintf(stderr, "  %s: empty diagnosis/fix/validate\n", name);
+		(*unit_failed_)++;
+	}
+}
+
+TEST(diag_never_disables_a_protection)
+{
+	for (int i = 0; i < golden_count(); i++) {
+		const char *n = golden_build(i, &D);
+
+		cause_decide(&D);
+		diagnose_denial(&D);
+		check_safe(unit_failed_, n);
+		/* the same with the process in a unit and in a container */
+		n = golden_build(i, &D);
+		snprintf(D.proc.unit, sizeof(D.proc.unit), "x.service");
+		cause_decide(&D);
+		diagnose_denial(&D);
+		check_safe(unit_failed_, n);
+		n = golden_build(i, &D);
+		snprintf(D.proc.container, sizeof(D.proc.container), "k8s:1234");
+		cause_decide(&D);
+		diagnose_denial(&D);
+		check_safe(unit_failed_, n);
+	}
+}
+
+TEST(diag_capability_golden)
+{
+	run("cap_bind");
+	CHECK_STR(D.diagnosis, "nginx (pid 812, uid 33) could not bind 127.0.0.1:80: it lacks "
+			       "CAP_NET_BIND_SERVICE; ports below 1024 "
+			       "(net.ipv4.ip_unprivileged_port_start) need it.");
+	CHECK_CONTAINS(D.fix, "`setcap cap_net_bind_service=+ep '/usr/sbin/nginx'`");
+	CHECK_STR(D.validate, "getcap '/usr/sbin/nginx'");
+	run("cap_bind_unit");
+	CHECK_CONTAINS(D.fix, "`AmbientCapabilities=CAP_NET_BIND_SERVICE`");
+	CHECK_CONTAINS(D.fix, "systemctl edit 'nginx.service'");
+	CHECK(!strstr(D.fix, "setcap"));
+	run("cap_bind_docker");
+	CHECK_CONTAINS(D.fix, "--cap-add=NET_BIND_SERVICE");
+	CHECK(!strstr(D.fix, "setcap"));
+	run("cap_bind");
+	snprintf(D.proc.container, sizeof(D.proc.container), "k8s:5f0c");
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.fix, "securityContext.capabilities.add: [\"NET_BIND_SERVICE\"]");
+	run("cap_kill");
+	CHECK_STR(D.diagnosis, "dnact (pid 812, uid 65534) could not signal pid 1 (systemd): it "
+			       "lacks CAP_KILL; signalling a process of another user needs it.");
+	CHECK_CONTAINS(D.fix, "same uid");
+}
+
+TEST(diag_userns)
+{
+	run("userns");
+	CHECK_STR(
+	    D.diagnosis,
+	    "unshare (pid 812, uid 0) could not set the hostname: it holds CAP_SYS_ADMIN only "
+	    "inside its own user namespace (level 1), but the hostname (its UTS namespace) "
+	    "belongs to an ancestor namespace (level 0); root in a container or user "
+	    "namespace is not root on the host.");
+	CHECK_CONTAINS(D.fix, "unshare --user --map-root-user --uts");
+	CHECK_CONTAINS(D.validate, "/proc/812/uid_map");
+}
+
+TEST(diag_dac)
+{
+	run("dac_caps");
+	CHECK_STR(D.diagnosis, "cat (pid 812, uid 65534) could not open /root/secret for reading: "
+			       "/root/secret is mode 0600 owned by uid 0 gid 0, and fsuid 65534 "
+			       "(gid 65534) falls in its 'other' class, which does not grant r. "
+			       "EACCES means a file-permission check failed, not a missing "
+			       "privilege.");
+	CHECK_CONTAINS(D.fix, "`setfacl -m u:65534:r '/root/secret'`");
+	CHECK_STR(D.validate, "namei -l '/root/secret'; sudo -u '#65534' test -r '/root/secret' "
+			      "&& echo allowed");
+	run("dac_acl");
+	CHECK_CONTAINS(D.diagnosis, "'named user' class");
+	CHECK_CONTAINS(D.fix, "user:1000:---,mask::r--");
+	run("dac_parent");
+	CHECK_CONTAINS(D.diagnosis, "its directory /var/lib/app is mode 0755");
+	CHECK_CONTAINS(D.fix, "setfacl -m u:1000:w '/var/lib/app'");
+}
+
+TEST(diag_immutable)
+{
+	run("immutable_unlink");
+	CHECK_CONTAINS(D.diagnosis, "immutable attribute (chattr +i)");
+	CHECK_CONTAINS(D.diagnosis, "root included");
+	CHECK_CONTAINS(D.fix, "`chattr -i '/etc/resolv.conf'`");
+	CHECK_CONTAINS(D.fix, "`chattr +i '/etc/resolv.conf'`");
+	CHECK_STR(D.validate, "lsattr -d '/etc/resolv.conf'");
+	run("append_trunc");
+	CHECK_CONTAINS(D.fix, "O_APPEND");
+	CHECK_CONTAINS(D.fix, "chattr -a '/var/log/audit.log'");
+}
+
+TEST(diag_shell_quoting)
+{
+	run("immutable_unlink");
+	snprintf(D.path, sizeof(D.path), "/etc/it's $(reboot) here");
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.fix, "`chattr -i '/etc/it'\\''s $(reboot) here'`");
+	CHECK_STR(D.validate, "lsattr -d '/etc/it'\\''s $(reboot) here'");
+	char q[64];
+	CHECK_STR(sh_quote("a'b", q, sizeof(q)), "'a'\\''b'");
+	CHECK_STR(sh_quote("", q, sizeof(q)), "''");
+	CHECK_STR(sh_quote("0123456789abcdef", q, 12), "'01234'");
+}
+
+TEST(diag_mount)
+{
+	run("noexec");
+	CHECK_CONTAINS(D.diagnosis, "/tmp is mounted noexec");
+	CHECK_CONTAINS(D.fix, "/usr/local/bin");
+	CHECK_CONTAINS(D.fix, "a deliberate decision, not the default fix");
+	CHECK_STR(D.validate, "findmnt -no TARGET,OPTIONS -T '/tmp/build/tool'");
+	run("noexec_ev");
+	CHECK(!strstr(D.fix, "remount,exec"));
+}
+
+TEST(diag_seccomp)
+{
+	run("seccomp");
+	CHECK_CONTAINS(D.diagnosis, "was refused mkdir() by a seccomp filter (Seccomp: 2, 1 "
+				    "filter)");
+	CHECK_CONTAINS(D.diagnosis, "installed it itself (NoNewPrivs: 1, parent bash)");
+	CHECK_STR(D.validate, "grep Seccomp /proc/812/status");
+	run("seccomp_unit");
+	CHECK_CONTAINS(D.fix, "`SystemCallFilter=mkdir`");
+	CHECK_CONTAINS(D.validate, "systemctl show -p SystemCallFilter 'myapp.service'");
+	run("seccomp_docker");
+	CHECK_CONTAINS(D.diagnosis, "container runtime's seccomp profile for docker:0123456789ab");
+	CHECK_CONTAINS(D.fix, "adds mkdir to the allowed syscalls");
+}
+
+TEST(diag_lsm)
+{
+	run("apparmor");
+	CHECK_CONTAINS(D.diagnosis, "AppArmor profile '/usr/sbin/nginx'");
+	CHECK_CONTAINS(D.fix, "/etc/apparmor.d/local/usr.sbin.nginx");
+	CHECK_CONTAINS(D.fix, "`\"/srv/www/index.html\" r,`");
+	CHECK_CONTAINS(D.fix, "aa-logprof");
+	run("selinux");
+	CHECK_CONTAINS(D.fix, "audit2allow -a");
+	CHECK_CONTAINS(D.fix, "restorecon -v '/srv/www/index.html'");
+	run("landlock");
+	CHECK_CONTAINS(D.diagnosis, "Landlock sandbox");
+	run("yama_ev");
+	CHECK_CONTAINS(D.diagnosis, "Yama (kernel.yama.ptrace_scope=1)");
+	CHECK_CONTAINS(D.fix, "CAP_SYS_PTRACE");
+	CHECK_STR(D.validate, "sysctl kernel.yama.ptrace_scope");
+	run("lockdown_ev");
+	CHECK_CONTAINS(D.diagnosis, "locked down (integrity) and refuses raw io port access");
+	CHECK_CONTAINS(D.fix, "no runtime switch");
+	run("lockdown_tp");
+	CHECK_CONTAINS(D.fix, "mokutil --import");
+}
+
+TEST(diag_fanotify)
+{
+	run("fanotify_ev");
+	CHECK_STR(D.diagnosis,
+		  "bash (pid 812, uid 0) could not execute /opt/app/bin/worker: "
+		  "fapolicyd[812], the application allowlisting daemon, answered the "
+		  "fanotify permission event with deny, so the kernel returned EPERM.");
+	CHECK_CONTAINS(D.fix, "`fapolicyd-cli --file add '/opt/app/bin/worker'` then "
+			      "`fapolicyd-cli --update`");
+	CHECK_CONTAINS(D.fix, "trust=0");
+	CHECK_CONTAINS(D.fix, "/etc/fapolicyd/rules.d/");
+	CHECK(!strstr(D.fix, "writable directory"));
+	run("fanotify_tp");
+	CHECK_CONTAINS(D.fix, "exactly what allowlisting blocks");
+	run("fanotify_other");
+	CHECK_CONTAINS(D.diagnosis, "clamonacc[990]");
+}
+
+TEST(diag_sysctl)
+{
+	run("ping");
+	CHECK_CONTAINS(D.diagnosis, "gid 1000 is outside net.ipv4.ping_group_range (1 0)");
+	CHECK_CONTAINS(D.fix, "net.ipv4.ping_group_range='1000 1000'");
+	run("bpf");
+	CHECK_CONTAINS(D.diagnosis, "kernel.unprivileged_bpf_disabled=2");
+	CHECK_CONTAINS(D.diagnosis, "CAP_BPF");
+	CHECK_CONTAINS(D.fix, "Do not lower kernel.unprivileged_bpf_disabled");
+	run("hardlink");
+	CHECK_CONTAINS(D.diagnosis, "fs.protected_hardlinks=1");
+	CHECK_CONTAINS(D.validate, "stat -c '%U %a' '/tmp/shadow-copy'");
+	run("protected_regular");
+	CHECK_CONTAINS(D.fix, "mkstemp");
+	run("userns_sysctl");
+	CHECK_CONTAINS(D.diagnosis, "kernel.unprivileged_userns_clone=0");
+}
+
+TEST(diag_cgroup_unknown)
+{
+	run("devcg");
+	CHECK_CONTAINS(D.diagnosis, "device cgroup of docker:0123456789ab does not allow device "
+				    "c 1:3 r");
+	CHECK_CONTAINS(D.fix, "--device=/dev/null");
+	CHECK_STR(D.validate,
+		  "bpftool cgroup show '/sys/fs/cgroup/system.slice/docker-0123.scope'");
+	run("unknown");
+	CHECK_CONTAINS(D.diagnosis, "epermd could not name the subsystem");
+	CHECK_CONTAINS(D.fix, "epermd --features");
+	CHECK_CONTAINS(D.fix, "journalctl -k");
+	CHECK_CONTAINS(D.fix, "strace -f -e trace=openat");
+}
