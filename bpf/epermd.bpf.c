@@ -27,6 +27,7 @@ const volatile bool filter_tracked = false;
 /* tracepoint-only seccomp inference (sys_enter marks seccomp tasks); off when fexit covers it */
 const volatile bool seccomp_by_enter = true;
 const volatile bool use_task_btf = false;
+const volatile bool has_atomic_fetch = true;
 const volatile __u64 wake_bytes = 4u << 20;
 const volatile __u8 path_arg[EP_NR_MAX] = {};
 
@@ -209,8 +210,10 @@ static __always_inline void ep_read_path(struct ep_event *ev, struct ep_counters
 	idx = path_arg[ev->syscall_nr];
 	if (idx < 1 || idx > 6)
 		return;
-	ev->path_arg = idx;
 	uptr = (const char *)ev->args[idx - 1];
+	if (!uptr)
+		return;
+	ev->path_arg = idx;
 	len = bpf_probe_read_user_str(ev->path, EP_PATH_LEN, uptr);
 	if (len < 0) {
 		ev->path[0] = 0;
@@ -311,7 +314,13 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret)
 		flags |= EP_F_COMPAT;
 
 	c->attempted++;
-	seq = __sync_fetch_and_add(&ep_seq, 1);
+	if (has_atomic_fetch) {
+		seq = __sync_fetch_and_add(&ep_seq, 1);
+	} else {
+		/* before 5.12 only a plain atomic add: seq may repeat under cross-CPU races */
+		__sync_fetch_and_add(&ep_seq, 1);
+		seq = ep_seq - 1;
+	}
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		c->reserve_failed++;

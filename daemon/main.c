@@ -202,7 +202,7 @@ static int parse_args(struct app *a, int argc, char **argv)
 	char err[512];
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+vh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -232,10 +232,13 @@ static int parse_args(struct app *a, int argc, char **argv)
 			a->bench_empty = true;
 			break;
 		case '?':
-			if (optopt)
-				fprintf(stderr,
-					"epermd: option '%s' needs no argument or is unknown\n",
-					argv[optind - 1]);
+			if (optopt && !strncmp(argv[optind - 1], "--", 2) &&
+			    strchr(argv[optind - 1], '='))
+				fprintf(stderr, "epermd: option '%.*s' takes no argument\n",
+					(int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+			else if (optopt)
+				fprintf(stderr, "epermd: unknown option '-%c' (see --help)\n",
+					optopt);
 			else
 				fprintf(stderr, "epermd: unknown option '%s' (see --help)\n",
 					argv[optind - 1]);

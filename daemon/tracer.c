@@ -125,6 +125,33 @@ static bool probe_tp_btf(const struct btf *vmlinux, const char *tp)
 	return true;
 }
 
+/* BPF_ATOMIC with BPF_FETCH (5.12): the event sequence needs the old value back. */
+static bool probe_atomic_fetch(void)
+{
+	const struct bpf_insn insns[] = {
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0},
+	    {.code = BPF_STX | BPF_MEM | BPF_DW,
+	     .dst_reg = BPF_REG_10,
+	     .src_reg = BPF_REG_1,
+	     .off = -8},
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1},
+	    {.code = BPF_STX | BPF_ATOMIC | BPF_DW,
+	     .dst_reg = BPF_REG_10,
+	     .src_reg = BPF_REG_1,
+	     .off = -8,
+	     .imm = BPF_ADD | BPF_FETCH},
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+	    {.code = BPF_JMP | BPF_EXIT},
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* The raw tracepoint exists when a trivial program attaches to it. */
 static bool probe_raw_tp(const char *tp)
 {
@@ -219,6 +246,7 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 	s->rodata->self_tgid = getpid();
 	s->rodata->filter_tracked = t->opts.target_pid > 0;
 	s->rodata->use_task_btf = use_task_btf;
+	s->rodata->has_atomic_fetch = probe_atomic_fetch();
 	s->rodata->wake_bytes = t->opts.ring_bytes / 4;
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty;
 	for (int nr = 0; nr < EP_NR_MAX; nr++)

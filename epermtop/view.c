@@ -138,10 +138,18 @@ static void header_lines(const struct model *m, const struct view *v, double now
 	char up[32], loss[300], filt[400] = "";
 	size_t fl = 0;
 
+	double rate = m->total_rate;
+
+	if (!(m->prev_stats_at > 0 && now - m->stats_at < 30)) {
+		/* no recent pair of stats lines: the sum of the incidents' rates */
+		rate = 0;
+		for (unsigned i = 0; i < m->n_inc; i++)
+			rate += inc_rate(m->inc[i]);
+	}
 	fmt_uptime(up, sizeof(up), model_uptime(m, now));
 	snprintf(l1, 512,
 		 "epermd  denials: %.0f  rate: %.1f/s  mode: %s  uptime: %s  incidents: %u",
-		 model_total(m), m->total_rate, model_mode(m), up, m->n_inc);
+		 model_total(m), rate, model_mode(m), up, m->n_inc);
 	model_losses(m, loss, sizeof(loss));
 	snprintf(l2, 512, "loss: %s  |  this view: gaps %llu, missed %llu%s", loss,
 		 (unsigned long long)m->gaps, (unsigned long long)m->missed,

@@ -87,11 +87,32 @@ def judge(name, mode, recs, cap_tp):
         f" (+{len(denials) - 1} more records)" if len(denials) > 1 else "")
 
 
+def one_line(s, n=300):
+    s = re.sub(r"\s+", " ", s).strip()
+    return s[:n]
+
+
+def startup_error(lines):
+    """The daemon's own message plus the first verifier complaint, if any."""
+    own = [ln for ln in lines if ln.startswith("epermd:")]
+    # the verifier's verdict is the line just before "processed N insns"
+    ver = [lines[i - 1] for i, ln in enumerate(lines)
+           if i > 0 and re.match(r"processed \d+ insns", ln)]
+    ver += [ln for ln in lines if re.search(r"failed to (attach|find|resolve)|unknown func", ln)]
+    prog = [m.group(1) for ln in lines for m in [re.search(r"prog '([^']+)'", ln)] if m]
+    out = own[-1] if own else (lines[-1] if lines else "")
+    if prog:
+        out += f" [prog {prog[0]}]"
+    if ver:
+        out += f" [verifier: {ver[0]}]"
+    return one_line(out)
+
+
 def features_ok(mode, text, rc):
     if rc == 200:
         return False, "epermd is not in the initramfs"
     if rc != 0:
-        return False, f"epermd --features exited {rc}: {text.strip()[:160]}"
+        return False, f"epermd --features exited {rc}: {startup_error(text.splitlines())}"
     full = tp = None
     hooks_on = 0
     try:
@@ -102,9 +123,12 @@ def features_ok(mode, text, rc):
         hooks_on = sum(1 for h in j.get("hooks", []) if isinstance(h, dict) and h.get("active")
                        and re.match(r"(fexit|fentry|lsm)", str(h.get("name", ""))))
     except (ValueError, AttributeError):
-        tp = re.search(r"tracepoint[-_ ]only", text, re.I) is not None
-        full = re.search(r"\bfull\b", text, re.I) is not None and not re.search(
-            r"mode\W+tracepoint", text, re.I)
+        m = re.search(r"(?im)^mode:\s*(\S+)", text)  # "mode: full" / "mode: tracepoint-only"
+        if m:
+            full, tp = m.group(1) == "full", m.group(1) == "tracepoint-only"
+        else:
+            tp = re.search(r"tracepoint[-_ ]only", text, re.I) is not None
+            full = re.search(r"\bfull\b", text, re.I) is not None and not tp
         hooks_on = len(re.findall(r"(?im)^.*\b(fexit|fentry|lsm)/\S+.*\b(active|on|yes|attached)\b",
                                   text))
     if mode == "full":
@@ -190,6 +214,10 @@ def main():
             results.append((n, None, s["skip"]))
             continue
         trig = [ln for ln in s["log"] if ln.startswith("vmtrig:")]
+        if s["trig"] is None and s["rc"] not in (None, 0, 200):
+            results.append((n, False, f"epermd exited {s['rc']} before the trigger ran: " +
+                            startup_error(s["log"])))
+            continue
         if s["trig"] != 0:
             results.append((n, False, "setup: the trigger did not fail as planned: " +
                             (trig[-1] if trig else "no trigger output")))
@@ -202,12 +230,12 @@ def main():
             continue
         ok, why = judge(n, mode, s["recs"], cap_tp)
         if s["rc"] != 0:
-            other = [ln for ln in s["log"] if not ln.startswith("vmtrig:")][-2:]
-            ok, why = False, f"epermd exited {s['rc']} ({' | '.join(other)[:200]}); " + why
+            ok, why = False, f"epermd exited {s['rc']} ({startup_error(s['log'])}); " + why
         results.append((n, ok, why))
 
     bad = 0
     for n, ok, why in results:
+        why = one_line(why)
         tag = f"vm:{suite}:{n}:{mode}"
         if ok is None:
             print(f"skip - {tag}: {why}")
