@@ -232,6 +232,44 @@ static __always_inline void ep_read_path(struct ep_event *ev, struct ep_counters
 	}
 }
 
+/* Walk the executable's dentries up to the root, crossing mounts like d_path() does. */
+static __always_inline void ep_fill_exe(struct ep_event *ev, struct task_struct *task)
+{
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct dentry *d, *parent, *mnt_root;
+	struct mount *mnt, *mnt_parent;
+	__u32 n = 0;
+
+	ev->exe_depth = 0;
+	ev->exe_flags = 0;
+	if (!exe)
+		return;
+	d = BPF_CORE_READ(exe, f_path.dentry);
+	mnt = container_of(BPF_CORE_READ(exe, f_path.mnt), struct mount, mnt);
+	for (int i = 0; i < EP_EXE_DEPTH + 4; i++) {
+		parent = BPF_CORE_READ(d, d_parent);
+		mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+		if (d == mnt_root || d == parent) {
+			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+			if (mnt_parent == mnt || !mnt_parent)
+				break;
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = mnt_parent;
+			continue;
+		}
+		if (n >= EP_EXE_DEPTH) {
+			ev->exe_flags |= EP_EXE_F_TRUNC;
+			break;
+		}
+		if (bpf_probe_read_kernel_str(ev->exe_comp[n & (EP_EXE_DEPTH - 1)], EP_EXE_COMP_LEN,
+					      BPF_CORE_READ(d, d_name.name)) == EP_EXE_COMP_LEN)
+			ev->exe_flags |= EP_EXE_F_TRUNC;
+		n++;
+		d = parent;
+	}
+	ev->exe_depth = n;
+}
+
 static __always_inline void ep_fill_task(struct ep_event *ev, struct task_struct *task)
 {
 	const struct cred *cred = BPF_CORE_READ(task, cred);
@@ -246,6 +284,7 @@ static __always_inline void ep_fill_task(struct ep_event *ev, struct task_struct
 	ev->userns_level = BPF_CORE_READ(cred, user_ns, level);
 	ev->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	ep_fill_exe(ev, task);
 }
 
 static __always_inline void ep_fill_regs(struct ep_event *ev, struct pt_regs *regs, bool compat)

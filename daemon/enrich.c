@@ -57,6 +57,35 @@ static void enrich_proc(struct denial *d, int pdfd)
 	}
 }
 
+#ifdef EP_EXE_DEPTH
+/* The kernel's view of the executable (dentry names, innermost first): used when /proc no
+ * longer has the process. Mount boundaries are not crossed by the walk, so it is a best guess. */
+static void exe_from_event(struct denial *d)
+{
+	const struct ep_event *ev = &d->ev;
+	size_t used = 0;
+	int depth = ev->exe_depth < EP_EXE_DEPTH ? ev->exe_depth : EP_EXE_DEPTH;
+
+	if (d->proc.exe[0] || depth == 0)
+		return;
+	if (ev->exe_flags & EP_EXE_F_TRUNC)
+		used += (size_t)snprintf(d->proc.exe, sizeof(d->proc.exe), "...");
+	for (int i = depth - 1; i >= 0 && used < sizeof(d->proc.exe); i--) {
+		size_t len = strnlen(ev->exe_comp[i], EP_EXE_COMP_LEN);
+
+		if (!len || (len == 1 && ev->exe_comp[i][0] == '/'))
+			continue;
+		used += (size_t)snprintf(d->proc.exe + used, sizeof(d->proc.exe) - used, "/%.*s",
+					 (int)len, ev->exe_comp[i]);
+	}
+}
+#else
+static void exe_from_event(struct denial *d)
+{
+	(void)d;
+}
+#endif
+
 static bool name_in(const char *name, const char *const *set)
 {
 	if (!name)
@@ -481,6 +510,7 @@ void enrich_denial(struct denial *d)
 	sc = (ev->flags & EP_F_COMPAT) ? NULL : syscall_name(ev->syscall_nr);
 	pdfd = proc_open_pid((pid_t)ev->pid);
 	enrich_proc(d, pdfd);
+	exe_from_event(d);
 	enrich_file(d, pdfd);
 	if (!d->path[0] && ev->path[0])
 		snprintf(d->path, sizeof(d->path), "%s", ev->path);

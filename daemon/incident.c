@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct incident {
 	uint64_t hash;
 	size_t key_len;
 	char *key;
+	char exe[DN_STR];		/* outside the hashed key: see key_build() */
 	struct denial *rep;		/* the first occurrence, as emitted */
 	uint64_t count, reported;	/* total; total at the last emission */
 	uint64_t first_seen, last_seen; /* event times */
@@ -57,12 +59,17 @@ static void key_add(struct inc_key *k, const char *s)
 	k->buf[k->len++] = '\0'; /* the separator: no field contains a NUL */
 }
 
+/*
+ * The hashed key starts with the kernel's comm; the exe is compared next to it (exe_match())
+ * because it can be missing: a process that exits while its denials still wait in the queue
+ * has no /proc/PID/exe any more, and its late repeats must still fold into its incident.
+ */
 static void key_build(const struct denial *d, struct inc_key *k)
 {
 	char num[64];
 
 	k->len = 0;
-	key_add(k, d->proc.exe[0] ? d->proc.exe : d->ev.comm);
+	key_add(k, d->ev.comm);
 	snprintf(num, sizeof(num), "%d/%d/%d/%d/%d", d->ev.syscall_nr, d->ev.ret, (int)d->cause,
 		 d->capability, d->lsm);
 	key_add(k, num);
@@ -181,12 +188,19 @@ cleanup:
 	return err;
 }
 
-static struct incident *lookup(struct incidents *in, const struct inc_key *k, uint64_t h)
+static bool exe_match(const char *a, const char *b)
+{
+	return !*a || !*b || !strcmp(a, b);
+}
+
+static struct incident *lookup(struct incidents *in, const struct inc_key *k, uint64_t h,
+			       const char *exe)
 {
 	struct incident *x = in->buckets[h & (in->nbuckets - 1)];
 
 	for (; x; x = x->hnext)
-		if (x->hash == h && x->key_len == k->len && !memcmp(x->key, k->buf, k->len))
+		if (x->hash == h && x->key_len == k->len && !memcmp(x->key, k->buf, k->len) &&
+		    exe_match(x->exe, exe))
 			return x;
 	return NULL;
 }
@@ -215,7 +229,7 @@ void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns)
 	h = key_hash(k);
 
 	pthread_mutex_lock(&in->lock);
-	x = lookup(in, k, h);
+	x = lookup(in, k, h, d->proc.exe);
 	if (x && ts >= x->last_seen && ts - x->last_seen > in->o.window_ns) {
 		retire(in, x, now_ns); /* quiet for a whole window: this is a new incident */
 		x = NULL;
@@ -224,6 +238,10 @@ void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns)
 		x->count++;
 		if (ts > x->last_seen)
 			x->last_seen = ts;
+		if (!x->exe[0] && d->proc.exe[0]) {
+			snprintf(x->exe, sizeof(x->exe), "%s", d->proc.exe);
+			snprintf(x->rep->proc.exe, sizeof(x->rep->proc.exe), "%s", d->proc.exe);
+		}
 		list_unlink(in, x);
 		list_append(in, x);
 		d->count = x->count;
@@ -253,6 +271,7 @@ void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns)
 	}
 	memcpy(x->key, k->buf, k->len);
 	x->key_len = k->len;
+	snprintf(x->exe, sizeof(x->exe), "%s", d->proc.exe);
 	x->hash = h;
 	x->count = 1;
 	x->first_seen = x->last_seen = ts;

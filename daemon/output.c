@@ -522,7 +522,7 @@ int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, siz
 	jr_u64(&b, "EPERM_UID", d->ev.uid);
 	jr_u64(&b, "EPERM_GID", d->ev.gid);
 	jr_field(&b, "EPERM_COMM", d->ev.comm);
-	jr_opt(&b, "EPERM_EXE", d->proc.exe);
+	jr_field(&b, "EPERM_EXE", d->proc.exe); /* always, like "exe" in JSON */
 	jr_opt(&b, "EPERM_PATH", dn_path(d));
 	jr_opt(&b, "EPERM_TARGET", d->target);
 	jr_opt(&b, "EPERM_CONTAINER", d->proc.container);

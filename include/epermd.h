@@ -20,6 +20,11 @@
 #define EP_MAX_EV 6
 #define EP_EV_NAME_LEN 32
 #define EP_NR_MAX 512 /* syscall numbers handled by the path table */
+#define EP_EXE_DEPTH 8     /* path components of the executable, innermost first */
+#define EP_EXE_COMP_LEN 32
+
+/* ep_event.exe_flags */
+#define EP_EXE_F_TRUNC (1u << 0) /* deeper than EP_EXE_DEPTH, or a component was cut */
 
 #define EP_EPERM 1
 #define EP_EACCES 13
@@ -149,6 +154,12 @@ struct ep_event {
 	__u32 flags; /* EP_F_* */
 	__u32 _pad0;
 	char comm[EP_COMM_LEN];
+	/* The executable's path as dentry names from the file up to the root, so the daemon
+	 * can name it after a short-lived process is gone from /proc. */
+	__u8 exe_depth;
+	__u8 exe_flags;
+	__u8 _pad1[6];
+	char exe_comp[EP_EXE_DEPTH][EP_EXE_COMP_LEN];
 	struct ep_evidence ev[EP_MAX_EV];
 	char path[EP_PATH_LEN];
 };
@@ -175,7 +186,7 @@ struct ep_task_state {
 };
 
 _Static_assert(sizeof(struct ep_evidence) == 72, "ep_evidence ABI");
-_Static_assert(sizeof(struct ep_event) == 152 + EP_MAX_EV * 72 + EP_PATH_LEN, "ep_event ABI");
+_Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 + EP_PATH_LEN, "ep_event ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 
 #endif /* EPERMD_H */

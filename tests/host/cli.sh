@@ -108,14 +108,15 @@ fi
 
 # --- features ------------------------------------------------------------------------------
 run "$EPERMD" --features
-if [ "$RC" -eq 0 ] && grep -qi 'tracepoint-only' "$SO" &&
-	grep -Eiq 'sys_exit.*(active|attached|on|yes)' "$SO"; then
+# a hook line is "... NAME active" or "... NAME inactive: why"
+if [ "$RC" -eq 0 ] && grep -qi 'mode: *tracepoint-only' "$SO" &&
+	grep -E '/sys_exit[[:space:]]' "$SO" | grep -qE '[[:space:]]active$'; then
 	ok "cli: --features reports tracepoint-only mode with the sys_exit hook active"
 else
 	not_ok "cli: --features (exit $RC)"
 	diag "$(head -20 "$SO" "$SE")"
 fi
-if grep -Eiq 'cap_capable.*(active|attached|on|yes)' "$SO"; then
+if grep -E 'cap_capable[[:space:]]' "$SO" | grep -qE '[[:space:]]active$'; then
 	ok "cli: --features reports the capability:cap_capable tracepoint active"
 else
 	not_ok "cli: --features does not show cap_capable active"

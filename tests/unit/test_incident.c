@@ -210,3 +210,38 @@ TEST(incident_no_fold)
 	incidents_free(in);
 	free(d);
 }
+
+TEST(incident_exe_gone)
+{
+	struct denial *d = malloc(sizeof(*d));
+	struct incidents *in = NULL;
+	struct rec r = {0};
+
+	if (!d || incidents_new(NULL, on_emit, &r, &in)) {
+		CHECK(0);
+		free(d);
+		return;
+	}
+	/* the process exited before its later repeats were enriched: still one incident */
+	fill(d, "", T0);
+	incidents_add(in, d, T0);
+	fill(d, "", T0 + 1);
+	d->proc.exe[0] = '\0';
+	incidents_add(in, d, T0 + 1);
+	CHECK(r.n_new == 1 && d->count == 2);
+	/* the exe unknown first, known later: the same */
+	fill(d, "/p", T0 + 2);
+	d->proc.exe[0] = '\0';
+	incidents_add(in, d, T0 + 2);
+	fill(d, "/p", T0 + 3);
+	incidents_add(in, d, T0 + 3);
+	CHECK(r.n_new == 2 && d->count == 2);
+	/* two known, different executables with the same comm: two incidents */
+	fill(d, "/p", T0 + 4);
+	strcpy(d->proc.exe, "/usr/bin/other");
+	incidents_add(in, d, T0 + 4);
+	CHECK(r.n_new == 3);
+	incidents_tick(in, T0 + 5, true);
+	incidents_free(in);
+	free(d);
+}
