@@ -84,6 +84,26 @@ struct dn_sysctl {
 	char value[64];
 };
 
+/* A kernel audit record joined to a denial (daemon/audit.c, H9). audit_annotate() fills it
+ * between enrich and cause; cause.c (rule_audit) turns it into the cause. kind 0 = none. */
+enum dn_audit_kind {
+	DN_AU_NONE = 0,
+	DN_AU_APPARMOR, /* AVC 1400 apparmor="DENIED" */
+	DN_AU_SELINUX,	/* AVC 1400 avc: denied */
+	DN_AU_LANDLOCK, /* LANDLOCK_ACCESS 1423 */
+	DN_AU_SECCOMP,	/* SECCOMP 1326, SECCOMP_RET_ERRNO */
+	DN_AU_FANOTIFY, /* FANOTIFY 1331 resp=2 */
+	DN_AU_LOCKDOWN, /* kmsg "Lockdown: comm: what is restricted" */
+};
+
+struct dn_audit {
+	int kind;		    /* enum dn_audit_kind */
+	int type;		    /* the record type (1400 ...), 0 for a kmsg line */
+	char detail[DN_STR];	    /* -> lsm_detail: profile, contexts, domain + blockers */
+	char rule[64];		    /* -> rule: fanotify fan_info (the fapolicyd rule number) */
+	char line[DN_EVIDENCE_LEN]; /* the evidence string, "audit: ..." */
+};
+
 struct denial {
 	struct ep_event ev;      /* as received, path NUL-terminated */
 	uint64_t realtime_ns;    /* ev.ts_ns converted to CLOCK_REALTIME */
@@ -126,6 +146,9 @@ struct denial {
 	uint64_t first_seen_ns; /* realtime */
 	uint64_t last_seen_ns;
 	uint64_t incident_id;
+
+	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
+	struct dn_audit audit;
 };
 
 /* Append a formatted, short evidence string; silently counts overflow. */

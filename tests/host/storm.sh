@@ -79,7 +79,7 @@ if [ "$reserve_failed" -gt 0 ]; then
 else
 	not_ok "storm: reserve_failed is $reserve_failed with a $RING-byte ring"
 fi
-if [ "$delivered" -eq $((submitted - queue_dropped)) ]; then
+if [ "$delivered" -gt 0 ] && [ "$delivered" -eq $((submitted - queue_dropped)) ]; then
 	ok "storm: delivered ($delivered) == submitted - queue_dropped ($queue_dropped)"
 else
 	not_ok "storm: delivered $delivered != submitted $submitted - queue_dropped $queue_dropped"
