@@ -257,6 +257,38 @@ static void j_time(struct sbuf *b, const char *key, uint64_t ns)
 	j_str(b, key, t);
 }
 
+static void j_bool(struct sbuf *b, const char *key, bool v)
+{
+	j_key(b, key);
+	sb_puts(b, v ? "true" : "false");
+}
+
+/* What stat, the ACL xattr and mountinfo said about the path, when it could be examined. */
+static void j_file(struct sbuf *b, const struct dn_file *f)
+{
+	char mode[8];
+
+	if (!f->valid)
+		return;
+	snprintf(mode, sizeof(mode), "%04o", (unsigned)(f->mode & 07777));
+	j_key(b, "file");
+	sb_puts(b, "{\"mode\":\"");
+	sb_puts(b, mode);
+	sb_puts(b, "\"");
+	j_u64(b, "uid", f->uid);
+	j_u64(b, "gid", f->gid);
+	j_bool(b, "acl", f->has_acl);
+	j_opt(b, "acl_text", f->acl_text);
+	if (f->flags_valid) {
+		j_bool(b, "immutable", f->immutable);
+		j_bool(b, "append_only", f->append_only);
+	}
+	j_opt(b, "mount_point", f->mount_point);
+	j_opt(b, "mount_options", f->mount_opts);
+	j_opt(b, "fstype", f->fstype);
+	sb_raw(b, "}", 1);
+}
+
 int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n)
 {
 	struct sbuf b = {.p = buf, .n = n};
@@ -284,6 +316,7 @@ int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t
 	j_str(&b, "errno", dn_errno(d, t2, sizeof(t2)));
 	j_opt(&b, "path", dn_path(d));
 	j_opt(&b, "target", d->target);
+	j_file(&b, &d->file);
 	j_str(&b, "cause", cause_name(d->cause));
 	j_opt(&b, "capability", dn_cap(d, t3, sizeof(t3)));
 	j_opt(&b, "lsm", dn_lsm(d));
