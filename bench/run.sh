@@ -57,12 +57,12 @@ cpu_ticks() {
 	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-# Wait until the tracer's BPF programs are loaded (bpftool names the owning pid).
+# Wait until the tracer holds a BPF link (its programs are attached).
 wait_loaded() {
 	i=0
 	while [ $i -lt 120 ]; do
 		kill -0 "$1" 2>/dev/null || return 1
-		if bpftool prog show 2>/dev/null | grep -q "($1)"; then
+		if find "/proc/$1/fd" -lname 'anon_inode:bpf_link' 2>/dev/null | grep -q .; then
 			sleep 0.5
 			return 0
 		fi
@@ -90,13 +90,16 @@ start_tracer() {
 	fi
 }
 
+# --bench-empty-hook waits for SIGINT; the daemon stops on SIGTERM.
 stop_tracer() {
 	[ -n "$TPID" ] || return 0
 	kill -INT "$TPID" 2>/dev/null || true
+	kill -TERM "$TPID" 2>/dev/null || true
 	wait "$TPID" 2>/dev/null || true
 	TPID=""
 }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $ROUNDS rounds x 3 configs x 3 loops x $REPS reps of $MS ms"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
@@ -137,7 +140,8 @@ echo "storm_cpu_ticks $((c1 - c0)) clk_tck $TCK vmhwm_kib $hwm" >"$RES/storm.pro
 {
 	echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs," \
 		"kernel $(uname -r), $(ldd --version | head -n 1 | sed 's/.*) //') glibc"
-	echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo "date: $(date -u +%Y-%m-%dT%H:%MZ); load average at start $LOAD0, at end" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "workload on CPU $WORK_CPU, tracer on CPU $TRACER_CPU;" \
 		"$ROUNDS rounds x $REPS reps x $MS ms per loop"
 } >"$RES/machine.txt"

@@ -56,19 +56,20 @@ static __always_inline bool ep_inode_has_acl(struct inode *inode)
 
 /*
  * The value in the syscall return register of the current task (what a seccomp filter set with
- * SECCOMP_RET_ERRNO). bpf_task_pt_regs() arrived in v5.15 (commit dd6e10fbd9fb, "bpf: Add
- * bpf_task_pt_regs() helper") and bpf_get_current_task_btf() in v5.11: on older kernels the
- * relocated enum check turns the branch into dead code the verifier never visits.
+ * SECCOMP_RET_ERRNO). bpf_task_pt_regs() arrived in v5.15 and bpf_get_current_task_btf() in
+ * v5.11: on older kernels the relocated enum check makes the branch dead code that the
+ * verifier never visits.
  */
-static __always_inline __u64 ep_current_syscall_rc(void)
+static __always_inline bool ep_current_syscall_rc(__u64 *rc)
 {
 	struct pt_regs *regs;
 
 	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs) ||
 	    !bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf))
-		return ~0ull;
+		return false;
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	return PT_REGS_RC_CORE(regs);
+	*rc = PT_REGS_RC_CORE(regs);
+	return true;
 }
 
 #endif /* EPERMD_COMPAT_EVIDENCE_BPF_H */

@@ -552,6 +552,19 @@ int BPF_PROG(ep_fx_aa_audit, int type, struct aa_profile___ep *profile, void *ad
 	return 0;
 }
 
+/* Explicit deny rules are quiet (no aa_audit call): the file_open hook still names the file. */
+SEC("fexit/apparmor_file_open")
+int BPF_PROG(ep_fx_aa_file_open, struct file *file, int ret)
+{
+	struct ep_evidence *ev = ep_lsm(EP_LSM_APPARMOR, EP_HK_APPARMOR, ret);
+
+	if (!ev)
+		return 0;
+	ev->a[2] = BPF_CORE_READ(file, f_flags);
+	ep_name_dentry(ev, BPF_CORE_READ(file, f_path.dentry));
+	return 0;
+}
+
 /* avc_denied()/slow_avc_audit() take 8-9 arguments (more than a v6.1 trampoline carries) and
  * changed arity twice; the tracepoint, present since v5.10, carries what we need. Denials
  * hidden by dontaudit rules are not seen. */
@@ -767,9 +780,8 @@ static __always_inline int ep_seccomp(int ret)
 	if (!ev)
 		return 0;
 	t = (struct task_struct *)bpf_get_current_task();
-	rc = ep_current_syscall_rc();
 	ev->a[0] = ~0ull;
-	ev->a[1] = rc == ~0ull ? ~0ull : (__u64) - (__s64)rc;
+	ev->a[1] = ep_current_syscall_rc(&rc) ? (__u64) - (__s64)rc : ~0ull;
 	ev->a[2] = BPF_CORE_READ(t, seccomp.mode);
 	return 0;
 }
@@ -780,8 +792,7 @@ int BPF_PROG(ep_fx_seccomp, int nr, const struct seccomp_data *sd, const bool re
 	return ep_seccomp(ret);
 }
 
-/* the seccomp_data argument went away in v6.15 (commit 0fe1ef718bd9, "seccomp: fix the
- * __secure_computing() stub for !HAVE_ARCH_SECCOMP_FILTER" series) */
+/* __seccomp_filter(nr, recheck): the seccomp_data argument is gone after v6.12 (6.18 BTF) */
 SEC("fexit/__seccomp_filter")
 int BPF_PROG(ep_fx_seccomp_n2, int nr, const bool recheck, int ret)
 {

@@ -15,7 +15,7 @@
 
 #include "denial.h"
 
-#define AUDIT_RING 1024
+#define AUDIT_RING  1024
 #define AUDIT_FIELD 128
 
 /* kinds kept only to complete other records (not joined on their own) */

@@ -5,6 +5,7 @@
  * its evidence is there; absence of evidence counts only for hooks that were active. When no
  * rule decides, the cause stays 'unknown' and d->evidence says what was checked.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,15 +291,60 @@ static bool is_devnode(const struct denial *d)
 	return d->file.valid && (S_ISCHR(d->file.mode) || S_ISBLK(d->file.mode));
 }
 
+static const char *walk_errno(int e)
+{
+	const char *n = e ? errno_name(e) : "ok";
+
+	return n ? n : "error";
+}
+
+static void walk_evidence(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct dn_walk *w = &d->walk;
+
+	if (!w->done) {
+		if (c->err == EP_EACCES && !d->file.valid && !d->path_from_fd && d->path[0])
+			denial_add_evidence(d, "path walk not done: the process's root or cwd "
+					       "could not be opened");
+		return;
+	}
+	if (w->blocked)
+		denial_add_evidence(d, "path walk: %d director%s searchable before %.80s",
+				    w->checked, w->checked == 1 ? "y" : "ies", w->dir);
+	else if (w->stopped)
+		denial_add_evidence(d, "path walk: %d director%s searchable, stopped at %.80s (%s)",
+				    w->checked, w->checked == 1 ? "y" : "ies", w->dir,
+				    walk_errno(w->err));
+	else
+		denial_add_evidence(d, "path walk: all %d director%s on the way searchable",
+				    w->checked, w->checked == 1 ? "y" : "ies");
+	if (!d->file.valid)
+		denial_add_evidence(d, "the object could not be examined as root (%s)",
+				    walk_errno(w->obj_err));
+	if (w->groups_unknown)
+		denial_add_evidence(d, "process gone: supplementary groups not known");
+}
+
 static void dac_evidence(struct cctx *c)
 {
 	struct denial *d = c->d;
 	const struct dn_file *f = &d->file;
 	char w[4], g[4];
 
+	walk_evidence(c);
 	if (!c->dac.decided)
 		return;
-	if (c->dac.on_parent)
+	if (c->dac.on_walk) {
+		const struct dn_walk *w = &d->walk;
+
+		denial_add_evidence(d, "path walk: %.80s mode %04o owner %u:%u%s; %s class lacks x",
+				    w->dir, (unsigned)(w->mode & 07777), (unsigned)w->uid,
+				    (unsigned)w->gid, w->has_acl ? " +ACL" : "", c->dac.role);
+		if (!d->target[0])
+			snprintf(d->target, sizeof(d->target), "%.*s", (int)sizeof(d->target) - 1,
+				 w->dir);
+	} else if (c->dac.on_parent)
 		denial_add_evidence(
 		    d, "stat: parent dir mode %04o owner %u:%u; %s class grants %s of %s",
 		    (unsigned)(f->parent_mode & 07777), (unsigned)f->parent_uid,
@@ -320,11 +366,17 @@ static bool rule_seccomp(struct cctx *c)
 	struct denial *d = c->d;
 	const struct ep_evidence *e = c->first[EP_EV_SECCOMP];
 	bool heuristic = !e || e->src != EP_HK_SECCOMP_FILTER;
-	bool task =
-	    (d->ev.flags & EP_F_SECCOMP_TASK) || d->proc.seccomp_mode == 2 || (e && e->a[2] == 2);
+	/* the kernel's word at the time of the syscall; /proc is read later, and all zero once
+	 * the process is gone */
+	bool task = (d->ev.flags & EP_F_SECCOMP_TASK) || (e && e->a[2] == 2) ||
+		    (d->proc.valid && d->proc.seccomp_mode == 2);
 
-	if (!e && !(d->ev.flags & EP_F_NO_ENTER))
+	if (!e && !(d->ev.flags & EP_F_NO_ENTER)) {
+		if ((d->ev.flags & EP_F_SECCOMP_TASK) && (d->ev.flags & EP_F_FIRST_SEEN))
+			denial_add_evidence(d, "seccomp filter on the task, but this is the first "
+					       "exit seen on the thread: seccomp not testable");
 		return false;
+	}
 	if (!e)
 		denial_add_evidence(d, "no sys_enter before sys_exit");
 	if (d->proc.valid && d->proc.seccomp_mode >= 0)
@@ -338,7 +390,7 @@ static bool rule_seccomp(struct cctx *c)
 		    d, "first exit seen for this thread: exit-without-enter proves nothing");
 		return false;
 	}
-	if (!task || d->proc.seccomp_mode == 0) {
+	if (!task) {
 		denial_add_evidence(
 		    d, "no seccomp filter on the task: exit-without-enter unexplained");
 		return false;
@@ -477,6 +529,7 @@ static bool rule_dac_ev(struct cctx *c)
 
 	if (!e || (e->ret != -EP_EACCES && !(e->ret == 0 && c->err == EP_EACCES)))
 		return false;
+	dac_check(c->d, &c->si, &c->dac);
 	dac_evidence(c);
 	return decide(c, EP_CAUSE_DAC), true;
 }
@@ -898,8 +951,11 @@ static void explain_unknown(struct cctx *c)
 		denial_add_evidence(d, "no kernel evidence recorded");
 	denial_add_evidence(d, "capability events: %s",
 			    c->cap_hook ? "hook active, none failed" : "hook not available");
+	if (sc_prot_exec(d, &c->si) && c->err == EP_EPERM && !c->n_caps && !d->file.valid)
+		denial_add_evidence(d, "PROT_EXEC map refused without a capability failure: "
+				       "usually a noexec mount; the mapped file was not resolved");
 	if (d->proc.valid && d->proc.no_new_privs == 1)
-		denial_add_evidence(d, "NoNewPrivs: 1 (self-sandboxed, e.g. Landlock)");
+		denial_add_evidence(d, "NoNewPrivs: 1 (self-sandboxed: seccomp or Landlock)");
 	if (d->proc.lsm_label[0])
 		denial_add_evidence(d, "LSM label: %s", d->proc.lsm_label);
 	if (d->lsms[0])
@@ -908,15 +964,73 @@ static void explain_unknown(struct cctx *c)
 			       "fanotify, sysctls, lockdown");
 }
 
+/* A kernel audit record joined to this denial (audit.c fills d->audit): the kernel's own
+ * account of who refused, so it decides first. H9. */
+static bool rule_audit(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct dn_audit *au = &d->audit;
+	int lsm;
+
+	switch (au->kind) {
+	case DN_AU_SECCOMP:
+	case DN_AU_FANOTIFY:
+		lsm = -1;
+		break;
+	case DN_AU_APPARMOR:
+		lsm = EP_LSM_APPARMOR;
+		break;
+	case DN_AU_SELINUX:
+		lsm = EP_LSM_SELINUX;
+		break;
+	case DN_AU_LANDLOCK:
+		lsm = EP_LSM_LANDLOCK;
+		break;
+	case DN_AU_LOCKDOWN:
+		lsm = EP_LSM_LOCKDOWN;
+		break;
+	default:
+		return false;
+	}
+	denial_add_evidence(d, "%.*s", DN_EVIDENCE_LEN - 1, au->line);
+	if (au->kind == DN_AU_SECCOMP)
+		return decide(c, EP_CAUSE_SECCOMP), true;
+	if (au->kind == DN_AU_FANOTIFY) {
+		snprintf(d->rule, sizeof(d->rule), "%.*s", (int)sizeof(d->rule) - 1, au->rule);
+		if (get_listener(c))
+			snprintf(d->listener, sizeof(d->listener), "%s", c->listener);
+		return decide(c, EP_CAUSE_FANOTIFY), true;
+	}
+	d->lsm = lsm;
+	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%.*s", DN_STR - 1, au->detail);
+	return decide(c, EP_CAUSE_LSM), true;
+}
+
 typedef bool (*rule_fn)(struct cctx *c);
 
 /* Order matters: kernel evidence, then capabilities, then user-space checks. */
 static const rule_fn rules[] = {
-    rule_seccomp,	rule_fanotify_ev,  rule_devcg_ev,	  rule_lsm_ev,
-    rule_iflags_ev,	rule_mount_ev,	   rule_dac_ev,		  rule_caps,
-    rule_security_ev,	rule_iflags_file,  rule_mount_file,	  rule_ping,
-    rule_userns_create, rule_sysctl_nocap, rule_protected_create, rule_lockdown,
-    rule_yama_sysctl,	rule_dac_check,	   rule_devcg_container,  rule_fanotify_listener,
+    rule_audit,
+    rule_seccomp,
+    rule_fanotify_ev,
+    rule_devcg_ev,
+    rule_lsm_ev,
+    rule_iflags_ev,
+    rule_mount_ev,
+    rule_dac_ev,
+    rule_caps,
+    rule_security_ev,
+    rule_iflags_file,
+    rule_mount_file,
+    rule_ping,
+    rule_userns_create,
+    rule_sysctl_nocap,
+    rule_protected_create,
+    rule_lockdown,
+    rule_yama_sysctl,
+    rule_dac_check,
+    rule_devcg_container,
+    rule_fanotify_listener,
 };
 
 static void reset(struct denial *d)

@@ -227,7 +227,32 @@ static void wanted(const struct denial *d, const struct sc_info *si, int *obj, i
 	}
 }
 
+bool dac_may_search(const struct denial *d, mode_t mode, uid_t uid, gid_t gid, bool has_acl,
+		    const char *acl, const char **role)
+{
+	struct dac_result r;
+
+	check_one(d, (mode & 07777) | S_IFDIR, uid, gid, has_acl, acl, DAC_X, &r);
+	if (role)
+		*role = r.role;
+	return !r.denied;
+}
+
 void dac_check(const struct denial *d, const struct sc_info *si, struct dac_result *r)
+{
+	const struct dn_walk *w = &d->walk;
+
+	memset(r, 0, sizeof(*r));
+	if (w->done && w->blocked) {
+		check_one(d, (w->mode & 07777) | S_IFDIR, w->uid, w->gid, w->has_acl, w->acl_text,
+			  DAC_X, r);
+		r->on_walk = true;
+		return;
+	}
+	dac_check_object(d, si, r);
+}
+
+void dac_check_object(const struct denial *d, const struct sc_info *si, struct dac_result *r)
 {
 	const struct dn_file *f = &d->file;
 	int obj, dir;

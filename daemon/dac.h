@@ -17,6 +17,7 @@ struct dac_result {
 	bool decided;	/* enough was known to check */
 	bool denied;	/* DAC would refuse */
 	bool on_parent; /* the refused check is on the parent directory */
+	bool on_walk;	/* the refused check is search (x) on d->walk.dir, a directory on the way */
 	int want;	/* DAC_* bits asked for on the object checked */
 	int granted;	/* the subset of want that DAC grants */
 	const char
@@ -27,8 +28,15 @@ struct dac_result {
 uid_t dac_fsuid(const struct denial *d);
 gid_t dac_fsgid(const struct denial *d);
 
-/* Check d->file (and its parent) for the access the syscall asked for. */
+/* Search (x) permission on a directory for the process; role as in dac_result. */
+bool dac_may_search(const struct denial *d, mode_t mode, uid_t uid, gid_t gid, bool has_acl,
+		    const char *acl, const char **role);
+/* Check the path walk (d->walk), then d->file (and its parent) for the access the syscall
+ * asked for. A directory on the way that refuses search decides first: the kernel never
+ * reached the object. */
 void dac_check(const struct denial *d, const struct sc_info *si, struct dac_result *r);
+/* The same without the path walk: the object (and its parent) only. */
+void dac_check_object(const struct denial *d, const struct sc_info *si, struct dac_result *r);
 /* "r", "w", "x", "rw", "wx" ... of DAC_* bits into buf (>= 4 bytes). */
 const char *dac_bits(int bits, char *buf);
 

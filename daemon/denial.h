@@ -79,6 +79,26 @@ struct dn_proc {
 	char lsm_label[128];  /* /proc/<pid>/attr/current when an LSM sets it */
 };
 
+/* The path walk (enrich, EACCES on a path): every directory the lookup passes through (the
+ * starting directory, then each prefix), examined as root and checked for search (x) permission
+ * with the process's credentials (dac_may_search). */
+struct dn_walk {
+	bool done;	     /* the walk ran */
+	bool blocked;	     /* dir is the first directory the process cannot search */
+	bool stopped;	     /* dir could not be examined (err): the walk ended there */
+	bool groups_unknown; /* /proc was gone: supplementary groups were not known */
+	bool via_symlink;    /* dir is a symbolic link: the check was on the directory it names */
+	int checked;	     /* directories examined and searchable before the result */
+	int err;	     /* errno where the walk stopped */
+	int obj_err;	     /* errno of examining the object itself (0 = it was examined) */
+	char dir[EP_PATH_LEN + 64]; /* the blocking directory, or where the walk stopped */
+	mode_t mode;		    /* of dir, when blocked */
+	uid_t uid;
+	gid_t gid;
+	bool has_acl;
+	char acl_text[DN_STR];
+};
+
 struct dn_sysctl {
 	char name[64];
 	char value[64];
@@ -146,6 +166,10 @@ struct denial {
 	uint64_t first_seen_ns; /* realtime */
 	uint64_t last_seen_ns;
 	uint64_t incident_id;
+
+	/* added (H3b): the path walk of an EACCES path lookup (enrich); when it finds a
+	 * directory the process cannot search, the cause engine also puts it in target */
+	struct dn_walk walk;
 
 	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
 	struct dn_audit audit;

@@ -83,9 +83,19 @@ static void fill_what(struct dx *x)
 		snprintf(x->what, sizeof(x->what), "%s %s", x->si.verb, x->target);
 		return;
 	case SC_SOCKET:
-		snprintf(x->what, sizeof(x->what), "%s",
-			 sc_ping_socket(x->d, &x->si) ? "create an ICMP (ping) socket"
-						      : "create a socket");
+		if (sc_ping_socket(x->d, &x->si))
+			snprintf(x->what, sizeof(x->what), "create an ICMP (ping) socket");
+		else if (x->d->target[0])
+			snprintf(x->what, sizeof(x->what), "create a socket (%s)", x->d->target);
+		else
+			snprintf(x->what, sizeof(x->what), "create a socket");
+		return;
+	case SC_BIND:
+		/* the path of a socket fd is "socket:[ino]": the target says more */
+		if (x->d->target[0])
+			snprintf(x->what, sizeof(x->what), "bind %s", x->d->target);
+		else
+			snprintf(x->what, sizeof(x->what), "bind a socket");
 		return;
 	case SC_HOSTNAME:
 	case SC_BPF:

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dac.h"
 #include "fileinfo.h"
 #include "procinfo.h"
 
@@ -362,12 +363,121 @@ static void parent_of(const char *p, char *out, size_t n)
 		snprintf(out, n, "%.*s", (int)l, p);
 }
 
+/* The name to show for a prefix of the path: absolute as given, else joined to the base. */
+static void walk_name(const char *base, const char *prefix, char *out, size_t n)
+{
+	if (prefix[0] == '/' || !base || base[0] != '/')
+		snprintf(out, n, "%s", prefix);
+	else
+		path_join(base, prefix, out, n);
+}
+
+/* Is the directory open at fd searchable by the process? false with w->blocked set if not. */
+static bool walk_dir(struct denial *d, int fd, const char *name, bool link)
+{
+	struct dn_walk *w = &d->walk;
+	struct stat_out so;
+
+	stat_fd(fd, true, &so);
+	if (!so.valid) {
+		w->stopped = true;
+		w->err = EIO;
+		snprintf(w->dir, sizeof(w->dir), "%s", name);
+		return false;
+	}
+	if (!S_ISDIR(so.mode)) {
+		w->stopped = true;
+		w->err = ENOTDIR;
+		snprintf(w->dir, sizeof(w->dir), "%s", name);
+		return false;
+	}
+	if (dac_may_search(d, so.mode, so.uid, so.gid, so.acl, so.acl_text, NULL)) {
+		w->checked++;
+		return true;
+	}
+	w->blocked = true;
+	w->via_symlink = link;
+	w->mode = so.mode;
+	w->uid = so.uid;
+	w->gid = so.gid;
+	w->has_acl = so.acl;
+	snprintf(w->acl_text, sizeof(w->acl_text), "%s", so.acl_text);
+	snprintf(w->dir, sizeof(w->dir), "%s", name);
+	return false;
+}
+
+/*
+ * EACCES on a path lookup: the failing check may be search (MAY_EXEC) on a directory on the
+ * way rather than the object's own mode. Examine, as root and from where the kernel started
+ * (the process's root or its cwd/dirfd), the starting directory and then every prefix of the
+ * path but the last component, and stop at the first one the process cannot search. A prefix
+ * that is a symbolic link is followed, as the kernel does.
+ */
+static void walk_path(struct denial *d, const char *rel, int startfd, bool in_root,
+		      const char *base)
+{
+	struct dn_walk *w = &d->walk;
+	char prefix[EP_PATH_LEN], name[EP_PATH_LEN + 64];
+	size_t len = strlen(rel), end, i = 0;
+	uint64_t res = in_root ? RESOLVE_IN_ROOT : 0;
+	bool link;
+	int fd;
+
+	memset(w, 0, sizeof(*w));
+	if (startfd < 0 || !len || len >= sizeof(prefix))
+		return;
+	w->done = true;
+	w->groups_unknown = !d->proc.valid;
+	walk_name(base, in_root ? "/" : ".", name, sizeof(name));
+	if (!walk_dir(d, startfd, name, false))
+		return;
+	/* the last component is the object: its own check is not a search */
+	end = len;
+	while (end > 0 && rel[end - 1] == '/')
+		end--;
+	while (end > 0 && rel[end - 1] != '/')
+		end--;
+	while (i < end) {
+		while (i < end && rel[i] == '/')
+			i++;
+		if (i >= end)
+			break;
+		while (i < end && rel[i] != '/')
+			i++;
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)i, rel);
+		walk_name(base, prefix, name, sizeof(name));
+		link = false;
+		fd = openat2_path(startfd, prefix, true, res);
+		if (fd >= 0) {
+			struct stat st;
+
+			if (!fstatat(fd, "", &st, AT_EMPTY_PATH) && S_ISLNK(st.st_mode)) {
+				close(fd);
+				link = true;
+				fd = openat2_path(startfd, prefix, false, res);
+			}
+		}
+		if (fd < 0) {
+			w->stopped = true;
+			w->err = -fd;
+			snprintf(w->dir, sizeof(w->dir), "%s", name);
+			return;
+		}
+		if (!walk_dir(d, fd, name, link)) {
+			close(fd);
+			return;
+		}
+		close(fd);
+	}
+}
+
 void file_enrich(struct denial *d, const struct file_ctx *c)
 {
 	struct dn_file *f = &d->file;
 	char base[EP_PATH_LEN + 64], name[32], parent[EP_PATH_LEN + 64];
 	int rootfd = -1, basefd = -1, fd = -1, pfd = -1;
 	bool relative = false;
+	int obj_err = 0;
 	struct stat_out so;
 	const char *mi;
 
@@ -418,8 +528,10 @@ void file_enrich(struct denial *d, const struct file_ctx *c)
 			rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (rootfd >= 0)
 			fd = openat2_path(rootfd, c->rel, c->nofollow, RESOLVE_IN_ROOT);
+		obj_err = rootfd >= 0 && fd < 0 ? -fd : 0;
 	} else if (fd < 0 && basefd >= 0) {
 		fd = openat2_path(basefd, c->rel, c->nofollow, 0);
+		obj_err = fd < 0 ? -fd : 0;
 	}
 	if (fd >= 0) {
 		stat_fd(fd, true, &so);
@@ -438,6 +550,11 @@ void file_enrich(struct denial *d, const struct file_ctx *c)
 			if (mi && so.mnt_id > 0)
 				mountinfo_lookup(mi, d->path, so.mnt_id, f);
 		}
+	}
+
+	if (d->ev.ret == -EP_EACCES && c->rel && c->rel[0] && !d->path_from_fd) {
+		walk_path(d, c->rel, relative ? basefd : rootfd, !relative, relative ? base : NULL);
+		d->walk.obj_err = f->valid ? 0 : obj_err ? obj_err : EIO;
 	}
 
 	if (c->want_parent && c->rel && c->rel[0]) {

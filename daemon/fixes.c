@@ -3,6 +3,7 @@
  * Per-cause words for diagnose.c. Every fix is the least-privilege one for how the process
  * runs and never turns a protection off; paths inside commands are single-quoted.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,27 @@ static void grant_container(struct dx *x)
 	    x->cap_lower);
 }
 
+/* Shells and script interpreters: a file capability there reaches every script. */
+static bool is_interpreter(const char *exe)
+{
+	static const char *const names[] = {"sh",   "dash", "bash", "zsh",     "ksh",	"mksh",
+					    "fish", "csh",  "tcsh", "busybox", "perl",	"python",
+					    "ruby", "node", "php",  "lua",     "tclsh", "java",
+					    "env",  "awk",  "gawk", "mawk",    "bun",	"deno"};
+	const char *b = strrchr(exe, '/');
+
+	b = b ? b + 1 : exe;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t l = strlen(names[i]);
+
+		/* python3, python3.11, perl5.36, php8.2, lua5.4 ... */
+		if (!strncmp(b, names[i], l) &&
+		    (b[l] == '\0' || (b[l] >= '0' && b[l] <= '9') || b[l] == '.'))
+			return true;
+	}
+	return false;
+}
+
 void fix_grant_cap(struct dx *x)
 {
 	const struct denial *d = x->d;
@@ -211,6 +233,18 @@ void fix_grant_cap(struct dx *x)
 		    d->proc.unit, x->cap, q, q);
 		VAL(x, "systemctl show -p AmbientCapabilities %s; getpcaps $(pgrep -x %s)", q,
 		    sh_quote(x->comm, qc, sizeof(qc)));
+	} else if (d->proc.exe[0] && is_interpreter(d->proc.exe)) {
+		FIX(x,
+		    "%s is a shell or interpreter: a file capability on it would give %s to every "
+		    "script it runs. Run just this task with the capability instead: a systemd "
+		    "unit "
+		    "with `AmbientCapabilities=%s` (or `systemd-run -p AmbientCapabilities=%s "
+		    "...`), "
+		    "a narrow sudo rule for the one command, or a small dedicated binary that "
+		    "holds "
+		    "the file capability.",
+		    d->proc.exe, x->cap, x->cap, x->cap);
+		VAL(x, "grep CapEff /proc/%u/status", pid_of(x));
 	} else if (d->proc.exe[0]) {
 		sh_quote(d->proc.exe, q, sizeof(q));
 		FIX(x,
@@ -244,35 +278,136 @@ static char first_bit(int bits)
 	return (bits & DAC_R) ? 'r' : (bits & DAC_W) ? 'w' : 'x';
 }
 
+static const char *err_text(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return "it does not exist as seen by root";
+	case ENOTDIR:
+		return "a component is not a directory";
+	case ELOOP:
+		return "too many symbolic links";
+	case EXDEV:
+		return "it leads outside the process's root";
+	default:
+		return "it could not be opened";
+	}
+}
+
+/* A directory on the way refuses search: the kernel never reached the object. */
+static void dac_walk(struct dx *x, const struct dac_result *r)
+{
+	const struct denial *d = x->d;
+	const struct dn_walk *w = &d->walk;
+	const struct dn_file *f = &d->file;
+	unsigned fsuid = dac_fsuid(d);
+	char q[2 * (EP_PATH_LEN + 64)], qo[2 * (EP_PATH_LEN + 64)];
+
+	struct dac_result o;
+	char ob[4];
+
+	sh_quote(w->dir, q, sizeof(q));
+	DIAG(x,
+	     "%s could not %s: the directory %s%s, on the way, is mode %04o owned by uid %u gid "
+	     "%u%s, and fsuid %u (gid %u) falls in its '%s' class, which does not grant x "
+	     "(search), so the kernel could not look up anything below it (EACCES). ",
+	     x->who, x->what, w->dir,
+	     w->via_symlink ? " (through the symbolic link of that name)" : "",
+	     (unsigned)(w->mode & 07777), (unsigned)w->uid, (unsigned)w->gid,
+	     w->has_acl ? " with an ACL" : "", fsuid, (unsigned)dac_fsgid(d), r->role);
+	dac_check_object(d, &x->si, &o);
+	if (f->valid && o.decided && o.denied && !o.on_parent)
+		DIAG(x,
+		     "Once past it, the object's own mode (%04o, owner %u:%u) would refuse %s as "
+		     "well.",
+		     (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid,
+		     dac_bits(o.want & ~o.granted, ob));
+	else if (f->valid && o.decided && o.denied)
+		DIAG(x, "Once past it, its parent directory would refuse %s as well.",
+		     dac_bits(o.want & ~o.granted, ob));
+	else if (f->valid)
+		DIAG(x, "The object's own mode (%04o, owner %u:%u) was not what refused it.",
+		     (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid);
+	else
+		DIAG(x, "The object itself could not be examined (%s).", err_text(w->obj_err));
+	if (w->has_acl && w->acl_text[0])
+		FIX(x, "The directory's ACL (%s) is part of the check. ", w->acl_text);
+	FIX(x,
+	    "Let this user pass through the directory (search only, no listing): `setfacl -m "
+	    "u:%u:x %s`; or, if every user may pass through it, `chmod o+x %s` (search, not "
+	    "read); or move the file to a directory the program can reach. Keep the directory "
+	    "unreadable (no r) if its contents are private.",
+	    fsuid, q, q);
+	sh_quote(x->obj[0] ? x->obj : w->dir, qo, sizeof(qo));
+	VAL(x, "namei -l %s; sudo -u '#%u' test -x %s && echo allowed", qo, fsuid, q);
+}
+
 void fix_dac(struct dx *x, const struct dac_result *r)
 {
 	const struct denial *d = x->d;
 	const struct dn_file *f = &d->file;
+	const struct dn_walk *w = &d->walk;
 	const struct ep_evidence *e = find_ev(d, EP_EV_DAC);
 	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], miss[4], wantb[4];
 	const char *p = x->obj;
 	unsigned mode = f->mode, uid = f->uid, gid = f->gid, fsuid = dac_fsuid(d);
+	bool known = f->valid;
 	int missing;
 
+	if (r->on_walk) {
+		dac_walk(x, r);
+		return;
+	}
 	if (r->decided && r->on_parent) {
 		dir_of(x->obj, dir, sizeof(dir));
 		p = dir;
 		mode = f->parent_mode, uid = f->parent_uid, gid = f->parent_gid;
+		known = true;
 	} else if (!f->valid && e) {
 		mode = (unsigned)e->a[1], uid = (unsigned)e->a[2], gid = (unsigned)e->a[3];
+		known = true;
 	}
 	missing = r->decided ? (r->want & ~r->granted) : DAC_R;
 	if (!missing)
 		missing = r->want ? r->want : DAC_R;
 	dac_bits(missing, miss);
 	sh_quote(p, q, sizeof(q));
+	if (!known) {
+		/* never invent a mode for a path that could not be stat'ed */
+		DIAG(x,
+		     "%s could not %s: a file-permission check refused fsuid %u (EACCES), but %s "
+		     "could not be examined",
+		     x->who, x->what, fsuid, p[0] ? p : "the object");
+		if (w->done)
+			DIAG(x,
+			     " (%s); the %d director%s on the way that could be examined allow "
+			     "search",
+			     err_text(w->obj_err), w->checked, w->checked == 1 ? "y" : "ies");
+		DIAG(x, ". It may have been removed or changed since, or be reachable only "
+			"through the process's own view (its mount namespace or file "
+			"descriptors).");
+		FIX(x,
+		    "Check the path as that user while the problem happens (`namei -l %s`): "
+		    "every directory needs x for the user and the file itself the access asked "
+		    "for; "
+		    "grant only what is missing, to this user (`setfacl -m u:%u:...`).",
+		    q, fsuid);
+		VAL(x, "namei -l %s", q);
+		return;
+	}
 	DIAG(x, "%s could not %s: %s%s is mode %04o owned by uid %u gid %u%s", x->who, x->what,
 	     r->on_parent ? "its directory " : "", p, mode & 07777, uid, gid,
 	     (!r->on_parent && f->has_acl) ? " with an ACL" : "");
-	if (r->decided)
+	if (r->decided && r->denied)
 		DIAG(x, ", and fsuid %u (gid %u) falls in its '%s' class, which does not grant %s",
 		     fsuid, (unsigned)dac_fsgid(d), r->role, dac_bits(r->want, wantb));
-	else if (f->valid || e)
+	else if (r->decided)
+		DIAG(x,
+		     ", which grants %s to fsuid %u ('%s' class) as examined now, and the "
+		     "directories on the way allow search; yet the kernel's permission check "
+		     "refused it, so the permissions probably changed after the denial",
+		     dac_bits(r->want, wantb), fsuid, r->role);
+	else
 		DIAG(x, ", and the kernel's permission check refused fsuid %u", fsuid);
 	DIAG(x, ". EACCES means a file-permission check failed, not a missing privilege.");
 	if (!r->on_parent && f->has_acl && f->acl_text[0])
@@ -402,11 +537,14 @@ void fix_seccomp(struct dx *x)
 		    "`systemctl restart %s`. Keep the rest of the filter.",
 		    d->proc.unit, q, nm, q);
 	} else {
-		DIAG(x,
-		     "no unit or container set it, so the program or its launcher installed it "
-		     "itself (NoNewPrivs: %d%s%s).",
-		     d->proc.no_new_privs, d->proc.parent_comm[0] ? ", parent " : "",
-		     d->proc.parent_comm);
+		DIAG(x, "no unit or container set it, so the program or its launcher installed it "
+			"itself");
+		if (d->proc.valid && d->proc.no_new_privs >= 0)
+			DIAG(x, " (NoNewPrivs: %d%s%s)", d->proc.no_new_privs,
+			     d->proc.parent_comm[0] ? ", parent " : "", d->proc.parent_comm);
+		else if (d->proc.parent_comm[0])
+			DIAG(x, " (parent %s)", d->proc.parent_comm);
+		DIAG(x, ".");
 		FIX(x,
 		    "Allow %s in the program's own sandbox policy (its seccomp allowlist or "
 		    "sandbox option), or report it to its authors if the call is legitimate. Keep "

@@ -72,6 +72,7 @@ static const struct hook_def hook_defs[] = {
     FX(ep_fx_sec_locked_down, security_locked_down, EP_HK_SECURITY_LOCKED_DOWN, 1, 0),
     FX(ep_fx_sec_bprm, security_bprm_check, EP_HK_SECURITY_BPRM, 1, 0),
     FX(ep_fx_aa_audit, aa_audit, EP_HK_APPARMOR, 4, 0),
+    FX(ep_fx_aa_file_open, apparmor_file_open, EP_HK_APPARMOR, 1, 0),
     {"ep_tp_selinux_audited", "selinux_audited", "tp_btf/selinux_audited", EP_HK_SELINUX_AVC, 4,
      HF_TP},
     FX(ep_fx_ll_file_open, hook_file_open, EP_HK_LANDLOCK, 1, 0),
@@ -127,9 +128,13 @@ static int record(struct tracer_features *f, const struct hook_def *d, bool acti
 	return f->n_hooks++;
 }
 
-/* A two-instruction program of @type attached to BTF id @btf_id: can this kernel load (and
- * attach) it? The definitive answer, as the program type can be known but refused. */
-static int probe_load(enum bpf_attach_type type, int btf_id, char *why)
+/*
+ * A two-instruction program of @type for BTF id @btf_id: can this kernel load (and attach) it?
+ * The definitive answer: the program type can be known but refused, and a target can be refused
+ * at load (e.g. struct arguments passed by value before v6.1), which would fail the object.
+ */
+static int probe_load(enum bpf_attach_type type, int btf_id, bool attach, const char *what,
+		      char *why)
 {
 	const struct bpf_insn insns[] = {
 	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
@@ -142,9 +147,11 @@ static int probe_load(enum bpf_attach_type type, int btf_id, char *why)
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "ep_probe", "GPL", insns, 2, &opts);
 	if (fd < 0) {
 		err = -errno;
-		snprintf(why, WHY_LEN, "program type refused: %s", strerror(-err));
+		snprintf(why, WHY_LEN, "%s refused: %s", what, strerror(-err));
 		return err;
 	}
+	if (!attach)
+		goto out;
 	link = type == BPF_TRACE_RAW_TP ? bpf_raw_tracepoint_open(NULL, fd)
 					: bpf_link_create(fd, 0, type, NULL);
 	if (link < 0) {
@@ -153,6 +160,7 @@ static int probe_load(enum bpf_attach_type type, int btf_id, char *why)
 	} else {
 		close(link);
 	}
+out:
 	close(fd);
 	return err;
 }
@@ -185,7 +193,7 @@ static void ksyms_find(bool *found)
 	fclose(fp);
 }
 
-static bool func_ok(const struct btf *btf, const struct hook_def *d, int *nargs)
+static bool func_ok(const struct btf *btf, const struct hook_def *d, int *nargs, int *id_out)
 {
 	const struct btf_type *t;
 	int id;
@@ -201,6 +209,7 @@ static bool func_ok(const struct btf *btf, const struct hook_def *d, int *nargs)
 	id = btf__find_by_name_kind(btf, d->target, BTF_KIND_FUNC);
 	if (id <= 0)
 		return false;
+	*id_out = id;
 	t = btf__type_by_id(btf, id);
 	t = t ? btf__type_by_id(btf, t->type) : NULL;
 	*nargs = t && btf_is_func_proto(t) ? btf_vlen(t) : -1;
@@ -223,6 +232,26 @@ static void all_off(struct epermd_bpf *skel, struct tracer_features *f, const ch
 	}
 }
 
+/* An fexit/LSM program missing from hook_defs would load unprobed and could fail the object. */
+static void off_unknown(struct epermd_bpf *skel)
+{
+	enum bpf_attach_type t;
+	struct bpf_program *prog;
+	size_t i;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		t = bpf_program__expected_attach_type(prog);
+		if (t != BPF_TRACE_FEXIT && t != BPF_TRACE_FENTRY && t != BPF_LSM_MAC)
+			continue;
+		for (i = 0; i < N_DEFS; i++)
+			if (!strcmp(bpf_program__name(prog), hook_defs[i].prog))
+				break;
+		if (i == N_DEFS)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
 int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_features *f)
 {
 	bool ksym[N_DEFS] = {false};
@@ -234,6 +263,7 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 
 	for (i = 0; i < N_DEFS; i++)
 		def_slot[i] = -1;
+	off_unknown(skel);
 	if (tracepoint_only) {
 		all_off(skel, f, "--tracepoint-only");
 		return 0;
@@ -244,12 +274,12 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 		return 0;
 	}
 	id = btf__find_by_name_kind(btf, "cap_capable", BTF_KIND_FUNC);
-	if (id > 0 && !probe_load(BPF_TRACE_FEXIT, id, fexit_refused))
+	if (id > 0 && !probe_load(BPF_TRACE_FEXIT, id, true, "program type", fexit_refused))
 		fexit_ok = true;
 	else if (id <= 0)
 		snprintf(fexit_refused, WHY_LEN, "cap_capable not in kernel BTF: fexit not probed");
 	id = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
-	if (id > 0 && !probe_load(BPF_TRACE_RAW_TP, id, tp_refused))
+	if (id > 0 && !probe_load(BPF_TRACE_RAW_TP, id, true, "program type", tp_refused))
 		tp_ok = true;
 	else if (id <= 0)
 		snprintf(tp_refused, WHY_LEN, "tp_btf not probed: no btf_trace_sys_exit");
@@ -264,7 +294,7 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 		/* [i, j) are the variants of one target */
 		for (j = i + 1; j < N_DEFS && !strcmp(hook_defs[j].target, d->target); j++)
 			;
-		present = func_ok(btf, d, &nargs);
+		present = func_ok(btf, d, &nargs, &id);
 		if (!(d->flags & HF_TP) && !fexit_ok)
 			why = fexit_refused;
 		else if ((d->flags & HF_TP) && !tp_ok)
@@ -282,6 +312,11 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 			snprintf(def_why[i], WHY_LEN,
 				 "kernel prototype has %d arguments, program %d", nargs, d->nargs);
 			why = def_why[i];
+		}
+		if (!why && !(d->flags & HF_TP) &&
+		    probe_load(BPF_TRACE_FEXIT, id, false, "target", def_why[i])) {
+			why = def_why[i];
+			pick = N_DEFS;
 		}
 		for (size_t k = i; k < j; k++) {
 			prog = bpf_object__find_program_by_name(skel->obj, hook_defs[k].prog);
@@ -344,7 +379,13 @@ int hooks_attach(struct epermd_bpf *skel, struct tracer_features *f)
 		link = slot && *slot ? *slot : bpf_program__attach(prog);
 		if (!link) {
 			h->active = false;
-			snprintf(def_why[i], WHY_LEN, "attach failed: %s", strerror(errno));
+			/* ENOTSUPP (524) is kernel-internal: the trampoline cannot take the call */
+			if (errno == 524)
+				snprintf(def_why[i], WHY_LEN,
+					 "attach failed: trampoline refused "
+					 "(ENOTSUPP, too many arguments?)");
+			else
+				snprintf(def_why[i], WHY_LEN, "attach failed: %s", strerror(errno));
 			h->why = def_why[i];
 			continue;
 		}

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cause.h"
 #include "config.h"
 #include "diagnose.h"
@@ -29,6 +30,7 @@
 #include "incident.h"
 #include "msgids.h"
 #include "output.h"
+#include "prefold.h"
 #include "queue.h"
 #include "server.h"
 #include "tracer.h"
@@ -51,6 +53,7 @@ struct app {
 	struct evqueue *q;
 	struct sink *sink;
 	struct incidents *inc;
+	struct prefold *pf; /* worker only */
 	struct server *srv;
 	const struct tracer_features *feat;
 	uint64_t hooks_active;
@@ -319,22 +322,41 @@ static void emit(void *ctx, const struct denial *d, int kind)
 		server_publish(a->srv, a->json);
 }
 
-static void process(struct app *a, struct denial *d)
+/* The per-event fields of a denial; the rest comes from the decision. */
+static void stamp(struct app *a, struct denial *d)
 {
 	uint64_t rt = d->ev.ts_ns + (uint64_t)a->rt_offset;
 
+	d->realtime_ns = rt;
+	d->count = 1;
+	d->first_seen_ns = d->last_seen_ns = rt;
+	d->incident_id = 0;
+}
+
+static void process(struct app *a, struct denial *d, uint64_t mono)
+{
+	struct denial *hit = prefold_lookup(a->pf, &d->ev, mono);
+
+	/* the same facts decided less than a TTL ago: that decision, with this event's times */
+	if (hit) {
+		stamp(a, hit);
+		incidents_add(a->inc, hit, now_ns(CLOCK_REALTIME));
+		return;
+	}
 	/* everything after the raw record starts fresh */
 	memset((char *)d + offsetof(struct denial, realtime_ns), 0,
 	       sizeof(*d) - offsetof(struct denial, realtime_ns));
-	d->realtime_ns = rt;
+	stamp(a, d);
 	d->hooks_active = a->hooks_active;
 	d->capability = -1;
 	d->lsm = -1;
-	d->count = 1;
-	d->first_seen_ns = d->last_seen_ns = rt;
 	enrich_denial(d);
+	audit_annotate(d, false); /* H9: join a kernel audit record, if one came */
 	cause_decide(d);
+	if (audit_annotate(d, true)) /* unexplained: a late record may still come (bounded) */
+		cause_decide(d);
 	diagnose_denial(d);
+	prefold_store(a->pf, d, mono);
 	incidents_add(a->inc, d, now_ns(CLOCK_REALTIME));
 }
 
@@ -357,7 +379,7 @@ static void *worker_main(void *arg)
 		uint64_t now;
 
 		if (got) {
-			process(a, d);
+			process(a, d, now_ns(CLOCK_MONOTONIC));
 			atomic_fetch_add(&a->delivered, 1);
 		} else if (atomic_load(&a->worker_stop)) {
 			/* the reader has stopped: an empty pop means the queue is drained */
@@ -674,6 +696,11 @@ static int run(struct app *a)
 			fprintf(stderr, "epermd: incidents: %s\n", strerror(-err));
 			goto cleanup;
 		}
+		err = prefold_new(0, 0, &a->pf);
+		if (err) {
+			fprintf(stderr, "epermd: pre-fold cache: %s\n", strerror(-err));
+			goto cleanup;
+		}
 		cause_set_listener_lookup(fanotify_perm_listener);
 	}
 
@@ -711,6 +738,9 @@ static int run(struct app *a)
 	t0 = now_ns(CLOCK_MONOTONIC);
 	rt0 = now_ns(CLOCK_REALTIME);
 	a->rt_offset = (int64_t)(rt0 - t0);
+	/* H9: the audit join never fails the start; say so when it is off */
+	if (audit_start() < 0 || a->verbose)
+		fprintf(stderr, "epermd: audit join: %s\n", audit_status());
 
 	want_socket = !a->cfg.no_socket && (!a->cmd || a->cfg.socket_set);
 	if (want_socket) {
@@ -801,6 +831,15 @@ static int run(struct app *a)
 		" delivered=%" PRIu64 "\n",
 		fin.attempted, fin.submitted, fin.reserve_failed, fin.truncated, fin.read_fault,
 		fin.filtered_self, fin.queue_dropped, fin.sink_dropped, fin.delivered);
+	if (a->verbose) {
+		struct prefold_stats ps;
+
+		prefold_get_stats(a->pf, &ps);
+		fprintf(stderr,
+			"epermd: pre-fold cache hits=%" PRIu64 " misses=%" PRIu64
+			" expired=%" PRIu64 "\n",
+			ps.hits, ps.misses, ps.expired);
+	}
 	if (a->cfg.format != OUT_TEXT)
 		sink_stats(a->sink, st, counters_stats(&fin, st));
 	ret = EXIT_SUCCESS;
@@ -827,6 +866,7 @@ cleanup:
 		evq_wake(a->q);
 		pthread_join(a->worker, NULL);
 	}
+	audit_stop(); /* H9 */
 	server_free(a->srv);
 	tracer_free(a->tr);
 	if (a->child > 0 && !a->child_done && ret == EXIT_FAILURE) {
@@ -838,6 +878,7 @@ cleanup:
 		sink_close(a->sink);
 	}
 	incidents_free(a->inc);
+	prefold_free(a->pf);
 	evq_free(a->q);
 	return ret;
 }

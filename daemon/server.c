@@ -1123,6 +1123,10 @@ int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, 
 		*slash = '\0';
 	s->max_clients = o && o->max_clients ? o->max_clients : DEF_MAX_CLIENTS;
 	s->client_queue = o && o->client_queue ? o->client_queue : DEF_QUEUE;
+	env = getenv("EPERMD_SOCKET_CLIENT_QUEUE"); /* tests: slow builds fill a queue sooner */
+	if (!(o && o->client_queue) && env && atoi(env) > 0 && atoi(env) <= 1 << 20)
+		s->client_queue = atoi(env);
+	env = getenv("EPERMD_SOCKET_TEST_MODE");
 	s->idle_timeout_s = o && o->idle_timeout_s ? o->idle_timeout_s : DEF_IDLE_S;
 	s->world_writable = (o && o->test_world_writable) || (env && !strcmp(env, "1"));
 	s->snap = snap;

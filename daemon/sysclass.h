@@ -41,6 +41,7 @@ enum sc_class {
 	SC_REBOOT,
 	SC_CHROOT,
 	SC_SETNS,
+	SC_STAT, /* stat, lstat, newfstatat, statx, readlink: look up a path */
 };
 
 struct sc_info {

@@ -434,7 +434,8 @@ void model_rows(struct model *m)
 		if (in->last_seen > r->last_seen)
 			r->last_seen = in->last_seen;
 	}
-	qsort_r(m->rows, m->n_rows, sizeof(*m->rows), cmp_rows, m);
+	if (m->n_rows > 1)
+		qsort_r(m->rows, m->n_rows, sizeof(*m->rows), cmp_rows, m);
 }
 
 const char *model_mode(const struct model *m)

@@ -3,7 +3,7 @@
  * eptrigger: perform exactly one permission denial (or a counted storm of them) so the test
  * suite knows what epermd must report.
  *
- *   eptrigger [--raw] [--drop-cap=CAP] [--quiet] ACTION [ARGS...]
+ *   eptrigger [--raw] [--drop-cap=CAP] [--quiet] [--linger=MS] ACTION [ARGS...]
  *
  * By default the action goes through the libc wrapper; --raw issues syscall(__NR_...) itself,
  * using the other member of the syscall family where there is one (open -> SYS_open when libc
@@ -12,6 +12,8 @@
  *
  *   eptrigger: action=open-read syscall=openat path=/x errno=EACCES
  *
+ * --linger=MS stays alive MS ms after the call, so a tracer can still resolve an fd argument
+ * through /proc/<pid>/fd (mmap of a file).
  * Exit status: the errno of the failing call (1 = EPERM, 13 = EACCES), 0 when the call
  * succeeded, 3 for any other errno, 64 for a usage error, 70 for a setup failure.
  */
@@ -53,6 +55,7 @@
 
 static bool raw_mode;
 static bool quiet;
+static unsigned linger_ms; /* keep fds open after the call (fd-based paths resolve via /proc) */
 static const char *action_name;
 
 static const char *const cap_names[] = {
@@ -103,7 +106,7 @@ static void usage(void)
 {
 	fprintf(
 	    stderr,
-	    "usage: eptrigger [--raw] [--drop-cap=CAP] [--quiet] ACTION [ARGS]\n"
+	    "usage: eptrigger [--raw] [--drop-cap=CAP] [--quiet] [--linger=MS] ACTION [ARGS]\n"
 	    "actions: open-read P, open-write P, openat2 P, access P, faccessat P, faccessat2 P,\n"
 	    "  creat P, unlink P, rename A B, mkdir P, rmdir P, chmod P MODE, chown P UID,\n"
 	    "  truncate P, link A B, symlink A B, utimes P, setxattr P, exec P, mmap-exec P,\n"
@@ -149,6 +152,8 @@ static void finish(const char *sys, const char *what, long ret, int e)
 		       raw_mode ? " raw=1" : "", what ? " target=" : "", what ? what : "",
 		       errno_name(e), e ? strerror(e) : "success");
 	fflush(stdout);
+	if (linger_ms)
+		usleep(linger_ms * 1000u);
 	st = e == 0 ? 0 : (e == EPERM || e == EACCES) ? e : 3;
 	_exit(st);
 }
@@ -222,6 +227,10 @@ static void install_seccomp(int err, int nr_a, int nr_b)
 		perror("eptrigger: seccomp");
 		exit(EX_SETUP);
 	}
+	/* As in real programs (a runtime installs the filter, then execs), the thread makes an
+	 * allowed syscall under the filter before the denied one: exit-without-enter detection
+	 * needs one sys_enter seen in filter mode to trust the absence of the next. */
+	syscall(SYS_getpid);
 }
 
 static void do_seccomp(int err, int argc, char **argv)
@@ -385,6 +394,8 @@ int main(int argc, char **argv)
 			raw_mode = true;
 		else if (strcmp(argv[i], "--quiet") == 0)
 			quiet = true;
+		else if (strncmp(argv[i], "--linger=", 9) == 0)
+			linger_ms = (unsigned)strtoul(argv[i] + 9, NULL, 10);
 		else if (strncmp(argv[i], "--drop-cap=", 11) == 0)
 			drop_cap(argv[i] + 11);
 		else if (strcmp(argv[i], "--help") == 0)

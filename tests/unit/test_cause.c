@@ -2,6 +2,7 @@
 /* Golden cause tests: each case is a denial built from evidence as the kernel records it
  * (values from the probe runs in the kernel map), decided by cause_decide(). The builders are
  * shared with test_diagnose.c through golden_build(). */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -450,6 +451,164 @@ static void g_unknown_noenter(struct denial *d)
 	path(d, "/tmp/x");
 }
 
+/* ---- real-daemon evidence (6.18 host, tracepoint-only; H3b) ---------------------------------- */
+
+static void walk_block(struct denial *d, const char *dir, mode_t mode, int checked)
+{
+	d->walk.done = true;
+	d->walk.blocked = true;
+	d->walk.checked = checked;
+	d->walk.mode = S_IFDIR | mode;
+	snprintf(d->walk.dir, sizeof(d->walk.dir), "%s", dir);
+}
+
+/* setpriv --reuid=65534 ... cat /root/x, /root 0700, /root/x 0644 */
+static void g_dac_walk(struct denial *d)
+{
+	base(d, "cat", SYS_openat, EP_EACCES, 65534);
+	d->ev.args[0] = (__u64)AT_FDCWD;
+	d->ev.args[2] = O_RDONLY;
+	path(d, "/root/x");
+	file(d, S_IFREG | 0644, 0, 0);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 2, NOV, NOV, NOV, NULL);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 1, NOV, NOV, NOV, NULL);
+	walk_block(d, "/root", 0700, 1);
+}
+
+/* the same for a name that does not exist: EACCES, not ENOENT, and nothing to stat */
+static void g_dac_walk_noent(struct denial *d)
+{
+	g_dac_walk(d);
+	path(d, "/root/nonexist");
+	memset(&d->file, 0, sizeof(d->file));
+	d->walk.obj_err = ENOENT;
+}
+
+/* a file under a 0700 directory, both denying: /tmp/h3b/priv 0700, f 0600 */
+static void g_dac_walk_both(struct denial *d)
+{
+	g_dac_walk(d);
+	path(d, "/tmp/h3b/priv/f");
+	d->file.mode = S_IFREG | 0600;
+	walk_block(d, "/tmp/h3b/priv", 0700, 3);
+}
+
+/* ls /tmp/h3b/acl/f with user:65534:--- on the directory, process gone (statx) */
+static void g_dac_walk_acl(struct denial *d)
+{
+	base(d, "ls", SYS_statx, EP_EACCES, 65534);
+	d->proc.valid = false;
+	path(d, "/tmp/h3b/acl/f");
+	file(d, S_IFREG | 0644, 0, 0);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 2, NOV, NOV, NOV, NULL);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 1, NOV, NOV, NOV, NULL);
+	walk_block(d, "/tmp/h3b/acl", 0755, 3);
+	d->walk.groups_unknown = true;
+	d->walk.has_acl = true;
+	snprintf(d->walk.acl_text, sizeof(d->walk.acl_text), "user:65534:---,mask::r-x");
+}
+
+/* cat priv/f relative to a cwd that was gone with the process: nothing could be examined */
+static void g_dac_nostat(struct denial *d)
+{
+	base(d, "cat", SYS_openat, EP_EACCES, 65534);
+	d->proc.valid = false;
+	d->ev.args[2] = O_RDONLY;
+	path(d, "priv/f");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 2, NOV, NOV, NOV, NULL);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 1, NOV, NOV, NOV, NULL);
+}
+
+/* seccomp ERRNO(EPERM) on mkdir, the process gone before /proc was read (all zero) */
+static void g_seccomp_gone(struct denial *d)
+{
+	base(d, "sc", SYS_mkdir, EP_EPERM, 65534);
+	path(d, "/tmp/h3b/w/d1");
+	memset(&d->proc, 0, sizeof(d->proc));
+	d->ev.flags = EP_F_NO_ENTER | EP_F_SECCOMP_TASK;
+	ev(d, EP_EV_SECCOMP, EP_HK_SYS_ENTER, -1, NOV, 1, 2, 0, NULL);
+}
+
+/* filter installed right before the call: the first exit seen on the thread */
+static void g_seccomp_first(struct denial *d)
+{
+	base(d, "eptrigger", SYS_mkdir, EP_EPERM, 0);
+	path(d, "/tmp/h3b/w/x");
+	d->ev.flags = EP_F_SECCOMP_TASK | EP_F_FIRST_SEEN;
+	d->proc.no_new_privs = 1;
+	d->proc.seccomp_mode = 2;
+}
+
+/* sh -c 'kill -0 1' as 65534: the executable is a shell */
+static void g_cap_kill_shell(struct denial *d)
+{
+	g_cap_kill(d);
+	snprintf(d->ev.comm, sizeof(d->ev.comm), "sh");
+	snprintf(d->proc.exe, sizeof(d->proc.exe), "/usr/bin/dash");
+	snprintf(d->target, sizeof(d->target), "pid 1 (process_api)");
+}
+
+/* socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) as 65534 */
+static void g_cap_raw(struct denial *d)
+{
+	base(d, "eptrigger", SYS_socket, EP_EPERM, 65534);
+	d->ev.args[0] = AF_INET, d->ev.args[1] = SOCK_RAW, d->ev.args[2] = IPPROTO_ICMP;
+	snprintf(d->target, sizeof(d->target), "AF_INET SOCK_RAW IPPROTO_ICMP");
+	snprintf(d->proc.exe, sizeof(d->proc.exe), "/tmp/eptrigger");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 13, NOV, NOV, NOV, NULL);
+}
+
+/* bind(fd 3, port 80) as 65534: the fd resolves to "socket:[ino]" */
+static void g_cap_bind_fd(struct denial *d)
+{
+	base(d, "eptrigger", SYS_bind, EP_EACCES, 65534);
+	d->path_from_fd = true;
+	snprintf(d->path, sizeof(d->path), "socket:[152659]");
+	snprintf(d->target, sizeof(d->target), "socket fd 3");
+	sysctl(d, "net.ipv4.ip_unprivileged_port_start", "1024");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 10, NOV, NOV, NOV, NULL);
+}
+
+/* perf_event_open as 65534, paranoid 2: CAP_PERFMON then CAP_SYS_ADMIN fail */
+static void g_perf(struct denial *d)
+{
+	base(d, "eptrigger", SYS_perf_event_open, EP_EACCES, 65534);
+	snprintf(d->target, sizeof(d->target), "pid 0 cpu -1");
+	snprintf(d->proc.exe, sizeof(d->proc.exe), "/tmp/eptrigger");
+	sysctl(d, "kernel.perf_event_paranoid", "2");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 38, NOV, NOV, NOV, NULL);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 21, NOV, NOV, NOV, NULL);
+}
+
+/* link as 65534 to a root-owned file: CAP_DAC_OVERRIDE then CAP_FOWNER fail */
+static void g_hardlink_tp(struct denial *d)
+{
+	base(d, "eptrigger", SYS_link, EP_EPERM, 65534);
+	path(d, "/tmp/h3b/w/rootfile");
+	file(d, S_IFREG | 0644, 0, 0);
+	sysctl(d, "fs.protected_hardlinks", "1");
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 1, NOV, NOV, NOV, NULL);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 3, NOV, NOV, NOV, NULL);
+}
+
+/* unshare -U sh -c 'hostname x' as 65534 */
+static void g_userns_real(struct denial *d)
+{
+	base(d, "hostname", SYS_sethostname, EP_EPERM, 65534);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 21, NOV, 0, 1, NULL);
+}
+
+/* setpriv --bounding-set=-chown chown 65534 /tmp/own as root */
+static void g_cap_chown_root(struct denial *d)
+{
+	base(d, "chown", SYS_fchownat, EP_EPERM, 0);
+	d->proc.cap_eff &= ~1ull;
+	snprintf(d->proc.exe, sizeof(d->proc.exe), "/usr/bin/chown");
+	path(d, "/tmp/own");
+	file(d, S_IFREG | 0644, 0, 0);
+	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 0, NOV, NOV, NOV, NULL);
+}
+
 struct golden {
 	const char *name;
 	void (*build)(struct denial *d);
@@ -498,6 +657,20 @@ static const struct golden goldens[] = {
     {"lsm_aggregate", g_lsm_aggregate},
     {"unknown", g_unknown},
     {"unknown_noenter", g_unknown_noenter},
+    {"dac_walk", g_dac_walk},
+    {"dac_walk_noent", g_dac_walk_noent},
+    {"dac_walk_both", g_dac_walk_both},
+    {"dac_walk_acl", g_dac_walk_acl},
+    {"dac_nostat", g_dac_nostat},
+    {"seccomp_gone", g_seccomp_gone},
+    {"seccomp_first", g_seccomp_first},
+    {"cap_kill_shell", g_cap_kill_shell},
+    {"cap_raw", g_cap_raw},
+    {"cap_bind_fd", g_cap_bind_fd},
+    {"perf", g_perf},
+    {"hardlink_tp", g_hardlink_tp},
+    {"userns_real", g_userns_real},
+    {"cap_chown_root", g_cap_chown_root},
 };
 
 int golden_count(void)
@@ -735,4 +908,36 @@ TEST(cause_fanotify_fdinfo)
 	    "fanotify ino:1 sdev:2 mflags:0 mask:8 ignored_mask:70000\n"));
 	CHECK(fanotify_fdinfo_has_perm("fanotify mnt_id:2a mflags:0 mask:40000 ignored_mask:0"));
 	CHECK(!fanotify_fdinfo_has_perm("inotify wd:1 ino:2 sdev:3 mask:fff"));
+}
+
+TEST(cause_real_host)
+{
+	CHECK_STR(decided("dac_walk", &D), "dac");
+	CHECK_STR(D.target, "/root");
+	CHECK(has_evidence(&D, "path walk: 1 directory searchable before /root"));
+	CHECK(has_evidence(&D, "path walk: /root mode 0700 owner 0:0; other class lacks x"));
+	CHECK(has_evidence(&D, "DAC denies for fsuid 65534"));
+	CHECK_STR(decided("dac_walk_noent", &D), "dac");
+	CHECK(has_evidence(&D, "the object could not be examined as root (ENOENT)"));
+	CHECK_STR(decided("dac_walk_acl", &D), "dac");
+	CHECK(has_evidence(&D, "+ACL; named user class lacks x"));
+	CHECK(has_evidence(&D, "supplementary groups not known"));
+	CHECK_STR(decided("dac_nostat", &D), "dac");
+	CHECK(has_evidence(&D, "path walk not done"));
+	CHECK_STR(decided("seccomp_gone", &D), "seccomp");
+	CHECK_STR(decided("seccomp_first", &D), "unknown");
+	CHECK(has_evidence(&D, "first exit seen on the thread: seccomp not testable"));
+	CHECK_STR(decided("cap_raw", &D), "capability");
+	CHECK(D.capability == 13);
+	CHECK_STR(decided("cap_bind_fd", &D), "capability");
+	CHECK(D.capability == 10);
+	CHECK_STR(decided("perf", &D), "sysctl");
+	CHECK_STR(D.sysctl_name, "kernel.perf_event_paranoid");
+	CHECK(D.capability == 38);
+	CHECK_STR(decided("hardlink_tp", &D), "sysctl");
+	CHECK_STR(D.sysctl_name, "fs.protected_hardlinks");
+	CHECK_STR(decided("userns_real", &D), "userns");
+	CHECK(D.capability == 21);
+	CHECK_STR(decided("cap_chown_root", &D), "capability");
+	CHECK(D.capability == 0);
 }

@@ -62,7 +62,9 @@ static const char *const forbidden[] = {
     "perf_event_paranoid=-1",
     "chmod 777",
     "chmod -R 777",
-    "chmod o+",
+    "chmod o+r",
+    "chmod o+w",
+    "chmod a+",
     "SystemCallFilter=\n",
     "--cap-add=ALL",
     "--cap-add=SYS_ADMIN",
@@ -80,6 +82,16 @@ static void check_safe(int *unit_failed_, const char *name)
 					out[o]);
 				(*unit_failed_)++;
 			}
+	/* o+x only for a directory on the way, never for the object */
+	if (strstr(D.fix, "chmod o+x") && !strstr(D.diagnosis, "on the way")) {
+		fprintf(stderr, "  %s: chmod o+x outside a path-walk denial\n", name);
+		(*unit_failed_)++;
+	}
+	/* never a mode for something that could not be examined */
+	if (strstr(D.diagnosis, "mode 0000")) {
+		fprintf(stderr, "  %s: mode 0000 in: %s\n", name, D.diagnosis);
+		(*unit_failed_)++;
+	}
 	/* chattr only with the warning that the attribute is deliberate */
 	if (strstr(D.fix, "chattr -") && !strstr(D.fix, "on purpose")) {
 		fprintf(stderr, "  %s: chattr without the warning\n", name);
@@ -294,4 +306,49 @@ TEST(diag_cgroup_unknown)
 	CHECK_CONTAINS(D.fix, "epermd --features");
 	CHECK_CONTAINS(D.fix, "journalctl -k");
 	CHECK_CONTAINS(D.fix, "strace -f -e trace=openat");
+}
+
+TEST(diag_real_host)
+{
+	run("dac_walk");
+	CHECK_STR(
+	    D.diagnosis,
+	    "cat (pid 812, uid 65534) could not open /root/x for reading: the directory "
+	    "/root, on the way, is mode 0700 owned by uid 0 gid 0, and fsuid 65534 (gid 65534) "
+	    "falls in its 'other' class, which does not grant x (search), so the kernel could "
+	    "not look up anything below it (EACCES). The object's own mode (0644, owner 0:0) "
+	    "was not what refused it.");
+	CHECK_CONTAINS(D.fix, "`setfacl -m u:65534:x '/root'`");
+	CHECK_CONTAINS(D.fix, "`chmod o+x '/root'`");
+	CHECK_CONTAINS(D.fix, "move the file");
+	CHECK_STR(D.validate,
+		  "namei -l '/root/x'; sudo -u '#65534' test -x '/root' && echo allowed");
+	run("dac_walk_noent");
+	CHECK_CONTAINS(D.diagnosis, "The object itself could not be examined (it does not exist");
+	CHECK(!strstr(D.diagnosis, "0000"));
+	run("dac_walk_both");
+	CHECK_CONTAINS(D.diagnosis, "the directory /tmp/h3b/priv, on the way,");
+	CHECK_CONTAINS(D.diagnosis, "own mode (0600, owner 0:0) would refuse r as well");
+	run("dac_walk_acl");
+	CHECK_CONTAINS(D.diagnosis, "could not look up /tmp/h3b/acl/f");
+	CHECK_CONTAINS(D.fix, "The directory's ACL (user:65534:---,mask::r-x)");
+	run("dac_nostat");
+	CHECK_CONTAINS(D.diagnosis, "but priv/f could not be examined");
+	CHECK(!strstr(D.diagnosis, "mode 0"));
+	run("seccomp_gone");
+	CHECK_CONTAINS(D.diagnosis, "was refused mkdir() by a seccomp filter");
+	CHECK(!strstr(D.diagnosis, "NoNewPrivs: 0"));
+	run("cap_kill_shell");
+	CHECK(!strstr(D.fix, "setcap"));
+	CHECK_CONTAINS(D.fix, "/usr/bin/dash is a shell or interpreter");
+	run("cap_raw");
+	CHECK_CONTAINS(D.diagnosis, "could not create a socket (AF_INET SOCK_RAW IPPROTO_ICMP)");
+	run("cap_bind_fd");
+	CHECK_CONTAINS(D.diagnosis, "could not bind socket fd 3: it lacks CAP_NET_BIND_SERVICE");
+	run("perf");
+	CHECK_CONTAINS(D.diagnosis, "kernel.perf_event_paranoid=2");
+	CHECK_CONTAINS(D.fix, "setcap cap_perfmon=+ep '/tmp/eptrigger'");
+	run("userns_real");
+	CHECK_CONTAINS(D.diagnosis, "(level 1), but the hostname (its UTS namespace) belongs to an "
+				    "ancestor namespace (level 0)");
 }

@@ -2,7 +2,8 @@
 # The VM test matrix: fetch the kernels (cached), build the initramfs, then per kernel boot once
 # per mode (full, tracepoint-only) running guest/scenarios.sh, and check the records.
 # usage: OUTPUT=build tests/vm/run.sh [SUITE...]    (default: bullseye bookworm trixie)
-# env: VM_MODES="full tp", VM_SCENARIOS="dac seccomp-eperm" (a subset), plus boot.sh's knobs.
+# env: VM_MODES="full tp", VM_SCENARIOS="dac seccomp-eperm" (a subset), VM_TIMEOUT (per boot,
+#      default 900 s here: one boot runs ~18 epermd starts), plus boot.sh's knobs.
 # Prints "ok - vm:<suite>:<scenario>:<mode>", "not ok - ... # reason", "skip - ...: reason",
 # then a scenario x kernel x mode table. Exit 1 if any "not ok".
 set -eu
@@ -38,7 +39,7 @@ for s in $suites; do
 		echo "sh /scenarios.sh $m ${VM_SCENARIOS:-}" >"$job"
 		tb=$(date +%s)
 		rc=0
-		VM_NO_REBUILD=1 VM_JOB_NAME=scenarios-$m "$here/boot.sh" "$s" "$job" \
+		VM_TIMEOUT=${VM_TIMEOUT:-900} VM_NO_REBUILD=1 VM_JOB_NAME=scenarios-$m "$here/boot.sh" "$s" "$job" \
 			>"$CACHE/logs/$s-scenarios-$m.job" 2>"$CACHE/logs/$s-scenarios-$m.boot" || rc=$?
 		rm -f "$job"
 		echo "# vm:$s:$m boot+scenarios took $(($(date +%s) - tb))s (boot.sh exit $rc)"
