@@ -152,6 +152,8 @@ install: $(OUTPUT)/epermd $(OUTPUT)/epermtop
 	install -m 0755 $(OUTPUT)/epermtop $(DESTDIR)$(BINDIR)/epermtop
 	install -m 0644 systemd/epermd.service $(DESTDIR)$(UNITDIR)/epermd.service
 	install -m 0644 systemd/epermd.catalog $(DESTDIR)$(CATALOGDIR)/epermd.catalog
+	install -d $(DESTDIR)/etc
+	[ -e $(DESTDIR)/etc/epermd.conf ] || install -m 0644 systemd/epermd.conf $(DESTDIR)/etc/epermd.conf
 
 clean:
 	rm -rf $(OUTPUT)

@@ -126,7 +126,7 @@ static bool text_unsafe_cp(uint32_t cp)
 	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
-size_t text_escape(char *dst, size_t n, const char *src)
+static size_t text_escape_mode(char *dst, size_t n, const char *src, bool quotes)
 {
 	struct esc_out o = {.dst = dst, .n = n};
 	const unsigned char *s = (const unsigned char *)(src ? src : "");
@@ -135,9 +135,9 @@ size_t text_escape(char *dst, size_t n, const char *src)
 		uint32_t cp;
 		size_t len = utf8_seq(s, &cp);
 
-		if (len == 1 && cp == '\\') {
+		if (quotes && len == 1 && cp == '\\') {
 			esc_put(&o, "\\\\", 2);
-		} else if (len == 1 && cp == '\'') {
+		} else if (quotes && len == 1 && cp == '\'') {
 			esc_put(&o, "\\'", 2);
 		} else if (len == 1 && cp >= 0x20 && cp < 0x7f) {
 			esc_put(&o, (const char *)s, 1);
@@ -159,4 +159,14 @@ size_t text_escape(char *dst, size_t n, const char *src)
 		s += len ? len : 1;
 	}
 	return esc_end(&o);
+}
+
+size_t text_escape(char *dst, size_t n, const char *src)
+{
+	return text_escape_mode(dst, n, src, true);
+}
+
+size_t text_escape_cmd(char *dst, size_t n, const char *src)
+{
+	return text_escape_mode(dst, n, src, false);
 }

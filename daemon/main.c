@@ -58,6 +58,7 @@ struct app {
 	const struct tracer_features *feat;
 	uint64_t hooks_active;
 	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	uint64_t start_mono;
 
 	pthread_t worker;
 	bool worker_started;
@@ -480,21 +481,44 @@ static int features_json(const struct tracer_features *f, char *buf, size_t n)
 	return (int)(used + (size_t)r);
 }
 
+/* The stats line of the snapshot and of the live stream: counters, uptime, socket clients. */
+static int stats_line(struct app *a, char *buf, size_t n)
+{
+	struct out_stat st[16];
+	struct counters c;
+	unsigned k;
+	int len, r;
+
+	read_counters(a, &c);
+	k = counters_stats(&c, st);
+	st[k++] = (struct out_stat){"incidents", incidents_count(a->inc)};
+	st[k++] = (struct out_stat){"uptime_s",
+				    (now_ns(CLOCK_MONOTONIC) - a->start_mono) / 1000000000ull};
+	len = stats_to_json(st, k, 0, buf, n);
+	if (len <= 0 || !a->srv || (size_t)len + 2 >= n)
+		return len;
+	/* splice the socket's own members in before the closing brace */
+	buf[len - 1] = ',';
+	r = server_stats_json(a->srv, buf + len, n - (size_t)len - 1);
+	if (r <= 0) {
+		buf[len - 1] = '}';
+		return len;
+	}
+	len += r;
+	buf[len++] = '}';
+	buf[len] = '\0';
+	return len;
+}
+
 static void snapshot(void *ctx, void (*line)(void *lctx, const char *json), void *lctx)
 {
 	struct app *a = ctx;
 	struct snap_ctx s = {a, line, lctx, malloc(JSON_MAX)};
-	struct out_stat st[16];
-	struct counters c;
-	unsigned n;
 
 	if (!s.buf)
 		return;
 	incidents_foreach(a->inc, snap_one, &s);
-	read_counters(a, &c);
-	n = counters_stats(&c, st);
-	st[n++] = (struct out_stat){"incidents", incidents_count(a->inc)};
-	if (stats_to_json(st, n, 0, s.buf, JSON_MAX) > 0)
+	if (stats_line(a, s.buf, JSON_MAX) > 0)
 		line(lctx, s.buf);
 	if (a->feat && features_json(a->feat, s.buf, JSON_MAX) > 0)
 		line(lctx, s.buf);
@@ -665,6 +689,7 @@ static int run(struct app *a)
 	struct tracer_opts to = {0};
 	struct incident_opts io = {0};
 	struct counters last = {0}, fin;
+	char stats_buf[4096];
 	struct out_stat st[16];
 	uint64_t wd_usec = 0, last_ping = 0, reader_beat = 0, last_reader = 0, last_worker = 0;
 	uint64_t last_tick, t0, rt0;
@@ -690,6 +715,7 @@ static int run(struct app *a)
 			goto cleanup;
 		}
 		io.window_ns = a->cfg.fold_window ? a->cfg.fold_window * 1000000000ull : 1;
+		io.no_fold = !a->cfg.fold_window;
 		io.summary_ns = a->cfg.summary_interval * 1000000000ull;
 		err = incidents_new(&io, emit, a, &a->inc);
 		if (err) {
@@ -738,6 +764,7 @@ static int run(struct app *a)
 	t0 = now_ns(CLOCK_MONOTONIC);
 	rt0 = now_ns(CLOCK_REALTIME);
 	a->rt_offset = (int64_t)(rt0 - t0);
+	a->start_mono = t0;
 	/* H9: the audit join never fails the start; say so when it is off */
 	if (audit_start() < 0 || a->verbose)
 		fprintf(stderr, "epermd: audit join: %s\n", audit_status());
@@ -802,6 +829,8 @@ static int run(struct app *a)
 		}
 		if (now_ns(CLOCK_MONOTONIC) - last_tick >= 1000000000ull) {
 			check_loss(a, &last, false);
+			if (a->srv && stats_line(a, stats_buf, sizeof(stats_buf)) > 0)
+				server_publish(a->srv, stats_buf);
 			last_tick = now_ns(CLOCK_MONOTONIC);
 		}
 		sd_watchdog(&last_ping, wd_usec * 1000ull, &reader_beat, &last_reader, a,

@@ -464,12 +464,12 @@ int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t
 	}
 	if (d->fix[0]) {
 		sb_puts(&b, "  fix: ");
-		t_str(&b, d->fix);
+		sb_esc(&b, d->fix, text_escape_cmd);
 		sb_raw(&b, "\n", 1);
 	}
 	if (d->validate[0]) {
 		sb_puts(&b, "  check: ");
-		t_str(&b, d->validate);
+		sb_esc(&b, d->validate, text_escape_cmd);
 		sb_raw(&b, "\n", 1);
 	}
 	for (int i = 0; i < d->n_evidence && i < DN_MAX_EVIDENCE; i++) {
@@ -904,7 +904,7 @@ int sink_open(enum out_format fmt, const char *path, struct sink **out)
 	} else if (!path || !strcmp(path, "-")) {
 		s->fd = STDOUT_FILENO;
 	} else {
-		s->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+		s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0640);
 		if (s->fd < 0) {
 			err = -errno;
 			goto cleanup;

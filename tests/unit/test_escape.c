@@ -176,3 +176,11 @@ TEST(escape_random_bytes)
 		}
 	}
 }
+
+TEST(text_escape_cmd_keeps_shell_quoting)
+{
+	char b[128];
+
+	text_escape_cmd(b, sizeof(b), "chattr -i 'it'\\''s'\x1b");
+	CHECK_STR(b, "chattr -i 'it'\\''s'\\x1b");
+}
