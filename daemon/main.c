@@ -816,6 +816,8 @@ static int run(struct app *a)
 	while (!stop_signal) {
 		int n = tracer_poll(a->tr, 10);
 
+		evq_kick(a->q);
+
 		if (n < 0 && n != -EINTR) {
 			sink_alarm(a->sink, LOG_ERR, EP_MSGID_HEALTH,
 				   "epermd: reading the ring: %s", strerror(-n));
@@ -842,6 +844,8 @@ static int run(struct app *a)
 	t0 = now_ns(CLOCK_MONOTONIC);
 	for (zeros = 0; zeros < 2 && now_ns(CLOCK_MONOTONIC) - t0 < DRAIN_MAX_NS;) {
 		int n = tracer_poll(a->tr, 10);
+
+		evq_kick(a->q);
 
 		zeros = n > 0 ? 0 : zeros + 1;
 	}

@@ -2,7 +2,8 @@
 /*
  * Single producer (the ring reader), single consumer (the worker). The producer never takes a
  * lock and never waits: it publishes with a release store and pokes a non-blocking eventfd
- * only when the consumer said it is about to sleep.
+ * only when the consumer said it is about to sleep, once per reader batch (evq_kick) or when
+ * the queue is a quarter full.
  */
 #include <errno.h>
 #include <poll.h>
@@ -81,11 +82,20 @@ bool evq_push(struct evqueue *q, const struct ep_event *ev)
 	memcpy(&q->slots[tail & q->mask], ev, sizeof(*ev));
 	atomic_store_explicit(&q->tail, tail + 1, memory_order_release);
 	atomic_fetch_add_explicit(&q->pushed, 1, memory_order_relaxed);
+	/* One wake per reader batch (evq_kick), unless the queue is filling up meanwhile. */
+	if (tail + 1 - head >= (q->mask + 1) / 4)
+		evq_kick(q);
+	return true;
+}
+
+void evq_kick(struct evqueue *q)
+{
 	/* Pairs with the fence in evq_pop: either it sees the new tail or we see it sleeping. */
 	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&q->sleeping, memory_order_relaxed))
+	if (atomic_load_explicit(&q->sleeping, memory_order_relaxed) &&
+	    atomic_load_explicit(&q->tail, memory_order_relaxed) !=
+		atomic_load_explicit(&q->head, memory_order_relaxed))
 		wake(q);
-	return true;
 }
 
 static bool try_pop(struct evqueue *q, struct ep_event *ev)
