@@ -15,7 +15,8 @@ size_t json_escape(char *dst, size_t n, const char *src);
  * invisible/bidi format characters (U+200B..U+200F, U+2028..U+202E, U+2066..U+2069, U+FEFF)
  * count as "everything else": each of their bytes as \xHH. */
 size_t text_escape(char *dst, size_t n, const char *src);
-/* The same for shell commands we composed (fix, validate): quotes and backslashes pass, since
+/* The same for the sentences and shell commands we composed (diagnosis, fix, validate,
+ * evidence), which are not delimited by quotes in the text form: quotes and backslashes pass, since
  * the hostile parts inside are already shell-quoted; control and unsafe bytes are still \xHH. */
 size_t text_escape_cmd(char *dst, size_t n, const char *src);
 

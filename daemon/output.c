@@ -453,7 +453,7 @@ int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t
 	}
 	if (d->diagnosis[0]) {
 		sb_puts(&b, " \xe2\x80\x94 "); /* em dash */
-		t_str(&b, d->diagnosis);
+		sb_esc(&b, d->diagnosis, text_escape_cmd);
 	}
 	sb_raw(&b, "\n", 1);
 	if (kind == OUT_SUMMARY) {
@@ -474,7 +474,7 @@ int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t
 	}
 	for (int i = 0; i < d->n_evidence && i < DN_MAX_EVIDENCE; i++) {
 		sb_puts(&b, i ? "; " : "  evidence: ");
-		t_str(&b, d->evidence[i]);
+		sb_esc(&b, d->evidence[i], text_escape_cmd);
 		if (i + 1 == d->n_evidence || i + 1 == DN_MAX_EVIDENCE)
 			sb_raw(&b, "\n", 1);
 	}
