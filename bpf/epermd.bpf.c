@@ -18,7 +18,9 @@ _Static_assert(sizeof(struct ep_event) % 8 == 0, "ep_event alignment");
 _Static_assert((EP_PATH_LEN & (EP_PATH_LEN - 1)) == 0, "EP_PATH_LEN power of two");
 
 /* task_state.flags bits that never reach an event */
-#define EP_ST_ENTER_SEEN  (1u << 31) /* a sys_enter was seen on this tid since attach */
+/* the tid's current syscall started under the attached sys_enter hook: a missing enter means
+ * seccomp stopped it. Set by sys_enter, and at sys_exit once the enter hook is live. */
+#define EP_ST_ENTER_SEEN  (1u << 31)
 #define EP_ST_EVENT_FLAGS EP_F_EV_OVERFLOW
 
 /* Set by the loader before load. */
@@ -27,14 +29,17 @@ const volatile bool filter_tracked = false;
 /* tracepoint-only seccomp inference (sys_enter marks seccomp tasks); off when fexit covers it */
 const volatile bool seccomp_by_enter = true;
 const volatile bool use_task_btf = false;
-const volatile bool has_atomic_fetch = true;
 const volatile __u64 wake_bytes = 4u << 20;
 const volatile __u8 path_arg[EP_NR_MAX] = {};
 
 /* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
 __u64 pending_tasks = 0;
 __u64 ep_seq = 0;
+/* Set by the loader once the sys_enter program is attached. */
+bool enter_live = false;
 static const struct ep_task_state ep_zero_state;
+/* A seccomp task first met at a sys_exit: between syscalls, so its next sys_enter will be seen. */
+static const struct ep_task_state ep_seen_state = {.flags = EP_ST_ENTER_SEEN};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -80,15 +85,21 @@ static __always_inline bool ep_tgid_wanted(__u32 tgid)
 	return true;
 }
 
+static __always_inline struct ep_task_state *ep_state_new(__u32 tid,
+							  const struct ep_task_state *init)
+{
+	if (bpf_map_update_elem(&task_state, &tid, init, BPF_NOEXIST))
+		return NULL;
+	return bpf_map_lookup_elem(&task_state, &tid);
+}
+
 static __always_inline struct ep_task_state *ep_state_get(__u32 tid)
 {
 	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
 
 	if (st)
 		return st;
-	if (bpf_map_update_elem(&task_state, &tid, &ep_zero_state, BPF_NOEXIST))
-		return NULL;
-	return bpf_map_lookup_elem(&task_state, &tid);
+	return ep_state_new(tid, &ep_zero_state);
 }
 
 /* Drop the evidence of the syscall that just ended; returns how many records it held. */
@@ -154,9 +165,8 @@ static __always_inline struct ep_evidence *ep_ev_slot(__u16 kind, __u16 src, __s
 
 #include "evidence.bpf.h"
 
-static __always_inline void ep_discard(__u32 tid)
+static __always_inline void ep_discard(struct ep_task_state *st)
 {
-	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
 	struct ep_counters *c;
 	__u32 n;
 
@@ -189,6 +199,8 @@ static __always_inline __u8 ep_copy_evidence(struct ep_event *ev, struct ep_task
 		j = start + i;
 		if (j >= EP_MAX_EV)
 			j -= EP_MAX_EV;
+		/* clang proves j < EP_MAX_EV and would drop the check the verifier needs */
+		barrier_var(j);
 		if (j >= EP_MAX_EV)
 			break;
 		__builtin_memcpy(&ev->ev[i], &st->ev[j], sizeof(ev->ev[i]));
@@ -311,7 +323,13 @@ static __always_inline void ep_fill_regs(struct ep_event *ev, struct pt_regs *re
 	}
 }
 
-static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret)
+/*
+ * @fetch: the sequence comes from one global atomic fetch-and-add (BPF_FETCH, 5.12+). Older
+ * verifiers refuse the instruction anywhere in a program, even where it cannot run, so the
+ * loader picks the program variant without it there: per-CPU count << 16 | CPU, unique
+ * (a CPU runs one sys_exit program at a time) but not gap-free across CPUs.
+ */
+static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bool fetch)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, tgid = id >> 32, flags = 0;
@@ -347,19 +365,21 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret)
 					slot->a[2] = SECCOMP_MODE_FILTER;
 				}
 			}
+			/* between syscalls now: recognise the next exit without an enter */
+			if (enter_live && st)
+				st->flags |= EP_ST_ENTER_SEEN;
+			else if (enter_live)
+				st = ep_state_new(tid, &ep_seen_state);
 		}
 	}
 	if (ep_task_compat(task))
 		flags |= EP_F_COMPAT;
 
 	c->attempted++;
-	if (has_atomic_fetch) {
+	if (fetch)
 		seq = __sync_fetch_and_add(&ep_seq, 1);
-	} else {
-		/* before 5.12 only a plain atomic add: seq may repeat under cross-CPU races */
-		__sync_fetch_and_add(&ep_seq, 1);
-		seq = ep_seq - 1;
-	}
+	else
+		seq = c->attempted << 16 | (bpf_get_smp_processor_id() & 0xffff);
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		c->reserve_failed++;
@@ -395,28 +415,58 @@ out_clear:
 	return 0;
 }
 
-static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret)
+static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const bool fetch)
 {
-	if (ret != -EPERM && ret != -EACCES) {
-		if (!pending_tasks && !(seccomp_by_enter &&
-					ep_task_seccomp_mode(use_task_btf) == SECCOMP_MODE_FILTER))
-			return 0;
-		ep_discard((__u32)bpf_get_current_pid_tgid());
+	struct ep_task_state *st;
+	__u32 tid;
+	bool sc;
+
+	if (ret == -EPERM || ret == -EACCES)
+		return ep_exit_fail(regs, ret, fetch);
+	sc = seccomp_by_enter && enter_live &&
+	     ep_task_seccomp_mode(use_task_btf) == SECCOMP_MODE_FILTER;
+	if (!pending_tasks && !sc)
 		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	st = bpf_map_lookup_elem(&task_state, &tid);
+	if (sc) {
+		/*
+		 * A seccomp task without state got its filter during this syscall (or before
+		 * attach): its next syscall is the first whose enter a filter can suppress.
+		 */
+		if (!st) {
+			ep_state_new(tid, &ep_seen_state);
+			return 0;
+		}
+		st->flags |= EP_ST_ENTER_SEEN;
 	}
-	return ep_exit_fail(regs, ret);
+	ep_discard(st);
+	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ep_sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return ep_sys_exit(regs, ret);
+	return ep_sys_exit(regs, ret, true);
 }
 
 SEC("raw_tracepoint/sys_exit")
 int ep_sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1]);
+	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], true);
+}
+
+/* The same without BPF_FETCH (kernels before 5.12), see ep_exit_fail(). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ep_sys_exit_pcpu_btf, struct pt_regs *regs, long ret)
+{
+	return ep_sys_exit(regs, ret, false);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int ep_sys_exit_pcpu_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false);
 }
 
 /* seccomp filters run before trace_sys_enter(): a denied syscall has an exit and no enter. */
@@ -513,7 +563,7 @@ static __always_inline int ep_task_exit(struct task_struct *task)
 	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
 
 	if (st) {
-		ep_discard(tid);
+		ep_discard(st);
 		bpf_map_delete_elem(&task_state, &tid);
 	}
 	if (filter_tracked && !BPF_CORE_READ(task, signal, live.counter))

@@ -104,13 +104,23 @@ static const struct hook_def hook_defs[] = {
 };
 
 #define N_DEFS	(sizeof(hook_defs) / sizeof(hook_defs[0]))
-#define WHY_LEN 96
+#define WHY_LEN 256
 
 /* Per definition: the f->hooks index it reports into (-1 none) and the text of its reason. */
 static int def_slot[N_DEFS];
 static char def_why[N_DEFS][WHY_LEN];
 static char fexit_refused[WHY_LEN];
 static char tp_refused[WHY_LEN];
+
+/* Programs hooks_refuse() switched off for the next hooks_prepare(); NULL name = all. */
+#define MAX_REFUSED 8
+static struct {
+	const char *prog;
+	char why[WHY_LEN];
+} refused[MAX_REFUSED];
+static int n_refused;
+static bool refuse_all;
+static char refuse_all_why[WHY_LEN];
 
 static const char *const core_names[] = {"cap_capable", "generic_permission", "may_open",
 					 "security_file_open"};
@@ -252,6 +262,40 @@ static void off_unknown(struct epermd_bpf *skel)
 	}
 }
 
+bool hooks_refuse(const char *prog, const char *why)
+{
+	size_t i;
+
+	if (!prog) {
+		refuse_all = true;
+		snprintf(refuse_all_why, WHY_LEN, "%s", why);
+		return true;
+	}
+	for (i = 0; i < N_DEFS; i++)
+		if (!strcmp(prog, hook_defs[i].prog))
+			break;
+	if (i == N_DEFS || n_refused >= MAX_REFUSED)
+		return false;
+	refused[n_refused].prog = hook_defs[i].prog;
+	snprintf(refused[n_refused].why, WHY_LEN, "%s", why);
+	n_refused++;
+	return true;
+}
+
+void hooks_refuse_reset(void)
+{
+	n_refused = 0;
+	refuse_all = false;
+}
+
+static const char *refused_why(const char *prog)
+{
+	for (int i = 0; i < n_refused; i++)
+		if (!strcmp(refused[i].prog, prog))
+			return refused[i].why;
+	return NULL;
+}
+
 int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_features *f)
 {
 	bool ksym[N_DEFS] = {false};
@@ -266,6 +310,10 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 	off_unknown(skel);
 	if (tracepoint_only) {
 		all_off(skel, f, "--tracepoint-only");
+		return 0;
+	}
+	if (refuse_all) {
+		all_off(skel, f, refuse_all_why);
 		return 0;
 	}
 	btf = btf__load_vmlinux_btf();
@@ -316,6 +364,10 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 		if (!why && !(d->flags & HF_TP) &&
 		    probe_load(BPF_TRACE_FEXIT, id, false, "target", def_why[i])) {
 			why = def_why[i];
+			pick = N_DEFS;
+		}
+		if (!why && refused_why(hook_defs[pick].prog)) {
+			why = refused_why(hook_defs[pick].prog);
 			pick = N_DEFS;
 		}
 		for (size_t k = i; k < j; k++) {

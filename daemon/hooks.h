@@ -12,6 +12,10 @@ struct epermd_bpf;
  * program type loadable) and set autoload accordingly; record each in f->hooks and bits in
  * f->hooks_active. tracepoint_only switches all of them off. */
 int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_features *f);
+/* Before hooks_prepare(): keep program @prog (NULL: every fexit/LSM program) off with @why,
+ * e.g. because the object failed to load with it. False if @prog is not an evidence program. */
+bool hooks_refuse(const char *prog, const char *why);
+void hooks_refuse_reset(void);
 /* After load: attach the programs that loaded; a failed attach switches that hook off. */
 int hooks_attach(struct epermd_bpf *skel, struct tracer_features *f);
 

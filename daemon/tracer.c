@@ -19,6 +19,9 @@
 
 #define TRACER_DEFAULT_RING (16u << 20)
 #define TRACER_MAX_PENDING  16
+#define TRACER_LOG_MAX	    (4u << 20)
+/* object loads with one more failing evidence program off, before tracepoint-only */
+#define TRACER_MAX_REFUSE 2
 
 enum hook_mode {
 	MODE_OFF = 0,
@@ -55,13 +58,88 @@ struct tracer {
 
 static int tracer_verbose;
 
+/*
+ * libbpf's messages during one object load, held back while capturing: the verifier log of a
+ * load that a retry recovers from is noise. What failed is kept for the reasons and retries.
+ */
+static struct {
+	bool on;
+	char *buf;
+	size_t len, cap;
+	char prog[64];	   /* the program libbpf failed to load */
+	char verdict[112]; /* the verifier's last line before "processed N insns" */
+} cap;
+
+static void capture_parse(const char *msg)
+{
+	const char *p, *e, *l;
+
+	p = strstr(msg, "prog '");
+	if (p && !cap.prog[0] && strstr(msg, "fail")) {
+		p += 6;
+		e = strchr(p, '\'');
+		if (e && e - p < (long)sizeof(cap.prog))
+			snprintf(cap.prog, sizeof(cap.prog), "%.*s", (int)(e - p), p);
+	}
+	p = strstr(msg, "\nprocessed ");
+	if (p && !cap.verdict[0]) {
+		/* back to the start of the line that ends at p */
+		for (l = p; l > msg && l[-1] != '\n'; l--)
+			;
+		snprintf(cap.verdict, sizeof(cap.verdict), "%.*s", (int)(p - l), l);
+	}
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	va_list aq;
+	int n;
+
 	if (level == LIBBPF_DEBUG && tracer_verbose < 3)
 		return 0;
 	if (level == LIBBPF_INFO && tracer_verbose < 1)
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	if (!cap.on || level != LIBBPF_WARN)
+		return vfprintf(stderr, fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return n;
+	if (cap.len + n + 1 > cap.cap && cap.len + n + 1 <= TRACER_LOG_MAX) {
+		size_t sz = cap.len + n + 1 > 2 * cap.cap ? cap.len + n + 1 : 2 * cap.cap;
+		char *b = realloc(cap.buf, sz);
+
+		if (b) {
+			cap.buf = b;
+			cap.cap = sz;
+		}
+	}
+	if (cap.len + n + 1 > cap.cap)
+		return vfprintf(stderr, fmt, ap);
+	vsnprintf(cap.buf + cap.len, n + 1, fmt, ap);
+	capture_parse(cap.buf + cap.len);
+	cap.len += n;
+	return n;
+}
+
+static void capture_start(void)
+{
+	cap.on = true;
+	cap.len = 0;
+	cap.prog[0] = 0;
+	cap.verdict[0] = 0;
+}
+
+/* Stop capturing; print what was held back (a failed load whose log is wanted, or a success) */
+static void capture_stop(bool print)
+{
+	if (print && cap.len)
+		fwrite(cap.buf, 1, cap.len, stderr);
+	free(cap.buf);
+	cap.buf = NULL;
+	cap.on = false;
+	cap.len = cap.cap = 0;
 }
 
 static bool is_pow2(size_t v)
@@ -246,7 +324,6 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 	s->rodata->self_tgid = getpid();
 	s->rodata->filter_tracked = t->opts.target_pid > 0;
 	s->rodata->use_task_btf = use_task_btf;
-	s->rodata->has_atomic_fetch = probe_atomic_fetch();
 	s->rodata->wake_bytes = t->opts.ring_bytes / 4;
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty;
 	for (int nr = 0; nr < EP_NR_MAX; nr++)
@@ -258,7 +335,7 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 			    NULL, NULL, hk, MODE_OFF, -1, &(t)->skel->links.ep_##n##_btf,          \
 			    &(t)->skel->links.ep_##n##_raw})
 
-static void hooks_init(struct tracer *t)
+static void hooks_init(struct tracer *t, bool atomic_fetch)
 {
 	static const char *const names[HK_N][3] = {
 	    [HK_EXIT] = {"sys_exit", "tp_btf/sys_exit", "raw_tp/sys_exit"},
@@ -270,7 +347,15 @@ static void hooks_init(struct tracer *t)
 			  "raw_tp/sched_process_exit"},
 	};
 
-	t->hk[HK_EXIT] = HOOK(t, sys_exit, EP_HK_SYS_EXIT);
+	/* the other variant stays off: hook_choose() only sets the chosen pair */
+	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_btf, false);
+	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_raw, false);
+	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_pcpu_btf, false);
+	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_pcpu_raw, false);
+	if (atomic_fetch)
+		t->hk[HK_EXIT] = HOOK(t, sys_exit, EP_HK_SYS_EXIT);
+	else
+		t->hk[HK_EXIT] = HOOK(t, sys_exit_pcpu, EP_HK_SYS_EXIT);
 	t->hk[HK_ENTER] = HOOK(t, sys_enter, EP_HK_SYS_ENTER);
 	t->hk[HK_CAP] = HOOK(t, cap, EP_HK_TP_CAP_CAPABLE);
 	t->hk[HK_FORK] = HOOK(t, fork, 0);
@@ -279,6 +364,10 @@ static void hooks_init(struct tracer *t)
 		t->hk[i].tp = names[i][0];
 		t->hk[i].name_btf = names[i][1];
 		t->hk[i].name_raw = names[i][2];
+	}
+	if (!atomic_fetch) {
+		t->hk[HK_EXIT].name_btf = "tp_btf/sys_exit (per-CPU seq)";
+		t->hk[HK_EXIT].name_raw = "raw_tp/sys_exit (per-CPU seq)";
 	}
 }
 
@@ -326,7 +415,9 @@ static int hooks_attach_all(struct tracer *t)
 	err = hook_attach(t, &t->hk[HK_EXIT]);
 	if (err)
 		return err;
-	hook_attach(t, &t->hk[HK_ENTER]);
+	/* sys_exit may mark seccomp tasks only while sys_enter can see their next syscall */
+	if (!hook_attach(t, &t->hk[HK_ENTER]) && t->hk[HK_ENTER].mode != MODE_OFF && s->bss)
+		s->bss->enter_live = true;
 	hook_attach(t, &t->hk[HK_CAP]);
 	hook_attach(t, &t->hk[HK_TEXIT]);
 	/* one-command mode cannot follow children without it */
@@ -345,11 +436,104 @@ static int track_initial(struct tracer *t)
 	return err;
 }
 
+/* Open the object, pick and probe every program, load. On failure the skeleton is gone. */
+static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only, bool atomic_fetch,
+		       bool use_task_btf, int *n_evidence)
+{
+	int err, n0;
+
+	memset(&t->f, 0, sizeof(t->f));
+	*n_evidence = 0;
+	t->skel = epermd_bpf__open();
+	if (!t->skel)
+		return -errno;
+	hooks_init(t, atomic_fetch);
+	err = hooks_pick(t, vmlinux);
+	if (err)
+		goto fail;
+	err = bpf_map__set_max_entries(t->skel->maps.events, t->opts.ring_bytes);
+	if (err)
+		goto fail;
+	set_rodata(t, use_task_btf);
+
+	n0 = t->f.n_hooks;
+	err = hooks_prepare(t->skel, tp_only, &t->f);
+	if (err)
+		goto fail;
+	for (int i = n0; i < t->f.n_hooks; i++)
+		*n_evidence += t->f.hooks[i].active;
+	/* the evidence layer may cover seccomp itself (fexit __seccomp_filter) */
+	if (!t->skel->rodata->seccomp_by_enter && t->hk[HK_ENTER].mode != MODE_OFF)
+		hook_off(t, &t->hk[HK_ENTER], "seccomp covered by fexit __seccomp_filter");
+
+	err = epermd_bpf__load(t->skel);
+	if (!err)
+		return 0;
+fail:
+	epermd_bpf__destroy(t->skel);
+	t->skel = NULL;
+	return err;
+}
+
+/*
+ * Load the object; a missing hook degrades attribution, never the start. When the object fails
+ * to load with its evidence programs, retry without the one the verifier refused (twice at
+ * most), then with every fexit/LSM program off; the reason ends up in the features.
+ */
+static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
+{
+	bool tp_only = t->opts.tracepoint_only || t->opts.bench_empty;
+	bool atomic_fetch = probe_atomic_fetch();
+	bool use_task_btf = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
+						    BPF_FUNC_get_current_task_btf, NULL) > 0;
+	char why[256], prog[64], verdict[112];
+	int err, n_ev, n_refused = 0, n_retry = 0;
+
+	hooks_refuse_reset();
+	for (;;) {
+		capture_start();
+		err = tracer_load(t, vmlinux, tp_only, atomic_fetch, use_task_btf, &n_ev);
+		if (!err || !n_ev) {
+			/* loaded, or nothing left to switch off: show what libbpf said */
+			capture_stop(true);
+			break;
+		}
+		snprintf(prog, sizeof(prog), "%s", cap.prog[0] ? cap.prog : "?");
+		snprintf(verdict, sizeof(verdict), "%s",
+			 cap.verdict[0] ? cap.verdict : strerror(-err));
+		capture_stop(false);
+		n_retry++;
+		snprintf(why, sizeof(why), "the object did not load with it: %s", verdict);
+		if (n_refused < TRACER_MAX_REFUSE && hooks_refuse(prog, why)) {
+			n_refused++;
+			fprintf(stderr,
+				"epermd: warning: the BPF object did not load (prog '%s': %s); "
+				"retrying without that program\n",
+				prog, verdict);
+			continue;
+		}
+		snprintf(why, sizeof(why),
+			 "the object did not load with the evidence programs (prog '%s': %s)", prog,
+			 verdict);
+		hooks_refuse(NULL, why);
+		fprintf(stderr,
+			"epermd: warning: the BPF object did not load (prog '%s': %s); "
+			"retrying without the fexit/LSM evidence programs\n",
+			prog, verdict);
+	}
+	hooks_refuse_reset();
+	if (err && n_retry)
+		fprintf(stderr,
+			"epermd: the BPF object does not load on this kernel, even without the "
+			"fexit/LSM evidence programs: %s\n",
+			strerror(-err));
+	return err;
+}
+
 int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 {
 	const struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
 	struct btf *vmlinux = NULL;
-	bool use_task_btf;
 	int err;
 
 	if (!fn || t->skel)
@@ -369,30 +553,9 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	if (!t->percpu)
 		return -ENOMEM;
 
-	t->skel = epermd_bpf__open();
-	if (!t->skel)
-		return -errno;
 	/* NULL without vmlinux BTF: then only the raw_tp programs can load */
 	vmlinux = btf__load_vmlinux_btf();
-	hooks_init(t);
-	err = hooks_pick(t, vmlinux);
-	if (err)
-		goto cleanup;
-	use_task_btf = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
-					       BPF_FUNC_get_current_task_btf, NULL) > 0;
-	err = bpf_map__set_max_entries(t->skel->maps.events, t->opts.ring_bytes);
-	if (err)
-		goto cleanup;
-	set_rodata(t, use_task_btf);
-
-	err = hooks_prepare(t->skel, t->opts.tracepoint_only || t->opts.bench_empty, &t->f);
-	if (err)
-		goto cleanup;
-	/* the evidence layer may cover seccomp itself (fexit __seccomp_filter) */
-	if (!t->skel->rodata->seccomp_by_enter && t->hk[HK_ENTER].mode != MODE_OFF)
-		hook_off(t, &t->hk[HK_ENTER], "seccomp covered by fexit __seccomp_filter");
-
-	err = epermd_bpf__load(t->skel);
+	err = tracer_load_retry(t, vmlinux);
 	if (err)
 		goto cleanup;
 	err = hooks_attach_all(t);

@@ -132,7 +132,8 @@ struct ep_evidence {
 
 struct ep_event {
 	__u64 ts_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u64 seq;   /* global, gap-free among attempted events */
+	__u64 seq;   /* unique; global and gap-free among attempted events with BPF atomic fetch
+		      * (5.12+), else (per-CPU attempted count << 16) | CPU */
 	__u64 cgroup_id;
 	__u64 args[6];
 	__u32 pid; /* tgid */
