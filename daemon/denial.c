@@ -6,12 +6,12 @@
 #include "denial.h"
 
 static const char *const cause_names[EP_CAUSE__MAX] = {
-	[EP_CAUSE_UNKNOWN] = "unknown",	    [EP_CAUSE_CAPABILITY] = "capability",
-	[EP_CAUSE_USERNS] = "userns",	    [EP_CAUSE_DAC] = "dac",
-	[EP_CAUSE_IMMUTABLE] = "immutable", [EP_CAUSE_MOUNT] = "mount",
-	[EP_CAUSE_SECCOMP] = "seccomp",	    [EP_CAUSE_LSM] = "lsm",
-	[EP_CAUSE_FANOTIFY] = "fanotify",   [EP_CAUSE_SYSCTL] = "sysctl",
-	[EP_CAUSE_CGROUP] = "cgroup",
+    [EP_CAUSE_UNKNOWN] = "unknown",	[EP_CAUSE_CAPABILITY] = "capability",
+    [EP_CAUSE_USERNS] = "userns",	[EP_CAUSE_DAC] = "dac",
+    [EP_CAUSE_IMMUTABLE] = "immutable", [EP_CAUSE_MOUNT] = "mount",
+    [EP_CAUSE_SECCOMP] = "seccomp",	[EP_CAUSE_LSM] = "lsm",
+    [EP_CAUSE_FANOTIFY] = "fanotify",	[EP_CAUSE_SYSCTL] = "sysctl",
+    [EP_CAUSE_CGROUP] = "cgroup",
 };
 
 const char *cause_name(enum ep_cause c)

@@ -28,14 +28,14 @@ enum ep_cause {
 	EP_CAUSE__MAX,
 };
 
-#define DN_STR 256
+#define DN_STR		256
 #define DN_MAX_EVIDENCE 12
 #define DN_EVIDENCE_LEN 160
-#define DN_MAX_GROUPS 32
+#define DN_MAX_GROUPS	32
 
 struct dn_file {
-	bool valid;    /* stat() of the path succeeded */
-	bool has_acl;  /* an access ACL beyond the mode bits */
+	bool valid;   /* stat() of the path succeeded */
+	bool has_acl; /* an access ACL beyond the mode bits */
 	bool immutable;
 	bool append_only;
 	bool flags_valid; /* FS_IOC_GETFLAGS / statx attributes were read */
@@ -44,9 +44,9 @@ struct dn_file {
 	uid_t uid;
 	gid_t gid;
 	dev_t rdev;
-	char acl_text[DN_STR];     /* short form, e.g. "user:1000:r--,mask::r--" */
+	char acl_text[DN_STR]; /* short form, e.g. "user:1000:r--,mask::r--" */
 	char mount_point[DN_STR];
-	char mount_opts[DN_STR];   /* per-mount options from mountinfo */
+	char mount_opts[DN_STR]; /* per-mount options from mountinfo */
 	char fstype[32];
 	bool mnt_noexec, mnt_nosuid, mnt_nodev, mnt_ro;
 	/* the parent directory, for create/unlink/rename denials */
@@ -66,17 +66,18 @@ struct dn_proc {
 	gid_t groups[DN_MAX_GROUPS];
 	int ngroups;
 	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
-	int no_new_privs;   /* -1 unknown */
-	int seccomp_mode;   /* -1 unknown, 0 none, 1 strict, 2 filter */
+	int no_new_privs; /* -1 unknown */
+	int seccomp_mode; /* -1 unknown, 0 none, 1 strict, 2 filter */
 	int seccomp_filters;
 	char exe[DN_STR];
 	char cmdline[DN_STR]; /* NULs turned into spaces; still hostile */
 	char cgroup[DN_STR];  /* the unified (v2) cgroup path */
-	char unit[128];       /* systemd unit from the cgroup path, if any */
-	char container[128];  /* "docker:<id12>", "containerd:<id12>", "podman:<id12>", "k8s:<pod uid>" */
+	char unit[128];	      /* systemd unit from the cgroup path, if any */
+	char container[128];  /* "docker:<id12>", "containerd:<id12>", "podman:<id12>", "k8s:<pod
+				 uid>" */
 	char container_runtime[16];
 	char parent_comm[EP_COMM_LEN];
-	char lsm_label[128];  /* /proc/<pid>/attr/current when an LSM sets it */
+	char lsm_label[128]; /* /proc/<pid>/attr/current when an LSM sets it */
 };
 
 /* The path walk (enrich, EACCES on a path): every directory the lookup passes through (the
@@ -125,34 +126,34 @@ struct dn_audit {
 };
 
 struct denial {
-	struct ep_event ev;      /* as received, path NUL-terminated */
-	uint64_t realtime_ns;    /* ev.ts_ns converted to CLOCK_REALTIME */
-	uint64_t hooks_active;   /* bit (1ull << enum ep_hook) per hook that was attached: what
-				  * the kernel side could have seen (absence of evidence means
-				  * something only if its hook was active) */
+	struct ep_event ev;    /* as received, path NUL-terminated */
+	uint64_t realtime_ns;  /* ev.ts_ns converted to CLOCK_REALTIME */
+	uint64_t hooks_active; /* bit (1ull << enum ep_hook) per hook that was attached: what
+				* the kernel side could have seen (absence of evidence means
+				* something only if its hook was active) */
 
 	/* enrichment */
 	char path[EP_PATH_LEN + 64]; /* absolute when it could be resolved */
-	bool path_from_fd;           /* resolved from /proc/<pid>/fd */
-	char target[DN_STR];         /* non-path target: "pid 1 (systemd)", "127.0.0.1:80", "CAP_..." */
+	bool path_from_fd;	     /* resolved from /proc/<pid>/fd */
+	char target[DN_STR]; /* non-path target: "pid 1 (systemd)", "127.0.0.1:80", "CAP_..." */
 	struct dn_file file;
 	struct dn_proc proc;
 	struct dn_sysctl sysctl[4];
 	int n_sysctl;
-	char lockdown[32];           /* the lockdown level in force, if securityfs says */
-	char lsms[128];              /* /sys/kernel/security/lsm */
+	char lockdown[32]; /* the lockdown level in force, if securityfs says */
+	char lsms[128];	   /* /sys/kernel/security/lsm */
 
 	/* the decision */
 	enum ep_cause cause;
-	int capability;       /* CAP_* number, -1 when none */
-	int lsm;              /* enum ep_lsm, -1 when none */
+	int capability;		 /* CAP_* number, -1 when none */
+	int lsm;		 /* enum ep_lsm, -1 when none */
 	char lsm_detail[DN_STR]; /* profile, contexts, rule ... */
-	char flag[16];        /* "immutable" / "append-only" */
+	char flag[16];		 /* "immutable" / "append-only" */
 	char mount_option[16];
-	char listener[64];    /* "fapolicyd[812]" */
+	char listener[64]; /* "fapolicyd[812]" */
 	char sysctl_name[64];
 	char sysctl_value[64];
-	char rule[64];        /* fapolicyd rule number or similar, when known */
+	char rule[64]; /* fapolicyd rule number or similar, when known */
 	char evidence[DN_MAX_EVIDENCE][DN_EVIDENCE_LEN];
 	int n_evidence;
 
@@ -177,7 +178,7 @@ struct denial {
 
 /* Append a formatted, short evidence string; silently counts overflow. */
 void denial_add_evidence(struct denial *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 const char *cause_name(enum ep_cause c);
 int cause_from_name(const char *s); /* -1 if unknown */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* Words for a decided denial: one diagnosis sentence, the least-privilege fix, a validation command. */
+/* Words for a decided denial: one diagnosis sentence, the least-privilege fix, a validation
+ * command. */
 #ifndef EPERMD_DIAGNOSE_H
 #define EPERMD_DIAGNOSE_H
 

@@ -12,22 +12,24 @@
 struct incidents;
 
 struct incident_opts {
-	uint64_t window_ns;   /* a repeat after this starts a new incident; default 60 s */
-	uint64_t summary_ns;  /* how often folded repeats are summarised; default 10 s */
+	uint64_t window_ns;	/* a repeat after this starts a new incident; default 60 s */
+	uint64_t summary_ns;	/* how often folded repeats are summarised; default 10 s */
 	unsigned max_incidents; /* table size; the oldest is flushed when full */
-	bool no_fold;         /* --fold-window=0: every denial is its own OUT_NEW, nothing kept */
+	bool no_fold;		/* --fold-window=0: every denial is its own OUT_NEW, nothing kept */
 };
 
 /* Called with a representative denial (count, first/last seen filled) and the kind. */
 typedef void (*incident_emit_fn)(void *ctx, const struct denial *d, int out_kind);
 
-int incidents_new(const struct incident_opts *o, incident_emit_fn fn, void *ctx, struct incidents **out);
+int incidents_new(const struct incident_opts *o, incident_emit_fn fn, void *ctx,
+		  struct incidents **out);
 /* Fold one denial (now_ns realtime). Emits OUT_NEW for a first occurrence. */
 void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns);
 /* Emit summaries that are due; at shutdown (final=true) every pending one. */
 void incidents_tick(struct incidents *in, uint64_t now_ns, bool final);
 /* Iterate the current table (for snapshots). */
-void incidents_foreach(struct incidents *in, void (*fn)(void *ctx, const struct denial *d), void *ctx);
+void incidents_foreach(struct incidents *in, void (*fn)(void *ctx, const struct denial *d),
+		       void *ctx);
 unsigned incidents_count(const struct incidents *in);
 void incidents_free(struct incidents *in);
 

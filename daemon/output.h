@@ -11,8 +11,8 @@
 enum out_format { OUT_TEXT = 0, OUT_JSON, OUT_JOURNAL };
 
 enum out_kind {
-	OUT_NEW = 0,     /* first occurrence of an incident */
-	OUT_SUMMARY,     /* an incident's repeats were folded: count, first/last seen */
+	OUT_NEW = 0, /* first occurrence of an incident */
+	OUT_SUMMARY, /* an incident's repeats were folded: count, first/last seen */
 };
 
 struct sink;
@@ -23,7 +23,7 @@ int sink_open(enum out_format fmt, const char *path, struct sink **out);
 int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind);
 /* Health and loss alarms: prio is a syslog priority (LOG_WARNING ...). */
 int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 uint64_t sink_dropped(const struct sink *s); /* records that could not be written */
 /* The breakdown: dropped = queue full (or no memory), refused = the target said no, of which
  * unavailable = no journal socket / nobody listening. sink_dropped() = dropped + refused. */

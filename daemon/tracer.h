@@ -12,30 +12,30 @@
 struct tracer;
 
 struct tracer_opts {
-	size_t ring_bytes;      /* power of two, >= page size; 0 = default (16 MiB) */
-	int poll_ms;            /* timed consume interval; 0 = default (10 ms) */
-	bool tracepoint_only;   /* never load fexit/LSM programs */
-	pid_t target_pid;       /* > 0: only this process and its descendants (one-command mode) */
-	int verbose;            /* 0..3; libbpf debug output at 3 */
-	bool bench_empty;       /* benchmark baseline: attach only an empty sys_exit program */
-	bool force_raw_tp;      /* testing: use the raw_tp programs even where tp_btf works */
+	size_t ring_bytes;    /* power of two, >= page size; 0 = default (16 MiB) */
+	int poll_ms;	      /* timed consume interval; 0 = default (10 ms) */
+	bool tracepoint_only; /* never load fexit/LSM programs */
+	pid_t target_pid;     /* > 0: only this process and its descendants (one-command mode) */
+	int verbose;	      /* 0..3; libbpf debug output at 3 */
+	bool bench_empty;     /* benchmark baseline: attach only an empty sys_exit program */
+	bool force_raw_tp;    /* testing: use the raw_tp programs even where tp_btf works */
 };
 
 /* Called for each record on the reader thread; must not block. Return 0, or <0 to stop. */
 typedef int (*tracer_event_fn)(void *ctx, const struct ep_event *ev);
 
 struct tracer_hook_state {
-	const char *name;   /* e.g. "tp_btf/sys_exit", "fexit/cap_capable" */
+	const char *name; /* e.g. "tp_btf/sys_exit", "fexit/cap_capable" */
 	bool active;
-	const char *why;    /* why it is off, when it is */
+	const char *why; /* why it is off, when it is */
 };
 
 #define TRACER_MAX_HOOKS 96
 
 struct tracer_features {
-	bool full;               /* fexit/LSM evidence available */
+	bool full;			 /* fexit/LSM evidence available */
 	unsigned long long hooks_active; /* bit (1ull << enum ep_hook) per attached hook */
-	const char *exit_hook;   /* "tp_btf" or "raw_tp" */
+	const char *exit_hook;		 /* "tp_btf" or "raw_tp" */
 	int n_hooks;
 	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
 };

@@ -15,28 +15,28 @@
 
 #define EP_ABI_VERSION 1
 
-#define EP_COMM_LEN 16
-#define EP_PATH_LEN 512 /* power of two: the BPF side masks with it */
-#define EP_MAX_EV 6
-#define EP_EV_NAME_LEN 32
-#define EP_NR_MAX 512 /* syscall numbers handled by the path table */
-#define EP_EXE_DEPTH 8     /* path components of the executable, innermost first */
+#define EP_COMM_LEN	16
+#define EP_PATH_LEN	512 /* power of two: the BPF side masks with it */
+#define EP_MAX_EV	6
+#define EP_EV_NAME_LEN	32
+#define EP_NR_MAX	512 /* syscall numbers handled by the path table */
+#define EP_EXE_DEPTH	8   /* path components of the executable, innermost first */
 #define EP_EXE_COMP_LEN 32
 
 /* ep_event.exe_flags */
 #define EP_EXE_F_TRUNC (1u << 0) /* deeper than EP_EXE_DEPTH, or a component was cut */
 
-#define EP_EPERM 1
+#define EP_EPERM  1
 #define EP_EACCES 13
 
 /* ep_event.flags */
-#define EP_F_PATH_TRUNC (1u << 0)   /* the path was longer than EP_PATH_LEN - 1 */
-#define EP_F_PATH_FAULT (1u << 1)   /* reading the user path faulted */
-#define EP_F_EV_OVERFLOW (1u << 2)  /* more evidence than EP_MAX_EV; the oldest kept */
+#define EP_F_PATH_TRUNC	  (1u << 0) /* the path was longer than EP_PATH_LEN - 1 */
+#define EP_F_PATH_FAULT	  (1u << 1) /* reading the user path faulted */
+#define EP_F_EV_OVERFLOW  (1u << 2) /* more evidence than EP_MAX_EV; the oldest kept */
 #define EP_F_SECCOMP_TASK (1u << 3) /* the task had a seccomp filter (mode 2) */
-#define EP_F_NO_ENTER (1u << 4)     /* no sys_enter was seen for this syscall */
-#define EP_F_FIRST_SEEN (1u << 5)   /* first exit seen for this task since attach */
-#define EP_F_COMPAT (1u << 6)       /* 32-bit syscall on a 64-bit kernel */
+#define EP_F_NO_ENTER	  (1u << 4) /* no sys_enter was seen for this syscall */
+#define EP_F_FIRST_SEEN	  (1u << 5) /* first exit seen for this task since attach */
+#define EP_F_COMPAT	  (1u << 6) /* 32-bit syscall on a 64-bit kernel */
 
 /* What an evidence record says. a[] meanings are per kind. */
 enum ep_ev_kind {
@@ -87,11 +87,11 @@ enum ep_lsm {
 /* Every hook that can produce evidence: the evidence's 'src'. */
 enum ep_hook {
 	EP_HK_NONE = 0,
-	EP_HK_SYS_EXIT,          /* tracepoint-only inference at sys_exit */
-	EP_HK_TP_CAP_CAPABLE,    /* capability:cap_capable tracepoint */
-	EP_HK_SYS_ENTER,         /* seccomp by exit-without-enter */
-	EP_HK_CAP_CAPABLE,       /* fexit cap_capable */
-	EP_HK_SECCOMP_FILTER,    /* fexit __seccomp_filter */
+	EP_HK_SYS_EXIT,	      /* tracepoint-only inference at sys_exit */
+	EP_HK_TP_CAP_CAPABLE, /* capability:cap_capable tracepoint */
+	EP_HK_SYS_ENTER,      /* seccomp by exit-without-enter */
+	EP_HK_CAP_CAPABLE,    /* fexit cap_capable */
+	EP_HK_SECCOMP_FILTER, /* fexit __seccomp_filter */
 	EP_HK_GENERIC_PERMISSION,
 	EP_HK_INODE_PERMISSION,
 	EP_HK_MAY_OPEN,
@@ -100,8 +100,8 @@ enum ep_hook {
 	EP_HK_PATH_NOEXEC,
 	EP_HK_SECURITY_FILE_OPEN,
 	EP_HK_SECURITY_FILE_PERMISSION,
-	EP_HK_SECURITY_INODE,    /* any security_inode_* */
-	EP_HK_SECURITY_PATH,     /* any security_path_* */
+	EP_HK_SECURITY_INODE, /* any security_inode_* */
+	EP_HK_SECURITY_PATH,  /* any security_path_* */
 	EP_HK_SECURITY_PTRACE,
 	EP_HK_SECURITY_TASK_KILL,
 	EP_HK_SECURITY_LOCKED_DOWN,
@@ -179,7 +179,7 @@ struct ep_counters {
 
 /* Per-task state while a syscall runs (hash keyed by tid). */
 struct ep_task_state {
-	__u32 entered;    /* seccomp tasks only: 1 between sys_enter and sys_exit */
+	__u32 entered; /* seccomp tasks only: 1 between sys_enter and sys_exit */
 	__u32 enter_nr;
 	__u32 n_ev;
 	__u32 flags;
@@ -187,7 +187,9 @@ struct ep_task_state {
 };
 
 _Static_assert(sizeof(struct ep_evidence) == 72, "ep_evidence ABI");
-_Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 + EP_PATH_LEN, "ep_event ABI");
+_Static_assert(sizeof(struct ep_event) ==
+		   160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 + EP_PATH_LEN,
+	       "ep_event ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 
 #endif /* EPERMD_H */

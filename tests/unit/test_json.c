@@ -254,8 +254,7 @@ TEST(text_denial_clean)
 	CHECK_CONTAINS(buf, "\n  cause: dac \xe2\x80\x94 cat cannot open '/tmp/d/a\\x0aFAKE'");
 	CHECK_CONTAINS(buf, "\n  fix: setfacl");
 	CHECK_CONTAINS(buf, "\n  check: sudo");
-	CHECK_CONTAINS(buf,
-		       "\n  evidence: mode=0600 owner=0 \"quoted\"; uid 65534 not owner\\\n");
+	CHECK_CONTAINS(buf, "\n  evidence: mode=0600 owner=0 \"quoted\"; uid 65534 not owner\\\n");
 	for (int i = 0; i < len; i++)
 		if (((unsigned char)buf[i] < 0x20 && buf[i] != '\n') || buf[i] == 0x7f) {
 			CHECK(0);
