@@ -666,9 +666,13 @@ static bool join_locked(struct denial *d)
 	return true;
 }
 
+/* The wait is bounded by the event's age (see audit_annotate), so a worker that falls behind
+ * in a storm stops waiting by itself. A seccomp filter's audit record (SECCOMP_FILTER_FLAG_LOG,
+ * SECCOMP_RET_LOG) names its action and code: worth the wait even when the kernel already
+ * proved seccomp. */
 static bool worth_waiting(const struct denial *d)
 {
-	if (d->cause == EP_CAUSE_UNKNOWN)
+	if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_SECCOMP)
 		return true;
 	if (d->cause == EP_CAUSE_LSM)
 		return d->lsm <= EP_LSM_UNKNOWN;
