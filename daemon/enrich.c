@@ -57,9 +57,8 @@ static void enrich_proc(struct denial *d, int pdfd)
 	}
 }
 
-#ifdef EP_EXE_DEPTH
 /* The kernel's view of the executable (dentry names, innermost first): used when /proc no
- * longer has the process. Mount boundaries are not crossed by the walk, so it is a best guess. */
+ * longer has the process (the BPF walk crosses mounts like d_path, up to EP_EXE_DEPTH names). */
 static void exe_from_event(struct denial *d)
 {
 	const struct ep_event *ev = &d->ev;
@@ -79,12 +78,6 @@ static void exe_from_event(struct denial *d)
 					 (int)len, ev->exe_comp[i]);
 	}
 }
-#else
-static void exe_from_event(struct denial *d)
-{
-	(void)d;
-}
-#endif
 
 static bool name_in(const char *name, const char *const *set)
 {
