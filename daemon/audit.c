@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "names.h"
 
 #ifndef AUDIT_LANDLOCK_ACCESS
@@ -723,11 +724,9 @@ out:
 
 static int64_t mono_to_rt(void)
 {
-	struct timespec m, r;
+	uint64_t m = clock_ns(CLOCK_MONOTONIC);
 
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &r);
-	return ((int64_t)r.tv_sec - m.tv_sec) * 1000000000ll + (r.tv_nsec - m.tv_nsec);
+	return (int64_t)(clock_ns(CLOCK_REALTIME) - m);
 }
 
 static void read_netlink(char *buf)

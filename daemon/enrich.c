@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 #include "enrich.h"
+#include "clock.h"
 #include "fileinfo.h"
 #include "names.h"
 #include "procinfo.h"
@@ -31,19 +32,11 @@ static struct proc_cache_ent {
 	struct dn_proc proc;
 } proc_cache[PROC_CACHE_SLOTS];
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void enrich_proc(struct denial *d, int pdfd)
 {
 	struct proc_cache_ent *e = &proc_cache[d->ev.pid % PROC_CACHE_SLOTS];
 	pid_t pid = (pid_t)d->ev.pid;
-	uint64_t now = mono_ns();
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 
 	if (e->pid == pid && e->at && now - e->at < (pdfd < 0 ? PROC_STALE_NS : PROC_FRESH_NS)) {
 		d->proc = e->proc;
@@ -221,7 +214,7 @@ static struct sysctl_cache_ent {
 static void add_sysctl(struct denial *d, const char *knob)
 {
 	struct sysctl_cache_ent *e = NULL;
-	uint64_t now = mono_ns();
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	char path[128];
 	size_t i;
 
@@ -282,7 +275,7 @@ static void enrich_security(struct denial *d)
 {
 	static char lockdown[sizeof(d->lockdown)], lsms[sizeof(d->lsms)];
 	static uint64_t at;
-	uint64_t now = mono_ns();
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	char buf[256], *a, *b;
 
 	if (at && now - at < SEC_FRESH_NS) {

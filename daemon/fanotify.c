@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fanotify.h"
+#include "procinfo.h"
 
 #define CACHE_NS (2ull * 1000000000ull)
 
@@ -28,21 +30,6 @@ int fanotify_fdinfo_has_perm(const char *t)
 			return 1;
 	}
 	return 0;
-}
-
-static int read_small(const char *path, char *buf, size_t n)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t r;
-
-	if (fd < 0)
-		return -1;
-	r = read(fd, buf, n - 1);
-	close(fd);
-	if (r < 0)
-		return -1;
-	buf[r] = '\0';
-	return (int)r;
 }
 
 static bool pid_listens(const char *root, const char *pid)
@@ -69,7 +56,8 @@ static bool pid_listens(const char *root, const char *pid)
 		if (strcmp(link, "anon_inode:[fanotify]") != 0)
 			continue;
 		snprintf(p, sizeof(p), "%s/%s/fdinfo/%s", root, pid, e->d_name);
-		if (read_small(p, info, sizeof(info)) > 0 && fanotify_fdinfo_has_perm(info))
+		if (read_small_at(AT_FDCWD, p, info, sizeof(info)) > 0 &&
+		    fanotify_fdinfo_has_perm(info))
 			hit = true;
 	}
 	closedir(dir);
@@ -88,7 +76,7 @@ int fanotify_scan(const char *root, char *buf, size_t n)
 		if (e->d_name[0] < '1' || e->d_name[0] > '9' || !pid_listens(root, e->d_name))
 			continue;
 		snprintf(p, sizeof(p), "%s/%s/comm", root, e->d_name);
-		if (read_small(p, comm, sizeof(comm)) <= 0)
+		if (read_small_at(AT_FDCWD, p, comm, sizeof(comm)) <= 0)
 			snprintf(comm, sizeof(comm), "?");
 		comm[strcspn(comm, "\n")] = '\0';
 		if (!best[0] || strcmp(comm, "fapolicyd") == 0)
@@ -106,11 +94,8 @@ static char cache_val[64];
 
 int fanotify_perm_listener(char *buf, size_t n)
 {
-	struct timespec ts;
-	unsigned long long now;
+	unsigned long long now = clock_ns(CLOCK_MONOTONIC);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 	pthread_mutex_lock(&cache_lock);
 	if (!cache_at || now - cache_at > CACHE_NS) {
 		fanotify_scan("/proc", cache_val, sizeof(cache_val));

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "cause.h"
 #include "config.h"
 #include "diagnose.h"
@@ -80,14 +81,6 @@ static void on_chld(int sig)
 {
 	(void)sig;
 	got_sigchld = 1;
-}
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void usage(FILE *f)
@@ -341,7 +334,7 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 	/* the same facts decided less than a TTL ago: that decision, with this event's times */
 	if (hit) {
 		stamp(a, hit);
-		incidents_add(a->inc, hit, now_ns(CLOCK_REALTIME));
+		incidents_add(a->inc, hit, clock_ns(CLOCK_REALTIME));
 		return;
 	}
 	/* everything after the raw record starts fresh */
@@ -358,13 +351,13 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 		cause_decide(d);
 	diagnose_denial(d);
 	prefold_store(a->pf, d, mono);
-	incidents_add(a->inc, d, now_ns(CLOCK_REALTIME));
+	incidents_add(a->inc, d, clock_ns(CLOCK_REALTIME));
 }
 
 static void *worker_main(void *arg)
 {
 	struct app *a = arg;
-	uint64_t last_tick = now_ns(CLOCK_MONOTONIC);
+	uint64_t last_tick = clock_ns(CLOCK_MONOTONIC);
 	struct denial *d;
 	sigset_t all;
 
@@ -380,16 +373,16 @@ static void *worker_main(void *arg)
 		uint64_t now;
 
 		if (got) {
-			process(a, d, now_ns(CLOCK_MONOTONIC));
+			process(a, d, clock_ns(CLOCK_MONOTONIC));
 			atomic_fetch_add(&a->delivered, 1);
 		} else if (atomic_load(&a->worker_stop)) {
 			/* the reader has stopped: an empty pop means the queue is drained */
 			break;
 		}
 		atomic_fetch_add(&a->worker_beat, 1);
-		now = now_ns(CLOCK_MONOTONIC);
+		now = clock_ns(CLOCK_MONOTONIC);
 		if (now - last_tick >= 1000000000ull) {
-			incidents_tick(a->inc, now_ns(CLOCK_REALTIME), false);
+			incidents_tick(a->inc, clock_ns(CLOCK_REALTIME), false);
 			last_tick = now;
 		}
 	}
@@ -493,7 +486,7 @@ static int stats_line(struct app *a, char *buf, size_t n)
 	k = counters_stats(&c, st);
 	st[k++] = (struct out_stat){"incidents", incidents_count(a->inc)};
 	st[k++] = (struct out_stat){"uptime_s",
-				    (now_ns(CLOCK_MONOTONIC) - a->start_mono) / 1000000000ull};
+				    (clock_ns(CLOCK_MONOTONIC) - a->start_mono) / 1000000000ull};
 	len = stats_to_json(st, k, 0, buf, n);
 	if (len <= 0 || !a->srv || (size_t)len + 2 >= n)
 		return len;
@@ -670,7 +663,7 @@ static void install_signals(void)
 static void sd_watchdog(uint64_t *last_ping, uint64_t interval, uint64_t *reader_beat,
 			uint64_t *last_reader, struct app *a, uint64_t *last_worker)
 {
-	uint64_t now = now_ns(CLOCK_MONOTONIC), wb;
+	uint64_t now = clock_ns(CLOCK_MONOTONIC), wb;
 
 	if (!interval || now - *last_ping < interval / 2)
 		return;
@@ -761,8 +754,8 @@ static int run(struct app *a)
 		goto cleanup;
 	}
 
-	t0 = now_ns(CLOCK_MONOTONIC);
-	rt0 = now_ns(CLOCK_REALTIME);
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	rt0 = clock_ns(CLOCK_REALTIME);
 	a->rt_offset = (int64_t)(rt0 - t0);
 	a->start_mono = t0;
 	/* H9: the audit join never fails the start; say so when it is off */
@@ -812,7 +805,7 @@ static int run(struct app *a)
 	if (sd_watchdog_enabled(0, &wd_usec) <= 0)
 		wd_usec = 0;
 
-	last_tick = now_ns(CLOCK_MONOTONIC);
+	last_tick = clock_ns(CLOCK_MONOTONIC);
 	while (!stop_signal) {
 		int n = tracer_poll(a->tr, 10);
 
@@ -829,11 +822,11 @@ static int run(struct app *a)
 			if (child_exited(a))
 				break;
 		}
-		if (now_ns(CLOCK_MONOTONIC) - last_tick >= 1000000000ull) {
+		if (clock_ns(CLOCK_MONOTONIC) - last_tick >= 1000000000ull) {
 			check_loss(a, &last, false);
 			if (a->srv && stats_line(a, stats_buf, sizeof(stats_buf)) > 0)
 				server_publish(a->srv, stats_buf);
-			last_tick = now_ns(CLOCK_MONOTONIC);
+			last_tick = clock_ns(CLOCK_MONOTONIC);
 		}
 		sd_watchdog(&last_ping, wd_usec * 1000ull, &reader_beat, &last_reader, a,
 			    &last_worker);
@@ -841,8 +834,8 @@ static int run(struct app *a)
 	sd_notify(0, "STOPPING=1");
 
 	/* Drain: the ring until it is empty twice in a row (bounded: others keep failing). */
-	t0 = now_ns(CLOCK_MONOTONIC);
-	for (zeros = 0; zeros < 2 && now_ns(CLOCK_MONOTONIC) - t0 < DRAIN_MAX_NS;) {
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	for (zeros = 0; zeros < 2 && clock_ns(CLOCK_MONOTONIC) - t0 < DRAIN_MAX_NS;) {
 		int n = tracer_poll(a->tr, 10);
 
 		evq_kick(a->q);
@@ -853,7 +846,7 @@ static int run(struct app *a)
 	evq_wake(a->q);
 	pthread_join(a->worker, NULL);
 	a->worker_started = false;
-	incidents_tick(a->inc, now_ns(CLOCK_REALTIME), true);
+	incidents_tick(a->inc, clock_ns(CLOCK_REALTIME), true);
 	check_loss(a, &last, true);
 
 	read_counters(a, &fin);

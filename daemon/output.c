@@ -24,6 +24,7 @@
 #include "msgids.h"
 #include "names.h"
 #include "output.h"
+#include "clock.h"
 
 #define SINK_QUEUE_CAP	      4096	 /* records waiting for the writer */
 #define SINK_ALARM_RESERVE    64	 /* extra slots only alarms may use */
@@ -128,14 +129,6 @@ static void fmt_time(char *out, size_t n, uint64_t ns)
 	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRIu64 "Z", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (uint64_t)(ns % 1000000000ull));
-}
-
-static uint64_t realtime_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static const char *dn_syscall(const struct denial *d, char *tmp, size_t n)
@@ -370,7 +363,7 @@ int alarm_to_json(int prio, const char *msg_id, const char *msg, uint64_t realti
 		return -ENOSPC;
 	buf[0] = '\0';
 	sb_puts(&b, "{\"type\":\"alarm\"");
-	j_time(&b, "time", realtime_ns ? realtime_ns : realtime_now());
+	j_time(&b, "time", realtime_ns ? realtime_ns : clock_ns(CLOCK_REALTIME));
 	j_u64(&b, "priority", (uint64_t)(prio < 0 ? 0 : prio));
 	j_opt(&b, "message_id", msg_id);
 	j_str(&b, "message", msg);
@@ -387,7 +380,7 @@ int stats_to_json(const struct out_stat *st, unsigned nst, uint64_t realtime_ns,
 		return -ENOSPC;
 	buf[0] = '\0';
 	sb_puts(&b, "{\"type\":\"stats\"");
-	j_time(&b, "time", realtime_ns ? realtime_ns : realtime_now());
+	j_time(&b, "time", realtime_ns ? realtime_ns : clock_ns(CLOCK_REALTIME));
 	for (unsigned i = 0; i < nst; i++) {
 		sb_puts(&b, ",\"");
 		sb_esc(&b, st[i].name, json_escape);
@@ -791,7 +784,7 @@ int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ..
 		len = b.over ? -ENOSPC : (int)b.len;
 		break;
 	default:
-		fmt_time(t, sizeof(t), realtime_now());
+		fmt_time(t, sizeof(t), clock_ns(CLOCK_REALTIME));
 		sb_printf(&b, "%s ALARM %s: ", t, prio_name(prio));
 		t_str(&b, msg);
 		sb_raw(&b, "\n", 1);
@@ -837,7 +830,7 @@ int sink_stats(struct sink *s, const struct out_stat *st, unsigned nst)
 		len = b.over ? -ENOSPC : (int)b.len;
 		break;
 	default:
-		fmt_time(t, sizeof(t), realtime_now());
+		fmt_time(t, sizeof(t), clock_ns(CLOCK_REALTIME));
 		sb_printf(&b, "%s stats:", t);
 		for (unsigned i = 0; i < nst; i++) {
 			sb_raw(&b, " ", 1);
