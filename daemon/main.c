@@ -27,6 +27,7 @@
 #include "config.h"
 #include "diagnose.h"
 #include "enrich.h"
+#include "escape.h"
 #include "fanotify.h"
 #include "incident.h"
 #include "msgids.h"
@@ -458,12 +459,13 @@ static int features_json(const struct tracer_features *f, char *buf, size_t n)
 	used = (size_t)r;
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
 		const struct tracer_hook_state *h = &f->hooks[i];
+		char why[256];
 
-		/* hook names and reasons are our own constants: no escaping needed */
+		/* reasons can quote libbpf and verifier messages */
+		json_escape(why, sizeof(why), !h->active && h->why ? h->why : "");
 		r = snprintf(buf + used, n - used, "%s{\"name\":\"%s\",\"active\":%s%s%s%s}",
 			     i ? "," : "", h->name ? h->name : "", h->active ? "true" : "false",
-			     !h->active && h->why ? ",\"why\":\"" : "",
-			     !h->active && h->why ? h->why : "", !h->active && h->why ? "\"" : "");
+			     why[0] ? ",\"why\":\"" : "", why, why[0] ? "\"" : "");
 		if (r < 0 || (size_t)r >= n - used)
 			return -ENOSPC;
 		used += (size_t)r;
