@@ -19,6 +19,7 @@ void config_defaults(struct config *c)
 	c->queue_size = 4096;
 	c->fold_window = 60;
 	c->summary_interval = 10;
+	c->metrics_interval = 15;
 }
 
 int config_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -139,6 +140,24 @@ static int set_uint(unsigned *dst, const char *v, unsigned long long lo, unsigne
 	return 0;
 }
 
+static int set_audit_source(struct config *c, const char *v, char *err, size_t n)
+{
+	static const char *const names[] = {
+	    [CONFIG_AUDIT_AUTO] = "auto",	[CONFIG_AUDIT_NETLINK] = "netlink",
+	    [CONFIG_AUDIT_JOURNAL] = "journal", [CONFIG_AUDIT_KMSG] = "kmsg",
+	    [CONFIG_AUDIT_OFF] = "off",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(v, names[i])) {
+			c->audit_source = (int)i;
+			return 0;
+		}
+	}
+	snprintf(err, n, "unknown audit source '%.32s' (auto, netlink, journal, kmsg or off)", v);
+	return -EINVAL;
+}
+
 int config_set(struct config *c, const char *key, const char *v, char *err, size_t n)
 {
 	int err_ = 0;
@@ -202,6 +221,20 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		}
 		return 0;
 	}
+	if (!strcmp(key, "metrics_file") || !strcmp(key, "state_dir")) {
+		bool m = key[0] == 'm';
+
+		if (*v && v[0] != '/') {
+			snprintf(err, n, "%s must be an absolute path", key);
+			return -EINVAL;
+		}
+		return m ? set_string(c->metrics_file, sizeof(c->metrics_file), v, err, n)
+			 : set_string(c->state_dir, sizeof(c->state_dir), v, err, n);
+	}
+	if (!strcmp(key, "metrics_interval"))
+		return set_uint(&c->metrics_interval, v, 1, 3600, err, n);
+	if (!strcmp(key, "audit_source"))
+		return set_audit_source(c, v, err, n);
 	snprintf(err, n, "unknown key '%.64s'", key);
 	return -ENOENT;
 }

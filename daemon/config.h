@@ -10,6 +10,7 @@
 #define EPERMD_EX_CONFIG 78
 
 #define CONFIG_DEFAULT_SOCKET "/run/epermd/epermd.sock"
+#define CONFIG_DEFAULT_PATH   "/etc/epermd/epermd.conf"
 #define CONFIG_MAX_FILE	      (64 * 1024)
 
 struct config {
@@ -24,6 +25,18 @@ struct config {
 	bool no_socket;
 	char socket_group[64];
 	bool tracepoint_only;
+	char metrics_file[256];	   /* "" = no metrics file */
+	unsigned metrics_interval; /* seconds between rewrites */
+	char state_dir[256];	   /* "" = $STATE_DIRECTORY, else none (no gap notice) */
+	int audit_source;	   /* enum config_audit_source */
+};
+
+enum config_audit_source {
+	CONFIG_AUDIT_AUTO = 0, /* netlink, else the journal's audit transport, else kmsg */
+	CONFIG_AUDIT_NETLINK,
+	CONFIG_AUDIT_JOURNAL,
+	CONFIG_AUDIT_KMSG,
+	CONFIG_AUDIT_OFF,
 };
 
 void config_defaults(struct config *c);
