@@ -2,13 +2,26 @@
 # epermd: build, test, install.  `make V=1` shows the commands; OUTPUT=dir builds out of tree.
 
 OUTPUT ?= build
+# Installation directories (`make install`; see the install target for what goes where).
 PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/epermd
+SYSCONFDIR ?= /etc
+# systemd's unit directory: /lib/systemd/system for the distribution's own /usr (Debian 12),
+# else below PREFIX (systemd also searches /usr/local/lib/systemd/system).
+ifeq ($(PREFIX),/usr)
 UNITDIR ?= /lib/systemd/system
-CATALOGDIR ?= /usr/lib/systemd/catalog
-MANDIR ?= $(PREFIX)/share/man
+else
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+endif
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+CATALOGDIR ?= $(PREFIX)/lib/systemd/catalog
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 
 CC ?= cc
 CLANG ?= clang
@@ -55,7 +68,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(OUTPUT)/tests/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all clean install test test-unit test-host test-vm deps format check-format bench
+.PHONY: all clean install uninstall test test-unit test-host test-vm deps format check-format bench
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -98,15 +111,15 @@ $(OUTPUT)/daemon/names.o: $(OUTPUT)/syscalls.inc $(OUTPUT)/errnos.inc $(OUTPUT)/
 
 $(OUTPUT)/daemon/%.o: daemon/%.c | $(OUTPUT)/daemon
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(OUTPUT)/top/%.o: epermtop/%.c | $(OUTPUT)/top
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Iepermtop -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Iepermtop -c $< -o $@
 
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -c $< -o $@
 
 $(OUTPUT)/epermd: $(DAEMON_OBJS)
 	$(call msg,LINK,$@)
@@ -146,14 +159,52 @@ format:
 check-format:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
+# `install` only copies files: it starts nothing, creates no users and runs no systemctl.
+# The shipped configuration is never overwritten: an existing
+# $(DESTDIR)$(SYSCONFDIR)/epermd/epermd.conf is kept and the new one is left beside it as
+# epermd.conf.new. The unit's /usr/sbin/epermd, /etc/epermd/ and doc paths are rewritten to
+# SBINDIR, SYSCONFDIR and DOCDIR while copying.
+MAN5 := $(wildcard man/*.5)
+MAN8 := $(wildcard man/*.8)
+DOCS := README.md $(wildcard docs/*.md)
+UNIT_SED := -e 's|\([= +!:@-]\)/usr/\(local/\)\{0,1\}sbin/epermd|\1$(SBINDIR)/epermd|g' \
+	-e 's|\([= +!:@-]\)/etc/epermd/|\1$(SYSCONFDIR)/epermd/|g' \
+	-e 's|file:///usr/share/doc/epermd|file://$(DOCDIR)|g'
+
 install: $(OUTPUT)/epermd $(OUTPUT)/epermtop
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CATALOGDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CATALOGDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/epermd $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR)
 	install -m 0755 $(OUTPUT)/epermd $(DESTDIR)$(SBINDIR)/epermd
 	install -m 0755 $(OUTPUT)/epermtop $(DESTDIR)$(BINDIR)/epermtop
-	install -m 0644 systemd/epermd.service $(DESTDIR)$(UNITDIR)/epermd.service
+	sed $(UNIT_SED) systemd/epermd.service > $(DESTDIR)$(UNITDIR)/epermd.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/epermd.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/epermd.service.tmp $(DESTDIR)$(UNITDIR)/epermd.service
+	install -m 0644 systemd/epermd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/epermd.conf
+	install -m 0644 systemd/epermd.sysusers $(DESTDIR)$(SYSUSERSDIR)/epermd.conf
 	install -m 0644 systemd/epermd.catalog $(DESTDIR)$(CATALOGDIR)/epermd.catalog
-	install -d $(DESTDIR)/etc
-	[ -e $(DESTDIR)/etc/epermd.conf ] || install -m 0644 systemd/epermd.conf $(DESTDIR)/etc/epermd.conf
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/epermd/epermd.conf ]; then \
+		install -m 0644 systemd/epermd.conf $(DESTDIR)$(SYSCONFDIR)/epermd/epermd.conf.new; \
+		echo "epermd: kept $(DESTDIR)$(SYSCONFDIR)/epermd/epermd.conf; the shipped one is epermd.conf.new"; \
+	else \
+		install -m 0644 systemd/epermd.conf $(DESTDIR)$(SYSCONFDIR)/epermd/epermd.conf; \
+	fi
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	$(if $(MAN5),install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+	install -m 0644 completion/epermd completion/epermtop $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+
+# Removes what `install` copied; the configuration in $(SYSCONFDIR)/epermd is left alone.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/epermd $(DESTDIR)$(BINDIR)/epermtop \
+		$(DESTDIR)$(UNITDIR)/epermd.service $(DESTDIR)$(TMPFILESDIR)/epermd.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/epermd.conf $(DESTDIR)$(CATALOGDIR)/epermd.catalog \
+		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
+		$(DESTDIR)$(BASHCOMPDIR)/epermd $(DESTDIR)$(BASHCOMPDIR)/epermtop \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf $(OUTPUT)

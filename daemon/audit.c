@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The kernel audit join (see docs/audit.md). A reader thread subscribes to the audit netlink
- * multicast group (needs CAP_AUDIT_READ; works without auditd) or, failing that, follows
- * /dev/kmsg, where the kernel prints audit records while no auditd is registered, and where
- * lockdown prints its "Lockdown: comm: what is restricted" lines. Records that explain a
+ * multicast group (needs CAP_AUDIT_READ and the initial network namespace; works without
+ * auditd), or follows the journal's audit transport (journald collects the records; this is
+ * the source under the hardened unit, which has no AF_NETLINK), or /dev/kmsg, where the kernel
+ * prints audit records while no auditd is registered, and where lockdown prints its
+ * "Lockdown: comm: what is restricted" lines. Records that explain a
  * denial are parsed into a bounded ring; the worker joins one with a denial by pid (or tid),
  * syscall number and time. Record text is hostile input: every copy is bounded and printable.
  */
@@ -25,7 +27,9 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "audit_journal.h"
 #include "clock.h"
+#include "config.h"
 #include "names.h"
 
 #ifndef AUDIT_LANDLOCK_ACCESS
@@ -46,6 +50,7 @@
 #define NL_BUF		    (MAX_AUDIT_MESSAGE_LENGTH + 256)
 #define KMSG_BUF	    8192
 #define LL_DOMAINS	    64
+#define JOURNAL_BATCH	    256 /* entries per wakeup; more are read on the next, at once */
 
 struct ll_domain {
 	char id[32];
@@ -65,14 +70,20 @@ static struct {
 	pthread_t thread;
 	bool running;
 	int nl_fd, kmsg_fd, stop_fd;
-	uint64_t lost; /* ENOBUFS on the netlink socket */
-	char status[160];
+	struct ajournal *jr; /* the journal source, or NULL */
+	int kick_fd;	     /* a join started waiting: poll the journal on the tick */
+	unsigned waiters;    /* joins waiting now (atomic) */
+	unsigned wait_ms;    /* the source's bound on a join's wait */
+	uint64_t lost;	     /* ENOBUFS on the netlink socket */
+	char status[320];
 } au = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
     .cond = PTHREAD_COND_INITIALIZER,
     .nl_fd = -1,
     .kmsg_fd = -1,
     .stop_fd = -1,
+    .kick_fd = -1,
+    .wait_ms = AUDIT_WAIT_MS,
     .status = "not started",
 };
 
@@ -533,6 +544,52 @@ int audit_parse_kmsg(const char *text, size_t len, bool want_audit, int64_t mono
 	}
 }
 
+int audit_parse_journal(const struct audit_jentry *e, int64_t mono_to_rt_ns, struct audit_rec *r)
+{
+	unsigned long long us, serial = 0;
+	char buf[NL_BUF + 64];
+	const char *m, *sp;
+	size_t n;
+	long type;
+
+	memset(r, 0, sizeof(*r));
+	r->syscall = -1;
+	if (!e || !e->transport || !e->message)
+		return -EINVAL;
+	m = e->message;
+	n = strnlen(m, NL_BUF);
+	if (!strcmp(e->transport, "kernel")) {
+		int64_t off = mono_to_rt_ns;
+
+		if (n < 10 || memcmp(m, "Lockdown: ", 10) != 0)
+			return -ENOENT; /* audit lines come through the audit transport */
+		if (!e->source_mono || !parse_u64(e->source_mono, 10, &us)) {
+			us = e->realtime_us;
+			off = 0;
+		}
+		putf(buf, sizeof(buf), "5,0,%llu,-;%.*s", us, (int)n, m);
+		return audit_parse_kmsg(buf, strlen(buf), false, off, r);
+	}
+	if (strcmp(e->transport, "audit") != 0)
+		return -ENOENT;
+	if (!e->type || !parse_long(e->type, &type) || type <= 0 || type > 0xffff)
+		return -EINVAL;
+	/* _SOURCE_REALTIME_TIMESTAMP is the record's own stamp (sec.msec) in µs */
+	if (!e->source_rt || !parse_u64(e->source_rt, 10, &us))
+		us = e->realtime_us;
+	if (e->id && (!parse_u64(e->id, 10, &serial) || serial > UINT32_MAX))
+		return -EINVAL;
+	/* journald puts the type name first ("SECCOMP", "AUDIT1423"): a word without '=' */
+	sp = memchr(m, ' ', n);
+	if (sp && !memchr(m, '=', (size_t)(sp - m))) {
+		n -= (size_t)(sp + 1 - m);
+		m = sp + 1;
+	}
+	putf(buf, sizeof(buf), "audit(%llu.%03llu:%llu): %.*s", us / 1000000ull,
+	     us / 1000ull % 1000ull, serial, (int)n, m);
+	return audit_parse_record((int)type, buf, strlen(buf), r);
+}
+
 /* ---- the ring ----------------------------------------------------------------------------- */
 
 void audit_feed(const struct audit_rec *r)
@@ -682,7 +739,7 @@ static bool worth_waiting(const struct denial *d)
 
 bool audit_annotate(struct denial *d, bool wait)
 {
-	uint64_t deadline = d->realtime_ns + AUDIT_WAIT_MS * 1000000ull, seen;
+	uint64_t deadline = d->realtime_ns + au.wait_ms * 1000000ull, seen, one = 1;
 	struct timespec now, ts;
 	bool hit;
 
@@ -703,6 +760,10 @@ bool audit_annotate(struct denial *d, bool wait)
 	ts.tv_sec = (time_t)(deadline / 1000000000ull);
 	ts.tv_nsec = (long)(deadline % 1000000000ull);
 	seen = au.gen;
+	if (__atomic_fetch_add(&au.waiters, 1, __ATOMIC_SEQ_CST) == 0 && au.kick_fd >= 0 &&
+	    write(au.kick_fd, &one, sizeof(one)) < 0) {
+		/* the counter is set already: the reader ticks from its next wakeup on */
+	}
 	for (;;) {
 		int rc = pthread_cond_timedwait(&au.cond, &au.lock, &ts);
 
@@ -715,6 +776,7 @@ bool audit_annotate(struct denial *d, bool wait)
 		if (rc == ETIMEDOUT || !au.running)
 			break;
 	}
+	__atomic_fetch_sub(&au.waiters, 1, __ATOMIC_SEQ_CST);
 out:
 	pthread_mutex_unlock(&au.lock);
 	return hit;
@@ -770,20 +832,47 @@ static void read_kmsg(char *buf, bool want_audit)
 	}
 }
 
+static void drain(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: nothing to drain */
+	}
+}
+
+/* poll()'s timeout: the journal source reads at once after a full batch, on the tick while a
+ * join waits, else when journald says (inotify) or sd-journal asks for a timeout */
+static int poll_timeout(bool more)
+{
+	if (!au.jr)
+		return -1;
+	if (more)
+		return 0;
+	if (__atomic_load_n(&au.waiters, __ATOMIC_SEQ_CST))
+		return AUDIT_JOURNAL_TICK_MS;
+	return ajournal_timeout_ms(au.jr);
+}
+
 static void *reader_main(void *arg)
 {
 	char *buf = malloc(NL_BUF > KMSG_BUF ? NL_BUF : KMSG_BUF);
-	struct pollfd p[3] = {
+	struct pollfd p[5] = {
 	    {.fd = au.stop_fd, .events = POLLIN},
 	    {.fd = au.nl_fd, .events = POLLIN},
 	    {.fd = au.kmsg_fd, .events = POLLIN},
+	    {.fd = au.jr ? ajournal_fd(au.jr) : -1, .events = au.jr ? ajournal_events(au.jr) : 0},
+	    {.fd = au.kick_fd, .events = POLLIN},
 	};
+	bool more = false;
 
 	(void)arg;
 	if (!buf)
 		return NULL;
 	for (;;) {
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
+		int n = poll(p, 5, poll_timeout(more));
+
+		if (n < 0 && errno != EINTR)
 			break;
 		if (p[0].revents)
 			break;
@@ -792,7 +881,16 @@ static void *reader_main(void *arg)
 			read_netlink(buf);
 		if (p[2].revents)
 			read_kmsg(buf, au.nl_fd < 0);
-		for (int i = 1; i < 3; i++)
+		if (p[4].revents)
+			drain(au.kick_fd);
+		if (au.jr) {
+			int got = ajournal_read(au.jr, JOURNAL_BATCH, mono_to_rt());
+
+			more = got >= JOURNAL_BATCH;
+			if (got < 0 && got != -EINTR)
+				au.lost++;
+		}
+		for (int i = 1; i < 4; i++)
 			if (p[i].revents & (POLLHUP | POLLNVAL))
 				p[i].fd = -1;
 	}
@@ -862,6 +960,18 @@ static int open_kmsg(void)
 	return fd;
 }
 
+static const char *jr_why(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "no journal files";
+	case -EACCES:
+		return "journal files not readable";
+	default:
+		return strerror(-err);
+	}
+}
+
 static void close_fds(void)
 {
 	if (au.nl_fd >= 0)
@@ -870,27 +980,97 @@ static void close_fds(void)
 		close(au.kmsg_fd);
 	if (au.stop_fd >= 0)
 		close(au.stop_fd);
-	au.nl_fd = au.kmsg_fd = au.stop_fd = -1;
+	if (au.kick_fd >= 0)
+		close(au.kick_fd);
+	ajournal_close(au.jr);
+	au.jr = NULL;
+	au.nl_fd = au.kmsg_fd = au.stop_fd = au.kick_fd = -1;
 }
 
-int audit_start(void)
+static const char *const source_name[] = {
+    [CONFIG_AUDIT_AUTO] = "auto",	[CONFIG_AUDIT_NETLINK] = "netlink",
+    [CONFIG_AUDIT_JOURNAL] = "journal", [CONFIG_AUDIT_KMSG] = "kmsg",
+    [CONFIG_AUDIT_OFF] = "off",
+};
+
+/* Open the chosen source(s); fills au's descriptors and status. 0 or the last -errno. */
+static int open_sources(int source)
 {
-	int nl, km, err;
+	bool any = source == CONFIG_AUDIT_AUTO;
+	int nl = -ENOTCONN, jr = -ENOTCONN, km = -ENOTCONN;
+
+	if (any || source == CONFIG_AUDIT_NETLINK) {
+		nl = open_netlink();
+		if (nl >= 0) {
+			au.nl_fd = nl;
+			km = open_kmsg(); /* for Lockdown lines only */
+			au.kmsg_fd = km >= 0 ? km : -1;
+			putf(au.status, sizeof(au.status), "audit netlink multicast%s",
+			     km >= 0 ? " + /dev/kmsg (Lockdown lines)" : "");
+			return 0;
+		}
+	}
+	if (any || source == CONFIG_AUDIT_JOURNAL) {
+		jr = ajournal_open(&au.jr);
+		if (jr >= 0) {
+			au.wait_ms = AUDIT_JOURNAL_WAIT_MS;
+			putf(au.status, sizeof(au.status), "journal (_TRANSPORT=audit%s)%s%s%s",
+			     ajournal_has_audit(au.jr)
+				 ? ""
+				 : "; none in the journal yet: does journald collect audit "
+				   "(systemd-journald-audit.socket)?",
+			     any ? "; audit netlink: " : "", any ? nl_why(nl) : "", "");
+			return 0;
+		}
+	}
+	if (any || source == CONFIG_AUDIT_KMSG) {
+		km = open_kmsg();
+		if (km >= 0) {
+			au.kmsg_fd = km;
+			if (any)
+				putf(au.status, sizeof(au.status),
+				     "/dev/kmsg (audit netlink: %s; journal: %s; records seen only "
+				     "while no auditd runs)",
+				     nl_why(nl), jr_why(jr));
+			else
+				putf(au.status, sizeof(au.status),
+				     "/dev/kmsg (records seen only while no auditd runs)");
+			return 0;
+		}
+	}
+	if (any)
+		putf(au.status, sizeof(au.status),
+		     "unavailable (audit netlink: %s; journal: %s; /dev/kmsg: %s)", nl_why(nl),
+		     jr_why(jr), strerror(-km));
+	else
+		putf(au.status, sizeof(au.status), "unavailable (audit_source = %s: %s)",
+		     source_name[source],
+		     source == CONFIG_AUDIT_NETLINK ? nl_why(nl)
+		     : source == CONFIG_AUDIT_JOURNAL
+			 ? jr_why(jr)
+			 : strerror(-km));
+	return source == CONFIG_AUDIT_NETLINK ? nl : source == CONFIG_AUDIT_JOURNAL ? jr : km;
+}
+
+int audit_start(int source)
+{
+	int err;
 
 	if (au.running)
 		return 0;
-	nl = open_netlink();
-	km = open_kmsg();
-	au.nl_fd = nl >= 0 ? nl : -1;
-	au.kmsg_fd = km >= 0 ? km : -1;
-	if (nl < 0 && km < 0) {
-		putf(au.status, sizeof(au.status), "unavailable (audit netlink: %s; /dev/kmsg: %s)",
-		     nl_why(nl), strerror(-km));
-		err = nl;
-		goto cleanup;
+	if (source < CONFIG_AUDIT_AUTO || source > CONFIG_AUDIT_OFF)
+		return -EINVAL;
+	au.wait_ms = AUDIT_WAIT_MS;
+	if (source == CONFIG_AUDIT_OFF) {
+		putf(au.status, sizeof(au.status), "off (audit_source = off)");
+		return 0;
 	}
+	err = open_sources(source);
+	if (err < 0)
+		goto cleanup;
 	au.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (au.stop_fd < 0) {
+	au.kick_fd = au.jr ? eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) : -1;
+	if (au.stop_fd < 0 || (au.jr && au.kick_fd < 0)) {
 		err = -errno;
 		putf(au.status, sizeof(au.status), "unavailable (eventfd: %s)", strerror(-err));
 		goto cleanup;
@@ -902,13 +1082,6 @@ int audit_start(void)
 		putf(au.status, sizeof(au.status), "unavailable (thread: %s)", strerror(-err));
 		goto cleanup;
 	}
-	if (nl >= 0)
-		putf(au.status, sizeof(au.status), "audit netlink multicast%s",
-		     km >= 0 ? " + /dev/kmsg (Lockdown lines)" : "");
-	else
-		putf(au.status, sizeof(au.status),
-		     "/dev/kmsg (audit netlink: %s; records seen only while no auditd runs)",
-		     nl_why(nl));
 	return 0;
 cleanup:
 	close_fds();

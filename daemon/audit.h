@@ -3,7 +3,8 @@
  * The kernel audit join: a small reader thread keeps the last AUDIT_RING parsed audit records
  * that explain denials (AppArmor/SELinux AVC, SECCOMP, FANOTIFY, Landlock, SYSCALL, kmsg
  * Lockdown lines); the worker joins one with each denial by pid, syscall and time. No auditd:
- * the source is the audit netlink multicast group (CAP_AUDIT_READ), else /dev/kmsg.
+ * the source is the audit netlink multicast group (CAP_AUDIT_READ), the journal's audit
+ * transport (journald collects the records; works under PrivateNetwork=) or /dev/kmsg.
  * Record text is hostile: every field is bounded and made printable.
  */
 #ifndef EPERMD_AUDIT_H
@@ -53,19 +54,48 @@ int audit_parse_record(int type, const char *text, size_t len, struct audit_rec 
 int audit_parse_kmsg(const char *text, size_t len, bool want_audit, int64_t mono_to_rt_ns,
 		     struct audit_rec *r);
 
+/* One journal entry, as the journal source reads it (values without the "FIELD=" prefix,
+ * NUL-terminated, NULL when the entry lacks the field). journald stores an audit record as
+ * _TRANSPORT=audit, _AUDIT_TYPE=1326, _AUDIT_ID=<serial>, _SOURCE_REALTIME_TIMESTAMP=<the
+ * record's stamp in µs> and MESSAGE="<TYPE_NAME> <the fields>"; kernel log lines as
+ * _TRANSPORT=kernel with _SOURCE_MONOTONIC_TIMESTAMP. */
+struct audit_jentry {
+	const char *transport;	 /* _TRANSPORT */
+	const char *type;	 /* _AUDIT_TYPE */
+	const char *id;		 /* _AUDIT_ID */
+	const char *source_rt;	 /* _SOURCE_REALTIME_TIMESTAMP, µs */
+	const char *source_mono; /* _SOURCE_MONOTONIC_TIMESTAMP, µs (kernel lines) */
+	const char *message;	 /* MESSAGE */
+	uint64_t realtime_us;	 /* the entry's own time, when the source stamp is missing */
+};
+
+/* Rebuild the record text from an entry ("audit(<sec>.<msec>:<id>): <fields>", or a kmsg
+ * line for a kernel "Lockdown:" line) and parse it with audit_parse_record() /
+ * audit_parse_kmsg(). Same returns; -ENOENT for other transports. */
+int audit_parse_journal(const struct audit_jentry *e, int64_t mono_to_rt_ns, struct audit_rec *r);
+
 /* Add a parsed record to the ring (oldest overwritten) and wake a waiting join. */
 void audit_feed(const struct audit_rec *r);
 
-/* Start the reader: netlink multicast, else /dev/kmsg. Never fatal: returns 0 when a source
- * is open, a negative errno when the join is unavailable (audit_status() says why). */
-int audit_start(void);
+/* Start the reader on source (enum config_audit_source): auto = netlink multicast if the
+ * socket binds, else the journal if a journal file is readable, else /dev/kmsg; an explicit
+ * source is tried alone. Never fatal: returns 0 when a source is open (or source is off), a
+ * negative errno when the join is unavailable. audit_status() names the active source and
+ * why the others were not used. */
+int audit_start(int source);
 void audit_stop(void); /* idempotent */
 const char *audit_status(void);
 
 /* Join a record to d (fills d->audit, marks the record used); true when one was joined.
  * wait: only when d->cause is unknown, lsm-unknown or fanotify without a rule, the reader
- * runs and the event is less than AUDIT_WAIT_MS old, wait for a late record until then. */
-#define AUDIT_WAIT_MS 50
+ * runs and the event is less than the source's wait old, wait for a late record until then:
+ * AUDIT_WAIT_MS for netlink and kmsg, AUDIT_JOURNAL_WAIT_MS for the journal (kernel ->
+ * journald -> journal file -> our reader, measured in docs/audit.md). While a join waits, the
+ * journal reader polls the file every AUDIT_JOURNAL_TICK_MS instead of waiting for journald's
+ * change notification (which journald coalesces over 250 ms). */
+#define AUDIT_WAIT_MS	      50
+#define AUDIT_JOURNAL_WAIT_MS 100
+#define AUDIT_JOURNAL_TICK_MS 2
 bool audit_annotate(struct denial *d, bool wait);
 
 /* Tests: forget every record. */

@@ -124,6 +124,74 @@ static int set_format(struct config *c, const char *v, char *err, size_t n)
 		snprintf(err, n, "unknown format '%.32s' (text, json or journal)", v);
 		return -EINVAL;
 	}
+	c->sinks = 1u << c->format; /* format is a single-sink alias of sinks */
+	return 0;
+}
+
+static const char *const sink_names[] = {
+    [OUT_TEXT] = "text",
+    [OUT_JSON] = "json",
+    [OUT_JOURNAL] = "journal",
+};
+
+void config_sinks_name(unsigned sinks, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	if (!n)
+		return;
+	buf[0] = '\0';
+	/* journal first: the order of the documentation */
+	for (int i = OUT_JOURNAL; i >= OUT_TEXT && used < n; i--)
+		if (sinks & (1u << i))
+			used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? "," : "",
+						 sink_names[i]);
+}
+
+/* The format that speaks for a set of sinks (alarms, the final stats record). */
+static int primary_format(unsigned sinks)
+{
+	if (sinks & (1u << OUT_JOURNAL))
+		return OUT_JOURNAL;
+	if (sinks & (1u << OUT_JSON))
+		return OUT_JSON;
+	return OUT_TEXT;
+}
+
+static int set_sinks(struct config *c, const char *v, char *err, size_t n)
+{
+	unsigned sinks = 0;
+	const char *p = v;
+
+	for (;;) {
+		size_t len;
+		int f = -1;
+
+		p += strspn(p, " \t,");
+		if (!*p)
+			break;
+		len = strcspn(p, " \t,");
+		for (int i = OUT_TEXT; i <= OUT_JOURNAL; i++)
+			if (strlen(sink_names[i]) == len && !memcmp(sink_names[i], p, len))
+				f = i;
+		if (f < 0) {
+			snprintf(err, n, "unknown sink '%.*s' (journal, json or text)",
+				 (int)(len > 32 ? 32 : len), p);
+			return -EINVAL;
+		}
+		sinks |= 1u << f;
+		p += len;
+	}
+	if (!sinks) {
+		snprintf(err, n, "no sink named (journal, json or text)");
+		return -EINVAL;
+	}
+	if ((sinks & (1u << OUT_JSON)) && (sinks & (1u << OUT_TEXT))) {
+		snprintf(err, n, "json and text would both write to 'output'; choose one");
+		return -EINVAL;
+	}
+	c->sinks = sinks;
+	c->format = primary_format(sinks);
 	return 0;
 }
 
@@ -235,6 +303,14 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		return set_uint(&c->metrics_interval, v, 1, 3600, err, n);
 	if (!strcmp(key, "audit_source"))
 		return set_audit_source(c, v, err, n);
+	if (!strcmp(key, "sinks"))
+		return set_sinks(c, v, err, n);
+	if (!strcmp(key, "rate_limit"))
+		return set_uint(&c->rate_limit, v, 0, 1000000, err, n);
+	if (!strcmp(key, "rate_burst"))
+		return set_uint(&c->rate_burst, v, 0, 1000000, err, n);
+	if (!strcmp(key, "ignore"))
+		return filter_add_rule(&c->ignore, v, err, n) ? -EINVAL : 0;
 	snprintf(err, n, "unknown key '%.64s'", key);
 	return -ENOENT;
 }
@@ -298,6 +374,11 @@ int config_parse_text(struct config *c, const char *text, const char *name, char
 
 int config_load(struct config *c, const char *path, char *err, size_t n)
 {
+	return config_load_flags(c, path, 0, err, n);
+}
+
+int config_load_flags(struct config *c, const char *path, unsigned flags, char *err, size_t n)
+{
 	char *buf = NULL;
 	struct stat st;
 	size_t len = 0;
@@ -306,6 +387,8 @@ int config_load(struct config *c, const char *path, char *err, size_t n)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		ret = -errno;
+		if (errno == ENOENT && (flags & CONFIG_OPTIONAL))
+			return 1;
 		if (errno == ELOOP)
 			snprintf(err, n, "%s: is a symbolic link (refused)", path);
 		else
@@ -379,13 +462,114 @@ cleanup:
 
 int config_check(const char *path)
 {
-	struct config c;
+	struct config *c = malloc(sizeof(*c));
 	char err[512];
+	int ret = 0;
 
-	config_defaults(&c);
-	if (config_load(&c, path, err, sizeof(err))) {
-		fprintf(stderr, "epermd: %s\n", err);
+	if (!c) {
+		fprintf(stderr, "epermd: out of memory\n");
 		return EPERMD_EX_CONFIG;
 	}
+	config_defaults(c);
+	if (config_load(c, path, err, sizeof(err)) || config_finish(c, false, err, sizeof(err))) {
+		fprintf(stderr, "epermd: %s\n", err);
+		ret = EPERMD_EX_CONFIG;
+	} else {
+		printf("%s: ok\n", path);
+	}
+	free(c);
+	return ret;
+}
+
+int config_finish(struct config *c, bool under_systemd, char *err, size_t n)
+{
+	if (!c->sinks) {
+		if (c->format < 0)
+			c->format = under_systemd ? OUT_JOURNAL : OUT_TEXT;
+		c->sinks = 1u << c->format;
+	}
+	if ((c->sinks & (1u << OUT_JSON)) && (c->sinks & (1u << OUT_TEXT))) {
+		snprintf(err, n, "sinks: json and text would both write to 'output'; choose one");
+		return -EINVAL;
+	}
+	c->format = primary_format(c->sinks);
 	return 0;
+}
+
+static bool rules_equal(const struct filter_rules *a, const struct filter_rules *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (unsigned i = 0; i < a->n && i < FILTER_MAX_RULES; i++) {
+		char x[FILTER_MAX_CONDS * (FILTER_VAL_LEN + 16)];
+		char y[FILTER_MAX_CONDS * (FILTER_VAL_LEN + 16)];
+
+		filter_rule_format(&a->r[i], x, sizeof(x));
+		filter_rule_format(&b->r[i], y, sizeof(y));
+		if (strcmp(x, y))
+			return false;
+	}
+	return true;
+}
+
+int config_diff(const struct config *a, const struct config *b, bool restart, char *buf, size_t n)
+{
+	struct {
+		const char *key;
+		bool changed, restart;
+	} k[] = {
+	    {"sinks", a->sinks != b->sinks, true},
+	    {"output", strcmp(a->output, b->output) != 0, true},
+	    {"ring_size", a->ring_size != b->ring_size, true},
+	    {"queue_size", a->queue_size != b->queue_size, true},
+	    {"socket",
+	     a->no_socket != b->no_socket || strcmp(a->socket, b->socket) != 0 ||
+		 a->socket_set != b->socket_set,
+	     true},
+	    {"socket_group", strcmp(a->socket_group, b->socket_group) != 0, true},
+	    {"tracepoint_only", a->tracepoint_only != b->tracepoint_only, true},
+	    {"state_dir", strcmp(a->state_dir, b->state_dir) != 0, true},
+	    {"audit_source", a->audit_source != b->audit_source, true},
+	    {"fold_window", a->fold_window != b->fold_window, false},
+	    {"summary_interval", a->summary_interval != b->summary_interval, false},
+	    {"rate_limit", a->rate_limit != b->rate_limit, false},
+	    {"rate_burst", a->rate_burst != b->rate_burst, false},
+	    {"ignore", !rules_equal(&a->ignore, &b->ignore), false},
+	    {"metrics_file", strcmp(a->metrics_file, b->metrics_file) != 0, false},
+	    {"metrics_interval", a->metrics_interval != b->metrics_interval, false},
+	};
+	size_t used = 0;
+	int count = 0;
+
+	if (n)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		if (!k[i].changed || k[i].restart != restart)
+			continue;
+		count++;
+		if (used < n)
+			used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? " " : "",
+						 k[i].key);
+	}
+	return count;
+}
+
+void config_apply_live(struct config *dst, const struct config *src)
+{
+	dst->fold_window = src->fold_window;
+	dst->summary_interval = src->summary_interval;
+	dst->rate_limit = src->rate_limit;
+	dst->rate_burst = src->rate_burst;
+	dst->ignore = src->ignore;
+	memcpy(dst->metrics_file, src->metrics_file, sizeof(dst->metrics_file));
+	dst->metrics_interval = src->metrics_interval;
+}
+
+void config_policy(const struct config *c, struct filter_policy *p)
+{
+	p->ignore = c->ignore;
+	p->rate_limit = c->rate_limit;
+	p->rate_burst = c->rate_burst;
+	p->fold_window = c->fold_window;
+	p->summary_interval = c->summary_interval;
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "filter.h"
+
 #define EPERMD_EX_USAGE	 64
 #define EPERMD_EX_CONFIG 78
 
@@ -29,6 +31,10 @@ struct config {
 	unsigned metrics_interval; /* seconds between rewrites */
 	char state_dir[256];	   /* "" = $STATE_DIRECTORY, else none (no gap notice) */
 	int audit_source;	   /* enum config_audit_source */
+	unsigned sinks;		   /* bit (1u << enum out_format) per sink; 0 = from format */
+	unsigned rate_limit;	   /* diagnosis records per second to the sinks, 0 = no limit */
+	unsigned rate_burst;	   /* records above the rate in a burst, 0 = rate_limit */
+	struct filter_rules ignore;
 };
 
 enum config_audit_source {
@@ -48,6 +54,24 @@ int config_parse_text(struct config *c, const char *text, const char *name, char
 int config_load(struct config *c, const char *path, char *err, size_t n);
 /* --check-config: 0 when the file is valid, EPERMD_EX_CONFIG otherwise (message to stderr). */
 int config_check(const char *path);
+
+/* The default file when --config is not given: a missing file is not an error. */
+#define CONFIG_OPTIONAL (1u << 0)
+/* Like config_load; with CONFIG_OPTIONAL a file that does not exist leaves c as it is and
+ * returns 1. */
+int config_load_flags(struct config *c, const char *path, unsigned flags, char *err, size_t n);
+/* After the file and the options: fill format/sinks from each other and check the sinks can
+ * be opened together. */
+int config_finish(struct config *c, bool under_systemd, char *err, size_t n);
+/* Space-separated names of the keys whose values differ; restart: only those a reload cannot
+ * apply (live: only those it does). Returns the number of names. */
+int config_diff(const struct config *a, const struct config *b, bool restart, char *buf, size_t n);
+/* Copy what a reload applies live (config_diff(restart = false)) from src to dst. */
+void config_apply_live(struct config *dst, const struct config *src);
+/* The worker's share of a config. */
+void config_policy(const struct config *c, struct filter_policy *p);
+/* "journal,json" */
+void config_sinks_name(unsigned sinks, char *buf, size_t n);
 
 int config_parse_size(const char *s, size_t *out);
 int config_parse_uint(const char *s, unsigned long long max, unsigned long long *out);

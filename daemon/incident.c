@@ -333,6 +333,16 @@ unsigned incidents_count(const struct incidents *in)
 	return __atomic_load_n(&in->n, __ATOMIC_RELAXED);
 }
 
+void incidents_set_timing(struct incidents *in, uint64_t window_ns, uint64_t summary_ns,
+			  bool no_fold)
+{
+	pthread_mutex_lock(&in->lock);
+	in->o.window_ns = window_ns ? window_ns : 60ull * 1000000000ull;
+	in->o.summary_ns = summary_ns ? summary_ns : 10ull * 1000000000ull;
+	in->o.no_fold = no_fold;
+	pthread_mutex_unlock(&in->lock);
+}
+
 void incidents_free(struct incidents *in)
 {
 	struct incident *x, *next;

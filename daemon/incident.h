@@ -31,6 +31,10 @@ void incidents_tick(struct incidents *in, uint64_t now_ns, bool final);
 void incidents_foreach(struct incidents *in, void (*fn)(void *ctx, const struct denial *d),
 		       void *ctx);
 unsigned incidents_count(const struct incidents *in);
+/* A configuration reload: new window/summary/no_fold (0 = the defaults). Call it from the
+ * thread that calls incidents_add(). */
+void incidents_set_timing(struct incidents *in, uint64_t window_ns, uint64_t summary_ns,
+			  bool no_fold);
 void incidents_free(struct incidents *in);
 
 #endif

@@ -30,9 +30,11 @@
 #include "escape.h"
 #include "fanotify.h"
 #include "incident.h"
+#include "metrics.h"
 #include "msgids.h"
 #include "output.h"
 #include "prefold.h"
+#include "privs.h"
 #include "queue.h"
 #include "server.h"
 #include "tracer.h"
@@ -41,9 +43,18 @@
 #define JSON_MAX       (64 * 1024)
 #define DRAIN_MAX_NS   (3ull * 1000000000ull)
 
+/* H1: a command-line option, kept to be applied again over a reloaded file */
+struct cli_set {
+	int opt;
+	const char *val;
+};
+
 struct app {
 	struct config cfg;
-	const char *config_path;
+	const char *config_path; /* --config; NULL = CONFIG_DEFAULT_PATH if it exists */
+	struct cli_set set[64];
+	int nset;
+	bool tp_only, no_socket;
 	int verbose;
 	bool features, check_config, bench_empty;
 	char **cmd;
@@ -57,10 +68,13 @@ struct app {
 	struct incidents *inc;
 	struct prefold *pf; /* worker only */
 	struct server *srv;
+	struct metrics *metrics; /* H2: the textfile for node_exporter */
+	uint64_t metrics_last;	 /* CLOCK_MONOTONIC of the last write */
 	const struct tracer_features *feat;
 	uint64_t hooks_active;
 	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t start_mono;
+	char caps[768]; /* H5: what is kept after attach, for the start line */
 
 	pthread_t worker;
 	bool worker_started;
@@ -68,10 +82,25 @@ struct app {
 	atomic_uint_fast64_t delivered;
 	atomic_uint_fast64_t worker_beat;
 	char json[JSON_MAX]; /* worker only */
+
+	/* H1: ignore rules and rate limit; reloaded on SIGHUP */
+	_Atomic(struct filter_policy *) policy;
+	const struct filter_policy *wpolicy; /* worker only: the one it is using */
+	struct filter_policy *retired;	     /* main only: freed once the worker moved on */
+	uint64_t retired_beat;
+	struct ratelimit rl; /* worker only */
+	atomic_uint_fast64_t ignored, rate_limited;
 };
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t got_sigchld;
+static volatile sig_atomic_t got_sighup;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	got_sighup = 1;
+}
 
 static void on_stop(int sig)
 {
@@ -109,8 +138,10 @@ static void usage(FILE *f)
 	    "                              off with a COMMAND unless given)\n"
 	    "  --no-socket                 no live-view socket\n"
 	    "  --socket-group=NAME         group allowed on the socket besides root\n"
-	    "  --config=FILE               read settings from FILE (options override it)\n"
-	    "  --check-config              validate --config=FILE and exit (0, or 78)\n"
+	    "  --config=FILE               read settings from FILE (default " CONFIG_DEFAULT_PATH
+	    "\n"
+	    "                              if it exists; 'none' = no file); options override it\n"
+	    "  --check-config              validate the config file and exit (0, or 78)\n"
 	    "  -v, --verbose               more detail (repeatable)\n"
 	    "  --version                   print the version and exit\n"
 	    "  -h, --help                  this help\n",
@@ -188,16 +219,55 @@ static const char *opt_key(int opt)
 	}
 }
 
+/*
+ * H1: defaults, then the file (--config, else CONFIG_DEFAULT_PATH when it exists), then the
+ * options. Returns -1 when c is complete, else the exit status; the reason goes to stderr, or,
+ * with to_stderr false, to err (a reload: the daemon keeps running).
+ */
+static int build_config(struct app *a, struct config *c, bool to_stderr)
+{
+	const char *path = a->config_path ? a->config_path : CONFIG_DEFAULT_PATH;
+	char err[512];
+	int ret = -1;
+
+	config_defaults(c);
+	if (!(a->config_path && !strcmp(a->config_path, "none")) &&
+	    config_load_flags(c, path, a->config_path ? 0 : CONFIG_OPTIONAL, err, sizeof(err)) <
+		0) {
+		ret = EPERMD_EX_CONFIG;
+		goto out;
+	}
+	for (int i = 0; i < a->nset; i++) {
+		const struct cli_set *o = &a->set[i];
+		char why[384];
+
+		if (config_set(c, opt_key(o->opt), o->val, why, sizeof(why))) {
+			snprintf(err, sizeof(err), "--%s=%s: %s", opt_name(o->opt), o->val, why);
+			ret = o->opt == OPT_GROUP ? EPERMD_EX_CONFIG : EPERMD_EX_USAGE;
+			goto out;
+		}
+	}
+	if (a->tp_only)
+		c->tracepoint_only = true;
+	if (a->no_socket)
+		c->no_socket = true;
+	if (config_finish(c, getenv("JOURNAL_STREAM") || getenv("INVOCATION_ID"), err, sizeof(err)))
+		ret = EPERMD_EX_CONFIG;
+out:
+	if (ret >= 0 && to_stderr)
+		fprintf(stderr, "epermd: %s\n", err);
+	else if (ret >= 0)
+		sink_alarm(a->sink, LOG_ERR, EP_MSGID_RELOAD,
+			   "epermd: configuration reload failed: %s; keeping the running "
+			   "configuration",
+			   err);
+	return ret;
+}
+
 /* Returns -1 to continue, else the exit status. Options are applied after the config file. */
 static int parse_args(struct app *a, int argc, char **argv)
 {
-	struct {
-		int opt;
-		const char *val;
-	} set[64];
-	int nset = 0, opt;
-	bool tp_only = false, no_socket = false;
-	char err[512];
+	int opt;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:vh", long_opts, NULL)) != -1) {
@@ -212,13 +282,13 @@ static int parse_args(struct app *a, int argc, char **argv)
 			a->verbose++;
 			break;
 		case OPT_TP_ONLY:
-			tp_only = true;
+			a->tp_only = true;
 			break;
 		case OPT_FEATURES:
 			a->features = true;
 			break;
 		case OPT_NO_SOCKET:
-			no_socket = true;
+			a->no_socket = true;
 			break;
 		case OPT_CONFIG:
 			a->config_path = optarg;
@@ -246,12 +316,12 @@ static int parse_args(struct app *a, int argc, char **argv)
 				argv[optind - 1]);
 			return EPERMD_EX_USAGE;
 		default:
-			if (nset >= (int)(sizeof(set) / sizeof(set[0]))) {
+			if (a->nset >= (int)(sizeof(a->set) / sizeof(a->set[0]))) {
 				fprintf(stderr, "epermd: too many options\n");
 				return EPERMD_EX_USAGE;
 			}
-			set[nset].opt = opt;
-			set[nset++].val = optarg;
+			a->set[a->nset].opt = opt;
+			a->set[a->nset++].val = optarg;
 			break;
 		}
 	}
@@ -265,35 +335,18 @@ static int parse_args(struct app *a, int argc, char **argv)
 		a->cmd = &argv[optind];
 	}
 
-	config_defaults(&a->cfg);
 	if (a->check_config) {
-		if (!a->config_path) {
-			fprintf(stderr, "epermd: --check-config needs --config=FILE\n");
-			return EPERMD_EX_USAGE;
+		if (a->config_path && !strcmp(a->config_path, "none")) {
+			printf("no configuration file (--config=none): ok\n");
+			return 0;
 		}
-		return config_check(a->config_path);
-	}
-	if (a->config_path && config_load(&a->cfg, a->config_path, err, sizeof(err))) {
-		fprintf(stderr, "epermd: %s\n", err);
-		return EPERMD_EX_CONFIG;
-	}
-	for (int i = 0; i < nset; i++) {
-		const char *key = opt_key(set[i].opt);
-
-		if (config_set(&a->cfg, key, set[i].val, err, sizeof(err))) {
-			fprintf(stderr, "epermd: --%s=%s: %s\n", opt_name(set[i].opt), set[i].val,
-				err);
-			return set[i].opt == OPT_GROUP ? EPERMD_EX_CONFIG : EPERMD_EX_USAGE;
+		if (!a->config_path && access(CONFIG_DEFAULT_PATH, F_OK) && errno == ENOENT) {
+			printf("%s: not present, the defaults apply: ok\n", CONFIG_DEFAULT_PATH);
+			return 0;
 		}
+		return config_check(a->config_path ? a->config_path : CONFIG_DEFAULT_PATH);
 	}
-	if (tp_only)
-		a->cfg.tracepoint_only = true;
-	if (no_socket)
-		a->cfg.no_socket = true;
-	if (a->cfg.format < 0)
-		a->cfg.format =
-		    (getenv("JOURNAL_STREAM") || getenv("INVOCATION_ID")) ? OUT_JOURNAL : OUT_TEXT;
-	return -1;
+	return build_config(a, &a->cfg, true);
 }
 
 /* ---- the reader callback: copy and go ---- */
@@ -312,9 +365,25 @@ static void emit(void *ctx, const struct denial *d, int kind)
 {
 	struct app *a = ctx;
 
-	sink_denial(a->sink, d, (enum out_kind)kind);
+	if (kind == OUT_NEW)
+		metrics_incident(a->metrics);
+	/* H1: rate_limit holds records back from the sinks (counted, reported by check_held) */
+	if (!a->wpolicy || ratelimit_take(&a->rl, a->wpolicy->rate_limit, a->wpolicy->rate_burst,
+					  clock_ns(CLOCK_MONOTONIC)))
+		sink_denial(a->sink, d, (enum out_kind)kind);
+	else
+		atomic_fetch_add(&a->rate_limited, 1);
 	if (a->srv && denial_to_json(d, (enum out_kind)kind, a->json, sizeof(a->json)) > 0)
 		server_publish(a->srv, a->json);
+}
+
+/* H1: an ignore rule matches: counted, never reported */
+static bool ignored(struct app *a, const struct denial *d)
+{
+	if (!a->wpolicy || filter_match(&a->wpolicy->ignore, d) < 0)
+		return false;
+	atomic_fetch_add(&a->ignored, 1);
+	return true;
 }
 
 /* The per-event fields of a denial; the rest comes from the decision. */
@@ -335,6 +404,9 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 	/* the same facts decided less than a TTL ago: that decision, with this event's times */
 	if (hit) {
 		stamp(a, hit);
+		if (ignored(a, hit))
+			return;
+		metrics_denial(a->metrics, hit);
 		incidents_add(a->inc, hit, clock_ns(CLOCK_REALTIME));
 		return;
 	}
@@ -352,6 +424,9 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 		cause_decide(d);
 	diagnose_denial(d);
 	prefold_store(a->pf, d, mono);
+	if (ignored(a, d))
+		return;
+	metrics_denial(a->metrics, d);
 	incidents_add(a->inc, d, clock_ns(CLOCK_REALTIME));
 }
 
@@ -370,9 +445,15 @@ static void *worker_main(void *arg)
 		return NULL;
 	}
 	for (;;) {
+		const struct filter_policy *p = atomic_load(&a->policy);
 		bool got = evq_pop(a->q, &d->ev, 100);
 		uint64_t now;
 
+		if (p != a->wpolicy) { /* H1: a reload; worker_beat below acknowledges it */
+			a->wpolicy = p;
+			incidents_set_timing(a->inc, p->fold_window * 1000000000ull,
+					     p->summary_interval * 1000000000ull, !p->fold_window);
+		}
 		if (got) {
 			process(a, d, clock_ns(CLOCK_MONOTONIC));
 			atomic_fetch_add(&a->delivered, 1);
@@ -411,6 +492,7 @@ static void snap_one(void *ctx, const struct denial *d)
 struct counters {
 	uint64_t attempted, submitted, reserve_failed, truncated, read_fault, filtered_self;
 	uint64_t queue_dropped, sink_dropped, delivered;
+	uint64_t ignored, rate_limited; /* H1 */
 };
 
 static void read_counters(struct app *a, struct counters *c)
@@ -428,6 +510,8 @@ static void read_counters(struct app *a, struct counters *c)
 	c->queue_dropped = a->q ? evq_dropped(a->q) : 0;
 	c->sink_dropped = a->sink ? sink_dropped(a->sink) : 0;
 	c->delivered = atomic_load(&a->delivered);
+	c->ignored = atomic_load(&a->ignored);
+	c->rate_limited = atomic_load(&a->rate_limited);
 }
 
 static unsigned counters_stats(const struct counters *c, struct out_stat *st)
@@ -443,6 +527,8 @@ static unsigned counters_stats(const struct counters *c, struct out_stat *st)
 	st[n++] = (struct out_stat){"queue_dropped", c->queue_dropped};
 	st[n++] = (struct out_stat){"sink_dropped", c->sink_dropped};
 	st[n++] = (struct out_stat){"delivered", c->delivered};
+	st[n++] = (struct out_stat){"ignored", c->ignored};
+	st[n++] = (struct out_stat){"rate_limited", c->rate_limited};
 	return n;
 }
 
@@ -545,6 +631,100 @@ static void check_loss(struct app *a, struct counters *last, bool final)
 	*last = c;
 }
 
+/* H1: diagnoses held back by rate_limit are reported once per summary interval, and at exit */
+static void check_held(struct app *a, uint64_t *last_n, uint64_t *last_ns, bool final)
+{
+	uint64_t n = atomic_load(&a->rate_limited), now = clock_ns(CLOCK_MONOTONIC);
+
+	if (n == *last_n || (!final && now - *last_ns < a->cfg.summary_interval * 1000000000ull))
+		return;
+	sink_alarm(a->sink, LOG_WARNING, EP_MSGID_LOSS,
+		   "epermd: %" PRIu64 " diagnoses held back by rate_limit (%u/s, burst %u)%s "
+		   "(total %" PRIu64 "); counted as rate_limited, the live view still shows "
+		   "them; raise rate_limit to see them here",
+		   n - *last_n, a->cfg.rate_limit,
+		   a->cfg.rate_burst ? a->cfg.rate_burst : a->cfg.rate_limit,
+		   final ? " before exit" : " since the last report", n);
+	*last_n = n;
+	*last_ns = now;
+}
+
+/* H1: SIGHUP. The new file must parse completely, else nothing changes; what needs a restart
+ * is named, the rest goes to the worker as a fresh policy object. */
+static void reload_config(struct app *a)
+{
+	struct config *nc = malloc(sizeof(*nc));
+	struct filter_policy *p = malloc(sizeof(*p));
+	char restart[256], live[256];
+	const char *path = a->config_path ? a->config_path : CONFIG_DEFAULT_PATH;
+
+	if (!nc || !p) {
+		sink_alarm(a->sink, LOG_ERR, EP_MSGID_RELOAD,
+			   "epermd: configuration reload failed: out of memory; keeping the "
+			   "running configuration");
+		goto out;
+	}
+	if (build_config(a, nc, false) >= 0)
+		goto out;
+	config_diff(&a->cfg, nc, false, live, sizeof(live));
+	if (config_diff(&a->cfg, nc, true, restart, sizeof(restart)) > 0)
+		sink_alarm(a->sink, LOG_WARNING, EP_MSGID_RELOAD,
+			   "epermd: configuration reload: %s changed but needs a restart "
+			   "(systemctl restart epermd); still running with the old value",
+			   restart);
+	config_apply_live(&a->cfg, nc);
+	config_policy(&a->cfg, p);
+	a->retired = atomic_exchange(&a->policy, p);
+	a->retired_beat = atomic_load(&a->worker_beat);
+	p = NULL;
+	sink_alarm(a->sink, LOG_NOTICE, EP_MSGID_RELOAD,
+		   "epermd: configuration reloaded from %s: %s%s; %u ignore rules, rate_limit %u/s",
+		   strcmp(path, "none") ? path : "(no file)",
+		   live[0] ? "changed " : "no live change", live, a->cfg.ignore.n,
+		   a->cfg.rate_limit);
+out:
+	free(nc);
+	free(p);
+}
+
+/* H1: free the policy a reload replaced once the worker has turned its loop twice */
+static void reap_policy(struct app *a, bool now)
+{
+	if (a->retired && (now || atomic_load(&a->worker_beat) >= a->retired_beat + 2)) {
+		free(a->retired);
+		a->retired = NULL;
+	}
+}
+
+/* H2: rewrite the metrics file when due (always when force). The path and the interval are read
+ * from a->cfg each time, so a reloaded config takes effect; failures are reported by metrics.c. */
+static void write_metrics(struct app *a, bool force)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct metrics_pipeline p;
+	struct counters c;
+
+	if (!a->metrics ||
+	    (!force && now - a->metrics_last < a->cfg.metrics_interval * 1000000000ull))
+		return;
+	a->metrics_last = now;
+	read_counters(a, &c);
+	p = (struct metrics_pipeline){
+	    .attempted = c.attempted,
+	    .submitted = c.submitted,
+	    .reserve_failed = c.reserve_failed,
+	    .truncated = c.truncated,
+	    .read_fault = c.read_fault,
+	    .filtered_self = c.filtered_self,
+	    .queue_dropped = c.queue_dropped,
+	    .sink_dropped = c.sink_dropped,
+	    .delivered = c.delivered,
+	    .ignored = c.ignored,
+	    .rate_limited = c.rate_limited,
+	};
+	metrics_write(a->metrics, a->cfg.metrics_file, &p, audit_status(), a->sink);
+}
+
 static void print_features(const struct tracer_features *f, FILE *out)
 {
 	fprintf(out, "mode: %s\n", f->full ? "full" : "tracepoint-only");
@@ -578,11 +758,44 @@ static void log_start(struct app *a)
 	}
 	if (used < sizeof(buf))
 		snprintf(buf + used, sizeof(buf) - used,
-			 " (%d hooks active, %d inactive: see --features)%s", on, off,
-			 a->child > 0 ? " tracing one command" : "");
+			 " (%d hooks active, %d inactive: see --features)%s; capabilities: %s", on,
+			 off, a->child > 0 ? " tracing one command" : "",
+			 a->caps[0] ? a->caps : "?");
 	sink_alarm(a->sink, LOG_INFO, EP_MSGID_START, "%s", buf);
 	if (a->verbose)
 		print_features(f, stderr);
+}
+
+/* ---- H5: least privilege after attach (daemon/privs.c, docs/capabilities.md) ---- */
+
+/* Does reading the counter map still work? (CAP_BPF on kernels before 6.5.) */
+static int counters_probe(void *ctx)
+{
+	struct ep_counters k;
+
+	return tracer_counters(((struct app *)ctx)->tr, &k);
+}
+
+static int drop_privileges(struct app *a)
+{
+	struct privs_opts po = {
+	    /* one-command mode: pass a stop signal on to a command that changed its uid */
+	    .keep = PRIVS_ENRICH | (a->cmd ? PRIVS_CAP(CAP_KILL) : 0),
+	    .optional = PRIVS_CAP(CAP_BPF),
+	    .probe = counters_probe,
+	    .ctx = a,
+	};
+	struct privs_result r;
+	char err[512];
+	int ret = privs_drop(&po, &r, err, sizeof(err));
+
+	if (ret) {
+		fprintf(stderr, "epermd: cannot drop capabilities: %s; not running with more than "
+			"it needs\n", err);
+		return ret;
+	}
+	privs_describe(&r, a->caps, sizeof(a->caps));
+	return 0;
 }
 
 /* ---- one-command mode ---- */
@@ -657,6 +870,9 @@ static void install_signals(void)
 	sa.sa_handler = on_chld;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = on_hup; /* H1: reload the configuration */
+	sa.sa_flags = 0;
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sa.sa_flags = 0;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -687,7 +903,7 @@ static int run(struct app *a)
 	char stats_buf[4096];
 	struct out_stat st[16];
 	uint64_t wd_usec = 0, last_ping = 0, reader_beat = 0, last_reader = 0, last_worker = 0;
-	uint64_t last_tick, t0, rt0;
+	uint64_t last_tick, t0, rt0, held_n = 0, held_ns = 0;
 	int release_fd = -1, err = 0, ret = EXIT_FAILURE, zeros;
 	const char *out_path = a->cfg.output[0] ? a->cfg.output : NULL;
 	bool want_socket;
@@ -698,7 +914,7 @@ static int run(struct app *a)
 	to.bench_empty = a->bench_empty;
 
 	if (!a->features && !a->bench_empty) {
-		err = sink_open((enum out_format)a->cfg.format, out_path, &a->sink);
+		err = sink_open_multi(a->cfg.sinks, out_path, &a->sink);
 		if (err) {
 			fprintf(stderr, "epermd: cannot open the output %s: %s\n",
 				out_path ? out_path : "(stdout)", strerror(-err));
@@ -723,6 +939,17 @@ static int run(struct app *a)
 			goto cleanup;
 		}
 		cause_set_listener_lookup(fanotify_perm_listener);
+		a->policy = malloc(sizeof(*a->policy)); /* H1 */
+		if (!a->policy) {
+			fprintf(stderr, "epermd: out of memory\n");
+			goto cleanup;
+		}
+		config_policy(&a->cfg, a->policy);
+		err = metrics_new(&a->metrics);
+		if (err) {
+			fprintf(stderr, "epermd: metrics: %s\n", strerror(-err));
+			goto cleanup;
+		}
 	}
 
 	install_signals();
@@ -739,11 +966,19 @@ static int run(struct app *a)
 	if (!err)
 		err = tracer_start(a->tr, on_event, a);
 	if (err) {
-		fprintf(stderr, "epermd: cannot start tracing: %s\n", strerror(-err));
+		char hint[256];
+
+		fprintf(stderr, "epermd: cannot start tracing: %s%s%s\n", strerror(-err),
+			privs_bpf_hint(hint, sizeof(hint)) ? ": " : "", hint); /* H5 */
 		goto cleanup;
 	}
 	a->feat = tracer_features(a->tr);
 	a->hooks_active = a->feat ? a->feat->hooks_active : 0;
+	if (a->metrics && a->feat)
+		metrics_set_info(a->metrics,
+				 &(struct metrics_info){EPERMD_VERSION, a->feat->full,
+							(unsigned)__builtin_popcountll(a->hooks_active),
+							(unsigned)a->feat->n_hooks});
 	if (a->features) {
 		print_features(a->feat, stdout);
 		ret = EXIT_SUCCESS;
@@ -761,7 +996,7 @@ static int run(struct app *a)
 	a->rt_offset = (int64_t)(rt0 - t0);
 	a->start_mono = t0;
 	/* H9: the audit join never fails the start; say so when it is off */
-	if (audit_start() < 0 || a->verbose)
+	if (audit_start(a->cfg.audit_source) < 0 || a->verbose)
 		fprintf(stderr, "epermd: audit join: %s\n", audit_status());
 
 	want_socket = !a->cfg.no_socket && (!a->cmd || a->cfg.socket_set);
@@ -788,6 +1023,8 @@ static int run(struct app *a)
 		}
 	}
 
+	if (drop_privileges(a)) /* H5: after attach, audit and socket; before the worker */
+		goto cleanup;
 	err = pthread_create(&a->worker, NULL, worker_main, a);
 	if (err) {
 		fprintf(stderr, "epermd: cannot start the worker: %s\n", strerror(err));
@@ -795,6 +1032,7 @@ static int run(struct app *a)
 	}
 	a->worker_started = true;
 	log_start(a);
+	write_metrics(a, true);
 
 	if (release_fd >= 0) {
 		if (write(release_fd, "x", 1) != 1)
@@ -808,6 +1046,7 @@ static int run(struct app *a)
 		wd_usec = 0;
 
 	last_tick = clock_ns(CLOCK_MONOTONIC);
+	held_ns = last_tick;
 	while (!stop_signal) {
 		int n = tracer_poll(a->tr, 10);
 
@@ -824,8 +1063,15 @@ static int run(struct app *a)
 			if (child_exited(a))
 				break;
 		}
+		if (got_sighup && !a->retired) { /* H1: one reload at a time */
+			got_sighup = 0;
+			reload_config(a);
+		}
+		reap_policy(a, false);
 		if (clock_ns(CLOCK_MONOTONIC) - last_tick >= 1000000000ull) {
 			check_loss(a, &last, false);
+			check_held(a, &held_n, &held_ns, false);
+			write_metrics(a, false);
 			if (a->srv && stats_line(a, stats_buf, sizeof(stats_buf)) > 0)
 				server_publish(a->srv, stats_buf);
 			last_tick = clock_ns(CLOCK_MONOTONIC);
@@ -850,15 +1096,18 @@ static int run(struct app *a)
 	a->worker_started = false;
 	incidents_tick(a->inc, clock_ns(CLOCK_REALTIME), true);
 	check_loss(a, &last, true);
+	check_held(a, &held_n, &held_ns, true);
+	write_metrics(a, true);
 
 	read_counters(a, &fin);
 	fprintf(stderr,
 		"epermd: final counters attempted=%" PRIu64 " submitted=%" PRIu64
 		" reserve_failed=%" PRIu64 " truncated=%" PRIu64 " read_fault=%" PRIu64
 		" filtered_self=%" PRIu64 " queue_dropped=%" PRIu64 " sink_dropped=%" PRIu64
-		" delivered=%" PRIu64 "\n",
+		" delivered=%" PRIu64 " ignored=%" PRIu64 " rate_limited=%" PRIu64 "\n",
 		fin.attempted, fin.submitted, fin.reserve_failed, fin.truncated, fin.read_fault,
-		fin.filtered_self, fin.queue_dropped, fin.sink_dropped, fin.delivered);
+		fin.filtered_self, fin.queue_dropped, fin.sink_dropped, fin.delivered, fin.ignored,
+		fin.rate_limited);
 	if (a->verbose) {
 		struct prefold_stats ps;
 
@@ -868,8 +1117,8 @@ static int run(struct app *a)
 			" expired=%" PRIu64 "\n",
 			ps.hits, ps.misses, ps.expired);
 	}
-	if (a->cfg.format != OUT_TEXT)
-		sink_stats(a->sink, st, counters_stats(&fin, st));
+	if (a->cfg.format != OUT_TEXT) /* H5: journal MESSAGE_ID stop */
+		sink_final_stats(a->sink, st, counters_stats(&fin, st));
 	ret = EXIT_SUCCESS;
 	if (a->child > 0) {
 		int status;
@@ -908,6 +1157,9 @@ cleanup:
 	incidents_free(a->inc);
 	prefold_free(a->pf);
 	evq_free(a->q);
+	reap_policy(a, true); /* H1: the worker is gone */
+	free(atomic_load(&a->policy));
+	metrics_free(a->metrics);
 	return ret;
 }
 

@@ -31,6 +31,7 @@
 #define EP_MSGID_STOP	    "78d6030a9adc4326b30d71c8af3bbe89" /* detached; final counters */
 #define EP_MSGID_SUPPRESSED "455adb6c5f694fb8b0e748bcdd278174" /* journald dropped our lines */
 #define EP_MSGID_GAP	    "80c66ed3a7ef4543bb5bda69f6054826" /* tracing gap across a restart */
+#define EP_MSGID_RELOAD	    "785d58d8588b42e2b31e15f47215f8a9" /* SIGHUP: config reloaded or not */
 
 static inline const char *msgid_for_cause(enum ep_cause c)
 {

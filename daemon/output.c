@@ -54,6 +54,11 @@ struct sink {
 	bool busy, stop;
 
 	uint64_t written, dropped, refused, unavailable; /* __atomic */
+
+	/* a fan-out (sink_open_multi): no queue or thread of its own, every call goes to each */
+	bool multi;
+	struct sink *sub[3];
+	unsigned nsub;
 };
 
 /* ---- bounded string building ---- */
@@ -733,9 +738,18 @@ static char *rec_alloc(struct sink *s)
 
 int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind)
 {
-	char *buf = rec_alloc(s);
-	int len;
+	char *buf;
+	int len, ret = 0;
 
+	if (s->nsub) {
+		for (unsigned i = 0; i < s->nsub; i++) {
+			len = sink_denial(s->sub[i], d, kind);
+			if (len && !ret)
+				ret = len;
+		}
+		return ret;
+	}
+	buf = rec_alloc(s);
 	if (!buf)
 		return -ENOMEM;
 	switch (s->fmt) {
@@ -760,27 +774,63 @@ static const char *prio_name(int prio)
 	return prio >= 0 && prio <= 7 ? names[prio] : "warning";
 }
 
-int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
+/* H5: an extra field's JSON key: EPERM_GAP_SECONDS -> gap_seconds */
+static void j_field_key(struct sbuf *b, const char *name)
 {
-	char msg[1024], t[48];
-	char *buf = rec_alloc(s);
-	struct sbuf b;
-	va_list ap;
-	int len;
+	if (!strncmp(name, "EPERM_", 6))
+		name += 6;
+	sb_puts(b, ",\"");
+	for (const char *c = name; *c; c++) {
+		char l = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
 
+		if (!((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')))
+			l = '_';
+		sb_raw(b, &l, 1);
+	}
+	sb_puts(b, "\":");
+}
+
+static int alarm_emit(struct sink *s, int prio, const char *msg_id, const struct out_field *f,
+		      unsigned nf, const char *msg)
+{
+	char *buf, t[48];
+	struct sbuf b;
+	int len, ret = 0;
+
+	if (s->nsub) {
+		for (unsigned i = 0; i < s->nsub; i++) {
+			len = alarm_emit(s->sub[i], prio, msg_id, f, nf, msg);
+			if (len && !ret)
+				ret = len;
+		}
+		return ret;
+	}
+	buf = rec_alloc(s);
 	if (!buf)
 		return -ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	b = (struct sbuf){.p = buf, .n = SINK_REC_MAX};
 	switch (s->fmt) {
 	case OUT_JSON:
 		len = alarm_to_json(prio, msg_id, msg, 0, buf, SINK_REC_MAX - 1);
+		if (len > 0 && nf) {
+			/* the fields go in before the closing brace */
+			b.len = (size_t)len - 1;
+			b.n = SINK_REC_MAX - 1;
+			for (unsigned i = 0; i < nf; i++) {
+				j_field_key(&b, f[i].name);
+				sb_raw(&b, "\"", 1);
+				sb_esc(&b, f[i].value ? f[i].value : "", json_escape);
+				sb_raw(&b, "\"", 1);
+			}
+			sb_raw(&b, "}", 1);
+			len = b.over ? -ENOSPC : (int)b.len;
+		}
 		break;
 	case OUT_JOURNAL:
 		jr_head(&b, prio, msg_id, "alarm");
 		jr_field(&b, "MESSAGE", msg);
+		for (unsigned i = 0; i < nf; i++)
+			jr_field(&b, f[i].name, f[i].value);
 		len = b.over ? -ENOSPC : (int)b.len;
 		break;
 	default:
@@ -794,12 +844,45 @@ int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ..
 	return sink_emit(s, len, buf, true);
 }
 
-int sink_stats(struct sink *s, const struct out_stat *st, unsigned nst)
+int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
 {
-	char *buf = rec_alloc(s), t[48];
-	struct sbuf b;
-	int len;
+	char msg[1024];
+	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return alarm_emit(s, prio, msg_id, NULL, 0, msg);
+}
+
+int sink_alarm_fields(struct sink *s, int prio, const char *msg_id, const struct out_field *f,
+		      unsigned nf, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return alarm_emit(s, prio, msg_id, f, nf, msg);
+}
+
+static int stats_emit(struct sink *s, const char *msg_id, const char *lead,
+		      const struct out_stat *st, unsigned nst)
+{
+	char *buf, t[48];
+	struct sbuf b;
+	int len, ret = 0;
+
+	if (s->nsub) {
+		for (unsigned i = 0; i < s->nsub; i++) {
+			len = stats_emit(s->sub[i], msg_id, lead, st, nst);
+			if (len && !ret)
+				ret = len;
+		}
+		return ret;
+	}
+	buf = rec_alloc(s);
 	if (!buf)
 		return -ENOMEM;
 	b = (struct sbuf){.p = buf, .n = SINK_REC_MAX};
@@ -808,8 +891,9 @@ int sink_stats(struct sink *s, const struct out_stat *st, unsigned nst)
 		len = stats_to_json(st, nst, 0, buf, SINK_REC_MAX - 1);
 		break;
 	case OUT_JOURNAL:
-		jr_head(&b, LOG_INFO, EP_MSGID_STATS, "stats");
-		sb_puts(&b, "MESSAGE=epermd statistics:");
+		jr_head(&b, LOG_INFO, msg_id, "stats");
+		sb_puts(&b, "MESSAGE=");
+		sb_puts(&b, lead);
 		for (unsigned i = 0; i < nst; i++) {
 			sb_raw(&b, " ", 1);
 			sb_esc(&b, st[i].name, json_escape);
@@ -842,6 +926,16 @@ int sink_stats(struct sink *s, const struct out_stat *st, unsigned nst)
 		break;
 	}
 	return sink_emit(s, len, buf, true);
+}
+
+int sink_stats(struct sink *s, const struct out_stat *st, unsigned nst)
+{
+	return stats_emit(s, EP_MSGID_STATS, "epermd statistics:", st, nst);
+}
+
+int sink_final_stats(struct sink *s, const struct out_stat *st, unsigned nst)
+{
+	return stats_emit(s, EP_MSGID_STOP, "epermd stopped; final counters:", st, nst);
 }
 
 int out_format_from_name(const char *s)
@@ -915,6 +1009,42 @@ cleanup:
 	return err;
 }
 
+int sink_open_multi(unsigned sinks, const char *path, struct sink **out)
+{
+	enum out_format order[] = {OUT_JOURNAL, OUT_JSON, OUT_TEXT};
+	struct sink *s;
+	unsigned n = 0;
+	int err = 0;
+
+	*out = NULL;
+	if (!sinks || (sinks & ~((1u << OUT_TEXT) | (1u << OUT_JSON) | (1u << OUT_JOURNAL))))
+		return -EINVAL;
+	for (unsigned i = 0; i < 3; i++)
+		n += !!(sinks & (1u << order[i]));
+	if (n == 1)
+		return sink_open((enum out_format)__builtin_ctz(sinks), path, out);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->fd = -1;
+	s->multi = true;
+	for (unsigned i = 0; i < 3; i++) {
+		if (!(sinks & (1u << order[i])))
+			continue;
+		err = sink_open(order[i], path, &s->sub[s->nsub]);
+		if (err)
+			goto cleanup;
+		if (!s->nsub)
+			s->fmt = order[i];
+		s->nsub++;
+	}
+	*out = s;
+	return 0;
+cleanup:
+	sink_close(s);
+	return err;
+}
+
 static void deadline_in(struct timespec *ts, int ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, ts);
@@ -940,6 +1070,9 @@ static bool sink_wait_idle(struct sink *s, int ms)
 
 void sink_flush(struct sink *s)
 {
+	if (s && s->nsub)
+		for (unsigned i = 0; i < s->nsub; i++)
+			sink_flush(s->sub[i]);
 	if (!s || !s->thread_started)
 		return;
 	pthread_mutex_lock(&s->lock);
@@ -953,6 +1086,12 @@ void sink_close(struct sink *s)
 
 	if (!s)
 		return;
+	if (s->multi) {
+		for (unsigned i = 0; i < s->nsub; i++)
+			sink_close(s->sub[i]);
+		free(s);
+		return;
+	}
 	if (s->thread_started) {
 		pthread_mutex_lock(&s->lock);
 		sink_wait_idle(s, SINK_CLOSE_TIMEOUT_MS);
@@ -978,6 +1117,13 @@ void sink_close(struct sink *s)
 
 uint64_t sink_dropped(const struct sink *s)
 {
+	uint64_t sum = 0;
+
+	if (s && s->multi) {
+		for (unsigned i = 0; i < s->nsub; i++)
+			sum += sink_dropped(s->sub[i]);
+		return sum;
+	}
 	return s ? ld(&s->dropped) + ld(&s->refused) : 0;
 }
 
@@ -986,6 +1132,18 @@ void sink_get_counters(const struct sink *s, struct sink_counters *c)
 	memset(c, 0, sizeof(*c));
 	if (!s)
 		return;
+	if (s->multi) {
+		for (unsigned i = 0; i < s->nsub; i++) {
+			struct sink_counters one;
+
+			sink_get_counters(s->sub[i], &one);
+			c->written += one.written;
+			c->dropped += one.dropped;
+			c->refused += one.refused;
+			c->unavailable += one.unavailable;
+		}
+		return;
+	}
 	c->written = ld(&s->written);
 	c->dropped = ld(&s->dropped);
 	c->refused = ld(&s->refused);

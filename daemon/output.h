@@ -20,10 +20,21 @@ struct sink;
 int out_format_from_name(const char *s); /* -1 when unknown */
 /* path NULL or "-" = stdout; journal ignores path (uses $EPERMD_JOURNAL_SOCKET if set). */
 int sink_open(enum out_format fmt, const char *path, struct sink **out);
+/* Several sinks at once: sinks has bit (1u << fmt) per format; every record goes to each
+ * (json/text to path). One bit is plain sink_open(). */
+int sink_open_multi(unsigned sinks, const char *path, struct sink **out);
 int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind);
 /* Health and loss alarms: prio is a syslog priority (LOG_WARNING ...). */
 int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* H5: an alarm with extra structured fields (journal: NAME=value, NAME like EPERM_GAP_SECONDS;
+ * JSON: "gap_seconds":"value"; text: the message only). */
+struct out_field {
+	const char *name;
+	const char *value;
+};
+int sink_alarm_fields(struct sink *s, int prio, const char *msg_id, const struct out_field *f,
+		      unsigned nf, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 uint64_t sink_dropped(const struct sink *s); /* records that could not be written */
 /* The breakdown: dropped = queue full (or no memory), refused = the target said no, of which
  * unavailable = no journal socket / nobody listening. sink_dropped() = dropped + refused. */
@@ -37,6 +48,8 @@ struct out_stat {
 	uint64_t value;
 };
 int sink_stats(struct sink *s, const struct out_stat *st, unsigned n);
+/* The same at stop: journal MESSAGE_ID stop (EP_MSGID_STOP), "epermd stopped; final ...". */
+int sink_final_stats(struct sink *s, const struct out_stat *st, unsigned n);
 void sink_flush(struct sink *s);
 void sink_close(struct sink *s);
 

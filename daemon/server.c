@@ -971,14 +971,17 @@ static int prepare_dir(struct server *s, const char *sock_name)
 		goto cleanup;
 	}
 	if (created || dir_is_ours(fd, sock_name)) {
+		mode_t want = s->world_writable ? 0755 : 0750;
+
 		if (s->has_group && st.st_gid != s->gid && fchown(fd, -1, s->gid)) {
 			err = -errno;
-			slog("cannot give %s to group %s: %s (the daemon needs CAP_CHOWN or "
-			     "membership of the group)",
+			slog("cannot give %s to group %s: %s (the daemon needs membership of the "
+			     "group or CAP_CHOWN)",
 			     s->dir, s->group, strerror(-err));
 			goto cleanup;
 		}
-		if (fchmod(fd, s->world_writable ? 0755 : 0750)) {
+		/* leave a setgid bit alone (and the mode, when it is already right) */
+		if ((st.st_mode & 07777 & ~(mode_t)S_ISGID) != want && fchmod(fd, want)) {
 			err = -errno;
 			slog("cannot chmod %s: %s", s->dir, strerror(-err));
 			goto cleanup;
@@ -1045,11 +1048,14 @@ static int bind_socket(struct server *s)
 		goto cleanup;
 	}
 	have_sock = true;
-	if (s->has_group && chown(sa.sun_path, 0, s->gid)) {
+	/* Without CAP_CHOWN: the owner may chgrp to a group it is a member of (the unit's
+	 * SupplementaryGroups=), and a setgid directory hands the group down by itself. */
+	if (s->has_group && (stat(sa.sun_path, &st) || st.st_gid != s->gid) &&
+	    chown(sa.sun_path, (uid_t)-1, s->gid)) {
 		err = -errno;
-		slog("cannot give the socket to group %s: %s (needs CAP_CHOWN or membership of "
-		     "the group)",
-		     s->group, strerror(-err));
+		slog("cannot give the socket to group %s: %s (needs membership of the group, "
+		     "e.g. SupplementaryGroups=%s, or CAP_CHOWN)",
+		     s->group, strerror(-err), s->group);
 		goto cleanup;
 	}
 	if (chmod(sa.sun_path, mode)) {

@@ -88,12 +88,15 @@ t_cleanup() {
 # ep_run TAG [EPERMD OPTIONS...] -- COMMAND ARGS...
 # Runs epermd in one-command mode with JSON to $T_TMP/TAG.json, the command's stdout and
 # stderr to $T_TMP/TAG.out. Sets OUT, COUT and RC (epermd's exit status; 124 = timed out).
+# --config=none: the host's /etc/epermd/epermd.conf (ignore rules ...) must not change a test;
+# a --config=FILE among the options wins.
 ep_run() {
 	OUT="$T_TMP/$1.json"
 	COUT="$T_TMP/$1.out"
 	shift
 	RC=0
-	timeout -k 5 "$EP_TIMEOUT" "$EPERMD" --format=json --no-socket --output="$OUT" "$@" \
+	timeout -k 5 "$EP_TIMEOUT" "$EPERMD" --config=none --format=json --no-socket \
+		--output="$OUT" "$@" \
 		>"$COUT" 2>&1 </dev/null || RC=$?
 	[ -f "$OUT" ] || : >"$OUT"
 }

@@ -383,3 +383,165 @@ TEST(audit_no_record_no_change)
 	cause_decide(&d);
 	CHECK(d.cause == EP_CAUSE_UNKNOWN);
 }
+
+/* The journal source: entries as journald stores them (fields copied from a real
+ * `journalctl -o json _TRANSPORT=audit` of the SECCOMP record tests/host/audit.sh triggers). */
+static struct audit_jentry jseccomp(void)
+{
+	struct audit_jentry e = {
+	    .transport = "audit",
+	    .type = "1326",
+	    .id = "28",
+	    .source_rt = "1700000000664000",
+	    .message = "SECCOMP auid=4294967295 uid=65534 gid=65534 ses=4294967295 pid=4468 "
+		       "comm=\"seclog\" exe=\"/tmp/h6/seclog\" sig=0 arch=c000003e syscall=83 "
+		       "compat=0 ip=0x7f795f669f37 code=0x50000",
+	    .realtime_us = 1700000000684695ull,
+	};
+	return e;
+}
+
+TEST(audit_journal_seccomp)
+{
+	struct audit_jentry e = jseccomp();
+	struct audit_rec r;
+	struct denial d;
+
+	CHECK(audit_parse_journal(&e, 0, &r) == 0);
+	CHECK(r.type == 1326);
+	CHECK(r.kind == DN_AU_SECCOMP);
+	CHECK(r.pid == 4468);
+	CHECK(r.syscall == 83);
+	CHECK(r.serial == 28);
+	/* the record's own stamp, not the time journald wrote the entry */
+	CHECK(r.ts_ns == T0_NS + MS(664));
+	CHECK_STR(r.comm, "seclog");
+	CHECK_CONTAINS(r.line, "audit: seccomp syscall=83 (mkdir) code=0x50000 (errno) comm=seclog");
+	CHECK_CONTAINS(r.line, "exe=/tmp/h6/seclog");
+	/* the same text as the netlink payload gives */
+	{
+		struct audit_rec n;
+
+		CHECK(parse(1326,
+			    "audit(1700000000.664:28): auid=4294967295 uid=65534 gid=65534 "
+			    "ses=4294967295 pid=4468 comm=\"seclog\" exe=\"/tmp/h6/seclog\" sig=0 "
+			    "arch=c000003e syscall=83 compat=0 ip=0x7f795f669f37 code=0x50000",
+			    &n) == 0);
+		CHECK_STR(r.line, n.line);
+		CHECK(r.ts_ns == n.ts_ns && r.serial == n.serial && r.pid == n.pid);
+	}
+	/* and it joins like one */
+	audit_reset();
+	audit_feed(&r);
+	mkdenial(&d, 4468, 83, 1, T0_NS + MS(665));
+	CHECK(audit_annotate(&d, false));
+	cause_decide(&d);
+	CHECK(d.cause == EP_CAUSE_SECCOMP);
+	CHECK_CONTAINS(d.evidence[0], "audit: seccomp syscall=83 (mkdir)");
+}
+
+TEST(audit_journal_fields)
+{
+	struct audit_jentry e = jseccomp();
+	struct audit_rec r;
+
+	/* no source stamp: the entry's time; no id: serial 0 */
+	e.source_rt = NULL;
+	e.id = NULL;
+	CHECK(audit_parse_journal(&e, 0, &r) == 0);
+	CHECK(r.ts_ns == T0_NS + MS(684));
+	CHECK(r.serial == 0);
+	/* a MESSAGE without the type name in front */
+	e = jseccomp();
+	e.message = "pid=9 comm=\"x\" sig=0 arch=c000003e syscall=83 code=0x50000";
+	CHECK(audit_parse_journal(&e, 0, &r) == 0);
+	CHECK(r.pid == 9 && r.kind == DN_AU_SECCOMP);
+	/* a type journald has no name for: "AUDIT1423" */
+	e = jseccomp();
+	e.type = "1423";
+	e.message = "AUDIT1423 domain=195ba459b blockers=fs.make_dir path=\"/tmp/x\" dev=\"vda\" "
+		    "ino=1";
+	CHECK(audit_parse_journal(&e, 0, &r) == 0);
+	CHECK(r.kind == DN_AU_LANDLOCK);
+	CHECK_STR(r.key, "195ba459b");
+	CHECK_STR(r.name, "/tmp/x");
+	/* SELinux: "AVC avc:  denied  { read } for ..." */
+	e = jseccomp();
+	e.type = "1400";
+	e.message = "AVC avc:  denied  { read } for  pid=77 comm=\"cat\" name=\"shadow\" "
+		    "scontext=u:r:a:s0 tcontext=u:object_r:b:s0 tclass=file permissive=0";
+	CHECK(audit_parse_journal(&e, 0, &r) == 0);
+	CHECK(r.kind == DN_AU_SELINUX && r.pid == 77);
+	CHECK_CONTAINS(r.detail, "denied { read }");
+	/* a grant or another type is not kept */
+	e = jseccomp();
+	e.message = "SECCOMP pid=9 syscall=83 code=0x7ffc0000";
+	CHECK(audit_parse_journal(&e, 0, &r) == -ENOENT);
+	e = jseccomp();
+	e.type = "1105";
+	e.message = "USER_END pid=1 msg='op=PAM:session_close'";
+	CHECK(audit_parse_journal(&e, 0, &r) == -ENOENT);
+}
+
+TEST(audit_journal_kernel_lines)
+{
+	struct audit_jentry e = {
+	    .transport = "kernel",
+	    .source_mono = "4000000",
+	    .message = "Lockdown: dnact: raw io port access is restricted; see man "
+		       "kernel_lockdown.7",
+	    .realtime_us = 1700000009000000ull,
+	};
+	struct audit_rec r;
+
+	CHECK(audit_parse_journal(&e, (int64_t)T0_NS, &r) == 0);
+	CHECK(r.kind == DN_AU_LOCKDOWN);
+	CHECK_STR(r.comm, "dnact");
+	CHECK(r.ts_ns == T0_NS + 4000000000ull);
+	/* without the monotonic stamp: the entry's realtime */
+	e.source_mono = NULL;
+	CHECK(audit_parse_journal(&e, (int64_t)T0_NS, &r) == 0);
+	CHECK(r.ts_ns == T0_NS + 9000000000ull);
+	/* audit lines printed to kmsg come through the audit transport: never twice */
+	e.message = "audit: type=1326 audit(1700000000.948:2): pid=12 comm=\"probe\" sig=0 "
+		    "arch=c000003e syscall=83 code=0x50000";
+	CHECK(audit_parse_journal(&e, 0, &r) == -ENOENT);
+	e.message = "usb 1-1: new device";
+	CHECK(audit_parse_journal(&e, 0, &r) == -ENOENT);
+}
+
+TEST(audit_journal_hostile)
+{
+	struct audit_jentry e = jseccomp();
+	struct audit_rec r;
+	static char big[20000];
+
+	CHECK(audit_parse_journal(NULL, 0, &r) == -EINVAL);
+	e.message = NULL;
+	CHECK(audit_parse_journal(&e, 0, &r) == -EINVAL);
+	e = jseccomp();
+	e.transport = "stdout";
+	CHECK(audit_parse_journal(&e, 0, &r) == -ENOENT);
+	e.transport = NULL;
+	CHECK(audit_parse_journal(&e, 0, &r) == -EINVAL);
+	e = jseccomp();
+	e.type = "13x6";
+	CHECK(audit_parse_journal(&e, 0, &r) == -EINVAL);
+	e.type = "-1";
+	CHECK(audit_parse_journal(&e, 0, &r) == -EINVAL);
+	e = jseccomp();
+	e.id = "99999999999";
+	CHECK(audit_parse_journal(&e, 0, &r) == -EINVAL);
+	/* a forged stamp inside MESSAGE does not replace the entry's */
+	e = jseccomp();
+	e.message = "SECCOMP audit(1.000:1): pid=3 syscall=83 code=0x50000";
+	CHECK(audit_parse_journal(&e, 0, &r) == 0);
+	CHECK(r.ts_ns == T0_NS + MS(664) && r.serial == 28);
+	/* over-long text is cut, never overrun; control bytes never reach the line */
+	memset(big, 'A', sizeof(big) - 1);
+	memcpy(big, "SECCOMP pid=5 comm=\"\x1b[2J\" syscall=83 code=0x50000 x=", 52);
+	e = jseccomp();
+	e.message = big;
+	CHECK(audit_parse_journal(&e, 0, &r) == 0);
+	CHECK(!strchr(r.line, '\x1b'));
+}

@@ -1,0 +1,289 @@
+#!/bin/sh
+# In-guest operator checks of the installed epermd package, with systemd as PID 1.
+# Run by epermd-e2e.service (after multi-user.target) in the image tests/vm/systemd/e2e.sh
+# builds. Prints one "ok - systemd:NAME" / "not ok - systemd:NAME # why" line per check
+# (e2e.sh prefixes "vm:<suite>:") and "# ..." notes, between =====EPERMD-VM-BEGIN and
+# =====EPERMD-VM-END rc=N on the second serial port, then the journal, then powers off.
+# Expects: the package installed with dpkg, metrics_file/metrics_interval set in
+# /etc/epermd/epermd.conf by e2e.sh ($METRICS below), jq, setpriv, chattr.
+set -u
+out=/dev/ttyS1
+stty -F "$out" raw -echo 2>/dev/null || true
+exec >"$out" 2>&1
+echo "=====EPERMD-VM-BEGIN"
+
+METRICS=/var/lib/prometheus/node-exporter/epermd.prom
+CONF=/etc/epermd/epermd.conf
+# daemon/msgids.h
+ID_START=c84f7c9199be4e9fafaef5c8d07bc7a8
+ID_STATS=5ed47ecbfc3a4830bd8ff939fe2fe7f7
+ID_STOP=78d6030a9adc4326b30d71c8af3bbe89
+ID_GAP=80c66ed3a7ef4543bb5bda69f6054826
+ID_DAC=55861ab55223468883022d2d66cd5283
+ID_IMM=050ec4acf8394906a8e3e578f023e14f
+ID_CAP=d00f3c5e3cc0408e9b76be6933286664
+fail=0
+T0=$(cut -d' ' -f1 /proc/uptime)
+
+ok() { echo "ok - systemd:$1"; }
+nok() {
+	echo "not ok - systemd:$1 # $2"
+	fail=1
+}
+note() { echo "# $*"; }
+prop() { systemctl show -p "$1" --value epermd.service; }
+jn() { journalctl --no-pager -q "$@"; }
+# wait_for SECONDS CMD...: poll CMD every second
+wait_for() {
+	w=$1
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		w=$((w - 1))
+		[ "$w" -gt 0 ] || return 1
+		sleep 1
+	done
+}
+is_running() { [ "$(prop ActiveState)" = active ] && [ "$(prop SubState)" = running ]; }
+settled() {
+	s=$(prop ActiveState)
+	[ "$s" = active ] || [ "$s" = failed ] || [ "$s" = inactive ]
+}
+# json_match SINCE_EPOCH MESSAGE_ID JQ_FILTER: one epermd journal record matching the filter
+json_match() {
+	jn -u epermd.service --since "@$1" MESSAGE_ID="$2" -o json | jq -c "select($3)" | head -n1
+}
+now() { date +%s; }
+
+# ---- 1. enabled by the package and started at boot: READY only after the programs attach
+en=$(systemctl is-enabled epermd.service 2>&1)
+if [ "$en" = enabled ]; then ok "enabled-by-package"; else nok "enabled-by-package" "is-enabled: $en"; fi
+wait_for 240 settled || true
+if ! is_running; then
+	note "epermd not running at boot ($(prop ActiveState)/$(prop SubState)); systemctl start epermd"
+	systemctl start epermd.service 2>&1 | sed 's/^/#   /'
+fi
+if is_running; then
+	ok "active"
+else
+	nok "active" "state $(prop ActiveState)/$(prop SubState) result $(prop Result)"
+	jn -u epermd.service -n 30 | sed 's/^/#   /'
+fi
+note "StatusText=$(prop StatusText) MainPID=$(prop MainPID) ExecMainStartTimestamp=$(prop ExecMainStartTimestamp)"
+inv=$(prop InvocationID)
+active_us=$(prop ActiveEnterTimestampMonotonic)
+start_us=$(jn -u epermd.service _SYSTEMD_INVOCATION_ID="$inv" MESSAGE_ID=$ID_START -o json |
+	jq -r '.__MONOTONIC_TIMESTAMP' | head -n1)
+start_msg=$(jn -u epermd.service _SYSTEMD_INVOCATION_ID="$inv" MESSAGE_ID=$ID_START -o cat | head -n1)
+note "start record: $start_msg"
+exec_us=$(prop ExecMainStartTimestampMonotonic)
+if [ -z "$start_us" ]; then
+	nok "ready-after-attach" "no start record (MESSAGE_ID=$ID_START) in invocation $inv"
+elif [ "$active_us" -gt 0 ] && [ "$start_us" -le $((active_us + 500000)) ]; then
+	ok "ready-after-attach"
+	note "exec->attached(start record) $(((start_us - exec_us) / 1000)) ms, exec->READY $(((active_us - exec_us) / 1000)) ms"
+else
+	nok "ready-after-attach" "start record at ${start_us}us, unit active at ${active_us}us"
+fi
+
+# ---- 2. real denials -> journal records with EPERM_* fields and the cause's MESSAGE_ID
+ts=$(now)
+sleep 1
+echo secret >/var/tmp/e2e-secret
+chmod 0600 /var/tmp/e2e-secret
+echo data >/var/tmp/e2e-immut
+chattr +i /var/tmp/e2e-immut
+nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if $nobody cat /var/tmp/e2e-secret >/dev/null 2>&1; then note "setup: nobody could read the 0600 file"; fi
+if sh -c 'echo more >>/var/tmp/e2e-immut' 2>/dev/null; then note "setup: the +i file was writable"; fi
+if $nobody sh -c 'kill -0 1' 2>/dev/null; then note "setup: nobody could signal PID 1"; fi
+den_check() { # name msgid filter
+	r=
+	w=30
+	while [ -z "$r" ] && [ "$w" -gt 0 ]; do
+		r=$(json_match "$ts" "$2" "$3")
+		[ -n "$r" ] || sleep 1
+		w=$((w - 1))
+	done
+	if [ -n "$r" ]; then
+		ok "$1"
+		note "$(echo "$r" | jq -r '"\(.EPERM_CAUSE) \(.EPERM_SYSCALL) \(.EPERM_ERRNO) uid=\(.EPERM_UID) path=\(.EPERM_PATH // "") : \(.MESSAGE)"')"
+	else
+		nok "$1" "no MESSAGE_ID=$2 record matching $3 since @$ts"
+		jn -u epermd.service --since "@$ts" -o cat | tail -n 8 | sed 's/^/#   /'
+	fi
+}
+den_check "journal-dac" $ID_DAC '.EPERM_CAUSE == "dac" and .EPERM_UID == "65534" and .EPERM_ERRNO == "EACCES" and (.EPERM_PATH // "" | test("e2e-secret")) and .EPERM_SYSCALL != null and .EPERM_FIX != null'
+den_check "journal-immutable" $ID_IMM '.EPERM_CAUSE == "immutable" and .EPERM_FLAG == "immutable" and .EPERM_ERRNO == "EPERM" and (.EPERM_PATH // "" | test("e2e-immut"))'
+den_check "journal-capability" $ID_CAP '.EPERM_CAUSE == "capability" and .EPERM_CAPABILITY == "CAP_KILL" and .EPERM_SYSCALL == "kill" and .EPERM_UID == "65534"'
+
+# ---- 3. the catalog: journalctl -x explains the record (journalctl --update-catalog ran)
+if journalctl --list-catalog 2>/dev/null | grep -q "^$ID_DAC"; then
+	ok "catalog-installed"
+else
+	nok "catalog-installed" "$ID_DAC not in journalctl --list-catalog (journalctl --update-catalog not run?)"
+fi
+x=$(jn -x -u epermd.service --since "@$ts" MESSAGE_ID=$ID_DAC)
+if echo "$x" | grep -q 'Subject: File permissions deny .* access to .*e2e-secret'; then
+	ok "journalctl-x"
+	echo "$x" | grep -m3 -E 'Subject:|Defined-By:|Documentation:' | sed 's/^/#   /'
+else
+	nok "journalctl-x" "no catalog Subject in journalctl -x output"
+	echo "$x" | head -n 5 | sed 's/^/#   /'
+fi
+
+# ---- 4. epermtop: a member of the epermd group may connect, another user may not
+if getent group epermd >/dev/null; then
+	ok "group-epermd"
+else
+	nok "group-epermd" "no system group epermd (sysusers)"
+fi
+useradd -M -N -s /usr/sbin/nologin -G epermd e2eop 2>&1 | sed 's/^/#   /'
+rc=0
+o=$(setpriv --reuid=e2eop --regid=users --init-groups epermtop --batch -n 1 2>&1) || rc=$?
+if [ "$rc" -eq 0 ] && [ -n "$o" ]; then
+	ok "epermtop-group-member"
+	echo "$o" | head -n 6 | sed 's/^/#   /'
+else
+	nok "epermtop-group-member" "exit $rc: $(echo "$o" | head -n 3 | tr '\n' ' ')"
+	ls -ld /run/epermd /run/epermd/* 2>&1 | sed 's/^/#   /'
+fi
+rc=0
+o=$($nobody epermtop --batch -n 1 2>&1) || rc=$?
+if [ "$rc" -ne 0 ]; then
+	ok "epermtop-refused-for-others"
+	note "nobody: exit $rc: $(echo "$o" | head -n 1)"
+else
+	nok "epermtop-refused-for-others" "uid 65534 connected: $(echo "$o" | head -n 1)"
+fi
+
+# ---- 5. the metrics file exists and is rewritten
+if wait_for 20 test -s "$METRICS" && grep -q '^epermd_' "$METRICS"; then
+	ok "metrics-file"
+	note "$(grep -c '^epermd_' "$METRICS") samples, e.g. $(grep -m1 '^epermd_' "$METRICS")"
+	m1=$(stat -c %Y "$METRICS")
+	c1=$(md5sum <"$METRICS")
+	sleep 5
+	m2=$(stat -c %Y "$METRICS")
+	c2=$(md5sum <"$METRICS")
+	if [ "$m2" -gt "$m1" ] || [ "$c1" != "$c2" ]; then
+		ok "metrics-updated"
+	else
+		nok "metrics-updated" "not rewritten within 5 s (metrics_interval = 2)"
+	fi
+else
+	nok "metrics-file" "$METRICS missing or without epermd_ samples"
+	nok "metrics-updated" "no metrics file"
+	ls -la "$(dirname "$METRICS")" 2>&1 | sed 's/^/#   /'
+fi
+
+# ---- 6. a broken configuration + reload: keeps running on the old one, logs the error
+pid=$(prop MainPID)
+cp "$CONF" /run/e2e-conf.bak
+echo 'no_such_key_e2e = 1' >>"$CONF"
+ts=$(now)
+sleep 1
+rc=0
+systemctl reload epermd.service >/run/e2e-reload.out 2>&1 || rc=$?
+sleep 3
+errs=$(jn -u epermd.service --since "@$ts" -p err -o cat)
+if is_running && [ "$(prop MainPID)" = "$pid" ] && echo "$errs" | grep -qi 'no_such_key_e2e\|config'; then
+	ok "reload-bad-config"
+	note "reload exit $rc; logged: $(echo "$errs" | head -n 1)"
+else
+	nok "reload-bad-config" "reload exit $rc, state $(prop ActiveState)/$(prop SubState), pid $pid -> $(prop MainPID), errors: $(echo "$errs" | head -n 2 | tr '\n' ' ')"
+fi
+cp /run/e2e-conf.bak "$CONF"
+ts=$(now)
+sleep 1
+rc=0
+systemctl reload epermd.service 2>&1 | sed 's/^/#   /' || rc=$?
+sleep 3
+errs=$(jn -u epermd.service --since "@$ts" -p err -o cat)
+if is_running && [ "$(prop MainPID)" = "$pid" ] && [ -z "$errs" ]; then
+	ok "reload-restored-config"
+else
+	nok "reload-restored-config" "state $(prop ActiveState)/$(prop SubState), pid $pid -> $(prop MainPID), errors: $(echo "$errs" | head -n 2 | tr '\n' ' ')"
+fi
+
+# ---- 7. kill -9: systemd restarts it, the new instance reports the tracing gap
+pid=$(prop MainPID)
+nr=$(prop NRestarts)
+ts=$(now)
+sleep 1
+tk=$(cut -d' ' -f1 /proc/uptime)
+kill -9 "$pid"
+newpid() { is_running && [ "$(prop MainPID)" != "$pid" ]; }
+if wait_for 180 newpid && [ "$(prop NRestarts)" -eq $((nr + 1)) ]; then
+	ok "restart-after-kill"
+	note "restarted in $(awk "BEGIN{print $(cut -d' ' -f1 /proc/uptime) - $tk}") s (RestartSec + attach): pid $pid -> $(prop MainPID), NRestarts=$(prop NRestarts)"
+else
+	nok "restart-after-kill" "state $(prop ActiveState)/$(prop SubState) pid $(prop MainPID) NRestarts $nr -> $(prop NRestarts)"
+fi
+gap=
+wait_for 10 test -n "$(json_match "$ts" $ID_GAP true)" || true
+gap=$(json_match "$ts" $ID_GAP true)
+if [ -z "$gap" ]; then
+	nok "tracing-gap-notice" "no MESSAGE_ID=$ID_GAP record after the restart"
+else
+	# a duration: a field named like *GAP*/*DURATION* with a number, or a number with a unit
+	dur=$(echo "$gap" | jq -r 'to_entries[] | select(.key | test("GAP|DURATION|SECONDS")) | select(.value | tostring | test("[0-9]")) | "\(.key)=\(.value)"' | head -n1)
+	msg=$(echo "$gap" | jq -r .MESSAGE)
+	pri=$(echo "$gap" | jq -r .PRIORITY)
+	if { [ -n "$dur" ] || echo "$msg" | grep -Eq '[0-9]+(\.[0-9]+)? ?(ms|s|sec|seconds)\b'; } && [ "$pri" -le 4 ]; then
+		ok "tracing-gap-notice"
+	else
+		nok "tracing-gap-notice" "no duration or PRIORITY>4 (PRIORITY=$pri)"
+	fi
+	note "gap: PRIORITY=$pri $dur $msg"
+fi
+
+# ---- 8. stop: clean exit, final counters in the journal
+ts=$(now)
+sleep 1
+systemctl stop epermd.service 2>&1 | sed 's/^/#   /'
+res=$(prop Result)
+code=$(prop ExecMainCode)
+st=$(prop ExecMainStatus)
+if [ "$(prop ActiveState)" = inactive ] && [ "$res" = success ] && [ "$code" = 1 ] && [ "$st" = 0 ]; then
+	ok "stop-clean"
+else
+	nok "stop-clean" "ActiveState=$(prop ActiveState) Result=$res ExecMainCode=$code ExecMainStatus=$st"
+fi
+fin=$(jn -u epermd.service --since "@$ts" -o json | jq -c 'select(.MESSAGE_ID == "'$ID_STATS'" or .MESSAGE_ID == "'$ID_STOP'" or (.MESSAGE | tostring | test("final counters")))' | tail -n1)
+if [ -n "$fin" ] && echo "$fin" | grep -q 'EPERM_STAT_\|attempted='; then
+	ok "final-counters"
+	note "$(echo "$fin" | jq -r '.MESSAGE')"
+else
+	nok "final-counters" "no final counters record after stop"
+fi
+
+# ---- 9. no seccomp kills (SIGSYS) of epermd under its SystemCallFilter
+sys=$(jn -b -o cat | grep -E 'type=1326|AUDIT_SECCOMP|status=31/SYS|code=killed, signal=SYS|signal=SYS' | head -n 3)
+sys2=$(dmesg 2>/dev/null | grep -E 'type=1326|audit: .*sig=31' | head -n 3)
+if [ -z "$sys$sys2" ]; then
+	ok "no-seccomp-kills"
+else
+	nok "no-seccomp-kills" "$(echo "$sys $sys2" | tr '\n' ' ')"
+fi
+# also: anything the unit's filter refused with EPERM that epermd then complained about
+jn -u epermd.service -b -p warning -o cat | grep -v 'e2e' | head -n 10 | sed 's/^/# epermd warning+: /'
+
+# ---- 10. systemd-analyze security (online) for the record
+sec=$(systemd-analyze security --no-pager epermd.service 2>&1)
+echo "$sec" | grep -E '^\s*✗' | sed 's/^/#   /' | head -n 40
+lvl=$(echo "$sec" | sed -n 's/.*Overall exposure level for epermd.service: \([0-9.]*\).*/\1/p')
+note "systemd-analyze security epermd.service: exposure ${lvl:-?}"
+if [ -n "$lvl" ] && [ "$(echo "$lvl <= 2.0" | awk '{print ($1 <= $3)}')" = 1 ]; then
+	ok "security-exposure"
+else
+	nok "security-exposure" "exposure ${lvl:-unknown} > 2.0"
+fi
+
+T1=$(cut -d' ' -f1 /proc/uptime)
+note "guest: boot to checks ${T0}s, checks took $(awk "BEGIN{print $T1 - $T0}")s"
+echo "=====EPERMD-VM-END rc=$fail"
+echo "=====JOURNAL epermd.service"
+jn -b -u epermd.service -o short-monotonic
+echo "=====JOURNAL boot (warnings and worse)"
+jn -b -p warning -o short-monotonic
+systemctl --no-block poweroff
