@@ -941,6 +941,8 @@ static const char *nl_why(int err)
 		return "kernel without CONFIG_AUDIT";
 	case -ENETUNREACH:
 		return "not in the initial network namespace";
+	case -EAFNOSUPPORT:
+		return "AF_NETLINK not allowed (RestrictAddressFamilies=)";
 	default:
 		return strerror(-err);
 	}
@@ -964,9 +966,7 @@ static const char *jr_why(int err)
 {
 	switch (err) {
 	case -ENOENT:
-		return "no journal files";
-	case -EACCES:
-		return "journal files not readable";
+		return "no readable journal files";
 	default:
 		return strerror(-err);
 	}
@@ -993,7 +993,11 @@ static const char *const source_name[] = {
     [CONFIG_AUDIT_OFF] = "off",
 };
 
-/* Open the chosen source(s); fills au's descriptors and status. 0 or the last -errno. */
+static const char no_audit_yet[] = "; none in the journal yet: does journald collect audit "
+				   "(systemd-journald-audit.socket)?";
+
+/* Open the chosen source(s); fills au's descriptors and status. 0 or the -errno of the
+ * (last) source tried. */
 static int open_sources(int source)
 {
 	bool any = source == CONFIG_AUDIT_AUTO;
@@ -1014,12 +1018,9 @@ static int open_sources(int source)
 		jr = ajournal_open(&au.jr);
 		if (jr >= 0) {
 			au.wait_ms = AUDIT_JOURNAL_WAIT_MS;
-			putf(au.status, sizeof(au.status), "journal (_TRANSPORT=audit%s)%s%s%s",
-			     ajournal_has_audit(au.jr)
-				 ? ""
-				 : "; none in the journal yet: does journald collect audit "
-				   "(systemd-journald-audit.socket)?",
-			     any ? "; audit netlink: " : "", any ? nl_why(nl) : "", "");
+			putf(au.status, sizeof(au.status), "journal (_TRANSPORT=audit%s)%s%s",
+			     ajournal_has_audit(au.jr) ? "" : no_audit_yet,
+			     any ? "; audit netlink: " : "", any ? nl_why(nl) : "");
 			return 0;
 		}
 	}
@@ -1045,10 +1046,9 @@ static int open_sources(int source)
 	else
 		putf(au.status, sizeof(au.status), "unavailable (audit_source = %s: %s)",
 		     source_name[source],
-		     source == CONFIG_AUDIT_NETLINK ? nl_why(nl)
-		     : source == CONFIG_AUDIT_JOURNAL
-			 ? jr_why(jr)
-			 : strerror(-km));
+		     source == CONFIG_AUDIT_NETLINK   ? nl_why(nl)
+		     : source == CONFIG_AUDIT_JOURNAL ? jr_why(jr)
+						      : strerror(-km));
 	return source == CONFIG_AUDIT_NETLINK ? nl : source == CONFIG_AUDIT_JOURNAL ? jr : km;
 }
 

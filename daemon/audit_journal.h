@@ -15,8 +15,8 @@
 
 struct ajournal;
 
-/* Open the local system journal at its tail. 0, -ENOENT when no journal file is there,
- * -EACCES when none is readable, another -errno. */
+/* Open the local system journal at its tail. 0, -ENOENT when no journal file is there or
+ * none is readable, another -errno. */
 int ajournal_open(struct ajournal **out);
 void ajournal_close(struct ajournal *j);
 

@@ -35,6 +35,7 @@
 #include "output.h"
 #include "prefold.h"
 #include "privs.h"
+#include "runstate.h"
 #include "queue.h"
 #include "server.h"
 #include "tracer.h"
@@ -75,6 +76,7 @@ struct app {
 	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t start_mono;
 	char caps[768]; /* H5: what is kept after attach, for the start line */
+	struct runstate *rs; /* H5: heartbeat for the tracing-gap notice; NULL = off */
 
 	pthread_t worker;
 	bool worker_started;
@@ -138,6 +140,8 @@ static void usage(FILE *f)
 	    "                              off with a COMMAND unless given)\n"
 	    "  --no-socket                 no live-view socket\n"
 	    "  --socket-group=NAME         group allowed on the socket besides root\n"
+	    "  --state-dir=DIR             keep the run state for the tracing-gap notice in DIR\n"
+	    "                              (default $STATE_DIRECTORY; none without it)\n"
 	    "  --config=FILE               read settings from FILE (default " CONFIG_DEFAULT_PATH
 	    "\n"
 	    "                              if it exists; 'none' = no file); options override it\n"
@@ -164,6 +168,7 @@ enum {
 	OPT_CHECK,
 	OPT_VERSION,
 	OPT_BENCH,
+	OPT_STATE_DIR, /* H5 */
 };
 
 static const struct option long_opts[] = {
@@ -184,6 +189,7 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {"bench-empty-hook", no_argument, NULL, OPT_BENCH},
+    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {NULL, 0, NULL, 0},
 };
 
@@ -214,6 +220,8 @@ static const char *opt_key(int opt)
 		return "socket";
 	case OPT_GROUP:
 		return "socket_group";
+	case OPT_STATE_DIR:
+		return "state_dir";
 	default:
 		return NULL;
 	}
@@ -696,9 +704,10 @@ static void reap_policy(struct app *a, bool now)
 	}
 }
 
-/* H2: rewrite the metrics file when due (always when force). The path and the interval are read
- * from a->cfg each time, so a reloaded config takes effect; failures are reported by metrics.c. */
-static void write_metrics(struct app *a, bool force)
+/* H2: rewrite the metrics file when due (always when force), by metrics.c's writer thread; the
+ * final write stops that thread and writes here. The path and the interval are read from a->cfg
+ * each time, so a reloaded config takes effect; failures are reported by metrics.c. */
+static void write_metrics(struct app *a, bool force, bool final)
 {
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	struct metrics_pipeline p;
@@ -722,6 +731,11 @@ static void write_metrics(struct app *a, bool force)
 	    .ignored = c.ignored,
 	    .rate_limited = c.rate_limited,
 	};
+	if (!final) {
+		metrics_request(a->metrics, a->cfg.metrics_file, &p, audit_status());
+		return;
+	}
+	metrics_stop(a->metrics);
 	metrics_write(a->metrics, a->cfg.metrics_file, &p, audit_status(), a->sink);
 }
 
@@ -796,6 +810,25 @@ static int drop_privileges(struct app *a)
 	}
 	privs_describe(&r, a->caps, sizeof(a->caps));
 	return 0;
+}
+
+/* H5: the tracing-gap notice about the previous run, then this run's state file. Not in
+ * one-command mode: there is no service whose gaps would matter. */
+static void start_runstate(struct app *a)
+{
+	const char *dir = a->cmd ? NULL : runstate_dir(a->cfg.state_dir);
+	uint64_t since = a->start_mono + (uint64_t)a->rt_offset; /* tracing since */
+	struct runstate_prev prev;
+	int err = runstate_open(dir, since, &prev, &a->rs);
+
+	if (err) {
+		sink_alarm(a->sink, LOG_WARNING, EP_MSGID_HEALTH,
+			   "epermd: run state in %s unavailable: %s; the next start cannot tell "
+			   "how long tracing stopped",
+			   dir, strerror(-err));
+		return;
+	}
+	runstate_notice(&prev, since, a->sink);
 }
 
 /* ---- one-command mode ---- */
@@ -974,11 +1007,13 @@ static int run(struct app *a)
 	}
 	a->feat = tracer_features(a->tr);
 	a->hooks_active = a->feat ? a->feat->hooks_active : 0;
-	if (a->metrics && a->feat)
-		metrics_set_info(a->metrics,
-				 &(struct metrics_info){EPERMD_VERSION, a->feat->full,
-							(unsigned)__builtin_popcountll(a->hooks_active),
-							(unsigned)a->feat->n_hooks});
+	if (a->metrics && a->feat) {
+		struct metrics_info mi = {EPERMD_VERSION, a->feat->full,
+					  (unsigned)__builtin_popcountll(a->hooks_active),
+					  (unsigned)a->feat->n_hooks};
+
+		metrics_set_info(a->metrics, &mi);
+	}
 	if (a->features) {
 		print_features(a->feat, stdout);
 		ret = EXIT_SUCCESS;
@@ -1032,7 +1067,11 @@ static int run(struct app *a)
 	}
 	a->worker_started = true;
 	log_start(a);
-	write_metrics(a, true);
+	start_runstate(a); /* H5 */
+	/* H2: the metrics writer thread; without it, writes are synchronous */
+	if (metrics_start(a->metrics, a->sink))
+		fprintf(stderr, "epermd: metrics: no writer thread\n");
+	write_metrics(a, true, false);
 
 	if (release_fd >= 0) {
 		if (write(release_fd, "x", 1) != 1)
@@ -1041,6 +1080,9 @@ static int run(struct app *a)
 		close(release_fd);
 		release_fd = -1;
 	}
+	/* H5: ready = attached, hardened, the worker runs and the reader has drained once */
+	if (tracer_poll(a->tr, 0) >= 0)
+		evq_kick(a->q);
 	sd_notify(0, "READY=1");
 	if (sd_watchdog_enabled(0, &wd_usec) <= 0)
 		wd_usec = 0;
@@ -1070,8 +1112,9 @@ static int run(struct app *a)
 		reap_policy(a, false);
 		if (clock_ns(CLOCK_MONOTONIC) - last_tick >= 1000000000ull) {
 			check_loss(a, &last, false);
+			runstate_beat(a->rs, clock_ns(CLOCK_REALTIME)); /* H5 */
 			check_held(a, &held_n, &held_ns, false);
-			write_metrics(a, false);
+			write_metrics(a, false, false);
 			if (a->srv && stats_line(a, stats_buf, sizeof(stats_buf)) > 0)
 				server_publish(a->srv, stats_buf);
 			last_tick = clock_ns(CLOCK_MONOTONIC);
@@ -1097,7 +1140,7 @@ static int run(struct app *a)
 	incidents_tick(a->inc, clock_ns(CLOCK_REALTIME), true);
 	check_loss(a, &last, true);
 	check_held(a, &held_n, &held_ns, true);
-	write_metrics(a, true);
+	write_metrics(a, true, true);
 
 	read_counters(a, &fin);
 	fprintf(stderr,
@@ -1119,6 +1162,7 @@ static int run(struct app *a)
 	}
 	if (a->cfg.format != OUT_TEXT) /* H5: journal MESSAGE_ID stop */
 		sink_final_stats(a->sink, st, counters_stats(&fin, st));
+	runstate_stop(a->rs, clock_ns(CLOCK_REALTIME)); /* H5: a clean stop, for the next start */
 	ret = EXIT_SUCCESS;
 	if (a->child > 0) {
 		int status;
@@ -1144,6 +1188,8 @@ cleanup:
 		pthread_join(a->worker, NULL);
 	}
 	audit_stop(); /* H9 */
+	/* H2: stop the metrics writer before the sink closes */
+	metrics_stop(a->metrics);
 	server_free(a->srv);
 	tracer_free(a->tr);
 	if (a->child > 0 && !a->child_done && ret == EXIT_FAILURE) {
@@ -1156,6 +1202,7 @@ cleanup:
 	}
 	incidents_free(a->inc);
 	prefold_free(a->pf);
+	runstate_free(a->rs); /* H5 */
 	evq_free(a->q);
 	reap_policy(a, true); /* H1: the worker is gone */
 	free(atomic_load(&a->policy));

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The metrics registry and its textfile writer (metrics.h). Counters are relaxed atomics: one
- * writer (the worker), one reader (the main thread rendering the file), and every value is a
- * monotonic count, so a render may be a few events behind but never torn.
+ * writer (the worker), one reader (the writer thread rendering the file), and every value is a
+ * monotonic count, so a render may be a few events behind but never torn. The final write runs
+ * after the worker has been joined, so its counts are exact.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +40,20 @@ struct metrics {
 	bool full;
 	unsigned hooks_active, hooks_total;
 
-	/* the writer (main thread) */
+	/* the file writer: the writer thread, or the caller once it is stopped */
 	char written[PATH_MAX]; /* the file we last wrote, "" = none */
 	char path[PATH_MAX];	/* the path of the last call */
 	int reported_err;	/* the failure already reported for path, 0 = none */
+
+	/* the writer thread and its one pending request */
+	pthread_t thread;
+	bool running, stopping, pending;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct sink *sink;
+	char req_path[PATH_MAX];
+	char req_audit[256];
+	struct metrics_pipeline req;
 };
 
 int metrics_new(struct metrics **out)
@@ -50,6 +63,8 @@ int metrics_new(struct metrics **out)
 	if (!m)
 		return -ENOMEM;
 	m->start_ns = clock_ns(CLOCK_REALTIME);
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->cond, NULL);
 	snprintf(m->version, sizeof(m->version), "unknown");
 	*out = m;
 	return 0;
@@ -57,6 +72,11 @@ int metrics_new(struct metrics **out)
 
 void metrics_free(struct metrics *m)
 {
+	if (!m)
+		return;
+	metrics_stop(m);
+	pthread_cond_destroy(&m->cond);
+	pthread_mutex_destroy(&m->lock);
 	free(m);
 }
 
@@ -115,7 +135,10 @@ size_t metrics_escape_label(char *dst, size_t n, const char *src)
 	size_t len = 0;
 
 	for (const char *p = src ? src : ""; *p; p++) {
-		const char *rep = *p == '\\' ? "\\\\" : *p == '"' ? "\\\"" : *p == '\n' ? "\\n" : NULL;
+		const char *rep = *p == '\\'   ? "\\\\"
+				  : *p == '"'  ? "\\\""
+				  : *p == '\n' ? "\\n"
+					       : NULL;
 		char one[2] = {*p, '\0'};
 
 		for (const char *r = rep ? rep : one; *r; r++, len++)
@@ -132,11 +155,12 @@ const char *metrics_audit_source(const char *s)
 	if (!s || !*s || !strncmp(s, "unavailable", 11) || !strncmp(s, "not started", 11) ||
 	    !strncmp(s, "stopped", 7) || !strncmp(s, "off", 3))
 		return "none";
+	/* the status names the source first; what follows may name the others */
 	if (!strncmp(s, "audit netlink", 13))
 		return "netlink";
-	if (strstr(s, "journal"))
+	if (!strncmp(s, "journal", 7))
 		return "journal";
-	if (strstr(s, "kmsg"))
+	if (!strncmp(s, "/dev/kmsg", 9))
 		return "kmsg";
 	return "none";
 }
@@ -271,7 +295,10 @@ static int replace_file(const char *path, const char *buf, size_t len)
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* a new file only: never write through a link someone left at the temporary name */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && errno == EEXIST && !unlink(tmp))
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
 	/* the unit's UMask may be 0077: node_exporter runs as another user */
@@ -335,4 +362,83 @@ int metrics_write(struct metrics *m, const char *path, const struct metrics_pipe
 		m->reported_err = err;
 	}
 	return err;
+}
+
+static void *writer_main(void *arg)
+{
+	struct metrics *m = arg;
+	struct metrics_pipeline p;
+	char *path = malloc(PATH_MAX), *audit = malloc(sizeof(m->req_audit));
+
+	pthread_mutex_lock(&m->lock);
+	for (;;) {
+		while (!m->pending && !m->stopping)
+			pthread_cond_wait(&m->cond, &m->lock);
+		if (m->stopping)
+			break;
+		m->pending = false;
+		p = m->req;
+		if (path && audit) {
+			memcpy(path, m->req_path, PATH_MAX);
+			memcpy(audit, m->req_audit, sizeof(m->req_audit));
+		}
+		pthread_mutex_unlock(&m->lock);
+		if (path && audit)
+			metrics_write(m, path, &p, audit, m->sink);
+		pthread_mutex_lock(&m->lock);
+	}
+	pthread_mutex_unlock(&m->lock);
+	free(path);
+	free(audit);
+	return NULL;
+}
+
+int metrics_start(struct metrics *m, struct sink *sink)
+{
+	sigset_t all, old;
+	int err;
+
+	if (!m || m->running)
+		return 0;
+	m->sink = sink;
+	m->stopping = false;
+	/* signals stay with the main thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = -pthread_create(&m->thread, NULL, writer_main, m);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!err)
+		m->running = true;
+	return err;
+}
+
+void metrics_request(struct metrics *m, const char *path, const struct metrics_pipeline *p,
+		     const char *audit_status)
+{
+	if (!m)
+		return;
+	if (!m->running) {
+		metrics_write(m, path, p, audit_status, m->sink);
+		return;
+	}
+	pthread_mutex_lock(&m->lock);
+	snprintf(m->req_path, sizeof(m->req_path), "%s", path ? path : "");
+	snprintf(m->req_audit, sizeof(m->req_audit), "%s", audit_status ? audit_status : "");
+	m->req = p ? *p : (struct metrics_pipeline){0};
+	m->pending = true;
+	pthread_cond_signal(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_stop(struct metrics *m)
+{
+	if (!m || !m->running)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->stopping = true;
+	pthread_cond_signal(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+	pthread_join(m->thread, NULL);
+	m->running = false;
+	m->pending = false;
 }

@@ -33,7 +33,7 @@ struct metrics_pipeline {
 /* Facts known once tracing is attached; set before the worker starts. */
 struct metrics_info {
 	const char *version;
-	bool full;	     /* fexit/LSM evidence available, else tracepoint-only */
+	bool full; /* fexit/LSM evidence available, else tracepoint-only */
 	unsigned hooks_active;
 	unsigned hooks_total;
 };
@@ -58,6 +58,17 @@ int metrics_format(struct metrics *m, const struct metrics_pipeline *p, const ch
  */
 int metrics_write(struct metrics *m, const char *path, const struct metrics_pipeline *p,
 		  const char *audit_status, struct sink *sink);
+
+/*
+ * The writer thread, so a slow disk (fsync) never holds up the main thread's ring reading.
+ * metrics_request() hands it a snapshot and returns at once (a request not yet taken is
+ * replaced by the newer one); without a running thread it writes synchronously. Stop the
+ * thread before the sink is closed; metrics_write() after metrics_stop() is the final write.
+ */
+int metrics_start(struct metrics *m, struct sink *sink);
+void metrics_request(struct metrics *m, const char *path, const struct metrics_pipeline *p,
+		     const char *audit_status);
+void metrics_stop(struct metrics *m); /* idempotent; NULL m is a no-op */
 
 /* Label value escaping of the exposition format: '\\' '"' and newline. Always NUL-terminates;
  * returns the length it would have needed (like snprintf). */

@@ -123,6 +123,21 @@ else
 	not_ok "config: --config=none: exit $RC"
 fi
 
+# the shipped file with every commented example switched on (socket_group needs the group
+# that sysusers.d creates: without it here, that line is left out)
+sed -E 's/^#(sinks|output|rate_|fold_|summary_|ignore|ring_|queue_|tracepoint_|audit_|socket |metrics_|state_dir)/\1/' \
+	"$TOP/systemd/epermd.conf" >"$T_TMP/shipped.conf"
+getent group epermd >/dev/null || sed -i '/^socket_group/d' "$T_TMP/shipped.conf"
+chmod 0644 "$T_TMP/shipped.conf"
+n=$(grep -c '^ignore = ' "$T_TMP/shipped.conf")
+run "$EPERMD" --check-config --config="$T_TMP/shipped.conf"
+if [ "$RC" -eq 0 ] && [ "$n" -ge 5 ] && grep -q '^output = ' "$T_TMP/shipped.conf"; then
+	ok "config: systemd/epermd.conf with all examples enabled ($n ignore rules) passes"
+else
+	not_ok "config: systemd/epermd.conf with all examples enabled: exit $RC"
+	diag "$(head -5 "$SE")"
+fi
+
 # --- ignore rules on real denials --------------------------------------------------------------
 SECRET="$T_TMP/secret"
 echo secret >"$SECRET"

@@ -181,7 +181,7 @@ alarms() {
 		and (.message | contains("metrics file")))' "$1" 2>/dev/null | grep -c . || true
 }
 conf missing "$T_TMP/later/epermd.prom"
-ep_run missing --config="$CONF" -- sh -c "sleep 3.2; mkdir $T_TMP/later; sleep 2.2; true"
+ep_run missing --config="$CONF" -- sh -c "sleep 3.6; mkdir $T_TMP/later; sleep 2.2; true"
 na=$(alarms "$OUT")
 errs=$(prom "$T_TMP/later/epermd.prom" epermd_metrics_write_errors_total 2>/dev/null || true)
 if [ "$RC" -eq 0 ] && [ "$na" -eq 1 ] && [ -n "$errs" ] && [ "$errs" -ge 3 ] &&

@@ -6,6 +6,7 @@
 # and install, upgrade (a locally modified conffile survives) and purge (nothing of ours is
 # left but the epermd group) with dpkg in a chroot of tests/vm/mkrootfs.sh's Debian 12 root.
 # systemd is not running in the chroot: the maintainer scripts must cope (no start, no fail).
+# Leaves the built package in $OUTPUT/deb/ for tests/vm/systemd/e2e.sh.
 #   PKG_KEEP=1   keep the scratch directory (its path is printed)
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -111,6 +112,69 @@ else
 	fi
 fi
 
+# ---- man pages and completion: lint-clean, and every option of --help documented ----
+
+if command -v mandoc >/dev/null; then
+	if out=$(mandoc -Tlint -Wwarning "$TOP"/man/*.[1-8] 2>&1) && [ -z "$out" ]; then
+		ok "install: man pages are mandoc -Tlint clean"
+	else
+		not_ok "install: man pages are mandoc -Tlint clean"
+		diag "$out"
+	fi
+elif out=$(groff -man -ww -z "$TOP"/man/*.[1-8] 2>&1) && [ -z "$out" ]; then
+	ok "install: man pages are groff -ww clean"
+else
+	not_ok "install: man pages are groff -ww clean"
+	diag "$out"
+fi
+# complete_words FUNC WORDS...: what bash-completion offers for the last word
+complete_words() {
+	bash -c '. /usr/share/bash-completion/bash_completion; . "$0"; f=$1; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}; COMPREPLY=(); $f 2>/dev/null; printf "%s\n" "${COMPREPLY[@]}"' \
+		"$TOP/completion/${2}" "$@" 2>/dev/null
+}
+for prog in epermd epermtop; do
+	bin=$OUTPUT/$prog
+	[ -x "$bin" ] || continue
+	opts=$("$bin" --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	man_missing="" comp_missing=""
+	# the rendered page, bold and underline removed
+	groff -man -Tutf8 -P-c -P-b -P-u "$TOP/man/$prog.8" 2>/dev/null >"$T_TMP/$prog.txt" || true
+	for o in $opts; do
+		grep -Eq -- "$o([=[:space:],]|$)" "$T_TMP/$prog.txt" || man_missing="$man_missing $o"
+	done
+	if [ -f /usr/share/bash-completion/bash_completion ]; then
+		offered=$(complete_words "_$prog" "$prog" -)
+		for o in $opts; do
+			printf '%s\n' "$offered" | grep -Eq -- "^$o=?\$" || comp_missing="$comp_missing $o"
+		done
+	fi
+	if [ -z "$man_missing" ]; then
+		ok "install: every option of $prog --help is in $prog(8)"
+	else
+		not_ok "install: every option of $prog --help is in $prog(8) (missing:$man_missing)"
+	fi
+	if [ ! -f /usr/share/bash-completion/bash_completion ]; then
+		skip "install: $prog completion (bash-completion is not installed)"
+	elif [ -z "$comp_missing" ]; then
+		ok "install: bash completion offers every option of $prog --help"
+	else
+		not_ok "install: bash completion offers every option of $prog --help (missing:$comp_missing)"
+	fi
+done
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	a=$(complete_words _epermd epermd --format= | tr '\n' ' ')
+	b=$(complete_words _epermd epermd -- ls --colo | tr '\n' ' ')
+	c=$(complete_words _epermtop epermtop --sort=c | tr '\n' ' ')
+	if [ "$a" = "text json journal " ] && [ "${b#*--color}" != "$b" ] && [ "$c" = "count " ]; then
+		ok "install: completion of values and of the command after --"
+	else
+		not_ok "install: completion of values and of the command after --"
+		diag "--format= -> $a" "-- ls --colo -> $b" "epermtop --sort=c -> $c"
+	fi
+fi
+
 # ---- the Debian package ----
 
 for c in dpkg-buildpackage dh fakeroot lintian; do
@@ -135,6 +199,15 @@ ver1=$(cd "$TOP" && dpkg-parsechangelog -S Version)
 ver2=$ver1+pkgtest1
 arch=$(dpkg --print-architecture)
 copy_tree "$T_TMP/v1/epermd"
+# the source package too, from the pristine copy, so that lintian checks debian/ as well
+if ! (cd "$T_TMP/v1/epermd" && dpkg-source -b .) >"$T_TMP/source.log" 2>&1; then
+	not_ok "package: dpkg-source -b builds the source package"
+	diag "$(tail -n 20 "$T_TMP/source.log")"
+fi
+# $OUTPUT/deb/ hands the package to the VM test (tests/vm/systemd/e2e.sh): never a stale one
+mkdir -p "$OUTPUT/deb"
+rm -f "$OUTPUT"/deb/epermd_*.deb
+export DEB_BUILD_OPTIONS="parallel=$(nproc)"
 tb=$(date +%s)
 if (cd "$T_TMP/v1/epermd" && dpkg-buildpackage -us -uc -b) >"$T_TMP/build1.log" 2>&1 &&
 	[ -f "$T_TMP/v1/epermd_${ver1}_$arch.deb" ]; then
@@ -146,17 +219,19 @@ else
 	exit 1
 fi
 deb1=$T_TMP/v1/epermd_${ver1}_$arch.deb
+cp "$deb1" "$OUTPUT/deb/"
 
 # lintian as a reviewer would run it; errors fail, warnings are listed
 lrc=0
-lintian --tag-display-limit 0 "$T_TMP/v1/epermd_${ver1}_${arch}.changes" >"$T_TMP/lintian.log" 2>&1 || lrc=$?
+lintian --tag-display-limit 0 "$T_TMP/v1/epermd_${ver1}_${arch}.changes" \
+	$(ls "$T_TMP/v1/epermd_${ver1}.dsc" 2>/dev/null) >"$T_TMP/lintian.log" 2>&1 || lrc=$?
 grep -v 'running with root privileges' "$T_TMP/lintian.log" >"$T_TMP/lintian.tags" || true
 nerr=$(grep -c '^E: ' "$T_TMP/lintian.tags" || true)
 nwarn=$(grep -c '^W: ' "$T_TMP/lintian.tags" || true)
 if [ "$nerr" -eq 0 ] && [ "$lrc" -eq 0 ]; then
-	ok "package: lintian reports no errors ($nwarn warnings)"
+	ok "package: lintian on the .deb and the .dsc reports no errors ($nwarn warnings)"
 else
-	not_ok "package: lintian reports no errors ($nerr errors, $nwarn warnings, exit $lrc)"
+	not_ok "package: lintian on the .deb and the .dsc reports no errors ($nerr errors, $nwarn warnings, exit $lrc)"
 fi
 [ "$nerr$nwarn" = 00 ] || diag "$(cat "$T_TMP/lintian.tags")"
 

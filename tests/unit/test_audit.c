@@ -416,7 +416,8 @@ TEST(audit_journal_seccomp)
 	/* the record's own stamp, not the time journald wrote the entry */
 	CHECK(r.ts_ns == T0_NS + MS(664));
 	CHECK_STR(r.comm, "seclog");
-	CHECK_CONTAINS(r.line, "audit: seccomp syscall=83 (mkdir) code=0x50000 (errno) comm=seclog");
+	CHECK_CONTAINS(r.line,
+		       "audit: seccomp syscall=83 (mkdir) code=0x50000 (errno) comm=seclog");
 	CHECK_CONTAINS(r.line, "exe=/tmp/h6/seclog");
 	/* the same text as the netlink payload gives */
 	{

@@ -56,6 +56,9 @@ TEST(metrics_audit_source_names)
 	CHECK_STR(metrics_audit_source("audit netlink multicast + /dev/kmsg (Lockdown lines)"),
 		  "netlink");
 	CHECK_STR(metrics_audit_source("/dev/kmsg (audit netlink: EPERM; ...)"), "kmsg");
+	CHECK_STR(metrics_audit_source("/dev/kmsg (audit netlink: x; journal: y; records ...)"),
+		  "kmsg");
+	CHECK_STR(metrics_audit_source("off (audit_source = off)"), "none");
 	CHECK_STR(metrics_audit_source("journal (_TRANSPORT=audit)"), "journal");
 	CHECK_STR(metrics_audit_source("unavailable (audit netlink: x; /dev/kmsg: y)"), "none");
 	CHECK_STR(metrics_audit_source("not started"), "none");
@@ -65,8 +68,12 @@ TEST(metrics_audit_source_names)
 TEST(metrics_exposition_text)
 {
 	struct metrics *m = NULL;
-	struct metrics_pipeline p = {.attempted = 7, .submitted = 6, .reserve_failed = 1,
-				     .queue_dropped = 2, .sink_dropped = 3, .delivered = 6};
+	struct metrics_pipeline p = {.attempted = 7,
+				     .submitted = 6,
+				     .reserve_failed = 1,
+				     .queue_dropped = 2,
+				     .sink_dropped = 3,
+				     .delivered = 6};
 	char *t;
 
 	CHECK(metrics_new(&m) == 0);
@@ -173,6 +180,24 @@ TEST(metrics_write_atomic_file)
 	CHECK(metrics_write(m, path, NULL, NULL, NULL) == 0);
 	umask(old);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644);
+	/* a link left at the temporary name is replaced, never written through */
+	{
+		char tmp[192], victim[160];
+		FILE *f;
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+		snprintf(victim, sizeof(victim), "%s/victim", dir);
+		f = fopen(victim, "w");
+		if (f) {
+			fputs("keep\n", f);
+			fclose(f);
+		}
+		CHECK(link(victim, tmp) == 0);
+		CHECK(metrics_write(m, path, NULL, NULL, NULL) == 0);
+		CHECK(stat(victim, &st) == 0 && st.st_size == 5 && st.st_nlink == 1);
+		CHECK(access(tmp, F_OK) != 0);
+		unlink(victim);
+	}
 	/* the missing directory fails, counted, and is retried (no crash, no sink needed) */
 	CHECK(metrics_write(m, missing, NULL, NULL, NULL) == -ENOENT);
 	CHECK(metrics_write(m, missing, NULL, NULL, NULL) == -ENOENT);
