@@ -75,7 +75,7 @@ struct app {
 	uint64_t hooks_active;
 	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t start_mono;
-	char caps[768]; /* H5: what is kept after attach, for the start line */
+	char caps[768];	     /* H5: what is kept after attach, for the start line */
 	struct runstate *rs; /* H5: heartbeat for the tracing-gap notice; NULL = off */
 
 	pthread_t worker;
@@ -688,7 +688,7 @@ static void reload_config(struct app *a)
 	sink_alarm(a->sink, LOG_NOTICE, EP_MSGID_RELOAD,
 		   "epermd: configuration reloaded from %s: %s%s; %u ignore rules, rate_limit %u/s",
 		   strcmp(path, "none") ? path : "(no file)",
-		   live[0] ? "changed " : "no live change", live, a->cfg.ignore.n,
+		   live[0] ? "applied " : "nothing to apply", live, a->cfg.ignore.n,
 		   a->cfg.rate_limit);
 out:
 	free(nc);
@@ -804,8 +804,10 @@ static int drop_privileges(struct app *a)
 	int ret = privs_drop(&po, &r, err, sizeof(err));
 
 	if (ret) {
-		fprintf(stderr, "epermd: cannot drop capabilities: %s; not running with more than "
-			"it needs\n", err);
+		fprintf(stderr,
+			"epermd: cannot drop capabilities: %s; not running with more than it "
+			"needs\n",
+			err);
 		return ret;
 	}
 	privs_describe(&r, a->caps, sizeof(a->caps));

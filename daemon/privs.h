@@ -38,11 +38,11 @@ struct privs_opts {
 };
 
 struct privs_result {
-	uint64_t before;      /* effective set at the call */
-	uint64_t after;	      /* effective = permitted set of every thread afterwards */
+	uint64_t before;	/* effective set at the call */
+	uint64_t after;		/* effective = permitted set of every thread afterwards */
 	uint64_t optional_kept; /* optional capabilities the probe showed are still needed */
-	int probe_err;	      /* the probe's error without them (0: they were dropped) */
-	bool bounding;	      /* the bounding set was reduced too (CAP_SETPCAP was held) */
+	int probe_err;		/* the probe's error without them (0: they were dropped) */
+	bool bounding;		/* the bounding set was reduced too (CAP_SETPCAP was held) */
 };
 
 /*

@@ -77,8 +77,8 @@ static int write_state(struct runstate *rs, uint64_t now_ns, bool clean)
 		       "pid=%ld\nstarted=%" PRIu64 "\nheartbeat=%" PRIu64 "\nstate=%s\n",
 		       rs->pid, rs->started_ns, now_ns, clean ? "clean" : "running");
 	if (clean && len > 0 && (size_t)len < sizeof(buf))
-		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "stopped=%" PRIu64 "\n",
-				now_ns);
+		len +=
+		    snprintf(buf + len, sizeof(buf) - (size_t)len, "stopped=%" PRIu64 "\n", now_ns);
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return -ENOSPC;
 	fd = open(rs->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -195,8 +195,10 @@ void runstate_notice(const struct runstate_prev *p, uint64_t now_ns, struct sink
 {
 	char from[32], to[32], dur[48], secs[32], pid[24];
 	const struct out_field f[] = {
-	    {"EPERM_GAP_SECONDS", secs}, {"EPERM_GAP_FROM", from},
-	    {"EPERM_GAP_TO", to},	 {"EPERM_PREV_PID", pid},
+	    {"EPERM_GAP_SECONDS", secs},
+	    {"EPERM_GAP_FROM", from},
+	    {"EPERM_GAP_TO", to},
+	    {"EPERM_PREV_PID", pid},
 	    {"EPERM_GAP_CLEAN", p->clean ? "1" : "0"},
 	};
 	uint64_t gap;

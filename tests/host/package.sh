@@ -207,7 +207,7 @@ fi
 # $OUTPUT/deb/ hands the package to the VM test (tests/vm/systemd/e2e.sh): never a stale one
 mkdir -p "$OUTPUT/deb"
 rm -f "$OUTPUT"/deb/epermd_*.deb
-export DEB_BUILD_OPTIONS="parallel=$(nproc)"
+export DEB_BUILD_OPTIONS="parallel=$(nproc) noautodbgsym"
 tb=$(date +%s)
 if (cd "$T_TMP/v1/epermd" && dpkg-buildpackage -us -uc -b) >"$T_TMP/build1.log" 2>&1 &&
 	[ -f "$T_TMP/v1/epermd_${ver1}_$arch.deb" ]; then

@@ -80,7 +80,8 @@ TEST(privs_names_list)
 	char buf[128];
 
 	CHECK_STR(privs_names(0, buf, sizeof(buf)), "none");
-	CHECK_STR(privs_names(PRIVS_ENRICH, buf, sizeof(buf)), "cap_dac_read_search,cap_sys_ptrace");
+	CHECK_STR(privs_names(PRIVS_ENRICH, buf, sizeof(buf)),
+		  "cap_dac_read_search,cap_sys_ptrace");
 	CHECK_STR(privs_names(PRIVS_CAP(CAP_BPF) | PRIVS_CAP(CAP_PERFMON), buf, sizeof(buf)),
 		  "cap_perfmon,cap_bpf");
 }
