@@ -6,6 +6,7 @@
 # ends with exactly one line "N passed, N failed, N skipped". Exit status 1 if anything failed.
 #
 #   EPERMD_SKIP_VM=1   skip the VM tests (QEMU, slow)
+#   VM_STEP_TIMEOUT=1800  seconds for the whole VM step (matrix + systemd e2e)
 #   TESTS="cli storm"  run only these host scripts (names without .sh)
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,7 +75,7 @@ if [ -n "${TESTS:-}" ]; then
 elif [ "${EPERMD_SKIP_VM:-0}" = 1 ]; then
 	echo "skip - vm: tests/vm/run.sh (EPERMD_SKIP_VM=1)" | tee -a "$LOG"
 elif [ -f "$TOP/tests/vm/run.sh" ]; then
-	step vm sh "$TOP/tests/vm/run.sh"
+	SCRIPT_TIMEOUT="${VM_STEP_TIMEOUT:-1800}" step vm sh "$TOP/tests/vm/run.sh"
 else
 	echo "skip - vm: tests/vm/run.sh is not there" | tee -a "$LOG"
 fi

@@ -17,7 +17,8 @@
 # exit: 0 ok; 2 the mirror is unreachable (prints "skip <reason>" on stdout); 1 other errors.
 # env: ROOTFS_MIRROR (default http://deb.debian.org/debian), ROOTFS_EXTRA="pkg ..." (more
 #      packages; part of the hash), VM_CACHE (default tests/vm/cache).
-# needs: root, debootstrap, debian-archive-keyring.  Took 3-4 min on the 2-core host (cold).
+# needs: root, debootstrap, debian-archive-keyring, python3 (the reachability probe).
+# Measured: 92 s cold on the 2-core host (169 MiB tarball); 0.1 s when cached.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VM_CACHE:-$here/cache}
@@ -42,8 +43,12 @@ fi
 command -v debootstrap >/dev/null || { echo "mkrootfs.sh: debootstrap is not installed" >&2; exit 1; }
 
 # reachability: one small request with a short timeout, so that an offline run skips quickly
-if ! curl -fsS -m 20 -o /dev/null "$mirror/dists/$suite/Release" 2>"$dir/.probe.err"; then
-	echo "skip cannot reach $mirror ($(head -c 200 "$dir/.probe.err" | tr '\n' ' '))"
+if ! why=$(python3 - "$mirror/dists/$suite/Release" <<'PY' 2>&1
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=20).read(1)
+PY
+); then
+	echo "skip cannot reach $mirror ($(echo "$why" | tail -n 1 | head -c 200))"
 	exit 2
 fi
 

@@ -4,6 +4,8 @@
 # usage: OUTPUT=build tests/vm/run.sh [SUITE...]    (default: bullseye bookworm trixie)
 # env: VM_MODES="full tp", VM_SCENARIOS="dac seccomp-eperm" (a subset), VM_TIMEOUT (per boot,
 #      default 900 s here: one boot runs ~18 epermd starts), plus boot.sh's knobs.
+#      VM_E2E=0 skips the systemd end-to-end test (systemd/e2e.sh), which runs last when
+#      bookworm is among the suites (its own skips: no kernel, Debian mirror unreachable).
 # Prints "ok - vm:<suite>:<scenario>:<mode>", "not ok - ... # reason", "skip - ...: reason",
 # then a scenario x kernel x mode table. Exit 1 if any "not ok".
 set -eu
@@ -73,4 +75,17 @@ for n in names:
     print("# " + n.ljust(w) + " " + " ".join(cell.get((n, c), "-").ljust(14) for c in cols))
 PY
 echo "# vm matrix: $(($(date +%s) - t0))s total (fetch+initramfs $((t1 - t0))s)"
+
+# systemd as PID 1, the .deb installed, checked as an operator (Debian 12 root, kernel 6.1)
+case " $suites " in
+*" bookworm "*)
+	if [ "${VM_E2E:-1}" = 0 ]; then
+		echo "skip - vm:bookworm:systemd: VM_E2E=0"
+	else
+		te=$(date +%s)
+		VM_TIMEOUT=${VM_E2E_TIMEOUT:-600} sh "$here/systemd/e2e.sh" bookworm || fail=1
+		echo "# vm:bookworm:systemd e2e took $(($(date +%s) - te))s"
+	fi
+	;;
+esac
 exit "$fail"
