@@ -194,6 +194,9 @@ install: $(OUTPUT)/epermd $(OUTPUT)/epermtop
 	$(if $(MAN5),install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	install -m 0644 completion/epermd completion/epermtop $(DESTDIR)$(BASHCOMPDIR)/
 	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	$(if $(DESTDIR),,@echo "epermd: installed; to run it: systemd-sysusers epermd.conf &&" \
+		"systemd-tmpfiles --create epermd.conf && journalctl --update-catalog &&" \
+		"systemctl daemon-reload && systemctl enable --now epermd")
 
 # Removes what `install` copied; the configuration in $(SYSCONFDIR)/epermd is left alone.
 uninstall:

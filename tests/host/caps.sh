@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Least privilege, measured (reliability #12, docs/capabilities.md). The daemon runs in the
 # background under `setpriv --bounding-set` with the unit's capability set, then with each

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Honest readiness (reliability #16) with a fake NOTIFY_SOCKET: the moment READY=1 arrives,
 # the live-view socket already accepts connections, the daemon already runs with its reduced

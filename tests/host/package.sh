@@ -8,6 +8,8 @@
 # systemd is not running in the chroot: the maintainer scripts must cope (no start, no fail).
 # Leaves the built package in $OUTPUT/deb/ for tests/vm/systemd/e2e.sh.
 #   PKG_KEEP=1   keep the scratch directory (its path is printed)
+# tests/run.sh starts every host test with sh: this one needs bash
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
@@ -207,7 +209,8 @@ fi
 # $OUTPUT/deb/ hands the package to the VM test (tests/vm/systemd/e2e.sh): never a stale one
 mkdir -p "$OUTPUT/deb"
 rm -f "$OUTPUT"/deb/epermd_*.deb
-export DEB_BUILD_OPTIONS="parallel=$(nproc) noautodbgsym"
+DEB_BUILD_OPTIONS="parallel=$(nproc) noautodbgsym"
+export DEB_BUILD_OPTIONS
 tb=$(date +%s)
 if (cd "$T_TMP/v1/epermd" && dpkg-buildpackage -us -uc -b) >"$T_TMP/build1.log" 2>&1 &&
 	[ -f "$T_TMP/v1/epermd_${ver1}_$arch.deb" ]; then
@@ -223,8 +226,9 @@ cp "$deb1" "$OUTPUT/deb/"
 
 # lintian as a reviewer would run it; errors fail, warnings are listed
 lrc=0
-lintian --tag-display-limit 0 "$T_TMP/v1/epermd_${ver1}_${arch}.changes" \
-	$(ls "$T_TMP/v1/epermd_${ver1}.dsc" 2>/dev/null) >"$T_TMP/lintian.log" 2>&1 || lrc=$?
+set -- "$T_TMP/v1/epermd_${ver1}_${arch}.changes"
+[ -f "$T_TMP/v1/epermd_${ver1}.dsc" ] && set -- "$@" "$T_TMP/v1/epermd_${ver1}.dsc"
+lintian --tag-display-limit 0 "$@" >"$T_TMP/lintian.log" 2>&1 || lrc=$?
 grep -v 'running with root privileges' "$T_TMP/lintian.log" >"$T_TMP/lintian.tags" || true
 nerr=$(grep -c '^E: ' "$T_TMP/lintian.tags" || true)
 nwarn=$(grep -c '^W: ' "$T_TMP/lintian.tags" || true)
@@ -287,6 +291,8 @@ snapshot() {
 	(cd "$R" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./var/lib/dpkg \
 		-o -path ./var/log -o -path ./var/cache \) -prune -o -print | sort) >"$1"
 }
+# node_exporter's textfile directory, as prometheus-node-exporter creates it (not ours)
+mkdir -p "$R/var/lib/prometheus/node-exporter"
 snapshot "$T_TMP/before"
 
 # dpkg_in ARGS: dpkg in the chroot, never asking (keeps a modified conffile, as apt's confold)
@@ -368,6 +374,7 @@ fi
 # upgrade with a locally modified conffile that the new version also changed
 echo "# local change" >>"$R/etc/epermd/epermd.conf"
 mkdir -p "$R/var/lib/epermd" && echo state >"$R/var/lib/epermd/runstate"
+echo 'epermd_up 1' >"$R/var/lib/prometheus/node-exporter/epermd.prom"
 if dpkg_in -i "/tmp/$(basename "$deb2")" &&
 	[ "$(inroot dpkg-query -W -f='${Version} ${Status}' epermd)" = "$ver2 install ok installed" ]; then
 	ok "package: upgrade $ver1 -> $ver2"
@@ -405,6 +412,11 @@ if [ ! -s "$T_TMP/left" ]; then
 else
 	not_ok "package: purge leaves nothing behind"
 	diag "$(head -n 30 "$T_TMP/left")"
+fi
+if [ -n "$id1" ] && ! inroot journalctl --list-catalog "$id1" 2>/dev/null | grep -q "$id1"; then
+	ok "package: purge takes the catalog entries out of the journal's database"
+else
+	not_ok "package: purge takes the catalog entries out of the journal's database"
 fi
 if inroot getent group epermd >/dev/null; then
 	ok "package: purge keeps the epermd system group (Debian policy)"

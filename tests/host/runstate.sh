@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The tracing-gap notice (reliability #16): a daemon killed with SIGKILL leaves its heartbeat
 # behind and the next start logs a WARNING gap with a plausible duration; after SIGTERM the
@@ -61,6 +61,13 @@ gap() {
 		| \"\(.priority) \(.prev_pid) \(.gap_seconds)\"" "$1" 2>/dev/null | head -n 1
 }
 
+# split3 "A B C": prio, prev, secs (x when missing)
+split3() {
+	# shellcheck disable=SC2086 # split on purpose
+	set -- $1 x x x
+	prio=$1 prev=$2 secs=$3
+}
+
 # within X LO HI
 within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
 
@@ -81,7 +88,7 @@ sleep 3
 start_daemon b --state-dir="$SD"
 bpid=$DPID
 hi=$(awk -v a="$(now)" -v k="$t_kill" 'BEGIN { printf "%.3f", a - k + 5 + 1.5 }')
-read -r prio prev secs _ <<<"$(gap "$OUT") x x x"
+split3 "$(gap "$OUT")"
 if [ "$prio" = 4 ] && [ "$prev" = "$apid" ] && within "$secs" 2.9 "$hi"; then
 	ok "runstate: after SIGKILL a WARNING gap of $secs s (3 s down, heartbeat every 5 s; <= $hi)"
 else
@@ -127,7 +134,7 @@ start_daemon c
 unset STATE_DIRECTORY
 cpid=$DPID
 hi=$(awk -v a="$(now)" -v k="$t_term" 'BEGIN { printf "%.3f", a - k + 0.5 }')
-read -r prio prev secs _ <<<"$(gap "$OUT") x x x"
+split3 "$(gap "$OUT")"
 if [ "$prio" = 5 ] && [ "$prev" = "$bpid" ] && within "$secs" 1.9 "$hi"; then
 	ok "runstate: after SIGTERM a NOTICE gap of $secs s (\$STATE_DIRECTORY; <= $hi)"
 else
@@ -177,7 +184,10 @@ j2=$!
 PIDS="$PIDS $j2"
 rec=$(jwait MESSAGE_ID=$MSGID_GAP _PID=$j2)
 f=$(printf '%s' "$rec" | jq -r '"\(.PRIORITY) \(.EPERM_PREV_PID) \(.EPERM_GAP_SECONDS) \(.EPERM_GAP_FROM // "" | test("^20[0-9-]+T[0-9:]+Z$")) \(.EPERM_GAP_TO // "" | test("^20[0-9-]+T[0-9:]+Z$"))"' 2>/dev/null || true)
-read -r prio prev secs from_ok to_ok _ <<<"$f x x x x x"
+# shellcheck disable=SC2086 # split on purpose
+set -- $f x x x x x
+prio=$1 prev=$2 secs=$3 from_ok=$4 to_ok=$5
+set --
 if [ "$prio" = 4 ] && [ "$prev" = "$j1" ] && within "$secs" 0 30 && [ "$from_ok" = true ] &&
 	[ "$to_ok" = true ]; then
 	ok "runstate: journal: gap record with PRIORITY=4, EPERM_PREV_PID, EPERM_GAP_SECONDS=$secs, FROM/TO"

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # The shipped systemd unit, sysusers.d and tmpfiles.d snippets and config: systemd-analyze verify
 # (with the repo's man pages for Documentation=), the offline security score (fails above 2.0),
 # the hardening settings the score alone would not pin, sysusers/tmpfiles applied to a scratch
