@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -240,10 +242,12 @@ int privs_drop(const struct privs_opts *o, struct privs_result *r, char *err, si
 	plan.last = cap_last_cap();
 	plan.keep = cur.prm & o->keep;
 
-	/* Is an optional capability still needed? Try the work with it out of the effective
-	 * set (the kernel checks effective capabilities); the permitted set still has it. */
+	/* Is an optional capability still needed? Try the work with the effective set reduced
+	 * to what is kept without it (the kernel checks effective capabilities); the permitted
+	 * set still has everything, so it can come back. */
 	if (cur.prm & o->optional) {
-		ret = capset_self(cur.eff & ~o->optional, cur.prm, cur.inh);
+		/* the effective set it will end with: CAP_SYS_ADMIN would stand in for CAP_BPF */
+		ret = capset_self(cur.eff & plan.keep, cur.prm, cur.inh);
 		if (ret) {
 			snprintf(err, n, "capset: %s", strerror(-ret));
 			return ret;
@@ -325,6 +329,25 @@ const char *privs_describe(const struct privs_result *r, char *buf, size_t n)
 	return buf;
 }
 
+/* Before 5.11, BPF maps count against RLIMIT_MEMLOCK (measured on Debian's 5.10: a 16 MiB
+ * ring needs more than 32 MiB), and raising it takes CAP_SYS_RESOURCE. */
+static bool memlock_hint(const struct privs_sets *s, char *buf, size_t n)
+{
+	struct utsname u;
+	struct rlimit rl;
+	int maj = 0, min = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2 || maj > 5 ||
+	    (maj == 5 && min >= 11) || (s->eff & PRIVS_CAP(CAP_SYS_RESOURCE)) ||
+	    getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return false;
+	snprintf(buf, n,
+		 "on kernels before 5.11 BPF maps count against RLIMIT_MEMLOCK (now %llu KiB): "
+		 "raise it (LimitMEMLOCK= in the unit, ulimit -l) or grant CAP_SYS_RESOURCE",
+		 (unsigned long long)rl.rlim_cur / 1024);
+	return true;
+}
+
 bool privs_bpf_hint(char *buf, size_t n)
 {
 	struct privs_sets s;
@@ -336,7 +359,7 @@ bool privs_bpf_hint(char *buf, size_t n)
 		return false;
 	missing = need & ~s.eff;
 	if (!missing)
-		return false;
+		return memlock_hint(&s, buf, n);
 	snprintf(buf, n,
 		 "the process lacks %s; loading and attaching the programs needs CAP_BPF and "
 		 "CAP_PERFMON (or CAP_SYS_ADMIN)",

@@ -53,7 +53,8 @@ struct privs_result {
 int privs_drop(const struct privs_opts *o, struct privs_result *r, char *err, size_t n);
 /* "cap_dac_read_search,cap_sys_ptrace (dropped cap_bpf,cap_perfmon; ...)" for the start line. */
 const char *privs_describe(const struct privs_result *r, char *buf, size_t n);
-/* When the effective set lacks what loading BPF needs: true with the reason in buf. */
+/* When the effective set lacks what loading BPF needs (or, before 5.11, the memlock limit is
+ * low without CAP_SYS_RESOURCE): true with the reason in buf. */
 bool privs_bpf_hint(char *buf, size_t n);
 
 #endif

@@ -7,7 +7,7 @@
 # Expects: the package installed with dpkg, metrics_file/metrics_interval set in
 # /etc/epermd/epermd.conf by e2e.sh ($METRICS below), jq, setpriv, chattr.
 set -u
-export SYSTEMD_COLORS=0 SYSTEMD_URLIFY=0 SYSTEMD_PAGER= SYSTEMD_LESS=
+export SYSTEMD_COLORS=0 SYSTEMD_URLIFY=0 SYSTEMD_PAGER='' SYSTEMD_LESS=''
 out=/dev/ttyS1
 stty -F "$out" raw -echo 2>/dev/null || true
 exec >"$out" 2>&1
@@ -173,6 +173,7 @@ if [ "$rc" -eq 0 ] && [ -n "$o" ]; then
 	echo "$o" | head -n 6 | sed 's/^/#   /'
 else
 	nok "epermtop-group-member" "exit $rc: $(echo "$o" | head -n 3 | tr '\n' ' ')"
+	# shellcheck disable=SC2012 # for the record
 	ls -ld /run/epermd /run/epermd/* 2>&1 | sed 's/^/#   /'
 fi
 rc=0
@@ -180,6 +181,13 @@ o=$($nobody epermtop --batch -n 1 2>&1) || rc=$?
 if [ "$rc" -ne 0 ]; then
 	ok "epermtop-refused-for-others"
 	note "nobody: exit $rc: $(echo "$o" | head -n 1)"
+	# the refusal must name the group that really owns the socket's directory
+	g=$(stat -c %G /run/epermd 2>/dev/null)
+	if [ -n "$g" ] && [ "$g" != root ] && echo "$o" | grep -q "'$g'"; then
+		ok "epermtop-refusal-names-group"
+	else
+		nok "epermtop-refusal-names-group" "/run/epermd is group ${g:-?}; epermtop said: $(echo "$o" | head -n 1)"
+	fi
 else
 	nok "epermtop-refused-for-others" "uid 65534 connected: $(echo "$o" | head -n 1)"
 fi
@@ -201,6 +209,7 @@ if wait_for 20 test -s "$METRICS" && grep -q '^epermd_' "$METRICS"; then
 else
 	nok "metrics-file" "$METRICS missing or without epermd_ samples"
 	nok "metrics-updated" "no metrics file"
+	# shellcheck disable=SC2012 # for the record
 	ls -la "$(dirname "$METRICS")" 2>&1 | sed 's/^/#   /'
 fi
 

@@ -9,6 +9,8 @@
 #        hash of the source files).
 #      E2E_INSTALL=make  dev shortcut: `make install DESTDIR=<root> PREFIX=/usr` from $OUTPUT
 #        (no postinst: no sysusers, no catalog update, unit not enabled) instead of the .deb.
+#      E2E_DROPIN=file.conf  debugging aid: installed as
+#        /etc/systemd/system/epermd.service.d/e2e.conf (try a unit change without a rebuild).
 #      OUTPUT (build dir, default build), VM_TIMEOUT (s, default 600), VM_MEM (MiB, 1024),
 #      VM_VERBOSE=1 (stream the console), VM_CACHE.
 # Prints "ok - vm:<suite>:systemd:<check>" / "not ok - ..." / "skip - ..." and "# ..." notes.
@@ -28,6 +30,10 @@ P="vm:$suite:systemd"
 logs=$CACHE/logs
 mkdir -p "$logs"
 t0=$(date +%s)
+if [ "$(id -u)" -ne 0 ]; then
+	echo "skip - $P: needs root (debootstrap, chroot dpkg -i)"
+	exit 0
+fi
 
 # ---- kernel and root file system (cached); no network = skip
 line=$("$vm/fetch-kernels.sh" "$suite" | grep "^skip $suite " || true)
@@ -37,7 +43,8 @@ if [ -n "$line" ] || [ ! -s "$kd/vmlinuz" ]; then
 	exit 0
 fi
 rc=0
-tarball=$("$vm/mkrootfs.sh" "$suite" 2>"$logs/$suite-mkrootfs.err" | tail -n1) || rc=$?
+"$vm/mkrootfs.sh" "$suite" >"$logs/$suite-mkrootfs.out" 2>"$logs/$suite-mkrootfs.err" || rc=$?
+tarball=$(tail -n1 "$logs/$suite-mkrootfs.out")
 if [ "$rc" -eq 2 ]; then
 	echo "skip - $P: mkrootfs: ${tarball#skip }"
 	exit 0
@@ -69,6 +76,7 @@ if [ "${E2E_INSTALL:-deb}" = deb ]; then
 			tb=$(date +%s)
 			if (cd "$src/epermd" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b) \
 				>"$logs/$suite-systemd.debbuild" 2>&1; then
+				rm -rf "$OUTPUT/e2e-deb"
 				mkdir -p "$dd"
 				cp "$src"/epermd_*.deb "$dd/"
 				for f in "$dd"/epermd_*.deb; do [ -f "$f" ] && deb=$f; done
@@ -123,6 +131,11 @@ if [ -f "$conf" ]; then
 	printf '\n# added by tests/vm/systemd/e2e.sh\nmetrics_file = /var/lib/prometheus/node-exporter/epermd.prom\nmetrics_interval = 2\n' >>"$conf"
 else
 	echo "# no $conf after install"
+fi
+if [ -n "${E2E_DROPIN:-}" ]; then
+	mkdir -p "$root/etc/systemd/system/epermd.service.d"
+	cp "$E2E_DROPIN" "$root/etc/systemd/system/epermd.service.d/e2e.conf"
+	echo "# E2E_DROPIN: $(grep -v '^#' "$E2E_DROPIN" | tr '\n' ' ')"
 fi
 mkdir -p "$root/var/lib/prometheus/node-exporter"
 mkdir -p "$root/usr/local/lib/epermd-e2e"
