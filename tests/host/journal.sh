@@ -73,6 +73,8 @@ fi
 
 # jq over the epermd records after the marker (one JSON object per line in $J).
 J="$T_TMP/j.json"
+# Only this binary's records: another epermd on the host may log the same denials.
+EP_EXE=$(readlink -f "$EPERMD")
 jq_n() {
 	jq -s "[.[] | select($1)] | length" "$J" 2>/dev/null || echo -1
 }
@@ -82,8 +84,8 @@ jfetch() {
 	i=0
 	while :; do
 		journalctl --sync 2>/dev/null || true
-		journalctl -o json --all --cursor="$CURSOR" SYSLOG_IDENTIFIER=epermd >"$J" ||
-			true
+		journalctl -o json --all --cursor="$CURSOR" SYSLOG_IDENTIFIER=epermd \
+			_EXE="$EP_EXE" >"$J" || true
 		if [ "$(jq_n "$1")" -ge 1 ] || [ "$i" -ge 50 ]; then
 			break
 		fi
