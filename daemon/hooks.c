@@ -175,32 +175,53 @@ out:
 	return err;
 }
 
-/* Functions the object needs that /proc/kallsyms names (BTF can keep a function the
- * compiler renamed, e.g. foo.isra.0, and fexit needs the exact symbol). */
-static void ksyms_find(bool *found)
+/* Mark the functions the object needs that a symbol list names; field is the name's column.
+ * Returns the number of names read, or -errno. */
+static int names_scan(const char *path, int field, bool *found)
 {
 	char line[512], *name, *end;
-	FILE *fp = fopen("/proc/kallsyms", "re");
-	size_t i;
+	FILE *fp = fopen(path, "re");
+	int n = 0;
 
-	if (!fp) {
-		for (i = 0; i < N_DEFS; i++)
-			found[i] = true;
-		return;
-	}
+	if (!fp)
+		return -errno;
 	while (fgets(line, sizeof(line), fp)) {
-		name = strchr(line, ' ');
-		name = name ? strchr(name + 1, ' ') : NULL;
+		name = line;
+		for (int f = 0; name && f < field; f++) {
+			name = strchr(name, ' ');
+			name = name ? name + 1 : NULL;
+		}
 		if (!name)
 			continue;
-		name++;
 		end = name + strcspn(name, " \t\n");
 		*end = 0;
-		for (i = 0; i < N_DEFS; i++)
+		n++;
+		for (size_t i = 0; i < N_DEFS; i++)
 			if (!found[i] && !strcmp(name, hook_defs[i].target))
 				found[i] = true;
 	}
 	fclose(fp);
+	return n;
+}
+
+/* BTF can keep a function the compiler renamed (foo.isra.0) or inlined everywhere, and fexit
+ * needs the exact symbol. systemd's ProtectKernelTunables= puts an empty, mode-0000 file over
+ * /proc/kallsyms, which CAP_DAC_READ_SEARCH still opens: an empty list means "unknown", so
+ * fall back to tracefs' list of traceable functions, then to trusting BTF. */
+static void ksyms_find(bool *found)
+{
+	static const char *const lists[] = {
+	    "/sys/kernel/tracing/available_filter_functions",
+	    "/sys/kernel/debug/tracing/available_filter_functions",
+	};
+
+	if (names_scan("/proc/kallsyms", 2, found) > 0)
+		return;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (names_scan(lists[i], 0, found) > 0)
+			return;
+	for (size_t i = 0; i < N_DEFS; i++)
+		found[i] = true;
 }
 
 static bool func_ok(const struct btf *btf, const struct hook_def *d, int *nargs, int *id_out)
@@ -351,7 +372,7 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 			why = d->flags & HF_TP ? "tracepoint not in kernel BTF"
 					       : "function not in kernel BTF";
 		else if (!(d->flags & HF_TP) && !ksym[i])
-			why = "function not in /proc/kallsyms";
+			why = "function not in the kernel symbol list (renamed or inlined)";
 		for (size_t k = i; !why && k < j; k++)
 			if (hook_defs[k].nargs == nargs &&
 			    bpf_object__find_program_by_name(skel->obj, hook_defs[k].prog))

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +15,20 @@
 #include "client.h"
 #include "json.h"
 
-/* The group that may use the socket, from the socket file itself when we can see it. */
+/* The group that may use the socket: the socket's, else its directory's (a 0750 directory
+ * hides the socket from the very users who need the name), else the packaged default. */
 static void socket_group(const char *path, char *grp, size_t n)
 {
+	char dir[PATH_MAX], *slash;
 	struct group *g;
 	struct stat st;
 
-	snprintf(grp, n, "epermview");
-	if (stat(path, &st) || st.st_gid == 0)
+	snprintf(grp, n, "epermd");
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = '\0';
+	if ((stat(path, &st) || st.st_gid == 0) && (!slash || stat(dir, &st) || st.st_gid == 0))
 		return;
 	g = getgrgid(st.st_gid);
 	if (g)
