@@ -44,7 +44,7 @@
 #define JSON_MAX       (64 * 1024)
 #define DRAIN_MAX_NS   (3ull * 1000000000ull)
 
-/* H1: a command-line option, kept to be applied again over a reloaded file */
+/* a command-line option, kept to be applied again over a reloaded file */
 struct cli_set {
 	int opt;
 	const char *val;
@@ -69,14 +69,14 @@ struct app {
 	struct incidents *inc;
 	struct prefold *pf; /* worker only */
 	struct server *srv;
-	struct metrics *metrics; /* H2: the textfile for node_exporter */
+	struct metrics *metrics; /* the textfile for node_exporter */
 	uint64_t metrics_last;	 /* CLOCK_MONOTONIC of the last write */
 	const struct tracer_features *feat;
 	uint64_t hooks_active;
 	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t start_mono;
-	char caps[768];	     /* H5: what is kept after attach, for the start line */
-	struct runstate *rs; /* H5: heartbeat for the tracing-gap notice; NULL = off */
+	char caps[768];	     /* what is kept after attach, for the start line */
+	struct runstate *rs; /* heartbeat for the tracing-gap notice; NULL = off */
 
 	pthread_t worker;
 	bool worker_started;
@@ -85,7 +85,7 @@ struct app {
 	atomic_uint_fast64_t worker_beat;
 	char json[JSON_MAX]; /* worker only */
 
-	/* H1: ignore rules and rate limit; reloaded on SIGHUP */
+	/* ignore rules and rate limit; reloaded on SIGHUP */
 	_Atomic(struct filter_policy *) policy;
 	const struct filter_policy *wpolicy; /* worker only: the one it is using */
 	struct filter_policy *retired;	     /* main only: freed once the worker moved on */
@@ -168,7 +168,7 @@ enum {
 	OPT_CHECK,
 	OPT_VERSION,
 	OPT_BENCH,
-	OPT_STATE_DIR, /* H5 */
+	OPT_STATE_DIR,
 };
 
 static const struct option long_opts[] = {
@@ -228,7 +228,7 @@ static const char *opt_key(int opt)
 }
 
 /*
- * H1: defaults, then the file (--config, else CONFIG_DEFAULT_PATH when it exists), then the
+ * defaults, then the file (--config, else CONFIG_DEFAULT_PATH when it exists), then the
  * options. Returns -1 when c is complete, else the exit status; the reason goes to stderr, or,
  * with to_stderr false, to err (a reload: the daemon keeps running).
  */
@@ -375,7 +375,7 @@ static void emit(void *ctx, const struct denial *d, int kind)
 
 	if (kind == OUT_NEW)
 		metrics_incident(a->metrics);
-	/* H1: rate_limit holds records back from the sinks (counted, reported by check_held) */
+	/* rate_limit holds records back from the sinks (counted, reported by check_held) */
 	if (!a->wpolicy || ratelimit_take(&a->rl, a->wpolicy->rate_limit, a->wpolicy->rate_burst,
 					  clock_ns(CLOCK_MONOTONIC)))
 		sink_denial(a->sink, d, (enum out_kind)kind);
@@ -385,7 +385,7 @@ static void emit(void *ctx, const struct denial *d, int kind)
 		server_publish(a->srv, a->json);
 }
 
-/* H1: an ignore rule matches: counted, never reported */
+/* an ignore rule matches: counted, never reported */
 static bool ignored(struct app *a, const struct denial *d)
 {
 	if (!a->wpolicy || filter_match(&a->wpolicy->ignore, d) < 0)
@@ -457,7 +457,7 @@ static void *worker_main(void *arg)
 		bool got = evq_pop(a->q, &d->ev, 100);
 		uint64_t now;
 
-		if (p != a->wpolicy) { /* H1: a reload; worker_beat below acknowledges it */
+		if (p != a->wpolicy) { /* a reload; worker_beat below acknowledges it */
 			a->wpolicy = p;
 			incidents_set_timing(a->inc, p->fold_window * 1000000000ull,
 					     p->summary_interval * 1000000000ull, !p->fold_window);
@@ -500,7 +500,7 @@ static void snap_one(void *ctx, const struct denial *d)
 struct counters {
 	uint64_t attempted, submitted, reserve_failed, truncated, read_fault, filtered_self;
 	uint64_t queue_dropped, sink_dropped, delivered;
-	uint64_t ignored, rate_limited; /* H1 */
+	uint64_t ignored, rate_limited;
 };
 
 static void read_counters(struct app *a, struct counters *c)
@@ -639,7 +639,7 @@ static void check_loss(struct app *a, struct counters *last, bool final)
 	*last = c;
 }
 
-/* H1: diagnoses held back by rate_limit are reported once per summary interval, and at exit */
+/* diagnoses held back by rate_limit are reported once per summary interval, and at exit */
 static void check_held(struct app *a, uint64_t *last_n, uint64_t *last_ns, bool final)
 {
 	uint64_t n = atomic_load(&a->rate_limited), now = clock_ns(CLOCK_MONOTONIC);
@@ -657,7 +657,7 @@ static void check_held(struct app *a, uint64_t *last_n, uint64_t *last_ns, bool 
 	*last_ns = now;
 }
 
-/* H1: SIGHUP. The new file must parse completely, else nothing changes; what needs a restart
+/* SIGHUP. The new file must parse completely, else nothing changes; what needs a restart
  * is named, the rest goes to the worker as a fresh policy object. */
 static void reload_config(struct app *a)
 {
@@ -695,7 +695,7 @@ out:
 	free(p);
 }
 
-/* H1: free the policy a reload replaced once the worker has turned its loop twice */
+/* free the policy a reload replaced once the worker has turned its loop twice */
 static void reap_policy(struct app *a, bool now)
 {
 	if (a->retired && (now || atomic_load(&a->worker_beat) >= a->retired_beat + 2)) {
@@ -704,7 +704,7 @@ static void reap_policy(struct app *a, bool now)
 	}
 }
 
-/* H2: rewrite the metrics file when due (always when force), by metrics.c's writer thread; the
+/* rewrite the metrics file when due (always when force), by metrics.c's writer thread; the
  * final write stops that thread and writes here. The path and the interval are read from a->cfg
  * each time, so a reloaded config takes effect; failures are reported by metrics.c. */
 static void write_metrics(struct app *a, bool force, bool final)
@@ -780,7 +780,7 @@ static void log_start(struct app *a)
 		print_features(f, stderr);
 }
 
-/* ---- H5: least privilege after attach (daemon/privs.c, docs/capabilities.md) ---- */
+/* ---- least privilege after attach (daemon/privs.c, docs/capabilities.md) ---- */
 
 /* Does reading the counter map still work? (CAP_BPF on kernels before 6.5.) */
 static int counters_probe(void *ctx)
@@ -814,7 +814,7 @@ static int drop_privileges(struct app *a)
 	return 0;
 }
 
-/* H5: the tracing-gap notice about the previous run, then this run's state file. Not in
+/* the tracing-gap notice about the previous run, then this run's state file. Not in
  * one-command mode: there is no service whose gaps would matter. */
 static void start_runstate(struct app *a)
 {
@@ -905,7 +905,7 @@ static void install_signals(void)
 	sa.sa_handler = on_chld;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = on_hup; /* H1: reload the configuration */
+	sa.sa_handler = on_hup; /* reload the configuration */
 	sa.sa_flags = 0;
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
@@ -974,7 +974,7 @@ static int run(struct app *a)
 			goto cleanup;
 		}
 		cause_set_listener_lookup(fanotify_perm_listener);
-		a->policy = malloc(sizeof(*a->policy)); /* H1 */
+		a->policy = malloc(sizeof(*a->policy));
 		if (!a->policy) {
 			fprintf(stderr, "epermd: out of memory\n");
 			goto cleanup;
@@ -1004,7 +1004,7 @@ static int run(struct app *a)
 		char hint[256];
 
 		fprintf(stderr, "epermd: cannot start tracing: %s%s%s\n", strerror(-err),
-			privs_bpf_hint(hint, sizeof(hint)) ? ": " : "", hint); /* H5 */
+			privs_bpf_hint(hint, sizeof(hint)) ? ": " : "", hint);
 		goto cleanup;
 	}
 	a->feat = tracer_features(a->tr);
@@ -1060,7 +1060,7 @@ static int run(struct app *a)
 		}
 	}
 
-	if (drop_privileges(a)) /* H5: after attach, audit and socket; before the worker */
+	if (drop_privileges(a)) /* after attach, audit and socket; before the worker */
 		goto cleanup;
 	err = pthread_create(&a->worker, NULL, worker_main, a);
 	if (err) {
@@ -1069,8 +1069,8 @@ static int run(struct app *a)
 	}
 	a->worker_started = true;
 	log_start(a);
-	start_runstate(a); /* H5 */
-	/* H2: the metrics writer thread; without it, writes are synchronous */
+	start_runstate(a);
+	/* the metrics writer thread; without it, writes are synchronous */
 	if (metrics_start(a->metrics, a->sink))
 		fprintf(stderr, "epermd: metrics: no writer thread\n");
 	write_metrics(a, true, false);
@@ -1082,7 +1082,7 @@ static int run(struct app *a)
 		close(release_fd);
 		release_fd = -1;
 	}
-	/* H5: ready = attached, hardened, the worker runs and the reader has drained once */
+	/* ready = attached, hardened, the worker runs and the reader has drained once */
 	if (tracer_poll(a->tr, 0) >= 0)
 		evq_kick(a->q);
 	sd_notify(0, "READY=1");
@@ -1107,14 +1107,14 @@ static int run(struct app *a)
 			if (child_exited(a))
 				break;
 		}
-		if (got_sighup && !a->retired) { /* H1: one reload at a time */
+		if (got_sighup && !a->retired) { /* one reload at a time */
 			got_sighup = 0;
 			reload_config(a);
 		}
 		reap_policy(a, false);
 		if (clock_ns(CLOCK_MONOTONIC) - last_tick >= 1000000000ull) {
 			check_loss(a, &last, false);
-			runstate_beat(a->rs, clock_ns(CLOCK_REALTIME)); /* H5 */
+			runstate_beat(a->rs, clock_ns(CLOCK_REALTIME));
 			check_held(a, &held_n, &held_ns, false);
 			write_metrics(a, false, false);
 			if (a->srv && stats_line(a, stats_buf, sizeof(stats_buf)) > 0)
@@ -1162,9 +1162,9 @@ static int run(struct app *a)
 			" expired=%" PRIu64 "\n",
 			ps.hits, ps.misses, ps.expired);
 	}
-	if (a->cfg.format != OUT_TEXT) /* H5: journal MESSAGE_ID stop */
+	if (a->cfg.format != OUT_TEXT) /* journal MESSAGE_ID stop */
 		sink_final_stats(a->sink, st, counters_stats(&fin, st));
-	runstate_stop(a->rs, clock_ns(CLOCK_REALTIME)); /* H5: a clean stop, for the next start */
+	runstate_stop(a->rs, clock_ns(CLOCK_REALTIME)); /* a clean stop, for the next start */
 	ret = EXIT_SUCCESS;
 	if (a->child > 0) {
 		int status;
@@ -1190,7 +1190,7 @@ cleanup:
 		pthread_join(a->worker, NULL);
 	}
 	audit_stop(); /* H9 */
-	/* H2: stop the metrics writer before the sink closes */
+	/* stop the metrics writer before the sink closes */
 	metrics_stop(a->metrics);
 	server_free(a->srv);
 	tracer_free(a->tr);
@@ -1204,9 +1204,9 @@ cleanup:
 	}
 	incidents_free(a->inc);
 	prefold_free(a->pf);
-	runstate_free(a->rs); /* H5 */
+	runstate_free(a->rs);
 	evq_free(a->q);
-	reap_policy(a, true); /* H1: the worker is gone */
+	reap_policy(a, true); /* the worker is gone */
 	free(atomic_load(&a->policy));
 	metrics_free(a->metrics);
 	return ret;

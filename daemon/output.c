@@ -774,7 +774,7 @@ static const char *prio_name(int prio)
 	return prio >= 0 && prio <= 7 ? names[prio] : "warning";
 }
 
-/* H5: an extra field's JSON key: EPERM_GAP_SECONDS -> gap_seconds */
+/* an extra field's JSON key: EPERM_GAP_SECONDS -> gap_seconds */
 static void j_field_key(struct sbuf *b, const char *name)
 {
 	if (!strncmp(name, "EPERM_", 6))

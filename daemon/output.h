@@ -27,7 +27,7 @@ int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind);
 /* Health and loss alarms: prio is a syslog priority (LOG_WARNING ...). */
 int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* H5: an alarm with extra structured fields (journal: NAME=value, NAME like EPERM_GAP_SECONDS;
+/* an alarm with extra structured fields (journal: NAME=value, NAME like EPERM_GAP_SECONDS;
  * JSON: "gap_seconds":"value"; text: the message only). */
 struct out_field {
 	const char *name;

@@ -179,31 +179,3 @@ stats_of() {
 stat_field() {
 	printf '%s' "$1" | jq -r --arg k "$2" '.[$k] // empty'
 }
-
-# journald_up: make sure a journald answers on /run/systemd/journal/socket, starting
-# /lib/systemd/systemd-journald when none runs (systemd is not PID 1 on the test host). Sets
-# JOURNALD_STARTED to the pid it started (stop it with journald_down), or "". Returns 1 when
-# there is no journald to be had.
-JOURNALD_STARTED=""
-journald_up() {
-	_i=0
-	if [ -S /run/systemd/journal/socket ] && journalctl --sync >/dev/null 2>&1; then
-		return 0
-	fi
-	[ -x /lib/systemd/systemd-journald ] || return 1
-	/lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &
-	JOURNALD_STARTED=$!
-	until journalctl --sync >/dev/null 2>&1 || [ "$_i" -ge 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	journalctl --sync >/dev/null 2>&1
-}
-
-journald_down() {
-	if [ -n "$JOURNALD_STARTED" ]; then
-		kill "$JOURNALD_STARTED" 2>/dev/null || true
-		wait "$JOURNALD_STARTED" 2>/dev/null || true
-		JOURNALD_STARTED=""
-	fi
-}

@@ -12,64 +12,36 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/lib-journald.sh"
 
 need_root journal
 need_epermd journal
 mount_tracefs
 t_tmpdir
 
-JOURNALD=/lib/systemd/systemd-journald
-JSOCK=/run/systemd/journal/socket
 STORM_N=${JOURNAL_STORM_N:-20000}
 MSGID_DAC=55861ab55223468883022d2d66cd5283
 MSGID_CAPABILITY=d00f3c5e3cc0408e9b76be6933286664
 MSGID_SUPPRESSED=a596d6fe7bfa4994828e72309e95d61e
-STARTED_JOURNALD=""
 
-j_cleanup() {
-	if [ -n "$STARTED_JOURNALD" ]; then
-		kill "$STARTED_JOURNALD" 2>/dev/null || true
-		wait "$STARTED_JOURNALD" 2>/dev/null || true
-	fi
-	t_cleanup
-}
-trap j_cleanup EXIT
+trap 'jd_stop; t_cleanup' EXIT
 
-# A live journald answers --sync; a stale socket file or a zombie journald does not.
-if [ -S "$JSOCK" ] && journalctl --sync >/dev/null 2>&1; then
-	diag "using the running journald"
-elif [ -x "$JOURNALD" ]; then
-	"$JOURNALD" </dev/null >"$T_TMP/journald.log" 2>&1 &
-	STARTED_JOURNALD=$!
-	i=0
-	until journalctl --sync >/dev/null 2>&1 || [ "$i" -ge 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if journalctl --sync >/dev/null 2>&1; then
-		diag "started journald (pid $STARTED_JOURNALD)"
-	else
-		not_ok "journal: journald did not come up"
-		diag "$(cat "$T_TMP/journald.log")"
-		exit 1
-	fi
-else
+rc=0
+jd_start || rc=$?
+if [ "$rc" -eq 2 ]; then
 	skip "journal (no journald at $JOURNALD)"
 	exit 0
+elif [ "$rc" -ne 0 ]; then
+	not_ok "journal: journald did not come up"
+	exit 1
 fi
 
 # A marker record fixes the starting point: every query reads only what came after it.
-# (--cursor, not --after-cursor: journalctl 252 returns nothing for --after-cursor plus a match
-# that the cursor's own entry does not satisfy.)
-MARK="epermd-journal-test-$$-$(date +%s%N)"
-echo "$MARK" | systemd-cat -t epermd-test || true
-journalctl --sync 2>/dev/null || sleep 1
-CURSOR=$(journalctl -o json --all SYSLOG_IDENTIFIER=epermd-test MESSAGE="$MARK" |
-	jq -r '.__CURSOR' | tail -n 1)
-if [ -z "$CURSOR" ]; then
+if ! jd_mark; then
 	not_ok "journal: the marker record did not reach the journal"
 	exit 1
 fi
+CURSOR=$JD_CURSOR
 
 # jq over the epermd records after the marker (one JSON object per line in $J).
 J="$T_TMP/j.json"

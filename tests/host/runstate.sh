@@ -9,6 +9,7 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/lib-journald.sh"
 
 need_root runstate
 need_epermd runstate
@@ -27,7 +28,7 @@ mkdir -m 0700 "$SD"
 PIDS=""
 rs_cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null || true; done
-	journald_down
+	jd_stop
 	t_cleanup
 }
 trap rs_cleanup EXIT
@@ -157,7 +158,7 @@ kill -TERM "$dpid"
 wait "$dpid" 2>/dev/null || true
 
 # 5. The journal: the gap's fields and the final counters under MESSAGE_ID stop.
-if ! journald_up; then
+if ! jd_start; then
 	skip "runstate: journal fields (no journald to be had)"
 	t_done
 	exit
