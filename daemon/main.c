@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -24,6 +23,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "cause.h"
+#include "cli.h"
 #include "config.h"
 #include "diagnose.h"
 #include "enrich.h"
@@ -40,25 +40,12 @@
 #include "server.h"
 #include "tracer.h"
 
-#define EPERMD_VERSION "0.1"
-#define JSON_MAX       (64 * 1024)
-#define DRAIN_MAX_NS   (3ull * 1000000000ull)
-
-/* a command-line option, kept to be applied again over a reloaded file */
-struct cli_set {
-	int opt;
-	const char *val;
-};
+#define JSON_MAX     (64 * 1024)
+#define DRAIN_MAX_NS (3ull * 1000000000ull)
 
 struct app {
 	struct config cfg;
-	const char *config_path; /* --config; NULL = CONFIG_DEFAULT_PATH if it exists */
-	struct cli_set set[64];
-	int nset;
-	bool tp_only, no_socket;
-	int verbose;
-	bool features, check_config, bench_empty;
-	char **cmd;
+	struct cli cli;
 	pid_t child;
 	int child_status;
 	bool child_done;
@@ -115,153 +102,16 @@ static void on_chld(int sig)
 	got_sigchld = 1;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(
-	    f,
-	    "Usage: epermd [OPTIONS] [-- COMMAND [ARG...]]\n"
-	    "Explain every EPERM/EACCES returned by a syscall on this host.\n"
-	    "\n"
-	    "With a COMMAND, trace only it and its descendants and exit with its status. The\n"
-	    "command keeps epermd's stdin/stdout/stderr, so its output and the report interleave\n"
-	    "unless --output is given.\n"
-	    "\n"
-	    "  --format=text|json|journal  report format (default: journal under systemd, else "
-	    "text)\n"
-	    "  --output=PATH               write the report to PATH (default stdout; not journal)\n"
-	    "  --tracepoint-only           never load fexit/LSM evidence programs\n"
-	    "  --features                  print the mode and every hook, then exit\n"
-	    "  --ring-size=BYTES           kernel ring size, power of two >= 4096, K/M suffix\n"
-	    "  --queue-size=N              records queued between reader and worker (default "
-	    "4096)\n"
-	    "  --fold-window=SEC           fold repeats within SEC (default 60; 0 = no folding)\n"
-	    "  --summary-interval=SEC      summarise folded repeats every SEC (default 10)\n"
-	    "  --socket=PATH               live-view socket (default %s;\n"
-	    "                              off with a COMMAND unless given)\n"
-	    "  --no-socket                 no live-view socket\n"
-	    "  --socket-group=NAME         group allowed on the socket besides root\n"
-	    "  --state-dir=DIR             keep the run state for the tracing-gap notice in DIR\n"
-	    "                              (default $STATE_DIRECTORY; none without it)\n"
-	    "  --config=FILE               read settings from FILE (default " CONFIG_DEFAULT_PATH
-	    "\n"
-	    "                              if it exists; 'none' = no file); options override it\n"
-	    "  --check-config              validate the config file and exit (0, or 78)\n"
-	    "  -v, --verbose               more detail (repeatable)\n"
-	    "  --version                   print the version and exit\n"
-	    "  -h, --help                  this help\n",
-	    CONFIG_DEFAULT_SOCKET);
-}
-
-enum {
-	OPT_FORMAT = 256,
-	OPT_OUTPUT,
-	OPT_TP_ONLY,
-	OPT_FEATURES,
-	OPT_RING,
-	OPT_QUEUE,
-	OPT_FOLD,
-	OPT_SUMMARY,
-	OPT_SOCKET,
-	OPT_NO_SOCKET,
-	OPT_GROUP,
-	OPT_CONFIG,
-	OPT_CHECK,
-	OPT_VERSION,
-	OPT_BENCH,
-	OPT_STATE_DIR,
-};
-
-static const struct option long_opts[] = {
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"output", required_argument, NULL, OPT_OUTPUT},
-    {"tracepoint-only", no_argument, NULL, OPT_TP_ONLY},
-    {"features", no_argument, NULL, OPT_FEATURES},
-    {"ring-size", required_argument, NULL, OPT_RING},
-    {"queue-size", required_argument, NULL, OPT_QUEUE},
-    {"fold-window", required_argument, NULL, OPT_FOLD},
-    {"summary-interval", required_argument, NULL, OPT_SUMMARY},
-    {"socket", required_argument, NULL, OPT_SOCKET},
-    {"no-socket", no_argument, NULL, OPT_NO_SOCKET},
-    {"socket-group", required_argument, NULL, OPT_GROUP},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"check-config", no_argument, NULL, OPT_CHECK},
-    {"verbose", no_argument, NULL, 'v'},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {"help", no_argument, NULL, 'h'},
-    {"bench-empty-hook", no_argument, NULL, OPT_BENCH},
-    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
-    {NULL, 0, NULL, 0},
-};
-
-static const char *opt_name(int opt)
-{
-	for (const struct option *o = long_opts; o->name; o++)
-		if (o->val == opt)
-			return o->name;
-	return "?";
-}
-
-static const char *opt_key(int opt)
-{
-	switch (opt) {
-	case OPT_FORMAT:
-		return "format";
-	case OPT_OUTPUT:
-		return "output";
-	case OPT_RING:
-		return "ring_size";
-	case OPT_QUEUE:
-		return "queue_size";
-	case OPT_FOLD:
-		return "fold_window";
-	case OPT_SUMMARY:
-		return "summary_interval";
-	case OPT_SOCKET:
-		return "socket";
-	case OPT_GROUP:
-		return "socket_group";
-	case OPT_STATE_DIR:
-		return "state_dir";
-	default:
-		return NULL;
-	}
-}
-
 /*
- * defaults, then the file (--config, else CONFIG_DEFAULT_PATH when it exists), then the
- * options. Returns -1 when c is complete, else the exit status; the reason goes to stderr, or,
- * with to_stderr false, to err (a reload: the daemon keeps running).
+ * The configuration: defaults, the file, then the command line. Returns -1 when c is complete,
+ * else the exit status; the reason goes to stderr, or, with to_stderr false, to the sink (a
+ * reload: the daemon keeps running).
  */
 static int build_config(struct app *a, struct config *c, bool to_stderr)
 {
-	const char *path = a->config_path ? a->config_path : CONFIG_DEFAULT_PATH;
 	char err[512];
-	int ret = -1;
+	int ret = cli_build_config(&a->cli, c, err, sizeof(err));
 
-	config_defaults(c);
-	if (!(a->config_path && !strcmp(a->config_path, "none")) &&
-	    config_load_flags(c, path, a->config_path ? 0 : CONFIG_OPTIONAL, err, sizeof(err)) <
-		0) {
-		ret = EPERMD_EX_CONFIG;
-		goto out;
-	}
-	for (int i = 0; i < a->nset; i++) {
-		const struct cli_set *o = &a->set[i];
-		char why[384];
-
-		if (config_set(c, opt_key(o->opt), o->val, why, sizeof(why))) {
-			snprintf(err, sizeof(err), "--%s=%s: %s", opt_name(o->opt), o->val, why);
-			ret = o->opt == OPT_GROUP ? EPERMD_EX_CONFIG : EPERMD_EX_USAGE;
-			goto out;
-		}
-	}
-	if (a->tp_only)
-		c->tracepoint_only = true;
-	if (a->no_socket)
-		c->no_socket = true;
-	if (config_finish(c, getenv("JOURNAL_STREAM") || getenv("INVOCATION_ID"), err, sizeof(err)))
-		ret = EPERMD_EX_CONFIG;
-out:
 	if (ret >= 0 && to_stderr)
 		fprintf(stderr, "epermd: %s\n", err);
 	else if (ret >= 0)
@@ -270,91 +120,6 @@ out:
 			   "configuration",
 			   err);
 	return ret;
-}
-
-/* Returns -1 to continue, else the exit status. Options are applied after the config file. */
-static int parse_args(struct app *a, int argc, char **argv)
-{
-	int opt;
-
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:vh", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			return 0;
-		case OPT_VERSION:
-			printf("epermd %s (ABI %d)\n", EPERMD_VERSION, EP_ABI_VERSION);
-			return 0;
-		case 'v':
-			a->verbose++;
-			break;
-		case OPT_TP_ONLY:
-			a->tp_only = true;
-			break;
-		case OPT_FEATURES:
-			a->features = true;
-			break;
-		case OPT_NO_SOCKET:
-			a->no_socket = true;
-			break;
-		case OPT_CONFIG:
-			a->config_path = optarg;
-			break;
-		case OPT_CHECK:
-			a->check_config = true;
-			break;
-		case OPT_BENCH:
-			a->bench_empty = true;
-			break;
-		case '?':
-			if (optopt && !strncmp(argv[optind - 1], "--", 2) &&
-			    strchr(argv[optind - 1], '='))
-				fprintf(stderr, "epermd: option '%.*s' takes no argument\n",
-					(int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
-			else if (optopt)
-				fprintf(stderr, "epermd: unknown option '-%c' (see --help)\n",
-					optopt);
-			else
-				fprintf(stderr, "epermd: unknown option '%s' (see --help)\n",
-					argv[optind - 1]);
-			return EPERMD_EX_USAGE;
-		case ':':
-			fprintf(stderr, "epermd: option '%s' needs an argument\n",
-				argv[optind - 1]);
-			return EPERMD_EX_USAGE;
-		default:
-			if (a->nset >= (int)(sizeof(a->set) / sizeof(a->set[0]))) {
-				fprintf(stderr, "epermd: too many options\n");
-				return EPERMD_EX_USAGE;
-			}
-			a->set[a->nset].opt = opt;
-			a->set[a->nset++].val = optarg;
-			break;
-		}
-	}
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--") != 0) {
-			fprintf(stderr,
-				"epermd: unexpected argument '%s' (a command goes after --)\n",
-				argv[optind]);
-			return EPERMD_EX_USAGE;
-		}
-		a->cmd = &argv[optind];
-	}
-
-	if (a->check_config) {
-		if (a->config_path && !strcmp(a->config_path, "none")) {
-			printf("no configuration file (--config=none): ok\n");
-			return 0;
-		}
-		if (!a->config_path && access(CONFIG_DEFAULT_PATH, F_OK) && errno == ENOENT) {
-			printf("%s: not present, the defaults apply: ok\n", CONFIG_DEFAULT_PATH);
-			return 0;
-		}
-		return config_check(a->config_path ? a->config_path : CONFIG_DEFAULT_PATH);
-	}
-	return build_config(a, &a->cfg, true);
 }
 
 /* ---- the reader callback: copy and go ---- */
@@ -664,7 +429,7 @@ static void reload_config(struct app *a)
 	struct config *nc = malloc(sizeof(*nc));
 	struct filter_policy *p = malloc(sizeof(*p));
 	char restart[256], live[256];
-	const char *path = a->config_path ? a->config_path : CONFIG_DEFAULT_PATH;
+	const char *path = a->cli.config_path ? a->cli.config_path : CONFIG_DEFAULT_PATH;
 
 	if (!nc || !p) {
 		sink_alarm(a->sink, LOG_ERR, EP_MSGID_RELOAD,
@@ -776,7 +541,7 @@ static void log_start(struct app *a)
 			 off, a->child > 0 ? " tracing one command" : "",
 			 a->caps[0] ? a->caps : "?");
 	sink_alarm(a->sink, LOG_INFO, EP_MSGID_START, "%s", buf);
-	if (a->verbose)
+	if (a->cli.verbose)
 		print_features(f, stderr);
 }
 
@@ -794,7 +559,7 @@ static int drop_privileges(struct app *a)
 {
 	struct privs_opts po = {
 	    /* one-command mode: pass a stop signal on to a command that changed its uid */
-	    .keep = PRIVS_ENRICH | (a->cmd ? PRIVS_CAP(CAP_KILL) : 0),
+	    .keep = PRIVS_ENRICH | (a->cli.cmd ? PRIVS_CAP(CAP_KILL) : 0),
 	    .optional = PRIVS_CAP(CAP_BPF),
 	    .probe = counters_probe,
 	    .ctx = a,
@@ -818,7 +583,7 @@ static int drop_privileges(struct app *a)
  * one-command mode: there is no service whose gaps would matter. */
 static void start_runstate(struct app *a)
 {
-	const char *dir = a->cmd ? NULL : runstate_dir(a->cfg.state_dir);
+	const char *dir = a->cli.cmd ? NULL : runstate_dir(a->cfg.state_dir);
 	uint64_t since = a->start_mono + (uint64_t)a->rt_offset; /* tracing since */
 	struct runstate_prev prev;
 	int err = runstate_open(dir, since, &prev, &a->rs);
@@ -862,8 +627,8 @@ static int spawn_blocked(struct app *a, int *release_fd)
 			_exit(127); /* epermd could not start tracing */
 		close(p[0]);
 		signal(SIGPIPE, SIG_DFL);
-		execvp(a->cmd[0], a->cmd);
-		fprintf(stderr, "epermd: %s: %s\n", a->cmd[0], strerror(errno));
+		execvp(a->cli.cmd[0], a->cli.cmd);
+		fprintf(stderr, "epermd: %s: %s\n", a->cli.cmd[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	close(p[0]);
@@ -945,10 +710,10 @@ static int run(struct app *a)
 
 	to.ring_bytes = a->cfg.ring_size;
 	to.tracepoint_only = a->cfg.tracepoint_only;
-	to.verbose = a->verbose > 3 ? 3 : a->verbose;
-	to.bench_empty = a->bench_empty;
+	to.verbose = a->cli.verbose > 3 ? 3 : a->cli.verbose;
+	to.bench_empty = a->cli.bench_empty;
 
-	if (!a->features && !a->bench_empty) {
+	if (!a->cli.features && !a->cli.bench_empty) {
 		err = sink_open_multi(a->cfg.sinks, out_path, &a->sink);
 		if (err) {
 			fprintf(stderr, "epermd: cannot open the output %s: %s\n",
@@ -988,10 +753,11 @@ static int run(struct app *a)
 	}
 
 	install_signals();
-	if (a->cmd && !a->features && !a->bench_empty) {
+	if (a->cli.cmd && !a->cli.features && !a->cli.bench_empty) {
 		err = spawn_blocked(a, &release_fd);
 		if (err) {
-			fprintf(stderr, "epermd: cannot start %s: %s\n", a->cmd[0], strerror(-err));
+			fprintf(stderr, "epermd: cannot start %s: %s\n", a->cli.cmd[0],
+				strerror(-err));
 			goto cleanup;
 		}
 		to.target_pid = a->child;
@@ -1016,12 +782,12 @@ static int run(struct app *a)
 
 		metrics_set_info(a->metrics, &mi);
 	}
-	if (a->features) {
+	if (a->cli.features) {
 		print_features(a->feat, stdout);
 		ret = EXIT_SUCCESS;
 		goto cleanup;
 	}
-	if (a->bench_empty) {
+	if (a->cli.bench_empty) {
 		while (!stop_signal)
 			pause();
 		ret = EXIT_SUCCESS;
@@ -1033,10 +799,10 @@ static int run(struct app *a)
 	a->rt_offset = (int64_t)(rt0 - t0);
 	a->start_mono = t0;
 	/* H9: the audit join never fails the start; say so when it is off */
-	if (audit_start(a->cfg.audit_source) < 0 || a->verbose)
+	if (audit_start(a->cfg.audit_source) < 0 || a->cli.verbose)
 		fprintf(stderr, "epermd: audit join: %s\n", audit_status());
 
-	want_socket = !a->cfg.no_socket && (!a->cmd || a->cfg.socket_set);
+	want_socket = !a->cfg.no_socket && (!a->cli.cmd || a->cfg.socket_set);
 	if (want_socket) {
 		struct server_opts so = {
 		    .path = a->cfg.socket[0] ? a->cfg.socket : CONFIG_DEFAULT_SOCKET,
@@ -1077,7 +843,7 @@ static int run(struct app *a)
 
 	if (release_fd >= 0) {
 		if (write(release_fd, "x", 1) != 1)
-			fprintf(stderr, "epermd: cannot release %s: %s\n", a->cmd[0],
+			fprintf(stderr, "epermd: cannot release %s: %s\n", a->cli.cmd[0],
 				strerror(errno));
 		close(release_fd);
 		release_fd = -1;
@@ -1102,7 +868,7 @@ static int run(struct app *a)
 			break;
 		}
 		reader_beat++;
-		if (a->cmd && (got_sigchld || (reader_beat % 10) == 0)) {
+		if (a->cli.cmd && (got_sigchld || (reader_beat % 10) == 0)) {
 			got_sigchld = 0;
 			if (child_exited(a))
 				break;
@@ -1153,7 +919,7 @@ static int run(struct app *a)
 		fin.attempted, fin.submitted, fin.reserve_failed, fin.truncated, fin.read_fault,
 		fin.filtered_self, fin.queue_dropped, fin.sink_dropped, fin.delivered, fin.ignored,
 		fin.rate_limited);
-	if (a->verbose) {
+	if (a->cli.verbose) {
 		struct prefold_stats ps;
 
 		prefold_get_stats(a->pf, &ps);
@@ -1217,7 +983,9 @@ int main(int argc, char **argv)
 	static struct app a;
 	int ret;
 
-	ret = parse_args(&a, argc, argv);
+	ret = cli_parse(&a.cli, argc, argv);
+	if (ret < 0)
+		ret = build_config(&a, &a.cfg, true);
 	if (ret >= 0)
 		return ret;
 	return run(&a);
