@@ -94,6 +94,16 @@ else
 	rm -f /run/systemd/system/epermd-features.service
 	systemctl daemon-reload
 fi
+# least privilege: after attach only what enrichment needs stays (docs/capabilities.md; on 6.1
+# CAP_BPF goes too, the counter map still reads): cap_dac_read_search + cap_sys_ptrace
+mp=$(prop MainPID)
+capeff=$(awk '/^CapEff:/ {print $2}' "/proc/$mp/status" 2>/dev/null)
+capbnd=$(awk '/^CapBnd:/ {print $2}' "/proc/$mp/status" 2>/dev/null)
+if [ "$capeff" = 0000000000080004 ] && echo "$start_msg" | grep -q 'capabilities: cap_dac_read_search,cap_sys_ptrace'; then
+	ok "capabilities-dropped-after-attach"
+else
+	nok "capabilities-dropped-after-attach" "CapEff=${capeff:-?} CapBnd=${capbnd:-?}; start record: $(echo "$start_msg" | grep -o 'capabilities: [^ ]*')"
+fi
 exec_us=$(prop ExecMainStartTimestampMonotonic)
 if [ -z "$start_us" ]; then
 	nok "ready-after-attach" "no start record (MESSAGE_ID=$ID_START) in invocation $inv"
