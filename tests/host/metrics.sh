@@ -15,7 +15,12 @@ need_epermd metrics
 mount_tracefs
 t_tmpdir
 
-NE=$(command -v prometheus-node-exporter || true)
+# The exporter is unpacked, not installed: the package would start a listener on :9100.
+NE=""
+NE_ROOT=$(sh "$TOP/tests/tools/unpack-deb.sh" prometheus-node-exporter) || true
+case $NE_ROOT in
+/*) NE=$NE_ROOT/usr/bin/prometheus-node-exporter ;;
+esac
 NE_PID=""
 cleanup() {
 	[ -n "$NE_PID" ] && { kill "$NE_PID" && wait "$NE_PID"; } 2>/dev/null || true
@@ -143,7 +148,10 @@ fi
 
 # the real exporter
 if [ -z "$NE" ]; then
-	not_ok "metrics: prometheus-node-exporter is not installed (scripts/install-deps.sh)"
+	case $NE_ROOT in
+	skip*) skip "metrics: node_exporter (${NE_ROOT#skip })" ;;
+	*) not_ok "metrics: prometheus-node-exporter could not be unpacked: $NE_ROOT" ;;
+	esac
 else
 	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	"$NE" --collector.textfile.directory="$TF" --web.listen-address="127.0.0.1:$PORT" \
