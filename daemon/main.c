@@ -518,28 +518,28 @@ static void print_features(const struct tracer_features *f, FILE *out)
 static void log_start(struct app *a)
 {
 	const struct tracer_features *f = a->feat;
-	char buf[1024];
+	char buf[4096];
 	size_t used;
 	int on = 0, off = 0;
 
+	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
+		f->hooks[i].active ? on++ : off++;
+	/* the summary first: the hook list is long in full mode and may be cut */
 	used = (size_t)snprintf(
-	    buf, sizeof(buf), "epermd %s started: mode=%s exit_hook=%s active=", EPERMD_VERSION,
-	    f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "?");
-	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
-		if (!f->hooks[i].active) {
-			off++;
+	    buf, sizeof(buf),
+	    "epermd %s started: mode=%s exit_hook=%s; %d hooks active, %d "
+	    "inactive (see --features); capabilities: %s;%s active=",
+	    EPERMD_VERSION, f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "?",
+	    on, off, a->caps[0] ? a->caps : "?", a->child > 0 ? " tracing one command;" : "");
+	on = 0;
+	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS && used < sizeof(buf); i++) {
+		if (!f->hooks[i].active)
 			continue;
-		}
-		if (used < sizeof(buf))
-			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
-						 on ? "," : "", f->hooks[i].name);
-		on++;
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", on++ ? "," : "",
+					 f->hooks[i].name);
 	}
-	if (used < sizeof(buf))
-		snprintf(buf + used, sizeof(buf) - used,
-			 " (%d hooks active, %d inactive: see --features)%s; capabilities: %s", on,
-			 off, a->child > 0 ? " tracing one command" : "",
-			 a->caps[0] ? a->caps : "?");
+	if (used >= sizeof(buf))
+		memcpy(buf + sizeof(buf) - 4, "...", 4);
 	sink_alarm(a->sink, LOG_INFO, EP_MSGID_START, "%s", buf);
 	if (a->cli.verbose)
 		print_features(f, stderr);

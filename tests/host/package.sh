@@ -208,7 +208,7 @@ if ! (cd "$T_TMP/v1/epermd" && dpkg-source -b .) >"$T_TMP/source.log" 2>&1; then
 fi
 # $OUTPUT/deb/ hands the package to the VM test (tests/vm/systemd/e2e.sh): never a stale one
 mkdir -p "$OUTPUT/deb"
-rm -f "$OUTPUT"/deb/epermd_*.deb
+rm -f "$OUTPUT"/deb/epermd_*.deb "$OUTPUT/deb/SOURCE"
 DEB_BUILD_OPTIONS="parallel=$(nproc) noautodbgsym"
 export DEB_BUILD_OPTIONS
 tb=$(date +%s)
@@ -223,6 +223,7 @@ else
 fi
 deb1=$T_TMP/v1/epermd_${ver1}_$arch.deb
 cp "$deb1" "$OUTPUT/deb/"
+sh "$TOP/tests/tools/src-hash.sh" >"$OUTPUT/deb/SOURCE"
 
 # lintian as a reviewer would run it; errors fail, warnings are listed
 lrc=0

@@ -272,17 +272,47 @@ gap=$(json_match "$ts" $ID_GAP true)
 if [ -z "$gap" ]; then
 	nok "tracing-gap-notice" "no MESSAGE_ID=$ID_GAP record after the restart"
 else
-	# a duration: a field named like *GAP*/*DURATION* with a number, or a number with a unit
-	dur=$(printf '%s\n' "$gap" | jq -r 'to_entries[] | select(.key | test("GAP|DURATION|SECONDS")) | select(.value | tostring | test("[0-9]")) | "\(.key)=\(.value)"' | head -n1)
+	# the heartbeat is at most 5 s old at the kill, the restart takes RestartSec (5 s) + attach
+	secs=$(printf '%s\n' "$gap" | jq -r '.EPERM_GAP_SECONDS // empty')
+	clean=$(printf '%s\n' "$gap" | jq -r '.EPERM_GAP_CLEAN // empty')
 	msg=$(printf '%s\n' "$gap" | jq -r .MESSAGE)
 	pri=$(printf '%s\n' "$gap" | jq -r .PRIORITY)
-	if { [ -n "$dur" ] || echo "$msg" | grep -Eq '[0-9]+(\.[0-9]+)? ?(ms|s|sec|seconds)\b'; } && [ "$pri" -le 4 ]; then
+	dur="EPERM_GAP_SECONDS=$secs EPERM_GAP_CLEAN=$clean"
+	if [ "$pri" = 4 ] && [ "$clean" = 0 ] &&
+		awk -v s="$secs" 'BEGIN { exit !(s + 0 >= 5 && s + 0 <= 120) }'; then
 		ok "tracing-gap-notice"
 	else
-		nok "tracing-gap-notice" "no duration or PRIORITY>4 (PRIORITY=$pri)"
+		nok "tracing-gap-notice" "want PRIORITY=4, EPERM_GAP_CLEAN=0, 5 <= EPERM_GAP_SECONDS <= 120; got PRIORITY=$pri $dur"
 	fi
 	note "gap: PRIORITY=$pri $dur $msg"
 fi
+
+# ---- 7b. the watchdog: a daemon that stops making progress is killed and restarted.
+# A drop-in shortens WatchdogSec and the abort timeout; SIGSTOP freezes the reader.
+mkdir -p /run/systemd/system/epermd.service.d
+printf '[Service]\nWatchdogSec=4s\nTimeoutAbortSec=2s\n' >/run/systemd/system/epermd.service.d/wd.conf
+systemctl daemon-reload
+systemctl restart epermd.service 2>&1 | sed 's/^/#   /'
+wait_for 120 is_running || true
+pid=$(prop MainPID)
+nr=$(prop NRestarts)
+sleep 6 # alive past one WatchdogSec: the daemon does ping
+if [ "$(prop MainPID)" = "$pid" ] && is_running; then
+	ts=$(now)
+	kill -STOP "$pid"
+	if wait_for 120 newpid && [ "$(prop NRestarts)" -gt "$nr" ] &&
+		jn -u epermd.service --since "@$ts" -o cat | grep -qi 'watchdog timeout'; then
+		ok "watchdog-restarts-stalled-daemon"
+	else
+		nok "watchdog-restarts-stalled-daemon" "pid $pid -> $(prop MainPID), NRestarts $nr -> $(prop NRestarts), state $(prop ActiveState)/$(prop SubState)"
+	fi
+else
+	nok "watchdog-restarts-stalled-daemon" "restarted on its own before the stall (pid $pid -> $(prop MainPID)): no WATCHDOG=1 pings?"
+fi
+rm -f /run/systemd/system/epermd.service.d/wd.conf
+systemctl daemon-reload
+systemctl restart epermd.service 2>&1 | sed 's/^/#   /'
+wait_for 120 is_running || true
 
 # ---- 8. stop: clean exit, final counters in the journal
 ts=$(now)

@@ -3,8 +3,8 @@
 # (tests/vm/mkrootfs.sh, systemd as PID 1), the epermd .deb installed with dpkg, and run
 # checks.sh in the guest (epermd-e2e.service, after multi-user.target).
 # usage: tests/vm/systemd/e2e.sh [SUITE]          (default bookworm: kernel 6.1 + Debian 12)
-# env: EPERMD_DEB=path.deb  the package to install. Default: the newest $OUTPUT/deb/epermd_*.deb
-#        (left there by tests/host/package.sh), else one built here with
+# env: EPERMD_DEB=path.deb  the package to install. Default: $OUTPUT/deb/epermd_*.deb when
+#        $OUTPUT/deb/SOURCE (written by tests/host/package.sh) matches tests/tools/src-hash.sh, else
 #        `dpkg-buildpackage -us -uc -b` in a copy of the tree (cached in $OUTPUT/e2e-deb/ by a
 #        hash of the source files).
 #      E2E_INSTALL=make  dev shortcut: `make install DESTDIR=<root> PREFIX=/usr` from $OUTPUT
@@ -60,12 +60,15 @@ if [ "${E2E_INSTALL:-deb}" = deb ]; then
 	if [ -n "${EPERMD_DEB:-}" ]; then
 		deb=$EPERMD_DEB
 	else
-		for f in "$OUTPUT"/deb/epermd_*.deb; do [ -f "$f" ] && deb=$f; done
+		# the package tests/host/package.sh built, if it was built from these sources
+		srch=$(sh "$TOP/tests/tools/src-hash.sh")
+		if [ "$(cat "$OUTPUT/deb/SOURCE" 2>/dev/null)" = "$srch" ]; then
+			for f in "$OUTPUT"/deb/epermd_*.deb; do [ -f "$f" ] && deb=$f; done
+		fi
 	fi
 	if [ -z "$deb" ]; then
 		# build it: a copy of the tree (no build outputs, no VM cache), cached by source hash
-		srch=$(cd "$TOP" && find Makefile bpf daemon epermtop include systemd man completion debian docs \
-			README.md tools vmlinux -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
+		srch=$(sh "$TOP/tests/tools/src-hash.sh")
 		dd=$OUTPUT/e2e-deb/$srch
 		for f in "$dd"/epermd_*.deb; do [ -f "$f" ] && deb=$f; done
 		if [ -z "$deb" ]; then
