@@ -5,6 +5,9 @@
 #   jd_stop         stop the journald jd_start started (call from the EXIT trap)
 #   jd_mark         write a marker record; JD_CURSOR = its cursor (read only what follows)
 #   jd_audit_socket true when journald holds an audit netlink socket (collects audit records)
+#   jd_epermd TAG COMMAND...  epermd in one-command mode writing to the journal; its output in
+#                   $COUT, its exit status in $RC
+#   jd_check NAME GOT WANT    ok/not ok "$JD_TEST: NAME" when GOT equals WANT
 # A hand-started journald opens the audit multicast socket itself (what
 # systemd-journald-audit.socket passes it under systemd): it needs CAP_AUDIT_READ and the
 # initial network namespace, which root on the host has.
@@ -65,4 +68,21 @@ jd_mark() {
 
 jd_audit_socket() {
 	ss -f netlink -p 2>/dev/null | grep -q 'audit:systemd-journal'
+}
+
+JD_TEST=${JD_TEST:-journal}
+jd_epermd() {
+	COUT="$T_TMP/$1.out"
+	shift
+	RC=0
+	timeout -k 5 "$EP_TIMEOUT" "$EPERMD" --config=none --format=journal --no-socket \
+		--ring-size=64M --queue-size=65536 -- "$@" >"$COUT" 2>&1 </dev/null || RC=$?
+}
+
+jd_check() {
+	if [ "$2" = "$3" ]; then
+		ok "$JD_TEST: $1"
+	else
+		not_ok "$JD_TEST: $1 (got '$2', want '$3')"
+	fi
 }

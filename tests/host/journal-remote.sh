@@ -14,6 +14,7 @@ set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/lib-journald.sh"
+JD_TEST=journal-remote
 
 need_root journal-remote
 need_epermd journal-remote
@@ -94,21 +95,6 @@ if ! kill -0 "$REMOTE_PID" 2>/dev/null || [ "$i" -ge 50 ]; then
 fi
 
 # ---- real denials into the local journal ----
-ep_journal() {
-	_tag=$1
-	shift
-	COUT="$T_TMP/$_tag.out"
-	RC=0
-	timeout -k 5 "$EP_TIMEOUT" "$EPERMD" --format=journal --no-socket \
-		--ring-size=16M --queue-size=16384 -- "$@" >"$COUT" 2>&1 </dev/null || RC=$?
-}
-check() {
-	if [ "$2" = "$3" ]; then
-		ok "journal-remote: $1"
-	else
-		not_ok "journal-remote: $1 (got '$2', want '$3')"
-	fi
-}
 
 PRIV="$T_TMP/priv"
 mkdir "$PRIV"
@@ -116,14 +102,14 @@ chmod 0700 "$PRIV"
 HOSTILE=$(printf '%s/sp ace "dq" '"'"'sq'"'"' back\\slash\ttab\nFAKE: root login \303\274\342\202\254\360\237\230\200' "$PRIV")
 : >"$HOSTILE"
 # shellcheck disable=SC2086 # $NOBODY is a command and its options
-ep_journal hostile $NOBODY "$TRIG" open-read "$HOSTILE"
-check "hostile open: epermd exit status (EACCES)" "$RC" 13
+jd_epermd hostile $NOBODY "$TRIG" open-read "$HOSTILE"
+jd_check "hostile open: epermd exit status (EACCES)" "$RC" 13
 # shellcheck disable=SC2086
-ep_journal kill $NOBODY "$TRIG" kill 1
-check "kill 1: epermd exit status (EPERM)" "$RC" 1
+jd_epermd kill $NOBODY "$TRIG" kill 1
+jd_check "kill 1: epermd exit status (EPERM)" "$RC" 1
 # shellcheck disable=SC2086
-ep_journal storm $NOBODY "$TRIG" storm "$STORM_N"
-check "storm: epermd exit status" "$RC" 0
+jd_epermd storm $NOBODY "$TRIG" storm "$STORM_N"
+jd_check "storm: epermd exit status" "$RC" 0
 
 # local FILE: this epermd's records after the marker in the local journal (_EXE: another
 # epermd tracing the whole system at the same time would log our denials too)
@@ -186,7 +172,7 @@ else
 	not_ok "journal-remote: no LAST_CURSOR in the upload state file"
 fi
 remote_records "$R" "$nlocal"
-check "every epermd record arrived (count)" "$(grep -c . "$R" || true)" "$nlocal"
+jd_check "every epermd record arrived (count)" "$(grep -c . "$R" || true)" "$nlocal"
 
 # The user fields of every record (those without a leading underscore), keys sorted (journalctl
 # prints an entry's fields in file order) and repeated fields as sorted arrays: the local and the
@@ -206,15 +192,15 @@ fi
 # ---- the records as a fleet consumer reads them ----
 hrec=$(jq -c "select($HSEL)" "$R" | head -n 1)
 hf() { printf '%s' "$hrec" | jq -r ".$1 // \"\" | if type == \"array\" then join(\"|\") else . end"; }
-check "hostile: one denial record" "$(jq -s "[.[] | select($HSEL)] | length" "$R")" 1
-check "hostile: MESSAGE_ID (dac)" "$(hf MESSAGE_ID)" "$MSGID_DAC"
-check "hostile: PRIORITY" "$(hf PRIORITY)" 6
-check "hostile: EPERM_TYPE" "$(hf EPERM_TYPE)" denial
-check "hostile: EPERM_CAUSE" "$(hf EPERM_CAUSE)" dac
-check "hostile: EPERM_ERRNO" "$(hf EPERM_ERRNO)" EACCES
-check "hostile: EPERM_SYSCALL" "$(hf EPERM_SYSCALL)" openat
-check "hostile: EPERM_UID" "$(hf EPERM_UID)" 65534
-check "hostile: EPERM_COUNT" "$(hf EPERM_COUNT)" 1
+jd_check "hostile: one denial record" "$(jq -s "[.[] | select($HSEL)] | length" "$R")" 1
+jd_check "hostile: MESSAGE_ID (dac)" "$(hf MESSAGE_ID)" "$MSGID_DAC"
+jd_check "hostile: PRIORITY" "$(hf PRIORITY)" 6
+jd_check "hostile: EPERM_TYPE" "$(hf EPERM_TYPE)" denial
+jd_check "hostile: EPERM_CAUSE" "$(hf EPERM_CAUSE)" dac
+jd_check "hostile: EPERM_ERRNO" "$(hf EPERM_ERRNO)" EACCES
+jd_check "hostile: EPERM_SYSCALL" "$(hf EPERM_SYSCALL)" openat
+jd_check "hostile: EPERM_UID" "$(hf EPERM_UID)" 65534
+jd_check "hostile: EPERM_COUNT" "$(hf EPERM_COUNT)" 1
 for k in MESSAGE EPERM_FIX EPERM_VALIDATE EPERM_EVIDENCE EPERM_PID EPERM_COMM EPERM_SEQ \
 	EPERM_SYSCALL_NR EPERM_FIRST_SEEN EPERM_LAST_SEEN EPERM_INCIDENT; do
 	if [ -n "$(hf "$k")" ]; then
@@ -226,32 +212,32 @@ done
 # The value is a JSON string body (docs/journal.md "Escaping"): decoded, it is the file's name.
 dec=$(printf '%s' "$hrec" | jq -r --arg want "$HOSTILE" \
 	'(("\"" + .EPERM_PATH + "\"") | fromjson) == $want')
-check "hostile: EPERM_PATH decodes to the file name byte for byte" "$dec" true
-check "hostile: EPERM_PATH is a string, no control byte" \
+jd_check "hostile: EPERM_PATH decodes to the file name byte for byte" "$dec" true
+jd_check "hostile: EPERM_PATH is a string, no control byte" \
 	"$(printf '%s' "$hrec" | jq '.EPERM_PATH | type == "string" and (test("[\u0000-\u001f\u007f]") | not)')" true
-check "hostile: UTF-8 arrives as UTF-8" \
+jd_check "hostile: UTF-8 arrives as UTF-8" \
 	"$(printf '%s' "$hrec" | jq -r '.EPERM_PATH | contains("\u00fc\u20ac\ud83d\ude00")')" true
-check "hostile: no record was split off" \
+jd_check "hostile: no record was split off" \
 	"$(jq -s '[.[] | select(.MESSAGE // "" | tostring | startswith("FAKE"))] | length' "$R")" 0
 
 krec=$(jq -c 'select(.EPERM_SYSCALL == "kill" and .EPERM_TYPE == "denial"
 	and .EPERM_CAUSE == "capability")' "$R" | head -n 1)
-check "kill: MESSAGE_ID (capability)" "$(printf '%s' "$krec" | jq -r '.MESSAGE_ID')" \
+jd_check "kill: MESSAGE_ID (capability)" "$(printf '%s' "$krec" | jq -r '.MESSAGE_ID')" \
 	"$MSGID_CAPABILITY"
-check "kill: EPERM_CAPABILITY" \
+jd_check "kill: EPERM_CAPABILITY" \
 	"$(printf '%s' "$krec" | jq -r '.EPERM_CAPABILITY // "" | ascii_upcase | ltrimstr("CAP_")')" KILL
-check "storm: the summary's EPERM_COUNT is the exact total" \
+jd_check "storm: the summary's EPERM_COUNT is the exact total" \
 	"$(jq -s "[.[] | select($SSEL)] | length > 0" "$R")" true
-check "storm: summary PRIORITY is notice" \
+jd_check "storm: summary PRIORITY is notice" \
 	"$(jq -s -r "[.[] | select($SSEL)] | last | .PRIORITY" "$R")" 5
-check "the journal's own metadata came along (_HOSTNAME, _BOOT_ID)" \
+jd_check "the journal's own metadata came along (_HOSTNAME, _BOOT_ID)" \
 	"$(jq -s '[.[] | select(has("_HOSTNAME") and has("_BOOT_ID"))] | length' "$R")" "$nlocal"
 
 # ---- a second upload continues from the saved state ----
 SECOND="$PRIV/second"
 : >"$SECOND"
 # shellcheck disable=SC2086
-ep_journal second $NOBODY "$TRIG" open-read "$SECOND"
+jd_epermd second $NOBODY "$TRIG" open-read "$SECOND"
 i=0
 until [ "$(jq -s "[.[] | select(.EPERM_PATH == \"$SECOND\")] | length" "$L")" -ge 1 ] ||
 	[ "$i" -ge 50 ]; do
@@ -267,7 +253,7 @@ else
 	diag "$(tail -n 20 "$T_TMP/upload.log")"
 fi
 remote_records "$R" "$nlocal"
-check "second upload: the new record arrived, nothing twice" \
+jd_check "second upload: the new record arrived, nothing twice" \
 	"$(grep -c . "$R" || true) $(jq -s "[.[] | select(.EPERM_PATH == \"$SECOND\")] | length" "$R")" \
 	"$nlocal 1"
 if [ "$(jq -s -c "$NORM" "$L")" != "$(jq -s -c "$NORM" "$R")" ]; then

@@ -66,46 +66,29 @@ jfetch() {
 	done
 }
 
-# ep_journal TAG COMMAND...: epermd in one-command mode writing to the journal.
-ep_journal() {
-	tag=$1
-	shift
-	COUT="$T_TMP/$tag.out"
-	RC=0
-	timeout -k 5 "$EP_TIMEOUT" "$EPERMD" --format=journal --no-socket \
-		--ring-size=64M --queue-size=65536 -- "$@" >"$COUT" 2>&1 </dev/null || RC=$?
-}
-
-check() {
-	if [ "$2" = "$3" ]; then
-		ok "journal: $1"
-	else
-		not_ok "journal: $1 (got '$2', want '$3')"
-	fi
-}
 
 # ---- 1. one EACCES on a 0600 root file ----
 SECRET="$T_TMP/secret"
 echo secret >"$SECRET"
 chmod 0600 "$SECRET"
 # shellcheck disable=SC2086 # $NOBODY is a command and its options
-ep_journal open $NOBODY "$TRIG" open-read "$SECRET"
-check "epermd exit status is the command's (EACCES)" "$RC" 13
+jd_epermd open $NOBODY "$TRIG" open-read "$SECRET"
+jd_check "epermd exit status is the command's (EACCES)" "$RC" 13
 SEL=".EPERM_SYSCALL == \"openat\" and .EPERM_PATH == \"$SECRET\" and .EPERM_TYPE == \"denial\""
 jfetch "$SEL"
 n=$(jq_n "$SEL")
-check "one denial record for the open of $SECRET" "$n" 1
+jd_check "one denial record for the open of $SECRET" "$n" 1
 if [ "$n" -eq 1 ]; then
 	rec=$(jq -c "select($SEL)" "$J")
 	f() { printf '%s' "$rec" | jq -r ".$1 // \"\" | if type == \"array\" then join(\"|\") else . end"; }
-	check "EPERM_ERRNO" "$(f EPERM_ERRNO)" EACCES
-	check "EPERM_CAUSE" "$(f EPERM_CAUSE)" dac
-	check "MESSAGE_ID of cause dac" "$(f MESSAGE_ID)" "$MSGID_DAC"
-	check "PRIORITY of a diagnosis is info" "$(f PRIORITY)" 6
-	check "EPERM_UID" "$(f EPERM_UID)" 65534
-	check "EPERM_COUNT" "$(f EPERM_COUNT)" 1
+	jd_check "EPERM_ERRNO" "$(f EPERM_ERRNO)" EACCES
+	jd_check "EPERM_CAUSE" "$(f EPERM_CAUSE)" dac
+	jd_check "MESSAGE_ID of cause dac" "$(f MESSAGE_ID)" "$MSGID_DAC"
+	jd_check "PRIORITY of a diagnosis is info" "$(f PRIORITY)" 6
+	jd_check "EPERM_UID" "$(f EPERM_UID)" 65534
+	jd_check "EPERM_COUNT" "$(f EPERM_COUNT)" 1
 	# EPERM_EXE is always there, empty when the process exited before /proc was read
-	check "EPERM_EXE is present" "$(printf '%s' "$rec" | jq 'has("EPERM_EXE")')" true
+	jd_check "EPERM_EXE is present" "$(printf '%s' "$rec" | jq 'has("EPERM_EXE")')" true
 	for k in MESSAGE EPERM_PID EPERM_COMM EPERM_INCIDENT EPERM_FIRST_SEEN \
 		EPERM_LAST_SEEN EPERM_SYSCALL_NR EPERM_SEQ; do
 		if [ -n "$(f "$k")" ]; then
@@ -121,7 +104,7 @@ if [ "$n" -eq 1 ]; then
 	fi
 	bad=$(printf '%s' "$rec" | jq -r 'to_entries[] | select(.key | startswith("EPERM_") | not)
 		| select(.key | test("^(MESSAGE|MESSAGE_ID|PRIORITY|SYSLOG_IDENTIFIER|_.*)$") | not) | .key')
-	check "no field outside the EPERM_ namespace" "$bad" ""
+	jd_check "no field outside the EPERM_ namespace" "$bad" ""
 else
 	dump_j() { diag "$(jq -c '{EPERM_TYPE, EPERM_SYSCALL, EPERM_PATH, EPERM_CAUSE}' "$J" | head -20)"; }
 	dump_j
@@ -138,7 +121,7 @@ if journalctl --root="$CROOT" --update-catalog 2>"$T_TMP/cat.err" &&
 	ok "journal: the catalog compiles"
 	ncat=$(journalctl --root="$CROOT" --list-catalog 2>/dev/null | grep -c ' epermd: ' || true)
 	nids=$(grep -c '^#define EP_MSGID_[A-Z_]*[[:space:]]*"' "$TOP/daemon/msgids.h" || true)
-	check "one catalog entry per MESSAGE_ID in daemon/msgids.h" "$ncat" "$nids"
+	jd_check "one catalog entry per MESSAGE_ID in daemon/msgids.h" "$ncat" "$nids"
 	[ -d /var/lib/systemd/catalog ] || mkdir -p /var/lib/systemd/catalog
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /var/lib/systemd/catalog &&
@@ -164,9 +147,9 @@ fi
 # exact total must show up; a loss would be reported in the stats record (shown on failure).
 t0=$(date +%s)
 # shellcheck disable=SC2086 # $NOBODY is a command and its options
-ep_journal storm $NOBODY "$TRIG" storm "$STORM_N"
+jd_epermd storm $NOBODY "$TRIG" storm "$STORM_N"
 t1=$(date +%s)
-check "storm: epermd exit status" "$RC" 0
+jd_check "storm: epermd exit status" "$RC" 0
 KSEL='.EPERM_SYSCALL == "kill" and .EPERM_UID == "65534"'
 jfetch "$KSEL and .EPERM_TYPE == \"summary\" and .EPERM_COUNT == \"$STORM_N\""
 nrec=$(jq_n "$KSEL")
@@ -175,16 +158,16 @@ nsum=$(jq_n "$KSEL and .EPERM_TYPE == \"summary\"")
 total=$(jq -s "[.[] | select($KSEL) | .EPERM_COUNT | tonumber] | max // 0" "$J" 2>/dev/null ||
 	echo -1)
 diag "storm: $STORM_N calls in $((t1 - t0)) s -> $nrec records ($nnew new, $nsum summaries)"
-check "storm: one denial record for the incident" "$nnew" 1
+jd_check "storm: one denial record for the incident" "$nnew" 1
 if [ "$nsum" -ge 1 ] && [ "$nrec" -le 20 ]; then
 	ok "journal: storm: folded into $nrec records"
 else
 	not_ok "storm: $nrec records ($nsum summaries) for $STORM_N identical denials"
 fi
-check "storm: the last summary's EPERM_COUNT is the exact total" "$total" "$STORM_N"
+jd_check "storm: the last summary's EPERM_COUNT is the exact total" "$total" "$STORM_N"
 lastsum=$(jq -s "[.[] | select($KSEL and .EPERM_TYPE == \"summary\")] | last
 	| {c: .EPERM_COUNT, p: .PRIORITY, m: .MESSAGE_ID, cause: .EPERM_CAUSE}" -c "$J" 2>/dev/null)
-check "storm: summaries are NOTICE with the cause's MESSAGE_ID" \
+jd_check "storm: summaries are NOTICE with the cause's MESSAGE_ID" \
 	"$(printf '%s' "$lastsum" | jq -r '"\(.p) \(.m) \(.cause)"')" "5 $MSGID_CAPABILITY capability"
 if [ "$total" != "$STORM_N" ]; then
 	diag "$(jq -c "select(.EPERM_TYPE == \"stats\" or .EPERM_TYPE == \"alarm\")
@@ -193,7 +176,7 @@ if [ "$total" != "$STORM_N" ]; then
 fi
 nsup=$(journalctl -o json --all --cursor="$CURSOR" MESSAGE_ID="$MSGID_SUPPRESSED" |
 	grep -c . || true)
-check "storm: journald suppressed nothing (no $MSGID_SUPPRESSED record)" "$nsup" 0
+jd_check "storm: journald suppressed nothing (no $MSGID_SUPPRESSED record)" "$nsup" 0
 
 # ---- 3. hostile names ----
 PRIV="$T_TMP/priv"
@@ -202,24 +185,24 @@ chmod 0700 "$PRIV"
 HOSTILE=$(printf '%s/a\nFAKE: root login\033[2J\377x' "$PRIV")
 : >"$HOSTILE"
 # shellcheck disable=SC2086 # $NOBODY is a command and its options
-ep_journal hostile $NOBODY "$TRIG" open-read "$HOSTILE"
-check "hostile: epermd exit status (EACCES)" "$RC" 13
+jd_epermd hostile $NOBODY "$TRIG" open-read "$HOSTILE"
+jd_check "hostile: epermd exit status (EACCES)" "$RC" 13
 WANT="$PRIV/a\\u000aFAKE: root login\\u001b[2J\\u00ffx"
 jfetch '.EPERM_PATH // "" | contains("FAKE")'
 n=$(jq -s --arg p "$WANT" '[.[] | select(.EPERM_PATH == $p)] | length' "$J" 2>/dev/null || echo -1)
-check "hostile: EPERM_PATH arrives escaped (\\u000a, \\u001b, \\u00ff)" "$n" 1
+jd_check "hostile: EPERM_PATH arrives escaped (\\u000a, \\u001b, \\u00ff)" "$n" 1
 if [ "$n" -ne 1 ]; then
 	diag "$(jq -c 'select(.EPERM_SYSCALL == "openat") | .EPERM_PATH' "$J" | tail -n 5)"
 fi
 nfake=$(jq_n '(.MESSAGE // "" | tostring | startswith("FAKE"))')
-check "hostile: no record was split off ('FAKE: ...' as a message)" "$nfake" 0
+jd_check "hostile: no record was split off ('FAKE: ...' as a message)" "$nfake" 0
 nraw=$(jq -s '[.[] | to_entries[] | select(.key | startswith("EPERM_") or . == "MESSAGE")
 	| .value | if type == "array" then .[] else . end
 	| select(type != "string" or test("[\u0001-\u001f\u007f-\u009f]"))] | length' "$J" \
 	2>/dev/null || echo -1)
-check "hostile: no EPERM_ or MESSAGE value holds a control byte or raw bytes" "$nraw" 0
+jd_check "hostile: no EPERM_ or MESSAGE value holds a control byte or raw bytes" "$nraw" 0
 nesc=$(journalctl --no-pager -o short --cursor="$CURSOR" SYSLOG_IDENTIFIER=epermd |
 	tr -d '\n' | tr -dc '\033' | wc -c)
-check "hostile: journalctl's text output holds no ESC" "$nesc" 0
+jd_check "hostile: journalctl's text output holds no ESC" "$nesc" 0
 
 t_done

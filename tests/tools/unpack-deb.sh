@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # usage: tests/tools/unpack-deb.sh PACKAGE [VERSION]
 # Downloads PACKAGE (at VERSION, default the candidate) with the host's apt lists and unpacks it
-# under tests/cache/debroot/PACKAGE_VERSION/ without installing it, then prints that directory.
+# under tests/vm/cache/debroot/PACKAGE_VERSION/ (the download cache, never packaged) without
+# installing it, then prints that directory.
 # For test peers that ship services (prometheus-node-exporter, systemd-journal-remote): installing
 # them would enable network listeners on the host; the tests run the unpacked binaries by hand.
 # Exit 2 with "skip REASON" on stdout when the archive cannot be reached.
@@ -21,7 +22,7 @@ if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 	echo "skip $pkg is not in the host's apt lists (apt-get update)"
 	exit 2
 fi
-root=${EPERMD_TEST_CACHE:-$here/tests/cache}/debroot/${pkg}_$ver
+root=${EPERMD_TEST_CACHE:-$here/tests/vm/cache}/debroot/${pkg}_$ver
 if [ -f "$root/.done" ]; then
 	echo "$root"
 	exit 0
