@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "journal.h"
 
 int journal_socket(int timeout_ms)
@@ -51,23 +52,14 @@ static int send_memfd(int fd, const struct sockaddr_un *sa, const char *rec, siz
 	} ctl;
 	struct msghdr mh = {0};
 	struct cmsghdr *c;
-	size_t off = 0;
 	int err = 0, mfd;
 
 	mfd = memfd_create("epermd-journal", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
 		return -errno;
-	while (off < len) {
-		ssize_t w = write(mfd, rec + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			err = -errno;
-			goto cleanup;
-		}
-		off += (size_t)w;
-	}
+	err = write_all(mfd, rec, len);
+	if (err)
+		goto cleanup;
 	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
 		err = -errno;
 		goto cleanup;

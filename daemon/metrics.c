@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fileio.h"
 #include "metrics.h"
 #include "msgids.h"
 #include "names.h"
@@ -271,51 +272,6 @@ int metrics_format(struct metrics *m, const struct metrics_pipeline *p, const ch
 	return ferror(f) ? -EIO : 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Write buf to "<path>.tmp.<pid>", fsync, rename over path. */
-static int replace_file(const char *path, const char *buf, size_t len)
-{
-	char tmp[PATH_MAX];
-	int fd, err;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	/* a new file only: never write through a link someone left at the temporary name */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 && errno == EEXIST && !unlink(tmp))
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	/* the unit's UMask may be 0077: node_exporter runs as another user */
-	err = fchmod(fd, 0644) ? -errno : 0;
-	if (!err)
-		err = write_all(fd, buf, len);
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
-}
-
 int metrics_write(struct metrics *m, const char *path, const struct metrics_pipeline *p,
 		  const char *audit_status, struct sink *sink)
 {
@@ -345,7 +301,8 @@ int metrics_write(struct metrics *m, const char *path, const struct metrics_pipe
 	if (fclose(f) && !err)
 		err = -errno;
 	if (!err)
-		err = replace_file(path, buf, len);
+		/* 0644 whatever the unit's UMask: node_exporter runs as another user */
+		err = replace_file(path, buf, len, 0644, true);
 	free(buf);
 	if (!err) {
 		snprintf(m->written, sizeof(m->written), "%s", path);

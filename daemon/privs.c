@@ -175,13 +175,6 @@ static int signal_others(int sig, int *sent, char *err, size_t n)
 	return 0;
 }
 
-static uint64_t status_hex(const char *status, const char *key)
-{
-	const char *p = strstr(status, key);
-
-	return p ? strtoull(p + strlen(key), NULL, 16) : ~0ull;
-}
-
 /* Every thread now shows exactly the plan. */
 static int verify_all(char *err, size_t n)
 {
@@ -196,19 +189,19 @@ static int verify_all(char *err, size_t n)
 	}
 	while ((de = readdir(d)) && !ret) {
 		char path[300], status[4096], comm[32] = "?";
-		uint64_t eff, prm, amb, bnd;
+		struct dn_proc st;
 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%s/status", de->d_name);
 		if (read_small_at(AT_FDCWD, path, status, sizeof(status)) <= 0)
 			continue; /* the thread exited */
-		eff = status_hex(status, "CapEff:");
-		prm = status_hex(status, "CapPrm:");
-		amb = status_hex(status, "CapAmb:");
-		bnd = status_hex(status, "CapBnd:");
-		if (eff == plan.keep && prm == plan.keep && amb == 0 &&
-		    (!plan.bnd || !(bnd & plan.drop_bnd)) && strstr(status, "NoNewPrivs:\t1"))
+		/* a line the kernel did not print counts as holding everything */
+		memset(&st, 0, sizeof(st));
+		st.cap_eff = st.cap_prm = st.cap_amb = st.cap_bnd = ~0ull;
+		if (!proc_parse_status(status, &st) && st.cap_eff == plan.keep &&
+		    st.cap_prm == plan.keep && st.cap_amb == 0 &&
+		    (!plan.bnd || !(st.cap_bnd & plan.drop_bnd)) && st.no_new_privs == 1)
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
 		if (read_small_at(AT_FDCWD, path, comm, sizeof(comm)) > 0)
@@ -216,8 +209,9 @@ static int verify_all(char *err, size_t n)
 		snprintf(err, n,
 			 "thread %s (%s) still holds capabilities (CapEff %016llx CapPrm %016llx "
 			 "CapAmb %016llx, want %016llx); does it block signal %d?",
-			 de->d_name, comm, (unsigned long long)eff, (unsigned long long)prm,
-			 (unsigned long long)amb, (unsigned long long)plan.keep, SIGRTMIN + 5);
+			 de->d_name, comm, (unsigned long long)st.cap_eff,
+			 (unsigned long long)st.cap_prm, (unsigned long long)st.cap_amb,
+			 (unsigned long long)plan.keep, SIGRTMIN + 5);
 		ret = -EPERM;
 	}
 	closedir(d);

@@ -11,12 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "msgids.h"
 #include "procinfo.h"
 #include "runstate.h"
 
 struct runstate {
-	char path[320], tmp[330];
+	char path[320];
 	long pid;
 	uint64_t started_ns, last_beat_ns;
 };
@@ -70,7 +71,7 @@ int runstate_parse(const char *text, struct runstate_prev *p)
 static int write_state(struct runstate *rs, uint64_t now_ns, bool clean)
 {
 	char buf[256];
-	int fd, len, err = 0;
+	int len;
 
 	len = snprintf(buf, sizeof(buf),
 		       "# epermd run state: the tracing-gap notice reads it at the next start\n"
@@ -81,21 +82,8 @@ static int write_state(struct runstate *rs, uint64_t now_ns, bool clean)
 		    snprintf(buf + len, sizeof(buf) - (size_t)len, "stopped=%" PRIu64 "\n", now_ns);
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return -ENOSPC;
-	fd = open(rs->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, (size_t)len) != len)
-		err = errno ? -errno : -EIO;
 	/* a heartbeat that never reaches the disk only makes a later gap look longer */
-	if (!err && clean && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(rs->tmp, rs->path))
-		err = -errno;
-	if (err)
-		unlink(rs->tmp);
-	return err;
+	return replace_file(rs->path, buf, (size_t)len, 0600, clean);
 }
 
 /* Is pid another epermd that is still running? */
@@ -126,8 +114,7 @@ int runstate_open(const char *dir, uint64_t now_ns, struct runstate_prev *prev,
 	if (!rs)
 		return -ENOMEM;
 	if ((size_t)snprintf(rs->path, sizeof(rs->path), "%s/" RUNSTATE_FILE, dir) >=
-		sizeof(rs->path) ||
-	    (size_t)snprintf(rs->tmp, sizeof(rs->tmp), "%s.tmp", rs->path) >= sizeof(rs->tmp)) {
+	    sizeof(rs->path)) {
 		err = -ENAMETOOLONG;
 		goto fail;
 	}
