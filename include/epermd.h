@@ -13,7 +13,7 @@
 #include <linux/types.h>
 #endif
 
-#define EP_ABI_VERSION 1
+#define EP_ABI_VERSION 2
 
 #define EP_COMM_LEN	16
 #define EP_PATH_LEN	512 /* power of two: the BPF side masks with it */
@@ -37,6 +37,9 @@
 #define EP_F_NO_ENTER	  (1u << 4) /* no sys_enter was seen for this syscall */
 #define EP_F_FIRST_SEEN	  (1u << 5) /* first exit seen for this task since attach */
 #define EP_F_COMPAT	  (1u << 6) /* 32-bit syscall on a 64-bit kernel */
+#define EP_F_IOURING	  (1u << 7) /* an io_uring request, not a syscall: see ep_event.uring_op */
+#define EP_F_LANDLOCKED	  (1u << 8) /* the task is in a Landlock domain (restrict_self seen since
+				     * attach, inherited across fork; see docs/json.md) */
 
 /* What an evidence record says. a[] meanings are per kind. */
 enum ep_ev_kind {
@@ -122,6 +125,67 @@ enum ep_hook {
 	EP_HK__MAX,
 };
 
+/*
+ * Facts captured in the kernel at the moment the syscall failed (ABI 2). The daemon's
+ * decoder expands the compact ring record into these fixed structs; ep_event.facts says
+ * which are present. Anything not marked present must be read later from user space, and
+ * the diagnosis then says "observed later".
+ */
+#define EP_MAX_GROUPS	 32
+#define EP_FACT_PATH_LEN 512
+
+/* ep_event.facts */
+#define EP_FACT_CREDS	    (1u << 0) /* ep_event.cr is filled */
+#define EP_FACT_GROUPS_TRUNC (1u << 1) /* the task had more than EP_MAX_GROUPS groups */
+#define EP_FACT_BASE	    (1u << 2) /* ep_event.base: the directory a relative path or *at()
+				       * dirfd resolved against (cwd or the dirfd's file) */
+#define EP_FACT_FD	    (1u << 3) /* ep_event.obj: the file behind the syscall's fd argument */
+#define EP_FACT_OBJ	    (1u << 4) /* ep_event.obj: the path's target, found in the dcache */
+#define EP_FACT_PARENT	    (1u << 5) /* ep_event.base is the target's parent directory */
+#define EP_FACT_EXE	    (1u << 6) /* exe_comp[] came from the task's mm->exe_file */
+
+/* ep_inode_facts.flags */
+#define EP_IF_PATH_TRUNC (1u << 0) /* deeper or longer than the path buffer */
+#define EP_IF_UNLINKED	 (1u << 1) /* the dentry was already unhashed (deleted) */
+#define EP_IF_NEGATIVE	 (1u << 2) /* the dentry has no inode */
+
+/* ep_inode_facts.mnt_flags: the kernel's MNT_* bits as read from vfsmount.mnt_flags */
+#define EP_MNT_NOSUID  0x01
+#define EP_MNT_NODEV   0x02
+#define EP_MNT_NOEXEC  0x04
+#define EP_MNT_RDONLY  0x40
+
+struct ep_creds {
+	__u32 ruid, euid, suid, fsuid; /* in the initial user namespace (kuid) */
+	__u32 rgid, egid, sgid, fsgid;
+	__u64 cap_eff, cap_prm, cap_inh, cap_bnd, cap_amb;
+	__u32 securebits;
+	__u32 userns_owner; /* kuid that owns the task's user namespace */
+	__u16 ngroups;	    /* supplementary groups the task has */
+	__u8 no_new_privs;
+	__u8 seccomp_mode;
+	__u16 seccomp_filters; /* 0 when the kernel does not keep the count */
+	__u16 _pad;
+	__u32 groups[EP_MAX_GROUPS]; /* the first min(ngroups, EP_MAX_GROUPS) */
+};
+
+struct ep_inode_facts {
+	__u64 dev; /* as stat() reports st_dev (new_encode_dev(sb->s_dev)) */
+	__u64 ino;
+	__u64 fs_magic; /* sb->s_magic */
+	__u32 mode;	/* i_mode */
+	__u32 uid;	/* kuid */
+	__u32 gid;	/* kgid */
+	__u32 i_flags;	/* S_IMMUTABLE 0x8, S_APPEND 0x4 ... */
+	__u32 mnt_flags; /* EP_MNT_* */
+	__u32 rdev;	/* new_encode_dev(i_rdev) */
+	__u16 path_len;
+	__u16 flags; /* EP_IF_* */
+	__u32 _pad;
+	char path[EP_FACT_PATH_LEN]; /* absolute, from the dentries (mount-crossing, as seen from
+				      * the task's root); "" when not known */
+};
+
 struct ep_evidence {
 	__u16 kind; /* enum ep_ev_kind */
 	__u16 src;  /* enum ep_hook */
@@ -159,10 +223,15 @@ struct ep_event {
 	 * can name it after a short-lived process is gone from /proc. */
 	__u8 exe_depth;
 	__u8 exe_flags;
-	__u8 _pad1[6];
+	__u16 uring_op; /* EP_F_IOURING: the IORING_OP_* that failed (syscall_nr is its syscall) */
+	__u32 facts;	/* EP_FACT_* */
 	char exe_comp[EP_EXE_DEPTH][EP_EXE_COMP_LEN];
 	struct ep_evidence ev[EP_MAX_EV];
 	char path[EP_PATH_LEN];
+	/* ABI 2: facts at the moment of denial (the decoder fills them from the ring record) */
+	struct ep_creds cr;
+	struct ep_inode_facts base;
+	struct ep_inode_facts obj;
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
@@ -187,8 +256,11 @@ struct ep_task_state {
 };
 
 _Static_assert(sizeof(struct ep_evidence) == 72, "ep_evidence ABI");
-_Static_assert(sizeof(struct ep_event) ==
-		   160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 + EP_PATH_LEN,
+_Static_assert(sizeof(struct ep_creds) == 88 + 4 * EP_MAX_GROUPS, "ep_creds ABI");
+_Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode_facts ABI");
+_Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 +
+						  EP_PATH_LEN + sizeof(struct ep_creds) +
+						  2 * sizeof(struct ep_inode_facts),
 	       "ep_event ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 
