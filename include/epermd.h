@@ -186,6 +186,45 @@ struct ep_inode_facts {
 				      * the task's root); "" when not known */
 };
 
+/*
+ * Ring records start with a __u32 record type. The denial record on the ring is compact
+ * (sections sized to their content; bpf/ and daemon/capture decode it into struct ep_event).
+ */
+enum ep_rec_type {
+	EP_REC_DENIAL = 1,  /* a failing syscall or io_uring request */
+	EP_REC_SC_PROG = 2, /* struct ep_sc_prog: a seccomp filter's classic BPF, once per filter */
+	EP_REC_NOTICE = 3,  /* struct ep_notice: a successful syscall the daemon must know about */
+};
+
+/* ep_notice.kind */
+enum ep_notice_kind {
+	EP_NOTE_FANOTIFY_MARK = 1, /* fanotify_mark() succeeded with a permission bit in the mask */
+	EP_NOTE_LANDLOCK = 2,	   /* landlock_restrict_self() succeeded */
+	EP_NOTE_FOLD = 3,	   /* reserved: in-kernel fold counts */
+};
+
+struct ep_notice {
+	__u32 rec_type; /* EP_REC_NOTICE */
+	__u16 kind;	/* enum ep_notice_kind */
+	__u16 _pad;
+	__u64 ts_ns;
+	__u32 pid, tid;
+	__u64 args[6];
+	char comm[EP_COMM_LEN];
+};
+
+#define EP_MAX_SC_FILTERS 8
+#define EP_SC_MAX_INSNS	  4096 /* BPF_MAXINSNS */
+
+/* A seccomp filter's instructions (struct sock_filter, 8 bytes each) as the task installed
+ * them (bpf_prog->orig_prog), shipped once per filter identity. */
+struct ep_sc_prog {
+	__u32 rec_type; /* EP_REC_SC_PROG */
+	__u32 len;	/* instructions */
+	__u64 id;	/* the filter's identity, as in ep_event.sc_filter[] */
+	__u64 insn[EP_SC_MAX_INSNS];
+};
+
 struct ep_evidence {
 	__u16 kind; /* enum ep_ev_kind */
 	__u16 src;  /* enum ep_hook */
@@ -232,6 +271,11 @@ struct ep_event {
 	struct ep_creds cr;
 	struct ep_inode_facts base;
 	struct ep_inode_facts obj;
+	/* the task's seccomp filter chain at the denial, newest first (ep_sc_prog.id) */
+	__u64 sc_filter[EP_MAX_SC_FILTERS];
+	__u8 n_sc_filter;
+	__u8 sc_chain_trunc; /* more filters than EP_MAX_SC_FILTERS */
+	__u8 _pad2[6];
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
@@ -260,7 +304,8 @@ _Static_assert(sizeof(struct ep_creds) == 88 + 4 * EP_MAX_GROUPS, "ep_creds ABI"
 _Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode_facts ABI");
 _Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 +
 						  EP_PATH_LEN + sizeof(struct ep_creds) +
-						  2 * sizeof(struct ep_inode_facts),
+						  2 * sizeof(struct ep_inode_facts) +
+						  8 * EP_MAX_SC_FILTERS + 8,
 	       "ep_event ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 
