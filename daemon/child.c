@@ -316,9 +316,15 @@ int child_finish(struct child *c, int stop_signal)
 	/* stopped by a signal while the command still runs: pass it on */
 	if (!child_gone(c) && stop_signal)
 		kill(c->cmd, stop_signal);
-	if (!c->done && waitpid(c->cmd, &status, 0) == c->cmd) {
-		c->done = true;
-		c->status = status_code(status);
+	while (!c->done) {
+		pid_t r = waitpid(c->cmd, &status, 0);
+
+		if (r == c->cmd) {
+			c->done = true;
+			c->status = status_code(status);
+		} else if (r < 0 && errno != EINTR) {
+			break; /* not our child any more: nothing to wait for */
+		}
 	}
 	return c->status;
 }

@@ -14,10 +14,10 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "Usage: epermd [OPTIONS]                      trace the whole host (the service)\n"
-	    "       epermd [OPTIONS] -- COMMAND [ARG...]  trace one command and its descendants\n"
-	    "       epermd [OPTIONS] -p PID [-p PID...]   trace running processes and their\n"
-	    "                                             descendants until they exit or ^C\n"
+	    "Usage: epermd [OPTIONS]                     trace the whole host (the service)\n"
+	    "       epermd [OPTIONS] -- COMMAND [ARG...] trace one command and its descendants\n"
+	    "       epermd [OPTIONS] -p PID [-p PID...]  trace running processes and their\n"
+	    "                                            descendants until they exit or ^C\n"
 	    "Explain every EPERM/EACCES returned by a syscall on this host.\n"
 	    "\n"
 	    "With a COMMAND epermd exits with its status. With a COMMAND or -p the report goes to\n"
@@ -38,7 +38,7 @@ static void usage(FILE *f)
 	    "  --fold-window=SEC           fold repeats within SEC (default 60; 0 = no folding)\n"
 	    "  --summary-interval=SEC      summarise folded repeats every SEC (default 10)\n"
 	    "  --socket=PATH               live-view socket (default %s;\n"
-	    "                              off with a COMMAND unless given)\n"
+	    "                              off with a COMMAND or -p unless given)\n"
 	    "  --no-socket                 no live-view socket\n"
 	    "  --socket-group=NAME         group allowed on the socket besides root\n"
 	    "  --state-dir=DIR             keep the run state for the tracing-gap notice in DIR\n"

@@ -547,6 +547,32 @@ static void log_start(struct app *a)
 		print_features(f, stderr);
 }
 
+/* One-command mode shows no start line without -v: hooks that failed to attach (a hole in
+ * the evidence, not an expected absence) get one short warning instead. */
+static void warn_holes(struct app *a)
+{
+	const struct tracer_features *f = a->feat;
+	char names[512];
+	size_t used = 0;
+	int n = 0;
+
+	names[0] = '\0';
+	for (int i = 0; f && i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
+		if (f->hooks[i].active || !f->hooks[i].why ||
+		    strcmp(f->hooks[i].why, "attach failed"))
+			continue;
+		if (used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 n ? ", " : "", f->hooks[i].name);
+		n++;
+	}
+	if (n)
+		sink_alarm(a->sink, LOG_WARNING, EP_MSGID_HEALTH,
+			   "epermd: %d hook%s failed to attach (%s); what %s would show is "
+			   "inferred (see --features)",
+			   n, n > 1 ? "s" : "", names, n > 1 ? "they" : "it");
+}
+
 /* ---- least privilege after attach (daemon/privs.c, docs/capabilities.md) ---- */
 
 /* Does reading the counter map still work? (CAP_BPF on kernels before 6.5.) */
@@ -601,6 +627,9 @@ static void start_runstate(struct app *a)
 }
 
 /* ---- one-command mode (daemon/child.c) ---- */
+
+_Static_assert(sizeof(((struct cli *)0)->pid) / sizeof(pid_t) <= CHILD_MAX_PIDS,
+	       "every -p fits in struct child");
 
 /* fork the command (held until tracing runs), or check the -p processes exist */
 static int start_targets(struct app *a)
@@ -825,6 +854,8 @@ static int run(struct app *a)
 	}
 	a->worker_started = true;
 	log_start(a);
+	if (oneshot)
+		warn_holes(a);
 	start_runstate(a);
 	/* the metrics writer thread; without it, writes are synchronous */
 	if (metrics_start(a->metrics, a->sink))
