@@ -232,6 +232,14 @@ else
 fi
 
 # --- -p PID: a running process, its existing and its new children, until it exits ----------
+# wait_started FILE: until epermd -v wrote its start line to FILE (it is attached), 30 s at most
+wait_started() {
+	i=0
+	until grep -q '"epermd [^"]* started' "$1" 2>/dev/null || [ $i -ge 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 PD="$T_TMP/p"
 mkdir "$PD"
 chown 65534 "$PD"
@@ -252,11 +260,7 @@ tpid=$!
 timeout -k 5 "$EP_TIMEOUT" "$EPERMD" --config=none --format=json -v -p "$tpid" \
 	-o "$T_TMP/p.json" >"$T_TMP/p.so" 2>"$T_TMP/p.se" </dev/null &
 epid=$!
-i=0
-until grep -q '"epermd [^"]* started' "$T_TMP/p.json" 2>/dev/null || [ $i -ge 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_started "$T_TMP/p.json"
 touch "$PD/go"
 wait "$tpid" || true
 t_exit=$(date +%s)
@@ -307,11 +311,7 @@ spid=$!
 "$EPERMD" --config=none --format=json -v -p "$spid" -o "$T_TMP/int.json" \
 	>"$T_TMP/int.so" 2>"$T_TMP/int.se" </dev/null &
 epid=$!
-i=0
-until grep -q '"epermd [^"]* started' "$T_TMP/int.json" 2>/dev/null || [ $i -ge 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_started "$T_TMP/int.json"
 kill -INT "$epid" 2>/dev/null || true
 irc=0
 wait "$epid" || irc=$?
