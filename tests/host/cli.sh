@@ -305,6 +305,32 @@ else
 	not_ok "--pid=12x: exit $RC, want 64"
 fi
 
+# two -p: epermd runs until both have exited
+sleep 60 &
+s1=$!
+sleep 60 &
+s2=$!
+"$EPERMD" --config=none --format=json -v -p "$s1" --pid="$s2" -o "$T_TMP/two.json" \
+	>/dev/null 2>"$T_TMP/two.se" </dev/null &
+epid=$!
+wait_started "$T_TMP/two.json"
+kill "$s1"
+wait "$s1" 2>/dev/null || true
+sleep 1
+kill -0 "$epid" 2>/dev/null && alive=yes || alive=no
+kill "$s2"
+wait "$s2" 2>/dev/null || true
+trc=0
+timeout 10 sh -c "while kill -0 $epid 2>/dev/null; do sleep 0.1; done" || trc=$?
+wait "$epid" || trc=$?
+if [ "$alive" = yes ] && [ "$trc" -eq 0 ]; then
+	ok "-p twice: still tracing after the first exits, exit 0 after the second"
+else
+	not_ok "-p twice: running after the first exited: $alive; exit $trc after the second"
+	diag "$(tail -5 "$T_TMP/two.se")"
+	kill "$epid" 2>/dev/null || true
+fi
+
 # SIGINT: a clean stop with the summary; the target runs on
 sleep 60 &
 spid=$!
