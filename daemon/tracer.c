@@ -154,6 +154,7 @@ static bool is_pow2(size_t v)
 int tracer_new(const struct tracer_opts *opts, struct tracer **out)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	const char *env;
 	struct tracer *t;
 
 	*out = NULL;
@@ -167,7 +168,8 @@ int tracer_new(const struct tracer_opts *opts, struct tracer **out)
 	if (!t->opts.poll_ms)
 		t->opts.poll_ms = 10;
 	/* testing the raw_tp programs on a kernel where tp_btf works (tests/host/facts.sh) */
-	if (getenv("EPERMD_FORCE_RAW_TP"))
+	env = getenv("EPERMD_FORCE_RAW_TP");
+	if (env && *env && strcmp(env, "0"))
 		t->opts.force_raw_tp = true;
 	if (!is_pow2(t->opts.ring_bytes) || t->opts.ring_bytes < (size_t)page ||
 	    t->opts.ring_bytes > (1u << 30) || t->opts.poll_ms < 0) {
