@@ -38,6 +38,8 @@ const volatile __u8 fd_arg[EP_NR_MAX] = {};
 const volatile __s32 nr_mmap = -1;
 const volatile __s32 nr_landlock_restrict_self = -1;
 const volatile __s32 nr_fanotify_mark = -1;
+/* look a path's final dentry up in the dcache at the denial (EP_FACT_OBJ) */
+const volatile bool obj_lookup = true;
 
 /* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
 __u64 pending_tasks = 0;
@@ -402,6 +404,49 @@ static __always_inline void ep_pick_files(struct ep_wire_hdr *h, struct task_str
 		h->facts |= EP_FACT_FD;
 }
 
+/* An inode section (struct ep_wire_inode, then its names) at the next multiple of 8. */
+static __always_inline __u32 ep_put_inode_at(__u32 off, __u64 d, __u64 m)
+{
+	off = (off + 7) & ~7u;
+	return off + sizeof(struct ep_wire_inode) +
+	       (ep_put_inode(off, off + sizeof(struct ep_wire_inode), d, m) & 0x3ff);
+}
+
+/* The path's own dentry, when the dcache has every component (EP_FACT_OBJ). */
+static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struct *task,
+					struct ep_files *fl, __u32 poff, __u32 off)
+{
+	struct ep_scratch *s;
+	__u64 d, m;
+	char c0;
+
+	if (!fl->uptr || !h->path_len || (h->flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)) ||
+	    (h->facts & EP_FACT_FD) || !obj_lookup)
+		return off;
+	s = ep_scratch();
+	if (!s)
+		return off;
+	c0 = s->b[EP_WOFF(poff)];
+	if (c0 == '/') {
+		d = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+		m = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+	} else if (fl->base_d) {
+		d = (__u64)fl->base_d;
+		m = (__u64)fl->base_m;
+	} else {
+		return off;
+	}
+	if (!ep_lookup(poff, h->path_len, d, m))
+		return off;
+	s = ep_scratch();
+	if (!s)
+		return off;
+	d = s->lk.d;
+	m = s->lk.mnt + bpf_core_field_offset(struct mount, mnt);
+	h->facts |= EP_FACT_OBJ;
+	return ep_put_inode_at(off, d, m);
+}
+
 /*
  * Build the compact record in the CPU's scratch buffer (layout: include/epermd.h) and return
  * its length. Sections follow the header in a fixed order; each offset is masked (EP_WOFF) so
@@ -413,7 +458,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs, struct ep
 	struct ep_wire_hdr *h = (struct ep_wire_hdr *)buf;
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	struct ep_files fl = {};
-	__u32 off, ioff_base = 0, ioff_obj = 0;
+	__u32 off, poff;
 	bool gtrunc;
 	__u16 ng;
 
@@ -426,14 +471,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs, struct ep
 	if (gtrunc)
 		h->facts |= EP_FACT_GROUPS_TRUNC;
 	ep_pick_files(h, task, &fl);
-	if (h->facts & EP_FACT_BASE) {
-		ioff_base = off;
-		off += sizeof(struct ep_wire_inode);
-	}
-	if (h->facts & EP_FACT_FD) {
-		ioff_obj = off;
-		off += sizeof(struct ep_wire_inode);
-	}
+	poff = off;
 	if (fl.uptr) {
 		h->path_len = ep_read_path(h, buf, off, fl.uptr, c);
 		off += h->path_len;
@@ -441,9 +479,11 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs, struct ep
 	h->exe_len = ep_put_exe(h, off, task);
 	off += h->exe_len;
 	if (fl.base_d)
-		off += ep_put_inode(ioff_base, off, (__u64)fl.base_d, (__u64)fl.base_m) & 0x3ff;
+		off = ep_put_inode_at(off, (__u64)fl.base_d, (__u64)fl.base_m);
 	if (fl.obj_d)
-		off += ep_put_inode(ioff_obj, off, (__u64)fl.obj_d, (__u64)fl.obj_m) & 0x3ff;
+		off = ep_put_inode_at(off, (__u64)fl.obj_d, (__u64)fl.obj_m);
+	else
+		off = ep_put_obj(h, task, &fl, poff, off);
 	if (off > EP_WIRE_MAX)
 		off = EP_WIRE_MAX;
 	return off;

@@ -38,10 +38,23 @@ struct ep_walk {
 	__u32 _pad;
 };
 
+/* A dcache lookup in progress (ep_lookup) */
+struct ep_lookup {
+	__u64 d, mnt;	  /* the directory reached so far, and its struct mount */
+	__u64 node, head; /* the child (or child mount) list: current node, end of the list */
+	__u64 child;	  /* a mountpoint being crossed */
+	__u32 poff, plen; /* the path in the scratch buffer */
+	__u32 pos, end;	  /* the component being looked up: [pos, end) */
+	__u32 state;
+	__u32 _pad;
+};
+
 struct ep_scratch {
 	__u32 busy; /* set while a program builds a record on this CPU */
 	__u32 _pad;
 	struct ep_walk w;
+	struct ep_lookup lk;
+	__u8 name[EP_WIRE_NAME_MAX]; /* a dentry name being compared */
 	__u8 b[2 * EP_WIRE_MAX];
 };
 
@@ -311,6 +324,271 @@ __noinline int ep_put_inode(__u32 ioff, __u32 poff, __u64 dentry, __u64 vfsmnt)
 	w->depth = (res >> 16) & 0xff;
 	w->flags |= (res >> 24) & 0xff;
 	return res & 0xffff;
+}
+
+/*
+ * The dcache lookup: find a path's final dentry without the kernel's help, by comparing names
+ * among each directory's children (d_children/d_sib since 6.8, d_subdirs/d_child before),
+ * crossing mounts through the parent mount's child list. Best effort: a component that is not
+ * in the dcache, "..", a symlink or a list longer than the step budget ends it with no answer.
+ */
+struct dentry___pre68 {
+	struct list_head d_child;
+	struct list_head d_subdirs;
+} __attribute__((preserve_access_index));
+
+#define EP_LK_COMP  0 /* split the next component */
+#define EP_LK_SCAN  1 /* compare the next child of d */
+#define EP_LK_MNT   2 /* find the mount on child in mnt's children */
+#define EP_LK_STEPS 1024
+#define S_IFLNK	    0120000
+/* DCACHE_MOUNTED was 0x10000 before the dentry flags became an enum (6.13) */
+#define EP_DCACHE_MOUNTED_OLD 0x10000
+
+static __always_inline __u32 ep_dcache_mounted(void)
+{
+	if (bpf_core_enum_value_exists(enum dentry_flags, DCACHE_MOUNTED))
+		return bpf_core_enum_value(enum dentry_flags, DCACHE_MOUNTED);
+	return EP_DCACHE_MOUNTED_OLD;
+}
+
+/* The first child of dentry d: its list node; *head gets the end-of-list marker. */
+static __always_inline __u64 ep_first_child(__u64 d, __u64 *head)
+{
+	struct dentry___pre68 *o = (struct dentry___pre68 *)d;
+
+	if (bpf_core_field_exists(struct dentry, d_children)) {
+		*head = 0;
+		return (__u64)BPF_CORE_READ((struct dentry *)d, d_children.first);
+	}
+	*head = (__u64)__builtin_preserve_access_index(&o->d_subdirs);
+	return (__u64)BPF_CORE_READ(o, d_subdirs.next);
+}
+
+static __always_inline __u64 ep_child_of(__u64 node)
+{
+	if (bpf_core_field_exists(struct dentry, d_children))
+		return node - bpf_core_field_offset(struct dentry, d_sib);
+	return node - bpf_core_field_offset(struct dentry___pre68, d_child);
+}
+
+/* Split the component at lk->pos; returns 0 to scan for it, 1 at the end, 2 to give up. */
+/*
+ * The loops over path bytes are global functions: each loop's every exit would otherwise
+ * carry the rest of the step through the verifier once more.
+ */
+/* Skip the slashes at lk.pos; returns the new position. */
+__noinline int ep_lk_skip(void)
+{
+	struct ep_scratch *s = ep_scratch();
+	__u32 k, pos, plen, poff;
+
+	if (!s)
+		return EP_WIRE_MAX;
+	pos = s->lk.pos;
+	plen = s->lk.plen;
+	poff = s->lk.poff;
+	for (k = 0; k < EP_WIRE_NAME_MAX; k++) {
+		if (pos >= plen || s->b[EP_WOFF(poff + pos)] != '/')
+			break;
+		pos++;
+	}
+	return pos;
+}
+
+/* The length of the component at lk.pos (EP_WIRE_NAME_MAX when too long). */
+__noinline int ep_lk_len(void)
+{
+	struct ep_scratch *s = ep_scratch();
+	__u32 k, pos, plen, poff;
+
+	if (!s)
+		return EP_WIRE_NAME_MAX;
+	pos = s->lk.pos;
+	plen = s->lk.plen;
+	poff = s->lk.poff;
+	for (k = 0; k < EP_WIRE_NAME_MAX; k++)
+		if (pos + k >= plen || s->b[EP_WOFF(poff + pos + k)] == '/')
+			break;
+	return k;
+}
+
+/* Do the len bytes of the scratch's name equal the component at lk.pos? */
+__noinline int ep_lk_eq(__u32 len)
+{
+	struct ep_scratch *s = ep_scratch();
+	__u32 k, pos, poff;
+
+	if (!s)
+		return 0;
+	pos = s->lk.pos;
+	poff = s->lk.poff;
+	for (k = 0; k < EP_WIRE_NAME_MAX; k++) {
+		if (k >= len)
+			return 1;
+		if (s->name[k] != s->b[EP_WOFF(poff + pos + k)])
+			return 0;
+	}
+	return 0;
+}
+
+/* Split the component at lk->pos; returns 0 to scan for it, 1 at the end, 2 to give up. */
+static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk)
+{
+	__u32 k, pos;
+	__u8 c0, c1;
+
+	pos = ep_lk_skip();
+	s = ep_scratch();
+	if (!s)
+		return 2;
+	lk = &s->lk;
+	if (pos >= lk->plen)
+		return 1;
+	lk->pos = pos;
+	k = ep_lk_len();
+	s = ep_scratch();
+	if (!s || k >= EP_WIRE_NAME_MAX)
+		return 2;
+	lk = &s->lk;
+	lk->end = pos + k;
+	c0 = s->b[EP_WOFF(lk->poff + pos)];
+	c1 = s->b[EP_WOFF(lk->poff + pos + 1)];
+	if (k == 1 && c0 == '.') {
+		lk->pos = lk->end;
+		return 0;
+	}
+	/* ".." would need the mount walk backwards */
+	if (k == 2 && c0 == '.' && c1 == '.')
+		return 2;
+	lk->node = ep_first_child(lk->d, &lk->head);
+	lk->state = EP_LK_SCAN;
+	return 0;
+}
+
+/* Is child's name the component [pos, end)? */
+static __always_inline bool ep_lk_name_is(struct ep_scratch *s, struct ep_lookup *lk,
+					  struct dentry *child)
+{
+	__u32 len = BPF_CORE_READ(child, d_name.len);
+
+	if (len != lk->end - lk->pos || !len || len >= EP_WIRE_NAME_MAX)
+		return false;
+	barrier_var(len);
+	len &= EP_WIRE_NAME_MAX - 1;
+	if (bpf_probe_read_kernel(s->name, len, BPF_CORE_READ(child, d_name.name)))
+		return false;
+	return ep_lk_eq(len);
+}
+
+/* Compare one child; returns 0 to go on, 2 to give up. */
+static __always_inline int ep_lk_scan(struct ep_scratch *s, struct ep_lookup *lk)
+{
+	struct dentry *child;
+	struct inode *inode;
+	__u32 last;
+
+	if (!lk->node || lk->node == lk->head)
+		return 2; /* not in the dcache */
+	child = (struct dentry *)ep_child_of(lk->node);
+	if (!ep_lk_name_is(s, lk, child)) {
+		struct hlist_node *n = (struct hlist_node *)lk->node;
+
+		/* hlist_node and list_head both start with next */
+		lk->node = (__u64)BPF_CORE_READ(n, next);
+		return 0;
+	}
+	inode = BPF_CORE_READ(child, d_inode);
+	last = lk->end >= lk->plen;
+	/* a symlink's target is not this dentry; a negative dentry has nothing below */
+	if (inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFLNK)
+		return 2;
+	if (!inode && !last)
+		return 2;
+	lk->pos = lk->end;
+	if (BPF_CORE_READ(child, d_flags) & ep_dcache_mounted()) {
+		struct mount *pm = (struct mount *)lk->mnt;
+
+		lk->child = (__u64)child;
+		lk->head = (__u64)__builtin_preserve_access_index(&pm->mnt_mounts);
+		lk->node = (__u64)BPF_CORE_READ(pm, mnt_mounts.next);
+		lk->state = EP_LK_MNT;
+		return 0;
+	}
+	lk->d = (__u64)child;
+	lk->state = EP_LK_COMP;
+	return 0;
+}
+
+/* Look for the mount on lk->child among lk->mnt's children; returns 0 to go on, 2 to give up. */
+static __always_inline int ep_lk_mnt(struct ep_lookup *lk)
+{
+	struct dentry *root;
+	struct mount *m;
+
+	if (!lk->node || lk->node == lk->head)
+		return 2;
+	m = (struct mount *)(lk->node - bpf_core_field_offset(struct mount, mnt_child));
+	if ((__u64)BPF_CORE_READ(m, mnt_mountpoint) != lk->child) {
+		struct list_head *n = (struct list_head *)lk->node;
+
+		lk->node = (__u64)BPF_CORE_READ(n, next);
+		return 0;
+	}
+	lk->mnt = (__u64)m;
+	root = BPF_CORE_READ(m, mnt.mnt_root);
+	lk->d = (__u64)root;
+	/* a mount on the root of this one */
+	if (BPF_CORE_READ(root, d_flags) & ep_dcache_mounted()) {
+		lk->child = lk->d;
+		lk->head = (__u64)__builtin_preserve_access_index(&m->mnt_mounts);
+		lk->node = (__u64)BPF_CORE_READ(m, mnt_mounts.next);
+		return 0;
+	}
+	lk->state = EP_LK_COMP;
+	return 0;
+}
+
+/* One step of the lookup: 0 go on, 1 found (lk->d, lk->mnt), 2 give up. */
+__noinline int ep_lookup_step(void)
+{
+	struct ep_scratch *s = ep_scratch();
+	struct ep_lookup *lk;
+
+	if (!s)
+		return 2;
+	lk = &s->lk;
+	if (lk->state == EP_LK_SCAN)
+		return ep_lk_scan(s, lk);
+	if (lk->state == EP_LK_MNT)
+		return ep_lk_mnt(lk);
+	return ep_lk_comp(s, lk);
+}
+
+/*
+ * Find the dentry of the path at scratch + poff (plen bytes) from (dentry, vfsmnt): the
+ * task's root for an absolute path, the base for a relative one. Returns 1 with the result in
+ * the scratch's lookup state, else 0.
+ */
+__noinline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt)
+{
+	struct ep_scratch *s = ep_scratch();
+	int r = 2;
+
+	if (!s || !dentry || !vfsmnt || !plen)
+		return 0;
+	s->lk.d = dentry;
+	s->lk.mnt = (__u64)container_of((struct vfsmount *)vfsmnt, struct mount, mnt);
+	s->lk.poff = poff;
+	s->lk.plen = plen;
+	s->lk.pos = 0;
+	s->lk.state = EP_LK_COMP;
+	for (int i = 0; i < EP_LK_STEPS; i++) {
+		r = ep_lookup_step();
+		if (r)
+			break;
+	}
+	return r == 1;
 }
 
 #endif /* EPERMD_FACTS_BPF_H */

@@ -164,9 +164,8 @@ static int hdr_check(const struct ep_wire_hdr *h, size_t size)
 	return 0;
 }
 
-/* The fixed-size sections after the header: evidence, groups, seccomp chain, inode facts. */
-static int fixed_decode(struct ep_event *ev, const struct ep_wire_hdr *h, struct cur *c,
-			const struct ep_wire_inode **base, const struct ep_wire_inode **obj)
+/* The fixed-size sections after the header: evidence, groups, seccomp chain. */
+static int fixed_decode(struct ep_event *ev, const struct ep_wire_hdr *h, struct cur *c)
 {
 	size_t gbytes = ((size_t)h->n_groups * 4 + 7) & ~(size_t)7;
 	const void *p;
@@ -180,26 +179,28 @@ static int fixed_decode(struct ep_event *ev, const struct ep_wire_hdr *h, struct
 	if (!(p = take(c, (size_t)h->n_sc_filter * 8)))
 		return -EINVAL;
 	memcpy(ev->sc_filter, p, (size_t)h->n_sc_filter * 8);
-	if ((h->facts & EP_FACT_BASE) && !(*base = take(c, sizeof(**base))))
-		return -EINVAL;
-	if ((h->facts & (EP_FACT_FD | EP_FACT_OBJ)) && !(*obj = take(c, sizeof(**obj))))
-		return -EINVAL;
 	return 0;
 }
 
-static int inode_decode(struct ep_inode_facts *f, const struct ep_wire_inode *w, struct cur *c)
+/* An inode section: padding to the record's next multiple of 8, the facts, their names. */
+static int inode_decode(struct ep_inode_facts *f, const unsigned char *rec, struct cur *c)
 {
+	struct ep_wire_inode w;
+	const void *p;
 	const char *s;
 
-	inode_copy(f, w);
-	if (!(s = take(c, w->path_len)))
+	if (!take(c, (8 - (size_t)(c->p - rec) % 8) % 8) || !(p = take(c, sizeof(w))))
 		return -EINVAL;
-	return path_join_rev(f, s, w->path_len, w->depth);
+	memcpy(&w, p, sizeof(w));
+	inode_copy(f, &w);
+	if (!(s = take(c, w.path_len)))
+		return -EINVAL;
+	return path_join_rev(f, s, w.path_len, w.depth);
 }
 
 int capture_decode(const void *data, size_t size, struct ep_event *out)
 {
-	const struct ep_wire_inode *base = NULL, *obj = NULL;
+	const unsigned char *rec = data;
 	struct ep_wire_hdr h;
 	struct cur c;
 	const char *s;
@@ -212,12 +213,10 @@ int capture_decode(const void *data, size_t size, struct ep_event *out)
 	err = hdr_check(&h, size);
 	if (err)
 		return err;
-	c = (struct cur){(const unsigned char *)data + sizeof(h), h.size - sizeof(h)};
+	c = (struct cur){rec + sizeof(h), h.size - sizeof(h)};
 	hdr_copy(out, &h);
-	err = fixed_decode(out, &h, &c, &base, &obj);
-	if (err)
+	if (fixed_decode(out, &h, &c))
 		goto fail;
-	err = -EINVAL;
 	if (!(s = take(&c, h.path_len)))
 		goto fail;
 	memcpy(out->path, s, h.path_len);
@@ -225,9 +224,9 @@ int capture_decode(const void *data, size_t size, struct ep_event *out)
 	out->path_len = h.path_len;
 	if (!(s = take(&c, h.exe_len)) || exe_decode(out, s, h.exe_len, h.exe_depth))
 		goto fail;
-	if (base && inode_decode(&out->base, base, &c))
+	if ((h.facts & EP_FACT_BASE) && inode_decode(&out->base, rec, &c))
 		goto fail;
-	if (obj && inode_decode(&out->obj, obj, &c))
+	if ((h.facts & (EP_FACT_FD | EP_FACT_OBJ)) && inode_decode(&out->obj, rec, &c))
 		goto fail;
 	/* bytes the header counts but no section claims: the lengths lie */
 	if (c.left)

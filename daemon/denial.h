@@ -40,6 +40,8 @@ struct dn_file {
 	bool append_only;
 	bool flags_valid; /* FS_IOC_GETFLAGS / statx attributes were read */
 	bool is_dir;
+	bool from_kernel; /* mode, owner, flags and mount flags are the kernel's facts at the
+			   * denial (ep_event.obj), not a later stat() */
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;

@@ -19,6 +19,10 @@
 #include "names.h"
 #include "procinfo.h"
 
+/* include/linux/fs.h: inode->i_flags */
+#define EP_S_APPEND    0x4
+#define EP_S_IMMUTABLE 0x8
+
 /* Storms come from few processes: reuse what /proc said about a pid for a short while, and
  * for longer when the process is already gone (its /proc entry is the first thing to go). */
 #define PROC_CACHE_SLOTS 64
@@ -223,6 +227,34 @@ static bool facts_fd_object(struct denial *d, int pdfd, int fd, struct file_ctx 
 	return true;
 }
 
+/*
+ * The object's inode as the kernel saw it at the denial (EP_FACT_FD or EP_FACT_OBJ) wins over
+ * a later stat(): the flags or mode may have changed since (chattr -i a moment later). The
+ * ACL and the mount's name stay what user space read.
+ */
+static void file_from_kernel(struct denial *d)
+{
+	const struct ep_inode_facts *o = &d->ev.obj;
+	struct dn_file *f = &d->file;
+
+	if (!(d->ev.facts & (EP_FACT_FD | EP_FACT_OBJ)) || !facts_path_ok(o) || !o->mode)
+		return;
+	f->valid = true;
+	f->from_kernel = true;
+	f->mode = o->mode;
+	f->uid = o->uid;
+	f->gid = o->gid;
+	f->rdev = (dev_t)o->rdev;
+	f->is_dir = S_ISDIR(o->mode);
+	f->flags_valid = true;
+	f->immutable = o->i_flags & EP_S_IMMUTABLE;
+	f->append_only = o->i_flags & EP_S_APPEND;
+	f->mnt_noexec = o->mnt_flags & EP_MNT_NOEXEC;
+	f->mnt_nosuid = o->mnt_flags & EP_MNT_NOSUID;
+	f->mnt_nodev = o->mnt_flags & EP_MNT_NODEV;
+	f->mnt_ro = o->mnt_flags & EP_MNT_RDONLY;
+}
+
 static void enrich_file(struct denial *d, int pdfd)
 {
 	const struct ep_event *ev = &d->ev;
@@ -278,6 +310,7 @@ static void enrich_file(struct denial *d, int pdfd)
 				(!strcmp(sc, "openat") && (ev->args[2] & O_CREAT));
 	}
 	file_enrich(d, &c);
+	file_from_kernel(d);
 }
 
 struct sysctl_rule {

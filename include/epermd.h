@@ -234,16 +234,17 @@ struct ep_sc_prog {
  * The compact denial record (EP_REC_DENIAL) as the BPF side writes it: struct ep_wire_hdr, then
  * only the sections with content, in this order, each starting where the previous one ended:
  *   ev[n_ev]                   n_ev x struct ep_evidence (72)
- *   groups[n_groups]           n_groups x __u32, padded with zeros to a multiple of 8 bytes
+ *   groups[n_groups]           n_groups x __u32, padded to a multiple of 8 bytes
  *   sc_filter[n_sc_filter]     n_sc_filter x __u64
- *   base                       struct ep_wire_inode, when facts has EP_FACT_BASE
- *   obj                        struct ep_wire_inode, when facts has EP_FACT_FD or EP_FACT_OBJ
  *   path                       path_len bytes, no NUL
  *   exe                        exe_len bytes: exe_depth NUL-terminated names, innermost first
- *   base path, obj path        ep_wire_inode.path_len bytes each: NUL-terminated dentry names,
- *                              innermost first (the decoder joins them into "/a/b/c")
+ *   base                       when facts has EP_FACT_BASE: padding to the record's next
+ *                              multiple of 8, struct ep_wire_inode, then its path_len bytes of
+ *                              depth NUL-terminated dentry names, innermost first (the decoder
+ *                              joins them into "/a/b/c")
+ *   obj                        the same, when facts has EP_FACT_FD or EP_FACT_OBJ
  * hdr.size is the record's length. The decoder (daemon/capture.c) rejects a record whose
- * lengths or counts do not add up to at most the bytes received.
+ * lengths or counts do not add up to exactly hdr.size, or that is longer than received.
  */
 #define EP_WIRE_MAX	   4096 /* no record is longer (power of two: BPF masks offsets) */
 #define EP_WIRE_NAME_MAX   256	/* one dentry name with its NUL, as read */
@@ -398,8 +399,8 @@ _Static_assert(sizeof(struct ep_wire_inode) == 56, "ep_wire_inode ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) == 240, "ep_wire_hdr ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) + EP_MAX_EV * 72 + EP_MAX_GROUPS * 4 +
-		       EP_MAX_SC_FILTERS * 8 + 2 * sizeof(struct ep_wire_inode) + EP_PATH_LEN +
-		       EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN <=
+		       EP_MAX_SC_FILTERS * 8 + 2 * (sizeof(struct ep_wire_inode) + 7) +
+		       EP_PATH_LEN + EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN <=
 		   EP_WIRE_MAX,
 	       "the largest record fits EP_WIRE_MAX");
 

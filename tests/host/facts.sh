@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Facts the kernel captures at the denial (tracepoint-only mode): the object of a relative path
 # after the process moved or exited, the file behind a reused fd number, the credentials and
-# supplementary groups of an exited process. Each check asserts the cause and the object.
+# supplementary groups of an exited process, the flags of a file changed right after the
+# denial (dcache lookup). Each check asserts the cause and the object.
 # The reused-fd check runs with the tp_btf and with the raw_tp programs.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -97,5 +98,13 @@ ep_run c2 --tracepoint-only --fold-window=0 -- \
 expect "exited process in group 24: a 0604 root:24 file is denied by its owning-group class" 1 \
 	".syscall == \"openat\" and .path == \"$G\"" \
 	'.cause == "dac" and (.diagnosis | test("owning group"))'
+
+# (d) the flag is gone by the time user space looks: the kernel's dcache lookup at the denial
+# saw it. sh exits with chattr's status (0).
+imm "$D/h"
+ep_run d --tracepoint-only --fold-window=0 -- sh -c "rm -f $D/h; chattr -i $D/h"
+expect "immutable flag cleared right after the denial: rm -f $D/h is still immutable" 0 \
+	".syscall == \"unlinkat\" and .path == \"$D/h\"" \
+	'.cause == "immutable" and .flag == "immutable"'
 
 t_done

@@ -57,13 +57,15 @@ static void build(struct rec *r)
 	r->len = sizeof(h);
 	put(r, ev, sizeof(ev));
 	put(r, groups, 16);
-	r->base_at = r->len;
-	put(r, &base, sizeof(base));
-	r->obj_at = r->len;
-	put(r, &obj, sizeof(obj));
 	put(r, "f", 1);
 	put(r, "rm\0bin\0usr\0", 11);
+	r->len = (r->len + 7) & ~(size_t)7; /* padding before an inode section */
+	r->base_at = r->len;
+	put(r, &base, sizeof(base));
 	put(r, "d\0tmp\0", 6);
+	r->len = (r->len + 7) & ~(size_t)7;
+	r->obj_at = r->len;
+	put(r, &obj, sizeof(obj));
 	put(r, "f\0d\0tmp\0", 8);
 	h.size = (__u32)r->len;
 	memcpy(r->b, &h, sizeof(h));
