@@ -107,4 +107,17 @@ expect "immutable flag cleared right after the denial: rm -f $D/h is still immut
 	".syscall == \"unlinkat\" and .path == \"$D/h\"" \
 	'.cause == "immutable" and .flag == "immutable"'
 
+# (d2) the lookup crosses a mount (tmpfs on a directory of the scratch tree)
+M="$T_TMP/mnt"
+mkdir "$M"
+if mount -t tmpfs epermd-facts "$M" && mkdir "$M/sub" && touch "$M/sub/x" &&
+	chattr +i "$M/sub/x" 2>/dev/null; then
+	ep_run d2 --tracepoint-only --fold-window=0 -- sh -c "rm -f $M/sub/x; chattr -i $M/sub/x"
+	expect "dcache lookup across a tmpfs mount: rm -f $M/sub/x is still immutable" 0 \
+		".syscall == \"unlinkat\" and .path == \"$M/sub/x\"" \
+		'.cause == "immutable" and .flag == "immutable"'
+else
+	skip "dcache lookup across a mount (no tmpfs with chattr +i here)"
+fi
+
 t_done
