@@ -28,6 +28,9 @@ const volatile __u32 self_tgid = 0;
 const volatile bool filter_tracked = false;
 /* tracepoint-only seccomp inference (sys_enter marks seccomp tasks); off when fexit covers it */
 const volatile bool seccomp_by_enter = true;
+/* the task's seccomp filter chain goes with each denial of a seccomp task, its programs once
+ * each (EP_REC_SC_PROG): the daemon evaluates it, no sys_enter program needed */
+const volatile bool sc_chain = false;
 const volatile bool use_task_btf = false;
 const volatile __u64 wake_bytes = 4u << 20;
 const volatile __u8 path_arg[EP_NR_MAX] = {};
@@ -35,6 +38,8 @@ const volatile __u8 path_arg[EP_NR_MAX] = {};
 /* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
 __u64 pending_tasks = 0;
 __u64 ep_seq = 0;
+/* seccomp programs not shipped (ring full, unreadable): shipped again at the next denial */
+__u64 sc_ship_failed = 0;
 /* Set by the loader once the sys_enter program is attached. */
 bool enter_live = false;
 static const struct ep_task_state ep_zero_state;
@@ -68,6 +73,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ep_counters);
 } counters SEC(".maps");
+
+/* Seccomp filter identities whose program went out; the daemon deletes the ones it forgets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} sc_shipped SEC(".maps");
 
 static __always_inline struct ep_counters *ep_counters(void)
 {
@@ -306,6 +319,7 @@ static __always_inline void ep_fill_regs(struct ep_event *ev, struct pt_regs *re
 	if (bpf_probe_read_kernel(&r, sizeof(r), regs))
 		__builtin_memset(&r, 0, sizeof(r));
 	ev->syscall_nr = (__s32)r.orig_ax;
+	ev->ip = r.ip;
 	if (compat) {
 		ev->args[0] = (__u32)r.bx;
 		ev->args[1] = (__u32)r.cx;
@@ -324,6 +338,65 @@ static __always_inline void ep_fill_regs(struct ep_event *ev, struct pt_regs *re
 }
 
 /*
+ * A filter's identity: its address (the low 48 bits; x86-64 kernel addresses share the high
+ * ones) with its length on top, so a freed filter's slot reused by another program of a
+ * different length is not taken for it. Ships the program the first time, before the denial
+ * that names it (a reserved record holds back every later one).
+ */
+static __always_inline __u64 ep_sc_ship(struct seccomp_filter *f)
+{
+	struct sock_fprog_kern *fp = NULL;
+	struct ep_sc_prog *rec;
+	const void *insns;
+	__u32 len = 0;
+	__u64 id;
+	__u8 one = 1;
+
+	if (bpf_core_field_exists(struct bpf_prog, orig_prog)) {
+		fp = BPF_CORE_READ(f, prog, orig_prog);
+		if (fp)
+			len = BPF_CORE_READ(fp, len);
+	}
+	id = ((__u64)(unsigned long)f & 0xffffffffffffull) | (__u64)len << 48;
+	if (!len || len > EP_SC_MAX_INSNS || bpf_map_lookup_elem(&sc_shipped, &id))
+		return id;
+	insns = BPF_CORE_READ(fp, filter);
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		__sync_fetch_and_add(&sc_ship_failed, 1);
+		return id;
+	}
+	rec->rec_type = EP_REC_SC_PROG;
+	rec->len = len;
+	rec->id = id;
+	if (bpf_probe_read_kernel(rec->insn, len * sizeof(rec->insn[0]), insns)) {
+		bpf_ringbuf_discard(rec, 0);
+		__sync_fetch_and_add(&sc_ship_failed, 1);
+		return id;
+	}
+	bpf_ringbuf_submit(rec, 0);
+	bpf_map_update_elem(&sc_shipped, &id, &one, BPF_ANY);
+	return id;
+}
+
+/* The chain newest first, as seccomp_run_filters() walks it; returns how many. */
+static __always_inline __u8 ep_sc_chain(struct task_struct *task, __u64 *ids, __u8 *trunc)
+{
+	struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
+	__u8 n = 0;
+
+	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
+		if (!f)
+			break;
+		ids[i] = ep_sc_ship(f);
+		n++;
+		f = BPF_CORE_READ(f, prev);
+	}
+	*trunc = f != NULL;
+	return n;
+}
+
+/*
  * @fetch: the sequence comes from one global atomic fetch-and-add (BPF_FETCH, 5.12+). Older
  * verifiers refuse the instruction anywhere in a program, even where it cannot run, so the
  * loader picks the program variant without it there: per-CPU count << 16 | CPU, unique
@@ -338,7 +411,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct ep_evidence *slot;
 	struct ep_counters *c;
 	struct ep_event *ev;
-	__u64 seq;
+	__u64 seq, sc_ids[EP_MAX_SC_FILTERS] = {};
+	__u8 n_sc = 0, sc_trunc = 0;
 
 	c = ep_counters();
 	if (!c)
@@ -353,6 +427,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	task = (struct task_struct *)bpf_get_current_task();
 	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
+		if (sc_chain)
+			n_sc = ep_sc_chain(task, sc_ids, &sc_trunc);
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
 				flags |= EP_F_FIRST_SEEN;
@@ -398,6 +474,11 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	ep_fill_regs(ev, regs, flags & EP_F_COMPAT);
 	ep_read_path(ev, c);
 	ev->n_ev = ep_copy_evidence(ev, st);
+	for (int i = 0; i < EP_MAX_SC_FILTERS; i++)
+		ev->sc_filter[i] = sc_ids[i];
+	ev->n_sc_filter = n_sc;
+	ev->sc_chain_trunc = sc_trunc;
+	__builtin_memset(ev->_pad2, 0, sizeof(ev->_pad2));
 	if (st) {
 		ev->flags |= st->flags & EP_ST_EVENT_FLAGS;
 		if (st->n_ev > EP_MAX_EV)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "epermd.h"
@@ -36,6 +37,7 @@ struct tracer_features {
 	bool full;			 /* fexit/LSM evidence available */
 	unsigned long long hooks_active; /* bit (1ull << enum ep_hook) per attached hook */
 	const char *exit_hook;		 /* "tp_btf" or "raw_tp" */
+	const char *seccomp;		 /* how seccomp denials are recognised */
 	int n_hooks;
 	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
 };
@@ -48,6 +50,15 @@ int tracer_poll(struct tracer *t, int timeout_ms);
 /* Sum of the per-CPU counters. */
 int tracer_counters(struct tracer *t, struct ep_counters *sum);
 const struct tracer_features *tracer_features(struct tracer *t);
+
+/* Seccomp filter-chain accounting (tracepoint-only attribution). */
+struct tracer_sc_stats {
+	uint64_t ship_failed; /* programs the kernel side could not ship (ring full): retried */
+	uint64_t malformed;   /* programs that failed validation here: never run */
+	uint64_t missing;     /* denials whose chain had a program not (yet) here: undecided */
+	uint64_t evicted;     /* programs the bounded cache let go (shipped again when needed) */
+};
+int tracer_sc_stats(struct tracer *t, struct tracer_sc_stats *s);
 /* Track one more process (and its future children) in one-command mode. */
 int tracer_track_pid(struct tracer *t, pid_t pid);
 void tracer_free(struct tracer *t);
