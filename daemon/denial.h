@@ -60,7 +60,9 @@ struct dn_file {
 };
 
 struct dn_proc {
-	bool valid; /* /proc/<pid> was still there */
+	bool valid;	  /* /proc/<pid> was still there, or from_kernel */
+	bool from_kernel; /* ids, caps, groups, no_new_privs, seccomp came from the kernel's record
+			   * (the process was gone); the strings below are then unknown */
 	uid_t ruid, euid, suid, fsuid;
 	gid_t rgid, egid, sgid, fsgid;
 	gid_t groups[DN_MAX_GROUPS];
