@@ -175,6 +175,10 @@ int tracer_new(const struct tracer_opts *opts, struct tracer **out)
 	env = getenv("EPERMD_FORCE_RAW_TP");
 	if (env && *env && strcmp(env, "0"))
 		t->opts.force_raw_tp = true;
+	/* testing the sys_enter inference on a kernel whose filter chain is readable */
+	env = getenv("EPERMD_SECCOMP_FALLBACK");
+	if (env && *env && strcmp(env, "0"))
+		t->opts.no_sc_chain = true;
 	if (!is_pow2(t->opts.ring_bytes) || t->opts.ring_bytes < (size_t)page ||
 	    t->opts.ring_bytes > (1u << 30) || t->opts.poll_ms < 0) {
 		free(t);
@@ -560,7 +564,7 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 
 	memset(&t->f, 0, sizeof(t->f));
 	*n_evidence = 0;
-	t->sc_chain = !t->opts.bench_empty && probe_sc_chain(vmlinux);
+	t->sc_chain = !t->opts.bench_empty && !t->opts.no_sc_chain && probe_sc_chain(vmlinux);
 	t->skel = epermd_bpf__open();
 	if (!t->skel)
 		return -errno;

@@ -25,6 +25,8 @@ struct tracer_opts {
 	int verbose;	      /* 0..3; libbpf debug output at 3 */
 	bool bench_empty;     /* benchmark baseline: attach only an empty sys_exit program */
 	bool force_raw_tp;    /* testing: use the raw_tp programs even where tp_btf works */
+	bool no_sc_chain;     /* testing: seccomp by sys_enter inference even where the filter
+			       * chain is readable (EPERMD_SECCOMP_FALLBACK=1) */
 	tracer_notice_fn on_notice;   /* EP_REC_NOTICE; NULL = count and ignore */
 	tracer_sc_prog_fn on_sc_prog; /* EP_REC_SC_PROG; NULL = count and ignore */
 };

@@ -63,4 +63,22 @@ if [ "$(stat_field "$st" seccomp_prog_lost)" = 0 ] && [ "$(stat_field "$st" secc
 else
 	not_ok "seccomp-chain: stats: $st"
 fi
+
+# The fallback (kernels without bpf_prog.orig_prog) still attributes seccomp, by inference.
+EPERMD_SECCOMP_FALLBACK=1
+export EPERMD_SECCOMP_FALLBACK
+feat=$("$EPERMD" --config=none --features 2>/dev/null || true)
+if printf '%s\n' "$feat" | grep -q '^seccomp: sys_enter inference (fallback)$' &&
+	printf '%s\n' "$feat" | grep -q '^hook .*sys_enter.* active$'; then
+	ok "seccomp-chain: EPERMD_SECCOMP_FALLBACK: sys_enter inference, sys_enter attached"
+else
+	not_ok "seccomp-chain: EPERMD_SECCOMP_FALLBACK: features: $(printf '%s' "$feat" | head -5)"
+fi
+export D2="$T_TMP/newdir2"
+sc "seccomp-chain: fallback: mkdir still seccomp, by inference (no chain evidence)" 1 \
+	'.syscall == "mkdir" and .path == $ENV.D2' \
+	'.errno == "EPERM" and .cause == "seccomp"
+	 and all(.evidence[]; test("seccomp filter chain") | not)' \
+	mkdir "$D2"
+unset EPERMD_SECCOMP_FALLBACK
 t_done
