@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The overhead benchmark behind `make bench` (method: docs/bench.md). In ONE run:
-#  1. ns per syscall for three loops (ok = getppid, eperm = kill(1,0) as 65534, seccomp =
-#     getppid refused by a filter) under three configurations: no tracer, the empty tp_btf
-#     sys_exit hook (epermd --bench-empty-hook) and epermd in daemon mode; the workload on
+#  1. ns per syscall for four loops (ok = getppid, eperm = kill(1,0) as 65534, seccomp =
+#     getppid refused by a filter, okfilt = getppid succeeding in a task whose filter refuses
+#     only mkdir) under three configurations: no tracer, the empty tp_btf sys_exit hook
+#     (epermd --bench-empty-hook) and epermd in daemon mode; with EPERMD_BASE=path/to/epermd a
+#     fourth, "base": another build of epermd (an A/B in the same run); the workload on
 #     CPU 1, the tracer on CPU 0; ROUNDS interleaved rounds of REPS repetitions each;
 #     median, min, added ns and ratio against the same run's "none".
 #  2. a storm of STORM_N failing calls against the daemon: delivered, dropped-and-counted,
@@ -23,6 +25,9 @@ REPS=${REPS:-5}
 MS=${MS:-200}
 STORM_N=${STORM_N:-1000000}
 TRACER_CPU=${TRACER_CPU:-0}
+EPERMD_BASE=${EPERMD_BASE:-}
+CFGS="none empty epermd"
+[ -n "$EPERMD_BASE" ] && CFGS="$CFGS base"
 WORK_CPU=${WORK_CPU:-1}
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -81,6 +86,10 @@ start_tracer() {
 		taskset -c "$TRACER_CPU" "$EPERMD" --format=json --output=/dev/null --no-socket \
 			>"$RES/$1.log" 2>&1 &
 		;;
+	base)
+		taskset -c "$TRACER_CPU" "$EPERMD_BASE" --format=json --output=/dev/null \
+			--no-socket >"$RES/$1.log" 2>&1 &
+		;;
 	esac
 	TPID=$!
 	if ! wait_loaded "$TPID"; then
@@ -100,14 +109,14 @@ stop_tracer() {
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "bench: $ROUNDS rounds x 3 configs x 3 loops x $REPS reps of $MS ms"
+echo "bench: $ROUNDS rounds x configs ($CFGS) x 4 loops x $REPS reps of $MS ms"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	for cfg in none empty epermd; do
+	for cfg in $CFGS; do
 		start_tracer "$cfg"
 		c0=0
 		[ -n "$TPID" ] && c0=$(cpu_ticks "$TPID")
-		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" ok eperm seccomp |
+		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" ok eperm seccomp okfilt |
 			sed "s/^/$cfg $r /" >>"$SAMPLES"
 		if [ -n "$TPID" ]; then
 			echo "$cfg $r $(($(cpu_ticks "$TPID") - c0))" >>"$CPUF"
@@ -153,10 +162,11 @@ cells = {}
 for line in open(f"{res}/samples.txt"):
     cfg, rnd, loop, rep, ns, calls = line.split()
     cells.setdefault((cfg, loop), []).append(float(ns))
-cfgs = ["none", "empty", "epermd"]
+cfgs = [c for c in ["none", "empty", "epermd", "base"] if (c, "ok") in cells]
 names = {"none": "no tracer", "empty": "empty tp_btf hook (--bench-empty-hook)",
-         "epermd": "epermd (daemon, json to /dev/null)"}
-loops = ["ok", "eperm", "seccomp"]
+         "epermd": "epermd (daemon, json to /dev/null)",
+         "base": "base: EPERMD_BASE (daemon, json to /dev/null)"}
+loops = ["ok", "eperm", "seccomp", "okfilt"]
 print(open(f"{res}/machine.txt").read())
 print("| config | n | " + " | ".join(
     f"{l} min | {l} med | {l} +med | {l} x" for l in loops) + " |")
@@ -173,11 +183,15 @@ for c in cfgs:
 print()
 print("epermd's added cost relative to the empty-hook floor of the same run "
       "((epermd - none) / (empty - none)):")
-for l in loops:
-    add = statistics.median(cells[("epermd", l)]) - base[l]
-    print(f"- {l}: +{add:.0f} ns vs floor +{floor[l]:.0f} ns"
-          + (f" = {add / floor[l]:.2f}x the floor" if floor[l] > 0 else "")
-          + f"; {add / base[l]:.2f}x the bare syscall")
+for c in [c for c in cfgs if c in ("epermd", "base")]:
+    print(f"{names[c]}:")
+    for l in loops:
+        add = statistics.median(cells[(c, l)]) - base[l]
+        tot = statistics.median(cells[(c, l)]) / statistics.median(cells[("empty", l)])
+        print(f"- {l}: +{add:.0f} ns vs floor +{floor[l]:.0f} ns"
+              + (f" = {add / floor[l]:.2f}x the floor" if floor[l] > 0 else "")
+              + f"; {add / base[l]:.2f}x the bare syscall"
+              + f"; total time {tot:.3f}x the empty-hook run's")
 cpu = {}
 for line in open(f"{res}/tracer-cpu.txt"):
     c, r, t = line.split()

@@ -2,7 +2,7 @@
 /*
  * workload: the syscall loops of the overhead benchmark (bench/run.sh).
  *
- *   workload [--reps N] [--ms MS] [--warm MS] LOOP...     LOOP = ok | eperm | seccomp
+ *   workload [--reps N] [--ms MS] [--warm MS] LOOP...     LOOP = ok | eperm | seccomp | okfilt
  *   workload storm N                                       N x kill(1, 0) as uid 65534
  *
  * Each loop runs in its own child (dropping the uid or installing a seccomp filter cannot be
@@ -12,6 +12,8 @@
  * ok      = syscall(SYS_getppid), succeeds
  * eperm   = kill(1, 0) after dropping to uid/gid 65534: a real permission check, EPERM
  * seccomp = getppid refused by a SECCOMP_RET_ERRNO(EPERM) filter
+ * okfilt  = getppid, succeeds, in a task whose seccomp filter refuses only mkdir: the
+ *           successful path of a seccomp-filtered task
  * Pinning is the caller's business (taskset).
  */
 #include <errno.h>
@@ -49,11 +51,11 @@ static void drop_to_nobody(void)
 	}
 }
 
-static void deny_getppid(void)
+static void deny_syscall(int nr)
 {
 	struct sock_filter f[] = {
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -78,7 +80,7 @@ static unsigned batch(int loop)
 			r = kill(1, 0);
 		else
 			r = syscall(SYS_getppid);
-		if (loop == 0 ? r < 0 : (r != -1 || errno != EPERM))
+		if (loop == 0 || loop == 3 ? r < 0 : (r != -1 || errno != EPERM))
 			bad++;
 	}
 	return bad;
@@ -91,7 +93,9 @@ static void run_loop(const char *name, int loop, int reps, int ms, int warm)
 	if (loop == 1)
 		drop_to_nobody();
 	else if (loop == 2)
-		deny_getppid();
+		deny_syscall(SYS_getppid);
+	else if (loop == 3)
+		deny_syscall(SYS_mkdir);
 	t0 = now_ns();
 	while (now_ns() - t0 < (uint64_t)warm * 1000000ull)
 		bad += batch(loop);
@@ -148,15 +152,17 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i >= argc || reps < 1 || ms < 1) {
-		fprintf(stderr,
-			"usage: workload [--reps N] [--ms MS] [--warm MS] ok|eperm|seccomp...\n"
-			"       workload storm N\n");
+		fprintf(
+		    stderr,
+		    "usage: workload [--reps N] [--ms MS] [--warm MS] ok|eperm|seccomp|okfilt...\n"
+		    "       workload storm N\n");
 		return 64;
 	}
 	for (; i < argc; i++) {
 		int loop = !strcmp(argv[i], "ok")	 ? 0
 			   : !strcmp(argv[i], "eperm")	 ? 1
 			   : !strcmp(argv[i], "seccomp") ? 2
+			   : !strcmp(argv[i], "okfilt")	 ? 3
 							 : -1;
 		pid_t pid;
 		int st;

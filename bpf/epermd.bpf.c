@@ -28,6 +28,9 @@ const volatile __u32 self_tgid = 0;
 const volatile bool filter_tracked = false;
 /* tracepoint-only seccomp inference (sys_enter marks seccomp tasks); off when fexit covers it */
 const volatile bool seccomp_by_enter = true;
+/* the task's seccomp filter chain goes with each denial of a seccomp task, its programs once
+ * each (EP_REC_SC_PROG): the daemon evaluates it, no sys_enter program needed */
+const volatile bool sc_chain = false;
 const volatile bool use_task_btf = false;
 const volatile __u64 wake_bytes = 4u << 20;
 const volatile __u8 path_arg[EP_NR_MAX] = {};
@@ -44,6 +47,8 @@ const volatile bool obj_lookup = true;
 /* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
 __u64 pending_tasks = 0;
 __u64 ep_seq = 0;
+/* seccomp programs not shipped (ring full, unreadable): shipped again at the next denial */
+__u64 sc_ship_failed = 0;
 /* Threads marked in landlocked: fork and exit look the map up only when non-zero. */
 __u64 landlock_marks = 0;
 /* Set by the loader once the sys_enter program is attached. */
@@ -80,6 +85,13 @@ struct {
 	__type(value, struct ep_counters);
 } counters SEC(".maps");
 
+/* Seccomp filter identities whose program went out; the daemon deletes the ones it forgets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} sc_shipped SEC(".maps");
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -301,13 +313,15 @@ static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struc
 	h->facts |= EP_FACT_CREDS;
 }
 
-static __always_inline void ep_fill_regs(__u64 *args, __s32 *nr, struct pt_regs *regs, bool compat)
+static __always_inline void ep_fill_regs(__u64 *args, __s32 *nr, __u64 *ip, struct pt_regs *regs,
+					 bool compat)
 {
 	struct pt_regs r;
 
 	if (bpf_probe_read_kernel(&r, sizeof(r), regs))
 		__builtin_memset(&r, 0, sizeof(r));
 	*nr = (__s32)r.orig_ax;
+	*ip = r.ip;
 	if (compat) {
 		args[0] = (__u32)r.bx;
 		args[1] = (__u32)r.cx;
@@ -453,7 +467,8 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
  * the verifier sees every write inside the buffer.
  */
 static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs, struct ep_task_state *st,
-				      struct task_struct *task, struct ep_counters *c)
+				      struct task_struct *task, struct ep_counters *c,
+				      const __u64 *sc_ids)
 {
 	struct ep_wire_hdr *h = (struct ep_wire_hdr *)buf;
 	const struct cred *cred = BPF_CORE_READ(task, cred);
@@ -463,13 +478,20 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs, struct ep
 	__u16 ng;
 
 	ep_fill_hdr(h, task, cred);
-	ep_fill_regs(h->args, &h->syscall_nr, regs, h->flags & EP_F_COMPAT);
+	ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT);
 	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + sizeof(*h)), st);
 	off = sizeof(*h) + (h->n_ev & 7) * sizeof(struct ep_evidence);
 	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc);
 	h->cr.ngroups = ng;
 	if (gtrunc)
 		h->facts |= EP_FACT_GROUPS_TRUNC;
+	/* the seccomp filter chain (h->n_sc_filter set by the caller) */
+	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
+		if (i >= h->n_sc_filter)
+			break;
+		*(__u64 *)(buf + EP_WOFF(off)) = sc_ids[i];
+		off += sizeof(__u64);
+	}
 	ep_pick_files(h, task, &fl);
 	poff = off;
 	if (fl.uptr) {
@@ -490,6 +512,65 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs, struct ep
 }
 
 /*
+ * A filter's identity: its address (the low 48 bits; x86-64 kernel addresses share the high
+ * ones) with its length on top, so a freed filter's slot reused by another program of a
+ * different length is not taken for it. Ships the program the first time, before the denial
+ * that names it (a reserved record holds back every later one).
+ */
+static __always_inline __u64 ep_sc_ship(struct seccomp_filter *f)
+{
+	struct sock_fprog_kern *fp = NULL;
+	struct ep_sc_prog *rec;
+	const void *insns;
+	__u32 len = 0;
+	__u64 id;
+	__u8 one = 1;
+
+	if (bpf_core_field_exists(struct bpf_prog, orig_prog)) {
+		fp = BPF_CORE_READ(f, prog, orig_prog);
+		if (fp)
+			len = BPF_CORE_READ(fp, len);
+	}
+	id = ((__u64)(unsigned long)f & 0xffffffffffffull) | (__u64)len << 48;
+	if (!len || len > EP_SC_MAX_INSNS || bpf_map_lookup_elem(&sc_shipped, &id))
+		return id;
+	insns = BPF_CORE_READ(fp, filter);
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		__sync_fetch_and_add(&sc_ship_failed, 1);
+		return id;
+	}
+	rec->rec_type = EP_REC_SC_PROG;
+	rec->len = len;
+	rec->id = id;
+	if (bpf_probe_read_kernel(rec->insn, len * sizeof(rec->insn[0]), insns)) {
+		bpf_ringbuf_discard(rec, 0);
+		__sync_fetch_and_add(&sc_ship_failed, 1);
+		return id;
+	}
+	bpf_ringbuf_submit(rec, 0);
+	bpf_map_update_elem(&sc_shipped, &id, &one, BPF_ANY);
+	return id;
+}
+
+/* The chain newest first, as seccomp_run_filters() walks it; returns how many. */
+static __always_inline __u8 ep_sc_chain(struct task_struct *task, __u64 *ids, __u8 *trunc)
+{
+	struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
+	__u8 n = 0;
+
+	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
+		if (!f)
+			break;
+		ids[i] = ep_sc_ship(f);
+		n++;
+		f = BPF_CORE_READ(f, prev);
+	}
+	*trunc = f != NULL;
+	return n;
+}
+
+/*
  * @fetch: the sequence comes from one global atomic fetch-and-add (BPF_FETCH, 5.12+). Older
  * verifiers refuse the instruction anywhere in a program, even where it cannot run, so the
  * loader picks the program variant without it there: per-CPU count << 16 | CPU, unique
@@ -505,7 +586,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct ep_scratch *sc;
 	struct ep_counters *c;
 	struct ep_wire_hdr *h;
-	__u64 seq;
+	__u64 seq, sc_ids[EP_MAX_SC_FILTERS] = {};
+	__u8 n_sc = 0, sc_trunc = 0;
 
 	c = ep_counters();
 	if (!c)
@@ -520,6 +602,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	task = (struct task_struct *)bpf_get_current_task();
 	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
+		if (sc_chain)
+			n_sc = ep_sc_chain(task, sc_ids, &sc_trunc);
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
 				flags |= EP_F_FIRST_SEEN;
@@ -567,12 +651,14 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	h->tid = tid;
 	h->ret = ret;
 	h->flags = flags;
+	h->n_sc_filter = n_sc;
+	h->sc_chain_trunc = sc_trunc;
 	if (st) {
 		h->flags |= st->flags & EP_ST_EVENT_FLAGS;
 		if (st->n_ev > EP_MAX_EV)
 			c->ev_overflow += st->n_ev - EP_MAX_EV;
 	}
-	len = ep_build(sc->b, regs, st, task, c);
+	len = ep_build(sc->b, regs, st, task, c, sc_ids);
 	h->size = len;
 	ep_state_clear(st);
 	if (bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
@@ -604,10 +690,11 @@ static __always_inline void ep_notice(struct pt_regs *regs, long nr)
 	__u32 tid = (__u32)id;
 	__u8 one = 1;
 	__s32 nr2;
+	__u64 ip;
 
 	if (!ep_tgid_wanted(id >> 32))
 		return;
-	ep_fill_regs(n.args, &nr2, regs, false);
+	ep_fill_regs(n.args, &nr2, &ip, regs, false);
 	if (nr == nr_fanotify_mark) {
 		if (!(n.args[2] & EP_FAN_PERM_MASK))
 			return;

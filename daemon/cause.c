@@ -146,6 +146,9 @@ static void note_ev(struct cctx *c, const struct ep_evidence *e)
 	case EP_EV_SECCOMP:
 		if (e->src == EP_HK_SECCOMP_FILTER)
 			denial_add_evidence(d, "__seccomp_filter: syscall refused, errno %llu", a1);
+		else if (e->src == EP_HK_SC_CHAIN)
+			denial_add_evidence(d, "seccomp filter chain: %.*s returned ERRNO(%llu)",
+					    nl, nm, a1);
 		else
 			denial_add_evidence(d, "no sys_enter before sys_exit (seccomp skipped it)");
 		break;
@@ -365,7 +368,7 @@ static bool rule_seccomp(struct cctx *c)
 {
 	struct denial *d = c->d;
 	const struct ep_evidence *e = c->first[EP_EV_SECCOMP];
-	bool heuristic = !e || e->src != EP_HK_SECCOMP_FILTER;
+	bool heuristic = !e || (e->src != EP_HK_SECCOMP_FILTER && e->src != EP_HK_SC_CHAIN);
 	/* the kernel's word at the time of the syscall; /proc is read later, and all zero once
 	 * the process is gone */
 	bool task = (d->ev.flags & EP_F_SECCOMP_TASK) || (e && e->a[2] == 2) ||

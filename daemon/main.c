@@ -265,14 +265,20 @@ struct counters {
 	uint64_t attempted, submitted, reserve_failed, truncated, read_fault, filtered_self;
 	uint64_t queue_dropped, sink_dropped, delivered;
 	uint64_t ignored, rate_limited;
+	uint64_t sc_prog_lost, sc_undecided;
 };
 
 static void read_counters(struct app *a, struct counters *c)
 {
 	struct ep_counters k = {0};
+	struct tracer_sc_stats sc = {0};
 
-	if (a->tr)
+	if (a->tr) {
 		tracer_counters(a->tr, &k);
+		tracer_sc_stats(a->tr, &sc);
+	}
+	c->sc_prog_lost = sc.ship_failed;
+	c->sc_undecided = sc.missing + sc.malformed;
 	c->attempted = k.attempted;
 	c->submitted = k.submitted;
 	c->reserve_failed = k.reserve_failed;
@@ -301,6 +307,8 @@ static unsigned counters_stats(const struct counters *c, struct out_stat *st)
 	st[n++] = (struct out_stat){"delivered", c->delivered};
 	st[n++] = (struct out_stat){"ignored", c->ignored};
 	st[n++] = (struct out_stat){"rate_limited", c->rate_limited};
+	st[n++] = (struct out_stat){"seccomp_prog_lost", c->sc_prog_lost};
+	st[n++] = (struct out_stat){"seccomp_undecided", c->sc_undecided};
 	return n;
 }
 
@@ -310,8 +318,10 @@ static int features_json(const struct tracer_features *f, char *buf, size_t n)
 	int r;
 
 	r = snprintf(buf, n,
-		     "{\"type\":\"features\",\"mode\":\"%s\",\"exit_hook\":\"%s\",\"hooks\":[",
-		     f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "");
+		     "{\"type\":\"features\",\"mode\":\"%s\",\"exit_hook\":\"%s\","
+		     "\"seccomp\":\"%s\",\"hooks\":[",
+		     f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "",
+		     f->seccomp ? f->seccomp : "");
 	if (r < 0 || (size_t)r >= n)
 		return -ENOSPC;
 	used = (size_t)r;
@@ -337,7 +347,7 @@ static int features_json(const struct tracer_features *f, char *buf, size_t n)
 /* The stats line of the snapshot and of the live stream: counters, uptime, socket clients. */
 static int stats_line(struct app *a, char *buf, size_t n)
 {
-	struct out_stat st[16];
+	struct out_stat st[20];
 	struct counters c;
 	unsigned k;
 	int len, r;
@@ -507,6 +517,7 @@ static void print_features(const struct tracer_features *f, FILE *out)
 {
 	fprintf(out, "mode: %s\n", f->full ? "full" : "tracepoint-only");
 	fprintf(out, "exit hook: %s\n", f->exit_hook ? f->exit_hook : "(none)");
+	fprintf(out, "seccomp: %s\n", f->seccomp ? f->seccomp : "(none)");
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
 		fprintf(out, "hook %-36s %s%s%s\n", f->hooks[i].name ? f->hooks[i].name : "?",
 			f->hooks[i].active ? "active" : "inactive",
@@ -716,7 +727,7 @@ static int run(struct app *a)
 	struct incident_opts io = {0};
 	struct counters last = {0}, fin;
 	char stats_buf[4096];
-	struct out_stat st[16];
+	struct out_stat st[20];
 	uint64_t wd_usec = 0, last_ping = 0, reader_beat = 0, last_reader = 0, last_worker = 0;
 	uint64_t last_tick, t0, rt0, held_n = 0, held_ns = 0;
 	int err = 0, ret = EXIT_FAILURE, zeros;

@@ -187,6 +187,7 @@ static const char *const hook_names[EP_HK__MAX] = {
     [EP_HK_PING_INIT] = "ping_init_sock",
     [EP_HK_INET_CREATE] = "inet_create",
     [EP_HK_BPF_LSM] = "bpf_lsm",
+    [EP_HK_SC_CHAIN] = "seccomp_chain",
 };
 
 static const char *const ev_kind_names[EP_EV__MAX] = {

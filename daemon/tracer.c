@@ -16,6 +16,7 @@
 #include "epermd.skel.h"
 #include "hooks.h"
 #include "names.h"
+#include "seccomp_eval.h"
 #include "tracer.h"
 
 #define TRACER_DEFAULT_RING (16u << 20)
@@ -55,6 +56,9 @@ struct tracer {
 	int n_pending;
 	enum hook_mode mode; /* tp_btf or raw_tp for every tracepoint program */
 	struct hook_pair hk[HK_N];
+	bool sc_chain;	     /* seccomp verdicts from the filter chain (no sys_enter program) */
+	struct sc_cache *sc; /* the chain's programs, by identity */
+	uint64_t sc_evicted; /* programs the cache let go (the kernel ships them again) */
 	struct tracer_stats st;
 	unsigned long long decode_warned; /* decode_errors when last reported */
 	struct ep_event ev;		  /* the record being decoded */
@@ -171,6 +175,10 @@ int tracer_new(const struct tracer_opts *opts, struct tracer **out)
 	env = getenv("EPERMD_FORCE_RAW_TP");
 	if (env && *env && strcmp(env, "0"))
 		t->opts.force_raw_tp = true;
+	/* testing the sys_enter inference on a kernel whose filter chain is readable */
+	env = getenv("EPERMD_SECCOMP_FALLBACK");
+	if (env && *env && strcmp(env, "0"))
+		t->opts.no_sc_chain = true;
 	if (!is_pow2(t->opts.ring_bytes) || t->opts.ring_bytes < (size_t)page ||
 	    t->opts.ring_bytes > (1u << 30) || t->opts.poll_ms < 0) {
 		free(t);
@@ -317,6 +325,52 @@ static int hook_attach(struct tracer *t, struct hook_pair *h)
 	return 0;
 }
 
+/* A program left the cache: forget that it was shipped, so the next denial ships it again. */
+static void sc_evicted(void *ctx, uint64_t id)
+{
+	struct tracer *t = ctx;
+
+	t->sc_evicted++;
+	if (t->skel)
+		bpf_map__delete_elem(t->skel->maps.sc_shipped, &id, sizeof(id), 0);
+}
+
+static void on_sc_prog(struct tracer *t, const struct ep_sc_prog *p)
+{
+	/* a malformed program is counted by the cache and never run */
+	if (sc_cache_add(t->sc, p->id, (const struct sock_filter *)p->insn, p->len))
+		bpf_map__delete_elem(t->skel->maps.sc_shipped, &p->id, sizeof(p->id), 0);
+}
+
+/* The filter chain is readable when the kernel keeps each filter's original instructions
+ * (bpf_prog.orig_prog: CONFIG_CHECKPOINT_RESTORE) and the chain's links. */
+static bool btf_has_member(const struct btf *btf, const char *type, const char *member)
+{
+	const struct btf_member *m;
+	const struct btf_type *bt;
+	int id;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	if (id <= 0)
+		return false;
+	bt = btf__type_by_id(btf, id);
+	m = btf_members(bt);
+	for (int i = 0; i < btf_vlen(bt); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), member))
+			return true;
+	return false;
+}
+
+static bool probe_sc_chain(const struct btf *vmlinux)
+{
+	return btf_has_member(vmlinux, "bpf_prog", "orig_prog") &&
+	       btf_has_member(vmlinux, "seccomp_filter", "prev") &&
+	       btf_has_member(vmlinux, "seccomp_filter", "prog") &&
+	       btf_has_member(vmlinux, "seccomp", "filter");
+}
+
 /* Decode errors are reported, never silent: the first, then at every doubling. */
 static void decode_error(struct tracer *t, size_t size)
 {
@@ -347,6 +401,9 @@ static int on_sample(void *ctx, void *data, size_t size)
 			return 0;
 		}
 		t->st.denials++;
+		/* a seccomp task's denial: the chain's verdict goes in as evidence */
+		if (t->sc && (t->ev.flags & EP_F_SECCOMP_TASK) && t->ev.n_sc_filter)
+			sc_eval_event(t->sc, &t->ev);
 		return t->fn(t->ctx, &t->ev);
 	case EP_REC_NOTICE:
 		if (size < sizeof(struct ep_notice))
@@ -360,6 +417,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 			       8 * (size_t)((const struct ep_sc_prog *)data)->len)
 			break;
 		t->st.sc_progs++;
+		if (t->sc)
+			on_sc_prog(t, data);
 		return t->opts.on_sc_prog ? t->opts.on_sc_prog(t->ctx, data) : 0;
 	default:
 		break;
@@ -376,7 +435,8 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 	s->rodata->filter_tracked = t->opts.target_pid > 0;
 	s->rodata->use_task_btf = use_task_btf;
 	s->rodata->wake_bytes = t->opts.ring_bytes / 4;
-	s->rodata->seccomp_by_enter = !t->opts.bench_empty;
+	s->rodata->seccomp_by_enter = !t->opts.bench_empty && !t->sc_chain;
+	s->rodata->sc_chain = t->sc_chain;
 	for (int nr = 0; nr < EP_NR_MAX; nr++) {
 		s->rodata->path_arg[nr] = syscall_path_arg(nr);
 		s->rodata->dirfd_arg[nr] = syscall_dirfd_arg(nr);
@@ -450,7 +510,9 @@ static int hooks_pick(struct tracer *t, const struct btf *vmlinux)
 	} else {
 		hook_choose(t, vmlinux, &hk[HK_EXIT], true, NULL);
 	}
-	hook_choose(t, vmlinux, &hk[HK_ENTER], !bench, "benchmark baseline");
+	hook_choose(t, vmlinux, &hk[HK_ENTER], !bench && !t->sc_chain,
+		    bench ? "benchmark baseline"
+			  : "seccomp read from the filter chain at sys_exit");
 	hook_choose(t, vmlinux, &hk[HK_CAP], !bench, "benchmark baseline");
 	/* children of tracked processes, and Landlock marks, follow fork */
 	hook_choose(t, vmlinux, &hk[HK_FORK], !bench, "benchmark baseline");
@@ -502,6 +564,7 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 
 	memset(&t->f, 0, sizeof(t->f));
 	*n_evidence = 0;
+	t->sc_chain = !t->opts.bench_empty && !t->opts.no_sc_chain && probe_sc_chain(vmlinux);
 	t->skel = epermd_bpf__open();
 	if (!t->skel)
 		return -errno;
@@ -525,8 +588,14 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 		hook_off(t, &t->hk[HK_ENTER], "seccomp covered by fexit __seccomp_filter");
 
 	err = epermd_bpf__load(t->skel);
-	if (!err)
+	if (!err) {
+		t->f.seccomp = t->sc_chain ? "filter chain (exact)"
+			       : t->skel->rodata->seccomp_by_enter
+				   ? "sys_enter inference (fallback)"
+			       : t->opts.bench_empty ? "off (benchmark baseline)"
+						     : "fexit __seccomp_filter";
 		return 0;
+	}
 fail:
 	epermd_bpf__destroy(t->skel);
 	t->skel = NULL;
@@ -616,6 +685,11 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	err = tracer_load_retry(t, vmlinux);
 	if (err)
 		goto cleanup;
+	if (t->sc_chain && !t->sc) {
+		err = sc_cache_new(SC_CACHE_DEFAULT, sc_evicted, t, &t->sc);
+		if (err)
+			goto cleanup;
+	}
 	err = hooks_attach_all(t);
 	if (err)
 		goto cleanup;
@@ -689,6 +763,18 @@ int tracer_counters(struct tracer *t, struct ep_counters *sum)
 	return 0;
 }
 
+int tracer_sc_stats(struct tracer *t, struct tracer_sc_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (!t->skel)
+		return -EINVAL;
+	if (t->skel->bss)
+		s->ship_failed = __atomic_load_n(&t->skel->bss->sc_ship_failed, __ATOMIC_RELAXED);
+	sc_cache_stats(t->sc, &s->malformed, &s->missing);
+	s->evicted = t->sc_evicted;
+	return 0;
+}
+
 int tracer_stats(struct tracer *t, struct tracer_stats *out)
 {
 	struct ep_aux_counters *a;
@@ -739,6 +825,7 @@ void tracer_free(struct tracer *t)
 		return;
 	ring_buffer__free(t->rb);
 	epermd_bpf__destroy(t->skel);
+	sc_cache_free(t->sc);
 	free(t->percpu);
 	free(t);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "epermd.h"
@@ -24,6 +25,8 @@ struct tracer_opts {
 	int verbose;	      /* 0..3; libbpf debug output at 3 */
 	bool bench_empty;     /* benchmark baseline: attach only an empty sys_exit program */
 	bool force_raw_tp;    /* testing: use the raw_tp programs even where tp_btf works */
+	bool no_sc_chain;     /* testing: seccomp by sys_enter inference even where the filter
+			       * chain is readable (EPERMD_SECCOMP_FALLBACK=1) */
 	tracer_notice_fn on_notice;   /* EP_REC_NOTICE; NULL = count and ignore */
 	tracer_sc_prog_fn on_sc_prog; /* EP_REC_SC_PROG; NULL = count and ignore */
 };
@@ -55,6 +58,7 @@ struct tracer_features {
 	bool full;			 /* fexit/LSM evidence available */
 	unsigned long long hooks_active; /* bit (1ull << enum ep_hook) per attached hook */
 	const char *exit_hook;		 /* "tp_btf" or "raw_tp" */
+	const char *seccomp;		 /* how seccomp denials are recognised */
 	int n_hooks;
 	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
 };
@@ -67,6 +71,15 @@ int tracer_poll(struct tracer *t, int timeout_ms);
 /* Sum of the per-CPU counters. */
 int tracer_counters(struct tracer *t, struct ep_counters *sum);
 const struct tracer_features *tracer_features(struct tracer *t);
+
+/* Seccomp filter-chain accounting (tracepoint-only attribution). */
+struct tracer_sc_stats {
+	uint64_t ship_failed; /* programs the kernel side could not ship (ring full): retried */
+	uint64_t malformed;   /* programs that failed validation here: never run */
+	uint64_t missing;     /* denials whose chain had a program not (yet) here: undecided */
+	uint64_t evicted;     /* programs the bounded cache let go (shipped again when needed) */
+};
+int tracer_sc_stats(struct tracer *t, struct tracer_sc_stats *s);
 /* The reader's counts, with the BPF side's notice accounting. */
 int tracer_stats(struct tracer *t, struct tracer_stats *out);
 /* Track one more process (and its future children) in one-command mode. */

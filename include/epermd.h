@@ -123,6 +123,8 @@ enum ep_hook {
 	EP_HK_PING_INIT,
 	EP_HK_INET_CREATE,
 	EP_HK_BPF_LSM,
+	EP_HK_SC_CHAIN, /* the task's seccomp filter chain, evaluated by the daemon (tracepoint-only):
+			 * EP_EV_SECCOMP a[3] = filters << 48 | filter (1 = oldest) << 32 | insn */
 	EP_HK__MAX,
 };
 
@@ -299,6 +301,7 @@ struct ep_wire_hdr {
 	__u8 n_sc_filter;
 	__u8 sc_chain_trunc;
 	__u8 _pad[3];
+	__u64 ip; /* regs->ip: seccomp_data.instruction_pointer */
 };
 
 struct ep_evidence {
@@ -352,6 +355,7 @@ struct ep_event {
 	__u8 n_sc_filter;
 	__u8 sc_chain_trunc; /* more filters than EP_MAX_SC_FILTERS */
 	__u8 _pad2[6];
+	__u64 ip; /* regs->ip at sys_exit: seccomp_data.instruction_pointer (0 if not read) */
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
@@ -390,13 +394,13 @@ _Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode
 _Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 +
 					      EP_PATH_LEN + sizeof(struct ep_creds) +
 					      2 * sizeof(struct ep_inode_facts) +
-					      8 * EP_MAX_SC_FILTERS + 8,
+					      8 * EP_MAX_SC_FILTERS + 16,
 	       "ep_event ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 _Static_assert(sizeof(struct ep_aux_counters) == 32, "ep_aux_counters ABI");
 _Static_assert(sizeof(struct ep_wire_creds) == 88, "ep_wire_creds ABI");
 _Static_assert(sizeof(struct ep_wire_inode) == 56, "ep_wire_inode ABI");
-_Static_assert(sizeof(struct ep_wire_hdr) == 240, "ep_wire_hdr ABI");
+_Static_assert(sizeof(struct ep_wire_hdr) == 248, "ep_wire_hdr ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) + EP_MAX_EV * 72 + EP_MAX_GROUPS * 4 +
 		       EP_MAX_SC_FILTERS * 8 + 2 * (sizeof(struct ep_wire_inode) + 7) +
