@@ -17,4 +17,7 @@ void cause_decide(struct denial *d);
  * the daemon wires fanotify_perm_listener() (fanotify.h); tests wire a stub. */
 void cause_set_listener_lookup(int (*fn)(char *buf, size_t n));
 
+/* "credentials", "file_flags" ... for one DN_FACT_* bit; NULL if not one. */
+const char *cause_fact_name(unsigned bit);
+
 #endif
