@@ -729,6 +729,7 @@ static int run(struct app *a)
 	to.tracepoint_only = a->cfg.tracepoint_only;
 	to.verbose = a->cli.verbose > 3 ? 3 : a->cli.verbose;
 	to.bench_empty = a->cli.bench_empty;
+	to.no_cap_capable = a->cli.no_cap_hook;
 
 	if (!a->cli.features && !a->cli.bench_empty) {
 		err = sink_open_multi(a->cfg.sinks, out_path, &a->sink);

@@ -19,6 +19,9 @@ struct tracer_opts {
 	int verbose;	      /* 0..3; libbpf debug output at 3 */
 	bool bench_empty;     /* benchmark baseline: attach only an empty sys_exit program */
 	bool force_raw_tp;    /* testing: use the raw_tp programs even where tp_btf works */
+	bool no_cap_capable;  /* testing (--disable-hook=cap_capable): neither the cap_capable
+			       * tracepoint nor fexit, as on kernels before 6.14 in tracepoint-only
+			       * mode */
 };
 
 /* Called for each record on the reader thread; must not block. Return 0, or <0 to stop. */
