@@ -56,11 +56,13 @@ struct cctx {
 	struct dac_result dac;
 };
 
-static int (*listener_lookup)(char *buf, size_t n);
+static cause_listener_fn listener_lookup;
+static void *listener_ctx;
 
-void cause_set_listener_lookup(int (*fn)(char *buf, size_t n))
+void cause_set_listener_lookup(cause_listener_fn fn, void *ctx)
 {
 	listener_lookup = fn;
+	listener_ctx = ctx;
 }
 
 static const char *capn(int cap, char *buf, size_t n)
@@ -304,10 +306,16 @@ static bool have_failed_cap(const struct cctx *c, int cap)
 
 static const char *get_listener(struct cctx *c)
 {
+	bool later = false;
+
 	if (c->listener[0])
 		return c->listener;
-	if (listener_lookup && listener_lookup(c->listener, sizeof(c->listener)) > 0)
+	if (listener_lookup && listener_lookup(listener_ctx, c->d->ev.ts_ns, c->listener,
+					       sizeof(c->listener), &later) > 0) {
+		c->d->facts_later |= later ? DN_FACT_LISTENER : 0;
+		c->d->facts_at_denial |= later ? 0 : DN_FACT_LISTENER;
 		return c->listener;
+	}
 	c->listener[0] = '\0';
 	return NULL;
 }

@@ -53,7 +53,8 @@ struct app {
 	struct evqueue *q;
 	struct sink *sink;
 	struct incidents *inc;
-	struct prefold *pf; /* worker only */
+	struct prefold *pf;	    /* worker only */
+	struct fanotify_index *fan; /* fanotify permission listeners (cause.c asks) */
 	struct server *srv;
 	struct metrics *metrics; /* the textfile for node_exporter */
 	uint64_t metrics_last;	 /* CLOCK_MONOTONIC of the last write */
@@ -759,7 +760,12 @@ static int run(struct app *a)
 			fprintf(stderr, "epermd: pre-fold cache: %s\n", strerror(-err));
 			goto cleanup;
 		}
-		cause_set_listener_lookup(fanotify_perm_listener);
+		err = fanotify_index_new("/proc", &a->fan);
+		if (err) {
+			fprintf(stderr, "epermd: fanotify index: %s\n", strerror(-err));
+			goto cleanup;
+		}
+		cause_set_listener_lookup(fanotify_lookup_cb, a->fan);
 		a->policy = malloc(sizeof(*a->policy));
 		if (!a->policy) {
 			fprintf(stderr, "epermd: out of memory\n");
@@ -970,6 +976,8 @@ cleanup:
 	}
 	incidents_free(a->inc);
 	prefold_free(a->pf);
+	cause_set_listener_lookup(NULL, NULL);
+	fanotify_index_free(a->fan);
 	runstate_free(a->rs);
 	evq_free(a->q);
 	reap_policy(a, true); /* the worker is gone */

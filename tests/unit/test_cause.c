@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -25,7 +27,7 @@
 /* exported to test_diagnose.c */
 int golden_count(void);
 const char *golden_build(int i, struct denial *d);
-int golden_listener(char *buf, size_t n);
+int golden_listener(void *ctx, uint64_t at_ns, char *buf, size_t n, bool *later);
 
 static void base(struct denial *d, const char *comm, int nr, int err, unsigned uid)
 {
@@ -281,8 +283,10 @@ static void g_fanotify_ev(struct denial *d)
 	ev(d, EP_EV_FANOTIFY, EP_HK_FSNOTIFY, -1, 0x40000, 812, 0, 0, "fapolicyd");
 }
 
-int golden_listener(char *buf, size_t n)
+int golden_listener(void *ctx, uint64_t at_ns, char *buf, size_t n, bool *later)
 {
+	(void)ctx, (void)at_ns;
+	*later = true;
 	return snprintf(buf, n, "fapolicyd[812]");
 }
 
@@ -802,9 +806,9 @@ TEST(cause_fanotify)
 	/* ... with the /proc lookup wired in */
 	g_fanotify_tp(&D);
 	D.listener[0] = '\0';
-	cause_set_listener_lookup(golden_listener);
+	cause_set_listener_lookup(golden_listener, NULL);
 	cause_decide(&D);
-	cause_set_listener_lookup(NULL);
+	cause_set_listener_lookup(NULL, NULL);
 	CHECK_STR(cause_name(D.cause), "fanotify");
 	CHECK_STR(D.listener, "fapolicyd[812]");
 }
@@ -1163,4 +1167,86 @@ TEST(cause_flags_later)
 	CHECK(has_evidence(&D, "at the denial: immutable flag set on the file"));
 	CHECK_STR(cause_fact_name(DN_FACT_FLAGS), "file_flags");
 	CHECK_STR(cause_fact_name(DN_FACT_CREDS), "credentials");
+}
+
+/* a /proc-like tree with one fanotify permission listener */
+static void fake_listener(const char *root, int pid, const char *comm)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%d", root, pid);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/%d/fd", root, pid);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/%d/fdinfo", root, pid);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/%d/fd/3", root, pid);
+	if (symlink("anon_inode:[fanotify]", p))
+		return;
+	snprintf(p, sizeof(p), "%s/%d/fdinfo/3", root, pid);
+	f = fopen(p, "w");
+	if (f) {
+		fputs("fanotify flags:10 event-flags:0\nfanotify ino:1 sdev:2 mflags:0 "
+		      "mask:10000 ignored_mask:0\n",
+		      f);
+		fclose(f);
+	}
+	snprintf(p, sizeof(p), "%s/%d/comm", root, pid);
+	f = fopen(p, "w");
+	if (f) {
+		fprintf(f, "%s\n", comm);
+		fclose(f);
+	}
+}
+
+TEST(cause_fanotify_index)
+{
+	char root[] = "/tmp/epermd-fanidx-XXXXXX", b[64], cmd[128];
+	struct ep_notice nt = {.rec_type = EP_REC_NOTICE, .kind = EP_NOTE_FANOTIFY_MARK};
+	struct fanotify_index *x = NULL;
+	bool later = false;
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK(fanotify_index_new(root, &x) == 0);
+	/* nothing yet, and "none" is not cached: a listener appearing later is found */
+	CHECK(fanotify_index_lookup(x, 0, b, sizeof(b), &later) == 0);
+	fake_listener(root, 4242, "fapolicyd");
+	CHECK(fanotify_index_lookup(x, 0, b, sizeof(b), &later) > 0);
+	CHECK_STR(b, "fapolicyd[4242]");
+	CHECK(later); /* found by a /proc scan */
+	/* the kernel's notice adds a listener at once; it exits immediately after (no /proc
+	 * entry) and still names a denial from while it lived */
+	snprintf(cmd, sizeof(cmd), "rm -rf %s/4242", root);
+	CHECK(system(cmd) == 0);
+	nt.pid = nt.tid = 77;
+	nt.ts_ns = 1000;
+	nt.args[2] = 0x10000; /* FAN_OPEN_PERM */
+	memcpy(nt.comm, "fanlisten", 10);
+	fanotify_index_note(x, &nt, "/usr/bin/fanlisten");
+	CHECK(fanotify_index_lookup(x, 2000, b, sizeof(b), &later) > 0);
+	CHECK_STR(b, "fanlisten[77]");
+	CHECK(!later);
+	/* a denial before the mark is not its doing */
+	CHECK(fanotify_index_lookup(x, 500, b, sizeof(b), &later) == 0 ||
+	      strcmp(b, "fanlisten[77]") != 0);
+	/* a mark without a permission bit is no listener */
+	nt.pid = 78;
+	nt.args[2] = 0x20; /* FAN_OPEN */
+	fanotify_index_note(x, &nt, NULL);
+	CHECK(fanotify_index_lookup(x, 2000, b, sizeof(b), &later) > 0);
+	CHECK_STR(b, "fanlisten[77]");
+	/* the cause engine names it, marked as known at the denial */
+	cause_set_listener_lookup(fanotify_lookup_cb, x);
+	g_fanotify_tp(&D);
+	D.listener[0] = '\0';
+	D.ev.ts_ns = 2000;
+	cause_decide(&D);
+	cause_set_listener_lookup(NULL, NULL);
+	CHECK_STR(cause_name(D.cause), "fanotify");
+	CHECK_STR(D.listener, "fanlisten[77]");
+	CHECK(D.facts_at_denial & DN_FACT_LISTENER);
+	fanotify_index_free(x);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	CHECK(system(cmd) == 0);
 }
