@@ -124,6 +124,23 @@ static int build_config(struct app *a, struct config *c, bool to_stderr)
 
 /* ---- the reader callback: copy and go ---- */
 
+/* A fanotify_mark() with a permission bit succeeded: index the listener now, while it lives
+ * (reader thread; one readlink). */
+static int on_notice(void *ctx, const struct ep_notice *n)
+{
+	struct app *a = ctx;
+	char p[48], exe[128];
+	ssize_t r;
+
+	if (n->kind != EP_NOTE_FANOTIFY_MARK || !a->fan)
+		return 0;
+	snprintf(p, sizeof(p), "/proc/%u/exe", n->pid);
+	r = readlink(p, exe, sizeof(exe) - 1);
+	exe[r > 0 ? r : 0] = '\0';
+	fanotify_index_note(a->fan, n, exe);
+	return 0;
+}
+
 static int on_event(void *ctx, const struct ep_event *ev)
 {
 	struct app *a = ctx;
@@ -731,6 +748,7 @@ static int run(struct app *a)
 	to.verbose = a->cli.verbose > 3 ? 3 : a->cli.verbose;
 	to.bench_empty = a->cli.bench_empty;
 	to.no_cap_capable = a->cli.no_cap_hook;
+	to.on_notice = on_notice;
 
 	if (!a->cli.features && !a->cli.bench_empty) {
 		err = sink_open_multi(a->cfg.sinks, out_path, &a->sink);
