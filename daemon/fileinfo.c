@@ -587,31 +587,13 @@ cleanup:
 		close(rootfd);
 }
 
-/* st_dev / i_rdev as new_encode_dev() packs them */
-static dev_t dev_decode(__u32 v)
-{
-	return makedev((v & 0xfff00) >> 8, (v & 0xff) | ((v >> 12) & 0xfff00));
-}
-
 void file_apply_facts(struct denial *d)
 {
-	const struct ep_inode_facts *o = &d->ev.obj, *b = &d->ev.base;
+	const struct ep_inode_facts *b = &d->ev.base;
 	struct dn_file *f = &d->file;
 
-	if ((d->ev.facts & (EP_FACT_OBJ | EP_FACT_FD)) && !(o->flags & EP_IF_NEGATIVE)) {
-		f->valid = true;
-		f->mode = o->mode;
-		f->uid = o->uid;
-		f->gid = o->gid;
-		f->rdev = dev_decode(o->rdev);
-		f->is_dir = S_ISDIR(o->mode);
-		f->flags_valid = true;
-		f->immutable = o->i_flags & 0x8;   /* S_IMMUTABLE */
-		f->append_only = o->i_flags & 0x4; /* S_APPEND */
-		f->mnt_noexec = o->mnt_flags & EP_MNT_NOEXEC;
-		f->mnt_nosuid = o->mnt_flags & EP_MNT_NOSUID;
-		f->mnt_nodev = o->mnt_flags & EP_MNT_NODEV;
-		f->mnt_ro = o->mnt_flags & EP_MNT_RDONLY;
+	/* enrich.c's file_from_kernel() took mode, owner, flags and mount flags from ev.obj */
+	if (f->from_kernel) {
 		d->facts_at_denial |= DN_FACT_FILE | DN_FACT_FLAGS | DN_FACT_MOUNT;
 	} else {
 		if (f->valid)

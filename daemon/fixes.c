@@ -932,6 +932,44 @@ static void sysctl_userns(struct dx *x)
 	VAL(x, "sysctl %s", d->sysctl_name);
 }
 
+static void sysctl_symlinks(struct dx *x)
+{
+	const struct denial *d = x->d;
+	char q[2 * EP_PATH_LEN];
+
+	sh_quote(x->obj, q, sizeof(q));
+	DIAG(x,
+	     "%s could not %s: it ends in a symbolic link owned by uid %u in a sticky, "
+	     "world-writable directory (owner uid %u), and %s=%s refuses to follow such a link "
+	     "for anyone but its owner or the directory's owner (EACCES); it stops symlink "
+	     "attacks in /tmp.",
+	     x->who, x->what, (unsigned)d->link_uid, (unsigned)d->link_dir_uid, d->sysctl_name,
+	     d->sysctl_value);
+	FIX(x,
+	    "Keep the protection. Have the link created by the user that follows it (uid %u) or "
+	    "by the directory's owner, or move it (or the program's working files) out of the "
+	    "sticky directory, e.g. to a private directory such as $XDG_RUNTIME_DIR; or use the "
+	    "target path directly.",
+	    (unsigned)dac_fsuid(d));
+	VAL(x, "ls -l %s; sysctl %s", q, d->sysctl_name);
+}
+
+static void sysctl_nr_open(struct dx *x)
+{
+	const struct denial *d = x->d;
+
+	DIAG(x,
+	     "%s could not %s: a hard limit on open files above %s (%s) is refused with EPERM "
+	     "for every process, root included.",
+	     x->who, x->what, d->sysctl_name, d->sysctl_value);
+	FIX(x,
+	    "Ask for at most %s open files (LimitNOFILE= in a unit, `ulimit -Hn %s`); a program "
+	    "rarely needs more. Raising fs.nr_open itself is a host-wide decision for the "
+	    "administrator.",
+	    d->sysctl_value, d->sysctl_value);
+	VAL(x, "sysctl fs.nr_open; grep 'open files' /proc/%u/limits", pid_of(x));
+}
+
 void fix_sysctl(struct dx *x)
 {
 	const char *n = x->d->sysctl_name;
@@ -947,6 +985,10 @@ void fix_sysctl(struct dx *x)
 		sysctl_hardlink(x);
 	else if (!strcmp(n, "fs.protected_regular") || !strcmp(n, "fs.protected_fifos"))
 		sysctl_sticky(x);
+	else if (!strcmp(n, "fs.protected_symlinks"))
+		sysctl_symlinks(x);
+	else if (!strcmp(n, "fs.nr_open"))
+		sysctl_nr_open(x);
 	else
 		sysctl_userns(x);
 }

@@ -59,4 +59,35 @@ if $NOBODY unshare --user true 2>/dev/null; then
 else
 	skip "infer: unprivileged user namespaces are disabled on this host"
 fi
+
+# --- smaller cases (with the capability hook as usual) -----------------------------------------
+# fs.protected_symlinks: a link of uid 1234 in a sticky world-writable directory owned by root,
+# followed by 65534 (the protection is switched on for this one run if it is off, then restored)
+PSYM=$(cat /proc/sys/fs/protected_symlinks 2>/dev/null || echo x)
+[ "$PSYM" = 0 ] && { echo 1 >/proc/sys/fs/protected_symlinks || true; }
+if [ "$(cat /proc/sys/fs/protected_symlinks 2>/dev/null)" = 1 ]; then
+	mkdir -m 1777 "$T_TMP/sticky"
+	export LINK="$T_TMP/sticky/link"
+	ln -s "$FILE" "$LINK"
+	chown -h 1234:1234 "$LINK"
+	ep_run psym --fold-window=0 -- $NOBODY "$TRIG" open-read "$LINK"
+	expect "sysctl: following another user's link in a sticky dir -> fs.protected_symlinks" 13 \
+		'.syscall == "openat" and .path == $ENV.LINK' \
+		'.errno == "EACCES" and .cause == "sysctl" and .sysctl == "fs.protected_symlinks" and
+		 (.fix | test("sysctl -w|protected_symlinks=0") | not)'
+	[ "$PSYM" = 0 ] && echo 0 >/proc/sys/fs/protected_symlinks
+else
+	skip "sysctl: fs.protected_symlinks is not 1 on this host"
+fi
+# ulimit -Hn above fs.nr_open, as root (CAP_SYS_RESOURCE held): EPERM from fs.nr_open
+NR=$(cat /proc/sys/fs/nr_open)
+ep_run nropen --fold-window=0 -- sh -c "ulimit -Hn $((NR + 1))"
+expect "sysctl: ulimit -Hn above fs.nr_open as root -> fs.nr_open" 2 \
+	'.syscall == "prlimit64" or .syscall == "setrlimit"' \
+	'.errno == "EPERM" and .cause == "sysctl" and .sysctl == "fs.nr_open"'
+# utimensat(..., NULL) on a root 0644 file as 65534: the write bit (dac), not CAP_FOWNER
+ep_run utim --fold-window=0 -- $NOBODY touch -c "$FILE"
+expect "dac: touch (utimensat NULL) of a root 0644 file as 65534 -> dac, not CAP_FOWNER" 1 \
+	'.syscall == "utimensat"' \
+	'.errno == "EACCES" and .cause == "dac" and .path == $ENV.FILE and (.capability == null)'
 t_done

@@ -618,6 +618,43 @@ struct golden {
 	void (*build)(struct denial *d);
 };
 
+/* tracepoint-only without capability events (kernels before 6.14) */
+static void g_infer_kill(struct denial *d)
+{
+	base(d, "kill", SYS_kill, EP_EPERM, 65534);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	d->ev.args[0] = 1;
+	d->target_valid = true;
+	snprintf(d->target, sizeof(d->target), "pid 1 (systemd)");
+	snprintf(d->proc.exe, sizeof(d->proc.exe), "/usr/bin/kill");
+}
+
+static void g_infer_userns(struct denial *d)
+{
+	base(d, "vmtrig", SYS_sethostname, EP_EPERM, 65534);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	d->ev.userns_level = 1;
+	d->proc.valid = false;
+}
+
+static void g_symlinks(struct denial *d)
+{
+	base(d, "cat", SYS_openat, EP_EACCES, 1000);
+	path(d, "/tmp/link");
+	file(d, S_IFREG | 0644, 1001, 1001);
+	d->link_valid = true;
+	d->link_uid = 1001;
+	d->link_dir_mode = S_IFDIR | 01777;
+	sysctl(d, "fs.protected_symlinks", "1");
+}
+
+static void g_nr_open(struct denial *d)
+{
+	base(d, "bash", SYS_prlimit64, EP_EPERM, 0);
+	d->ev.args[1] = 7;
+	sysctl(d, "fs.nr_open", "1048576");
+}
+
 static const struct golden goldens[] = {
     {"cap_kill", g_cap_kill},
     {"cap_bind", g_cap_bind},
@@ -675,6 +712,10 @@ static const struct golden goldens[] = {
     {"hardlink_tp", g_hardlink_tp},
     {"userns_real", g_userns_real},
     {"cap_chown_root", g_cap_chown_root},
+    {"infer_kill", g_infer_kill},
+    {"infer_userns", g_infer_userns},
+    {"symlinks", g_symlinks},
+    {"nr_open", g_nr_open},
 };
 
 int golden_count(void)

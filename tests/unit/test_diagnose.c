@@ -69,6 +69,12 @@ static const char *const forbidden[] = {
     "--cap-add=ALL",
     "--cap-add=SYS_ADMIN",
     "lockdown=none",
+    "protected_symlinks=0",
+    "protected_hardlinks=0",
+    "protected_regular=0",
+    "protected_fifos=0",
+    "unprivileged_port_start=0",
+    "setcap cap_kill=+ep '/usr/bin/kill'",
 };
 
 static void check_safe(int *unit_failed_, const char *name)
@@ -416,4 +422,25 @@ TEST(diag_hedges_later_state)
 	cause_decide(&D);
 	diagnose_denial(&D);
 	CHECK_CONTAINS(D.diagnosis, "it lacks CAP_KILL (inferred from kill(2)");
+}
+
+TEST(diag_inferred_and_small_sysctls)
+{
+	run("infer_kill");
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK_CONTAINS(D.diagnosis,
+		       "could not signal pid 1 (systemd): it lacks CAP_KILL (inferred");
+	CHECK(!strstr(D.fix, "setcap"));
+	run("infer_userns");
+	CHECK_STR(cause_name(D.cause), "userns");
+	CHECK_CONTAINS(D.diagnosis, "holds CAP_SYS_ADMIN only inside its own user namespace");
+	run("symlinks");
+	CHECK_STR(cause_name(D.cause), "sysctl");
+	CHECK_CONTAINS(D.diagnosis, "symbolic link owned by uid 1001");
+	CHECK_CONTAINS(D.fix, "Keep the protection");
+	CHECK(!strstr(D.fix, "protected_symlinks=0"));
+	run("nr_open");
+	CHECK_STR(cause_name(D.cause), "sysctl");
+	CHECK_CONTAINS(D.diagnosis, "above fs.nr_open (1048576)");
+	CHECK(!strstr(D.fix, "sysctl -w"));
 }
