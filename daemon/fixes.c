@@ -262,6 +262,32 @@ static bool in_pkg_list(const char *pkg, const char *exe)
 	return false;
 }
 
+/* The package lists are read once per executable: diagnoses run on the worker thread only, and
+ * a storm of capability denials comes from few binaries. */
+static bool in_general_pkg(const char *exe)
+{
+	static struct {
+		char exe[128];
+		bool hit;
+	} cache[16];
+	static unsigned next;
+	bool hit = false;
+
+	for (size_t i = 0; i < sizeof(cache) / sizeof(cache[0]); i++)
+		if (cache[i].exe[0] && !strcmp(cache[i].exe, exe))
+			return cache[i].hit;
+	/* merged /usr: dpkg lists /bin/x for /usr/bin/x and the other way round */
+	for (size_t i = 0; !hit && i < sizeof(general_pkgs) / sizeof(general_pkgs[0]); i++)
+		hit = in_pkg_list(general_pkgs[i], exe) ||
+		      (!strncmp(exe, "/usr/", 5) && in_pkg_list(general_pkgs[i], exe + 4));
+	if (strlen(exe) < sizeof(cache[0].exe)) {
+		snprintf(cache[next].exe, sizeof(cache[0].exe), "%s", exe);
+		cache[next].hit = hit;
+		next = (next + 1) % (sizeof(cache) / sizeof(cache[0]));
+	}
+	return hit;
+}
+
 bool fix_general_tool(const char *exe)
 {
 	const char *b = strrchr(exe, '/');
@@ -272,12 +298,7 @@ bool fix_general_tool(const char *exe)
 	for (size_t i = 0; i < sizeof(general_tools) / sizeof(general_tools[0]); i++)
 		if (!strcmp(b, general_tools[i]))
 			return true;
-	/* merged /usr: dpkg lists /bin/x for /usr/bin/x and the other way round */
-	for (size_t i = 0; i < sizeof(general_pkgs) / sizeof(general_pkgs[0]); i++)
-		if (in_pkg_list(general_pkgs[i], exe) ||
-		    (!strncmp(exe, "/usr/", 5) && in_pkg_list(general_pkgs[i], exe + 4)))
-			return true;
-	return false;
+	return in_general_pkg(exe);
 }
 
 void fix_grant_cap(struct dx *x)

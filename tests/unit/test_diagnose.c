@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "cause.h"
@@ -386,6 +387,12 @@ TEST(diag_general_tools)
 		check_safe(unit_failed_, tools[i]);
 	}
 	CHECK(!fix_general_tool("/usr/sbin/nginx"));
+	/* not in the list, but a binary of an essential package (dpkg's file list) */
+	if (access("/var/lib/dpkg/info/coreutils.list", R_OK) == 0) {
+		CHECK(fix_general_tool("/usr/bin/nproc"));
+		CHECK(fix_general_tool("/usr/bin/nproc")); /* cached */
+		CHECK(!fix_general_tool("/usr/local/bin/nproc-like-daemon"));
+	}
 	/* in a unit: AmbientCapabilities= of the unit */
 	run("cap_kill");
 	snprintf(D.proc.exe, sizeof(D.proc.exe), "/usr/bin/kill");
