@@ -46,7 +46,7 @@ struct ep_lookup {
 	__u32 poff, plen; /* the path in the scratch buffer */
 	__u32 pos, end;	  /* the component being looked up: [pos, end) */
 	__u32 state;
-	__u32 _pad;
+	__u32 budget; /* children left to visit */
 };
 
 struct ep_scratch {
@@ -337,11 +337,13 @@ struct dentry___pre68 {
 	struct list_head d_subdirs;
 } __attribute__((preserve_access_index));
 
-#define EP_LK_COMP  0 /* split the next component */
-#define EP_LK_SCAN  1 /* compare the next child of d */
-#define EP_LK_MNT   2 /* find the mount on child in mnt's children */
-#define EP_LK_STEPS 1024
-#define S_IFLNK	    0120000
+#define EP_LK_COMP   0	 /* split the next component */
+#define EP_LK_SCAN   1	 /* compare the next child of d */
+#define EP_LK_MNT    2	 /* find the mount on child in mnt's children */
+#define EP_LK_STEPS  128 /* steps of one lookup */
+#define EP_LK_BATCH  32	 /* children one step may skip by length */
+#define EP_LK_BUDGET 512 /* children one lookup may visit */
+#define S_IFLNK	     0120000
 /* DCACHE_MOUNTED was 0x10000 before the dentry flags became an enum (6.13) */
 #define EP_DCACHE_MOUNTED_OLD 0x10000
 
@@ -377,27 +379,11 @@ static __always_inline __u64 ep_child_of(__u64 node)
  * The loops over path bytes are global functions: each loop's every exit would otherwise
  * carry the rest of the step through the verifier once more.
  */
-/* Skip the slashes at lk.pos; returns the new position. */
-__noinline int ep_lk_skip(void)
-{
-	struct ep_scratch *s = ep_scratch();
-	__u32 k, pos, plen, poff;
-
-	if (!s)
-		return EP_WIRE_MAX;
-	pos = s->lk.pos;
-	plen = s->lk.plen;
-	poff = s->lk.poff;
-	for (k = 0; k < EP_WIRE_NAME_MAX; k++) {
-		if (pos >= plen || s->b[EP_WOFF(poff + pos)] != '/')
-			break;
-		pos++;
-	}
-	return pos;
-}
-
-/* The length of the component at lk.pos (EP_WIRE_NAME_MAX when too long). */
-__noinline int ep_lk_len(void)
+/*
+ * How many bytes from lk.pos are slashes (slash = 1) or are not (slash = 0), up to the path's
+ * end; EP_WIRE_NAME_MAX when there are that many.
+ */
+__noinline int ep_lk_run(__u32 slash)
 {
 	struct ep_scratch *s = ep_scratch();
 	__u32 k, pos, plen, poff;
@@ -408,7 +394,7 @@ __noinline int ep_lk_len(void)
 	plen = s->lk.plen;
 	poff = s->lk.poff;
 	for (k = 0; k < EP_WIRE_NAME_MAX; k++)
-		if (pos + k >= plen || s->b[EP_WOFF(poff + pos + k)] == '/')
+		if (pos + k >= plen || (s->b[EP_WOFF(poff + pos + k)] == '/') != slash)
 			break;
 	return k;
 }
@@ -438,15 +424,16 @@ static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk
 	__u32 k, pos;
 	__u8 c0, c1;
 
-	pos = ep_lk_skip();
+	k = ep_lk_run(1);
 	s = ep_scratch();
-	if (!s)
+	if (!s || k >= EP_WIRE_NAME_MAX)
 		return 2;
 	lk = &s->lk;
+	pos = lk->pos + k;
 	if (pos >= lk->plen)
 		return 1;
 	lk->pos = pos;
-	k = ep_lk_len();
+	k = ep_lk_run(0);
 	s = ep_scratch();
 	if (!s || k >= EP_WIRE_NAME_MAX)
 		return 2;
@@ -482,14 +469,48 @@ static __always_inline bool ep_lk_name_is(struct ep_scratch *s, struct ep_lookup
 }
 
 /* Compare one child; returns 0 to go on, 2 to give up. */
+/*
+ * Skip the children whose name has another length than the component, up to EP_LK_BATCH of
+ * them per call: one read of d_name.len and one of the next pointer each. lk.budget bounds
+ * the children visited in the whole lookup.
+ */
+__noinline int ep_lk_skip_len(void)
+{
+	struct ep_scratch *s = ep_scratch();
+	__u64 node, head;
+	__u32 want, k;
+
+	if (!s)
+		return 0;
+	node = s->lk.node;
+	head = s->lk.head;
+	want = s->lk.end - s->lk.pos;
+	for (k = 0; k < EP_LK_BATCH; k++) {
+		struct hlist_node *n = (struct hlist_node *)node;
+
+		if (!node || node == head ||
+		    BPF_CORE_READ((struct dentry *)ep_child_of(node), d_name.len) == want)
+			break;
+		node = (__u64)BPF_CORE_READ(n, next);
+	}
+	s->lk.node = node;
+	s->lk.budget = s->lk.budget > k ? s->lk.budget - k : 0;
+	return 0;
+}
+
 static __always_inline int ep_lk_scan(struct ep_scratch *s, struct ep_lookup *lk)
 {
 	struct dentry *child;
 	struct inode *inode;
 	__u32 last;
 
-	if (!lk->node || lk->node == lk->head)
-		return 2; /* not in the dcache */
+	ep_lk_skip_len();
+	s = ep_scratch();
+	if (!s)
+		return 2;
+	lk = &s->lk;
+	if (!lk->node || lk->node == lk->head || !lk->budget)
+		return 2; /* not in the dcache, or too many children */
 	child = (struct dentry *)ep_child_of(lk->node);
 	if (!ep_lk_name_is(s, lk, child)) {
 		struct hlist_node *n = (struct hlist_node *)lk->node;
@@ -583,6 +604,7 @@ __noinline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt)
 	s->lk.plen = plen;
 	s->lk.pos = 0;
 	s->lk.state = EP_LK_COMP;
+	s->lk.budget = EP_LK_BUDGET;
 	for (int i = 0; i < EP_LK_STEPS; i++) {
 		r = ep_lookup_step();
 		if (r)

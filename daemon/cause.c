@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
 
 #include "cause.h"
@@ -32,6 +33,7 @@ enum {
 	C_SYS_PTRACE = 19,
 	C_SYS_ADMIN = 21,
 	C_SYS_BOOT = 22,
+	C_SYS_RESOURCE = 24,
 	C_PERFMON = 38,
 	C_BPF = 39,
 };
@@ -54,11 +56,13 @@ struct cctx {
 	struct dac_result dac;
 };
 
-static int (*listener_lookup)(char *buf, size_t n);
+static cause_listener_fn listener_lookup;
+static void *listener_ctx;
 
-void cause_set_listener_lookup(int (*fn)(char *buf, size_t n))
+void cause_set_listener_lookup(cause_listener_fn fn, void *ctx)
 {
 	listener_lookup = fn;
+	listener_ctx = ctx;
 }
 
 static const char *capn(int cap, char *buf, size_t n)
@@ -100,7 +104,27 @@ static long sysctl_num(const struct denial *d, const char *name, long dflt)
 
 static bool proc_has_cap(const struct denial *d, int cap)
 {
-	return d->proc.valid && (d->proc.cap_eff & (1ull << cap));
+	return dac_has_cap(d, cap) == 1;
+}
+
+static const char *const fact_names[DN_FACT__N] = {
+    "credentials", "groups",   "file",	 "file_flags", "mount",
+    "base_dir",	   "listener", "target", "arguments",  "link",
+};
+
+const char *cause_fact_name(unsigned bit)
+{
+	for (int i = 0; i < DN_FACT__N; i++)
+		if (bit == 1u << i)
+			return fact_names[i];
+	return NULL;
+}
+
+/* The verdict rests on something read after the denial: say so in the evidence. */
+static void note_later(struct denial *d, unsigned fact, const char *what)
+{
+	if (d->facts_later & fact)
+		denial_add_evidence(d, "observed later: %s", what);
 }
 
 static void set_sysctl(struct denial *d, const char *name, const char *value)
@@ -263,6 +287,10 @@ static bool only_dac_caps(const struct cctx *c)
 	for (int i = 0; i < c->n_caps; i++) {
 		int cap = (int)c->caps[i]->a[0];
 
+		/* an owner-override probe (CAP_FOWNER) before a write-permission check that
+		 * fails with EACCES: the permission bits decided, not the capability */
+		if (cap == C_FOWNER && c->err == EP_EACCES)
+			continue;
 		if (cap != C_DAC_OVERRIDE && cap != C_DAC_READ_SEARCH && cap != C_SYS_ADMIN)
 			return false;
 	}
@@ -281,10 +309,16 @@ static bool have_failed_cap(const struct cctx *c, int cap)
 
 static const char *get_listener(struct cctx *c)
 {
+	bool later = false;
+
 	if (c->listener[0])
 		return c->listener;
-	if (listener_lookup && listener_lookup(c->listener, sizeof(c->listener)) > 0)
+	if (listener_lookup && listener_lookup(listener_ctx, c->d->ev.ts_ns, c->listener,
+					       sizeof(c->listener), &later) > 0) {
+		c->d->facts_later |= later ? DN_FACT_LISTENER : 0;
+		c->d->facts_at_denial |= later ? 0 : DN_FACT_LISTENER;
 		return c->listener;
+	}
 	c->listener[0] = '\0';
 	return NULL;
 }
@@ -360,6 +394,188 @@ static void dac_evidence(struct cctx *c)
 				    dac_bits(c->dac.granted, g), dac_bits(c->dac.want, w));
 	denial_add_evidence(d, "DAC %s for fsuid %u fsgid %u", c->dac.denied ? "denies" : "allows",
 			    (unsigned)dac_fsuid(d), (unsigned)dac_fsgid(d));
+}
+
+static bool nonzero(const char *v);
+
+/* ---- capabilities inferred without the cap_capable hook ------------------------------------- */
+
+/* kill_ok_by_cred(): the caller's real or effective uid matches the target's real or saved uid */
+static int kill_uids_match(const struct denial *d)
+{
+	uid_t ru = d->ev.uid, eu = d->ev.euid;
+
+	if (!d->target_valid)
+		return -1;
+	if (d->ev.facts & EP_FACT_CREDS)
+		ru = d->ev.cr.ruid, eu = d->ev.cr.euid;
+	return eu == d->target_suid || eu == d->target_ruid || ru == d->target_suid ||
+	       ru == d->target_ruid;
+}
+
+static bool infer_target(struct cctx *c, char *why, size_t n)
+{
+	struct denial *d = c->d;
+	int m = kill_uids_match(d);
+
+	if (m == 1) {
+		denial_add_evidence(d, "the target's uids (%u/%u/%u) match the caller's: not %s",
+				    (unsigned)d->target_ruid, (unsigned)d->target_euid,
+				    (unsigned)d->target_suid, cap_name(c->si.cap));
+		return false;
+	}
+	if (m < 0)
+		snprintf(why, n, "the target's uids not known");
+	else
+		snprintf(why, n, "the target's uids differ (uid %u)", (unsigned)d->target_ruid);
+	return true;
+}
+
+/* Does the condition of the syscall's override capability hold (why says which)? */
+static bool infer_when(struct cctx *c, char *why, size_t n)
+{
+	struct denial *d = c->d;
+	const __u64 *a = d->ev.args;
+	long start;
+
+	switch (c->si.cap_when) {
+	case SCW_KILL:
+		return (long long)(int)a[0] > 0 && infer_target(c, why, n);
+	case SCW_PTRACE:
+		return sc_ptrace_attach(d, &c->si) && infer_target(c, why, n);
+	case SCW_OWNER:
+		if (!d->file.valid || d->file.uid == dac_fsuid(d))
+			return false;
+		snprintf(why, n, "the file is owned by uid %u, not fsuid %u", (unsigned)d->file.uid,
+			 (unsigned)dac_fsuid(d));
+		return true;
+	case SCW_RAW:
+		snprintf(why, n, "a raw or packet socket");
+		return ((a[0] == AF_INET || a[0] == AF_INET6) && (a[1] & 0xf) == SOCK_RAW) ||
+		       a[0] == AF_PACKET;
+	case SCW_BIND:
+		start = sysctl_num(d, "net.ipv4.ip_unprivileged_port_start", 1024);
+		if (!d->bind_port || (long)d->bind_port >= start)
+			return false;
+		snprintf(why, n, "port %u below net.ipv4.ip_unprivileged_port_start %ld",
+			 d->bind_port, start);
+		return true;
+	case SCW_DEVNODE:
+		snprintf(why, n, "a device node");
+		return S_ISCHR(sc_mknod_mode(d, &c->si)) || S_ISBLK(sc_mknod_mode(d, &c->si));
+	case SCW_NEWNS:
+		snprintf(why, n, "new namespaces other than a user namespace");
+		return c->si.flags_arg >= 0 && (a[c->si.flags_arg] & 0x7e020000ull);
+	case SCW_RT:
+		snprintf(why, n, "a real-time scheduling policy");
+		return strcmp(c->si.name, "sched_setscheduler") || a[1] == 1 || a[1] == 2;
+	case SCW_RLIMIT:
+		snprintf(why, n, "raising a hard limit, or another process's limits");
+		return true;
+	default:
+		return true;
+	}
+}
+
+static void infer_creds_note(struct cctx *c, int held)
+{
+	struct denial *d = c->d;
+	char b[24];
+
+	if (held < 0)
+		denial_add_evidence(d, "capabilities not known: the process was gone and the "
+				       "kernel did not record its credentials");
+	else
+		denial_add_evidence(d, "%s: CapEff %s %s",
+				    (d->ev.facts & EP_FACT_CREDS) ? "at the denial"
+								  : "observed later",
+				    held ? "has" : "lacks", capn(c->si.cap, b, sizeof(b)));
+}
+
+/* Kernels without the capability:cap_capable tracepoint (before 6.14 in tracepoint-only mode):
+ * the syscall, its arguments and the credentials name the override capability it needed. */
+static bool rule_cap_infer(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct sc_info *si = &c->si;
+	char why[112] = "", b[24];
+	int held;
+
+	if (c->cap_hook || si->cap < 0 || c->err != si->cap_err || !infer_when(c, why, sizeof(why)))
+		return false;
+	held = dac_has_cap(d, si->cap);
+	if (d->ev.userns_level > 0 && held != 0) {
+		denial_add_evidence(d,
+				    "inferred from %s(2): %s, checked against a namespace its "
+				    "user namespace (level %u) does not own",
+				    si->name, capn(si->cap, b, sizeof(b)), d->ev.userns_level);
+		infer_creds_note(c, held);
+		d->capability = si->cap;
+		return decide(c, EP_CAUSE_USERNS), true;
+	}
+	if (held == 1) {
+		denial_add_evidence(d, "%s(2) needs %s%s%s, which the process holds: not it",
+				    si->name, capn(si->cap, b, sizeof(b)), why[0] ? " for " : "",
+				    why);
+		return false;
+	}
+	denial_add_evidence(d, "inferred from %s(2): %s%s%s", si->name, capn(si->cap, b, sizeof(b)),
+			    why[0] ? ", " : "", why);
+	infer_creds_note(c, held);
+	note_later(d, DN_FACT_TARGET, "the target process's uids");
+	d->capability = si->cap;
+	if (si->cap == C_NET_BIND_SERVICE)
+		set_sysctl(d, "net.ipv4.ip_unprivileged_port_start",
+			   sysctl_get(d, "net.ipv4.ip_unprivileged_port_start"));
+	return decide(c, EP_CAUSE_CAPABILITY), true;
+}
+
+/* setrlimit/prlimit64 of RLIMIT_NOFILE above fs.nr_open: EPERM even with CAP_SYS_RESOURCE */
+static bool rule_nr_open(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const char *v = sysctl_get(d, "fs.nr_open");
+	unsigned long long nr = v ? strtoull(v, NULL, 10) : 0;
+	int res_arg = strcmp(c->si.name, "prlimit64") ? 0 : 1;
+
+	if (c->si.cap_when != SCW_RLIMIT || c->err != EP_EPERM || !v || d->ev.args[res_arg] != 7)
+		return false;
+	if (d->rlim_max && d->rlim_max != ~0ull && d->rlim_max <= nr)
+		return false;
+	if (!d->rlim_max && dac_has_cap(d, C_SYS_RESOURCE) != 1 && !(c->cap_hook && !c->n_caps))
+		return false;
+	if (d->rlim_max)
+		denial_add_evidence(d, "RLIMIT_NOFILE hard limit %llu asked (observed later)",
+				    d->rlim_max);
+	else
+		denial_add_evidence(d, "RLIMIT_NOFILE refused although CAP_SYS_RESOURCE is held");
+	denial_add_evidence(d, "sysctl fs.nr_open = %s", v);
+	set_sysctl(d, "fs.nr_open", v);
+	return decide(c, EP_CAUSE_SYSCTL), true;
+}
+
+/* fs.protected_symlinks: following a link in a sticky world-writable directory whose owner
+ * is neither the follower nor the directory's owner (may_follow_link, EACCES) */
+static bool rule_protected_symlinks(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const char *v = sysctl_get(d, "fs.protected_symlinks");
+
+	if (c->err != EP_EACCES || !d->link_valid || !v || !nonzero(v))
+		return false;
+	if (!(d->link_dir_mode & S_ISVTX) || !(d->link_dir_mode & 0002))
+		return false;
+	if (d->link_uid == dac_fsuid(d) || d->link_uid == d->link_dir_uid)
+		return false;
+	denial_add_evidence(d,
+			    "symlink owned by uid %u in sticky dir mode %04o owned by uid %u; "
+			    "follower fsuid %u",
+			    (unsigned)d->link_uid, (unsigned)(d->link_dir_mode & 07777),
+			    (unsigned)d->link_dir_uid, (unsigned)dac_fsuid(d));
+	note_later(d, DN_FACT_LINK, "the link and its directory as they are now");
+	denial_add_evidence(d, "sysctl fs.protected_symlinks = %s", v);
+	set_sysctl(d, "fs.protected_symlinks", v);
+	return decide(c, EP_CAUSE_SYSCTL), true;
 }
 
 /* ---- rules on kernel evidence ---------------------------------------------------------------- */
@@ -675,7 +891,13 @@ static bool flag_hit(struct cctx *c, bool imm, bool app, bool app_denies, const 
 	if (!imm && !(app && app_denies))
 		return false;
 	snprintf(d->flag, sizeof(d->flag), "%s", imm ? "immutable" : "append-only");
-	denial_add_evidence(d, "statx: %s flag set on %s", d->flag, what);
+	if (d->facts_later & DN_FACT_FLAGS)
+		denial_add_evidence(d, "observed later: the current flags of %s (%s)", what,
+				    d->flag);
+	else if (d->facts_at_denial & DN_FACT_FLAGS)
+		denial_add_evidence(d, "at the denial: %s flag set on %s", d->flag, what);
+	else
+		denial_add_evidence(d, "statx: %s flag set on %s", d->flag, what);
 	return decide(c, EP_CAUSE_IMMUTABLE), true;
 }
 
@@ -721,6 +943,7 @@ static bool rule_mount_file(struct cctx *c)
 	snprintf(d->mount_option, sizeof(d->mount_option), "%s", opt);
 	denial_add_evidence(d, "mountinfo: %s mounted %s", f->mount_point[0] ? f->mount_point : "?",
 			    opt);
+	note_later(d, DN_FACT_MOUNT, "the mount's current options");
 	return decide(c, EP_CAUSE_MOUNT), true;
 }
 
@@ -1013,27 +1236,12 @@ typedef bool (*rule_fn)(struct cctx *c);
 
 /* Order matters: kernel evidence, then capabilities, then user-space checks. */
 static const rule_fn rules[] = {
-    rule_audit,
-    rule_seccomp,
-    rule_fanotify_ev,
-    rule_devcg_ev,
-    rule_lsm_ev,
-    rule_iflags_ev,
-    rule_mount_ev,
-    rule_dac_ev,
-    rule_caps,
-    rule_security_ev,
-    rule_iflags_file,
-    rule_mount_file,
-    rule_ping,
-    rule_userns_create,
-    rule_sysctl_nocap,
-    rule_protected_create,
-    rule_lockdown,
-    rule_yama_sysctl,
-    rule_dac_check,
-    rule_devcg_container,
-    rule_fanotify_listener,
+    rule_audit,	    rule_seccomp,	rule_fanotify_ev,     rule_devcg_ev,
+    rule_lsm_ev,    rule_iflags_ev,	rule_mount_ev,	      rule_dac_ev,
+    rule_caps,	    rule_security_ev,	rule_iflags_file,     rule_mount_file,
+    rule_ping,	    rule_userns_create, rule_sysctl_nocap,    rule_protected_create,
+    rule_lockdown,  rule_yama_sysctl,	rule_nr_open,	      rule_protected_symlinks,
+    rule_cap_infer, rule_dac_check,	rule_devcg_container, rule_fanotify_listener,
 };
 
 static void reset(struct denial *d)

@@ -4,7 +4,9 @@
 #ifndef EPERMD_CAUSE_H
 #define EPERMD_CAUSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "denial.h"
 
@@ -13,8 +15,13 @@
 void cause_decide(struct denial *d);
 
 /* Where cause_decide may ask for the fanotify permission listener ("comm[pid]", returns its
- * length, 0 if none) when the kernel evidence cannot name it. NULL (the default) = never ask:
- * the daemon wires fanotify_perm_listener() (fanotify.h); tests wire a stub. */
-void cause_set_listener_lookup(int (*fn)(char *buf, size_t n));
+ * length, 0 if none; *later when it was found after the denial) when the kernel evidence cannot
+ * name it. NULL (the default) = never ask: the daemon wires fanotify_index_lookup() on its
+ * index (fanotify.h); tests wire a stub. */
+typedef int (*cause_listener_fn)(void *ctx, uint64_t at_ns, char *buf, size_t n, bool *later);
+void cause_set_listener_lookup(cause_listener_fn fn, void *ctx);
+
+/* "credentials", "file_flags" ... for one DN_FACT_* bit; NULL if not one. */
+const char *cause_fact_name(unsigned bit);
 
 #endif

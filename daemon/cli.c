@@ -32,6 +32,8 @@ static void usage(FILE *f)
 	    "                              with a COMMAND or -p; not journal)\n"
 	    "  --tracepoint-only           never load fexit/LSM evidence programs\n"
 	    "  --features                  print the mode and every hook, then exit\n"
+	    "  --disable-hook=cap_capable  testing: run without capability events, as kernels\n"
+	    "                              before 6.14 in tracepoint-only mode (inference)\n"
 	    "  --ring-size=BYTES           kernel ring size, power of two >= 4096, K/M suffix\n"
 	    "  --queue-size=N              records queued between reader and worker (default "
 	    "4096)\n"
@@ -72,6 +74,7 @@ enum {
 	OPT_BENCH,
 	OPT_STATE_DIR,
 	OPT_PID,
+	OPT_DISABLE_HOOK,
 };
 
 static const struct option long_opts[] = {
@@ -93,6 +96,7 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"bench-empty-hook", no_argument, NULL, OPT_BENCH},
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+    {"disable-hook", required_argument, NULL, OPT_DISABLE_HOOK},
     {"pid", required_argument, NULL, OPT_PID},
     {NULL, 0, NULL, 0},
 };
@@ -218,6 +222,14 @@ int cli_parse(struct cli *a, int argc, char **argv)
 			break;
 		case OPT_BENCH:
 			a->bench_empty = true;
+			break;
+		case OPT_DISABLE_HOOK:
+			if (strcmp(optarg, "cap_capable")) {
+				fprintf(stderr, "epermd: --disable-hook: only cap_capable can be "
+						"disabled\n");
+				return EPERMD_EX_USAGE;
+			}
+			a->no_cap_hook = true;
 			break;
 		case '?':
 			if (optopt && !strncmp(argv[optind - 1], "--", 2) &&

@@ -22,6 +22,7 @@ struct cli {
 	struct cli_set set[64];
 	int nset;
 	bool tp_only, no_socket;
+	bool no_cap_hook; /* --disable-hook=cap_capable (testing) */
 	int verbose;
 	bool features, check_config, bench_empty;
 	char **cmd;    /* after --, or NULL */

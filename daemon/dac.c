@@ -12,20 +12,48 @@
 #define CAPN_DAC_OVERRIDE    1
 #define CAPN_DAC_READ_SEARCH 2
 
+/* The kernel's credentials at the denial (ev.cr) win over /proc, which is read later. */
+static bool cr_at_denial(const struct denial *d)
+{
+	return d->ev.facts & EP_FACT_CREDS;
+}
+
 uid_t dac_fsuid(const struct denial *d)
 {
+	if (cr_at_denial(d))
+		return d->ev.cr.fsuid;
 	return d->proc.valid ? d->proc.fsuid : d->ev.fsuid;
 }
 
 gid_t dac_fsgid(const struct denial *d)
 {
+	if (cr_at_denial(d))
+		return d->ev.cr.fsgid;
 	return d->proc.valid ? d->proc.fsgid : d->ev.egid;
 }
 
-static bool in_groups(const struct denial *d, gid_t g)
+int dac_has_cap(const struct denial *d, int cap)
+{
+	if (cap < 0 || cap > 63)
+		return -1;
+	if (cr_at_denial(d))
+		return !!(d->ev.cr.cap_eff & CAP_BIT(cap));
+	if (d->proc.valid)
+		return !!(d->proc.cap_eff & CAP_BIT(cap));
+	return -1;
+}
+
+bool dac_in_groups(const struct denial *d, gid_t g)
 {
 	if (g == dac_fsgid(d))
 		return true;
+	if (cr_at_denial(d)) {
+		for (int i = 0; i < d->ev.cr.ngroups && i < EP_MAX_GROUPS; i++)
+			if (d->ev.cr.groups[i] == g)
+				return true;
+		if (!(d->ev.facts & EP_FACT_GROUPS_TRUNC))
+			return false;
+	}
 	for (int i = 0; d->proc.valid && i < d->proc.ngroups && i < DN_MAX_GROUPS; i++)
 		if (d->proc.groups[i] == g)
 			return true;
@@ -78,7 +106,7 @@ static void acl_scan(const struct denial *d, const char *acl, gid_t owner_gid, i
 	v->mask = -1;
 	v->user_hit = v->group_hit = 0;
 	v->user_perm = v->group_perm = 0;
-	if (in_groups(d, owner_gid)) {
+	if (dac_in_groups(d, owner_gid)) {
 		v->group_hit = 1;
 		v->group_perm = group_obj;
 	}
@@ -95,7 +123,7 @@ static void acl_scan(const struct denial *d, const char *acl, gid_t owner_gid, i
 		else if (!strncmp(p, "user", 4) && q >= 0 && (uid_t)q == dac_fsuid(d)) {
 			v->user_hit = 1;
 			v->user_perm = perm_bits(c2 + 1);
-		} else if (!strncmp(p, "group", 5) && q >= 0 && in_groups(d, (gid_t)q)) {
+		} else if (!strncmp(p, "group", 5) && q >= 0 && dac_in_groups(d, (gid_t)q)) {
 			v->group_hit = 1;
 			v->group_perm |= perm_bits(c2 + 1);
 		}
@@ -127,7 +155,7 @@ static int mode_perms(const struct denial *d, mode_t mode, uid_t uid, gid_t gid,
 			*role = "named group";
 			return v.group_perm & v.mask;
 		}
-	} else if (in_groups(d, gid)) {
+	} else if (dac_in_groups(d, gid)) {
 		*role = "owning group";
 		return (mode >> 3) & 7;
 	}
@@ -137,9 +165,9 @@ static int mode_perms(const struct denial *d, mode_t mode, uid_t uid, gid_t gid,
 
 static bool has_cap(const struct denial *d, int cap)
 {
-	if (d->proc.valid)
-		return d->proc.cap_eff & CAP_BIT(cap);
-	return dac_fsuid(d) == 0;
+	int h = dac_has_cap(d, cap);
+
+	return h < 0 ? dac_fsuid(d) == 0 : h;
 }
 
 static int cap_perms(const struct denial *d, mode_t mode, int want)
@@ -206,6 +234,15 @@ static void wanted(const struct denial *d, const struct sc_info *si, int *obj, i
 		break;
 	case SC_EXEC:
 		*obj = DAC_X;
+		break;
+	case SC_SETATTR:
+		/* utimensat(..., NULL) and utimes/utime(path, NULL), truncate: the write bit */
+		if ((!strcmp(si->name, "utimensat") && !d->ev.args[2]) ||
+		    (!strcmp(si->name, "futimesat") && !d->ev.args[2]) ||
+		    ((!strcmp(si->name, "utimes") || !strcmp(si->name, "utime")) &&
+		     !d->ev.args[1]) ||
+		    !strcmp(si->name, "truncate"))
+			*obj = DAC_W;
 		break;
 	case SC_ACCESS:
 		*obj = (int)(d->ev.args[strcmp(si->name, "access") ? 2 : 1] & 7);

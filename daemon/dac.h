@@ -28,6 +28,12 @@ struct dac_result {
 uid_t dac_fsuid(const struct denial *d);
 gid_t dac_fsgid(const struct denial *d);
 
+/* Does the process hold cap in its effective set: 1, 0, or -1 when not known (the
+ * kernel's ev.cr first, then /proc). */
+int dac_has_cap(const struct denial *d, int cap);
+/* fsgid or a supplementary group (ev.cr first, then /proc). */
+bool dac_in_groups(const struct denial *d, gid_t g);
+
 /* Search (x) permission on a directory for the process; role as in dac_result. */
 bool dac_may_search(const struct denial *d, mode_t mode, uid_t uid, gid_t gid, bool has_acl,
 		    const char *acl, const char **role);

@@ -129,6 +129,21 @@ struct dn_audit {
 	char line[DN_EVIDENCE_LEN]; /* the evidence string, "audit: ..." */
 };
 
+/* denial.facts_at_denial / facts_later */
+enum dn_fact {
+	DN_FACT_CREDS = 1u << 0,    /* "credentials": uids, gids, capabilities */
+	DN_FACT_GROUPS = 1u << 1,   /* "groups": supplementary groups */
+	DN_FACT_FILE = 1u << 2,	    /* "file": mode and owner of the object */
+	DN_FACT_FLAGS = 1u << 3,    /* "file_flags": immutable / append-only */
+	DN_FACT_MOUNT = 1u << 4,    /* "mount": noexec, nosuid, nodev, ro */
+	DN_FACT_BASE = 1u << 5,	    /* "base_dir": cwd or dirfd of a relative path */
+	DN_FACT_LISTENER = 1u << 6, /* "listener": the fanotify permission listener */
+	DN_FACT_TARGET = 1u << 7,   /* "target": the signalled or traced process's uids */
+	DN_FACT_ARGS = 1u << 8,	    /* "arguments": memory behind pointer arguments */
+	DN_FACT_LINK = 1u << 9,	    /* "link": the symbolic link the path ends in */
+	DN_FACT__N = 10,
+};
+
 struct denial {
 	struct ep_event ev;    /* as received, path NUL-terminated */
 	uint64_t realtime_ns;  /* ev.ts_ns converted to CLOCK_REALTIME */
@@ -175,6 +190,23 @@ struct denial {
 	/* added (H3b): the path walk of an EACCES path lookup (enrich); when it finds a
 	 * directory the process cannot search, the cause engine also puts it in target */
 	struct dn_walk walk;
+
+	/* Which facts the verdict could rest on (DN_FACT_* bits, names in cause_fact_name()):
+	 * captured by the kernel at the denial (ev.facts), or read from user space later. */
+	unsigned facts_at_denial;
+	unsigned facts_later;
+	/* the target task of kill/ptrace-like calls, from /proc later (DN_FACT_TARGET) */
+	bool target_valid;
+	uid_t target_ruid, target_euid, target_suid;
+	/* arguments behind user pointers, read later from the live process (DN_FACT_ARGS):
+	 * bind's port, setrlimit/prlimit64's new hard limit; 0 = not known */
+	unsigned bind_port;
+	unsigned long long rlim_max;
+	/* the final symbolic link of the path, when the path names one (lstat, later) */
+	bool link_valid;
+	uid_t link_uid;
+	mode_t link_dir_mode;
+	uid_t link_dir_uid;
 
 	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
 	struct dn_audit audit;

@@ -66,6 +66,23 @@ static const char *open_mode(const struct dx *x)
 	return (fl & 01000) ? " for truncation" : " for reading";
 }
 
+/* No sentence loses its object: "write to fd 3 (the file is no longer known)". */
+static bool fill_what_unknown(struct dx *x)
+{
+	const struct denial *d = x->d;
+	int fa = (d->ev.flags & EP_F_COMPAT) ? 0 : syscall_fd_arg(d->ev.syscall_nr);
+	const char *to = x->si.cls == SC_WRITE ? " to" : x->si.cls == SC_READ ? " from" : "";
+
+	if (x->obj[0])
+		return false;
+	if (fa >= 1 && fa <= 6)
+		snprintf(x->what, sizeof(x->what), "%s%s fd %d (the file is no longer known)",
+			 x->si.verb, to, (int)d->ev.args[fa - 1]);
+	else
+		snprintf(x->what, sizeof(x->what), "%s (the object is not known)", x->si.verb);
+	return true;
+}
+
 static void fill_what(struct dx *x)
 {
 	switch (x->si.cls) {
@@ -76,6 +93,8 @@ static void fill_what(struct dx *x)
 			snprintf(x->what, sizeof(x->what), "call %s()", x->si.name);
 		return;
 	case SC_OPEN:
+		if (fill_what_unknown(x))
+			return;
 		snprintf(x->what, sizeof(x->what), "%s %s%s", x->si.verb, x->obj, open_mode(x));
 		return;
 	case SC_KILL:
@@ -112,7 +131,8 @@ static void fill_what(struct dx *x)
 		snprintf(x->what, sizeof(x->what), "%s", x->si.verb);
 		return;
 	default:
-		snprintf(x->what, sizeof(x->what), "%s %s", x->si.verb, x->obj);
+		if (!fill_what_unknown(x))
+			snprintf(x->what, sizeof(x->what), "%s %s", x->si.verb, x->obj);
 	}
 }
 
@@ -152,7 +172,13 @@ static void say_capability(struct dx *x)
 	const struct denial *d = x->d;
 
 	dx_fill_cap(x, d->capability);
-	DIAG(x, "%s could not %s: it lacks %s; ", x->who, x->what, x->cap);
+	DIAG(x, "%s could not %s: it lacks %s", x->who, x->what, x->cap);
+	if (!(d->hooks_active & ((1ull << EP_HK_TP_CAP_CAPABLE) | (1ull << EP_HK_CAP_CAPABLE))))
+		DIAG(x,
+		     " (inferred from %s(2) and the %s credentials: this kernel reports no "
+		     "capability checks)",
+		     x->si.name, (d->ev.facts & EP_FACT_CREDS) ? "kernel's" : "process's");
+	DIAG(x, "; ");
 	if (d->capability == 10 && d->sysctl_name[0])
 		DIAG(x, "ports below %s (%s) need it.", d->sysctl_value, d->sysctl_name);
 	else

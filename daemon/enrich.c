@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -338,6 +340,10 @@ static const struct sysctl_rule sysctl_rules[] = {
     {{"userfaultfd"}, {"vm.unprivileged_userfaultfd"}},
     {{"io_uring_setup"}, {"kernel.io_uring_disabled"}},
     {{"mmap"}, {"vm.mmap_min_addr"}},
+    {{"setrlimit", "prlimit64"}, {"fs.nr_open"}},
+    {{"stat", "newfstatat", "statx", "chdir", "execve", "execveat"}, {"fs.protected_symlinks"}},
+    {{"truncate", "chmod", "chown", "utimensat", "access", "faccessat", "faccessat2"},
+     {"fs.protected_symlinks"}},
 };
 
 static struct sysctl_cache_ent {
@@ -621,6 +627,114 @@ static void enrich_target(struct denial *d, const char *sc)
 	}
 }
 
+/* ---- facts observed later (attribution) ---------------------------------------------------- */
+
+static void mark_creds(struct denial *d)
+{
+	if (d->ev.facts & EP_FACT_CREDS) {
+		d->facts_at_denial |= DN_FACT_CREDS;
+		if (d->ev.facts & EP_FACT_GROUPS_TRUNC)
+			d->facts_later |= d->proc.valid ? DN_FACT_GROUPS : 0;
+		else
+			d->facts_at_denial |= DN_FACT_GROUPS;
+	} else if (d->proc.valid) {
+		d->facts_later |= DN_FACT_CREDS | DN_FACT_GROUPS;
+	}
+}
+
+/* the process a kill/ptrace-like call aimed at: its uids from /proc, now */
+static void later_target_task(struct denial *d, const char *sc)
+{
+	static const struct {
+		const char *name;
+		int arg;
+	} rows[] = {{"kill", 0},
+		    {"tkill", 0},
+		    {"tgkill", 1},
+		    {"rt_sigqueueinfo", 0},
+		    {"rt_tgsigqueueinfo", 1},
+		    {"ptrace", 1},
+		    {"process_vm_readv", 0},
+		    {"process_vm_writev", 0}};
+	struct dn_proc p;
+	char path[48], buf[4096];
+	int pid = 0;
+
+	for (size_t i = 0; sc && i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (!strcmp(sc, rows[i].name))
+			pid = (int)d->ev.args[rows[i].arg];
+	if (pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	memset(&p, 0, sizeof(p));
+	if (read_small_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0 || proc_parse_status(buf, &p))
+		return;
+	d->target_valid = true;
+	d->target_ruid = p.ruid, d->target_euid = p.euid, d->target_suid = p.suid;
+	d->facts_later |= DN_FACT_TARGET;
+}
+
+static bool read_user(pid_t pid, __u64 addr, void *buf, size_t n)
+{
+	struct iovec l = {buf, n}, r = {(void *)(uintptr_t)addr, n};
+
+	return addr && process_vm_readv(pid, &l, 1, &r, 1, 0) == (ssize_t)n;
+}
+
+/* memory behind pointer arguments, from the live process (it may have changed since) */
+static void later_user_args(struct denial *d, const char *sc)
+{
+	const __u64 *a = d->ev.args;
+	struct sockaddr_in6 sa;
+	__u64 rl[2];
+
+	if (!sc || !d->proc.valid)
+		return;
+	if (!strcmp(sc, "bind") && a[2] >= sizeof(struct sockaddr_in) &&
+	    read_user((pid_t)d->ev.pid, a[1], &sa, sizeof(struct sockaddr_in)) &&
+	    (sa.sin6_family == AF_INET || sa.sin6_family == AF_INET6)) {
+		d->bind_port = ntohs(sa.sin6_port); /* same offset in sockaddr_in */
+		d->facts_later |= DN_FACT_ARGS;
+		if (!d->target[0] || !strncmp(d->target, "socket fd", 9))
+			snprintf(d->target, sizeof(d->target), "port %u", d->bind_port);
+	} else if ((!strcmp(sc, "setrlimit") &&
+		    read_user((pid_t)d->ev.pid, a[1], rl, sizeof(rl))) ||
+		   (!strcmp(sc, "prlimit64") &&
+		    read_user((pid_t)d->ev.pid, a[2], rl, sizeof(rl)))) {
+		d->rlim_max = rl[1] ? rl[1] : 0;
+		d->facts_later |= DN_FACT_ARGS;
+	}
+}
+
+/* the symbolic link the path ends in, and its directory (fs.protected_symlinks) */
+static void later_link(struct denial *d, int pdfd)
+{
+	char dir[sizeof(d->path)];
+	struct stat st, ds;
+	char *slash;
+	int root;
+
+	if (d->ev.ret != -EP_EACCES || d->path[0] != '/' || d->path_from_fd)
+		return;
+	root = pdfd >= 0 ? openat(pdfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC)
+			 : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return;
+	snprintf(dir, sizeof(dir), "%s", d->path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (!fstatat(root, d->path + 1, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode) &&
+	    !fstatat(root, dir[0] ? dir + 1 : ".", &ds, dir[1] ? 0 : AT_EMPTY_PATH)) {
+		d->link_valid = true;
+		d->link_uid = st.st_uid;
+		d->link_dir_mode = ds.st_mode;
+		d->link_dir_uid = ds.st_uid;
+		d->facts_later |= DN_FACT_LINK;
+	}
+	close(root);
+}
+
 void enrich_denial(struct denial *d)
 {
 	struct ep_event *ev = &d->ev;
@@ -637,7 +751,12 @@ void enrich_denial(struct denial *d)
 	enrich_file(d, pdfd);
 	if (!d->path[0] && ev->path[0])
 		snprintf(d->path, sizeof(d->path), "%s", ev->path);
+	file_apply_facts(d);
+	mark_creds(d);
 	enrich_target(d, sc);
+	later_target_task(d, sc);
+	later_user_args(d, sc);
+	later_link(d, pdfd);
 	enrich_sysctls(d, sc);
 	enrich_security(d);
 	if (pdfd >= 0)

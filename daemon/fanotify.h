@@ -3,17 +3,32 @@
 #ifndef EPERMD_FANOTIFY_H
 #define EPERMD_FANOTIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "epermd.h"
 
 #define FAN_PERM_MASK 0x70000ull /* FAN_OPEN_PERM | FAN_ACCESS_PERM | FAN_OPEN_EXEC_PERM */
 
-/* "comm[pid]" of a process holding a fanotify fd with a permission mark (fapolicyd preferred)
- * into buf; returns its length, 0 when there is none. The /proc scan is cached ~2 s.
- * Thread-safe. */
-int fanotify_perm_listener(char *buf, size_t n);
+/* The permission listeners this daemon knows of (pid, comm, exe, mask, first seen, exited at),
+ * held by the daemon. Fed by the kernel's notices (fanotify_mark() with a permission bit) and
+ * by /proc scans when a denial finds no live entry; "none" is never cached; a listener that
+ * exited is kept 60 s so a denial from while it lived still names it. Thread-safe. */
+struct fanotify_index;
 
-/* Scan a /proc-like tree now (no cache): for tests. */
-int fanotify_scan(const char *proc_root, char *buf, size_t n);
+int fanotify_index_new(const char *proc_root, struct fanotify_index **out);
+void fanotify_index_free(struct fanotify_index *x);
+/* EP_NOTE_FANOTIFY_MARK: add the marking process at once (exe may be NULL). */
+void fanotify_index_note(struct fanotify_index *x, const struct ep_notice *nt, const char *exe);
+/* "comm[pid]" of the listener for a denial at at_ns (CLOCK_MONOTONIC, as ep_event.ts_ns; 0 =
+ * any time), fapolicyd preferred; its length, 0 if none. *later: found by a /proc scan after
+ * the denial rather than from the kernel's notice. */
+int fanotify_index_lookup(struct fanotify_index *x, uint64_t at_ns, char *buf, size_t n,
+			  bool *later);
+
+/* fanotify_index_lookup() with the index as ctx: the cause engine's listener lookup. */
+int fanotify_lookup_cb(void *ctx, uint64_t at_ns, char *buf, size_t n, bool *later);
 
 /* Does one fdinfo text carry a fanotify mark with a permission bit? */
 int fanotify_fdinfo_has_perm(const char *fdinfo);

@@ -586,3 +586,32 @@ cleanup:
 	if (rootfd >= 0)
 		close(rootfd);
 }
+
+void file_apply_facts(struct denial *d)
+{
+	const struct ep_inode_facts *b = &d->ev.base;
+	struct dn_file *f = &d->file;
+
+	/* enrich.c's file_from_kernel() took mode, owner, flags and mount flags from ev.obj */
+	if (f->from_kernel) {
+		d->facts_at_denial |= DN_FACT_FILE | DN_FACT_FLAGS | DN_FACT_MOUNT;
+	} else {
+		if (f->valid)
+			d->facts_later |= DN_FACT_FILE;
+		if (f->valid && f->flags_valid)
+			d->facts_later |= DN_FACT_FLAGS;
+		if (f->mount_point[0])
+			d->facts_later |= DN_FACT_MOUNT;
+	}
+	if ((d->ev.facts & EP_FACT_PARENT) && !(b->flags & EP_IF_NEGATIVE)) {
+		f->parent_valid = true;
+		f->parent_mode = b->mode;
+		f->parent_uid = b->uid;
+		f->parent_gid = b->gid;
+		f->parent_sticky = b->mode & S_ISVTX;
+		f->parent_immutable = b->i_flags & 0x8;
+		f->parent_append_only = b->i_flags & 0x4;
+	}
+	if (d->ev.facts & EP_FACT_BASE)
+		d->facts_at_denial |= DN_FACT_BASE;
+}

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fixes.h"
 #include "names.h"
@@ -217,6 +219,88 @@ static bool is_interpreter(const char *exe)
 	return false;
 }
 
+/* General-purpose tools every user runs: a file capability on one gives it to everybody for
+ * every purpose (kill with CAP_KILL signals any process). */
+static const char *const general_tools[] = {
+    "kill",	"pkill",   "killall", "cat",	 "cp",	      "mv",	 "rm",	   "ln",
+    "ls",	"dd",	   "tee",     "install", "chown",     "chgrp",	 "chmod",  "touch",
+    "mkdir",	"mknod",   "date",    "nice",	 "renice",    "timeout", "nohup",  "chroot",
+    "stdbuf",	"find",	   "xargs",   "tar",	 "cpio",      "rsync",	 "sudo",   "doas",
+    "pkexec",	"su",	   "runuser", "setpriv", "nsenter",   "unshare", "mount",  "umount",
+    "hostname", "prlimit", "taskset", "chrt",	 "ionice",    "sed",	 "grep",   "vi",
+    "vim",	"nano",	   "less",    "more",	 "ssh",	      "scp",	 "curl",   "wget",
+    "nc",	"ncat",	   "socat",   "ip",	 "gdb",	      "strace",	 "toybox", "systemd-run",
+    "setsid",	"flock",   "script",  "watch",	 "ssh-agent", "screen",	 "tmux",   "make",
+};
+
+/* Packages whose every binary is a general-purpose tool (Debian's essential set and the like). */
+static const char *const general_pkgs[] = {
+    "coreutils", "util-linux", "procps", "findutils", "tar",	     "bash",	 "dash",
+    "busybox",	 "sudo",       "sed",	 "grep",      "diffutils",   "bsdutils", "mount",
+    "login",	 "passwd",     "psmisc", "iproute2",  "debianutils", "hostname", "toybox",
+};
+
+static bool in_pkg_list(const char *pkg, const char *exe)
+{
+	char path[128], buf[65536], *hit;
+	size_t l = strlen(exe);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/var/lib/dpkg/info/%s.list", pkg);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (hit = strstr(buf, exe); hit; hit = strstr(hit + 1, exe))
+		if ((hit == buf || hit[-1] == '\n') && (hit[l] == '\n' || hit[l] == '\0'))
+			return true;
+	return false;
+}
+
+/* The package lists are read once per executable: diagnoses run on the worker thread only, and
+ * a storm of capability denials comes from few binaries. */
+static bool in_general_pkg(const char *exe)
+{
+	static struct {
+		char exe[128];
+		bool hit;
+	} cache[16];
+	static unsigned next;
+	bool hit = false;
+
+	for (size_t i = 0; i < sizeof(cache) / sizeof(cache[0]); i++)
+		if (cache[i].exe[0] && !strcmp(cache[i].exe, exe))
+			return cache[i].hit;
+	/* merged /usr: dpkg lists /bin/x for /usr/bin/x and the other way round */
+	for (size_t i = 0; !hit && i < sizeof(general_pkgs) / sizeof(general_pkgs[0]); i++)
+		hit = in_pkg_list(general_pkgs[i], exe) ||
+		      (!strncmp(exe, "/usr/", 5) && in_pkg_list(general_pkgs[i], exe + 4));
+	if (strlen(exe) < sizeof(cache[0].exe)) {
+		snprintf(cache[next].exe, sizeof(cache[0].exe), "%s", exe);
+		cache[next].hit = hit;
+		next = (next + 1) % (sizeof(cache) / sizeof(cache[0]));
+	}
+	return hit;
+}
+
+bool fix_general_tool(const char *exe)
+{
+	const char *b = strrchr(exe, '/');
+
+	b = b ? b + 1 : exe;
+	if (is_interpreter(exe))
+		return true;
+	for (size_t i = 0; i < sizeof(general_tools) / sizeof(general_tools[0]); i++)
+		if (!strcmp(b, general_tools[i]))
+			return true;
+	return in_general_pkg(exe);
+}
+
 void fix_grant_cap(struct dx *x)
 {
 	const struct denial *d = x->d;
@@ -233,11 +317,11 @@ void fix_grant_cap(struct dx *x)
 		    d->proc.unit, x->cap, q, q);
 		VAL(x, "systemctl show -p AmbientCapabilities %s; getpcaps $(pgrep -x %s)", q,
 		    sh_quote(x->comm, qc, sizeof(qc)));
-	} else if (d->proc.exe[0] && is_interpreter(d->proc.exe)) {
+	} else if (d->proc.exe[0] && fix_general_tool(d->proc.exe)) {
 		FIX(x,
-		    "%s is a shell or interpreter: a file capability on it would give %s to every "
-		    "script it runs. Run just this task with the capability instead: a systemd "
-		    "unit "
+		    "%s is a shell, interpreter or general-purpose tool: a file capability on it "
+		    "would give %s to every user and script that runs it. Run just this task "
+		    "as the right user, or with the capability: a systemd unit "
 		    "with `AmbientCapabilities=%s` (or `systemd-run -p AmbientCapabilities=%s "
 		    "...`), "
 		    "a narrow sudo rule for the one command, or a small dedicated binary that "
@@ -395,9 +479,10 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 		VAL(x, "namei -l %s", q);
 		return;
 	}
-	DIAG(x, "%s could not %s: %s%s is mode %04o owned by uid %u gid %u%s", x->who, x->what,
+	DIAG(x, "%s could not %s: %s%s is mode %04o owned by uid %u gid %u%s%s", x->who, x->what,
 	     r->on_parent ? "its directory " : "", p, mode & 07777, uid, gid,
-	     (!r->on_parent && f->has_acl) ? " with an ACL" : "");
+	     (!r->on_parent && f->has_acl) ? " with an ACL" : "",
+	     (d->facts_later & DN_FACT_FILE) && !e ? " (observed after the denial)" : "");
 	if (r->decided && r->denied)
 		DIAG(x, ", and fsuid %u (gid %u) falls in its '%s' class, which does not grant %s",
 		     fsuid, (unsigned)dac_fsgid(d), r->role, dac_bits(r->want, wantb));
@@ -429,6 +514,8 @@ void fix_immutable(struct dx *x)
 	const struct denial *d = x->d;
 	const struct dn_file *f = &d->file;
 	bool imm = !strcmp(d->flag, "immutable");
+	/* the verdict rests on the flags as read after the denial, not the kernel's record */
+	bool later = (d->facts_later & DN_FACT_FLAGS) && !find_ev(d, EP_EV_INODE_FLAGS);
 	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)];
 	const char *p = x->obj;
 
@@ -440,16 +527,17 @@ void fix_immutable(struct dx *x)
 	sh_quote(p, q, sizeof(q));
 	if (imm)
 		DIAG(x,
-		     "%s could not %s: %s has the immutable attribute (chattr +i), so the kernel "
+		     "%s could not %s: %s %s the immutable attribute (chattr +i)%s, so the kernel "
 		     "refuses to modify, rename, link or delete it with EPERM for every user, root "
 		     "included.",
-		     x->who, x->what, p);
+		     x->who, x->what, p, later ? "is immutable now: it has" : "has",
+		     later ? " (observed after the denial)" : "");
 	else
 		DIAG(x,
-		     "%s could not %s: %s has the append-only attribute (chattr +a): it can only "
+		     "%s could not %s: %s has the append-only attribute (chattr +a)%s: it can only "
 		     "be opened for appending, and truncating, rewriting, renaming or deleting it "
 		     "fails with EPERM for every user, root included.",
-		     x->who, x->what, p);
+		     x->who, x->what, p, later ? " now (observed after the denial)" : "");
 	FIX(x, "The attribute is almost always set on purpose (a pinned /etc/resolv.conf, audit "
 	       "logs, hardened configuration): find out who set it and why before touching it. ");
 	if (!imm)
@@ -865,6 +953,44 @@ static void sysctl_userns(struct dx *x)
 	VAL(x, "sysctl %s", d->sysctl_name);
 }
 
+static void sysctl_symlinks(struct dx *x)
+{
+	const struct denial *d = x->d;
+	char q[2 * EP_PATH_LEN];
+
+	sh_quote(x->obj, q, sizeof(q));
+	DIAG(x,
+	     "%s could not %s: it ends in a symbolic link owned by uid %u in a sticky, "
+	     "world-writable directory (owner uid %u), and %s=%s refuses to follow such a link "
+	     "for anyone but its owner or the directory's owner (EACCES); it stops symlink "
+	     "attacks in /tmp.",
+	     x->who, x->what, (unsigned)d->link_uid, (unsigned)d->link_dir_uid, d->sysctl_name,
+	     d->sysctl_value);
+	FIX(x,
+	    "Keep the protection. Have the link created by the user that follows it (uid %u) or "
+	    "by the directory's owner, or move it (or the program's working files) out of the "
+	    "sticky directory, e.g. to a private directory such as $XDG_RUNTIME_DIR; or use the "
+	    "target path directly.",
+	    (unsigned)dac_fsuid(d));
+	VAL(x, "ls -l %s; sysctl %s", q, d->sysctl_name);
+}
+
+static void sysctl_nr_open(struct dx *x)
+{
+	const struct denial *d = x->d;
+
+	DIAG(x,
+	     "%s could not %s: a hard limit on open files above %s (%s) is refused with EPERM "
+	     "for every process, root included.",
+	     x->who, x->what, d->sysctl_name, d->sysctl_value);
+	FIX(x,
+	    "Ask for at most %s open files (LimitNOFILE= in a unit, `ulimit -Hn %s`); a program "
+	    "rarely needs more. Raising fs.nr_open itself is a host-wide decision for the "
+	    "administrator.",
+	    d->sysctl_value, d->sysctl_value);
+	VAL(x, "sysctl fs.nr_open; grep 'open files' /proc/%u/limits", pid_of(x));
+}
+
 void fix_sysctl(struct dx *x)
 {
 	const char *n = x->d->sysctl_name;
@@ -880,6 +1006,10 @@ void fix_sysctl(struct dx *x)
 		sysctl_hardlink(x);
 	else if (!strcmp(n, "fs.protected_regular") || !strcmp(n, "fs.protected_fifos"))
 		sysctl_sticky(x);
+	else if (!strcmp(n, "fs.protected_symlinks"))
+		sysctl_symlinks(x);
+	else if (!strcmp(n, "fs.nr_open"))
+		sysctl_nr_open(x);
 	else
 		sysctl_userns(x);
 }

@@ -53,7 +53,8 @@ struct app {
 	struct evqueue *q;
 	struct sink *sink;
 	struct incidents *inc;
-	struct prefold *pf; /* worker only */
+	struct prefold *pf;	    /* worker only */
+	struct fanotify_index *fan; /* fanotify permission listeners (cause.c asks) */
 	struct server *srv;
 	struct metrics *metrics; /* the textfile for node_exporter */
 	uint64_t metrics_last;	 /* CLOCK_MONOTONIC of the last write */
@@ -122,6 +123,23 @@ static int build_config(struct app *a, struct config *c, bool to_stderr)
 }
 
 /* ---- the reader callback: copy and go ---- */
+
+/* A fanotify_mark() with a permission bit succeeded: index the listener now, while it lives
+ * (reader thread; one readlink). */
+static int on_notice(void *ctx, const struct ep_notice *n)
+{
+	struct app *a = ctx;
+	char p[48], exe[128];
+	ssize_t r;
+
+	if (n->kind != EP_NOTE_FANOTIFY_MARK || !a->fan)
+		return 0;
+	snprintf(p, sizeof(p), "/proc/%u/exe", n->pid);
+	r = readlink(p, exe, sizeof(exe) - 1);
+	exe[r > 0 ? r : 0] = '\0';
+	fanotify_index_note(a->fan, n, exe);
+	return 0;
+}
 
 static int on_event(void *ctx, const struct ep_event *ev)
 {
@@ -740,6 +758,8 @@ static int run(struct app *a)
 	to.tracepoint_only = a->cfg.tracepoint_only;
 	to.verbose = a->cli.verbose > 3 ? 3 : a->cli.verbose;
 	to.bench_empty = a->cli.bench_empty;
+	to.no_cap_capable = a->cli.no_cap_hook;
+	to.on_notice = on_notice;
 
 	if (!a->cli.features && !a->cli.bench_empty) {
 		err = sink_open_multi(a->cfg.sinks, out_path, &a->sink);
@@ -769,7 +789,12 @@ static int run(struct app *a)
 			fprintf(stderr, "epermd: pre-fold cache: %s\n", strerror(-err));
 			goto cleanup;
 		}
-		cause_set_listener_lookup(fanotify_perm_listener);
+		err = fanotify_index_new("/proc", &a->fan);
+		if (err) {
+			fprintf(stderr, "epermd: fanotify index: %s\n", strerror(-err));
+			goto cleanup;
+		}
+		cause_set_listener_lookup(fanotify_lookup_cb, a->fan);
 		a->policy = malloc(sizeof(*a->policy));
 		if (!a->policy) {
 			fprintf(stderr, "epermd: out of memory\n");
@@ -980,6 +1005,8 @@ cleanup:
 	}
 	incidents_free(a->inc);
 	prefold_free(a->pf);
+	cause_set_listener_lookup(NULL, NULL);
+	fanotify_index_free(a->fan);
 	runstate_free(a->rs);
 	evq_free(a->q);
 	reap_policy(a, true); /* the worker is gone */

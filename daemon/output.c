@@ -23,6 +23,7 @@
 #include "journal.h"
 #include "msgids.h"
 #include "names.h"
+#include "cause.h"
 #include "output.h"
 #include "clock.h"
 
@@ -289,6 +290,29 @@ static void j_file(struct sbuf *b, const struct dn_file *f)
 	sb_raw(b, "}", 1);
 }
 
+/* "name","name" of the DN_FACT_* bits in m; sep between them */
+static void facts_list(struct sbuf *b, unsigned m, const char *q, const char *sep)
+{
+	const char *s = "";
+
+	for (int i = 0; i < DN_FACT__N; i++) {
+		if (!(m & (1u << i)))
+			continue;
+		sb_printf(b, "%s%s%s%s", s, q, cause_fact_name(1u << i), q);
+		s = sep;
+	}
+}
+
+static void j_facts(struct sbuf *b, const struct denial *d)
+{
+	j_key(b, "facts");
+	sb_puts(b, "{\"at_denial\":[");
+	facts_list(b, d->facts_at_denial, "\"", ",");
+	sb_puts(b, "],\"later\":[");
+	facts_list(b, d->facts_later, "\"", ",");
+	sb_puts(b, "]}");
+}
+
 int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n)
 {
 	struct sbuf b = {.p = buf, .n = n};
@@ -335,6 +359,7 @@ int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t
 		sb_raw(&b, "\"", 1);
 	}
 	sb_raw(&b, "]", 1);
+	j_facts(&b, d);
 	j_str(&b, "diagnosis", d->diagnosis);
 	j_str(&b, "fix", d->fix);
 	j_str(&b, "validate", d->validate);
@@ -478,6 +503,11 @@ int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t
 		if (i + 1 == d->n_evidence || i + 1 == DN_MAX_EVIDENCE)
 			sb_raw(&b, "\n", 1);
 	}
+	if (d->facts_later) {
+		sb_puts(&b, "  observed later: ");
+		facts_list(&b, d->facts_later, "", ", ");
+		sb_raw(&b, "\n", 1);
+	}
 out:
 	return b.over ? -ENOSPC : (int)b.len;
 }
@@ -571,6 +601,16 @@ int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, siz
 	jr_opt(&b, "EPERM_RULE", d->rule);
 	for (int i = 0; i < d->n_evidence && i < DN_MAX_EVIDENCE; i++)
 		jr_field(&b, "EPERM_EVIDENCE", d->evidence[i]);
+	if (d->facts_later) {
+		sb_puts(&b, "EPERM_FACTS_LATER=");
+		facts_list(&b, d->facts_later, "", ",");
+		sb_raw(&b, "\n", 1);
+	}
+	if (d->facts_at_denial) {
+		sb_puts(&b, "EPERM_FACTS_AT_DENIAL=");
+		facts_list(&b, d->facts_at_denial, "", ",");
+		sb_raw(&b, "\n", 1);
+	}
 	jr_opt(&b, "EPERM_FIX", d->fix);
 	jr_opt(&b, "EPERM_VALIDATE", d->validate);
 	jr_u64(&b, "EPERM_COUNT", dn_count(d));

@@ -136,6 +136,113 @@ static const struct sc_row sc_rows[] = {
     {"setns", SC_SETNS, "join a namespace", -1},
 };
 
+/* The override capability per syscall (linux/capability.h numbers), kept apart from sc_rows so
+ * other columns merge cleanly. init_ns: the kernel asks capable() (the initial namespace) or
+ * ns_capable() of a namespace the task's own user namespace does not own. */
+struct sc_cap_row {
+	const char *name;
+	signed char cap;
+	signed char err; /* EP_EPERM / EP_EACCES */
+	unsigned char when;
+	bool init_ns;
+};
+
+static const struct sc_cap_row sc_caps[] = {
+    {"kill", 5, EP_EPERM, SCW_KILL, false},
+    {"tkill", 5, EP_EPERM, SCW_KILL, false},
+    {"tgkill", 5, EP_EPERM, SCW_KILL, false},
+    {"rt_sigqueueinfo", 5, EP_EPERM, SCW_KILL, false},
+    {"rt_tgsigqueueinfo", 5, EP_EPERM, SCW_KILL, false},
+    {"pidfd_send_signal", 5, EP_EPERM, SCW_KILL, false},
+    {"chown", 0, EP_EPERM, SCW_ALWAYS, false},
+    {"fchown", 0, EP_EPERM, SCW_ALWAYS, false},
+    {"lchown", 0, EP_EPERM, SCW_ALWAYS, false},
+    {"fchownat", 0, EP_EPERM, SCW_ALWAYS, false},
+    {"chmod", 3, EP_EPERM, SCW_OWNER, false},
+    {"fchmod", 3, EP_EPERM, SCW_OWNER, false},
+    {"fchmodat", 3, EP_EPERM, SCW_OWNER, false},
+    {"fchmodat2", 3, EP_EPERM, SCW_OWNER, false},
+    {"utimensat", 3, EP_EPERM, SCW_OWNER, false},
+    {"utimes", 3, EP_EPERM, SCW_OWNER, false},
+    {"utime", 3, EP_EPERM, SCW_OWNER, false},
+    {"futimesat", 3, EP_EPERM, SCW_OWNER, false},
+    {"setuid", 7, EP_EPERM, SCW_ALWAYS, false},
+    {"setreuid", 7, EP_EPERM, SCW_ALWAYS, false},
+    {"setresuid", 7, EP_EPERM, SCW_ALWAYS, false},
+    {"setfsuid", 7, EP_EPERM, SCW_ALWAYS, false},
+    {"setgid", 6, EP_EPERM, SCW_ALWAYS, false},
+    {"setregid", 6, EP_EPERM, SCW_ALWAYS, false},
+    {"setresgid", 6, EP_EPERM, SCW_ALWAYS, false},
+    {"setfsgid", 6, EP_EPERM, SCW_ALWAYS, false},
+    {"setgroups", 6, EP_EPERM, SCW_ALWAYS, false},
+    {"bind", 10, EP_EACCES, SCW_BIND, false},
+    {"socket", 13, EP_EPERM, SCW_RAW, false},
+    {"iopl", 17, EP_EPERM, SCW_ALWAYS, true},
+    {"ioperm", 17, EP_EPERM, SCW_ALWAYS, true},
+    {"chroot", 18, EP_EPERM, SCW_ALWAYS, false},
+    {"ptrace", 19, EP_EPERM, SCW_PTRACE, false},
+    {"process_vm_readv", 19, EP_EPERM, SCW_PTRACE, false},
+    {"process_vm_writev", 19, EP_EPERM, SCW_PTRACE, false},
+    {"acct", 20, EP_EPERM, SCW_ALWAYS, true},
+    {"sethostname", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"setdomainname", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"mount", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"umount2", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"pivot_root", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"fsopen", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"fsmount", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"move_mount", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"swapon", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"swapoff", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"setns", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"unshare", 21, EP_EPERM, SCW_NEWNS, false},
+    {"clone", 21, EP_EPERM, SCW_NEWNS, false},
+    {"quotactl", 21, EP_EPERM, SCW_ALWAYS, true},
+    {"reboot", 22, EP_EPERM, SCW_ALWAYS, true},
+    {"kexec_load", 22, EP_EPERM, SCW_ALWAYS, true},
+    {"kexec_file_load", 22, EP_EPERM, SCW_ALWAYS, true},
+    {"setpriority", 23, EP_EACCES, SCW_ALWAYS, false},
+    {"sched_setscheduler", 23, EP_EPERM, SCW_RT, false},
+    {"sched_setattr", 23, EP_EPERM, SCW_RT, false},
+    {"setrlimit", 24, EP_EPERM, SCW_RLIMIT, false},
+    {"prlimit64", 24, EP_EPERM, SCW_RLIMIT, false},
+    {"settimeofday", 25, EP_EPERM, SCW_ALWAYS, true},
+    {"clock_settime", 25, EP_EPERM, SCW_ALWAYS, true},
+    {"clock_adjtime", 25, EP_EPERM, SCW_ALWAYS, true},
+    {"adjtimex", 25, EP_EPERM, SCW_ALWAYS, true},
+    {"stime", 25, EP_EPERM, SCW_ALWAYS, true},
+    {"vhangup", 26, EP_EPERM, SCW_ALWAYS, true},
+    {"mknod", 27, EP_EPERM, SCW_DEVNODE, false},
+    {"mknodat", 27, EP_EPERM, SCW_DEVNODE, false},
+    {"init_module", 16, EP_EPERM, SCW_ALWAYS, true},
+    {"finit_module", 16, EP_EPERM, SCW_ALWAYS, true},
+    {"delete_module", 16, EP_EPERM, SCW_ALWAYS, true},
+};
+
+static void sc_cap_lookup(const char *name, struct sc_info *out)
+{
+	out->cap = -1;
+	out->cap_err = EP_EPERM;
+	out->cap_when = SCW_ALWAYS;
+	out->cap_init_ns = false;
+	for (size_t i = 0; name && i < sizeof(sc_caps) / sizeof(sc_caps[0]); i++) {
+		if (strcmp(sc_caps[i].name, name) == 0) {
+			out->cap = sc_caps[i].cap;
+			out->cap_err = sc_caps[i].err;
+			out->cap_when = (enum sc_cap_when)sc_caps[i].when;
+			out->cap_init_ns = sc_caps[i].init_ns;
+			return;
+		}
+	}
+}
+
+unsigned sc_mknod_mode(const struct denial *d, const struct sc_info *si)
+{
+	if (si->cls != SC_CREATE || strncmp(si->name, "mknod", 5))
+		return 0;
+	return (unsigned)d->ev.args[strcmp(si->name, "mknodat") ? 1 : 2];
+}
+
 void sc_lookup(const struct denial *d, struct sc_info *out, char *buf, int n)
 {
 	const char *name = NULL;
@@ -145,6 +252,7 @@ void sc_lookup(const struct denial *d, struct sc_info *out, char *buf, int n)
 	out->flags_arg = -1;
 	if (!(d->ev.flags & EP_F_COMPAT))
 		name = syscall_name(d->ev.syscall_nr);
+	sc_cap_lookup(name, out);
 	if (!name) {
 		snprintf(buf, n, "syscall %d%s", d->ev.syscall_nr,
 			 (d->ev.flags & EP_F_COMPAT) ? " (32-bit)" : "");

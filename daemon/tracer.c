@@ -513,7 +513,8 @@ static int hooks_pick(struct tracer *t, const struct btf *vmlinux)
 	hook_choose(t, vmlinux, &hk[HK_ENTER], !bench && !t->sc_chain,
 		    bench ? "benchmark baseline"
 			  : "seccomp read from the filter chain at sys_exit");
-	hook_choose(t, vmlinux, &hk[HK_CAP], !bench, "benchmark baseline");
+	hook_choose(t, vmlinux, &hk[HK_CAP], !bench && !t->opts.no_cap_capable,
+		    bench ? "benchmark baseline" : "--disable-hook=cap_capable");
 	/* children of tracked processes, and Landlock marks, follow fork */
 	hook_choose(t, vmlinux, &hk[HK_FORK], !bench, "benchmark baseline");
 	hook_choose(t, vmlinux, &hk[HK_TEXIT], !bench, "benchmark baseline");
@@ -617,6 +618,8 @@ static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
 	int err, n_ev, n_refused = 0, n_retry = 0;
 
 	hooks_refuse_reset();
+	if (t->opts.no_cap_capable)
+		hooks_refuse("ep_fx_cap_capable", "--disable-hook=cap_capable");
 	for (;;) {
 		capture_start();
 		err = tracer_load(t, vmlinux, tp_only, atomic_fetch, use_task_btf, &n_ev);

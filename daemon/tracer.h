@@ -27,6 +27,9 @@ struct tracer_opts {
 	bool force_raw_tp;    /* testing: use the raw_tp programs even where tp_btf works */
 	bool no_sc_chain;     /* testing: seccomp by sys_enter inference even where the filter
 			       * chain is readable (EPERMD_SECCOMP_FALLBACK=1) */
+	bool no_cap_capable;  /* testing (--disable-hook=cap_capable): neither the cap_capable
+			       * tracepoint nor fexit, as on kernels before 6.14 in tracepoint-only
+			       * mode */
 	tracer_notice_fn on_notice;   /* EP_REC_NOTICE; NULL = count and ignore */
 	tracer_sc_prog_fn on_sc_prog; /* EP_REC_SC_PROG; NULL = count and ignore */
 };

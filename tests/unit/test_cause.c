@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -25,7 +27,7 @@
 /* exported to test_diagnose.c */
 int golden_count(void);
 const char *golden_build(int i, struct denial *d);
-int golden_listener(char *buf, size_t n);
+int golden_listener(void *ctx, uint64_t at_ns, char *buf, size_t n, bool *later);
 
 static void base(struct denial *d, const char *comm, int nr, int err, unsigned uid)
 {
@@ -281,8 +283,10 @@ static void g_fanotify_ev(struct denial *d)
 	ev(d, EP_EV_FANOTIFY, EP_HK_FSNOTIFY, -1, 0x40000, 812, 0, 0, "fapolicyd");
 }
 
-int golden_listener(char *buf, size_t n)
+int golden_listener(void *ctx, uint64_t at_ns, char *buf, size_t n, bool *later)
 {
+	(void)ctx, (void)at_ns;
+	*later = true;
 	return snprintf(buf, n, "fapolicyd[812]");
 }
 
@@ -614,6 +618,43 @@ struct golden {
 	void (*build)(struct denial *d);
 };
 
+/* tracepoint-only without capability events (kernels before 6.14) */
+static void g_infer_kill(struct denial *d)
+{
+	base(d, "kill", SYS_kill, EP_EPERM, 65534);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	d->ev.args[0] = 1;
+	d->target_valid = true;
+	snprintf(d->target, sizeof(d->target), "pid 1 (systemd)");
+	snprintf(d->proc.exe, sizeof(d->proc.exe), "/usr/bin/kill");
+}
+
+static void g_infer_userns(struct denial *d)
+{
+	base(d, "vmtrig", SYS_sethostname, EP_EPERM, 65534);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+	d->ev.userns_level = 1;
+	d->proc.valid = false;
+}
+
+static void g_symlinks(struct denial *d)
+{
+	base(d, "cat", SYS_openat, EP_EACCES, 1000);
+	path(d, "/tmp/link");
+	file(d, S_IFREG | 0644, 1001, 1001);
+	d->link_valid = true;
+	d->link_uid = 1001;
+	d->link_dir_mode = S_IFDIR | 01777;
+	sysctl(d, "fs.protected_symlinks", "1");
+}
+
+static void g_nr_open(struct denial *d)
+{
+	base(d, "bash", SYS_prlimit64, EP_EPERM, 0);
+	d->ev.args[1] = 7;
+	sysctl(d, "fs.nr_open", "1048576");
+}
+
 static const struct golden goldens[] = {
     {"cap_kill", g_cap_kill},
     {"cap_bind", g_cap_bind},
@@ -671,6 +712,10 @@ static const struct golden goldens[] = {
     {"hardlink_tp", g_hardlink_tp},
     {"userns_real", g_userns_real},
     {"cap_chown_root", g_cap_chown_root},
+    {"infer_kill", g_infer_kill},
+    {"infer_userns", g_infer_userns},
+    {"symlinks", g_symlinks},
+    {"nr_open", g_nr_open},
 };
 
 int golden_count(void)
@@ -802,9 +847,9 @@ TEST(cause_fanotify)
 	/* ... with the /proc lookup wired in */
 	g_fanotify_tp(&D);
 	D.listener[0] = '\0';
-	cause_set_listener_lookup(golden_listener);
+	cause_set_listener_lookup(golden_listener, NULL);
 	cause_decide(&D);
-	cause_set_listener_lookup(NULL);
+	cause_set_listener_lookup(NULL, NULL);
 	CHECK_STR(cause_name(D.cause), "fanotify");
 	CHECK_STR(D.listener, "fapolicyd[812]");
 }
@@ -834,7 +879,9 @@ TEST(cause_lsm)
 	D.proc.cap_eff = 0;
 	D.ev.uid = 1000;
 	cause_decide(&D);
-	CHECK_STR(cause_name(D.cause), "unknown");
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK(D.capability == 16);
+	CHECK(has_evidence(&D, "inferred from finit_module(2): CAP_SYS_MODULE"));
 	CHECK_STR(decided("lsm_aggregate", &D), "lsm");
 	CHECK(D.lsm == EP_LSM_UNKNOWN);
 	CHECK_CONTAINS(D.lsm_detail, "landlock");
@@ -940,4 +987,307 @@ TEST(cause_real_host)
 	CHECK(D.capability == 21);
 	CHECK_STR(decided("cap_chown_root", &D), "capability");
 	CHECK(D.capability == 0);
+}
+
+/* ---- inference without the cap_capable hook (kernels before 6.14, tracepoint-only) -------- */
+
+static void tp_only(struct denial *d, const char *comm, int nr, int err, unsigned uid)
+{
+	base(d, comm, nr, err, uid);
+	d->hooks_active = HK(EP_HK_SYS_EXIT);
+}
+
+/* the kernel's credentials at the denial; /proc already gone */
+static void creds(struct denial *d, unsigned uid, __u64 caps)
+{
+	d->proc.valid = false;
+	d->ev.facts |= EP_FACT_CREDS;
+	d->ev.cr.ruid = d->ev.cr.euid = d->ev.cr.suid = d->ev.cr.fsuid = uid;
+	d->ev.cr.rgid = d->ev.cr.egid = d->ev.cr.sgid = d->ev.cr.fsgid = uid;
+	d->ev.cr.cap_eff = caps;
+}
+
+TEST(cause_infer_kill)
+{
+	tp_only(&D, "kill", SYS_kill, EP_EPERM, 65534);
+	D.ev.args[0] = 1;
+	D.target_valid = true; /* pid 1, root */
+	D.facts_later = DN_FACT_TARGET;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK(D.capability == 5);
+	CHECK(has_evidence(&D, "inferred from kill(2): CAP_KILL, the target's uids differ"));
+	CHECK(has_evidence(&D, "observed later: the target process's uids"));
+	/* the same uid: not CAP_KILL (something else refused) */
+	D.target_ruid = 65534;
+	D.facts_later = 0;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+	/* target gone: still inferred, and says so */
+	D.target_valid = false;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK(has_evidence(&D, "the target's uids not known"));
+	/* the kernel's creds say it held CAP_KILL: not the capability */
+	creds(&D, 1000, 1ull << 5);
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+	CHECK(has_evidence(&D, "which the process holds"));
+	/* the cap_capable hook was active and saw no failed capability: no inference */
+	tp_only(&D, "kill", SYS_kill, EP_EPERM, 65534);
+	D.ev.args[0] = 1;
+	D.target_valid = true;
+	D.hooks_active |= HK(EP_HK_TP_CAP_CAPABLE);
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+}
+
+TEST(cause_infer_userns)
+{
+	/* vmtrig -u 65534 userns-sethostname: unshare(CLONE_NEWUSER), then sethostname */
+	tp_only(&D, "vmtrig", SYS_sethostname, EP_EPERM, 65534);
+	D.ev.userns_level = 1;
+	D.proc.valid = false; /* gone, no creds recorded */
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "userns");
+	CHECK(D.capability == 21);
+	CHECK(has_evidence(&D, "capabilities not known"));
+	creds(&D, 65534, 0x1ffffffffffull); /* full set in its own namespace */
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "userns");
+	CHECK(has_evidence(&D, "at the denial: CapEff has CAP_SYS_ADMIN"));
+	creds(&D, 65534, 0); /* lacks it even there */
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK(D.capability == 21);
+	/* initial namespace, plain user */
+	tp_only(&D, "hostname", SYS_sethostname, EP_EPERM, 1000);
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK(D.capability == 21);
+	/* chown of a file whose owner is unmapped in the caller's namespace */
+	tp_only(&D, "chown", SYS_chown, EP_EPERM, 100000);
+	D.ev.userns_level = 1;
+	creds(&D, 100000, 1ull << 0);
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "userns");
+	CHECK(D.capability == 0);
+}
+
+TEST(cause_infer_args)
+{
+	tp_only(&D, "chown", SYS_chown, EP_EPERM, 65534);
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK(D.capability == 0);
+	tp_only(&D, "nc", SYS_bind, EP_EACCES, 65534);
+	D.bind_port = 80;
+	sysctl(&D, "net.ipv4.ip_unprivileged_port_start", "1024");
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK(D.capability == 10);
+	CHECK_STR(D.sysctl_name, "net.ipv4.ip_unprivileged_port_start");
+	D.bind_port = 0; /* port not known: no guess */
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+	D.bind_port = 8080;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+	tp_only(&D, "tcpdump", SYS_socket, EP_EPERM, 1000);
+	D.ev.args[0] = AF_PACKET, D.ev.args[1] = SOCK_RAW;
+	cause_decide(&D);
+	CHECK(D.capability == 13);
+	tp_only(&D, "mknod", SYS_mknod, EP_EPERM, 1000);
+	D.ev.args[1] = S_IFCHR | 0600;
+	cause_decide(&D);
+	CHECK(D.capability == 27);
+	D.ev.args[1] = S_IFIFO | 0600;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+	tp_only(&D, "date", SYS_clock_settime, EP_EPERM, 1000);
+	cause_decide(&D);
+	CHECK(D.capability == 25);
+	tp_only(&D, "unshare", SYS_unshare, EP_EPERM, 1000);
+	D.ev.args[0] = CLONE_NEWNS;
+	cause_decide(&D);
+	CHECK(D.capability == 21);
+	tp_only(&D, "chrt", SYS_sched_setscheduler, EP_EPERM, 1000);
+	D.ev.args[1] = 1; /* SCHED_FIFO */
+	cause_decide(&D);
+	CHECK(D.capability == 23);
+	tp_only(&D, "sh", SYS_setrlimit, EP_EPERM, 1000);
+	D.ev.args[0] = 7;
+	sysctl(&D, "fs.nr_open", "1048576");
+	cause_decide(&D);
+	CHECK(D.capability == 24);
+}
+
+TEST(cause_sysctl_small)
+{
+	/* ulimit -Hn above fs.nr_open as root: EPERM with CAP_SYS_RESOURCE held */
+	tp_only(&D, "bash", SYS_prlimit64, EP_EPERM, 0);
+	D.ev.args[1] = 7;
+	sysctl(&D, "fs.nr_open", "1048576");
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "sysctl");
+	CHECK_STR(D.sysctl_name, "fs.nr_open");
+	/* the new limit read from the process: above fs.nr_open even for a plain user */
+	tp_only(&D, "bash", SYS_prlimit64, EP_EPERM, 1000);
+	D.ev.args[1] = 7;
+	D.rlim_max = 2000000;
+	sysctl(&D, "fs.nr_open", "1048576");
+	cause_decide(&D);
+	CHECK_STR(D.sysctl_name, "fs.nr_open");
+	/* fs.protected_symlinks: a link of uid 1001 in /tmp followed by uid 1000 */
+	base(&D, "cat", SYS_openat, EP_EACCES, 1000);
+	path(&D, "/tmp/link");
+	D.link_valid = true;
+	D.link_uid = 1001;
+	D.link_dir_mode = S_IFDIR | 01777;
+	D.link_dir_uid = 0;
+	file(&D, S_IFREG | 0644, 1001, 1001);
+	sysctl(&D, "fs.protected_symlinks", "1");
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "sysctl");
+	CHECK_STR(D.sysctl_name, "fs.protected_symlinks");
+	D.link_uid = 1000; /* the follower's own link */
+	cause_decide(&D);
+	CHECK(strcmp(cause_name(D.cause), "sysctl") != 0);
+}
+
+TEST(cause_write_bit_is_dac)
+{
+	/* utimensat(..., NULL) on a file it cannot write: CAP_FOWNER probed first, EACCES */
+	base(&D, "touch", SYS_utimensat, EP_EACCES, 1000);
+	path(&D, "/etc/hosts");
+	file(&D, S_IFREG | 0644, 0, 0);
+	ev(&D, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -EPERM, 3, 0, NOV, NOV, NULL);
+	ev(&D, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -EPERM, 1, 0, NOV, NOV, NULL);
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "dac");
+	D.ev.n_ev = 0; /* tracepoint-only, no cap tracepoint */
+	D.hooks_active = HK(EP_HK_SYS_EXIT);
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "dac");
+	CHECK(has_evidence(&D, "lacks w") || has_evidence(&D, "grants - of w") ||
+	      has_evidence(&D, "of w"));
+}
+
+TEST(cause_creds_at_denial)
+{
+	/* /proc (read later) shows root after a setuid; the kernel's creds at the denial say
+	 * fsuid 1000: the DAC verdict uses those */
+	base(&D, "cat", SYS_openat, EP_EACCES, 0);
+	path(&D, "/root/secret");
+	file(&D, S_IFREG | 0600, 0, 0);
+	D.ev.facts = EP_FACT_CREDS;
+	D.ev.cr.fsuid = D.ev.cr.euid = D.ev.cr.ruid = 1000;
+	D.ev.cr.fsgid = 1000;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "dac");
+	CHECK(has_evidence(&D, "DAC denies for fsuid 1000"));
+	D.ev.facts = 0; /* without them the later /proc says root may read it */
+	cause_decide(&D);
+	CHECK(strcmp(cause_name(D.cause), "dac") != 0);
+}
+
+TEST(cause_flags_later)
+{
+	base(&D, "sh", SYS_openat, EP_EPERM, 0);
+	path(&D, "/etc/resolv.conf");
+	file(&D, S_IFREG | 0644, 0, 0);
+	D.ev.args[2] = O_WRONLY;
+	D.file.immutable = true;
+	D.facts_later = DN_FACT_FLAGS;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "immutable");
+	CHECK(has_evidence(&D, "observed later: the current flags of the file (immutable)"));
+	D.facts_later = 0;
+	D.facts_at_denial = DN_FACT_FLAGS;
+	cause_decide(&D);
+	CHECK(has_evidence(&D, "at the denial: immutable flag set on the file"));
+	CHECK_STR(cause_fact_name(DN_FACT_FLAGS), "file_flags");
+	CHECK_STR(cause_fact_name(DN_FACT_CREDS), "credentials");
+}
+
+/* a /proc-like tree with one fanotify permission listener */
+static void fake_listener(const char *root, int pid, const char *comm)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%d", root, pid);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/%d/fd", root, pid);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/%d/fdinfo", root, pid);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/%d/fd/3", root, pid);
+	if (symlink("anon_inode:[fanotify]", p))
+		return;
+	snprintf(p, sizeof(p), "%s/%d/fdinfo/3", root, pid);
+	f = fopen(p, "w");
+	if (f) {
+		fputs("fanotify flags:10 event-flags:0\nfanotify ino:1 sdev:2 mflags:0 "
+		      "mask:10000 ignored_mask:0\n",
+		      f);
+		fclose(f);
+	}
+	snprintf(p, sizeof(p), "%s/%d/comm", root, pid);
+	f = fopen(p, "w");
+	if (f) {
+		fprintf(f, "%s\n", comm);
+		fclose(f);
+	}
+}
+
+TEST(cause_fanotify_index)
+{
+	char root[] = "/tmp/epermd-fanidx-XXXXXX", b[64], cmd[128];
+	struct ep_notice nt = {.rec_type = EP_REC_NOTICE, .kind = EP_NOTE_FANOTIFY_MARK};
+	struct fanotify_index *x = NULL;
+	bool later = false;
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK(fanotify_index_new(root, &x) == 0);
+	/* nothing yet, and "none" is not cached: a listener appearing later is found */
+	CHECK(fanotify_index_lookup(x, 0, b, sizeof(b), &later) == 0);
+	fake_listener(root, 4242, "fapolicyd");
+	CHECK(fanotify_index_lookup(x, 0, b, sizeof(b), &later) > 0);
+	CHECK_STR(b, "fapolicyd[4242]");
+	CHECK(later); /* found by a /proc scan */
+	/* the kernel's notice adds a listener at once; it exits immediately after (no /proc
+	 * entry) and still names a denial from while it lived */
+	snprintf(cmd, sizeof(cmd), "rm -rf %s/4242", root);
+	CHECK(system(cmd) == 0);
+	nt.pid = nt.tid = 77;
+	nt.ts_ns = 1000;
+	nt.args[2] = 0x10000; /* FAN_OPEN_PERM */
+	memcpy(nt.comm, "fanlisten", 10);
+	fanotify_index_note(x, &nt, "/usr/bin/fanlisten");
+	CHECK(fanotify_index_lookup(x, 2000, b, sizeof(b), &later) > 0);
+	CHECK_STR(b, "fanlisten[77]");
+	CHECK(!later);
+	/* a denial before the mark is not its doing */
+	CHECK(fanotify_index_lookup(x, 500, b, sizeof(b), &later) == 0 ||
+	      strcmp(b, "fanlisten[77]") != 0);
+	/* a mark without a permission bit is no listener */
+	nt.pid = 78;
+	nt.args[2] = 0x20; /* FAN_OPEN */
+	fanotify_index_note(x, &nt, NULL);
+	CHECK(fanotify_index_lookup(x, 2000, b, sizeof(b), &later) > 0);
+	CHECK_STR(b, "fanlisten[77]");
+	/* the cause engine names it, marked as known at the denial */
+	cause_set_listener_lookup(fanotify_lookup_cb, x);
+	g_fanotify_tp(&D);
+	D.listener[0] = '\0';
+	D.ev.ts_ns = 2000;
+	cause_decide(&D);
+	cause_set_listener_lookup(NULL, NULL);
+	CHECK_STR(cause_name(D.cause), "fanotify");
+	CHECK_STR(D.listener, "fanlisten[77]");
+	CHECK(D.facts_at_denial & DN_FACT_LISTENER);
+	fanotify_index_free(x);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	CHECK(system(cmd) == 0);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "cause.h"
@@ -69,6 +70,12 @@ static const char *const forbidden[] = {
     "--cap-add=ALL",
     "--cap-add=SYS_ADMIN",
     "lockdown=none",
+    "protected_symlinks=0",
+    "protected_hardlinks=0",
+    "protected_regular=0",
+    "protected_fifos=0",
+    "unprivileged_port_start=0",
+    "setcap cap_kill=+ep '/usr/bin/kill'",
 };
 
 static void check_safe(int *unit_failed_, const char *name)
@@ -95,6 +102,16 @@ static void check_safe(int *unit_failed_, const char *name)
 	/* chattr only with the warning that the attribute is deliberate */
 	if (strstr(D.fix, "chattr -") && !strstr(D.fix, "on purpose")) {
 		fprintf(stderr, "  %s: chattr without the warning\n", name);
+		(*unit_failed_)++;
+	}
+	/* never a file capability on a shell, interpreter or general-purpose tool */
+	if (strstr(D.fix, "setcap ") && D.proc.exe[0] && fix_general_tool(D.proc.exe)) {
+		fprintf(stderr, "  %s: setcap on the general tool %s\n", name, D.proc.exe);
+		(*unit_failed_)++;
+	}
+	/* no sentence loses its object ("could not write : ...") */
+	if (strstr(D.diagnosis, " : ") || strstr(D.diagnosis, "  ")) {
+		fprintf(stderr, "  %s: a sentence without its object: %s\n", name, D.diagnosis);
 		(*unit_failed_)++;
 	}
 	if (!D.diagnosis[0] || !D.fix[0] || !D.validate[0]) {
@@ -340,7 +357,7 @@ TEST(diag_real_host)
 	CHECK(!strstr(D.diagnosis, "NoNewPrivs: 0"));
 	run("cap_kill_shell");
 	CHECK(!strstr(D.fix, "setcap"));
-	CHECK_CONTAINS(D.fix, "/usr/bin/dash is a shell or interpreter");
+	CHECK_CONTAINS(D.fix, "/usr/bin/dash is a shell, interpreter or general-purpose tool");
 	run("cap_raw");
 	CHECK_CONTAINS(D.diagnosis, "could not create a socket (AF_INET SOCK_RAW IPPROTO_ICMP)");
 	run("cap_bind_fd");
@@ -351,4 +368,86 @@ TEST(diag_real_host)
 	run("userns_real");
 	CHECK_CONTAINS(D.diagnosis, "(level 1), but the hostname (its UTS namespace) belongs to an "
 				    "ancestor namespace (level 0)");
+}
+
+TEST(diag_general_tools)
+{
+	static const char *const tools[] = {"/usr/bin/kill", "/bin/kill",    "/usr/bin/cp",
+					    "/usr/bin/find", "/usr/bin/tar", "/usr/bin/sudo",
+					    "/bin/busybox",  "/usr/bin/env", "/usr/bin/python3.11"};
+
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		CHECK(fix_general_tool(tools[i]));
+		run("cap_kill");
+		snprintf(D.proc.exe, sizeof(D.proc.exe), "%s", tools[i]);
+		D.proc.unit[0] = D.proc.container[0] = '\0';
+		diagnose_denial(&D);
+		CHECK(!strstr(D.fix, "setcap"));
+		CHECK_CONTAINS(D.fix, "general-purpose tool");
+		check_safe(unit_failed_, tools[i]);
+	}
+	CHECK(!fix_general_tool("/usr/sbin/nginx"));
+	/* not in the list, but a binary of an essential package (dpkg's file list) */
+	if (access("/var/lib/dpkg/info/coreutils.list", R_OK) == 0) {
+		CHECK(fix_general_tool("/usr/bin/nproc"));
+		CHECK(fix_general_tool("/usr/bin/nproc")); /* cached */
+		CHECK(!fix_general_tool("/usr/local/bin/nproc-like-daemon"));
+	}
+	/* in a unit: AmbientCapabilities= of the unit */
+	run("cap_kill");
+	snprintf(D.proc.exe, sizeof(D.proc.exe), "/usr/bin/kill");
+	snprintf(D.proc.unit, sizeof(D.proc.unit), "reaper.service");
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.fix, "AmbientCapabilities=CAP_KILL");
+}
+
+TEST(diag_object_never_lost)
+{
+	run("cap_kill");
+	D.cause = EP_CAUSE_DAC;
+	D.ev.syscall_nr = 1; /* write(3, ...) on x86_64 */
+	D.ev.ret = -EP_EACCES;
+	D.ev.args[0] = 3;
+	D.path[0] = D.ev.path[0] = D.target[0] = '\0';
+	D.file.valid = false;
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.diagnosis, "could not write to fd 3 (the file is no longer known)");
+	check_safe(unit_failed_, "write_unknown");
+}
+
+TEST(diag_hedges_later_state)
+{
+	run("immutable_unlink");
+	D.facts_later |= DN_FACT_FLAGS;
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.diagnosis, "is immutable now: it has the immutable attribute (chattr +i) "
+				    "(observed after the denial)");
+	/* inferred capability says so */
+	run("cap_kill");
+	D.hooks_active = 1ull << EP_HK_SYS_EXIT;
+	D.n_evidence = 0;
+	cause_decide(&D);
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.diagnosis, "it lacks CAP_KILL (inferred from kill(2)");
+}
+
+TEST(diag_inferred_and_small_sysctls)
+{
+	run("infer_kill");
+	CHECK_STR(cause_name(D.cause), "capability");
+	CHECK_CONTAINS(D.diagnosis,
+		       "could not signal pid 1 (systemd): it lacks CAP_KILL (inferred");
+	CHECK(!strstr(D.fix, "setcap"));
+	run("infer_userns");
+	CHECK_STR(cause_name(D.cause), "userns");
+	CHECK_CONTAINS(D.diagnosis, "holds CAP_SYS_ADMIN only inside its own user namespace");
+	run("symlinks");
+	CHECK_STR(cause_name(D.cause), "sysctl");
+	CHECK_CONTAINS(D.diagnosis, "symbolic link owned by uid 1001");
+	CHECK_CONTAINS(D.fix, "Keep the protection");
+	CHECK(!strstr(D.fix, "protected_symlinks=0"));
+	run("nr_open");
+	CHECK_STR(cause_name(D.cause), "sysctl");
+	CHECK_CONTAINS(D.diagnosis, "above fs.nr_open (1048576)");
+	CHECK(!strstr(D.fix, "sysctl -w"));
 }

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -274,4 +275,38 @@ TEST(enrich_live_self)
 	CHECK(chdir(old) == 0);
 	rmdir(dir);
 	free(d);
+}
+
+/* The kernel's inode facts replace what stat() saw later, and the marks say which is which. */
+TEST(enrich_facts_at_denial)
+{
+	static struct denial d;
+
+	/* absent: what enrichment stat()ed is "later" */
+	memset(&d, 0, sizeof(d));
+	d.file.valid = d.file.flags_valid = true;
+	d.file.mode = S_IFREG | 0644;
+	d.file.immutable = true;
+	snprintf(d.file.mount_point, sizeof(d.file.mount_point), "/");
+	file_apply_facts(&d);
+	CHECK(d.facts_later == (DN_FACT_FILE | DN_FACT_FLAGS | DN_FACT_MOUNT));
+	CHECK(d.facts_at_denial == 0);
+	CHECK(d.file.immutable);
+	/* present (file_from_kernel took the object from ev.obj): at the denial; the parent
+	 * was sticky */
+	memset(&d, 0, sizeof(d));
+	d.file.valid = d.file.flags_valid = d.file.from_kernel = true;
+	d.ev.facts = EP_FACT_OBJ | EP_FACT_PARENT | EP_FACT_BASE;
+	d.ev.base.mode = S_IFDIR | 01777;
+	d.ev.base.uid = 0;
+	file_apply_facts(&d);
+	CHECK(d.facts_at_denial == (DN_FACT_FILE | DN_FACT_FLAGS | DN_FACT_MOUNT | DN_FACT_BASE));
+	CHECK(d.facts_later == 0);
+	CHECK(d.file.parent_valid && d.file.parent_sticky);
+	/* a negative parent is no parent */
+	memset(&d, 0, sizeof(d));
+	d.ev.facts = EP_FACT_PARENT;
+	d.ev.base.flags = EP_IF_NEGATIVE;
+	file_apply_facts(&d);
+	CHECK(!d.file.parent_valid && d.facts_at_denial == 0);
 }

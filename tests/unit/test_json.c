@@ -406,3 +406,28 @@ out:
 	rmdir(dir);
 	free(d);
 }
+
+/* facts at the denial and observed later, in all three formats */
+TEST(json_facts_field)
+{
+	struct denial *d = hostile_denial();
+	char buf[65536];
+
+	if (!d) {
+		CHECK(0);
+		return;
+	}
+	d->facts_at_denial = DN_FACT_CREDS | DN_FACT_GROUPS;
+	d->facts_later = DN_FACT_FLAGS | DN_FACT_MOUNT;
+	CHECK(denial_to_json(d, OUT_NEW, buf, sizeof(buf)) > 0 && json_valid(buf));
+	CHECK_CONTAINS(buf, "\"facts\":{\"at_denial\":[\"credentials\",\"groups\"],"
+			    "\"later\":[\"file_flags\",\"mount\"]}");
+	CHECK(denial_to_journal(d, OUT_NEW, buf, sizeof(buf)) > 0);
+	CHECK_CONTAINS(buf, "\nEPERM_FACTS_LATER=file_flags,mount\n");
+	CHECK_CONTAINS(buf, "\nEPERM_FACTS_AT_DENIAL=credentials,groups\n");
+	CHECK(denial_to_text(d, OUT_NEW, buf, sizeof(buf)) > 0);
+	CHECK_CONTAINS(buf, "  observed later: file_flags, mount\n");
+	d->facts_at_denial = d->facts_later = 0;
+	CHECK(denial_to_json(d, OUT_NEW, buf, sizeof(buf)) > 0 && json_valid(buf));
+	CHECK_CONTAINS(buf, "\"facts\":{\"at_denial\":[],\"later\":[]}");
+}

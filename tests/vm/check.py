@@ -41,12 +41,10 @@ EXPECT = {
     "fapolicyd": {"cause": "fanotify", "listener": ("re", r"^fapolicyd\[\d+\]$"),
                   "fix": ("re", r"fapolicyd-cli --file add"), "errno": "EPERM"},
 }
-# What --tracepoint-only may answer instead of the full attribution on a kernel without the
-# capability:cap_capable tracepoint (every VM kernel up to 6.12): "unknown", or an inference.
-TP_NO_CAPTP_ALSO = {
-    "capability": {"unknown", "sysctl"},
-    "userns": {"unknown", "sysctl", "capability"},
-}
+# Tracepoint-only mode without the capability:cap_capable tracepoint (every VM kernel up to
+# 6.12) must still name the capability and the user-namespace boundary: epermd infers them from
+# the syscall, its arguments and the credentials (docs/causes.md). No alternative is accepted.
+TP_NO_CAPTP_ALSO = {}
 TRIGGER_COMMS = {"vmtrig", "trigger-aa", "sh", "worker", "tool", "fan-exec"}
 
 
@@ -70,7 +68,7 @@ def judge(name, mode, recs, cap_tp):
     exp = dict(EXPECT[name])
     alt = set()
     if mode == "tp" and not cap_tp and name in TP_NO_CAPTP_ALSO:
-        alt = TP_NO_CAPTP_ALSO[name]
+        alt = TP_NO_CAPTP_ALSO[name]  # empty: tracepoint-only names them by inference
     denials = [r for r in recs if r.get("type", "denial") == "denial"]
     if not denials:
         return False, "no denial record"
