@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * llock: restrict itself with Landlock, then perform one action, so the test suite can provoke
+ * Landlock denials (raw syscalls 444-446: Debian 12's libc has no wrappers).
+ *
+ *   llock [--no-nnp] [--fork] ACTION PATH
+ *
+ * ACTION: open (read), mkdir, or restrict (only landlock_restrict_self: with --no-nnp and no
+ * CAP_SYS_ADMIN it fails with EPERM). The ruleset handles READ_FILE and MAKE_DIR and grants
+ * nothing, so every handled access is denied. --fork performs the action in a child, which
+ * inherits the domain. Prints "llock: ACTION ret=R errno=N" and exits 0 iff the action failed
+ * with EACCES (EPERM for restrict), 2 when Landlock is unavailable, 64 on a usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_restrict_self  446
+#endif
+
+static int act(const char *what, const char *path)
+{
+	int r, e;
+
+	if (!strcmp(what, "open"))
+		r = open(path, O_RDONLY);
+	else
+		r = mkdir(path, 0755);
+	e = errno;
+	printf("llock: %s ret=%d errno=%d\n", what, r < 0 ? -1 : 0, r < 0 ? e : 0);
+	fflush(stdout);
+	return r < 0 && e == EACCES ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct landlock_ruleset_attr attr = {
+	    .handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR,
+	};
+	int nnp = 1, fork_child = 0, i = 1, fd, st;
+	pid_t pid;
+
+	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
+		if (!strcmp(argv[i], "--no-nnp"))
+			nnp = 0;
+		else if (!strcmp(argv[i], "--fork"))
+			fork_child = 1;
+		else
+			return 64;
+	}
+	if (argc - i != 2 || (strcmp(argv[i], "open") && strcmp(argv[i], "mkdir") &&
+			      strcmp(argv[i], "restrict")))
+		return 64;
+	fd = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0) {
+		printf("llock: landlock unavailable: %s\n", strerror(errno));
+		return 2;
+	}
+	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 70;
+	if (syscall(SYS_landlock_restrict_self, fd, 0)) {
+		int e = errno;
+
+		printf("llock: restrict ret=-1 errno=%d\n", e);
+		return !strcmp(argv[i], "restrict") && e == EPERM ? 0 : 1;
+	}
+	close(fd);
+	if (!strcmp(argv[i], "restrict"))
+		return 1; /* it should have failed */
+	if (!fork_child)
+		return act(argv[i], argv[i + 1]);
+	pid = fork();
+	if (pid == 0)
+		_exit(act(argv[i], argv[i + 1]));
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return 70;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 70;
+}
