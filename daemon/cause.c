@@ -690,6 +690,25 @@ static int lsm_of_hook(int hook)
 	}
 }
 
+/* The task (or the thread it descends from) called landlock_restrict_self() successfully
+ * since epermd attached: the kernel side marks it and the mark follows fork (EP_F_LANDLOCKED).
+ * A domain entered before epermd started is not marked. */
+static bool landlocked(const struct denial *d)
+{
+	return d->ev.flags & EP_F_LANDLOCKED;
+}
+
+static bool landlock_decide(struct cctx *c, const char *how)
+{
+	struct denial *d = c->d;
+
+	denial_add_evidence(d, "Landlock: the task is in a domain it entered with "
+			       "landlock_restrict_self() (seen by epermd, inherited across fork)");
+	d->lsm = EP_LSM_LANDLOCK;
+	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "self-restricted domain (%.200s)", how);
+	return decide(c, EP_CAUSE_LSM), true;
+}
+
 static bool rule_lsm_ev(struct cctx *c)
 {
 	struct denial *d = c->d;
@@ -716,6 +735,8 @@ static bool rule_lsm_ev(struct cctx *c)
 	} else {
 		return false;
 	}
+	if (d->lsm == EP_LSM_UNKNOWN && landlocked(d))
+		return landlock_decide(c, d->lsm_detail[0] ? d->lsm_detail : "LSM hook");
 	if (d->lsm == EP_LSM_APPARMOR && !d->lsm_detail[0] && d->proc.lsm_label[0])
 		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%s", d->proc.lsm_label);
 	return decide(c, EP_CAUSE_LSM), true;
@@ -747,6 +768,10 @@ static bool rule_dac_ev(struct cctx *c)
 	const struct ep_evidence *e = c->first[EP_EV_DAC];
 
 	if (!e || (e->ret != -EP_EACCES && !(e->ret == 0 && c->err == EP_EACCES)))
+		return false;
+	/* may_open() refuses a device node on a nodev mount with the same EACCES as a mode
+	 * check: the mount rule names it */
+	if (c->si.cls == SC_OPEN && is_devnode(c->d) && c->d->file.mnt_nodev)
 		return false;
 	dac_check(c->d, &c->si, &c->dac);
 	dac_evidence(c);
@@ -869,6 +894,8 @@ static bool rule_security_ev(struct cctx *c)
 		}
 		denial_add_evidence(d, "no fanotify permission listener");
 	}
+	if (landlocked(d))
+		return landlock_decide(c, hookn(hook));
 	d->lsm = EP_LSM_UNKNOWN;
 	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%s; active LSMs: %s", hookn(hook),
 		 d->lsms[0] ? d->lsms : "?");
@@ -1137,6 +1164,39 @@ static bool rule_dac_check(struct cctx *c)
 	return decide(c, EP_CAUSE_DAC), true;
 }
 
+/* Landlock returns EACCES for file system and network rules and EPERM for its scoping of
+ * signals; a marked task whose denial DAC does not explain was refused by its domain. */
+static bool rule_landlock_marked(struct cctx *c)
+{
+	if (!landlocked(c->d))
+		return false;
+	if (c->err != EP_EACCES && !(c->err == EP_EPERM && c->si.cls == SC_KILL))
+		return false;
+	return landlock_decide(c, "no other check refused it: DAC allows");
+}
+
+/* landlock_restrict_self() needs no_new_privs or CAP_SYS_ADMIN in the task's namespace. */
+static bool rule_landlock_self(struct cctx *c)
+{
+	struct denial *d = c->d;
+	int nnp = d->proc.valid ? d->proc.no_new_privs : -1;
+
+	if (c->err != EP_EPERM || !c->si.name || strcmp(c->si.name, "landlock_restrict_self"))
+		return false;
+	if (d->ev.facts & EP_FACT_CREDS)
+		nnp = d->ev.cr.no_new_privs;
+	if (nnp == 1)
+		return false;
+	denial_add_evidence(d,
+			    "landlock_restrict_self: no_new_privs is %s and the task lacks "
+			    "CAP_SYS_ADMIN",
+			    nnp == 0 ? "off" : "unknown");
+	d->lsm = EP_LSM_LANDLOCK;
+	snprintf(d->lsm_detail, sizeof(d->lsm_detail),
+		 "landlock_restrict_self without no_new_privs");
+	return decide(c, EP_CAUSE_LSM), true;
+}
+
 static bool rule_devcg_container(struct cctx *c)
 {
 	struct denial *d = c->d;
@@ -1235,14 +1295,36 @@ static bool rule_audit(struct cctx *c)
 typedef bool (*rule_fn)(struct cctx *c);
 
 /* Order matters: kernel evidence, then capabilities, then user-space checks. */
+/* clang-format off */
 static const rule_fn rules[] = {
-    rule_audit,	    rule_seccomp,	rule_fanotify_ev,     rule_devcg_ev,
-    rule_lsm_ev,    rule_iflags_ev,	rule_mount_ev,	      rule_dac_ev,
-    rule_caps,	    rule_security_ev,	rule_iflags_file,     rule_mount_file,
-    rule_ping,	    rule_userns_create, rule_sysctl_nocap,    rule_protected_create,
-    rule_lockdown,  rule_yama_sysctl,	rule_nr_open,	      rule_protected_symlinks,
-    rule_cap_infer, rule_dac_check,	rule_devcg_container, rule_fanotify_listener,
+	rule_audit,
+	rule_seccomp,
+	rule_fanotify_ev,
+	rule_devcg_ev,
+	rule_lsm_ev,
+	rule_iflags_ev,
+	rule_mount_ev,
+	rule_dac_ev,
+	rule_landlock_self,
+	rule_caps,
+	rule_security_ev,
+	rule_iflags_file,
+	rule_mount_file,
+	rule_ping,
+	rule_userns_create,
+	rule_sysctl_nocap,
+	rule_protected_create,
+	rule_lockdown,
+	rule_yama_sysctl,
+	rule_nr_open,
+	rule_protected_symlinks,
+	rule_cap_infer,
+	rule_dac_check,
+	rule_landlock_marked,
+	rule_devcg_container,
+	rule_fanotify_listener,
 };
+/* clang-format on */
 
 static void reset(struct denial *d)
 {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fixes.h"
+#include "secrets.h"
 #include "names.h"
 
 void dx_put(char *buf, size_t n, const char *fmt, ...)
@@ -426,6 +427,21 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 	VAL(x, "namei -l %s; sudo -u '#%u' test -x %s && echo allowed", qo, fsuid, q);
 }
 
+/* A file that holds a secret: never grant the user the file; name the designed mechanism. */
+static bool fix_secret(struct dx *x, const char *q, unsigned mode, unsigned uid, unsigned gid)
+{
+	struct secret_advice sa;
+
+	if (!secret_advice(x->obj, mode, uid, gid, &sa))
+		return false;
+	FIX(x,
+	    "%s holds %s: giving this user read access to the file (setfacl, chmod, chgrp) would "
+	    "hand them the secret, so that is the wrong fix. %s.",
+	    q, sa.what, sa.fix);
+	VAL(x, "%s", sa.check);
+	return true;
+}
+
 void fix_dac(struct dx *x, const struct dac_result *r)
 {
 	const struct denial *d = x->d;
@@ -495,6 +511,8 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 	else
 		DIAG(x, ", and the kernel's permission check refused fsuid %u", fsuid);
 	DIAG(x, ". EACCES means a file-permission check failed, not a missing privilege.");
+	if (!r->on_parent && fix_secret(x, q, mode, uid, gid))
+		return;
 	if (!r->on_parent && f->has_acl && f->acl_text[0])
 		FIX(x, "The ACL (%s) is part of the check. ", f->acl_text);
 	FIX(x,
@@ -704,6 +722,19 @@ static void say_selinux(struct dx *x)
 
 static void say_landlock(struct dx *x)
 {
+	if (!strncmp(x->d->lsm_detail, "landlock_restrict_self without", 30)) {
+		DIAG(x,
+		     "%s could not enter a Landlock domain: landlock_restrict_self() requires the "
+		     "task to have no_new_privs set (or CAP_SYS_ADMIN in its user namespace), so a "
+		     "sandboxed program cannot gain privileges through set-id executables later.",
+		     x->who);
+		FIX(x, "Set no_new_privs first: the program calls prctl(PR_SET_NO_NEW_PRIVS, 1, 0, "
+		       "0, 0) before landlock_restrict_self(), or its launcher does "
+		       "(`setpriv --no-new-privs`, NoNewPrivileges=yes in a systemd unit). Do not "
+		       "grant CAP_SYS_ADMIN for this.");
+		VAL(x, "grep NoNewPrivs /proc/%u/status", pid_of(x));
+		return;
+	}
 	DIAG(x,
 	     "%s could not %s: it runs in a Landlock sandbox that does not include this access; "
 	     "Landlock rules are set by the process itself (or its launcher) and no host setting "

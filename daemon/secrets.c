@@ -20,7 +20,7 @@ static const struct secret_row rows[] = {
      "which only verifies the calling user's own password); to read password ageing use "
      "`chage -l USER` or `passwd -S USER` as root; tools that must read the file belong to the "
      "`shadow` group through their packaging, never an ordinary user",
-     "ls -l /sbin/unix_chkpwd (set-gid shadow); getent group shadow"},
+     "ls -l /sbin/unix_chkpwd; getent group shadow"},
     {"/etc/gshadow", "group password hashes",
      "Use `gpasswd`/`newgrp` (set-uid helpers) for group passwords; the file is for the "
      "`shadow` group's tools only",

@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Landlock in tracepoint-only mode, named from the kernel's mark of a successful
+# landlock_restrict_self (inherited across fork): a read and a mkdir the ruleset does not
+# grant, one of them in a forked child, and landlock_restrict_self refused for want of
+# no_new_privs. Also two neighbours whose old verdicts were wrong or unsafe: a device node on a
+# nodev mount (mount, not dac) and /etc/shadow as nobody (dac, with a fix that does not hand
+# out the password hashes).
+set -eu
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib.sh"
+
+need_root landlock
+need_epermd landlock
+mount_tracefs
+t_tmpdir
+LL="$OUTPUT/tests/llock"
+F="$T_TMP/readme"
+echo data >"$F"
+chmod 0644 "$F"
+
+llrc=0
+"$LL" open "$F" >/dev/null 2>&1 || llrc=$?
+if [ "$llrc" -eq 2 ]; then
+	skip "landlock: Landlock is not available in this kernel"
+	t_done
+	exit 0
+fi
+
+ep_run open --tracepoint-only --fold-window=0 -- "$LL" open "$F"
+expect "Landlock read denied (DAC allows): cause lsm landlock, object $F" 0 \
+	'.syscall == "openat" or .syscall == "open"' \
+	".path == \"$F\" and .cause == \"lsm\" and .lsm == \"landlock\""
+
+ep_run mkdir --tracepoint-only --fold-window=0 -- "$LL" --fork mkdir "$T_TMP/newdir"
+expect "Landlock mkdir in a forked child (domain inherited): lsm landlock, object $T_TMP/newdir" \
+	0 '.syscall == "mkdir" or .syscall == "mkdirat"' \
+	".path == \"$T_TMP/newdir\" and .cause == \"lsm\" and .lsm == \"landlock\""
+
+ep_run self --tracepoint-only --fold-window=0 -- $NOBODY "$LL" --no-nnp restrict "$F"
+expect "landlock_restrict_self without no_new_privs: lsm landlock, fix sets no_new_privs" 0 \
+	'.syscall == "landlock_restrict_self"' \
+	'.cause == "lsm" and .lsm == "landlock" and (.fix | test("PR_SET_NO_NEW_PRIVS")) and
+	 (.fix | test("setcap") | not)'
+
+N="$T_TMP/nd"
+mkdir "$N"
+if mount -t tmpfs -o nodev,mode=0755 tmpfs "$N" && mknod -m 0666 "$N/null" c 1 3; then
+	ep_run nodev --tracepoint-only --fold-window=0 -- "$TRIG" open-read "$N/null"
+	expect "device node on a nodev mount: cause mount nodev, object $N/null" 13 \
+		'.syscall == "openat" or .syscall == "open"' \
+		".path == \"$N/null\" and .cause == \"mount\" and .mount_option == \"nodev\""
+	umount -l "$N"
+else
+	skip "nodev: cannot mount a tmpfs here"
+fi
+
+ep_run shadow --tracepoint-only --fold-window=0 -- $NOBODY "$TRIG" open-read /etc/shadow
+expect "/etc/shadow as nobody: dac, and the fix names PAM/unix_chkpwd, never setfacl/chmod" 13 \
+	'.syscall == "openat" or .syscall == "open"' \
+	'.path == "/etc/shadow" and .cause == "dac" and (.fix | test("unix_chkpwd")) and
+	 (.fix | test("setfacl -m|chmod [go]\\+") | not)'
+
+t_done
