@@ -469,6 +469,8 @@ int ep_sys_exit_pcpu_raw(struct bpf_raw_tracepoint_args *ctx)
 	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false);
 }
 
+#include "iouring.bpf.h"
+
 /* seccomp filters run before trace_sys_enter(): a denied syscall has an exit and no enter. */
 static __always_inline int ep_sys_enter(long nr)
 {

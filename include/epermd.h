@@ -22,6 +22,7 @@
 #define EP_NR_MAX	512 /* syscall numbers handled by the path table */
 #define EP_EXE_DEPTH	8   /* path components of the executable, innermost first */
 #define EP_EXE_COMP_LEN 32
+#define EP_URING_OP_MAX 64 /* IORING_OP_* handled by the opcode->syscall table */
 
 /* ep_event.exe_flags */
 #define EP_EXE_F_TRUNC (1u << 0) /* deeper than EP_EXE_DEPTH, or a component was cut */
@@ -276,6 +277,11 @@ struct ep_event {
 	__u8 n_sc_filter;
 	__u8 sc_chain_trunc; /* more filters than EP_MAX_SC_FILTERS */
 	__u8 _pad2[6];
+	/* EP_F_IOURING: the request's user_data and the thread whose completion reported it (an
+	 * io-wq worker or the SQPOLL thread, or tid itself); tid is the submitter */
+	__u64 uring_user_data;
+	__u32 uring_tid;
+	__u32 _pad3;
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
@@ -305,7 +311,7 @@ _Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode
 _Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 +
 						  EP_PATH_LEN + sizeof(struct ep_creds) +
 						  2 * sizeof(struct ep_inode_facts) +
-						  8 * EP_MAX_SC_FILTERS + 8,
+						  8 * EP_MAX_SC_FILTERS + 8 + 16,
 	       "ep_event ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 
