@@ -14,7 +14,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-_Static_assert(sizeof(struct ep_event) % 8 == 0, "ep_event alignment");
+_Static_assert(sizeof(struct ep_wire_hdr) % 8 == 0, "ep_wire_hdr alignment");
 _Static_assert((EP_PATH_LEN & (EP_PATH_LEN - 1)) == 0, "EP_PATH_LEN power of two");
 
 /* task_state.flags bits that never reach an event */
@@ -31,10 +31,21 @@ const volatile bool seccomp_by_enter = true;
 const volatile bool use_task_btf = false;
 const volatile __u64 wake_bytes = 4u << 20;
 const volatile __u8 path_arg[EP_NR_MAX] = {};
+/* 1-based argument of the path's dirfd, and of the fd of fd-based calls (daemon/names.c) */
+const volatile __u8 dirfd_arg[EP_NR_MAX] = {};
+const volatile __u8 fd_arg[EP_NR_MAX] = {};
+/* syscall numbers the programs treat apart; -1 when this kernel's table lacks them */
+const volatile __s32 nr_mmap = -1;
+const volatile __s32 nr_landlock_restrict_self = -1;
+const volatile __s32 nr_fanotify_mark = -1;
+/* look a path's final dentry up in the dcache at the denial (EP_FACT_OBJ) */
+const volatile bool obj_lookup = true;
 
 /* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
 __u64 pending_tasks = 0;
 __u64 ep_seq = 0;
+/* Threads marked in landlocked: fork and exit look the map up only when non-zero. */
+__u64 landlock_marks = 0;
 /* Set by the loader once the sys_enter program is attached. */
 bool enter_live = false;
 static const struct ep_task_state ep_zero_state;
@@ -68,6 +79,37 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ep_counters);
 } counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ep_aux_counters);
+} aux_counters SEC(".maps");
+
+/* Threads that completed landlock_restrict_self() since attach, and their descendants. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} landlocked SEC(".maps");
+
+/* Count in ep_aux_counters: 0 notices, 1 notice_lost, 2 scratch_busy. */
+static __always_inline void ep_aux_count(int which)
+{
+	__u32 zero = 0;
+	struct ep_aux_counters *a = bpf_map_lookup_elem(&aux_counters, &zero);
+
+	if (!a)
+		return;
+	if (which == 0)
+		a->notices++;
+	else if (which == 1)
+		a->notice_lost++;
+	else
+		a->scratch_busy++;
+}
 
 static __always_inline struct ep_counters *ep_counters(void)
 {
@@ -164,6 +206,7 @@ static __always_inline struct ep_evidence *ep_ev_slot(__u16 kind, __u16 src, __s
 }
 
 #include "evidence.bpf.h"
+#include "facts.bpf.h"
 
 static __always_inline void ep_discard(struct ep_task_state *st)
 {
@@ -178,8 +221,8 @@ static __always_inline void ep_discard(struct ep_task_state *st)
 	}
 }
 
-/* Copy the evidence oldest-first and zero the unused slots. */
-static __always_inline __u8 ep_copy_evidence(struct ep_event *ev, struct ep_task_state *st)
+/* Copy the evidence oldest-first into the record; returns how many. */
+static __always_inline __u8 ep_copy_evidence(struct ep_evidence *dst, struct ep_task_state *st)
 {
 	__u64 n = 0, start = 0, cnt, i, j;
 
@@ -192,10 +235,8 @@ static __always_inline __u8 ep_copy_evidence(struct ep_event *ev, struct ep_task
 	if (start >= EP_MAX_EV)
 		start = 0;
 	for (i = 0; i < EP_MAX_EV; i++) {
-		if (i >= cnt || !st) {
-			__builtin_memset(&ev->ev[i], 0, sizeof(ev->ev[i]));
-			continue;
-		}
+		if (i >= cnt || !st)
+			break;
 		j = start + i;
 		if (j >= EP_MAX_EV)
 			j -= EP_MAX_EV;
@@ -203,132 +244,323 @@ static __always_inline __u8 ep_copy_evidence(struct ep_event *ev, struct ep_task
 		barrier_var(j);
 		if (j >= EP_MAX_EV)
 			break;
-		__builtin_memcpy(&ev->ev[i], &st->ev[j], sizeof(ev->ev[i]));
+		__builtin_memcpy(&dst[i], &st->ev[j], sizeof(dst[i]));
 	}
 	return cnt;
 }
 
-static __always_inline void ep_read_path(struct ep_event *ev, struct ep_counters *c)
+/* The user path at buf + off; returns its length (no NUL). */
+static __always_inline __u32 ep_read_path(struct ep_wire_hdr *h, __u8 *buf, __u32 off,
+					  const char *uptr, struct ep_counters *c)
 {
-	const char *uptr;
 	long len;
 	char next;
-	__u8 idx;
 
-	ev->path_len = 0;
-	ev->path[0] = 0;
-	if (ev->syscall_nr < 0 || ev->syscall_nr >= EP_NR_MAX || (ev->flags & EP_F_COMPAT))
-		return;
-	idx = path_arg[ev->syscall_nr];
-	if (idx < 1 || idx > 6)
-		return;
-	uptr = (const char *)ev->args[idx - 1];
-	if (!uptr)
-		return;
-	ev->path_arg = idx;
-	len = bpf_probe_read_user_str(ev->path, EP_PATH_LEN, uptr);
+	len = bpf_probe_read_user_str(buf + EP_WOFF(off), EP_PATH_LEN, uptr);
 	if (len < 0) {
-		ev->path[0] = 0;
-		ev->flags |= EP_F_PATH_FAULT;
+		h->flags |= EP_F_PATH_FAULT;
 		c->read_fault++;
-		return;
+		return 0;
 	}
 	if (len > 0)
 		len--;
-	ev->path_len = len;
 	/* a full buffer is truncated only if the user string goes on */
 	if (len == EP_PATH_LEN - 1 &&
 	    (bpf_probe_read_user(&next, 1, uptr + EP_PATH_LEN - 1) || next)) {
-		ev->flags |= EP_F_PATH_TRUNC;
+		h->flags |= EP_F_PATH_TRUNC;
 		c->truncated++;
 	}
+	return len & (EP_PATH_LEN - 1);
 }
 
-/* Walk the executable's dentries up to the root, crossing mounts like d_path() does. */
-static __always_inline void ep_fill_exe(struct ep_event *ev, struct task_struct *task)
+/* The executable's dentry names, innermost first, at buf + off; returns the bytes used. */
+static __always_inline __u32 ep_put_exe(struct ep_wire_hdr *h, __u32 off, struct task_struct *task)
 {
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-	struct dentry *d, *parent, *mnt_root;
-	struct mount *mnt, *mnt_parent;
-	__u32 n = 0;
+	int res;
 
-	ev->exe_depth = 0;
-	ev->exe_flags = 0;
 	if (!exe)
-		return;
-	d = BPF_CORE_READ(exe, f_path.dentry);
-	mnt = container_of(BPF_CORE_READ(exe, f_path.mnt), struct mount, mnt);
-	for (int i = 0; i < EP_EXE_DEPTH + 4; i++) {
-		parent = BPF_CORE_READ(d, d_parent);
-		mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
-		if (d == mnt_root || d == parent) {
-			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-			if (mnt_parent == mnt || !mnt_parent)
-				break;
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = mnt_parent;
-			continue;
-		}
-		if (n >= EP_EXE_DEPTH) {
-			ev->exe_flags |= EP_EXE_F_TRUNC;
-			break;
-		}
-		if (bpf_probe_read_kernel_str(ev->exe_comp[n & (EP_EXE_DEPTH - 1)], EP_EXE_COMP_LEN,
-					      BPF_CORE_READ(d, d_name.name)) == EP_EXE_COMP_LEN)
-			ev->exe_flags |= EP_EXE_F_TRUNC;
-		n++;
-		d = parent;
-	}
-	ev->exe_depth = n;
+		return 0;
+	res = ep_walk_names(off, (__u64)BPF_CORE_READ(exe, f_path.dentry),
+			    (__u64)BPF_CORE_READ(exe, f_path.mnt), EP_WALK_EXE);
+	h->exe_depth = (res >> 16) & 0xff;
+	h->exe_flags = (res >> 24) & EP_IF_PATH_TRUNC ? EP_EXE_F_TRUNC : 0;
+	h->facts |= EP_FACT_EXE;
+	return res & 0x1ff;
 }
 
-static __always_inline void ep_fill_task(struct ep_event *ev, struct task_struct *task)
+static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struct *task,
+					const struct cred *cred)
 {
-	const struct cred *cred = BPF_CORE_READ(task, cred);
-
-	ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	ev->uid = BPF_CORE_READ(cred, uid.val);
-	ev->gid = BPF_CORE_READ(cred, gid.val);
-	ev->euid = BPF_CORE_READ(cred, euid.val);
-	ev->egid = BPF_CORE_READ(cred, egid.val);
-	ev->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	ev->userns_ino = BPF_CORE_READ(cred, user_ns, ns.inum);
-	ev->userns_level = BPF_CORE_READ(cred, user_ns, level);
-	ev->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	ep_fill_exe(ev, task);
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->userns_ino = BPF_CORE_READ(cred, user_ns, ns.inum);
+	h->userns_level = BPF_CORE_READ(cred, user_ns, level);
+	h->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	ep_put_creds(&h->cr, task, cred);
+	h->facts |= EP_FACT_CREDS;
 }
 
-static __always_inline void ep_fill_regs(struct ep_event *ev, struct pt_regs *regs, bool compat)
+static __always_inline void ep_fill_regs(__u64 *args, __s32 *nr, struct pt_regs *regs, bool compat)
 {
 	struct pt_regs r;
 
 	if (bpf_probe_read_kernel(&r, sizeof(r), regs))
 		__builtin_memset(&r, 0, sizeof(r));
-	ev->syscall_nr = (__s32)r.orig_ax;
+	*nr = (__s32)r.orig_ax;
 	if (compat) {
-		ev->args[0] = (__u32)r.bx;
-		ev->args[1] = (__u32)r.cx;
-		ev->args[2] = (__u32)r.dx;
-		ev->args[3] = (__u32)r.si;
-		ev->args[4] = (__u32)r.di;
-		ev->args[5] = (__u32)r.bp;
+		args[0] = (__u32)r.bx;
+		args[1] = (__u32)r.cx;
+		args[2] = (__u32)r.dx;
+		args[3] = (__u32)r.si;
+		args[4] = (__u32)r.di;
+		args[5] = (__u32)r.bp;
 	} else {
-		ev->args[0] = r.di;
-		ev->args[1] = r.si;
-		ev->args[2] = r.dx;
-		ev->args[3] = r.r10;
-		ev->args[4] = r.r8;
-		ev->args[5] = r.r9;
+		args[0] = r.di;
+		args[1] = r.si;
+		args[2] = r.dx;
+		args[3] = r.r10;
+		args[4] = r.r8;
+		args[5] = r.r9;
 	}
 }
 
+/* What the record says about files: the user path, its base directory, the fd's file. */
+struct ep_files {
+	const char *uptr; /* the user path, or NULL */
+	struct dentry *base_d, *obj_d;
+	struct vfsmount *base_m, *obj_m;
+};
+
+static __always_inline __u8 ep_arg_idx(const volatile __u8 *tab, __s32 nr)
+{
+	__u8 i;
+
+	if (nr < 0 || nr >= EP_NR_MAX)
+		return 0;
+	i = tab[nr];
+	return i >= 1 && i <= 6 ? i : 0;
+}
+
+static __always_inline void ep_file_of_fd(struct task_struct *task, long fd, struct dentry **d,
+					  struct vfsmount **m)
+{
+	struct file *f = ep_fd_file(task, fd);
+
+	if (!f)
+		return;
+	*d = BPF_CORE_READ(f, f_path.dentry);
+	*m = BPF_CORE_READ(f, f_path.mnt);
+}
+
 /*
+ * Which files the syscall names: a relative path's base (the dirfd's file, else the cwd), an
+ * empty path with a dirfd (AT_EMPTY_PATH: the dirfd's file is the object), or the fd argument
+ * of an fd-based call. Sets path_arg and the facts to come.
+ */
+static __always_inline void ep_pick_files(struct ep_wire_hdr *h, struct task_struct *task,
+					  struct ep_files *fl)
+{
+	__u8 pa, da, fa;
+	long dirfd = AT_FDCWD, fd;
+	char c0 = 0;
+
+	if (h->flags & EP_F_COMPAT)
+		return;
+	pa = ep_arg_idx(path_arg, h->syscall_nr);
+	da = ep_arg_idx(dirfd_arg, h->syscall_nr);
+	fa = ep_arg_idx(fd_arg, h->syscall_nr);
+	if (da)
+		dirfd = (int)h->args[(da - 1) & 7];
+	if (pa) {
+		fl->uptr = (const char *)h->args[(pa - 1) & 7];
+		if (!fl->uptr)
+			return;
+		h->path_arg = pa;
+		if (bpf_probe_read_user(&c0, 1, fl->uptr) || c0 == '/')
+			return;
+		if (c0 == 0 && dirfd >= 0) {
+			ep_file_of_fd(task, dirfd, &fl->obj_d, &fl->obj_m);
+			if (fl->obj_d)
+				h->facts |= EP_FACT_FD;
+		} else if (c0 && dirfd == AT_FDCWD) {
+			fl->base_d = BPF_CORE_READ(task, fs, pwd.dentry);
+			fl->base_m = BPF_CORE_READ(task, fs, pwd.mnt);
+		} else if (c0) {
+			ep_file_of_fd(task, dirfd, &fl->base_d, &fl->base_m);
+		}
+		if (fl->base_d)
+			h->facts |= EP_FACT_BASE;
+		return;
+	}
+	if (!fa)
+		return;
+	/* mmap's fd only counts for a file mapping */
+	if (h->syscall_nr == nr_mmap && (h->args[3] & MAP_ANONYMOUS))
+		return;
+	fd = (int)h->args[(fa - 1) & 7];
+	ep_file_of_fd(task, fd, &fl->obj_d, &fl->obj_m);
+	if (fl->obj_d)
+		h->facts |= EP_FACT_FD;
+}
+
+#include "iouring.bpf.h"
+
+/* An inode section (struct ep_wire_inode, then its names) at the next multiple of 8. */
+static __always_inline __u32 ep_put_inode_at(__u32 off, __u64 d, __u64 m)
+{
+	off = (off + 7) & ~7u;
+	return off + sizeof(struct ep_wire_inode) +
+	       (ep_put_inode(off, off + sizeof(struct ep_wire_inode), d, m) & 0x3ff);
+}
+
+/* The path's own dentry, when the dcache has every component (EP_FACT_OBJ). */
+static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struct *task,
+					struct ep_files *fl, __u32 poff, __u32 off)
+{
+	struct ep_scratch *s;
+	__u64 d, m;
+	char c0;
+
+	if (!fl->uptr || !h->path_len || (h->flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)) ||
+	    (h->facts & EP_FACT_FD) || !obj_lookup)
+		return off;
+	s = ep_scratch();
+	if (!s)
+		return off;
+	c0 = s->b[EP_WOFF(poff)];
+	if (c0 == '/') {
+		d = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+		m = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+	} else if (fl->base_d) {
+		d = (__u64)fl->base_d;
+		m = (__u64)fl->base_m;
+	} else {
+		return off;
+	}
+	if (!ep_lookup(poff, h->path_len, d, m))
+		return off;
+	s = ep_scratch();
+	if (!s)
+		return off;
+	d = s->lk.d;
+	m = s->lk.mnt + bpf_core_field_offset(struct mount, mnt);
+	h->facts |= EP_FACT_OBJ;
+	return ep_put_inode_at(off, d, m);
+}
+
+/*
+ * Build the compact record in the CPU's scratch buffer (layout: include/epermd.h) and return
+ * its length. Sections follow the header in a fixed order; each offset is masked (EP_WOFF) so
+ * the verifier sees every write inside the buffer.
+ */
+static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
+				      const struct ep_uring_pre *pre, struct ep_task_state *st,
+				      struct task_struct *task, struct ep_counters *c)
+{
+	struct ep_wire_hdr *h = (struct ep_wire_hdr *)buf;
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	struct ep_files fl = {};
+	__u32 off, poff;
+	bool gtrunc;
+	__u16 ng;
+
+	ep_fill_hdr(h, task, cred);
+	if (pre)
+		ep_uring_preset(h, pre);
+	else
+		ep_fill_regs(h->args, &h->syscall_nr, regs, h->flags & EP_F_COMPAT);
+	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + sizeof(*h)), st);
+	off = sizeof(*h) + (h->n_ev & 7) * sizeof(struct ep_evidence);
+	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc);
+	h->cr.ngroups = ng;
+	if (gtrunc)
+		h->facts |= EP_FACT_GROUPS_TRUNC;
+	ep_pick_files(h, task, &fl);
+	if (pre)
+		ep_uring_files(h, pre, &fl);
+	poff = off;
+	if (fl.uptr) {
+		h->path_len = ep_read_path(h, buf, off, fl.uptr, c);
+		off += h->path_len;
+	}
+	h->exe_len = ep_put_exe(h, off, task);
+	off += h->exe_len;
+	if (fl.base_d)
+		off = ep_put_inode_at(off, (__u64)fl.base_d, (__u64)fl.base_m);
+	if (fl.obj_d)
+		off = ep_put_inode_at(off, (__u64)fl.obj_d, (__u64)fl.obj_m);
+	else
+		off = ep_put_obj(h, task, &fl, poff, off);
+	if (off > EP_WIRE_MAX)
+		off = EP_WIRE_MAX;
+	return off;
+}
+
+/*
+ * Count, build and send one denial record: a failing syscall (@regs) or a failing io_uring
+ * request (@pre, bpf/iouring.bpf.h). Clears the evidence of @st either way.
  * @fetch: the sequence comes from one global atomic fetch-and-add (BPF_FETCH, 5.12+). Older
  * verifiers refuse the instruction anywhere in a program, even where it cannot run, so the
  * loader picks the program variant without it there: per-CPU count << 16 | CPU, unique
  * (a CPU runs one sys_exit program at a time) but not gap-free across CPUs.
  */
+static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_pre *pre,
+				   struct ep_task_state *st, struct task_struct *task,
+				   struct ep_counters *c, long ret, __u32 flags, const bool fetch)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ep_scratch *sc;
+	struct ep_wire_hdr *h;
+	__u32 len, zero = 0;
+	__u64 seq;
+
+	c->attempted++;
+	if (fetch)
+		seq = __sync_fetch_and_add(&ep_seq, 1);
+	else
+		seq = c->attempted << 16 | (bpf_get_smp_processor_id() & 0xffff);
+	sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc || sc->busy) {
+		/* a preempted program of this CPU is building its record here */
+		c->reserve_failed++;
+		ep_aux_count(2);
+		goto out_clear;
+	}
+	sc->busy = 1;
+	h = (struct ep_wire_hdr *)sc->b;
+	__builtin_memset(h, 0, sizeof(*h));
+	h->rec_type = EP_REC_DENIAL;
+	h->ts_ns = bpf_ktime_get_ns();
+	h->seq = seq;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->ret = ret;
+	h->flags = flags;
+	if (st) {
+		h->flags |= st->flags & EP_ST_EVENT_FLAGS;
+		if (st->n_ev > EP_MAX_EV)
+			c->ev_overflow += st->n_ev - EP_MAX_EV;
+	}
+	len = ep_build(sc->b, regs, pre, st, task, c);
+	h->size = len;
+	ep_state_clear(st);
+	if (bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
+			       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
+				   ? BPF_RB_FORCE_WAKEUP
+				   : BPF_RB_NO_WAKEUP))
+		c->reserve_failed++;
+	else
+		c->submitted++;
+	sc->busy = 0;
+	return 0;
+
+out_clear:
+	ep_state_clear(st);
+	return 0;
+}
+
 static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bool fetch)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -337,8 +569,6 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct task_struct *task;
 	struct ep_evidence *slot;
 	struct ep_counters *c;
-	struct ep_event *ev;
-	__u64 seq;
 
 	c = ep_counters();
 	if (!c)
@@ -374,55 +604,66 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	}
 	if (ep_task_compat(task))
 		flags |= EP_F_COMPAT;
-
-	c->attempted++;
-	if (fetch)
-		seq = __sync_fetch_and_add(&ep_seq, 1);
-	else
-		seq = c->attempted << 16 | (bpf_get_smp_processor_id() & 0xffff);
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		c->reserve_failed++;
-		goto out_clear;
-	}
-	ev->ts_ns = bpf_ktime_get_ns();
-	ev->seq = seq;
-	ev->cgroup_id = bpf_get_current_cgroup_id();
-	ev->pid = tgid;
-	ev->tid = tid;
-	ev->ret = ret;
-	ev->path_arg = 0;
-	ev->_pad0 = 0;
-	ev->flags = flags;
-	ep_fill_task(ev, task);
-	ep_fill_regs(ev, regs, flags & EP_F_COMPAT);
-	ep_read_path(ev, c);
-	ev->n_ev = ep_copy_evidence(ev, st);
-	if (st) {
-		ev->flags |= st->flags & EP_ST_EVENT_FLAGS;
-		if (st->n_ev > EP_MAX_EV)
-			c->ev_overflow += st->n_ev - EP_MAX_EV;
-	}
-	ep_state_clear(st);
-	bpf_ringbuf_submit(ev, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
-				   ? BPF_RB_FORCE_WAKEUP
-				   : BPF_RB_NO_WAKEUP);
-	c->submitted++;
-	return 0;
+	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
+		flags |= EP_F_LANDLOCKED;
+	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch);
 
 out_clear:
 	ep_state_clear(st);
 	return 0;
 }
 
-static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const bool fetch)
+#define EP_FAN_PERM_MASK (0x10000ull | 0x20000ull | 0x40000ull) /* FAN_*_PERM */
+
+/*
+ * A successful syscall the daemon must know about (EP_REC_NOTICE): landlock_restrict_self()
+ * puts the thread in a Landlock domain (marked here, inherited at fork); fanotify_mark() with a
+ * permission bit makes a listener that may deny later.
+ */
+static __always_inline void ep_notice(struct pt_regs *regs, long nr)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ep_notice n = {};
+	__u32 tid = (__u32)id;
+	__u8 one = 1;
+	__s32 nr2;
+
+	if (!ep_tgid_wanted(id >> 32))
+		return;
+	ep_fill_regs(n.args, &nr2, regs, false);
+	if (nr == nr_fanotify_mark) {
+		if (!(n.args[2] & EP_FAN_PERM_MASK))
+			return;
+		n.kind = EP_NOTE_FANOTIFY_MARK;
+	} else {
+		if (!bpf_map_update_elem(&landlocked, &tid, &one, BPF_NOEXIST))
+			__sync_fetch_and_add(&landlock_marks, 1);
+		n.kind = EP_NOTE_LANDLOCK;
+	}
+	n.rec_type = EP_REC_NOTICE;
+	n.ts_ns = bpf_ktime_get_ns();
+	n.pid = id >> 32;
+	n.tid = tid;
+	bpf_get_current_comm(n.comm, sizeof(n.comm));
+	ep_aux_count(bpf_ringbuf_output(&events, &n, sizeof(n), 0) ? 1 : 0);
+}
+
+/* @btf: regs is a BTF pointer (tp_btf) that may be read directly. */
+static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const bool fetch,
+				       const bool btf)
 {
 	struct ep_task_state *st;
 	__u32 tid;
+	long nr;
 	bool sc;
 
 	if (ret == -EPERM || ret == -EACCES)
 		return ep_exit_fail(regs, ret, fetch);
+	if (ret == 0) {
+		nr = btf ? regs->orig_ax : BPF_CORE_READ(regs, orig_ax);
+		if (nr >= 0 && (nr == nr_landlock_restrict_self || nr == nr_fanotify_mark))
+			ep_notice(regs, nr);
+	}
 	sc = seccomp_by_enter && enter_live &&
 	     ep_task_seccomp_mode(use_task_btf) == SECCOMP_MODE_FILTER;
 	if (!pending_tasks && !sc)
@@ -447,29 +688,27 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ep_sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return ep_sys_exit(regs, ret, true);
+	return ep_sys_exit(regs, ret, true, true);
 }
 
 SEC("raw_tracepoint/sys_exit")
 int ep_sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], true);
+	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], true, false);
 }
 
 /* The same without BPF_FETCH (kernels before 5.12), see ep_exit_fail(). */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ep_sys_exit_pcpu_btf, struct pt_regs *regs, long ret)
 {
-	return ep_sys_exit(regs, ret, false);
+	return ep_sys_exit(regs, ret, false, true);
 }
 
 SEC("raw_tracepoint/sys_exit")
 int ep_sys_exit_pcpu_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false);
+	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false, false);
 }
-
-#include "iouring.bpf.h"
 
 /* seccomp filters run before trace_sys_enter(): a denied syscall has an exit and no enter. */
 static __always_inline int ep_sys_enter(long nr)
@@ -533,11 +772,23 @@ int ep_cap_raw(struct bpf_raw_tracepoint_args *ctx)
 		      (int)ctx->args[3], (int)ctx->args[4]);
 }
 
+/* The child of a tracked process is tracked; a Landlock-marked thread's child is marked. */
 static __always_inline int ep_fork(struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid;
+	__u32 ptgid, ctgid, ptid, ctid;
 	__u8 one = 1;
 
+	if (landlock_marks) {
+		ptid = BPF_CORE_READ(parent, pid);
+		if (bpf_map_lookup_elem(&landlocked, &ptid)) {
+			ctid = BPF_CORE_READ(child, pid);
+			if (!bpf_map_update_elem(&landlocked, &ctid, &one, BPF_NOEXIST))
+				__sync_fetch_and_add(&landlock_marks, 1);
+		}
+	}
+	if (!filter_tracked)
+		return 0;
+	ptgid = BPF_CORE_READ(parent, tgid);
 	if (!bpf_map_lookup_elem(&tracked, &ptgid))
 		return 0;
 	ctgid = BPF_CORE_READ(child, tgid);
@@ -568,6 +819,8 @@ static __always_inline int ep_task_exit(struct task_struct *task)
 		ep_discard(st);
 		bpf_map_delete_elem(&task_state, &tid);
 	}
+	if (landlock_marks && !bpf_map_delete_elem(&landlocked, &tid))
+		__sync_fetch_and_add(&landlock_marks, -1);
 	if (filter_tracked && !BPF_CORE_READ(task, signal, live.counter))
 		bpf_map_delete_elem(&tracked, &tgid);
 	return 0;

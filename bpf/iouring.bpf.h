@@ -56,6 +56,13 @@ const volatile __s16 uring_sc[EP_URING_OP_MAX] = {};
 	 EP_OPBIT(IORING_OP_LISTEN) | EP_OPBIT(IORING_OP_ACCEPT) | EP_OPBIT(IORING_OP_FTRUNCATE) | \
 	 EP_OPBIT(IORING_OP_FALLOCATE))
 
+/* operations that name a path (their req->file is unused) */
+#define EP_URING_PATH_OPS                                                                          \
+	(EP_OPBIT(IORING_OP_OPENAT) | EP_OPBIT(IORING_OP_OPENAT2) | EP_OPBIT(IORING_OP_STATX) |    \
+	 EP_OPBIT(IORING_OP_MKDIRAT) | EP_OPBIT(IORING_OP_UNLINKAT) |                              \
+	 EP_OPBIT(IORING_OP_RENAMEAT) | EP_OPBIT(IORING_OP_SYMLINKAT) |                            \
+	 EP_OPBIT(IORING_OP_LINKAT) | EP_OPBIT(IORING_OP_SETXATTR) | EP_OPBIT(IORING_OP_GETXATTR))
+
 struct ep_uring_sub {
 	__u64 path[2]; /* user pointers the prep's getname() copied from (old, new) */
 	__s32 fd;      /* the SQE's fd */
@@ -132,12 +139,9 @@ static __always_inline int ep_uring_submit(struct io_kiocb *req)
 }
 
 /* The equivalent syscall's arguments, from the request (the prep's copy of the SQE). */
-static __always_inline void ep_uring_args(struct ep_event *ev, struct io_kiocb *req, __u32 op,
+static __always_inline void ep_uring_args(__u64 *a, struct io_kiocb *req, __u32 op,
 					  const struct ep_uring_sub *s)
 {
-	__u64 *a = ev->args;
-
-	__builtin_memset(a, 0, sizeof(ev->args));
 	switch (op) {
 	case IORING_OP_OPENAT:
 	case IORING_OP_OPENAT2: /* the daemon's table maps OPENAT2 to openat: how.flags */
@@ -209,23 +213,64 @@ static __always_inline void ep_uring_args(struct ep_event *ev, struct io_kiocb *
 	}
 }
 
-/* CONNECT to an AF_UNIX path: the socket file is the object (sun_path, user memory). */
-static __always_inline void ep_uring_sun_path(struct ep_event *ev)
-{
-	const char *ua = (const char *)ev->args[1];
-	__u16 family = 0;
-	long len;
+/* What the record of a failed request takes from the request instead of pt_regs. */
+struct ep_uring_pre {
+	__u64 args[6];
+	__u64 user_data;
+	struct file *file; /* req->file: the request's file, fixed (registered) or not */
+	__s32 syscall_nr;
+	__u32 sub_tid; /* the submitter */
+	__u32 run_tid; /* the thread whose completion reported it */
+	__u16 op;
+	__u8 unix_path; /* CONNECT/BIND: args[1] is a sockaddr_un with a path */
+	__u8 _pad;
+	char comm[EP_COMM_LEN]; /* the submitter's */
+};
 
-	if (!ua || bpf_probe_read_user(&family, sizeof(family), ua) || family != EP_AF_UNIX)
-		return;
-	/* sizeof(sun_path) == 108; an abstract name (leading NUL) has no file */
-	len = bpf_probe_read_user_str(ev->path, 108, ua + 2);
-	if (len <= 1) {
-		ev->path[0] = 0;
+static __always_inline bool ep_uring_path_op(__u32 op)
+{
+	return op < 64 && ((EP_URING_PATH_OPS >> op) & 1);
+}
+
+/* Called by ep_build() in place of ep_fill_regs(), after ep_fill_hdr(). */
+static __always_inline void ep_uring_preset(struct ep_wire_hdr *h, const struct ep_uring_pre *pre)
+{
+	__builtin_memcpy(h->args, pre->args, sizeof(h->args));
+	h->syscall_nr = pre->syscall_nr;
+	h->uring_op = pre->op;
+	h->uring_user_data = pre->user_data;
+	h->uring_tid = pre->run_tid;
+	if (pre->sub_tid) {
+		h->tid = pre->sub_tid;
+		__builtin_memcpy(h->comm, pre->comm, sizeof(h->comm));
+	}
+}
+
+/*
+ * Called by ep_build() after ep_pick_files(). An fd operation's object is req->file (a fixed
+ * file's index is no fd, and the fd may be closed by now); a CONNECT/BIND to a unix socket
+ * path names the socket file, not the socket.
+ */
+static __always_inline void ep_uring_files(struct ep_wire_hdr *h, const struct ep_uring_pre *pre,
+					   struct ep_files *fl)
+{
+	/* a local copy: BPF_CORE_READ(pre->file, ...) would relocate pre's own field */
+	struct file *f = pre->file;
+
+	if (pre->unix_path) {
+		fl->uptr = (const char *)pre->args[1] + 2; /* sun_path */
+		h->path_arg = 2;
+		fl->obj_d = NULL;
+		fl->obj_m = NULL;
+		h->facts &= ~EP_FACT_FD;
 		return;
 	}
-	ev->path_len = len - 1;
-	ev->path_arg = 2;
+	if (!f || ep_uring_path_op(pre->op))
+		return;
+	fl->obj_d = BPF_CORE_READ(f, f_path.dentry);
+	fl->obj_m = BPF_CORE_READ(f, f_path.mnt);
+	if (fl->obj_d)
+		h->facts |= EP_FACT_FD;
 }
 
 static __always_inline struct task_struct *ep_uring_submitter(struct io_kiocb *req)
@@ -239,38 +284,43 @@ static __always_inline struct task_struct *ep_uring_submitter(struct io_kiocb *r
 	return NULL;
 }
 
-/* Fill the record: the thread that ran the check (creds, exe) and the submitter (tid, comm). */
-static __always_inline void ep_uring_fill(struct ep_event *ev, struct io_kiocb *req, __u32 op,
-					  const struct ep_uring_sub *s, struct ep_counters *c)
+static __always_inline void ep_uring_pre_fill(struct ep_uring_pre *pre, struct io_kiocb *req,
+					      __u32 op, const struct ep_uring_sub *s)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct task_struct *sub = ep_uring_submitter(req);
-	__s16 nr = op < EP_URING_OP_MAX ? uring_sc[op & (EP_URING_OP_MAX - 1)] : 0;
+	__u16 family = 0;
 
-	ep_fill_task(ev, task);
-	ev->uring_tid = ev->tid;
-	ev->_pad3 = 0;
+	pre->op = op;
+	pre->syscall_nr = uring_sc[op & (EP_URING_OP_MAX - 1)] - 1;
+	pre->run_tid = (__u32)bpf_get_current_pid_tgid();
+	pre->file = BPF_CORE_READ(req, file);
+	ep_uring_args(pre->args, req, op, s);
 	if (sub) {
-		ev->tid = BPF_CORE_READ(sub, pid);
-		bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), &sub->comm);
+		pre->sub_tid = BPF_CORE_READ(sub, pid);
+		bpf_probe_read_kernel_str(pre->comm, sizeof(pre->comm), &sub->comm);
 	}
-	ev->syscall_nr = nr - 1;
-	ev->uring_op = op;
-	ep_uring_args(ev, req, op, s);
-	ep_read_path(ev, c);
-	if (op == IORING_OP_CONNECT && !ev->path[0])
-		ep_uring_sun_path(ev);
+	if ((op == IORING_OP_CONNECT || op == IORING_OP_BIND) && pre->args[1] &&
+	    !bpf_probe_read_user(&family, sizeof(family), (void *)pre->args[1]) &&
+	    family == EP_AF_UNIX) {
+		char c0 = 0;
+
+		/* an abstract name (leading NUL) has no file */
+		pre->unix_path = !bpf_probe_read_user(&c0, 1, (char *)pre->args[1] + 2) && c0;
+	}
 }
+
+static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_pre *pre,
+				   struct ep_task_state *st, struct task_struct *task,
+				   struct ep_counters *c, long ret, __u32 flags, const bool fetch);
 
 static __always_inline int ep_uring_fail(struct io_kiocb *req, int res, __u32 op,
 					 const struct ep_uring_sub *s, __u64 user_data)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, tgid = id >> 32;
+	__u32 tid = (__u32)id, tgid = id >> 32, flags = EP_F_IOURING;
 	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
 	struct ep_counters *c = ep_counters();
-	struct ep_event *ev;
-	__u64 seq;
+	struct ep_uring_pre pre = {};
 
 	if (!c)
 		goto out_clear;
@@ -280,36 +330,14 @@ static __always_inline int ep_uring_fail(struct io_kiocb *req, int res, __u32 op
 	}
 	if (filter_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
 		goto out_clear;
-	c->attempted++;
-	seq = __sync_fetch_and_add(&ep_seq, 1);
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		c->reserve_failed++;
-		goto out_clear;
-	}
-	ev->ts_ns = bpf_ktime_get_ns();
-	ev->seq = seq;
-	ev->cgroup_id = bpf_get_current_cgroup_id();
-	ev->pid = tgid;
-	ev->tid = tid;
-	ev->ret = res;
-	ev->path_arg = 0;
-	ev->_pad0 = 0;
-	ev->flags = EP_F_IOURING;
-	ev->uring_user_data = user_data;
-	ep_uring_fill(ev, req, op, s, c);
-	ev->n_ev = ep_copy_evidence(ev, st);
-	if (st) {
-		ev->flags |= st->flags & EP_ST_EVENT_FLAGS;
-		if (st->n_ev > EP_MAX_EV)
-			c->ev_overflow += st->n_ev - EP_MAX_EV;
-	}
-	ep_state_clear(st);
-	bpf_ringbuf_submit(ev, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
-				   ? BPF_RB_FORCE_WAKEUP
-				   : BPF_RB_NO_WAKEUP);
-	c->submitted++;
-	return 0;
+	pre.user_data = user_data;
+	ep_uring_pre_fill(&pre, req, op, s);
+	/* io-wq workers are forked from a thread of the process: they carry its Landlock mark */
+	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
+		flags |= EP_F_LANDLOCKED;
+	/* no seccomp flags: seccomp filters never see io_uring requests */
+	return ep_emit(NULL, &pre, st, (struct task_struct *)bpf_get_current_task(), c, res, flags,
+		       true);
 
 out_clear:
 	ep_state_clear(st);

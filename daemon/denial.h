@@ -40,6 +40,8 @@ struct dn_file {
 	bool append_only;
 	bool flags_valid; /* FS_IOC_GETFLAGS / statx attributes were read */
 	bool is_dir;
+	bool from_kernel; /* mode, owner, flags and mount flags are the kernel's facts at the
+			   * denial (ep_event.obj), not a later stat() */
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
@@ -60,7 +62,9 @@ struct dn_file {
 };
 
 struct dn_proc {
-	bool valid; /* /proc/<pid> was still there */
+	bool valid;	  /* /proc/<pid> was still there, or from_kernel */
+	bool from_kernel; /* ids, caps, groups, no_new_privs, seccomp came from the kernel's record
+			   * (the process was gone); the strings below are then unknown */
 	uid_t ruid, euid, suid, fsuid;
 	gid_t rgid, egid, sgid, fsgid;
 	gid_t groups[DN_MAX_GROUPS];

@@ -19,6 +19,10 @@
 #include "names.h"
 #include "procinfo.h"
 
+/* include/linux/fs.h: inode->i_flags */
+#define EP_S_APPEND    0x4
+#define EP_S_IMMUTABLE 0x8
+
 /* Storms come from few processes: reuse what /proc said about a pid for a short while, and
  * for longer when the process is already gone (its /proc entry is the first thing to go). */
 #define PROC_CACHE_SLOTS 64
@@ -48,6 +52,40 @@ static void enrich_proc(struct denial *d, int pdfd)
 		e->at = now;
 		e->proc = d->proc;
 	}
+}
+
+/* The credentials the kernel captured at the denial, for a process /proc no longer has. */
+static void proc_from_kernel(struct denial *d)
+{
+	const struct ep_creds *cr = &d->ev.cr;
+	struct dn_proc *p = &d->proc;
+	int n;
+
+	if (p->valid || !(d->ev.facts & EP_FACT_CREDS))
+		return;
+	p->valid = true;
+	p->from_kernel = true;
+	p->ruid = cr->ruid;
+	p->euid = cr->euid;
+	p->suid = cr->suid;
+	p->fsuid = cr->fsuid;
+	p->rgid = cr->rgid;
+	p->egid = cr->egid;
+	p->sgid = cr->sgid;
+	p->fsgid = cr->fsgid;
+	p->cap_eff = cr->cap_eff;
+	p->cap_prm = cr->cap_prm;
+	p->cap_inh = cr->cap_inh;
+	p->cap_bnd = cr->cap_bnd;
+	p->cap_amb = cr->cap_amb;
+	n = cr->ngroups < EP_MAX_GROUPS ? cr->ngroups : EP_MAX_GROUPS;
+	if (n > DN_MAX_GROUPS)
+		n = DN_MAX_GROUPS;
+	memcpy(p->groups, cr->groups, (size_t)n * sizeof(p->groups[0]));
+	p->ngroups = n;
+	p->no_new_privs = cr->no_new_privs;
+	p->seccomp_mode = cr->seccomp_mode;
+	p->seccomp_filters = cr->seccomp_filters;
 }
 
 /* The kernel's view of the executable (dentry names, innermost first): used when /proc no
@@ -127,6 +165,96 @@ static bool follows_flag(const char *sc, const struct ep_event *ev, bool *nofoll
 	return false;
 }
 
+/* A path the kernel built from dentries, usable to name and examine the file. */
+static bool facts_path_ok(const struct ep_inode_facts *f)
+{
+	return f->path[0] == '/' &&
+	       !(f->flags & (EP_IF_PATH_TRUNC | EP_IF_DETACHED | EP_IF_UNLINKED | EP_IF_NEGATIVE));
+}
+
+/* A relative path resolved against the directory the kernel saw (EP_FACT_BASE), not against
+ * today's /proc/PID/cwd or /proc/PID/fd/DIRFD. Returns the absolute path in buf, or NULL. */
+static const char *facts_abs_path(const struct ep_event *ev, char *buf, size_t n)
+{
+	if (!(ev->facts & EP_FACT_BASE) || !facts_path_ok(&ev->base) || ev->path[0] == '/' ||
+	    !ev->path[0] || (ev->flags & (EP_F_PATH_FAULT | EP_F_PATH_TRUNC)))
+		return NULL;
+	path_join(ev->base.path, ev->path, buf, n);
+	return buf;
+}
+
+/* Is /proc/PID/fd/N still the file the kernel saw at the denial? */
+static bool fd_is_obj(int pdfd, int fd, const struct ep_inode_facts *f)
+{
+	char name[32];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "fd/%d", fd);
+	return pdfd >= 0 && !fstatat(pdfd, name, &st, 0) && st.st_ino == f->ino &&
+	       (uint64_t)st.st_dev == f->dev;
+}
+
+/*
+ * The file behind the fd argument as the kernel saw it (EP_FACT_FD). A file with a path is
+ * examined by that path; a socket, pipe or anonymous inode is named by its kind, or by
+ * /proc/PID/fd/N only while that is still the same inode (fd numbers are reused).
+ * Returns true when the object is settled (nothing more to look at).
+ */
+static bool facts_fd_object(struct denial *d, int pdfd, int fd, struct file_ctx *c)
+{
+	const struct ep_inode_facts *f = &d->ev.obj;
+	char name[32];
+
+	d->path_from_fd = true;
+	if (facts_path_ok(f)) {
+		c->rel = f->path;
+		c->fd = -1;
+		return false;
+	}
+	snprintf(name, sizeof(name), "fd/%d", fd);
+	if (fd >= 0 && fd_is_obj(pdfd, fd, f) &&
+	    readlink_small_at(pdfd, name, d->path, sizeof(d->path)) > 0)
+		return true;
+	if (S_ISSOCK(f->mode))
+		snprintf(d->path, sizeof(d->path), "socket:[%llu]", (unsigned long long)f->ino);
+	else if (S_ISFIFO(f->mode))
+		snprintf(d->path, sizeof(d->path), "pipe:[%llu]", (unsigned long long)f->ino);
+	else if (f->path[0] == '/')
+		snprintf(d->path, sizeof(d->path), "%s%s", f->path,
+			 (f->flags & EP_IF_UNLINKED) ? " (deleted)" : "");
+	else
+		snprintf(d->path, sizeof(d->path), "anon_inode:[%llu]", (unsigned long long)f->ino);
+	return true;
+}
+
+/*
+ * The object's inode as the kernel saw it at the denial (EP_FACT_FD or EP_FACT_OBJ) wins over
+ * a later stat(): the flags or mode may have changed since (chattr -i a moment later). The
+ * ACL and the mount's name stay what user space read.
+ */
+static void file_from_kernel(struct denial *d)
+{
+	const struct ep_inode_facts *o = &d->ev.obj;
+	struct dn_file *f = &d->file;
+
+	if (!(d->ev.facts & (EP_FACT_FD | EP_FACT_OBJ)) || !facts_path_ok(o) || !o->mode)
+		return;
+	f->valid = true;
+	f->from_kernel = true;
+	f->mode = o->mode;
+	f->uid = o->uid;
+	f->gid = o->gid;
+	f->rdev = (dev_t)o->rdev;
+	f->is_dir = S_ISDIR(o->mode);
+	f->flags_valid = true;
+	f->immutable = o->i_flags & EP_S_IMMUTABLE;
+	f->append_only = o->i_flags & EP_S_APPEND;
+	f->mnt_noexec = o->mnt_flags & EP_MNT_NOEXEC;
+	f->mnt_nosuid = o->mnt_flags & EP_MNT_NOSUID;
+	f->mnt_nodev = o->mnt_flags & EP_MNT_NODEV;
+	f->mnt_ro = o->mnt_flags & EP_MNT_RDONLY;
+}
+
 static void enrich_file(struct denial *d, int pdfd)
 {
 	const struct ep_event *ev = &d->ev;
@@ -134,6 +262,7 @@ static void enrich_file(struct denial *d, int pdfd)
 	const char *sc = compat ? NULL : syscall_name(ev->syscall_nr);
 	struct file_ctx c = {.pdfd = pdfd, .fd = -1, .dirfd_arg_val = AT_FDCWD};
 	bool have_path = ev->path[0] && !(ev->flags & EP_F_PATH_FAULT);
+	char abs[EP_PATH_LEN + EP_FACT_PATH_LEN];
 	int pa = 0, da = 0, fa = 0;
 
 	if (sc) {
@@ -154,6 +283,12 @@ static void enrich_file(struct denial *d, int pdfd)
 		c.fd = (int)ev->args[fa - 1];
 	if (!c.rel && c.fd < 0)
 		return;
+	if (c.rel && facts_abs_path(ev, abs, sizeof(abs))) {
+		c.rel = abs;
+		c.dirfd_arg_val = AT_FDCWD;
+	} else if (!c.rel && (ev->facts & EP_FACT_FD) && facts_fd_object(d, pdfd, c.fd, &c)) {
+		return;
+	}
 	if (ev->flags & EP_F_PATH_TRUNC) {
 		/* a prefix of the real path may name another file: do not look at it */
 		snprintf(d->path, sizeof(d->path), "%s...", ev->path);
@@ -175,6 +310,7 @@ static void enrich_file(struct denial *d, int pdfd)
 				(!strcmp(sc, "openat") && (ev->args[2] & O_CREAT));
 	}
 	file_enrich(d, &c);
+	file_from_kernel(d);
 }
 
 struct sysctl_rule {
@@ -496,6 +632,7 @@ void enrich_denial(struct denial *d)
 	sc = (ev->flags & EP_F_COMPAT) ? NULL : syscall_name(ev->syscall_nr);
 	pdfd = proc_open_pid((pid_t)ev->pid);
 	enrich_proc(d, pdfd);
+	proc_from_kernel(d);
 	exe_from_event(d);
 	enrich_file(d, pdfd);
 	if (!d->path[0] && ev->path[0])

@@ -12,6 +12,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "capture.h"
 #include "epermd.skel.h"
 #include "hooks.h"
 #include "names.h"
@@ -58,6 +59,9 @@ struct tracer {
 	bool atomic_fetch;
 	bool uring_refused; /* the object did not load with the io_uring programs */
 	struct hook_pair hk[HK_N];
+	struct tracer_stats st;
+	unsigned long long decode_warned; /* decode_errors when last reported */
+	struct ep_event ev;		  /* the record being decoded */
 };
 
 static int tracer_verbose;
@@ -154,6 +158,7 @@ static bool is_pow2(size_t v)
 int tracer_new(const struct tracer_opts *opts, struct tracer **out)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	const char *env;
 	struct tracer *t;
 
 	*out = NULL;
@@ -166,6 +171,10 @@ int tracer_new(const struct tracer_opts *opts, struct tracer **out)
 		t->opts.ring_bytes = TRACER_DEFAULT_RING;
 	if (!t->opts.poll_ms)
 		t->opts.poll_ms = 10;
+	/* testing the raw_tp programs on a kernel where tp_btf works (tests/host/facts.sh) */
+	env = getenv("EPERMD_FORCE_RAW_TP");
+	if (env && *env && strcmp(env, "0"))
+		t->opts.force_raw_tp = true;
 	if (!is_pow2(t->opts.ring_bytes) || t->opts.ring_bytes < (size_t)page ||
 	    t->opts.ring_bytes > (1u << 30) || t->opts.poll_ms < 0) {
 		free(t);
@@ -312,13 +321,55 @@ static int hook_attach(struct tracer *t, struct hook_pair *h)
 	return 0;
 }
 
+/* Decode errors are reported, never silent: the first, then at every doubling. */
+static void decode_error(struct tracer *t, size_t size)
+{
+	t->st.decode_errors++;
+	if (t->st.decode_errors < 2 * t->decode_warned)
+		return;
+	t->decode_warned = t->st.decode_errors;
+	fprintf(stderr,
+		"epermd: warning: a denial record of %zu bytes did not decode; dropped "
+		"(%llu so far)\n",
+		size, t->st.decode_errors);
+}
+
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
+	__u32 type;
 
-	if (size < sizeof(struct ep_event))
+	if (size < sizeof(type)) {
+		t->st.bad_records++;
 		return 0;
-	return t->fn(t->ctx, data);
+	}
+	memcpy(&type, data, sizeof(type));
+	switch (type) {
+	case EP_REC_DENIAL:
+		if (capture_decode(data, size, &t->ev)) {
+			decode_error(t, size);
+			return 0;
+		}
+		t->st.denials++;
+		return t->fn(t->ctx, &t->ev);
+	case EP_REC_NOTICE:
+		if (size < sizeof(struct ep_notice))
+			break;
+		t->st.notices++;
+		return t->opts.on_notice ? t->opts.on_notice(t->ctx, data) : 0;
+	case EP_REC_SC_PROG:
+		if (size < offsetof(struct ep_sc_prog, insn) ||
+		    ((const struct ep_sc_prog *)data)->len > EP_SC_MAX_INSNS ||
+		    size < offsetof(struct ep_sc_prog, insn) +
+			       8 * (size_t)((const struct ep_sc_prog *)data)->len)
+			break;
+		t->st.sc_progs++;
+		return t->opts.on_sc_prog ? t->opts.on_sc_prog(t->ctx, data) : 0;
+	default:
+		break;
+	}
+	t->st.bad_records++;
+	return 0;
 }
 
 static void set_rodata(struct tracer *t, bool use_task_btf)
@@ -330,8 +381,14 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 	s->rodata->use_task_btf = use_task_btf;
 	s->rodata->wake_bytes = t->opts.ring_bytes / 4;
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty;
-	for (int nr = 0; nr < EP_NR_MAX; nr++)
+	for (int nr = 0; nr < EP_NR_MAX; nr++) {
 		s->rodata->path_arg[nr] = syscall_path_arg(nr);
+		s->rodata->dirfd_arg[nr] = syscall_dirfd_arg(nr);
+		s->rodata->fd_arg[nr] = syscall_fd_arg(nr);
+	}
+	s->rodata->nr_mmap = syscall_nr("mmap");
+	s->rodata->nr_landlock_restrict_self = syscall_nr("landlock_restrict_self");
+	s->rodata->nr_fanotify_mark = syscall_nr("fanotify_mark");
 	for (int op = 0; op < EP_URING_OP_MAX; op++)
 		s->rodata->uring_sc[op] = (__s16)(uring_op_syscall(op) + 1);
 }
@@ -463,8 +520,8 @@ static int hooks_pick(struct tracer *t, const struct btf *vmlinux)
 	}
 	hook_choose(t, vmlinux, &hk[HK_ENTER], !bench, "benchmark baseline");
 	hook_choose(t, vmlinux, &hk[HK_CAP], !bench, "benchmark baseline");
-	hook_choose(t, vmlinux, &hk[HK_FORK], !bench && t->opts.target_pid > 0,
-		    "not in one-command mode");
+	/* children of tracked processes, and Landlock marks, follow fork */
+	hook_choose(t, vmlinux, &hk[HK_FORK], !bench, "benchmark baseline");
 	hook_choose(t, vmlinux, &hk[HK_TEXIT], !bench, "benchmark baseline");
 	uring_choose(t, vmlinux);
 	if (!bench && hk[HK_EXIT].mode == MODE_OFF)
@@ -492,8 +549,9 @@ static int hooks_attach_all(struct tracer *t)
 	/* submission first: a completion without its submission record has no path */
 	hook_attach(t, &t->hk[HK_URING_SUB]);
 	hook_attach(t, &t->hk[HK_URING_DONE]);
-	/* one-command mode cannot follow children without it */
-	return hook_attach(t, &t->hk[HK_FORK]);
+	/* one-command mode cannot follow children without it; Landlock marks can do without */
+	err = hook_attach(t, &t->hk[HK_FORK]);
+	return t->opts.target_pid > 0 ? err : 0;
 }
 
 static int track_initial(struct tracer *t)
@@ -713,6 +771,28 @@ int tracer_counters(struct tracer *t, struct ep_counters *sum)
 		sum->ev_discarded += c->ev_discarded;
 	}
 	return 0;
+}
+
+int tracer_stats(struct tracer *t, struct tracer_stats *out)
+{
+	struct ep_aux_counters *a;
+	__u32 zero = 0;
+	int err;
+
+	*out = t->st;
+	if (!t->skel)
+		return 0;
+	a = calloc(t->ncpus, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	err = bpf_map__lookup_elem(t->skel->maps.aux_counters, &zero, sizeof(zero), a,
+				   sizeof(*a) * t->ncpus, 0);
+	for (int i = 0; !err && i < t->ncpus; i++) {
+		out->notice_lost += a[i].notice_lost;
+		out->scratch_busy += a[i].scratch_busy;
+	}
+	free(a);
+	return err;
 }
 
 const struct tracer_features *tracer_features(struct tracer *t)

@@ -11,6 +11,11 @@
 
 struct tracer;
 
+/* Optional consumers of the non-denial records; called on the reader thread with the
+ * tracer_start() ctx. Return 0, or <0 to stop. */
+typedef int (*tracer_notice_fn)(void *ctx, const struct ep_notice *n);
+typedef int (*tracer_sc_prog_fn)(void *ctx, const struct ep_sc_prog *p);
+
 struct tracer_opts {
 	size_t ring_bytes;    /* power of two, >= page size; 0 = default (16 MiB) */
 	int poll_ms;	      /* timed consume interval; 0 = default (10 ms) */
@@ -19,6 +24,20 @@ struct tracer_opts {
 	int verbose;	      /* 0..3; libbpf debug output at 3 */
 	bool bench_empty;     /* benchmark baseline: attach only an empty sys_exit program */
 	bool force_raw_tp;    /* testing: use the raw_tp programs even where tp_btf works */
+	tracer_notice_fn on_notice;   /* EP_REC_NOTICE; NULL = count and ignore */
+	tracer_sc_prog_fn on_sc_prog; /* EP_REC_SC_PROG; NULL = count and ignore */
+};
+
+/* What the reader made of the ring's records (user-space side; ep_counters is the BPF side). */
+struct tracer_stats {
+	unsigned long long denials;	  /* decoded and passed on */
+	unsigned long long decode_errors; /* denial records that did not decode: dropped */
+	unsigned long long notices;	  /* EP_REC_NOTICE records read */
+	unsigned long long notice_lost;	  /* notices the ring had no room for (BPF side) */
+	unsigned long long sc_progs;	  /* EP_REC_SC_PROG records read */
+	unsigned long long bad_records;	  /* too short, or of an unknown type: dropped */
+	unsigned long long scratch_busy;  /* denials lost to a busy record buffer (also in
+					   * ep_counters.reserve_failed) */
 };
 
 /* Called for each record on the reader thread; must not block. Return 0, or <0 to stop. */
@@ -48,6 +67,8 @@ int tracer_poll(struct tracer *t, int timeout_ms);
 /* Sum of the per-CPU counters. */
 int tracer_counters(struct tracer *t, struct ep_counters *sum);
 const struct tracer_features *tracer_features(struct tracer *t);
+/* The reader's counts, with the BPF side's notice accounting. */
+int tracer_stats(struct tracer *t, struct tracer_stats *out);
 /* Track one more process (and its future children) in one-command mode. */
 int tracer_track_pid(struct tracer *t, pid_t pid);
 void tracer_free(struct tracer *t);

@@ -39,8 +39,9 @@
 #define EP_F_FIRST_SEEN	  (1u << 5) /* first exit seen for this task since attach */
 #define EP_F_COMPAT	  (1u << 6) /* 32-bit syscall on a 64-bit kernel */
 #define EP_F_IOURING	  (1u << 7) /* an io_uring request, not a syscall: see ep_event.uring_op */
-#define EP_F_LANDLOCKED	  (1u << 8) /* the task is in a Landlock domain (restrict_self seen since
-				     * attach, inherited across fork; see docs/json.md) */
+#define EP_F_LANDLOCKED                                                                            \
+	(1u << 8) /* the task is in a Landlock domain (restrict_self seen since                    \
+		   * attach, inherited across fork; see docs/json.md) */
 
 /* What an evidence record says. a[] meanings are per kind. */
 enum ep_ev_kind {
@@ -136,25 +137,29 @@ enum ep_hook {
 #define EP_FACT_PATH_LEN 512
 
 /* ep_event.facts */
-#define EP_FACT_CREDS	    (1u << 0) /* ep_event.cr is filled */
+#define EP_FACT_CREDS	     (1u << 0) /* ep_event.cr is filled */
 #define EP_FACT_GROUPS_TRUNC (1u << 1) /* the task had more than EP_MAX_GROUPS groups */
-#define EP_FACT_BASE	    (1u << 2) /* ep_event.base: the directory a relative path or *at()
-				       * dirfd resolved against (cwd or the dirfd's file) */
-#define EP_FACT_FD	    (1u << 3) /* ep_event.obj: the file behind the syscall's fd argument */
-#define EP_FACT_OBJ	    (1u << 4) /* ep_event.obj: the path's target, found in the dcache */
-#define EP_FACT_PARENT	    (1u << 5) /* ep_event.base is the target's parent directory */
-#define EP_FACT_EXE	    (1u << 6) /* exe_comp[] came from the task's mm->exe_file */
+#define EP_FACT_BASE                                                                               \
+	(1u << 2)		 /* ep_event.base: the directory a relative path or *at()          \
+				  * dirfd resolved against (cwd or the dirfd's file) */
+#define EP_FACT_FD     (1u << 3) /* ep_event.obj: the file behind the syscall's fd argument */
+#define EP_FACT_OBJ    (1u << 4) /* ep_event.obj: the path's target, found in the dcache */
+#define EP_FACT_PARENT (1u << 5) /* ep_event.base is the target's parent directory */
+#define EP_FACT_EXE    (1u << 6) /* exe_comp[] came from the task's mm->exe_file */
 
 /* ep_inode_facts.flags */
 #define EP_IF_PATH_TRUNC (1u << 0) /* deeper or longer than the path buffer */
 #define EP_IF_UNLINKED	 (1u << 1) /* the dentry was already unhashed (deleted) */
 #define EP_IF_NEGATIVE	 (1u << 2) /* the dentry has no inode */
+#define EP_IF_DETACHED                                                                             \
+	(1u << 3) /* the walk never met the task's root: an internal mount                         \
+		   * (pipe, socket, anon inode) or one detached since; path is "" */
 
 /* ep_inode_facts.mnt_flags: the kernel's MNT_* bits as read from vfsmount.mnt_flags */
-#define EP_MNT_NOSUID  0x01
-#define EP_MNT_NODEV   0x02
-#define EP_MNT_NOEXEC  0x04
-#define EP_MNT_RDONLY  0x40
+#define EP_MNT_NOSUID 0x01
+#define EP_MNT_NODEV  0x02
+#define EP_MNT_NOEXEC 0x04
+#define EP_MNT_RDONLY 0x40
 
 struct ep_creds {
 	__u32 ruid, euid, suid, fsuid; /* in the initial user namespace (kuid) */
@@ -173,13 +178,13 @@ struct ep_creds {
 struct ep_inode_facts {
 	__u64 dev; /* as stat() reports st_dev (new_encode_dev(sb->s_dev)) */
 	__u64 ino;
-	__u64 fs_magic; /* sb->s_magic */
-	__u32 mode;	/* i_mode */
-	__u32 uid;	/* kuid */
-	__u32 gid;	/* kgid */
-	__u32 i_flags;	/* S_IMMUTABLE 0x8, S_APPEND 0x4 ... */
+	__u64 fs_magic;	 /* sb->s_magic */
+	__u32 mode;	 /* i_mode */
+	__u32 uid;	 /* kuid */
+	__u32 gid;	 /* kgid */
+	__u32 i_flags;	 /* S_IMMUTABLE 0x8, S_APPEND 0x4 ... */
 	__u32 mnt_flags; /* EP_MNT_* */
-	__u32 rdev;	/* new_encode_dev(i_rdev) */
+	__u32 rdev;	 /* new_encode_dev(i_rdev) */
 	__u16 path_len;
 	__u16 flags; /* EP_IF_* */
 	__u32 _pad;
@@ -224,6 +229,81 @@ struct ep_sc_prog {
 	__u32 len;	/* instructions */
 	__u64 id;	/* the filter's identity, as in ep_event.sc_filter[] */
 	__u64 insn[EP_SC_MAX_INSNS];
+};
+
+/*
+ * The compact denial record (EP_REC_DENIAL) as the BPF side writes it: struct ep_wire_hdr, then
+ * only the sections with content, in this order, each starting where the previous one ended:
+ *   ev[n_ev]                   n_ev x struct ep_evidence (72)
+ *   groups[n_groups]           n_groups x __u32, padded to a multiple of 8 bytes
+ *   sc_filter[n_sc_filter]     n_sc_filter x __u64
+ *   path                       path_len bytes, no NUL
+ *   exe                        exe_len bytes: exe_depth NUL-terminated names, innermost first
+ *   base                       when facts has EP_FACT_BASE: padding to the record's next
+ *                              multiple of 8, struct ep_wire_inode, then its path_len bytes of
+ *                              depth NUL-terminated dentry names, innermost first (the decoder
+ *                              joins them into "/a/b/c")
+ *   obj                        the same, when facts has EP_FACT_FD or EP_FACT_OBJ
+ * hdr.size is the record's length. The decoder (daemon/capture.c) rejects a record whose
+ * lengths or counts do not add up to exactly hdr.size, or that is longer than received.
+ */
+#define EP_WIRE_MAX	   4096 /* no record is longer (power of two: BPF masks offsets) */
+#define EP_WIRE_NAME_MAX   256	/* one dentry name with its NUL, as read */
+#define EP_WIRE_PATH_DEPTH 24	/* dentry names per base/obj path */
+
+/* The credential facts without groups: the first bytes of struct ep_creds. */
+struct ep_wire_creds {
+	__u32 ruid, euid, suid, fsuid;
+	__u32 rgid, egid, sgid, fsgid;
+	__u64 cap_eff, cap_prm, cap_inh, cap_bnd, cap_amb;
+	__u32 securebits;
+	__u32 userns_owner;
+	__u16 ngroups;
+	__u8 no_new_privs;
+	__u8 seccomp_mode;
+	__u16 seccomp_filters;
+	__u16 _pad;
+};
+
+struct ep_wire_inode {
+	__u64 dev, ino, fs_magic;
+	__u32 mode, uid, gid, i_flags, mnt_flags, rdev;
+	__u16 path_len; /* bytes of this inode's path section */
+	__u16 flags;	/* EP_IF_* */
+	__u8 depth;	/* names in the path section */
+	__u8 _pad[3];
+};
+
+struct ep_wire_hdr {
+	__u32 rec_type; /* EP_REC_DENIAL */
+	__u32 size;	/* bytes of the whole record */
+	__u64 ts_ns;
+	__u64 seq;
+	__u64 cgroup_id;
+	__u64 args[6];
+	__u32 pid, tid, ppid;
+	__u32 userns_ino, mntns_ino, userns_level;
+	__s32 syscall_nr;
+	__s32 ret;
+	__u32 flags; /* EP_F_* */
+	__u32 facts; /* EP_FACT_* */
+	char comm[EP_COMM_LEN];
+	struct ep_wire_creds cr; /* valid when facts has EP_FACT_CREDS */
+	__u16 path_len;
+	__u8 path_arg;
+	__u8 n_ev;
+	__u8 exe_depth;
+	__u8 exe_flags;
+	__u16 exe_len;
+	__u16 uring_op;
+	__u8 n_groups; /* groups in the record: min(cr.ngroups, EP_MAX_GROUPS) */
+	__u8 n_sc_filter;
+	__u8 sc_chain_trunc;
+	__u8 _pad[3];
+	/* EP_F_IOURING (else 0): as in struct ep_event */
+	__u32 uring_tid;
+	__u32 _pad2;
+	__u64 uring_user_data;
 };
 
 struct ep_evidence {
@@ -296,6 +376,15 @@ struct ep_counters {
 	__u64 ev_discarded;   /* evidence from syscalls that did not fail with EPERM/EACCES */
 };
 
+/* Per-CPU accounting of the notices (EP_REC_NOTICE), apart from the denials' conservation. */
+struct ep_aux_counters {
+	__u64 notices;	    /* notices committed to the ring */
+	__u64 notice_lost;  /* ring full: a notice lost, counted */
+	__u64 scratch_busy; /* a denial met its CPU's record buffer in use (counted in
+			     * reserve_failed too) */
+	__u64 _rsvd;
+};
+
 /* Per-task state while a syscall runs (hash keyed by tid). */
 struct ep_task_state {
 	__u32 entered; /* seccomp tasks only: 1 between sys_enter and sys_exit */
@@ -309,10 +398,20 @@ _Static_assert(sizeof(struct ep_evidence) == 72, "ep_evidence ABI");
 _Static_assert(sizeof(struct ep_creds) == 88 + 4 * EP_MAX_GROUPS, "ep_creds ABI");
 _Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode_facts ABI");
 _Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 +
-						  EP_PATH_LEN + sizeof(struct ep_creds) +
-						  2 * sizeof(struct ep_inode_facts) +
-						  8 * EP_MAX_SC_FILTERS + 8 + 16,
+					      EP_PATH_LEN + sizeof(struct ep_creds) +
+					      2 * sizeof(struct ep_inode_facts) +
+					      8 * EP_MAX_SC_FILTERS + 8 + 16,
 	       "ep_event ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
+_Static_assert(sizeof(struct ep_aux_counters) == 32, "ep_aux_counters ABI");
+_Static_assert(sizeof(struct ep_wire_creds) == 88, "ep_wire_creds ABI");
+_Static_assert(sizeof(struct ep_wire_inode) == 56, "ep_wire_inode ABI");
+_Static_assert(sizeof(struct ep_wire_hdr) == 256, "ep_wire_hdr ABI");
+_Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
+_Static_assert(sizeof(struct ep_wire_hdr) + EP_MAX_EV * 72 + EP_MAX_GROUPS * 4 +
+		       EP_MAX_SC_FILTERS * 8 + 2 * (sizeof(struct ep_wire_inode) + 7) +
+		       EP_PATH_LEN + EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN <=
+		   EP_WIRE_MAX,
+	       "the largest record fits EP_WIRE_MAX");
 
 #endif /* EPERMD_H */

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* capture_decode(): the compact ring record, good and hostile. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "unit.h"
+
+/* A record as the BPF side writes it: 2 evidence, 3 groups, base and obj, path, exe. */
+struct rec {
+	unsigned char b[EP_WIRE_MAX];
+	size_t len;
+	size_t base_at, obj_at; /* offsets of the inode sections */
+};
+
+static void put(struct rec *r, const void *p, size_t n)
+{
+	memcpy(r->b + r->len, p, n);
+	r->len += n;
+}
+
+static void build(struct rec *r)
+{
+	struct ep_wire_hdr h = {0};
+	struct ep_evidence ev[2] = {{.kind = EP_EV_CAP, .src = EP_HK_TP_CAP_CAPABLE, .a = {21}},
+				    {.kind = EP_EV_DAC, .src = EP_HK_SYS_EXIT, .name = "f"}};
+	__u32 groups[4] = {4, 24, 100, 0};
+	struct ep_wire_inode base = {
+	    .dev = 0x801, .ino = 12, .mode = 040755, .path_len = 6, .depth = 2};
+	struct ep_wire_inode obj = {
+	    .dev = 0x801, .ino = 13, .mode = 0100644, .i_flags = 0x8, .path_len = 8, .depth = 3};
+
+	memset(r, 0, sizeof(*r));
+	h.rec_type = EP_REC_DENIAL;
+	h.pid = 42;
+	h.tid = 43;
+	h.syscall_nr = 263;
+	h.ret = -1;
+	h.facts = EP_FACT_CREDS | EP_FACT_BASE | EP_FACT_FD | EP_FACT_EXE;
+	memcpy(h.comm, "rm", 3);
+	h.cr.ruid = 1000;
+	h.cr.euid = 1001;
+	h.cr.fsuid = 1002;
+	h.cr.rgid = 100;
+	h.cr.egid = 101;
+	h.cr.cap_eff = 1ull << 21;
+	h.cr.ngroups = 3;
+	h.cr.no_new_privs = 1;
+	h.cr.seccomp_mode = 2;
+	h.n_ev = 2;
+	h.n_groups = 3;
+	h.path_len = 1;
+	h.path_arg = 2;
+	h.exe_depth = 3;
+	h.exe_len = 11; /* "rm\0bin\0usr\0" */
+	r->len = sizeof(h);
+	put(r, ev, sizeof(ev));
+	put(r, groups, 16);
+	put(r, "f", 1);
+	put(r, "rm\0bin\0usr\0", 11);
+	r->len = (r->len + 7) & ~(size_t)7; /* padding before an inode section */
+	r->base_at = r->len;
+	put(r, &base, sizeof(base));
+	put(r, "d\0tmp\0", 6);
+	r->len = (r->len + 7) & ~(size_t)7;
+	r->obj_at = r->len;
+	put(r, &obj, sizeof(obj));
+	put(r, "f\0d\0tmp\0", 8);
+	h.size = (__u32)r->len;
+	memcpy(r->b, &h, sizeof(h));
+}
+
+static struct ep_event ev;
+
+TEST(capture_good_record)
+{
+	struct rec r;
+
+	build(&r);
+	CHECK(capture_decode(r.b, r.len, &ev) == 0);
+	CHECK(ev.pid == 42 && ev.tid == 43 && ev.syscall_nr == 263 && ev.ret == -1);
+	CHECK(ev.uid == 1000 && ev.euid == 1001 && ev.fsuid == 1002 && ev.gid == 100 &&
+	      ev.egid == 101);
+	CHECK(ev.cr.cap_eff == 1ull << 21 && ev.cr.no_new_privs == 1 && ev.cr.seccomp_mode == 2);
+	CHECK(ev.cr.ngroups == 3 && ev.cr.groups[0] == 4 && ev.cr.groups[1] == 24 &&
+	      ev.cr.groups[2] == 100);
+	CHECK(ev.n_ev == 2 && ev.ev[0].kind == EP_EV_CAP && ev.ev[0].a[0] == 21 &&
+	      ev.ev[1].kind == EP_EV_DAC);
+	CHECK_STR(ev.path, "f");
+	CHECK(ev.path_len == 1 && ev.path_arg == 2);
+	CHECK(ev.exe_depth == 3);
+	CHECK_STR(ev.exe_comp[0], "rm");
+	CHECK_STR(ev.exe_comp[2], "usr");
+	CHECK_STR(ev.base.path, "/tmp/d");
+	CHECK(ev.base.mode == 040755 && ev.base.ino == 12 && ev.base.path_len == 6);
+	CHECK_STR(ev.obj.path, "/tmp/d/f");
+	CHECK(ev.obj.i_flags == 0x8 && ev.obj.ino == 13);
+	CHECK(ev.facts == (EP_FACT_CREDS | EP_FACT_BASE | EP_FACT_FD | EP_FACT_EXE));
+	CHECK_STR(ev.comm, "rm");
+}
+
+TEST(capture_every_truncation_fails)
+{
+	struct rec r;
+	int bad = 0;
+
+	build(&r);
+	/* the header says its size: every shorter buffer is an error, none is read past */
+	for (size_t n = 0; n < r.len; n++) {
+		unsigned char *copy = malloc(n ? n : 1);
+
+		memcpy(copy, r.b, n);
+		if (capture_decode(copy, n, &ev) != -EINVAL)
+			bad++;
+		free(copy);
+	}
+	CHECK(bad == 0);
+	/* and a header that agrees with the short length: a section runs past the end */
+	for (size_t n = sizeof(struct ep_wire_hdr); n < r.len; n++) {
+		struct ep_wire_hdr *h = (struct ep_wire_hdr *)r.b;
+
+		build(&r);
+		h->size = (__u32)n;
+		if (capture_decode(r.b, n, &ev) != -EINVAL)
+			bad++;
+	}
+	CHECK(bad == 0);
+}
+
+TEST(capture_lying_lengths_fail)
+{
+	struct ep_wire_hdr *h;
+	struct rec r;
+
+#define LIE(stmt)                                                                                  \
+	do {                                                                                       \
+		build(&r);                                                                         \
+		h = (struct ep_wire_hdr *)r.b;                                                     \
+		stmt;                                                                              \
+		CHECK(capture_decode(r.b, r.len, &ev) == -EINVAL);                                 \
+		CHECK(ev.pid == 0);                                                                \
+	} while (0)
+	LIE(h->rec_type = EP_REC_NOTICE);
+	LIE(h->size = (__u32)r.len + 1);
+	LIE(h->size = sizeof(*h) - 1);
+	LIE(h->n_ev = EP_MAX_EV + 1);
+	LIE(h->n_ev = 3);
+	LIE(h->n_groups = 2);
+	LIE(h->n_groups = 200);
+	LIE(h->cr.ngroups = 40);
+	LIE(h->n_sc_filter = 1);
+	LIE(h->path_len = 2);
+	LIE(h->path_len = 0);
+	LIE(h->path_len = 0xffff);
+	LIE(h->exe_len = 0xffff);
+	LIE(h->exe_depth = 2);
+	LIE(h->exe_depth = 4);
+	LIE(h->facts &= ~EP_FACT_BASE);
+	LIE(h->facts |= EP_FACT_OBJ);
+	LIE(((struct ep_wire_inode *)(r.b + r.base_at))->path_len = 7);
+	LIE(((struct ep_wire_inode *)(r.b + r.base_at))->depth = 3);
+	LIE(((struct ep_wire_inode *)(r.b + r.obj_at))->path_len = 0xffff);
+	LIE(((struct ep_wire_inode *)(r.b + r.obj_at))->flags = EP_IF_DETACHED);
+	/* a name without its NUL at the end of the section */
+	LIE(r.b[r.len - 1] = 'x');
+	/* bytes the header counts but no section claims */
+	LIE((r.b[r.len] = 0, r.len++, h->size++));
+#undef LIE
+}
+
+TEST(capture_minimal_and_detached)
+{
+	struct ep_wire_hdr h = {.rec_type = EP_REC_DENIAL, .size = sizeof(h), .pid = 7};
+	struct ep_wire_inode obj = {.mode = 0140777, .flags = EP_IF_DETACHED};
+	unsigned char b[sizeof(h) + sizeof(obj)];
+
+	CHECK(capture_decode(&h, sizeof(h), &ev) == 0);
+	CHECK(ev.pid == 7 && ev.path[0] == 0 && ev.facts == 0);
+	CHECK(capture_decode(NULL, 0, &ev) == -EINVAL);
+	/* a socket: the mode, no path */
+	h.facts = EP_FACT_FD;
+	h.size = sizeof(b);
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + sizeof(h), &obj, sizeof(obj));
+	CHECK(capture_decode(b, sizeof(b), &ev) == 0);
+	CHECK(ev.obj.mode == 0140777 && ev.obj.path[0] == 0 && (ev.obj.flags & EP_IF_DETACHED));
+	/* the root directory: no names */
+	obj.flags = 0;
+	obj.mode = 040755;
+	memcpy(b + sizeof(h), &obj, sizeof(obj));
+	CHECK(capture_decode(b, sizeof(b), &ev) == 0);
+	CHECK_STR(ev.obj.path, "/");
+}
+
+TEST(capture_longest_path_fits)
+{
+	static unsigned char b[EP_WIRE_MAX];
+	struct ep_wire_hdr h = {.rec_type = EP_REC_DENIAL, .facts = EP_FACT_FD};
+	struct ep_wire_inode obj = {.mode = 0100644};
+	size_t len = sizeof(h) + sizeof(obj), names = 0;
+
+	/* 2 names of 255 characters: 512 bytes with their NULs, one more than allowed */
+	memset(b + len, 'a', 255);
+	b[len + 255] = 0;
+	memset(b + len + 256, 'b', 254);
+	b[len + 510] = 0;
+	names = 511;
+	obj.path_len = (__u16)names;
+	obj.depth = 2;
+	h.size = (__u32)(len + names);
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + sizeof(h), &obj, sizeof(obj));
+	CHECK(capture_decode(b, h.size, &ev) == 0);
+	CHECK(strlen(ev.obj.path) == 511 && ev.obj.path[0] == '/' && ev.obj.path[1] == 'b');
+	/* one byte more does not fit the expanded path: refused */
+	b[len + 510] = 'b';
+	b[len + 511] = 0;
+	obj.path_len = 512;
+	h.size++;
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + sizeof(h), &obj, sizeof(obj));
+	CHECK(capture_decode(b, h.size, &ev) == -EINVAL);
+}
