@@ -14,16 +14,22 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "Usage: epermd [OPTIONS] [-- COMMAND [ARG...]]\n"
+	    "Usage: epermd [OPTIONS]                     trace the whole host (the service)\n"
+	    "       epermd [OPTIONS] -- COMMAND [ARG...] trace one command and its descendants\n"
+	    "       epermd [OPTIONS] -p PID [-p PID...]  trace running processes and their\n"
+	    "                                            descendants until they exit or ^C\n"
 	    "Explain every EPERM/EACCES returned by a syscall on this host.\n"
 	    "\n"
-	    "With a COMMAND, trace only it and its descendants and exit with its status. The\n"
-	    "command keeps epermd's stdin/stdout/stderr, so its output and the report interleave\n"
-	    "unless --output is given.\n"
+	    "With a COMMAND epermd exits with its status. With a COMMAND or -p the report goes to\n"
+	    "stderr (or -o FILE) like strace's, never to stdout: the command's output stays its\n"
+	    "own.\n"
 	    "\n"
+	    "  -p, --pid=PID               trace the running process PID, its threads and its\n"
+	    "                              descendants, old and new (repeatable)\n"
 	    "  --format=text|json|journal  report format (default: journal under systemd, else "
 	    "text)\n"
-	    "  --output=PATH               write the report to PATH (default stdout; not journal)\n"
+	    "  -o, --output=PATH           write the report to PATH (default: stdout, or stderr\n"
+	    "                              with a COMMAND or -p; not journal)\n"
 	    "  --tracepoint-only           never load fexit/LSM evidence programs\n"
 	    "  --features                  print the mode and every hook, then exit\n"
 	    "  --ring-size=BYTES           kernel ring size, power of two >= 4096, K/M suffix\n"
@@ -32,7 +38,7 @@ static void usage(FILE *f)
 	    "  --fold-window=SEC           fold repeats within SEC (default 60; 0 = no folding)\n"
 	    "  --summary-interval=SEC      summarise folded repeats every SEC (default 10)\n"
 	    "  --socket=PATH               live-view socket (default %s;\n"
-	    "                              off with a COMMAND unless given)\n"
+	    "                              off with a COMMAND or -p unless given)\n"
 	    "  --no-socket                 no live-view socket\n"
 	    "  --socket-group=NAME         group allowed on the socket besides root\n"
 	    "  --state-dir=DIR             keep the run state for the tracing-gap notice in DIR\n"
@@ -41,7 +47,8 @@ static void usage(FILE *f)
 	    "\n"
 	    "                              if it exists; 'none' = no file); options override it\n"
 	    "  --check-config              validate the config file and exit (0, or 78)\n"
-	    "  -v, --verbose               more detail (repeatable)\n"
+	    "  -v, --verbose               more detail (repeatable); with a COMMAND or -p also\n"
+	    "                              the start line and notices\n"
 	    "  --version                   print the version and exit\n"
 	    "  -h, --help                  this help\n",
 	    CONFIG_DEFAULT_SOCKET);
@@ -64,6 +71,7 @@ enum {
 	OPT_VERSION,
 	OPT_BENCH,
 	OPT_STATE_DIR,
+	OPT_PID,
 };
 
 static const struct option long_opts[] = {
@@ -85,6 +93,7 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"bench-empty-hook", no_argument, NULL, OPT_BENCH},
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+    {"pid", required_argument, NULL, OPT_PID},
     {NULL, 0, NULL, 0},
 };
 
@@ -148,13 +157,41 @@ int cli_build_config(const struct cli *a, struct config *c, char *err, size_t n)
 	return -1;
 }
 
+/* -p PID: a positive number */
+static int add_pid(struct cli *a, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > 0x3fffffff) {
+		fprintf(stderr, "epermd: -p '%s': not a process id\n", s);
+		return EPERMD_EX_USAGE;
+	}
+	if (a->npid >= (int)(sizeof(a->pid) / sizeof(a->pid[0]))) {
+		fprintf(stderr, "epermd: -p: at most %zu processes\n",
+			sizeof(a->pid) / sizeof(a->pid[0]));
+		return EPERMD_EX_USAGE;
+	}
+	a->pid[a->npid++] = (pid_t)v;
+	return -1;
+}
+
 int cli_parse(struct cli *a, int argc, char **argv)
 {
-	int opt;
+	int opt, ret;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:vh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:vhp:o:", long_opts, NULL)) != -1) {
 		switch (opt) {
+		case 'p':
+		case OPT_PID:
+			ret = add_pid(a, optarg);
+			if (ret >= 0)
+				return ret;
+			break;
+
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -198,6 +235,9 @@ int cli_parse(struct cli *a, int argc, char **argv)
 			fprintf(stderr, "epermd: option '%s' needs an argument\n",
 				argv[optind - 1]);
 			return EPERMD_EX_USAGE;
+		case 'o':
+			opt = OPT_OUTPUT;
+			__attribute__((fallthrough));
 		default:
 			if (a->nset >= (int)(sizeof(a->set) / sizeof(a->set[0]))) {
 				fprintf(stderr, "epermd: too many options\n");
@@ -216,6 +256,10 @@ int cli_parse(struct cli *a, int argc, char **argv)
 			return EPERMD_EX_USAGE;
 		}
 		a->cmd = &argv[optind];
+	}
+	if (a->cmd && a->npid) {
+		fprintf(stderr, "epermd: -p and a COMMAND exclude each other\n");
+		return EPERMD_EX_USAGE;
 	}
 
 	if (a->check_config) {

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 
@@ -23,8 +24,16 @@ struct cli {
 	bool tp_only, no_socket;
 	int verbose;
 	bool features, check_config, bench_empty;
-	char **cmd; /* after --, or NULL */
+	char **cmd;    /* after --, or NULL */
+	pid_t pid[16]; /* -p, --pid: running processes to trace */
+	int npid;
 };
+
+/* one-command mode: a command (--) or running processes (-p); the report goes to stderr */
+static inline bool cli_oneshot(const struct cli *a)
+{
+	return a->cmd || a->npid;
+}
 
 /* Parse argv into a. Returns -1 to go on, else the exit status (--help, --version,
  * --check-config, a usage error: the message is on stderr already). */

@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "cause.h"
+#include "child.h"
 #include "cli.h"
 #include "config.h"
 #include "diagnose.h"
@@ -46,9 +47,7 @@
 struct app {
 	struct config cfg;
 	struct cli cli;
-	pid_t child;
-	int child_status;
-	bool child_done;
+	struct child ch; /* one-command mode: the command, or the -p processes */
 
 	struct tracer *tr;
 	struct evqueue *q;
@@ -525,12 +524,15 @@ static void log_start(struct app *a)
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
 		f->hooks[i].active ? on++ : off++;
 	/* the summary first: the hook list is long in full mode and may be cut */
-	used = (size_t)snprintf(
-	    buf, sizeof(buf),
-	    "epermd %s started: mode=%s exit_hook=%s; %d hooks active, %d "
-	    "inactive (see --features); capabilities: %s;%s active=",
-	    EPERMD_VERSION, f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "?",
-	    on, off, a->caps[0] ? a->caps : "?", a->child > 0 ? " tracing one command;" : "");
+	used =
+	    (size_t)snprintf(buf, sizeof(buf),
+			     "epermd %s started: mode=%s exit_hook=%s; %d hooks active, %d "
+			     "inactive (see --features); capabilities: %s;%s active=",
+			     EPERMD_VERSION, f->full ? "full" : "tracepoint-only",
+			     f->exit_hook ? f->exit_hook : "?", on, off, a->caps[0] ? a->caps : "?",
+			     a->cli.cmd	   ? " tracing one command;"
+			     : a->cli.npid ? " tracing -p processes;"
+					   : "");
 	on = 0;
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS && used < sizeof(buf); i++) {
 		if (!f->hooks[i].active)
@@ -543,6 +545,32 @@ static void log_start(struct app *a)
 	sink_alarm(a->sink, LOG_INFO, EP_MSGID_START, "%s", buf);
 	if (a->cli.verbose)
 		print_features(f, stderr);
+}
+
+/* One-command mode shows no start line without -v: hooks that failed to attach (a hole in
+ * the evidence, not an expected absence) get one short warning instead. */
+static void warn_holes(struct app *a)
+{
+	const struct tracer_features *f = a->feat;
+	char names[512];
+	size_t used = 0;
+	int n = 0;
+
+	names[0] = '\0';
+	for (int i = 0; f && i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
+		if (f->hooks[i].active || !f->hooks[i].why ||
+		    strcmp(f->hooks[i].why, "attach failed"))
+			continue;
+		if (used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 n ? ", " : "", f->hooks[i].name);
+		n++;
+	}
+	if (n)
+		sink_alarm(a->sink, LOG_WARNING, EP_MSGID_HEALTH,
+			   "epermd: %d hook%s failed to attach (%s); what %s would show is "
+			   "inferred (see --features)",
+			   n, n > 1 ? "s" : "", names, n > 1 ? "they" : "it");
 }
 
 /* ---- least privilege after attach (daemon/privs.c, docs/capabilities.md) ---- */
@@ -583,7 +611,7 @@ static int drop_privileges(struct app *a)
  * one-command mode: there is no service whose gaps would matter. */
 static void start_runstate(struct app *a)
 {
-	const char *dir = a->cli.cmd ? NULL : runstate_dir(a->cfg.state_dir);
+	const char *dir = cli_oneshot(&a->cli) ? NULL : runstate_dir(a->cfg.state_dir);
 	uint64_t since = a->start_mono + (uint64_t)a->rt_offset; /* tracing since */
 	struct runstate_prev prev;
 	int err = runstate_open(dir, since, &prev, &a->rs);
@@ -598,63 +626,50 @@ static void start_runstate(struct app *a)
 	runstate_notice(&prev, since, a->sink);
 }
 
-/* ---- one-command mode ---- */
+/* ---- one-command mode (daemon/child.c) ---- */
 
-static int spawn_blocked(struct app *a, int *release_fd)
+_Static_assert(sizeof(((struct cli *)0)->pid) / sizeof(pid_t) <= CHILD_MAX_PIDS,
+	       "every -p fits in struct child");
+
+/* fork the command (held until tracing runs), or check the -p processes exist */
+static int start_targets(struct app *a)
 {
-	int p[2];
-	pid_t pid;
+	char why[128];
+	int err;
 
-	if (pipe2(p, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-
-		close(p[0]);
-		close(p[1]);
+	if (a->cli.cmd) {
+		err = child_spawn(&a->ch, a->cli.cmd);
+		if (err)
+			fprintf(stderr, "epermd: cannot start %s: %s\n", a->cli.cmd[0],
+				strerror(-err));
 		return err;
 	}
-	if (pid == 0) {
-		char c;
-		ssize_t r;
-
-		close(p[1]);
-		do
-			r = read(p[0], &c, 1);
-		while (r < 0 && errno == EINTR);
-		if (r != 1)
-			_exit(127); /* epermd could not start tracing */
-		close(p[0]);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(a->cli.cmd[0], a->cli.cmd);
-		fprintf(stderr, "epermd: %s: %s\n", a->cli.cmd[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(p[0]);
-	a->child = pid;
-	*release_fd = p[1];
-	return 0;
+	err = child_attach(&a->ch, a->cli.pid, a->cli.npid, why, sizeof(why));
+	if (err)
+		fprintf(stderr, "epermd: %s\n", why);
+	return err;
 }
 
-static bool child_exited(struct app *a)
+static int track_one(void *ctx, pid_t pid)
 {
-	int status;
-	pid_t r;
+	return tracer_track_pid(ctx, pid);
+}
 
-	if (a->child <= 0 || a->child_done)
-		return a->child_done;
-	r = waitpid(a->child, &status, WNOHANG);
-	if (r == a->child) {
-		a->child_done = true;
-		if (WIFEXITED(status))
-			a->child_status = WEXITSTATUS(status);
-		else if (WIFSIGNALED(status))
-			a->child_status = 128 + WTERMSIG(status);
-		else
-			a->child_status = 1;
-	}
-	return a->child_done;
+/* -p: the other targets, then what they already have below them (the first is target_pid) */
+static int track_targets(struct app *a)
+{
+	int err = 0;
+
+	for (int i = 1; i < a->ch.n && !err; i++)
+		err = tracer_track_pid(a->tr, a->ch.pid[i]);
+	if (!err)
+		err = child_track_tree(&a->ch, track_one, a->tr);
+	if (err < 0)
+		fprintf(stderr, "epermd: cannot follow the processes below -p: %s\n",
+			strerror(-err));
+	else if (a->cli.verbose)
+		fprintf(stderr, "epermd: -p: %d processes below the targets followed\n", err);
+	return err < 0 ? err : 0;
 }
 
 static void install_signals(void)
@@ -704,8 +719,10 @@ static int run(struct app *a)
 	struct out_stat st[16];
 	uint64_t wd_usec = 0, last_ping = 0, reader_beat = 0, last_reader = 0, last_worker = 0;
 	uint64_t last_tick, t0, rt0, held_n = 0, held_ns = 0;
-	int release_fd = -1, err = 0, ret = EXIT_FAILURE, zeros;
-	const char *out_path = a->cfg.output[0] ? a->cfg.output : NULL;
+	int err = 0, ret = EXIT_FAILURE, zeros;
+	bool oneshot = cli_oneshot(&a->cli);
+	/* one-command mode is strace-like: stdout belongs to the command */
+	const char *out_path = a->cfg.output[0] ? a->cfg.output : oneshot ? SINK_STDERR : NULL;
 	bool want_socket;
 
 	to.ring_bytes = a->cfg.ring_size;
@@ -720,6 +737,9 @@ static int run(struct app *a)
 				out_path ? out_path : "(stdout)", strerror(-err));
 			goto cleanup;
 		}
+		/* the start line and notices only on request; warnings always */
+		if (oneshot && !a->cli.verbose)
+			sink_set_alarm_max(a->sink, LOG_WARNING);
 		err = evq_new(a->cfg.queue_size, &a->q);
 		if (err) {
 			fprintf(stderr, "epermd: queue: %s\n", strerror(-err));
@@ -753,14 +773,11 @@ static int run(struct app *a)
 	}
 
 	install_signals();
-	if (a->cli.cmd && !a->cli.features && !a->cli.bench_empty) {
-		err = spawn_blocked(a, &release_fd);
-		if (err) {
-			fprintf(stderr, "epermd: cannot start %s: %s\n", a->cli.cmd[0],
-				strerror(-err));
+	if (oneshot && !a->cli.features && !a->cli.bench_empty) {
+		err = start_targets(a);
+		if (err)
 			goto cleanup;
-		}
-		to.target_pid = a->child;
+		to.target_pid = a->cli.cmd ? a->ch.cmd : a->ch.pid[0];
 	}
 
 	err = tracer_new(&to, &a->tr);
@@ -773,6 +790,8 @@ static int run(struct app *a)
 			privs_bpf_hint(hint, sizeof(hint)) ? ": " : "", hint);
 		goto cleanup;
 	}
+	if (to.target_pid > 0 && a->cli.npid && track_targets(a))
+		goto cleanup;
 	a->feat = tracer_features(a->tr);
 	a->hooks_active = a->feat ? a->feat->hooks_active : 0;
 	if (a->metrics && a->feat) {
@@ -802,7 +821,7 @@ static int run(struct app *a)
 	if (audit_start(a->cfg.audit_source) < 0 || a->cli.verbose)
 		fprintf(stderr, "epermd: audit join: %s\n", audit_status());
 
-	want_socket = !a->cfg.no_socket && (!a->cli.cmd || a->cfg.socket_set);
+	want_socket = !a->cfg.no_socket && (!oneshot || a->cfg.socket_set);
 	if (want_socket) {
 		struct server_opts so = {
 		    .path = a->cfg.socket[0] ? a->cfg.socket : CONFIG_DEFAULT_SOCKET,
@@ -835,19 +854,17 @@ static int run(struct app *a)
 	}
 	a->worker_started = true;
 	log_start(a);
+	if (oneshot)
+		warn_holes(a);
 	start_runstate(a);
 	/* the metrics writer thread; without it, writes are synchronous */
 	if (metrics_start(a->metrics, a->sink))
 		fprintf(stderr, "epermd: metrics: no writer thread\n");
 	write_metrics(a, true, false);
 
-	if (release_fd >= 0) {
-		if (write(release_fd, "x", 1) != 1)
-			fprintf(stderr, "epermd: cannot release %s: %s\n", a->cli.cmd[0],
-				strerror(errno));
-		close(release_fd);
-		release_fd = -1;
-	}
+	err = child_release(&a->ch);
+	if (err)
+		fprintf(stderr, "epermd: cannot release %s: %s\n", a->cli.cmd[0], strerror(-err));
 	/* ready = attached, hardened, the worker runs and the reader has drained once */
 	if (tracer_poll(a->tr, 0) >= 0)
 		evq_kick(a->q);
@@ -868,9 +885,9 @@ static int run(struct app *a)
 			break;
 		}
 		reader_beat++;
-		if (a->cli.cmd && (got_sigchld || (reader_beat % 10) == 0)) {
+		if (oneshot && (got_sigchld || (reader_beat % 10) == 0)) {
 			got_sigchld = 0;
-			if (child_exited(a))
+			if (child_gone(&a->ch))
 				break;
 		}
 		if (got_sighup && !a->retired) { /* one reload at a time */
@@ -931,25 +948,10 @@ static int run(struct app *a)
 	if (a->cfg.format != OUT_TEXT) /* journal MESSAGE_ID stop */
 		sink_final_stats(a->sink, st, counters_stats(&fin, st));
 	runstate_stop(a->rs, clock_ns(CLOCK_REALTIME)); /* a clean stop, for the next start */
-	ret = EXIT_SUCCESS;
-	if (a->child > 0) {
-		int status;
-
-		/* stopped by a signal while the command still runs: pass it on */
-		if (!child_exited(a) && stop_signal)
-			kill(a->child, stop_signal);
-		if (!a->child_done && waitpid(a->child, &status, 0) == a->child) {
-			a->child_done = true;
-			a->child_status = WIFEXITED(status)	? WEXITSTATUS(status)
-					  : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-								: 1;
-		}
-		ret = a->child_status;
-	}
+	/* the command's status; 0 after -p */
+	ret = oneshot ? child_finish(&a->ch, stop_signal) : EXIT_SUCCESS;
 
 cleanup:
-	if (release_fd >= 0)
-		close(release_fd); /* the child sees EOF and exits 127 */
 	if (a->worker_started) {
 		atomic_store(&a->worker_stop, true);
 		evq_wake(a->q);
@@ -960,10 +962,7 @@ cleanup:
 	metrics_stop(a->metrics);
 	server_free(a->srv);
 	tracer_free(a->tr);
-	if (a->child > 0 && !a->child_done && ret == EXIT_FAILURE) {
-		kill(a->child, SIGKILL);
-		waitpid(a->child, NULL, 0);
-	}
+	child_abort(&a->ch); /* a failed start: the command must not run untraced */
 	if (a->sink) {
 		sink_flush(a->sink);
 		sink_close(a->sink);
@@ -983,6 +982,7 @@ int main(int argc, char **argv)
 	static struct app a;
 	int ret;
 
+	child_init(&a.ch);
 	ret = cli_parse(&a.cli, argc, argv);
 	if (ret < 0)
 		ret = build_config(&a, &a.cfg, true);

@@ -60,6 +60,8 @@ struct sink {
 	bool multi;
 	struct sink *sub[3];
 	unsigned nsub;
+
+	int alarm_max; /* alarms of a lower priority (a higher number) are not written */
 };
 
 /* ---- bounded string building ---- */
@@ -822,6 +824,8 @@ static int alarm_emit(struct sink *s, int prio, const char *msg_id, const struct
 	struct sbuf b;
 	int len, ret = 0;
 
+	if (prio > s->alarm_max)
+		return 0;
 	if (s->nsub) {
 		for (unsigned i = 0; i < s->nsub; i++) {
 			len = alarm_emit(s->sub[i], prio, msg_id, f, nf, msg);
@@ -878,6 +882,11 @@ int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ..
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return alarm_emit(s, prio, msg_id, NULL, 0, msg);
+}
+
+void sink_set_alarm_max(struct sink *s, int prio)
+{
+	s->alarm_max = prio;
 }
 
 int sink_alarm_fields(struct sink *s, int prio, const char *msg_id, const struct out_field *f,
@@ -991,6 +1000,7 @@ int sink_open(enum out_format fmt, const char *path, struct sink **out)
 		return -ENOMEM;
 	s->fmt = fmt;
 	s->fd = -1;
+	s->alarm_max = LOG_DEBUG;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1015,6 +1025,8 @@ int sink_open(enum out_format fmt, const char *path, struct sink **out)
 		s->own_fd = true;
 	} else if (!path || !strcmp(path, "-")) {
 		s->fd = STDOUT_FILENO;
+	} else if (!strcmp(path, SINK_STDERR)) {
+		s->fd = STDERR_FILENO; /* never reopened: that would truncate a 2>>log */
 	} else {
 		s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0640);
 		if (s->fd < 0) {
@@ -1052,6 +1064,7 @@ int sink_open_multi(unsigned sinks, const char *path, struct sink **out)
 	if (!s)
 		return -ENOMEM;
 	s->fd = -1;
+	s->alarm_max = LOG_DEBUG;
 	s->multi = true;
 	for (unsigned i = 0; i < 3; i++) {
 		if (!(sinks & (1u << order[i])))

@@ -18,7 +18,11 @@ enum out_kind {
 struct sink;
 
 int out_format_from_name(const char *s); /* -1 when unknown */
-/* path NULL or "-" = stdout; journal ignores path (uses $EPERMD_JOURNAL_SOCKET if set). */
+/* the path of the standard error: written to as it is, never opened (no truncation) */
+#define SINK_STDERR "/dev/stderr"
+
+/* path NULL or "-" = stdout, SINK_STDERR = stderr; journal ignores path (uses
+ * $EPERMD_JOURNAL_SOCKET if set). */
 int sink_open(enum out_format fmt, const char *path, struct sink **out);
 /* Several sinks at once: sinks has bit (1u << fmt) per format; every record goes to each
  * (json/text to path). One bit is plain sink_open(). */
@@ -27,6 +31,9 @@ int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind);
 /* Health and loss alarms: prio is a syslog priority (LOG_WARNING ...). */
 int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Alarms of priority prio (LOG_WARNING ...) and more urgent are written, the rest skipped
+ * (default: all). */
+void sink_set_alarm_max(struct sink *s, int prio);
 /* an alarm with extra structured fields (journal: NAME=value, NAME like EPERM_GAP_SECONDS;
  * JSON: "gap_seconds":"value"; text: the message only). */
 struct out_field {
