@@ -2,9 +2,12 @@
 /*
  * io_uring requests that fail with EPERM/EACCES. Such a request completes in a CQE while
  * io_uring_enter() itself succeeds, so sys_exit never sees it; this file turns the failing
- * completion into an ep_event like a failing syscall's: EP_F_IOURING, uring_op = the
- * IORING_OP_*, syscall_nr = the equivalent syscall (uring_sc[], set by the loader from
- * daemon/uring.c), args laid out as that syscall's, the submitter's identity, the evidence.
+ * completion into a denial record like a failing syscall's (ep_emit(), the same compact wire
+ * record): EP_F_IOURING, uring_op = the IORING_OP_*, syscall_nr = the equivalent syscall
+ * (uring_sc[], set by the loader from daemon/uring.c), args laid out as that syscall's, the
+ * submitter's tid and comm, the running thread's creds, facts and evidence. ep_build() takes
+ * them from struct ep_uring_pre (ep_uring_preset()) instead of pt_regs, and the files from the
+ * request (ep_uring_files()) after ep_pick_files() did the dirfd/cwd part.
  *
  * Where the kernel is odd (read in io_uring/ of 6.1, 6.12 and 6.18):
  *  - Path operations (OPENAT, MKDIRAT, ...) copy the path into a struct filename at prep and
@@ -26,6 +29,13 @@
  *    io-wq request's completion from task_work in the submitter: that record has no kernel
  *    evidence (the daemon's re-check still names DAC/cause), and the worker's leftovers are
  *    dropped when it exits.
+ *  - Evidence is per thread, not per request: when one io_uring_enter() issues several
+ *    requests inline that all fail, the first completion flushed takes the evidence of all of
+ *    them (the others have none; the daemon's re-check still gives their cause).
+ *  - Credentials: a request with a personality (or any request punted to io-wq) runs its
+ *    check under req->creds; the record has the completing thread's creds, which differ only
+ *    when the program registered a personality or changed its ids after the ring's workers
+ *    were created.
  *  - Submission-time failures (io_init_req: a registered restriction's EACCES, prep errors)
  *    fire io_uring_req_failed and then complete through the same flush, so io_uring_complete
  *    sees them too (without uring_sub: no path).
