@@ -38,7 +38,7 @@ const volatile __u8 fd_arg[EP_NR_MAX] = {};
 const volatile __s32 nr_mmap = -1;
 const volatile __s32 nr_landlock_restrict_self = -1;
 const volatile __s32 nr_fanotify_mark = -1;
-/* look a path's final dentry up in the dcache at the denial (EP_FACT_OBJ) */
+/* look a path's final dentry up in the dcache at an EPERM denial (EP_FACT_OBJ) */
 const volatile bool obj_lookup = true;
 
 /* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
@@ -422,8 +422,13 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	__u64 d, m;
 	char c0;
 
+	/*
+	 * Only for EPERM: the inode flags that change under a diagnosis (immutable, append-only)
+	 * deny with EPERM, and a lookup in a large directory costs microseconds, which EACCES
+	 * storms (DAC) should not pay.
+	 */
 	if (!fl->uptr || !h->path_len || (h->flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)) ||
-	    (h->facts & EP_FACT_FD) || !obj_lookup)
+	    (h->facts & EP_FACT_FD) || !obj_lookup || h->ret != -EPERM)
 		return off;
 	s = ep_scratch();
 	if (!s)

@@ -477,19 +477,41 @@ static __always_inline bool ep_lk_name_is(struct ep_scratch *s, struct ep_lookup
 __noinline int ep_lk_skip_len(void)
 {
 	struct ep_scratch *s = ep_scratch();
+	__u32 want, k, lo = 0, lenoff = 0, nextoff = 0, span = 0;
 	__u64 node, head;
-	__u32 want, k;
 
 	if (!s)
 		return 0;
+	/*
+	 * Since 6.8 d_name and d_sib are both in one stretch of struct dentry: one read of it per
+	 * child (into the name buffer) instead of two.
+	 */
+	if (bpf_core_field_exists(struct dentry, d_children)) {
+		lo = bpf_core_field_offset(struct dentry, d_name);
+		lenoff = bpf_core_field_offset(struct dentry, d_name.len) - lo;
+		nextoff = bpf_core_field_offset(struct dentry, d_sib) - lo;
+		span = nextoff + 8;
+	}
 	node = s->lk.node;
 	head = s->lk.head;
 	want = s->lk.end - s->lk.pos;
 	for (k = 0; k < EP_LK_BATCH; k++) {
 		struct hlist_node *n = (struct hlist_node *)node;
+		__u64 child;
 
-		if (!node || node == head ||
-		    BPF_CORE_READ((struct dentry *)ep_child_of(node), d_name.len) == want)
+		if (!node || node == head)
+			break;
+		child = ep_child_of(node);
+		if (span >= 16 && span <= EP_WIRE_NAME_MAX && !(nextoff & 7) && !(lenoff & 3)) {
+			span &= EP_WIRE_NAME_MAX - 1;
+			if (bpf_probe_read_kernel(s->name, span, (void *)(child + lo)))
+				break;
+			if (*(__u32 *)(s->name + (lenoff & (EP_WIRE_NAME_MAX - 4))) == want)
+				break;
+			node = *(__u64 *)(s->name + (nextoff & (EP_WIRE_NAME_MAX - 8)));
+			continue;
+		}
+		if (BPF_CORE_READ((struct dentry *)child, d_name.len) == want)
 			break;
 		node = (__u64)BPF_CORE_READ(n, next);
 	}
