@@ -465,6 +465,8 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 {
 	struct ep_wire_hdr *h = (struct ep_wire_hdr *)buf;
 	const struct cred *cred = BPF_CORE_READ(task, cred);
+	/* a constant in each program: pre is NULL or not where ep_build() is inlined */
+	const __u32 hlen = sizeof(*h) + (pre ? sizeof(struct ep_wire_uring) : 0);
 	struct ep_files fl = {};
 	__u32 off, poff;
 	bool gtrunc;
@@ -475,8 +477,8 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 		ep_uring_preset(h, pre);
 	else
 		ep_fill_regs(h->args, &h->syscall_nr, regs, h->flags & EP_F_COMPAT);
-	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + sizeof(*h)), st);
-	off = sizeof(*h) + (h->n_ev & 7) * sizeof(struct ep_evidence);
+	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
+	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);
 	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc);
 	h->cr.ngroups = ng;
 	if (gtrunc)

@@ -245,11 +245,15 @@ static __always_inline bool ep_uring_path_op(__u32 op)
 /* Called by ep_build() in place of ep_fill_regs(), after ep_fill_hdr(). */
 static __always_inline void ep_uring_preset(struct ep_wire_hdr *h, const struct ep_uring_pre *pre)
 {
+	/* the record's io_uring section follows the header (include/epermd.h) */
+	struct ep_wire_uring *u = (struct ep_wire_uring *)(h + 1);
+
+	u->user_data = pre->user_data;
+	u->tid = pre->run_tid;
+	u->_pad = 0;
 	__builtin_memcpy(h->args, pre->args, sizeof(h->args));
 	h->syscall_nr = pre->syscall_nr;
 	h->uring_op = pre->op;
-	h->uring_user_data = pre->user_data;
-	h->uring_tid = pre->run_tid;
 	if (pre->sub_tid) {
 		h->tid = pre->sub_tid;
 		__builtin_memcpy(h->comm, pre->comm, sizeof(h->comm));

@@ -234,6 +234,7 @@ struct ep_sc_prog {
 /*
  * The compact denial record (EP_REC_DENIAL) as the BPF side writes it: struct ep_wire_hdr, then
  * only the sections with content, in this order, each starting where the previous one ended:
+ *   uring                      when flags has EP_F_IOURING: struct ep_wire_uring (16)
  *   ev[n_ev]                   n_ev x struct ep_evidence (72)
  *   groups[n_groups]           n_groups x __u32, padded to a multiple of 8 bytes
  *   sc_filter[n_sc_filter]     n_sc_filter x __u64
@@ -300,10 +301,13 @@ struct ep_wire_hdr {
 	__u8 n_sc_filter;
 	__u8 sc_chain_trunc;
 	__u8 _pad[3];
-	/* EP_F_IOURING (else 0): as in struct ep_event */
-	__u32 uring_tid;
-	__u32 _pad2;
-	__u64 uring_user_data;
+};
+
+/* The section after the header of an EP_F_IOURING record: as in struct ep_event. */
+struct ep_wire_uring {
+	__u64 user_data;
+	__u32 tid;
+	__u32 _pad;
 };
 
 struct ep_evidence {
@@ -406,11 +410,13 @@ _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 _Static_assert(sizeof(struct ep_aux_counters) == 32, "ep_aux_counters ABI");
 _Static_assert(sizeof(struct ep_wire_creds) == 88, "ep_wire_creds ABI");
 _Static_assert(sizeof(struct ep_wire_inode) == 56, "ep_wire_inode ABI");
-_Static_assert(sizeof(struct ep_wire_hdr) == 256, "ep_wire_hdr ABI");
+_Static_assert(sizeof(struct ep_wire_hdr) == 240, "ep_wire_hdr ABI");
+_Static_assert(sizeof(struct ep_wire_uring) == 16, "ep_wire_uring ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
-_Static_assert(sizeof(struct ep_wire_hdr) + EP_MAX_EV * 72 + EP_MAX_GROUPS * 4 +
-		       EP_MAX_SC_FILTERS * 8 + 2 * (sizeof(struct ep_wire_inode) + 7) +
-		       EP_PATH_LEN + EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN <=
+_Static_assert(sizeof(struct ep_wire_hdr) + sizeof(struct ep_wire_uring) + EP_MAX_EV * 72 +
+		       EP_MAX_GROUPS * 4 + EP_MAX_SC_FILTERS * 8 +
+		       2 * (sizeof(struct ep_wire_inode) + 7) + EP_PATH_LEN +
+		       EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN <=
 		   EP_WIRE_MAX,
 	       "the largest record fits EP_WIRE_MAX");
 
