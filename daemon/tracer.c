@@ -57,7 +57,8 @@ struct tracer {
 	enum hook_mode mode; /* tp_btf or raw_tp for every tracepoint program */
 	int uring_form;	     /* enum uring_form: io_uring_complete's prototype */
 	bool atomic_fetch;
-	bool uring_refused; /* the object did not load with the io_uring programs */
+	bool uring_refused;  /* the object did not load with the io_uring programs */
+	char uring_why[200]; /* why, for --features */
 	struct hook_pair hk[HK_N];
 	struct tracer_stats st;
 	unsigned long long decode_warned; /* decode_errors when last reported */
@@ -486,7 +487,7 @@ static void uring_choose(struct tracer *t, const struct btf *vmlinux)
 	bool want = !t->opts.bench_empty && t->atomic_fetch && !t->uring_refused &&
 		    t->uring_form != URING_DONE_NONE;
 	const char *why = t->opts.bench_empty ? "benchmark baseline"
-			  : t->uring_refused  ? "the object did not load with it"
+			  : t->uring_refused  ? t->uring_why
 			  : !t->atomic_fetch
 			      ? "needs BPF atomic fetch (5.12+)"
 			      : "io_uring_complete has no request here (5.10) or no BTF";
@@ -630,6 +631,9 @@ static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
 				"epermd: warning: the BPF object did not load (prog '%s': %s); "
 				"retrying without the io_uring programs\n",
 				cap.prog, cap.verdict[0] ? cap.verdict : strerror(-err));
+			snprintf(t->uring_why, sizeof(t->uring_why),
+				 "the object did not load with it (prog '%s': %s)", cap.prog,
+				 cap.verdict[0] ? cap.verdict : strerror(-err));
 			capture_stop(false);
 			t->uring_refused = true;
 			n_retry++;
