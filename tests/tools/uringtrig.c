@@ -7,6 +7,9 @@
  *   uringtrig mkdirat PATH     IORING_OP_MKDIRAT, mode 0755
  *   uringtrig unlinkat PATH    IORING_OP_UNLINKAT
  *   uringtrig connect PATH     IORING_OP_CONNECT of an AF_UNIX stream socket to PATH
+ *   uringtrig openat PATH N    N OPENAT requests one after the other (each fd closed), then
+ *                              "ns_per_req=X": the cost of a successful request, for a
+ *                              same-run comparison with and without epermd
  *
  * Prints "res=N (errno name)" and "user_data=0x..."; exits 0 when the request completed (even
  * when it failed: the failure is the point), 2 on a usage error, 3 when io_uring itself failed
@@ -23,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define UT_USER_DATA 0x7572696e67ull /* "uring" */
@@ -83,8 +87,42 @@ static int ring_run(struct ring *r, const struct io_uring_sqe *sqe, struct io_ur
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: uringtrig openat|mkdirat|unlinkat|connect PATH\n");
+	fprintf(stderr, "usage: uringtrig openat|mkdirat|unlinkat|connect PATH\n"
+			"       uringtrig openat PATH N\n");
 	return 2;
+}
+
+static int repeat_openat(const char *path, long n)
+{
+	struct io_uring_sqe sqe = {.opcode = IORING_OP_OPENAT, .fd = AT_FDCWD};
+	struct io_uring_cqe cqe;
+	struct timespec a, b;
+	struct ring r;
+	int err;
+
+	if (n <= 0)
+		return usage();
+	sqe.addr = (__u64)(uintptr_t)path;
+	sqe.open_flags = O_RDONLY | O_CLOEXEC;
+	err = ring_open(&r);
+	if (err) {
+		fprintf(stderr, "uringtrig: io_uring_setup: %s\n", strerror(-err));
+		return 3;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		err = ring_run(&r, &sqe, &cqe);
+		if (err || cqe.res < 0) {
+			fprintf(stderr, "uringtrig: request %ld: %s\n", i,
+				strerror(err ? -err : -cqe.res));
+			return 3;
+		}
+		close(cqe.res);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("ns_per_req=%.0f\n",
+	       ((b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / (double)n);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -96,6 +134,8 @@ int main(int argc, char **argv)
 	const char *op, *path;
 	int err, sfd = -1;
 
+	if (argc == 4 && !strcmp(argv[1], "openat"))
+		return repeat_openat(argv[2], strtol(argv[3], NULL, 10));
 	if (argc != 3)
 		return usage();
 	op = argv[1];
