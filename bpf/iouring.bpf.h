@@ -305,7 +305,7 @@ static __always_inline void ep_uring_pre_fill(struct ep_uring_pre *pre, struct i
 	__u16 family = 0;
 
 	pre->op = op;
-	pre->syscall_nr = uring_sc[op & (EP_URING_OP_MAX - 1)] - 1;
+	pre->syscall_nr = op < EP_URING_OP_MAX ? uring_sc[op & (EP_URING_OP_MAX - 1)] - 1 : -1;
 	pre->run_tid = (__u32)bpf_get_current_pid_tgid();
 	pre->file = BPF_CORE_READ(req, file);
 	ep_uring_args(pre->args, req, op, s);
