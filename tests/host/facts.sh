@@ -43,6 +43,27 @@ expect "relative path, cwd changed after the denial: object $D/g, cause immutabl
 	'.syscall == "unlinkat" or .syscall == "unlink"' \
 	".path == \"$D/g\" and .cause == \"immutable\""
 
+# (d) the flag is gone by the time user space looks: the kernel's dcache lookup at the denial
+# saw it (before (b) fills the scratch directory: the lookup visits at most 512 dentries). sh exits with chattr's status (0).
+imm "$D/h"
+ep_run d --tracepoint-only --fold-window=0 -- sh -c "rm -f $D/h; chattr -i $D/h"
+expect "immutable flag cleared right after the denial: rm -f $D/h is still immutable" 0 \
+	".syscall == \"unlinkat\" and .path == \"$D/h\"" \
+	'.cause == "immutable" and .flag == "immutable"'
+
+# (d2) the lookup crosses a mount (tmpfs on a directory of the scratch tree)
+M="$T_TMP/mnt"
+mkdir "$M"
+if mount -t tmpfs epermd-facts "$M" && mkdir "$M/sub" && touch "$M/sub/x" &&
+	chattr +i "$M/sub/x" 2>/dev/null; then
+	ep_run d2 --tracepoint-only --fold-window=0 -- sh -c "rm -f $M/sub/x; chattr -i $M/sub/x"
+	expect "dcache lookup across a tmpfs mount: rm -f $M/sub/x is still immutable" 0 \
+		".syscall == \"unlinkat\" and .path == \"$M/sub/x\"" \
+		'.cause == "immutable" and .flag == "immutable"'
+else
+	skip "dcache lookup across a mount (no tmpfs with chattr +i here)"
+fi
+
 # (b) a failed write on an fd whose number names /etc/hostname a moment later, 20 runs each
 # with tp_btf and raw_tp: every record names /proc/PID/oom_score_adj of the writer
 fdreuse_runs() {
@@ -98,26 +119,5 @@ ep_run c2 --tracepoint-only --fold-window=0 -- \
 expect "exited process in group 24: a 0604 root:24 file is denied by its owning-group class" 1 \
 	".syscall == \"openat\" and .path == \"$G\"" \
 	'.cause == "dac" and (.diagnosis | test("owning group"))'
-
-# (d) the flag is gone by the time user space looks: the kernel's dcache lookup at the denial
-# saw it. sh exits with chattr's status (0).
-imm "$D/h"
-ep_run d --tracepoint-only --fold-window=0 -- sh -c "rm -f $D/h; chattr -i $D/h"
-expect "immutable flag cleared right after the denial: rm -f $D/h is still immutable" 0 \
-	".syscall == \"unlinkat\" and .path == \"$D/h\"" \
-	'.cause == "immutable" and .flag == "immutable"'
-
-# (d2) the lookup crosses a mount (tmpfs on a directory of the scratch tree)
-M="$T_TMP/mnt"
-mkdir "$M"
-if mount -t tmpfs epermd-facts "$M" && mkdir "$M/sub" && touch "$M/sub/x" &&
-	chattr +i "$M/sub/x" 2>/dev/null; then
-	ep_run d2 --tracepoint-only --fold-window=0 -- sh -c "rm -f $M/sub/x; chattr -i $M/sub/x"
-	expect "dcache lookup across a tmpfs mount: rm -f $M/sub/x is still immutable" 0 \
-		".syscall == \"unlinkat\" and .path == \"$M/sub/x\"" \
-		'.cause == "immutable" and .flag == "immutable"'
-else
-	skip "dcache lookup across a mount (no tmpfs with chattr +i here)"
-fi
 
 t_done
