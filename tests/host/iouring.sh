@@ -43,6 +43,7 @@ ut_check() {
 	if [ "${UT_HOOK:-}" = raw_tp ]; then
 		export EPERMD_FORCE_RAW_TP=1
 	fi
+	# shellcheck disable=SC2086 # $NOBODY is a command and its options
 	ep_run "$2" --tracepoint-only --fold-window=0 -v -- $NOBODY "$UT" "$2" "$3"
 	unset EPERMD_FORCE_RAW_TP
 	pid=$(sed -n 's/^pid=\([0-9]*\) .* res=-13 .*/\1/p' "$COUT")
