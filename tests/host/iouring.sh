@@ -34,24 +34,33 @@ D="$T_TMP/d"
 mkdir -m 0755 "$D" "$D/ro"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$D/sock"
 chmod 0600 "$D/sock"
+: >"$D/ro/f"
+: >"$D/imm"
 
 # ut_check NAME OP RES_PATH SELECT EXPR: uringtrig OP RES_PATH as nobody; its CQE must say
 # EACCES, exactly one record of its pid matches SELECT, EXPR holds for it. With UT_HOOK=raw_tp
-# the programs are the raw_tp variants (EPERMD_FORCE_RAW_TP), and -v must say so.
+# the programs are the raw_tp variants (EPERMD_FORCE_RAW_TP), and -v must say so. With
+# UT_ROOT=1 the request runs as root and must fail with EPERM.
 ut_check() {
 	name=$1
 	if [ "${UT_HOOK:-}" = raw_tp ]; then
 		export EPERMD_FORCE_RAW_TP=1
 	fi
-	# shellcheck disable=SC2086 # $NOBODY is a command and its options
-	ep_run "$2" --tracepoint-only --fold-window=0 -v -- $NOBODY "$UT" "$2" "$3"
+	as=$NOBODY
+	res=-13
+	if [ "${UT_ROOT:-}" = 1 ]; then
+		as=""
+		res=-1
+	fi
+	# shellcheck disable=SC2086 # $as is a command and its options
+	ep_run "$2" --tracepoint-only --fold-window=0 -v -- $as "$UT" "$2" "$3"
 	unset EPERMD_FORCE_RAW_TP
-	pid=$(sed -n 's/^pid=\([0-9]*\) .* res=-13 .*/\1/p' "$COUT")
+	pid=$(sed -n "s/^pid=\([0-9]*\) .* res=$res .*/\1/p" "$COUT")
 	why=""
 	if [ -n "${UT_HOOK:-}" ] && ! grep -Eq "$UT_HOOK/io_uring_complete +active" "$COUT"; then
 		why="epermd -v does not list $UT_HOOK/io_uring_complete as active"
 	elif [ -z "$pid" ]; then
-		why="the request did not fail with EACCES: $(head -c 300 "$COUT")"
+		why="the request did not fail with res=$res: $(head -c 300 "$COUT")"
 	elif ! json_lines_valid "$OUT"; then
 		why="output is not valid JSON Lines"
 	else
@@ -89,6 +98,25 @@ ut_check "io_uring CONNECT to a 0600 unix socket: dac on the socket file, w want
 	'.syscall == "connect" and .io_uring.op == "CONNECT"' \
 	".cause == \"dac\" and .path == \"$D/sock\" and
 	 (.diagnosis | test(\"does not grant w\")) and (.fix | test(\"u:65534:w '$D/sock'\"))"
+
+ut_check "io_uring UNLINKAT in a root-owned 0755 dir (io-wq worker): dac naming the directory" \
+	unlinkat "$D/ro/f" \
+	'.syscall == "unlinkat" and .io_uring.op == "UNLINKAT"' \
+	".cause == \"dac\" and .path == \"$D/ro/f\" and .errno == \"EACCES\" and .io_uring.worker == true and
+	 (.diagnosis | test(\"its directory $D/ro is mode 0755\"))"
+
+if chattr +i "$D/imm" 2>/dev/null; then
+	UT_ROOT=1
+	ut_check "io_uring UNLINKAT of an immutable file as root: EPERM, cause immutable" \
+		unlinkat "$D/imm" \
+		'.syscall == "unlinkat" and .io_uring.op == "UNLINKAT"' \
+		".cause == \"immutable\" and .flag == \"immutable\" and .path == \"$D/imm\" and
+		 .errno == \"EPERM\" and .uid == 0"
+	UT_ROOT=
+	chattr -i "$D/imm"
+else
+	skip "io_uring UNLINKAT of an immutable file (chattr +i not supported on $D)"
+fi
 
 UT_HOOK=raw_tp ut_check "io_uring OPENAT of /etc/shadow, raw_tp programs: openat, dac, /etc/shadow" \
 	openat /etc/shadow \
