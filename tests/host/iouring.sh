@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# io_uring requests that fail with EACCES complete in a CQE while io_uring_enter() succeeds:
-# epermd must report them like syscalls (tracepoint-only mode). Each check submits one request
-# as nobody with tests/tools/uringtrig and asserts the equivalent syscall, the io_uring
-# marking, the cause and the object. MKDIRAT always runs in an io-wq worker (REQ_F_FORCE_ASYNC):
-# its record names the worker thread and still carries the submitter's pid and comm.
+# io_uring requests that fail with EACCES/EPERM complete in a CQE while io_uring_enter()
+# succeeds: epermd must report them like syscalls (tracepoint-only mode). Each check submits one
+# request with tests/tools/uringtrig (as nobody; the immutable one as root) and asserts the
+# equivalent syscall, the io_uring marking, the cause and the object. MKDIRAT and UNLINKAT
+# always run in an io-wq worker (REQ_F_FORCE_ASYNC): their records name the worker thread and
+# still carry the submitter's pid and comm, and the worker's cap_capable evidence.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
