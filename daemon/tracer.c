@@ -490,7 +490,7 @@ static void uring_choose(struct tracer *t, const struct btf *vmlinux)
 			  : t->uring_refused  ? t->uring_why
 			  : !t->atomic_fetch
 			      ? "needs BPF atomic fetch (5.12+)"
-			      : "io_uring_complete has no request here (5.10) or no BTF";
+			      : "io_uring_complete absent, without the request (5.10) or no BTF";
 
 	hook_choose(t, vmlinux, &t->hk[HK_URING_DONE], want, why);
 	hook_choose(t, vmlinux, &t->hk[HK_URING_SUB], t->hk[HK_URING_DONE].mode != MODE_OFF,
