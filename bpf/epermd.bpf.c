@@ -418,6 +418,8 @@ static __always_inline void ep_pick_files(struct ep_wire_hdr *h, struct task_str
 		h->facts |= EP_FACT_FD;
 }
 
+#include "iouring.bpf.h"
+
 /* An inode section (struct ep_wire_inode, then its names) at the next multiple of 8. */
 static __always_inline __u32 ep_put_inode_at(__u32 off, __u64 d, __u64 m)
 {
@@ -471,21 +473,27 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
  * its length. Sections follow the header in a fixed order; each offset is masked (EP_WOFF) so
  * the verifier sees every write inside the buffer.
  */
-static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs, struct ep_task_state *st,
+static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
+				      const struct ep_uring_pre *pre, struct ep_task_state *st,
 				      struct task_struct *task, struct ep_counters *c,
 				      const __u64 *sc_ids)
 {
 	struct ep_wire_hdr *h = (struct ep_wire_hdr *)buf;
 	const struct cred *cred = BPF_CORE_READ(task, cred);
+	/* a constant in each program: pre is NULL or not where ep_build() is inlined */
+	const __u32 hlen = sizeof(*h) + (pre ? sizeof(struct ep_wire_uring) : 0);
 	struct ep_files fl = {};
 	__u32 off, poff;
 	bool gtrunc;
 	__u16 ng;
 
 	ep_fill_hdr(h, task, cred);
-	ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT);
-	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + sizeof(*h)), st);
-	off = sizeof(*h) + (h->n_ev & 7) * sizeof(struct ep_evidence);
+	if (pre)
+		ep_uring_preset(h, pre);
+	else
+		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT);
+	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
+	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);
 	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc);
 	h->cr.ngroups = ng;
 	if (gtrunc)
@@ -498,6 +506,8 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs, struct ep
 		off += sizeof(__u64);
 	}
 	ep_pick_files(h, task, &fl);
+	if (pre)
+		ep_uring_files(h, pre, &fl);
 	poff = off;
 	if (fl.uptr) {
 		h->path_len = ep_read_path(h, buf, off, fl.uptr, c);
@@ -576,22 +586,82 @@ static __always_inline __u8 ep_sc_chain(struct task_struct *task, __u64 *ids, __
 }
 
 /*
+ * Count, build and send one denial record: a failing syscall (@regs) or a failing io_uring
+ * request (@pre, bpf/iouring.bpf.h). Clears the evidence of @st either way. @sc_ids: the
+ * seccomp chain (h->n_sc_filter of them), all zero for io_uring requests.
  * @fetch: the sequence comes from one global atomic fetch-and-add (BPF_FETCH, 5.12+). Older
  * verifiers refuse the instruction anywhere in a program, even where it cannot run, so the
  * loader picks the program variant without it there: per-CPU count << 16 | CPU, unique
  * (a CPU runs one sys_exit program at a time) but not gap-free across CPUs.
  */
+static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_pre *pre,
+				   struct ep_task_state *st, struct task_struct *task,
+				   struct ep_counters *c, long ret, __u32 flags, const bool fetch,
+				   const __u64 *sc_ids, __u8 n_sc, __u8 sc_trunc)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct ep_scratch *sc;
+	struct ep_wire_hdr *h;
+	__u32 len, zero = 0;
+	__u64 seq;
+
+	c->attempted++;
+	if (fetch)
+		seq = __sync_fetch_and_add(&ep_seq, 1);
+	else
+		seq = c->attempted << 16 | (bpf_get_smp_processor_id() & 0xffff);
+	sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc || sc->busy) {
+		/* a preempted program of this CPU is building its record here */
+		c->reserve_failed++;
+		ep_aux_count(2);
+		goto out_clear;
+	}
+	sc->busy = 1;
+	h = (struct ep_wire_hdr *)sc->b;
+	__builtin_memset(h, 0, sizeof(*h));
+	h->rec_type = EP_REC_DENIAL;
+	h->ts_ns = bpf_ktime_get_ns();
+	h->seq = seq;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->ret = ret;
+	h->flags = flags;
+	h->n_sc_filter = n_sc;
+	h->sc_chain_trunc = sc_trunc;
+	if (st) {
+		h->flags |= st->flags & EP_ST_EVENT_FLAGS;
+		if (st->n_ev > EP_MAX_EV)
+			c->ev_overflow += st->n_ev - EP_MAX_EV;
+	}
+	len = ep_build(sc->b, regs, pre, st, task, c, sc_ids);
+	h->size = len;
+	ep_state_clear(st);
+	if (bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
+			       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
+				   ? BPF_RB_FORCE_WAKEUP
+				   : BPF_RB_NO_WAKEUP))
+		c->reserve_failed++;
+	else
+		c->submitted++;
+	sc->busy = 0;
+	return 0;
+
+out_clear:
+	ep_state_clear(st);
+	return 0;
+}
+
 static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bool fetch)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, tgid = id >> 32, flags = 0, len, zero = 0;
+	__u32 tid = (__u32)id, tgid = id >> 32, flags = 0;
 	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
 	struct task_struct *task;
 	struct ep_evidence *slot;
-	struct ep_scratch *sc;
 	struct ep_counters *c;
-	struct ep_wire_hdr *h;
-	__u64 seq, sc_ids[EP_MAX_SC_FILTERS] = {};
+	__u64 sc_ids[EP_MAX_SC_FILTERS] = {};
 	__u8 n_sc = 0, sc_trunc = 0;
 
 	c = ep_counters();
@@ -632,49 +702,7 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 		flags |= EP_F_COMPAT;
 	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
 		flags |= EP_F_LANDLOCKED;
-
-	c->attempted++;
-	if (fetch)
-		seq = __sync_fetch_and_add(&ep_seq, 1);
-	else
-		seq = c->attempted << 16 | (bpf_get_smp_processor_id() & 0xffff);
-	sc = bpf_map_lookup_elem(&scratch, &zero);
-	if (!sc || sc->busy) {
-		/* a preempted program of this CPU is building its record here */
-		c->reserve_failed++;
-		ep_aux_count(2);
-		goto out_clear;
-	}
-	sc->busy = 1;
-	h = (struct ep_wire_hdr *)sc->b;
-	__builtin_memset(h, 0, sizeof(*h));
-	h->rec_type = EP_REC_DENIAL;
-	h->ts_ns = bpf_ktime_get_ns();
-	h->seq = seq;
-	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->pid = tgid;
-	h->tid = tid;
-	h->ret = ret;
-	h->flags = flags;
-	h->n_sc_filter = n_sc;
-	h->sc_chain_trunc = sc_trunc;
-	if (st) {
-		h->flags |= st->flags & EP_ST_EVENT_FLAGS;
-		if (st->n_ev > EP_MAX_EV)
-			c->ev_overflow += st->n_ev - EP_MAX_EV;
-	}
-	len = ep_build(sc->b, regs, st, task, c, sc_ids);
-	h->size = len;
-	ep_state_clear(st);
-	if (bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
-			       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
-				   ? BPF_RB_FORCE_WAKEUP
-				   : BPF_RB_NO_WAKEUP))
-		c->reserve_failed++;
-	else
-		c->submitted++;
-	sc->busy = 0;
-	return 0;
+	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc);
 
 out_clear:
 	ep_state_clear(st);

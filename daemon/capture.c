@@ -165,12 +165,21 @@ static int hdr_check(const struct ep_wire_hdr *h, size_t size)
 	return 0;
 }
 
-/* The fixed-size sections after the header: evidence, groups, seccomp chain. */
+/* The fixed-size sections after the header: io_uring, evidence, groups, seccomp chain. */
 static int fixed_decode(struct ep_event *ev, const struct ep_wire_hdr *h, struct cur *c)
 {
 	size_t gbytes = ((size_t)h->n_groups * 4 + 7) & ~(size_t)7;
 	const void *p;
 
+	if (h->flags & EP_F_IOURING) {
+		struct ep_wire_uring u;
+
+		if (!(p = take(c, sizeof(u))))
+			return -EINVAL;
+		memcpy(&u, p, sizeof(u));
+		ev->uring_user_data = u.user_data;
+		ev->uring_tid = u.tid;
+	}
 	if (!(p = take(c, (size_t)h->n_ev * sizeof(struct ep_evidence))))
 		return -EINVAL;
 	memcpy(ev->ev, p, (size_t)h->n_ev * sizeof(struct ep_evidence));

@@ -70,8 +70,9 @@ static void key_build(const struct denial *d, struct inc_key *k)
 
 	k->len = 0;
 	key_add(k, d->ev.comm);
-	snprintf(num, sizeof(num), "%d/%d/%d/%d/%d", d->ev.syscall_nr, d->ev.ret, (int)d->cause,
-		 d->capability, d->lsm);
+	/* an io_uring request is not its equivalent syscall (and several ops have none) */
+	snprintf(num, sizeof(num), "%d/%d/%d/%d/%d/%d", d->ev.syscall_nr, d->ev.ret, (int)d->cause,
+		 d->capability, d->lsm, (d->ev.flags & EP_F_IOURING) ? (int)d->ev.uring_op + 1 : 0);
 	key_add(k, num);
 	key_add(k, d->flag);
 	key_add(k, d->mount_option);

@@ -25,6 +25,7 @@
 #include "names.h"
 #include "cause.h"
 #include "output.h"
+#include "uring.h"
 #include "clock.h"
 
 #define SINK_QUEUE_CAP	      4096	 /* records waiting for the writer */
@@ -145,6 +146,11 @@ static const char *dn_syscall(const struct denial *d, char *tmp, size_t n)
 
 	if (s)
 		return s;
+	/* an io_uring operation without an equivalent syscall (NOP, MSG_RING ...) */
+	if ((d->ev.flags & EP_F_IOURING) && uring_op_name(d->ev.uring_op)) {
+		snprintf(tmp, n, "io_uring_%s", uring_op_name(d->ev.uring_op));
+		return tmp;
+	}
 	snprintf(tmp, n, "syscall_%d", d->ev.syscall_nr);
 	return tmp;
 }
@@ -219,6 +225,7 @@ static const struct {
     {EP_F_PATH_TRUNC, "path_truncated"},
     {EP_F_PATH_FAULT, "path_fault"},
     {EP_F_EV_OVERFLOW, "evidence_overflow"},
+    {EP_F_IOURING, "io_uring"},
 };
 
 /* ---- JSON ---- */
@@ -313,6 +320,21 @@ static void j_facts(struct sbuf *b, const struct denial *d)
 	sb_puts(b, "]}");
 }
 
+/* "io_uring":{"op":"OPENAT","opcode":18,"user_data":N,"thread":TID,"worker":BOOL} */
+static void j_uring(struct sbuf *b, const struct ep_event *ev)
+{
+	const char *op = uring_op_name(ev->uring_op);
+	bool worker = ev->uring_tid && ev->uring_tid != ev->tid;
+
+	if (!(ev->flags & EP_F_IOURING))
+		return;
+	j_key(b, "io_uring");
+	sb_raw(b, "{", 1);
+	sb_printf(b, "\"op\":\"%s\",\"opcode\":%u,\"user_data\":%llu,\"thread\":%u,\"worker\":%s}",
+		  op ? op : "UNKNOWN", ev->uring_op, (unsigned long long)ev->uring_user_data,
+		  ev->uring_tid, worker ? "true" : "false");
+}
+
 int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n)
 {
 	struct sbuf b = {.p = buf, .n = n};
@@ -337,6 +359,7 @@ int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t
 	j_str(&b, "syscall", dn_syscall(d, t1, sizeof(t1)));
 	j_key(&b, "syscall_nr");
 	sb_printf(&b, "%d", d->ev.syscall_nr);
+	j_uring(&b, &d->ev);
 	j_str(&b, "errno", dn_errno(d, t2, sizeof(t2)));
 	j_opt(&b, "path", dn_path(d));
 	j_opt(&b, "target", d->target);
@@ -441,6 +464,8 @@ int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t
 	fmt_time(t, sizeof(t), dn_time(d, kind));
 	sb_printf(&b, "%s %s ", t, dn_errno(d, tmp, sizeof(tmp)));
 	sb_puts(&b, dn_syscall(d, tmp, sizeof(tmp)));
+	if ((d->ev.flags & EP_F_IOURING) && uring_op_name(d->ev.uring_op))
+		sb_printf(&b, " (io_uring %s)", uring_op_name(d->ev.uring_op));
 	sb_raw(&b, " ", 1);
 	t_str(&b, d->ev.comm);
 	sb_printf(&b, "[%u] uid=%u", d->ev.pid, d->ev.uid);

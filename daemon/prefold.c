@@ -24,7 +24,8 @@ struct pf_hdr {
 	__u32 flags;
 	__u16 path_len;
 	__u8 path_arg, n_ev, exe_depth, exe_flags;
-	__u8 _pad[6];
+	__u16 uring_op; /* EP_F_IOURING: the IORING_OP_* */
+	__u8 _pad[4];
 	char comm[EP_COMM_LEN];
 };
 
@@ -105,6 +106,7 @@ static void key_build(const struct ep_event *ev, struct pf_key *k)
 	h.n_ev = (__u8)n_ev;
 	h.exe_depth = ev->exe_depth;
 	h.exe_flags = ev->exe_flags;
+	h.uring_op = (ev->flags & EP_F_IOURING) ? ev->uring_op : 0;
 	memcpy(h.comm, ev->comm, strnlen(ev->comm, EP_COMM_LEN));
 
 	k->len = 0;

@@ -18,6 +18,7 @@
 #include "names.h"
 #include "seccomp_eval.h"
 #include "tracer.h"
+#include "uring.h"
 
 #define TRACER_DEFAULT_RING (16u << 20)
 #define TRACER_MAX_PENDING  16
@@ -41,7 +42,7 @@ struct hook_pair {
 	struct bpf_link **link_btf, **link_raw;
 };
 
-enum { HK_EXIT, HK_ENTER, HK_CAP, HK_FORK, HK_TEXIT, HK_N };
+enum { HK_EXIT, HK_ENTER, HK_CAP, HK_FORK, HK_TEXIT, HK_URING_SUB, HK_URING_DONE, HK_N };
 
 struct tracer {
 	struct tracer_opts opts;
@@ -55,6 +56,10 @@ struct tracer {
 	pid_t pending[TRACER_MAX_PENDING];
 	int n_pending;
 	enum hook_mode mode; /* tp_btf or raw_tp for every tracepoint program */
+	int uring_form;	     /* enum uring_form: io_uring_complete's prototype */
+	bool atomic_fetch;
+	bool uring_refused;  /* the object did not load with the io_uring programs */
+	char uring_why[200]; /* why, for --features */
 	struct hook_pair hk[HK_N];
 	bool sc_chain;	     /* seccomp verdicts from the filter chain (no sys_enter program) */
 	struct sc_cache *sc; /* the chain's programs, by identity */
@@ -445,6 +450,40 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 	s->rodata->nr_mmap = syscall_nr("mmap");
 	s->rodata->nr_landlock_restrict_self = syscall_nr("landlock_restrict_self");
 	s->rodata->nr_fanotify_mark = syscall_nr("fanotify_mark");
+	for (int op = 0; op < EP_URING_OP_MAX; op++)
+		s->rodata->uring_sc[op] = (__s16)(uring_op_syscall(op) + 1);
+}
+
+/* io_uring_complete's prototype, after the tracepoint's own "void *__data" (see
+ * bpf/iouring.bpf.h): (ctx, req, cqe) or (ctx, req, user_data, res, ...); 5.10's
+ * (ctx, user_data, res) has no request. */
+enum uring_form { URING_DONE_NONE = 0, URING_DONE_CQE, URING_DONE_RES };
+
+static bool btf_param_is_ptr(const struct btf *btf, const struct btf_type *proto, int i)
+{
+	int id = btf__resolve_type(btf, btf_params(proto)[i].type);
+	const struct btf_type *p = id > 0 ? btf__type_by_id(btf, id) : NULL;
+
+	return p && btf_is_ptr(p);
+}
+
+static int uring_form(const struct btf *vmlinux)
+{
+	const struct btf_type *t;
+	int id;
+
+	if (!vmlinux)
+		return URING_DONE_NONE;
+	id = btf__find_by_name_kind(vmlinux, "btf_trace_io_uring_complete", BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return URING_DONE_NONE;
+	t = btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type); /* pointer */
+	t = t && btf_is_ptr(t) ? btf__type_by_id(vmlinux, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 4 || !btf_param_is_ptr(vmlinux, t, 2))
+		return URING_DONE_NONE;
+	if (btf_vlen(t) == 4 && btf_param_is_ptr(vmlinux, t, 3))
+		return URING_DONE_CQE;
+	return btf_vlen(t) >= 6 ? URING_DONE_RES : URING_DONE_NONE;
 }
 
 #define HOOK(t, n, hk)                                                                             \
@@ -462,6 +501,10 @@ static void hooks_init(struct tracer *t, bool atomic_fetch)
 			 "raw_tp/sched_process_fork"},
 	    [HK_TEXIT] = {"sched_process_exit", "tp_btf/sched_process_exit",
 			  "raw_tp/sched_process_exit"},
+	    [HK_URING_SUB] = {"io_uring_submit_req", "tp_btf/io_uring_submit_req",
+			      "raw_tp/io_uring_submit_req"},
+	    [HK_URING_DONE] = {"io_uring_complete", "tp_btf/io_uring_complete",
+			       "raw_tp/io_uring_complete"},
 	};
 
 	/* the other variant stays off: hook_choose() only sets the chosen pair */
@@ -477,6 +520,16 @@ static void hooks_init(struct tracer *t, bool atomic_fetch)
 	t->hk[HK_CAP] = HOOK(t, cap, EP_HK_TP_CAP_CAPABLE);
 	t->hk[HK_FORK] = HOOK(t, fork, 0);
 	t->hk[HK_TEXIT] = HOOK(t, task_exit, 0);
+	t->hk[HK_URING_SUB] = HOOK(t, uring_submit, 0);
+	/* the prototype picks the pair (bpf/iouring.bpf.h); hooks_pick() checks it again */
+	bpf_program__set_autoload(t->skel->progs.ep_uring_done_btf, false);
+	bpf_program__set_autoload(t->skel->progs.ep_uring_done_raw, false);
+	bpf_program__set_autoload(t->skel->progs.ep_uring_done_res_btf, false);
+	bpf_program__set_autoload(t->skel->progs.ep_uring_done_res_raw, false);
+	if (t->uring_form == URING_DONE_RES)
+		t->hk[HK_URING_DONE] = HOOK(t, uring_done_res, 0);
+	else
+		t->hk[HK_URING_DONE] = HOOK(t, uring_done, 0);
 	for (int i = 0; i < HK_N; i++) {
 		t->hk[i].tp = names[i][0];
 		t->hk[i].name_btf = names[i][1];
@@ -486,6 +539,22 @@ static void hooks_init(struct tracer *t, bool atomic_fetch)
 		t->hk[HK_EXIT].name_btf = "tp_btf/sys_exit (per-CPU seq)";
 		t->hk[HK_EXIT].name_raw = "raw_tp/sys_exit (per-CPU seq)";
 	}
+}
+
+/* io_uring request failures; both hooks or neither (a failed load retries without them). */
+static void uring_choose(struct tracer *t, const struct btf *vmlinux)
+{
+	bool want = !t->opts.bench_empty && t->atomic_fetch && !t->uring_refused &&
+		    t->uring_form != URING_DONE_NONE;
+	const char *why = t->opts.bench_empty ? "benchmark baseline"
+			  : t->uring_refused  ? t->uring_why
+			  : !t->atomic_fetch
+			      ? "needs BPF atomic fetch (5.12+)"
+			      : "io_uring_complete absent, without the request (5.10) or no BTF";
+
+	hook_choose(t, vmlinux, &t->hk[HK_URING_DONE], want, why);
+	hook_choose(t, vmlinux, &t->hk[HK_URING_SUB], t->hk[HK_URING_DONE].mode != MODE_OFF,
+		    "io_uring_complete is off");
 }
 
 /* Decide tp_btf vs raw_tp once (from sys_exit), then which tracepoint programs load. */
@@ -518,6 +587,7 @@ static int hooks_pick(struct tracer *t, const struct btf *vmlinux)
 	/* children of tracked processes, and Landlock marks, follow fork */
 	hook_choose(t, vmlinux, &hk[HK_FORK], !bench, "benchmark baseline");
 	hook_choose(t, vmlinux, &hk[HK_TEXIT], !bench, "benchmark baseline");
+	uring_choose(t, vmlinux);
 	if (!bench && hk[HK_EXIT].mode == MODE_OFF)
 		return -EOPNOTSUPP;
 	return 0;
@@ -540,6 +610,9 @@ static int hooks_attach_all(struct tracer *t)
 		s->bss->enter_live = true;
 	hook_attach(t, &t->hk[HK_CAP]);
 	hook_attach(t, &t->hk[HK_TEXIT]);
+	/* submission first: a completion without its submission record has no path */
+	hook_attach(t, &t->hk[HK_URING_SUB]);
+	hook_attach(t, &t->hk[HK_URING_DONE]);
 	/* one-command mode cannot follow children without it; Landlock marks can do without */
 	err = hook_attach(t, &t->hk[HK_FORK]);
 	return t->opts.target_pid > 0 ? err : 0;
@@ -569,6 +642,8 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 	t->skel = epermd_bpf__open();
 	if (!t->skel)
 		return -errno;
+	t->uring_form = uring_form(vmlinux);
+	t->atomic_fetch = atomic_fetch;
 	hooks_init(t, atomic_fetch);
 	err = hooks_pick(t, vmlinux);
 	if (err)
@@ -623,6 +698,19 @@ static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
 	for (;;) {
 		capture_start();
 		err = tracer_load(t, vmlinux, tp_only, atomic_fetch, use_task_btf, &n_ev);
+		if (err && !strncmp(cap.prog, "ep_uring_", 9) && !t->uring_refused) {
+			fprintf(stderr,
+				"epermd: warning: the BPF object did not load (prog '%s': %s); "
+				"retrying without the io_uring programs\n",
+				cap.prog, cap.verdict[0] ? cap.verdict : strerror(-err));
+			snprintf(t->uring_why, sizeof(t->uring_why),
+				 "the object did not load with it (prog '%s': %s)", cap.prog,
+				 cap.verdict[0] ? cap.verdict : strerror(-err));
+			capture_stop(false);
+			t->uring_refused = true;
+			n_retry++;
+			continue;
+		}
 		if (!err || !n_ev) {
 			/* loaded, or nothing left to switch off: show what libbpf said */
 			capture_stop(true);

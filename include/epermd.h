@@ -22,6 +22,7 @@
 #define EP_NR_MAX	512 /* syscall numbers handled by the path table */
 #define EP_EXE_DEPTH	8   /* path components of the executable, innermost first */
 #define EP_EXE_COMP_LEN 32
+#define EP_URING_OP_MAX 64 /* IORING_OP_* handled by the opcode->syscall table */
 
 /* ep_event.exe_flags */
 #define EP_EXE_F_TRUNC (1u << 0) /* deeper than EP_EXE_DEPTH, or a component was cut */
@@ -235,6 +236,7 @@ struct ep_sc_prog {
 /*
  * The compact denial record (EP_REC_DENIAL) as the BPF side writes it: struct ep_wire_hdr, then
  * only the sections with content, in this order, each starting where the previous one ended:
+ *   uring                      when flags has EP_F_IOURING: struct ep_wire_uring (16)
  *   ev[n_ev]                   n_ev x struct ep_evidence (72)
  *   groups[n_groups]           n_groups x __u32, padded to a multiple of 8 bytes
  *   sc_filter[n_sc_filter]     n_sc_filter x __u64
@@ -304,6 +306,13 @@ struct ep_wire_hdr {
 	__u64 ip; /* regs->ip: seccomp_data.instruction_pointer */
 };
 
+/* The section after the header of an EP_F_IOURING record: as in struct ep_event. */
+struct ep_wire_uring {
+	__u64 user_data;
+	__u32 tid;
+	__u32 _pad;
+};
+
 struct ep_evidence {
 	__u16 kind; /* enum ep_ev_kind */
 	__u16 src;  /* enum ep_hook */
@@ -356,6 +365,11 @@ struct ep_event {
 	__u8 sc_chain_trunc; /* more filters than EP_MAX_SC_FILTERS */
 	__u8 _pad2[6];
 	__u64 ip; /* regs->ip at sys_exit: seccomp_data.instruction_pointer (0 if not read) */
+	/* EP_F_IOURING: the request's user_data and the thread whose completion reported it (an
+	 * io-wq worker or the SQPOLL thread, or tid itself); tid is the submitter */
+	__u64 uring_user_data;
+	__u32 uring_tid;
+	__u32 _pad3;
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
@@ -394,17 +408,19 @@ _Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode
 _Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 +
 					      EP_PATH_LEN + sizeof(struct ep_creds) +
 					      2 * sizeof(struct ep_inode_facts) +
-					      8 * EP_MAX_SC_FILTERS + 16,
+					      8 * EP_MAX_SC_FILTERS + 16 + 16,
 	       "ep_event ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 _Static_assert(sizeof(struct ep_aux_counters) == 32, "ep_aux_counters ABI");
 _Static_assert(sizeof(struct ep_wire_creds) == 88, "ep_wire_creds ABI");
 _Static_assert(sizeof(struct ep_wire_inode) == 56, "ep_wire_inode ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) == 248, "ep_wire_hdr ABI");
+_Static_assert(sizeof(struct ep_wire_uring) == 16, "ep_wire_uring ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
-_Static_assert(sizeof(struct ep_wire_hdr) + EP_MAX_EV * 72 + EP_MAX_GROUPS * 4 +
-		       EP_MAX_SC_FILTERS * 8 + 2 * (sizeof(struct ep_wire_inode) + 7) +
-		       EP_PATH_LEN + EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN <=
+_Static_assert(sizeof(struct ep_wire_hdr) + sizeof(struct ep_wire_uring) + EP_MAX_EV * 72 +
+		       EP_MAX_GROUPS * 4 + EP_MAX_SC_FILTERS * 8 +
+		       2 * (sizeof(struct ep_wire_inode) + 7) + EP_PATH_LEN +
+		       EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN <=
 		   EP_WIRE_MAX,
 	       "the largest record fits EP_WIRE_MAX");
 

@@ -222,3 +222,32 @@ TEST(capture_longest_path_fits)
 	memcpy(b + sizeof(h), &obj, sizeof(obj));
 	CHECK(capture_decode(b, h.size, &ev) == -EINVAL);
 }
+
+/* An io_uring record: its section follows the header; without it the record is short. */
+TEST(capture_iouring_section)
+{
+	struct ep_wire_hdr h = {.rec_type = EP_REC_DENIAL, .pid = 7, .tid = 7, .uring_op = 18};
+	struct ep_wire_uring u = {.user_data = 0x7572696e67, .tid = 9};
+	struct ep_evidence e = {.kind = EP_EV_CAP, .a = {1}};
+	unsigned char b[sizeof(h) + sizeof(u) + sizeof(e)];
+
+	h.flags = EP_F_IOURING;
+	h.n_ev = 1;
+	h.size = sizeof(b);
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + sizeof(h), &u, sizeof(u));
+	memcpy(b + sizeof(h) + sizeof(u), &e, sizeof(e));
+	CHECK(capture_decode(b, sizeof(b), &ev) == 0);
+	CHECK(ev.uring_user_data == 0x7572696e67 && ev.uring_tid == 9 && ev.uring_op == 18);
+	CHECK(ev.n_ev == 1 && ev.ev[0].kind == EP_EV_CAP && ev.ev[0].a[0] == 1);
+	/* the same bytes without the flag: evidence would start at the section */
+	h.flags = 0;
+	memcpy(b, &h, sizeof(h));
+	CHECK(capture_decode(b, sizeof(b), &ev) == -EINVAL);
+	/* the flag with no room for the section */
+	h.flags = EP_F_IOURING;
+	h.n_ev = 0;
+	h.size = sizeof(h) + 8;
+	memcpy(b, &h, sizeof(h));
+	CHECK(capture_decode(b, sizeof(h) + 8, &ev) == -EINVAL);
+}
