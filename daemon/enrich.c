@@ -716,8 +716,10 @@ static void later_link(struct denial *d, int pdfd)
 
 	if (d->ev.ret != -EP_EACCES || d->path[0] != '/' || d->path_from_fd)
 		return;
-	root = pdfd >= 0 ? openat(pdfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC)
-			 : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	root = pdfd >= 0 ? openat(pdfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	/* the process may be gone already: its root is ours when it shared our mount namespace */
+	if (root < 0 && (!d->ev.mntns_ino || d->ev.mntns_ino == own_mntns()))
+		root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return;
 	snprintf(dir, sizeof(dir), "%s", d->path);
