@@ -58,7 +58,11 @@ struct tracer {
 	enum hook_mode mode; /* tp_btf or raw_tp for every tracepoint program */
 	int uring_form;	     /* enum uring_form: io_uring_complete's prototype */
 	bool atomic_fetch;
-	bool uring_refused;  /* the object did not load with the io_uring programs */
+	bool uring_refused; /* the object did not load with the io_uring programs */
+	/* the sys_exit program was too much for this kernel's verifier (5.10 counts every
+	 * path): the heavier facts are switched off, one after the other (exit_heavy_off()) */
+	int exit_lighter;    /* 0 all on, 1 no seccomp chain, 2 also no dcache lookup */
+	char exit_why[160];  /* why, for --features */
 	char uring_why[200]; /* why, for --features */
 	struct hook_pair hk[HK_N];
 	bool sc_chain;	     /* seccomp verdicts from the filter chain (no sys_enter program) */
@@ -442,6 +446,7 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 	s->rodata->wake_bytes = t->opts.ring_bytes / 4;
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty && !t->sc_chain;
 	s->rodata->sc_chain = t->sc_chain;
+	s->rodata->obj_lookup = t->exit_lighter < 2;
 	for (int nr = 0; nr < EP_NR_MAX; nr++) {
 		s->rodata->path_arg[nr] = syscall_path_arg(nr);
 		s->rodata->dirfd_arg[nr] = syscall_dirfd_arg(nr);
@@ -638,7 +643,8 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 
 	memset(&t->f, 0, sizeof(t->f));
 	*n_evidence = 0;
-	t->sc_chain = !t->opts.bench_empty && !t->opts.no_sc_chain && probe_sc_chain(vmlinux);
+	t->sc_chain = !t->opts.bench_empty && !t->opts.no_sc_chain && t->exit_lighter < 1 &&
+		      probe_sc_chain(vmlinux);
 	t->skel = epermd_bpf__open();
 	if (!t->skel)
 		return -errno;
@@ -665,17 +671,42 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 
 	err = epermd_bpf__load(t->skel);
 	if (!err) {
-		t->f.seccomp = t->sc_chain ? "filter chain (exact)"
-			       : t->skel->rodata->seccomp_by_enter
-				   ? "sys_enter inference (fallback)"
-			       : t->opts.bench_empty ? "off (benchmark baseline)"
-						     : "fexit __seccomp_filter";
+		t->f.seccomp =
+		    t->sc_chain ? "filter chain (exact)"
+		    : t->skel->rodata->seccomp_by_enter
+			? (t->exit_lighter ? "sys_enter inference (fallback: the verifier "
+					     "refused the filter-chain reader)"
+					   : "sys_enter inference (fallback)")
+		    : t->opts.bench_empty ? "off (benchmark baseline)"
+					  : "fexit __seccomp_filter";
+		t->f.obj_lookup = t->exit_lighter >= 2 ? t->exit_why : "on (EPERM denials)";
 		return 0;
 	}
 fail:
 	epermd_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
+}
+
+/*
+ * The sys_exit program did not verify (older verifiers explore every path of the loops that
+ * read the seccomp chain and look a path up in the dcache, and give up at 1M instructions):
+ * switch the heaviest facts off, one at a time, and say so. Returns true to retry.
+ */
+static bool exit_lighten(struct tracer *t)
+{
+	static const char *const what[] = {"the seccomp filter-chain reader",
+					   "the dcache lookup of a path's object (EP_FACT_OBJ)"};
+
+	if (strncmp(cap.prog, "ep_sys_exit", 11) || t->exit_lighter >= 2)
+		return false;
+	fprintf(stderr,
+		"epermd: warning: the sys_exit program did not load (%s); retrying without %s\n",
+		cap.verdict[0] ? cap.verdict : "refused", what[t->exit_lighter]);
+	snprintf(t->exit_why, sizeof(t->exit_why), "off: %s did not verify on this kernel",
+		 what[t->exit_lighter]);
+	t->exit_lighter++;
+	return true;
 }
 
 /*
@@ -708,6 +739,11 @@ static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
 				 cap.verdict[0] ? cap.verdict : strerror(-err));
 			capture_stop(false);
 			t->uring_refused = true;
+			n_retry++;
+			continue;
+		}
+		if (err && exit_lighten(t)) {
+			capture_stop(false);
 			n_retry++;
 			continue;
 		}

@@ -62,6 +62,7 @@ struct tracer_features {
 	unsigned long long hooks_active; /* bit (1ull << enum ep_hook) per attached hook */
 	const char *exit_hook;		 /* "tp_btf" or "raw_tp" */
 	const char *seccomp;		 /* how seccomp denials are recognised */
+	const char *obj_lookup;		 /* the dcache lookup of a path's object: "on" or why off */
 	int n_hooks;
 	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
 };
