@@ -92,6 +92,18 @@ struct {
 	__type(key, __u64);
 	__type(value, __u8);
 } sc_shipped SEC(".maps");
+
+/* The chain of the failing task, off the stack: 5.10 allows 512 bytes of stack for the
+ * program and the global functions it calls together, and the record builder needs them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64[EP_MAX_SC_FILTERS]);
+} sc_ids_buf SEC(".maps");
+
+/* an empty chain: syscalls of tasks without a filter, io_uring requests */
+static const __u64 ep_no_sc[EP_MAX_SC_FILTERS];
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -661,8 +673,10 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct task_struct *task;
 	struct ep_evidence *slot;
 	struct ep_counters *c;
-	__u64 sc_ids[EP_MAX_SC_FILTERS] = {};
+	const __u64 *sc_ids = ep_no_sc;
 	__u8 n_sc = 0, sc_trunc = 0;
+	__u64 *ids;
+	__u32 zero = 0;
 
 	c = ep_counters();
 	if (!c)
@@ -677,8 +691,11 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	task = (struct task_struct *)bpf_get_current_task();
 	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
-		if (sc_chain)
-			n_sc = ep_sc_chain(task, sc_ids, &sc_trunc);
+		ids = sc_chain ? bpf_map_lookup_elem(&sc_ids_buf, &zero) : NULL;
+		if (ids) {
+			n_sc = ep_sc_chain(task, ids, &sc_trunc);
+			sc_ids = ids;
+		}
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
 				flags |= EP_F_FIRST_SEEN;
