@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The audit record parser: netlink text, /dev/kmsg lines and journal entries (daemon/audit.c).
  * Input: byte 0 picks the source, byte 1 the record type; the rest is the record (netlink and
- * kmsg: exactly that many bytes, no terminator, so a read past the end is caught) or, for the
+ * kmsg: exactly that many bytes, no terminator, so a read past the end is caught), a whole
+ * netlink datagram (header with a length that may lie, then the text) or, for the
  * journal, its fields separated by '\n' (_TRANSPORT, _AUDIT_TYPE, _AUDIT_ID,
  * _SOURCE_REALTIME_TIMESTAMP, _SOURCE_MONOTONIC_TIMESTAMP, MESSAGE). Property: an accepted
  * record's strings are terminated inside their fields and hold no control byte. */
@@ -77,7 +78,7 @@ int fuzz_audit(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	if (data[0] % 3 == 2) {
+	if (data[0] % 4 == 2) {
 		journal(data + 2, size - 2);
 		return 0;
 	}
@@ -86,10 +87,20 @@ int fuzz_audit(const uint8_t *data, size_t size)
 	if (!text)
 		return 0;
 	memcpy(text, data + 2, size - 2);
-	if (data[0] % 3 == 0)
+	if (data[0] % 4 == 0) {
 		check_rec(audit_parse_record(types[data[1] % 10], text, size - 2, &r), &r);
-	else
+	} else if (data[0] % 4 == 3) {
+		const char *rec;
+		size_t len;
+		int type;
+
+		if (audit_nl_record(text, size - 2, &type, &rec, &len) == 0) {
+			FUZZ_CHECK(rec >= text && rec + len <= text + (size - 2));
+			check_rec(audit_parse_record(type, rec, len, &r), &r);
+		}
+	} else {
 		check_rec(audit_parse_kmsg(text, size - 2, data[1] & 1, 1000, &r), &r);
+	}
 	free(text);
 	return 0;
 }
