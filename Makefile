@@ -81,7 +81,7 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all clean install uninstall test test-unit test-host test-vm deps format check-format bench \
-	fuzz fuzz-bins
+	fuzz fuzz-build fuzz-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -177,8 +177,10 @@ $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(CORE_OBJS) $(OUTPUT)/top/json.o $(OUTPUT)/top
 
 fuzz-bins: $(FUZZ_BINS)
 
-fuzz:
+fuzz-build:
 	$(MAKE) OUTPUT=$(FUZZ_OUTPUT) CC=clang SAN=1 FUZZ=1 fuzz-bins
+
+fuzz: fuzz-build
 	FUZZ_OUTPUT=$(FUZZ_OUTPUT) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 bench: all
