@@ -49,6 +49,13 @@ ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
+# `make fuzz` builds the libFuzzer harnesses with clang into FUZZ_OUTPUT (SAN=1, FUZZ=1) and runs
+# each for FUZZ_SECONDS after replaying its regression inputs (tests/fuzz/run.sh).
+FUZZ_OUTPUT ?= build-fuzz
+FUZZ_SECONDS ?= 60
+ifeq ($(FUZZ),1)
+CFLAGS += -fsanitize=fuzzer-no-link
+endif
 LIBS_DAEMON := $(shell pkg-config --libs libbpf libsystemd 2>/dev/null || echo -lbpf -lsystemd) -lelf -lz -lpthread
 LIBS_TOP := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 
@@ -62,19 +69,25 @@ CORE_OBJS := $(filter-out $(OUTPUT)/daemon/main.o $(OUTPUT)/daemon/tracer.o $(OU
 TOP_SRCS := $(wildcard epermtop/*.c)
 TOP_OBJS := $(patsubst epermtop/%.c,$(OUTPUT)/top/%.o,$(TOP_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS))
+# The fuzz harnesses (tests/fuzz) are linked into epermd-unit too: it replays their regression
+# inputs and seed corpora. The ring-record harness needs daemon/capture.c.
+FUZZ_SRCS := $(filter-out $(if $(wildcard daemon/capture.c),,tests/fuzz/capture.c),$(wildcard tests/fuzz/*.c))
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS)) \
+	$(patsubst tests/fuzz/%.c,$(OUTPUT)/tests/fuzz/%.o,$(FUZZ_SRCS)) \
+	$(OUTPUT)/top/json.o $(OUTPUT)/top/model.o
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(OUTPUT)/tests/%,$(TOOL_SRCS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all clean install uninstall test test-unit test-host test-vm deps format check-format bench
+.PHONY: all clean install uninstall test test-unit test-host test-vm deps format check-format bench \
+	fuzz fuzz-build fuzz-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 
 all: $(OUTPUT)/epermd $(OUTPUT)/epermtop $(OUTPUT)/epermd-unit $(TOOL_BINS) $(BENCH_BINS)
 
-$(OUTPUT) $(OUTPUT)/daemon $(OUTPUT)/top $(OUTPUT)/tests/unit $(OUTPUT)/tests $(OUTPUT)/bench $(OUTPUT)/vmlinux $(OUTPUT)/bpf:
+$(OUTPUT) $(OUTPUT)/daemon $(OUTPUT)/top $(OUTPUT)/tests/unit $(OUTPUT)/tests/fuzz $(OUTPUT)/fuzz $(OUTPUT)/tests $(OUTPUT)/bench $(OUTPUT)/vmlinux $(OUTPUT)/bpf:
 	$(Q)mkdir -p $@
 
 # vmlinux.h is generated from the kernel's BTF, never committed.
@@ -119,7 +132,12 @@ $(OUTPUT)/top/%.o: epermtop/%.c | $(OUTPUT)/top
 
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -Itests/fuzz -Iepermtop \
+		-DEPERMD_SRCDIR='"$(CURDIR)"' -c $< -o $@
+
+$(OUTPUT)/tests/fuzz/%.o: tests/fuzz/%.c | $(OUTPUT)/tests/fuzz
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/fuzz -Iepermtop -c $< -o $@
 
 $(OUTPUT)/epermd: $(DAEMON_OBJS)
 	$(call msg,LINK,$@)
@@ -149,6 +167,21 @@ test: all
 
 test-unit: $(OUTPUT)/epermd-unit
 	$(OUTPUT)/epermd-unit
+
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(CORE_OBJS) $(OUTPUT)/top/json.o $(OUTPUT)/top/model.o | $(OUTPUT)/fuzz
+	$(call msg,FUZZ,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/fuzz -Iepermtop -DFUZZ_MAIN -fsanitize=fuzzer \
+		$< $(CORE_OBJS) $(OUTPUT)/top/json.o $(OUTPUT)/top/model.o $(LIBS_DAEMON) -o $@
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-build:
+	$(MAKE) OUTPUT=$(FUZZ_OUTPUT) CC=clang SAN=1 FUZZ=1 fuzz-bins
+
+fuzz: fuzz-build
+	FUZZ_OUTPUT=$(FUZZ_OUTPUT) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 bench: all
 	OUTPUT=$(OUTPUT) sh bench/run.sh
@@ -212,4 +245,5 @@ uninstall:
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/daemon/*.d $(OUTPUT)/top/*.d $(OUTPUT)/tests/unit/*.d $(OUTPUT)/bpf/*.d)
+-include $(wildcard $(OUTPUT)/daemon/*.d $(OUTPUT)/top/*.d $(OUTPUT)/tests/unit/*.d $(OUTPUT)/tests/fuzz/*.d \
+	$(OUTPUT)/bpf/*.d)

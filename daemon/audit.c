@@ -791,27 +791,43 @@ static int64_t mono_to_rt(void)
 	return (int64_t)(clock_ns(CLOCK_REALTIME) - m);
 }
 
+int audit_nl_record(const void *buf, size_t n, int *type, const char **text, size_t *len)
+{
+	struct nlmsghdr h;
+
+	if (n < NLMSG_HDRLEN)
+		return -EINVAL;
+	memcpy(&h, buf, sizeof(h));
+	/* The kernel's audit_log_end() sets nlmsg_len to the payload alone (skb->len -
+	 * NLMSG_HDRLEN, "length quirks" in kernel/audit.c), so NLMSG_OK/NLMSG_NEXT walk into the
+	 * text. Each multicast datagram carries one record: take the datagram, cut to
+	 * nlmsg_len when that is shorter (either reading of it). */
+	*len = n - NLMSG_HDRLEN;
+	if (h.nlmsg_len < *len)
+		*len = h.nlmsg_len;
+	*type = h.nlmsg_type;
+	*text = (const char *)buf + NLMSG_HDRLEN;
+	return 0;
+}
+
 static void read_netlink(char *buf)
 {
 	struct audit_rec r;
 
 	for (int round = 0; round < 64; round++) {
 		ssize_t n = recv(au.nl_fd, buf, NL_BUF, MSG_DONTWAIT);
-		struct nlmsghdr *h;
-		size_t left;
+		const char *text;
+		size_t len;
+		int type;
 
 		if (n < 0) {
 			if (errno == ENOBUFS)
 				au.lost++;
 			return;
 		}
-		left = (size_t)n;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			size_t pl = h->nlmsg_len - NLMSG_HDRLEN;
-
-			if (audit_parse_record(h->nlmsg_type, NLMSG_DATA(h), pl, &r) == 0)
-				audit_feed(&r);
-		}
+		if (audit_nl_record(buf, (size_t)n, &type, &text, &len) == 0 &&
+		    audit_parse_record(type, text, len, &r) == 0)
+			audit_feed(&r);
 	}
 }
 

@@ -48,6 +48,10 @@ struct audit_rec {
  * (a grant, permissive, another type), -EINVAL = malformed. */
 int audit_parse_record(int type, const char *text, size_t len, struct audit_rec *r);
 
+/* The record in one audit netlink datagram of n bytes: its type and text (not terminated).
+ * 0, or -EINVAL when n is too short for a header. */
+int audit_nl_record(const void *buf, size_t n, int *type, const char **text, size_t *len);
+
 /* Parse one /dev/kmsg record ("6,seq,usec,-;text"): "audit: type=N ..." lines when
  * want_audit, "Lockdown: comm: what is restricted" lines always. mono_to_rt_ns converts the
  * kmsg (monotonic) stamp to realtime. Same returns as audit_parse_record(). */

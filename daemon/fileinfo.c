@@ -554,6 +554,11 @@ void file_enrich(struct denial *d, const struct file_ctx *c)
 
 	if (d->ev.ret == -EP_EACCES && c->rel && c->rel[0] && !d->path_from_fd) {
 		walk_path(d, c->rel, relative ? basefd : rootfd, !relative, relative ? base : NULL);
+		/* Behind a symbolic link to a directory the process cannot search: the process may
+		 * have planted the link after the denial (a path swapped for a link into /root), so
+		 * what we found there is not its object; keep its facts out of the record. */
+		if (d->walk.blocked && d->walk.via_symlink)
+			memset(f, 0, sizeof(*f));
 		d->walk.obj_err = f->valid ? 0 : obj_err ? obj_err : EIO;
 	}
 

@@ -507,8 +507,7 @@ static void snap_line(void *lctx, const char *json)
 	b->v[b->n++] = m;
 }
 
-/* Strict: a bare word, or exactly {"cmd":"WORD"} with optional blanks. */
-static int parse_request(char *req, char *word, size_t wn)
+int server_parse_request(char *req, char *word, size_t wn)
 {
 	char *p = req, *e;
 	size_t len;
@@ -563,7 +562,7 @@ static int client_request(struct server *s, struct client *c)
 	int ret = 0;
 
 	c->req[c->req_len] = '\0';
-	if (parse_request(c->req, word, sizeof(word)))
+	if (server_parse_request(c->req, word, sizeof(word)))
 		err_line = "{\"type\":\"error\",\"message\":\"invalid request\"}";
 	else if (strcmp(word, "snapshot") && strcmp(word, "stream"))
 		err_line = "{\"type\":\"error\",\"message\":\"unknown command\"}";

@@ -48,6 +48,11 @@ struct server_stats {
 	uint64_t dropped;	   /* lines dropped for full client queues, all clients ever */
 	uint64_t gaps;		   /* gap markers sent */
 };
+/* One request line (NUL-terminated, no newline; modified in place): strictly a bare lower-case
+ * word, or exactly {"cmd":"WORD"} with optional blanks. 0 with the word in word (wn bytes), or
+ * -EINVAL. The socket calls it on every request; pure, so it is fuzzed (tests/fuzz). */
+int server_parse_request(char *req, char *word, size_t wn);
+
 void server_get_stats(struct server *s, struct server_stats *st);
 /* The same as JSON members without braces, for the daemon's stats line:
  * "socket_clients":N,...,"socket_client_drops":["pid=P uid=U dropped=D",...].

@@ -8,6 +8,12 @@
 #   EPERMD_SKIP_VM=1   skip the VM tests (QEMU, slow)
 #   VM_STEP_TIMEOUT=1800  seconds for the whole VM step (matrix + systemd e2e)
 #   TESTS="cli storm"  run only these host scripts (names without .sh)
+# CI's extra passes (.ci/run builds both trees first; each line they print is counted):
+#   EPERMD_SAN_OUTPUT=build-san  the unit tests and the host scripts in EPERMD_SAN_TESTS again
+#                  from that ASan+UBSan build (make OUTPUT=build-san SAN=1); a sanitizer report
+#                  from any process of the step is a "not ok - san/NAME" line
+#   EPERMD_FUZZ_SECONDS=30  replay each fuzz harness's regression inputs and fuzz it that long
+#                  (make fuzz-build first; tests/fuzz/run.sh, FUZZ_OUTPUT=build-fuzz)
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 : "${OUTPUT:=build}"
@@ -68,6 +74,44 @@ for t in "$TOP"/tests/host/*.sh; do
 	fi
 	step "host/$n" sh "$t"
 done
+
+# san_step NAME CMD...: step with every sanitizer report of the step's processes collected
+san_step() {
+	sn=$1
+	shift
+	sd="$WORK/san-$(echo "$sn" | tr / _)"
+	mkdir -p "$sd"
+	ASAN_OPTIONS="log_path=$sd/asan:${ASAN_OPTIONS:-}" \
+		UBSAN_OPTIONS="print_stacktrace=1:log_path=$sd/ubsan:${UBSAN_OPTIONS:-}" \
+		OUTPUT="$SAN_OUTPUT" step "$sn" "$@"
+	for r in "$sd"/*; do
+		[ -e "$r" ] || continue
+		sed -n '1,25p' "$r" | sed 's/^/# /' | tee -a "$LOG"
+		echo "not ok - $sn: sanitizer report ($(grep -m1 -o 'ERROR: [A-Za-z]*Sanitizer: [^ ]*\|runtime error: .*' "$r"))" |
+			tee -a "$LOG"
+	done
+}
+
+if [ -n "${EPERMD_SAN_OUTPUT:-}" ]; then
+	case "$EPERMD_SAN_OUTPUT" in
+	/*) SAN_OUTPUT=$EPERMD_SAN_OUTPUT ;;
+	*) SAN_OUTPUT="$TOP/$EPERMD_SAN_OUTPUT" ;;
+	esac
+	if [ -x "$SAN_OUTPUT/epermd-unit" ]; then
+		san_step san/unit "$SAN_OUTPUT/epermd-unit"
+	else
+		echo "not ok - san/unit: $SAN_OUTPUT/epermd-unit is missing (make OUTPUT=... SAN=1)" |
+			tee -a "$LOG"
+	fi
+	for n in ${EPERMD_SAN_TESTS:-}; do
+		san_step "san/host/$n" sh "$TOP/tests/host/$n.sh"
+	done
+fi
+
+if [ -n "${EPERMD_FUZZ_SECONDS:-}" ]; then
+	FUZZ_SECONDS=$EPERMD_FUZZ_SECONDS FUZZ_OUTPUT="${FUZZ_OUTPUT:-$TOP/build-fuzz}" \
+		step fuzz sh "$TOP/tests/fuzz/run.sh"
+fi
 
 # VM tests
 if [ -n "${TESTS:-}" ]; then

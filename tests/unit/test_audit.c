@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/netlink.h>
 
 #include "unit.h"
 #include "audit.h"
@@ -545,4 +546,29 @@ TEST(audit_journal_hostile)
 	e.message = big;
 	CHECK(audit_parse_journal(&e, 0, &r) == 0);
 	CHECK(!strchr(r.line, '\x1b'));
+}
+
+TEST(audit_netlink_length_quirk)
+{
+	const char txt[] = "audit(1700000000.123:456): apparmor=\"DENIED\" operation=\"open\" "
+			   "profile=\"p\" name=\"/etc/shadow\" pid=4242 denied_mask=\"r\"";
+	char dg[256];
+	struct nlmsghdr h = {.nlmsg_len = sizeof(txt) - 1, .nlmsg_type = 1400};
+	const char *text;
+	size_t len;
+	int type;
+
+	/* as the kernel sends it: nlmsg_len is the payload alone; the whole text is the record */
+	memcpy(dg, &h, sizeof(h));
+	memcpy(dg + NLMSG_HDRLEN, txt, sizeof(txt) - 1);
+	CHECK(audit_nl_record(dg, NLMSG_HDRLEN + sizeof(txt) - 1, &type, &text, &len) == 0);
+	CHECK(type == 1400 && len == sizeof(txt) - 1 && text == dg + NLMSG_HDRLEN);
+	/* a length past the datagram is cut to it; one shorter than it is honoured */
+	h.nlmsg_len = 0xfffffff0;
+	memcpy(dg, &h, sizeof(h));
+	CHECK(audit_nl_record(dg, NLMSG_HDRLEN + 10, &type, &text, &len) == 0 && len == 10);
+	h.nlmsg_len = 5;
+	memcpy(dg, &h, sizeof(h));
+	CHECK(audit_nl_record(dg, NLMSG_HDRLEN + 10, &type, &text, &len) == 0 && len == 5);
+	CHECK(audit_nl_record(dg, NLMSG_HDRLEN - 1, &type, &text, &len) == -EINVAL);
 }

@@ -1,0 +1,221 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Injected faults (docs/reliability.md "Faults"), each a real one against a real daemon (host
+# mode, JSON sink, a private socket). For each: the daemon stays up, says what happened once
+# (not per event), counts what it could not deliver, and recovers.
+#   - a client sends 10 MB without a newline, another binary garbage: each is cut off and
+#     counted (socket_bad_requests), the next client is served;
+#   - the metrics directory full (ENOSPC on a 64 KiB tmpfs) and then read-only: one alarm per
+#     kind of error, epermd_metrics_write_errors_total counts every failed write, the file is
+#     back once space is;
+#   - the socket directory removed under the daemon: denials are still delivered;
+#   - /proc mounted with hidepid=2 in the daemon's mount namespace: denials still reported
+#     with their path and cause;
+#   - audit netlink unavailable (a network namespace: the audit multicast group exists only in
+#     the initial one): audit=netlink is refused once, the daemon runs without the join;
+#   - the kernel ring forced full (--ring-size=4096, a storm of 20 000 denials): reserve_failed
+#     counts the loss, at most one loss alarm per second, conservation holds.
+# Journald stopped and restarted mid-stream is in bench/soak.sh (it needs the host journald).
+set -eu
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib.sh"
+
+need_root faults
+need_epermd faults
+mount_tracefs
+t_tmpdir
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	t_cleanup
+}
+trap cleanup EXIT
+SECRET="$T_TMP/secret"
+echo secret >"$SECRET"
+chmod 0600 "$SECRET"
+
+# daemon NAME [PREFIX...] -- [OPTIONS...]: a host-wide daemon with $T_TMP/NAME.conf (created
+# empty if missing), JSON to $T_TMP/NAME.json, stderr to $T_TMP/NAME.err, socket in
+# $T_TMP/NAME.run; waits for its "started" alarm. DPID is its pid.
+daemon() {
+	n=$1
+	shift
+	pre=""
+	while [ "$1" != -- ]; do
+		pre="$pre $1"
+		shift
+	done
+	shift
+	[ -f "$T_TMP/$n.conf" ] || : >"$T_TMP/$n.conf"
+	chmod 0644 "$T_TMP/$n.conf"
+	mkdir -p -m 0755 "$T_TMP/$n.run"
+	# shellcheck disable=SC2086 # $pre is a command prefix
+	$pre "$EPERMD" --config="$T_TMP/$n.conf" --format=json --output="$T_TMP/$n.json" \
+		--socket="$T_TMP/$n.run/epermd.sock" "$@" </dev/null 2>"$T_TMP/$n.err" &
+	DPID=$!
+	PIDS="$PIDS $DPID"
+	i=0
+	until grep -q '"started\|epermd [0-9.]* started' "$T_TMP/$n.json" 2>/dev/null || [ $i -ge 150 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+alive() { kill -0 "$DPID" 2>/dev/null; }
+stop() {
+	kill "$DPID" 2>/dev/null || true
+	wait "$DPID" 2>/dev/null || true
+}
+# one denial of our own, findable: open-read of a fresh 0600 file as nobody
+mine() {
+	f="$T_TMP/mine-$1"
+	echo x >"$f"
+	chmod 0600 "$f"
+	$NOBODY "$TRIG" --quiet open-read "$f" || true
+}
+# wait_rec FILE PATH: up to 5 s for a denial record on PATH
+wait_rec() {
+	i=0
+	while [ "$(jcount "$1" ".path == \"$2\"")" -lt 1 ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(jcount "$1" ".path == \"$2\"")" -ge 1 ]
+}
+
+# ---- 1. a 10 MB request and garbage on the socket; 2. the socket directory removed ----
+daemon sock -- --fold-window=0
+S="$T_TMP/sock.run/epermd.sock"
+/usr/bin/python3 - "$S" >"$T_TMP/sock.py.out" 2>&1 <<'PY' || true
+import socket, sys
+path = sys.argv[1]
+def talk(data, shut=True):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.settimeout(10)
+    sent = 0
+    try:
+        while sent < len(data):
+            sent += s.send(data[sent:sent + 65536])
+        if shut:
+            s.shutdown(socket.SHUT_WR)
+    except OSError as e:
+        print("send stopped after %d bytes: %s" % (sent, e))
+    out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except OSError as e:
+        print("recv: %s" % e)
+    s.close()
+    return sent, out
+sent, out = talk(b"x" * (10 << 20), False)
+print("big: sent %d, got %d bytes" % (sent, len(out)))
+sent, out = talk(b"\x00\xff{\"cmd\":\x01}\n" + bytes(range(256)) * 16)
+print("nul: %r" % out[:200])
+sent, out = talk(b"\xff\x1b[2J{\"cmd\":\x01}\n")
+print("garbage: %r" % out[:200])
+sent, out = talk(b"snapshot\n")
+print("snapshot: %s" % (b'{"type":"end"}' in out))
+for l in out.splitlines():
+    if l.startswith(b'{"type":"stats"'):
+        print("stats: " + l.decode())
+PY
+bad=$(sed -n 's/^stats: //p' "$T_TMP/sock.py.out" | jq -r '.socket_bad_requests // -1' 2>/dev/null | tail -n 1)
+if alive && grep -q '^snapshot: True' "$T_TMP/sock.py.out" && [ "${bad:--1}" -ge 3 ] &&
+	grep -q 'garbage: .*invalid request' "$T_TMP/sock.py.out"; then
+	ok "faults: a 10 MB request and garbage are cut off and counted ($bad bad requests), the next client is served"
+else
+	not_ok "faults: hostile socket clients"
+	diag "$(cat "$T_TMP/sock.py.out")" "$(tail -n 5 "$T_TMP/sock.err")"
+fi
+
+rm -rf "$T_TMP/sock.run"
+mine sockgone
+if alive && wait_rec "$T_TMP/sock.json" "$T_TMP/mine-sockgone"; then
+	ok "faults: the socket directory removed under the daemon: denials still delivered"
+else
+	not_ok "faults: socket directory removed (daemon alive: $(alive && echo yes || echo no))"
+	diag "$(tail -n 5 "$T_TMP/sock.err")"
+fi
+stop
+
+# ---- 3. the metrics directory full, then read-only ----
+M="$T_TMP/m"
+mkdir -m 0755 "$M"
+mount -t tmpfs -o size=64k,mode=0755 epermd-faults "$M"
+printf 'metrics_file = %s/epermd.prom\nmetrics_interval = 1\n' "$M" >"$T_TMP/met.conf"
+dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null || true # ENOSPC
+daemon met -- --fold-window=0
+sleep 3
+full_alarms=$(grep -c 'cannot write the metrics file.*No space left' "$T_TMP/met.json" || true)
+rm -f "$M/fill"
+i=0
+until [ -s "$M/epermd.prom" ] || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+errs1=$(sed -n 's/^epermd_metrics_write_errors_total \([0-9]*\).*/\1/p' "$M/epermd.prom" 2>/dev/null)
+mount -o remount,ro "$M"
+sleep 3
+ro_alarms=$(grep -c 'cannot write the metrics file.*Read-only' "$T_TMP/met.json" || true)
+mount -o remount,rw "$M"
+sleep 2.5
+errs2=$(sed -n 's/^epermd_metrics_write_errors_total \([0-9]*\).*/\1/p' "$M/epermd.prom" 2>/dev/null)
+if alive && [ "$full_alarms" -eq 1 ] && [ "$ro_alarms" -eq 1 ] && [ "${errs1:-0}" -ge 2 ] &&
+	[ "${errs2:-0}" -ge $((${errs1:-0} + 2)) ]; then
+	ok "faults: metrics disk full then read-only: one alarm each, $errs2 failed writes counted, the file is back"
+else
+	not_ok "faults: metrics full/read-only (alarms full=$full_alarms ro=$ro_alarms, errors $errs1 -> $errs2)"
+	diag "$(grep -i metrics "$T_TMP/met.json" | head -5)"
+fi
+stop
+umount "$M"
+
+# ---- 4. /proc with hidepid=2 in the daemon's mount namespace ----
+cat >"$T_TMP/hidepid.sh" <<'SH'
+mount -t proc -o hidepid=2 proc /proc && exec "$@"
+SH
+daemon hide unshare -m --propagation private sh "$T_TMP/hidepid.sh" -- --fold-window=0
+mine hide
+hp=$(grep -c ' /proc .*hidepid=\(2\|invisible\)' "/proc/$DPID/mountinfo" 2>/dev/null || echo 0)
+if alive && [ "$hp" -ge 1 ] && wait_rec "$T_TMP/hide.json" "$T_TMP/mine-hide" &&
+	[ "$(jcount "$T_TMP/hide.json" ".path == \"$T_TMP/mine-hide\" and .cause == \"dac\"")" -ge 1 ]; then
+	ok "faults: /proc with hidepid=2: the denial is still reported with its path and cause"
+else
+	not_ok "faults: /proc hidepid=2"
+	diag "$(tail -n 5 "$T_TMP/hide.err")"
+fi
+stop
+
+# ---- 5. audit netlink unavailable ----
+printf 'audit_source = netlink\n' >"$T_TMP/aud.conf"
+daemon aud unshare -n -- --fold-window=0
+mine aud
+said=$(grep -ci 'audit' "$T_TMP/aud.err" "$T_TMP/aud.json" | awk -F: '{s += $2} END {print s + 0}')
+if alive && wait_rec "$T_TMP/aud.json" "$T_TMP/mine-aud" && [ "$said" -ge 1 ]; then
+	ok "faults: audit netlink unavailable: said so ($said lines), denials still reported"
+else
+	not_ok "faults: audit netlink unavailable (alive: $(alive && echo yes || echo no))"
+	diag "$(tail -n 5 "$T_TMP/aud.err")"
+fi
+stop
+
+# ---- 6. the kernel ring forced full ----
+ep_run ring --fold-window=0 --ring-size=4096 -- $NOBODY "$TRIG" --quiet storm 20000
+ST=$(stats_of "$OUT")
+rf=$(stat_field "$ST" reserve_failed)
+att=$(stat_field "$ST" attempted)
+sub=$(stat_field "$ST" submitted)
+alarms=$(jq -r 'select(.type == "alarm" and (.message | test("denials lost"))) | .time' "$OUT" | wc -l)
+secs=$(jq -s '[.[] | .time | select(. != null) | sub("\\.[0-9]*Z$"; "Z") | fromdate] | (max - min) + 2' "$OUT" 2>/dev/null || echo 0)
+if [ "${rf:-0}" -gt 0 ] && [ "$att" -eq $((sub + rf)) ] && [ "$alarms" -ge 1 ] && [ "$alarms" -le "$secs" ]; then
+	ok "faults: ring full: $rf of $att lost and counted (attempted = submitted + reserve_failed), $alarms loss alarm(s) in ${secs}s"
+else
+	not_ok "faults: ring full (reserve_failed=$rf attempted=$att submitted=$sub alarms=$alarms in ${secs}s)"
+	dump_run
+fi
+t_done
