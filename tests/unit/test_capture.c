@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* capture_decode(): the compact ring record, good and hostile. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,4 +251,24 @@ TEST(capture_iouring_section)
 	h.size = sizeof(h) + 8;
 	memcpy(b, &h, sizeof(h));
 	CHECK(capture_decode(b, sizeof(h) + 8, &ev) == -EINVAL);
+}
+
+/* EPERMD_CAPTURE_SEED=FILE: write the good record as a seed for the capture fuzz harness
+ * (tests/fuzz/corpus/capture/); otherwise nothing. */
+TEST(capture_seed_writer)
+{
+	const char *out = getenv("EPERMD_CAPTURE_SEED");
+	static struct rec r;
+	FILE *f;
+
+	build(&r);
+	CHECK(capture_decode(r.b, r.len, &ev) == 0);
+	if (!out)
+		return;
+	f = fopen(out, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(fwrite(r.b, 1, r.len, f) == r.len);
+		fclose(f);
+	}
 }
