@@ -613,7 +613,7 @@ __noinline int ep_lookup_step(void)
  * task's root for an absolute path, the base for a relative one. Returns 1 with the result in
  * the scratch's lookup state, else 0.
  */
-__noinline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt)
+static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt)
 {
 	struct ep_scratch *s = ep_scratch();
 	int r = 2;
