@@ -430,4 +430,5 @@ TEST(json_facts_field)
 	d->facts_at_denial = d->facts_later = 0;
 	CHECK(denial_to_json(d, OUT_NEW, buf, sizeof(buf)) > 0 && json_valid(buf));
 	CHECK_CONTAINS(buf, "\"facts\":{\"at_denial\":[],\"later\":[]}");
+	free(d);
 }
