@@ -43,6 +43,7 @@ const volatile __s32 nr_landlock_restrict_self = -1;
 const volatile __s32 nr_fanotify_mark = -1;
 /* look a path's final dentry up in the dcache at an EPERM denial (EP_FACT_OBJ) */
 const volatile bool obj_lookup = true;
+const volatile __u32 dcache_mounted = 0; /* DCACHE_MOUNTED; 0 = the pre-6.14 value */
 
 /* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
 __u64 pending_tasks = 0;

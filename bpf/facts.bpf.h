@@ -349,9 +349,9 @@ struct dentry___pre68 {
 
 static __always_inline __u32 ep_dcache_mounted(void)
 {
-	if (bpf_core_enum_value_exists(enum dentry_flags, DCACHE_MOUNTED))
-		return bpf_core_enum_value(enum dentry_flags, DCACHE_MOUNTED);
-	return EP_DCACHE_MOUNTED_OLD;
+	/* set by the loader from vmlinux BTF (enum dentry_flags since 6.14): an enum relocation
+	 * would search module BTF when the enum is missing, which needs CAP_SYS_ADMIN */
+	return dcache_mounted ? dcache_mounted : EP_DCACHE_MOUNTED_OLD;
 }
 
 /* The first child of dentry d: its list node; *head gets the end-of-list marker. */

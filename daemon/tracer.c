@@ -436,7 +436,27 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void set_rodata(struct tracer *t, bool use_task_btf)
+/* DCACHE_MOUNTED from vmlinux BTF (enum dentry_flags, 6.14+); 0 when the kernel has the old
+ * #define. Read here rather than by CO-RE, whose search for a missing enum walks module BTF. */
+static __u32 dcache_mounted_value(const struct btf *vmlinux)
+{
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	__s32 id;
+
+	if (!vmlinux)
+		return 0;
+	id = btf__find_by_name_kind(vmlinux, "dentry_flags", BTF_KIND_ENUM);
+	if (id < 0 || !(t = btf__type_by_id(vmlinux, id)))
+		return 0;
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(vmlinux, e[i].name_off), "DCACHE_MOUNTED"))
+			return (__u32)e[i].val;
+	return 0;
+}
+
+static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_task_btf)
 {
 	struct epermd_bpf *s = t->skel;
 
@@ -447,6 +467,7 @@ static void set_rodata(struct tracer *t, bool use_task_btf)
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty && !t->sc_chain;
 	s->rodata->sc_chain = t->sc_chain;
 	s->rodata->obj_lookup = t->exit_lighter < 2;
+	s->rodata->dcache_mounted = dcache_mounted_value(vmlinux);
 	for (int nr = 0; nr < EP_NR_MAX; nr++) {
 		s->rodata->path_arg[nr] = syscall_path_arg(nr);
 		s->rodata->dirfd_arg[nr] = syscall_dirfd_arg(nr);
@@ -657,7 +678,7 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 	err = bpf_map__set_max_entries(t->skel->maps.events, t->opts.ring_bytes);
 	if (err)
 		goto fail;
-	set_rodata(t, use_task_btf);
+	set_rodata(t, vmlinux, use_task_btf);
 
 	n0 = t->f.n_hooks;
 	err = hooks_prepare(t->skel, tp_only, &t->f);
