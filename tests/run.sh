@@ -42,8 +42,10 @@ step() {
 	echo "# --- $name" | tee -a "$LOG"
 	rcf="$WORK/rc"
 	echo 0 >"$rcf"
+	ts=$(date +%s)
 	{ timeout -k 10 "$SCRIPT_TIMEOUT" "$@" 2>&1 || echo $? >"$rcf"; } | tee "$WORK/out"
 	cat "$WORK/out" >>"$LOG"
+	echo "# --- $name took $(($(date +%s) - ts)) s" | tee -a "$LOG"
 	rc=$(cat "$rcf")
 	if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$WORK/out"; then
 		if [ "$rc" -eq 124 ]; then

@@ -156,8 +156,13 @@ def main():
     scen = {}
     cur = None
     feat_lines, feat_rc, in_feat = [], None, False
+    shared_rc, outside = None, []  # the shared epermd's exit status, its lines outside scenarios
     for line in text.splitlines():
         line = line.rstrip("\r")
+        m = re.match(r"@@SHARED-EPERMD rc=(\d+)", line)
+        if m:
+            shared_rc = int(m.group(1))
+            continue
         m = re.match(r"@@SCEN-BEGIN name=(\S+) mode=(\S+)", line)
         if m:
             cur = scen.setdefault(m.group(1), {"recs": [], "trig": None, "rc": None,
@@ -184,6 +189,7 @@ def main():
             feat_lines.append(line)
             continue
         if cur is None:
+            outside.append(line)
             continue
         if line.startswith("@@JSON "):
             try:
@@ -211,7 +217,10 @@ def main():
     for n in names:
         s = scen.get(n)
         if s is None:
-            results.append((n, False, "did not run (guest crashed or timed out?)"))
+            why = "did not run (guest crashed or timed out?)"
+            if shared_rc is not None:
+                why = f"the shared epermd exited {shared_rc}: " + startup_error(outside)
+            results.append((n, False, why))
             continue
         if s["skip"] is not None:
             results.append((n, None, s["skip"]))
@@ -232,6 +241,8 @@ def main():
             results.append((n, False, "epermd timed out"))
             continue
         ok, why = judge(n, mode, s["recs"], cap_tp)
+        if not ok and shared_rc is not None:
+            why += f" (the shared epermd exited {shared_rc}: {startup_error(outside)})"
         if s["rc"] != 0:
             ok, why = False, f"epermd exited {s['rc']} ({startup_error(s['log'])}); " + why
         results.append((n, ok, why))

@@ -2,8 +2,12 @@
 # Denial scenarios, run as root inside a test VM (see tests/vm/README.md).
 # usage: sh /scenarios.sh full|tp [SCENARIO...]
 #   full: epermd with its fexit/LSM evidence hooks; tp: epermd --tracepoint-only
-# For each scenario: set up, run `epermd --format=json --output=/tmp/<name>-<mode>.json -- TRIGGER`,
-# print the records. Markers (parsed by tests/vm/check.py):
+# All scenarios run under ONE epermd (`epermd --format=json --output=FILE -- sh /scenarios.sh ...`:
+# full mode attaches ~45 fexit/LSM programs, which takes ~13 s per start under QEMU/TCG); each
+# scenario's trigger is bracketed by `vmtrig now` timestamps and gets the records whose "time" (the
+# kernel's timestamp of the denial) falls in its bracket. SCEN_SHARED=0: one epermd per scenario
+# (`epermd ... -- TRIGGER`, the old way; slower, useful to isolate a scenario).
+# Markers (parsed by tests/vm/check.py):
 #   @@SCEN-BEGIN name=N mode=M          @@JSON <record>      @@TRIG rc=R (0: the expected errno)
 #   @@SCEN-END name=N mode=M rc=R       @@SKIP name=N mode=M reason=TEXT
 #   @@FEATURES-BEGIN mode=M / @@FEATURES-END mode=M rc=R
@@ -26,6 +30,14 @@ has_lsm() { case ",$LSMS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 scen() {
 	n=$1
 	shift
+	if [ -n "${SCEN_INNER:-}" ]; then
+		# inside the shared epermd: bracket the trigger; the outer run adds the records
+		echo "@@SCEN-BEGIN name=$n mode=$mode t0=$(vmtrig now)"
+		timeout "$TO" sh -c '"$@"; echo "@@TRIG rc=$?"' trig "$@" 2>&1
+		rc=$?
+		echo "@@SCEN-END name=$n mode=$mode rc=$rc t1=$(vmtrig now)"
+		return
+	fi
 	json=/tmp/$n-$mode.json
 	rm -f "$json"
 	echo "@@SCEN-BEGIN name=$n mode=$mode"
@@ -65,7 +77,40 @@ captp=no
 [ -d /sys/kernel/tracing/events/capability ] && captp=yes
 echo "kernel=$(uname -r) mode=$mode lsm=$LSMS cap_tracepoint=$captp"
 
-want features && features
+[ -z "${SCEN_INNER:-}" ] && want features && features
+
+# The shared epermd: run this script again under it, then hand each scenario its records.
+if [ -z "${SCEN_INNER:-}" ] && [ "${SCEN_SHARED:-1}" = 1 ] && [ -x "$EPERMD" ]; then
+	all=/tmp/all-$mode.json
+	rm -f "$all"
+	# shellcheck disable=SC2086 # tpflag is empty or one word
+	SCEN_INNER=1 timeout "${SCEN_TOTAL_TIMEOUT:-780}" "$EPERMD" --format=json --output="$all" \
+		$tpflag -- sh "$0" "$mode" "$@" >/tmp/scen-inner.out 2>&1
+	rc=$?
+	# a bracket [t0, t1] per scenario; ISO times of one format compare as strings
+	awk -v rc="$rc" -v all="$all" '
+		BEGIN {
+			n = 0
+			while ((getline l < all) > 0) {
+				t = l
+				if (!sub(/.*"time":"/, "", t)) continue
+				sub(/".*/, "", t)
+				n++; rec[n] = l; rt[n] = t
+			}
+		}
+		/^@@SCEN-BEGIN / { t0 = $4; sub(/^t0=/, "", t0); print $1, $2, $3; next }
+		/^@@SCEN-END / {
+			t1 = $5; sub(/^t1=/, "", t1)
+			for (i = 1; i <= n; i++)
+				if (rt[i] >= t0 && rt[i] <= t1) print "@@JSON " rec[i]
+			print $1, $2, $3, $4
+			next
+		}
+		{ print }
+		END { if (rc != 0) print "@@SHARED-EPERMD rc=" rc }
+	' /tmp/scen-inner.out
+	exit 0
+fi
 
 if want capability; then
 	scen capability vmtrig -e EPERM -u 65534 kill 1 0

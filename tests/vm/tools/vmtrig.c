@@ -28,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -256,7 +257,8 @@ static void usage(void)
 	    "actions: kill PID SIG | open PATH r|w|a | unlink PATH | chown PATH UID | mkdir PATH\n"
 	    "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
 	    "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
-	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n",
+	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n"
+	    "  now (prints CLOCK_REALTIME as epermd's JSON \"time\": YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ)\n",
 	    stderr);
 	exit(2);
 }
@@ -316,6 +318,17 @@ int main(int argc, char **argv)
 		NEED(1);
 		execv(argv[1], argv + 1);
 		return report("execve", -1, errno);
+	}
+	if (!strcmp(act, "now")) {
+		struct timespec ts;
+		struct tm tm;
+		char buf[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+		printf("%s.%09ldZ\n", buf, ts.tv_nsec);
+		return 0;
 	}
 	if (!strcmp(act, "run")) {
 		NEED(1);
