@@ -44,6 +44,9 @@ endif
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -Iinclude -Idaemon -I$(OUTPUT)
+# struct denial names its parts (d->facts) and reaches their fields directly (d->path): an
+# anonymous member of a tagged struct type (daemon/denial.h) is a Microsoft/Plan 9 extension.
+CFLAGS += -fms-extensions $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -1)),-Wno-microsoft-anon-tag)
 SAN ?=
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer

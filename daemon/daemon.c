@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "audit.h"
-#include "cause.h"
 #include "child.h"
 #include "clock.h"
 #include "counters.h"
@@ -673,7 +672,6 @@ static int open_pipeline(struct daemon *a)
 	err = metrics_new(&a->metrics);
 	if (err)
 		fprintf(stderr, "epermd: metrics: %s\n", strerror(-err));
-	cause_set_listener_lookup(fanotify_lookup_cb, a->fan);
 	a->pl.q = a->q;
 	a->pl.fan = a->fan;
 	a->pl.metrics = a->metrics;
@@ -921,7 +919,6 @@ void daemon_free(struct daemon *a)
 	}
 	incidents_free(a->pl.inc);
 	prefold_free(a->pl.pf);
-	cause_set_listener_lookup(NULL, NULL);
 	fanotify_index_free(a->fan);
 	runstate_free(a->rs);
 	evq_free(a->q);

@@ -764,3 +764,15 @@ void enrich_denial(struct denial *d)
 	if (pdfd >= 0)
 		close(pdfd);
 }
+
+void enrich_listener(struct denial *d, enrich_listener_fn fn, void *ctx)
+{
+	bool later = false;
+
+	d->listener_found[0] = '\0';
+	d->listener_checked = fn != NULL;
+	if (fn && fn(ctx, d->ev.ts_ns, d->listener_found, sizeof(d->listener_found), &later) > 0)
+		d->listener_later = later;
+	else
+		d->listener_found[0] = '\0';
+}

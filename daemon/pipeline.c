@@ -63,14 +63,48 @@ static void stamp(const struct pipeline *p, struct denial *d)
 	d->incident_id = 0;
 }
 
+/* Attribute, and once more with the listener fact if a rule asked for it. The second pass
+ * starts from the facts as the first found them: what the first pass added (DN_FACT_* bits, a
+ * blocking directory as target) came from rules the listener may now pre-empt. */
+static void attribute(struct denial *d, struct fanotify_index *fan)
+{
+	unsigned at = d->facts_at_denial, later = d->facts_later;
+	bool had_target = d->target[0];
+
+	cause_decide(d);
+	if (!d->want_listener || d->listener_checked || !fan)
+		return;
+	d->facts_at_denial = at;
+	d->facts_later = later;
+	if (!had_target)
+		d->target[0] = '\0';
+	enrich_listener(d, fanotify_lookup_cb, fan);
+	cause_decide(d);
+}
+
+/* Is a kernel audit record that has not come yet worth a bounded wait? The verdict says
+ * who refused only in general terms: unknown, an LSM it could not name, seccomp (its audit
+ * record names the filter's action and code), fanotify without the listener's rule. */
+static bool late_audit_worth(const struct denial *d)
+{
+	if (d->audit.kind)
+		return false; /* joined already */
+	if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_SECCOMP)
+		return true;
+	if (d->cause == EP_CAUSE_LSM)
+		return d->lsm <= EP_LSM_UNKNOWN;
+	return d->cause == EP_CAUSE_FANOTIFY && !d->rule[0];
+}
+
 void pipeline_decide(struct denial *d, struct fanotify_index *fan)
 {
-	(void)fan;
 	enrich_denial(d);
 	audit_annotate(d, false); /* H9: join a kernel audit record, if one came */
-	cause_decide(d);
-	if (audit_annotate(d, true)) /* unexplained: a late record may still come (bounded) */
-		cause_decide(d);
+	attribute(d, fan);
+	/* the one step back: a late audit record (bounded wait) sends the record through
+	 * attribute again */
+	if (late_audit_worth(d) && audit_annotate(d, true))
+		attribute(d, fan);
 	diagnose_denial(d);
 }
 
