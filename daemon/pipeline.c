@@ -96,9 +96,9 @@ static bool late_audit_worth(const struct denial *d)
 	return d->cause == EP_CAUSE_FANOTIFY && !d->rule[0];
 }
 
-void pipeline_decide(struct denial *d, struct fanotify_index *fan)
+void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan)
 {
-	enrich_denial(d);
+	enrich_denial(cache, d);
 	audit_annotate(d, false); /* H9: join a kernel audit record, if one came */
 	attribute(d, fan);
 	/* the one step back: a late audit record (bounded wait) sends the record through
@@ -128,7 +128,7 @@ static void process(struct pipeline *p, struct denial *d, uint64_t mono)
 	d->hooks_active = p->hooks_active;
 	d->capability = -1;
 	d->lsm = -1;
-	pipeline_decide(d, p->fan);
+	pipeline_decide(d, p->cache, p->fan);
 	prefold_store(p->pf, d, mono);
 	if (ignored(p, d))
 		return;
@@ -181,10 +181,16 @@ static void *worker_main(void *arg)
 
 int pipeline_start(struct pipeline *p)
 {
-	int err = pthread_create(&p->thread, NULL, worker_main, p);
+	int err = enrich_cache_new(&p->cache);
 
 	if (err)
+		return err;
+	err = pthread_create(&p->thread, NULL, worker_main, p);
+	if (err) {
+		enrich_cache_free(p->cache);
+		p->cache = NULL;
 		return -err;
+	}
 	p->started = true;
 	return 0;
 }
@@ -197,4 +203,6 @@ void pipeline_stop(struct pipeline *p)
 	evq_wake(p->q);
 	pthread_join(p->thread, NULL);
 	p->started = false;
+	enrich_cache_free(p->cache);
+	p->cache = NULL;
 }

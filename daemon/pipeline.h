@@ -29,6 +29,7 @@ struct fanotify_index;
 struct metrics;
 struct sink;
 struct server;
+struct enrich_cache;
 
 struct pipeline {
 	/* inputs, set by the daemon before pipeline_start(), read-only afterwards */
@@ -44,6 +45,7 @@ struct pipeline {
 	_Atomic(struct filter_policy *) *policy; /* the daemon's; replaced on reload */
 
 	/* worker only */
+	struct enrich_cache *cache;	     /* the enrich stage's (pipeline_start) */
 	const struct filter_policy *wpolicy; /* the one it is using */
 	struct ratelimit rl;
 	char json[PIPELINE_JSON_MAX];
@@ -60,11 +62,12 @@ struct pipeline {
 void pipeline_emit(void *ctx, const struct denial *d, int kind);
 
 /* Enrich, attribute, the late-audit retry and explain for one fresh record (d->ev set, the
- * rest zero or stale); no folding, no output. fan may be NULL. */
-void pipeline_decide(struct denial *d, struct fanotify_index *fan);
+ * rest zero or stale); no folding, no output. cache and fan may be NULL. */
+void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan);
 
 int pipeline_start(struct pipeline *p);
-/* The reader has stopped: drain the queue, then join. Idempotent. */
+/* The reader has stopped: drain the queue, then join; frees what pipeline_start() made.
+ * Idempotent. */
 void pipeline_stop(struct pipeline *p);
 
 #endif
