@@ -44,6 +44,9 @@ endif
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -Iinclude -Idaemon -I$(OUTPUT)
+# struct denial names its parts (d->facts) and reaches their fields directly (d->path): an
+# anonymous member of a tagged struct type (daemon/denial.h) is a Microsoft/Plan 9 extension.
+CFLAGS += -fms-extensions $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -1)),-Wno-microsoft-anon-tag)
 SAN ?=
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -65,7 +68,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -MMD -MP 
 DAEMON_SRCS := $(wildcard daemon/*.c)
 DAEMON_OBJS := $(patsubst daemon/%.c,$(OUTPUT)/daemon/%.o,$(DAEMON_SRCS))
 # Modules without the BPF loader, shared with epermtop and the unit tests.
-CORE_OBJS := $(filter-out $(OUTPUT)/daemon/main.o $(OUTPUT)/daemon/tracer.o $(OUTPUT)/daemon/hooks.o,$(DAEMON_OBJS))
+CORE_OBJS := $(filter-out $(OUTPUT)/daemon/main.o $(OUTPUT)/daemon/daemon.o $(OUTPUT)/daemon/tracer.o $(OUTPUT)/daemon/hooks.o,$(DAEMON_OBJS))
 TOP_SRCS := $(wildcard epermtop/*.c)
 TOP_OBJS := $(patsubst epermtop/%.c,$(OUTPUT)/top/%.o,$(TOP_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)

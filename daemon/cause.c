@@ -44,26 +44,16 @@ enum {
 
 struct cctx {
 	struct denial *d;
-	struct sc_info si;
-	char scbuf[40];
-	int err; /* EP_EPERM or EP_EACCES */
+	struct sc_info si; /* denial_sc(): the verdict's, read back */
+	int err;	   /* EP_EPERM or EP_EACCES */
 	bool cap_hook;
 	const struct ep_evidence *first[EP_EV__MAX];
 	const struct ep_evidence *caps[EP_MAX_EV]; /* failed, noise removed */
 	int n_caps;
 	const struct ep_evidence *cap; /* the one that matters */
 	char listener[64];	       /* pre-set by enrichment */
-	struct dac_result dac;
+	const struct dac_result *dac;  /* the verdict's (cause_classify) */
 };
-
-static cause_listener_fn listener_lookup;
-static void *listener_ctx;
-
-void cause_set_listener_lookup(cause_listener_fn fn, void *ctx)
-{
-	listener_lookup = fn;
-	listener_ctx = ctx;
-}
 
 static const char *capn(int cap, char *buf, size_t n)
 {
@@ -307,20 +297,25 @@ static bool have_failed_cap(const struct cctx *c, int cap)
 
 /* ---- helpers shared by rules ---------------------------------------------------------------- */
 
+/* The listener is a fact the enrich stage reads only on demand (a /proc scan when the kernel
+ * did not notice it): not checked yet, the rule asks for it (want_listener) and goes on as if
+ * it could not be checked; the pipeline then enriches and attributes once more. */
 static const char *get_listener(struct cctx *c)
 {
-	bool later = false;
+	struct denial *d = c->d;
 
 	if (c->listener[0])
 		return c->listener;
-	if (listener_lookup && listener_lookup(listener_ctx, c->d->ev.ts_ns, c->listener,
-					       sizeof(c->listener), &later) > 0) {
-		c->d->facts_later |= later ? DN_FACT_LISTENER : 0;
-		c->d->facts_at_denial |= later ? 0 : DN_FACT_LISTENER;
-		return c->listener;
+	if (!d->listener_checked) {
+		d->want_listener = true;
+		return NULL;
 	}
-	c->listener[0] = '\0';
-	return NULL;
+	if (!d->listener_found[0])
+		return NULL;
+	snprintf(c->listener, sizeof(c->listener), "%s", d->listener_found);
+	d->facts_later |= d->listener_later ? DN_FACT_LISTENER : 0;
+	d->facts_at_denial |= d->listener_later ? 0 : DN_FACT_LISTENER;
+	return c->listener;
 }
 
 static bool is_devnode(const struct denial *d)
@@ -370,29 +365,29 @@ static void dac_evidence(struct cctx *c)
 	char w[4], g[4];
 
 	walk_evidence(c);
-	if (!c->dac.decided)
+	if (!c->dac->decided)
 		return;
-	if (c->dac.on_walk) {
+	if (c->dac->on_walk) {
 		const struct dn_walk *w = &d->walk;
 
 		denial_add_evidence(d, "path walk: %.80s mode %04o owner %u:%u%s; %s class lacks x",
 				    w->dir, (unsigned)(w->mode & 07777), (unsigned)w->uid,
-				    (unsigned)w->gid, w->has_acl ? " +ACL" : "", c->dac.role);
+				    (unsigned)w->gid, w->has_acl ? " +ACL" : "", c->dac->role);
 		if (!d->target[0])
 			snprintf(d->target, sizeof(d->target), "%.*s", (int)sizeof(d->target) - 1,
 				 w->dir);
-	} else if (c->dac.on_parent)
+	} else if (c->dac->on_parent)
 		denial_add_evidence(
 		    d, "stat: parent dir mode %04o owner %u:%u; %s class grants %s of %s",
 		    (unsigned)(f->parent_mode & 07777), (unsigned)f->parent_uid,
-		    (unsigned)f->parent_gid, c->dac.role, dac_bits(c->dac.granted, g),
-		    dac_bits(c->dac.want, w));
+		    (unsigned)f->parent_gid, c->dac->role, dac_bits(c->dac->granted, g),
+		    dac_bits(c->dac->want, w));
 	else
 		denial_add_evidence(d, "stat: mode %04o owner %u:%u%s; %s class grants %s of %s",
 				    (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid,
-				    f->has_acl ? " +ACL" : "", c->dac.role,
-				    dac_bits(c->dac.granted, g), dac_bits(c->dac.want, w));
-	denial_add_evidence(d, "DAC %s for fsuid %u fsgid %u", c->dac.denied ? "denies" : "allows",
+				    f->has_acl ? " +ACL" : "", c->dac->role,
+				    dac_bits(c->dac->granted, g), dac_bits(c->dac->want, w));
+	denial_add_evidence(d, "DAC %s for fsuid %u fsgid %u", c->dac->denied ? "denies" : "allows",
 			    (unsigned)dac_fsuid(d), (unsigned)dac_fsgid(d));
 }
 
@@ -773,7 +768,6 @@ static bool rule_dac_ev(struct cctx *c)
 	 * check: the mount rule names it */
 	if (c->si.cls == SC_OPEN && is_devnode(c->d) && c->d->file.mnt_nodev)
 		return false;
-	dac_check(c->d, &c->si, &c->dac);
 	dac_evidence(c);
 	return decide(c, EP_CAUSE_DAC), true;
 }
@@ -844,7 +838,6 @@ static bool rule_caps(struct cctx *c)
 			d->capability = cap;
 			return decide(c, EP_CAUSE_CAPABILITY), true;
 		}
-		dac_check(d, &c->si, &c->dac);
 		dac_evidence(c);
 		return decide(c, EP_CAUSE_DAC), true;
 	}
@@ -887,7 +880,7 @@ static bool rule_security_ev(struct cctx *c)
 			snprintf(d->listener, sizeof(d->listener), "%s", c->listener);
 			return decide(c, EP_CAUSE_FANOTIFY), true;
 		}
-		if (!listener_lookup) {
+		if (!d->listener_checked) {
 			denial_add_evidence(
 			    d, "fanotify listeners not checked: cannot exclude fanotify");
 			return false;
@@ -1157,9 +1150,8 @@ static bool rule_dac_check(struct cctx *c)
 {
 	if (c->err != EP_EACCES)
 		return false;
-	dac_check(c->d, &c->si, &c->dac);
 	dac_evidence(c);
-	if (!c->dac.decided || !c->dac.denied)
+	if (!c->dac->decided || !c->dac->denied)
 		return false;
 	return decide(c, EP_CAUSE_DAC), true;
 }
@@ -1220,8 +1212,8 @@ static bool rule_fanotify_listener(struct cctx *c)
 	if (d->hooks_active & HK(EP_HK_FSNOTIFY))
 		return false; /* the fsnotify hook saw no denial */
 	if (!get_listener(c)) {
-		denial_add_evidence(d, listener_lookup ? "no fanotify permission listener"
-						       : "fanotify listeners not checked");
+		denial_add_evidence(d, d->listener_checked ? "no fanotify permission listener"
+							   : "fanotify listeners not checked");
 		return false;
 	}
 	denial_add_evidence(d, "fanotify permission listener %s", c->listener);
@@ -1334,6 +1326,22 @@ static void reset(struct denial *d)
 	d->lsm_detail[0] = d->flag[0] = d->mount_option[0] = '\0';
 	d->listener[0] = d->sysctl_name[0] = d->sysctl_value[0] = d->rule[0] = '\0';
 	d->n_evidence = 0;
+	d->want_listener = false;
+}
+
+void cause_classify(struct denial *d)
+{
+	struct sc_info si;
+
+	sc_lookup(d, &d->si, d->sc_name, sizeof(d->sc_name));
+	if (d->si.name != d->sc_name)
+		snprintf(d->sc_name, sizeof(d->sc_name), "%s", d->si.name);
+	d->si.name = NULL; /* a copy of the record must not point into this one: denial_sc() */
+	si = denial_sc(d);
+	dac_check(d, &si, &d->dac);
+	memset(&d->dac_obj, 0, sizeof(d->dac_obj));
+	if (d->dac.on_walk)
+		dac_check_object(d, &si, &d->dac_obj);
 }
 
 void cause_decide(struct denial *d)
@@ -1344,7 +1352,9 @@ void cause_decide(struct denial *d)
 	c.d = d;
 	snprintf(c.listener, sizeof(c.listener), "%s", d->listener);
 	reset(d);
-	sc_lookup(d, &c.si, c.scbuf, sizeof(c.scbuf));
+	cause_classify(d);
+	c.si = denial_sc(d);
+	c.dac = &d->dac;
 	c.err = d->ev.ret == -EP_EACCES ? EP_EACCES : EP_EPERM;
 	c.cap_hook = d->hooks_active & (HK(EP_HK_TP_CAP_CAPABLE) | HK(EP_HK_CAP_CAPABLE));
 	summarise(&c);

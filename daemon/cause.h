@@ -10,16 +10,19 @@
 
 #include "denial.h"
 
-/* Pure: reads d->ev and the enrichment, writes cause, capability, lsm, flag, mount_option,
- * listener, sysctl_*, rule and evidence[]. */
+/* The attribute stage. Pure: reads the event and the facts (d->ev, the enrichment, d->audit),
+ * writes the verdict: cause_classify()'s part, then cause, capability, lsm, flag,
+ * mount_option, listener, sysctl_*, rule and evidence[]; adds the DN_FACT_* bits it relied on.
+ * When a rule needs the fanotify listener and the facts do not have it (listener_checked
+ * false), it sets want_listener and decides without it: the caller may enrich_listener() and
+ * decide again. */
 void cause_decide(struct denial *d);
 
-/* Where cause_decide may ask for the fanotify permission listener ("comm[pid]", returns its
- * length, 0 if none; *later when it was found after the denial) when the kernel evidence cannot
- * name it. NULL (the default) = never ask: the daemon wires fanotify_index_lookup() on its
- * index (fanotify.h); tests wire a stub. */
-typedef int (*cause_listener_fn)(void *ctx, uint64_t at_ns, char *buf, size_t n, bool *later);
-void cause_set_listener_lookup(cause_listener_fn fn, void *ctx);
+/* The part of the verdict the explain stage reads instead of computing it again: the
+ * syscall's class (d->si, d->sc_name; read it through denial_sc()) and the DAC check
+ * (d->dac, d->dac_obj). cause_decide() calls it; a test that edits a decided record calls it
+ * again. */
+void cause_classify(struct denial *d);
 
 /* "credentials", "file_flags" ... for one DN_FACT_* bit; NULL if not one. */
 const char *cause_fact_name(unsigned bit);

@@ -9,21 +9,6 @@
 #include "denial.h"
 #include "sysclass.h"
 
-#define DAC_R 4
-#define DAC_W 2
-#define DAC_X 1
-
-struct dac_result {
-	bool decided;	/* enough was known to check */
-	bool denied;	/* DAC would refuse */
-	bool on_parent; /* the refused check is on the parent directory */
-	bool on_walk;	/* the refused check is search (x) on d->walk.dir, a directory on the way */
-	int want;	/* DAC_* bits asked for on the object checked */
-	int granted;	/* the subset of want that DAC grants */
-	const char
-	    *role; /* "owner", "named user", "owning group", "named group", "other", "capability" */
-};
-
 /* The credentials DAC uses: fsuid, fsgid and supplementary groups (from /proc, else the event). */
 uid_t dac_fsuid(const struct denial *d);
 gid_t dac_fsgid(const struct denial *d);

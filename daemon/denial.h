@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "epermd.h"
+#include "verdict.h"
 
 enum ep_cause {
 	EP_CAUSE_UNKNOWN = 0,
@@ -144,14 +145,27 @@ enum dn_fact {
 	DN_FACT__N = 10,
 };
 
-struct denial {
-	struct ep_event ev;    /* as received, path NUL-terminated */
+/*
+ * The record's parts, one per stage that writes it (docs/architecture.md). Each part is a
+ * named member (d->facts, d->verdict ...) for stage signatures, and its fields are reachable
+ * directly (d->path, d->cause ...): an anonymous member of the same type shares its storage
+ * (-fms-extensions).
+ */
+
+/* capture: the kernel's record, as received (path NUL-terminated), and when and under which
+ * hooks it happened. Written by the pipeline before enrich; read-only afterwards. */
+struct dn_event {
+	struct ep_event ev;
 	uint64_t realtime_ns;  /* ev.ts_ns converted to CLOCK_REALTIME */
 	uint64_t hooks_active; /* bit (1ull << enum ep_hook) per hook that was attached: what
 				* the kernel side could have seen (absence of evidence means
 				* something only if its hook was active) */
+};
 
-	/* enrichment */
+/* enrich: what user space learned about the denial (enrich.c, fileinfo.c, procinfo.c, the
+ * audit join). Attribute reads it; it adds only the DN_FACT_* bits it relied on and, for a
+ * path walk that blocked, the blocking directory as target. */
+struct dn_facts {
 	char path[EP_PATH_LEN + 64]; /* absolute when it could be resolved */
 	bool path_from_fd;	     /* resolved from /proc/<pid>/fd */
 	char target[DN_STR]; /* non-path target: "pid 1 (systemd)", "127.0.0.1:80", "CAP_..." */
@@ -161,31 +175,6 @@ struct denial {
 	int n_sysctl;
 	char lockdown[32]; /* the lockdown level in force, if securityfs says */
 	char lsms[128];	   /* /sys/kernel/security/lsm */
-
-	/* the decision */
-	enum ep_cause cause;
-	int capability;		 /* CAP_* number, -1 when none */
-	int lsm;		 /* enum ep_lsm, -1 when none */
-	char lsm_detail[DN_STR]; /* profile, contexts, rule ... */
-	char flag[16];		 /* "immutable" / "append-only" */
-	char mount_option[16];
-	char listener[64]; /* "fapolicyd[812]" */
-	char sysctl_name[64];
-	char sysctl_value[64];
-	char rule[64]; /* fapolicyd rule number or similar, when known */
-	char evidence[DN_MAX_EVIDENCE][DN_EVIDENCE_LEN];
-	int n_evidence;
-
-	/* the words */
-	char diagnosis[1024];
-	char fix[1024];
-	char validate[512];
-
-	/* folding */
-	uint64_t count;
-	uint64_t first_seen_ns; /* realtime */
-	uint64_t last_seen_ns;
-	uint64_t incident_id;
 
 	/* added (H3b): the path walk of an EACCES path lookup (enrich); when it finds a
 	 * directory the process cannot search, the cause engine also puts it in target */
@@ -207,10 +196,85 @@ struct denial {
 	uid_t link_uid;
 	mode_t link_dir_mode;
 	uid_t link_dir_uid;
+	/* the fanotify permission listener (enrich_listener(), asked for by attribute through
+	 * want_listener): "comm[pid]", "" when none; later = found by a /proc scan */
+	bool listener_checked;
+	bool listener_later;
+	char listener_found[64];
 
 	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
 	struct dn_audit audit;
 };
+
+/* attribute: the verdict (cause.c), pure over event and facts. */
+struct dn_verdict {
+	enum ep_cause cause;
+	int capability;		 /* CAP_* number, -1 when none */
+	int lsm;		 /* enum ep_lsm, -1 when none */
+	char lsm_detail[DN_STR]; /* profile, contexts, rule ... */
+	char flag[16];		 /* "immutable" / "append-only" */
+	char mount_option[16];
+	char listener[64]; /* "fapolicyd[812]" */
+	char sysctl_name[64];
+	char sysctl_value[64];
+	char rule[64]; /* fapolicyd rule number or similar, when known */
+	char evidence[DN_MAX_EVIDENCE][DN_EVIDENCE_LEN];
+	int n_evidence;
+	/* what the syscall was trying to do (sc_lookup); si.name is sc_name once read back
+	 * through denial_sc() */
+	struct sc_info si;
+	char sc_name[40];
+	struct dac_result dac;	   /* dac_check() */
+	struct dac_result dac_obj; /* dac_check_object(): past a blocking walk, when dac.on_walk */
+	bool want_listener; /* a rule asked for the fanotify listener that facts do not have yet */
+};
+
+/* explain: the words (diagnose.c, fixes.c). */
+struct dn_words {
+	char diagnosis[1024];
+	char fix[1024];
+	char validate[512];
+};
+
+/* fold: the incident this record belongs to (incident.c). */
+struct dn_fold {
+	uint64_t count;
+	uint64_t first_seen_ns; /* realtime */
+	uint64_t last_seen_ns;
+	uint64_t incident_id;
+};
+
+struct denial {
+	union {
+		struct dn_event event;
+		struct dn_event;
+	};
+	union {
+		struct dn_facts facts;
+		struct dn_facts;
+	};
+	union {
+		struct dn_verdict verdict;
+		struct dn_verdict;
+	};
+	union {
+		struct dn_words words;
+		struct dn_words;
+	};
+	union {
+		struct dn_fold fold;
+		struct dn_fold;
+	};
+};
+
+/* The verdict's syscall information, its name pointing into this record. */
+static inline struct sc_info denial_sc(const struct denial *d)
+{
+	struct sc_info si = d->si;
+
+	si.name = d->sc_name;
+	return si;
+}
 
 /* Append a formatted, short evidence string; silently counts overflow. */
 void denial_add_evidence(struct denial *d, const char *fmt, ...)

@@ -236,10 +236,7 @@ static void say_userns(struct dx *x)
 static void say_dac(struct dx *x)
 {
 	const struct denial *d = x->d;
-	struct dac_result r;
-
-	dac_check(d, &x->si, &r);
-	fix_dac(x, &r);
+	fix_dac(x, &d->dac); /* the verdict's DAC check */
 }
 
 static void say_immutable(struct dx *x)
@@ -295,7 +292,7 @@ void diagnose_denial(struct denial *d)
 	memset(&x, 0, sizeof(x));
 	x.d = d;
 	d->diagnosis[0] = d->fix[0] = d->validate[0] = '\0';
-	sc_lookup(d, &x.si, x.scbuf, sizeof(x.scbuf));
+	x.si = denial_sc(d); /* the verdict's syscall class */
 	x.err = d->ev.ret == -EP_EACCES ? EP_EACCES : EP_EPERM;
 	x.errname = x.err == EP_EACCES ? "EACCES" : "EPERM";
 	fill_who(&x);

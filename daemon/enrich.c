@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -32,18 +33,49 @@
 #define PROC_STALE_NS	 (5000ull * 1000000ull)
 #define SEC_FRESH_NS	 (1000ull * 1000000ull)
 
-static struct proc_cache_ent {
+struct proc_cache_ent {
 	pid_t pid;
 	uint64_t at;
 	struct dn_proc proc;
-} proc_cache[PROC_CACHE_SLOTS];
+};
 
-static void enrich_proc(struct denial *d, int pdfd)
+struct sysctl_cache_ent {
+	const char *knob; /* a string constant from the tables here */
+	uint64_t at;
+	bool ok;
+	char value[64];
+};
+
+/* What enrichment keeps between denials; the worker's, owned by the pipeline. */
+struct enrich_cache {
+	struct proc_cache_ent proc[PROC_CACHE_SLOTS];
+	struct sysctl_cache_ent sysctl[32];
+	char lockdown[sizeof(((struct denial *)0)->lockdown)];
+	char lsms[sizeof(((struct denial *)0)->lsms)];
+	uint64_t security_at;
+};
+
+int enrich_cache_new(struct enrich_cache **out)
 {
-	struct proc_cache_ent *e = &proc_cache[d->ev.pid % PROC_CACHE_SLOTS];
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
+
+void enrich_cache_free(struct enrich_cache *c)
+{
+	free(c);
+}
+
+static void enrich_proc(struct enrich_cache *c, struct denial *d, int pdfd)
+{
+	struct proc_cache_ent *e = c ? &c->proc[d->ev.pid % PROC_CACHE_SLOTS] : NULL;
 	pid_t pid = (pid_t)d->ev.pid;
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 
+	if (!e) {
+		proc_enrich(pdfd, (pid_t)d->ev.ppid, &d->proc);
+		return;
+	}
 	if (e->pid == pid && e->at && now - e->at < (pdfd < 0 ? PROC_STALE_NS : PROC_FRESH_NS)) {
 		d->proc = e->proc;
 		return;
@@ -346,14 +378,7 @@ static const struct sysctl_rule sysctl_rules[] = {
      {"fs.protected_symlinks"}},
 };
 
-static struct sysctl_cache_ent {
-	const char *knob; /* a string constant from the tables here */
-	uint64_t at;
-	bool ok;
-	char value[64];
-} sysctl_cache[32];
-
-static void add_sysctl(struct denial *d, const char *knob)
+static void add_sysctl(struct enrich_cache *c, struct denial *d, const char *knob)
 {
 	struct sysctl_cache_ent *e = NULL;
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -362,9 +387,9 @@ static void add_sysctl(struct denial *d, const char *knob)
 
 	if (d->n_sysctl >= (int)(sizeof(d->sysctl) / sizeof(d->sysctl[0])))
 		return;
-	for (i = 0; i < sizeof(sysctl_cache) / sizeof(sysctl_cache[0]); i++) {
-		if (sysctl_cache[i].knob == knob || !sysctl_cache[i].knob) {
-			e = &sysctl_cache[i];
+	for (i = 0; c && i < sizeof(c->sysctl) / sizeof(c->sysctl[0]); i++) {
+		if (c->sysctl[i].knob == knob || !c->sysctl[i].knob) {
+			e = &c->sysctl[i];
 			break;
 		}
 	}
@@ -393,7 +418,7 @@ static void add_sysctl(struct denial *d, const char *knob)
 	d->n_sysctl++;
 }
 
-static void enrich_sysctls(struct denial *d, const char *sc)
+static void enrich_sysctls(struct enrich_cache *c, struct denial *d, const char *sc)
 {
 	if (!sc)
 		return;
@@ -401,28 +426,26 @@ static void enrich_sysctls(struct denial *d, const char *sc)
 		const char *p = d->path[0] ? d->path : d->ev.path;
 
 		if (!strcmp(p, "/proc/kallsyms") || !strcmp(p, "/proc/modules"))
-			add_sysctl(d, "kernel.kptr_restrict");
+			add_sysctl(c, d, "kernel.kptr_restrict");
 		if (!strcmp(p, "/dev/kmsg"))
-			add_sysctl(d, "kernel.dmesg_restrict");
+			add_sysctl(c, d, "kernel.dmesg_restrict");
 	}
 	for (size_t r = 0; r < sizeof(sysctl_rules) / sizeof(sysctl_rules[0]); r++) {
 		if (!name_in(sc, sysctl_rules[r].syscalls))
 			continue;
 		for (int k = 0; k < 4 && sysctl_rules[r].knobs[k]; k++)
-			add_sysctl(d, sysctl_rules[r].knobs[k]);
+			add_sysctl(c, d, sysctl_rules[r].knobs[k]);
 	}
 }
 
-static void enrich_security(struct denial *d)
+static void enrich_security(struct enrich_cache *c, struct denial *d)
 {
-	static char lockdown[sizeof(d->lockdown)], lsms[sizeof(d->lsms)];
-	static uint64_t at;
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	char buf[256], *a, *b;
 
-	if (at && now - at < SEC_FRESH_NS) {
-		memcpy(d->lockdown, lockdown, sizeof(lockdown));
-		memcpy(d->lsms, lsms, sizeof(lsms));
+	if (c && c->security_at && now - c->security_at < SEC_FRESH_NS) {
+		memcpy(d->lockdown, c->lockdown, sizeof(c->lockdown));
+		memcpy(d->lsms, c->lsms, sizeof(c->lsms));
 		return;
 	}
 
@@ -434,9 +457,11 @@ static void enrich_security(struct denial *d)
 	}
 	if (read_small_at(AT_FDCWD, "/sys/kernel/security/lsm", d->lsms, sizeof(d->lsms)) > 0)
 		d->lsms[strcspn(d->lsms, "\n")] = '\0';
-	memcpy(lockdown, d->lockdown, sizeof(lockdown));
-	memcpy(lsms, d->lsms, sizeof(lsms));
-	at = now;
+	if (!c)
+		return;
+	memcpy(c->lockdown, d->lockdown, sizeof(c->lockdown));
+	memcpy(c->lsms, d->lsms, sizeof(c->lsms));
+	c->security_at = now;
 }
 
 static void task_target(struct denial *d, const char *what, long long pid)
@@ -737,7 +762,7 @@ static void later_link(struct denial *d, int pdfd)
 	close(root);
 }
 
-void enrich_denial(struct denial *d)
+void enrich_denial(struct enrich_cache *c, struct denial *d)
 {
 	struct ep_event *ev = &d->ev;
 	const char *sc;
@@ -747,7 +772,7 @@ void enrich_denial(struct denial *d)
 	ev->comm[EP_COMM_LEN - 1] = '\0';
 	sc = (ev->flags & EP_F_COMPAT) ? NULL : syscall_name(ev->syscall_nr);
 	pdfd = proc_open_pid((pid_t)ev->pid);
-	enrich_proc(d, pdfd);
+	enrich_proc(c, d, pdfd);
 	proc_from_kernel(d);
 	exe_from_event(d);
 	enrich_file(d, pdfd);
@@ -759,8 +784,20 @@ void enrich_denial(struct denial *d)
 	later_target_task(d, sc);
 	later_user_args(d, sc);
 	later_link(d, pdfd);
-	enrich_sysctls(d, sc);
-	enrich_security(d);
+	enrich_sysctls(c, d, sc);
+	enrich_security(c, d);
 	if (pdfd >= 0)
 		close(pdfd);
+}
+
+void enrich_listener(struct denial *d, enrich_listener_fn fn, void *ctx)
+{
+	bool later = false;
+
+	d->listener_found[0] = '\0';
+	d->listener_checked = fn != NULL;
+	if (fn && fn(ctx, d->ev.ts_ns, d->listener_found, sizeof(d->listener_found), &later) > 0)
+		d->listener_later = later;
+	else
+		d->listener_found[0] = '\0';
 }

@@ -27,7 +27,8 @@ void fanotify_index_note(struct fanotify_index *x, const struct ep_notice *nt, c
 int fanotify_index_lookup(struct fanotify_index *x, uint64_t at_ns, char *buf, size_t n,
 			  bool *later);
 
-/* fanotify_index_lookup() with the index as ctx: the cause engine's listener lookup. */
+/* fanotify_index_lookup() with the index as ctx: the enrich stage's listener lookup
+ * (enrich_listener()). */
 int fanotify_lookup_cb(void *ctx, uint64_t at_ns, char *buf, size_t n, bool *later);
 
 /* Does one fdinfo text carry a fanotify mark with a permission bit? */

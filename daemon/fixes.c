@@ -388,7 +388,7 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 	unsigned fsuid = dac_fsuid(d);
 	char q[2 * (EP_PATH_LEN + 64)], qo[2 * (EP_PATH_LEN + 64)];
 
-	struct dac_result o;
+	const struct dac_result *o = &d->dac_obj; /* the verdict's, past the walk */
 	char ob[4];
 
 	sh_quote(w->dir, q, sizeof(q));
@@ -400,16 +400,15 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 	     w->via_symlink ? " (through the symbolic link of that name)" : "",
 	     (unsigned)(w->mode & 07777), (unsigned)w->uid, (unsigned)w->gid,
 	     w->has_acl ? " with an ACL" : "", fsuid, (unsigned)dac_fsgid(d), r->role);
-	dac_check_object(d, &x->si, &o);
-	if (f->valid && o.decided && o.denied && !o.on_parent)
+	if (f->valid && o->decided && o->denied && !o->on_parent)
 		DIAG(x,
 		     "Once past it, the object's own mode (%04o, owner %u:%u) would refuse %s as "
 		     "well.",
 		     (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid,
-		     dac_bits(o.want & ~o.granted, ob));
-	else if (f->valid && o.decided && o.denied)
+		     dac_bits(o->want & ~o->granted, ob));
+	else if (f->valid && o->decided && o->denied)
 		DIAG(x, "Once past it, its parent directory would refuse %s as well.",
-		     dac_bits(o.want & ~o.granted, ob));
+		     dac_bits(o->want & ~o->granted, ob));
 	else if (f->valid)
 		DIAG(x, "The object's own mode (%04o, owner %u:%u) was not what refused it.",
 		     (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid);

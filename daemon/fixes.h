@@ -12,8 +12,7 @@
 
 struct dx {
 	struct denial *d;
-	struct sc_info si;
-	char scbuf[40];
+	struct sc_info si;   /* denial_sc(): the verdict's */
 	int err;	     /* EP_EPERM / EP_EACCES */
 	const char *errname; /* "EPERM" / "EACCES" */
 	char comm[EP_COMM_LEN + 1];

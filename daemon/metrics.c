@@ -54,7 +54,7 @@ struct metrics {
 	struct sink *sink;
 	char req_path[PATH_MAX];
 	char req_audit[256];
-	struct metrics_pipeline req;
+	struct flow_counters req;
 };
 
 int metrics_new(struct metrics **out)
@@ -184,12 +184,12 @@ static void seconds(FILE *f, const char *name, const char *help, uint64_t ns)
 		(unsigned long long)(ns % 1000000000ull / 1000000ull));
 }
 
-int metrics_format(struct metrics *m, const struct metrics_pipeline *p, const char *audit_status,
+int metrics_format(struct metrics *m, const struct flow_counters *p, const char *audit_status,
 		   uint64_t now_ns, FILE *f)
 {
 	const char *src = metrics_audit_source(audit_status);
 	char ver[2 * sizeof(m->version)];
-	static const struct metrics_pipeline zero;
+	static const struct flow_counters zero;
 
 	if (!p)
 		p = &zero;
@@ -272,7 +272,7 @@ int metrics_format(struct metrics *m, const struct metrics_pipeline *p, const ch
 	return ferror(f) ? -EIO : 0;
 }
 
-int metrics_write(struct metrics *m, const char *path, const struct metrics_pipeline *p,
+int metrics_write(struct metrics *m, const char *path, const struct flow_counters *p,
 		  const char *audit_status, struct sink *sink)
 {
 	char *buf = NULL;
@@ -324,7 +324,7 @@ int metrics_write(struct metrics *m, const char *path, const struct metrics_pipe
 static void *writer_main(void *arg)
 {
 	struct metrics *m = arg;
-	struct metrics_pipeline p;
+	struct flow_counters p;
 	char *path = malloc(PATH_MAX), *audit = malloc(sizeof(m->req_audit));
 
 	pthread_mutex_lock(&m->lock);
@@ -369,7 +369,7 @@ int metrics_start(struct metrics *m, struct sink *sink)
 	return err;
 }
 
-void metrics_request(struct metrics *m, const char *path, const struct metrics_pipeline *p,
+void metrics_request(struct metrics *m, const char *path, const struct flow_counters *p,
 		     const char *audit_status)
 {
 	if (!m)
@@ -381,7 +381,7 @@ void metrics_request(struct metrics *m, const char *path, const struct metrics_p
 	pthread_mutex_lock(&m->lock);
 	snprintf(m->req_path, sizeof(m->req_path), "%s", path ? path : "");
 	snprintf(m->req_audit, sizeof(m->req_audit), "%s", audit_status ? audit_status : "");
-	m->req = p ? *p : (struct metrics_pipeline){0};
+	m->req = p ? *p : (struct flow_counters){0};
 	m->pending = true;
 	pthread_cond_signal(&m->cond);
 	pthread_mutex_unlock(&m->lock);

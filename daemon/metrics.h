@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counters.h"
 #include "denial.h"
 
 #define METRICS_SYSCALL_SLOTS 1024 /* syscall numbers tracked one by one */
@@ -22,13 +23,6 @@
 
 struct metrics;
 struct sink;
-
-/* The pipeline counters the daemon keeps (main.c read_counters()). */
-struct metrics_pipeline {
-	uint64_t attempted, submitted, reserve_failed, truncated, read_fault, filtered_self;
-	uint64_t queue_dropped, sink_dropped, delivered;
-	uint64_t ignored, rate_limited; /* an ignore rule matched; held back from the output */
-};
 
 /* Facts known once tracing is attached; set before the worker starts. */
 struct metrics_info {
@@ -47,7 +41,7 @@ void metrics_denial(struct metrics *m, const struct denial *d);
 void metrics_incident(struct metrics *m);
 
 /* The whole exposition to f; now_ns is CLOCK_REALTIME. 0 or -errno. */
-int metrics_format(struct metrics *m, const struct metrics_pipeline *p, const char *audit_status,
+int metrics_format(struct metrics *m, const struct flow_counters *p, const char *audit_status,
 		   uint64_t now_ns, FILE *f);
 
 /*
@@ -56,7 +50,7 @@ int metrics_format(struct metrics *m, const struct metrics_pipeline *p, const ch
  * being scraped. A failure is reported once through sink_alarm (HEALTH, WARNING) until a write
  * succeeds again, and is never fatal: the next call retries. Main thread only. 0 or -errno.
  */
-int metrics_write(struct metrics *m, const char *path, const struct metrics_pipeline *p,
+int metrics_write(struct metrics *m, const char *path, const struct flow_counters *p,
 		  const char *audit_status, struct sink *sink);
 
 /*
@@ -66,7 +60,7 @@ int metrics_write(struct metrics *m, const char *path, const struct metrics_pipe
  * thread before the sink is closed; metrics_write() after metrics_stop() is the final write.
  */
 int metrics_start(struct metrics *m, struct sink *sink);
-void metrics_request(struct metrics *m, const char *path, const struct metrics_pipeline *p,
+void metrics_request(struct metrics *m, const char *path, const struct flow_counters *p,
 		     const char *audit_status);
 void metrics_stop(struct metrics *m); /* idempotent; NULL m is a no-op */
 

@@ -19,6 +19,7 @@
 
 #include "unit.h"
 #include "cause.h"
+#include "enrich.h"
 #include "fanotify.h"
 
 #define HK(h) (1ull << (h))
@@ -847,9 +848,8 @@ TEST(cause_fanotify)
 	/* ... with the /proc lookup wired in */
 	g_fanotify_tp(&D);
 	D.listener[0] = '\0';
-	cause_set_listener_lookup(golden_listener, NULL);
+	enrich_listener(&D, golden_listener, NULL); /* the enrich stage's lookup */
 	cause_decide(&D);
-	cause_set_listener_lookup(NULL, NULL);
 	CHECK_STR(cause_name(D.cause), "fanotify");
 	CHECK_STR(D.listener, "fapolicyd[812]");
 }
@@ -1278,12 +1278,11 @@ TEST(cause_fanotify_index)
 	CHECK(fanotify_index_lookup(x, 2000, b, sizeof(b), &later) > 0);
 	CHECK_STR(b, "fanlisten[77]");
 	/* the cause engine names it, marked as known at the denial */
-	cause_set_listener_lookup(fanotify_lookup_cb, x);
 	g_fanotify_tp(&D);
 	D.listener[0] = '\0';
 	D.ev.ts_ns = 2000;
+	enrich_listener(&D, fanotify_lookup_cb, x);
 	cause_decide(&D);
-	cause_set_listener_lookup(NULL, NULL);
 	CHECK_STR(cause_name(D.cause), "fanotify");
 	CHECK_STR(D.listener, "fanlisten[77]");
 	CHECK(D.facts_at_denial & DN_FACT_LISTENER);

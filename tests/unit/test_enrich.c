@@ -236,7 +236,7 @@ TEST(enrich_live_self)
 	d->ev.args[2] = O_RDWR | O_CREAT;
 	d->ev.path_arg = 2;
 	snprintf(d->ev.path, sizeof(d->ev.path), "secret");
-	enrich_denial(d);
+	enrich_denial(NULL, d);
 	CHECK(d->proc.valid);
 	CHECK(d->proc.exe[0] == '/');
 	CHECK(d->proc.euid == geteuid());
@@ -255,7 +255,7 @@ TEST(enrich_live_self)
 	d->ev.pid = (unsigned)getpid();
 	d->ev.syscall_nr = syscall_nr("fchmod");
 	d->ev.args[0] = (unsigned)fd;
-	enrich_denial(d);
+	enrich_denial(NULL, d);
 	if (syscall_fd_arg(d->ev.syscall_nr) == 1) {
 		CHECK(d->path_from_fd);
 		CHECK_CONTAINS(d->path, "/secret");
@@ -268,7 +268,7 @@ TEST(enrich_live_self)
 	d->ev.pid = (unsigned)getpid();
 	d->ev.syscall_nr = syscall_nr("kill");
 	d->ev.args[0] = 1;
-	enrich_denial(d);
+	enrich_denial(NULL, d);
 	CHECK_CONTAINS(d->target, "pid 1");
 
 	unlink("secret");

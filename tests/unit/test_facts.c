@@ -54,7 +54,7 @@ TEST(facts_creds_of_a_gone_process)
 	d->ev.cr.no_new_privs = 1;
 	d->ev.cr.seccomp_mode = 2;
 	d->ev.cr.seccomp_filters = 3;
-	enrich_denial(d);
+	enrich_denial(NULL, d);
 	CHECK(d->proc.valid && d->proc.from_kernel);
 	CHECK(d->proc.fsuid == 65534 && d->proc.egid == 65534);
 	CHECK(d->proc.ngroups == 2 && d->proc.groups[0] == 4 && d->proc.groups[1] == 24);
@@ -77,7 +77,7 @@ TEST(facts_relative_path_against_the_captured_base)
 	snprintf(d->ev.path, sizeof(d->ev.path), "./sub/f");
 	d->ev.facts = EP_FACT_BASE;
 	snprintf(d->ev.base.path, sizeof(d->ev.base.path), "/nonexistent-epermd/d");
-	enrich_denial(d);
+	enrich_denial(NULL, d);
 	CHECK_STR(d->path, "/nonexistent-epermd/d/sub/f");
 	free(d);
 }
@@ -96,7 +96,7 @@ TEST(facts_fd_object_is_the_captured_file)
 	d->ev.obj.mode = 0100444;
 	d->ev.obj.uid = 7;
 	d->ev.obj.i_flags = 0x8;
-	enrich_denial(d);
+	enrich_denial(NULL, d);
 	CHECK_STR(d->path, "/etc/hostname");
 	CHECK(d->path_from_fd);
 	/* the kernel's mode, owner and flags, not today's stat() */
@@ -115,7 +115,7 @@ TEST(facts_fd_object_is_the_captured_file)
 	d->ev.obj.mode = 0140777;
 	d->ev.obj.ino = 4242;
 	d->ev.obj.flags = EP_IF_DETACHED;
-	enrich_denial(d);
+	enrich_denial(NULL, d);
 	CHECK_STR(d->path, "socket:[4242]");
 	CHECK(!d->file.from_kernel);
 	free(d);

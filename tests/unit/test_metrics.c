@@ -9,7 +9,7 @@
 #include "names.h"
 #include "unit.h"
 
-static char *render(struct metrics *m, const struct metrics_pipeline *p, const char *audit)
+static char *render(struct metrics *m, const struct flow_counters *p, const char *audit)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -68,7 +68,7 @@ TEST(metrics_audit_source_names)
 TEST(metrics_exposition_text)
 {
 	struct metrics *m = NULL;
-	struct metrics_pipeline p = {.attempted = 7,
+	struct flow_counters p = {.attempted = 7,
 				     .submitted = 6,
 				     .reserve_failed = 1,
 				     .queue_dropped = 2,

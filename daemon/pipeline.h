@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The worker: one thread that takes raw records off the queue and runs the stages in one
+ * direction (docs/architecture.md):
+ *
+ *   capture (queue) -> enrich -> attribute -> late audit (once) -> explain -> fold -> sink
+ *
+ * The daemon fills the inputs, then pipeline_start(); the worker owns the record, the rate
+ * limiter and the JSON buffer; the counters are read by any thread. A policy reload is
+ * published through *policy and acknowledged by worker_beat turning.
+ */
+#ifndef EPERMD_PIPELINE_H
+#define EPERMD_PIPELINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "denial.h"
+#include "filter.h"
+
+#define PIPELINE_JSON_MAX (64 * 1024)
+
+struct evqueue;
+struct incidents;
+struct prefold;
+struct fanotify_index;
+struct metrics;
+struct sink;
+struct server;
+struct enrich_cache;
+
+struct pipeline {
+	/* inputs, set by the daemon before pipeline_start(), read-only afterwards */
+	struct evqueue *q;
+	struct incidents *inc;
+	struct prefold *pf;
+	struct fanotify_index *fan; /* the listener lookup of the enrich stage; NULL = none */
+	struct metrics *metrics;
+	struct sink *sink;
+	struct server *srv;
+	uint64_t hooks_active;
+	int64_t rt_offset;			 /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	_Atomic(struct filter_policy *) *policy; /* the daemon's; replaced on reload */
+
+	/* worker only */
+	struct enrich_cache *cache;	     /* the enrich stage's (pipeline_start) */
+	const struct filter_policy *wpolicy; /* the one it is using */
+	struct ratelimit rl;
+	char json[PIPELINE_JSON_MAX];
+
+	/* any thread */
+	atomic_uint_fast64_t delivered, ignored, rate_limited;
+	atomic_uint_fast64_t worker_beat;
+	atomic_bool stop;
+	pthread_t thread;
+	bool started;
+};
+
+/* The fold stage's output callback (incidents_new): rate limit, sinks, socket. */
+void pipeline_emit(void *ctx, const struct denial *d, int kind);
+
+/* Enrich, attribute, the late-audit retry and explain for one fresh record (d->ev set, the
+ * rest zero or stale); no folding, no output. cache and fan may be NULL. */
+void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan);
+
+int pipeline_start(struct pipeline *p);
+/* The reader has stopped: drain the queue, then join; frees what pipeline_start() made.
+ * Idempotent. */
+void pipeline_stop(struct pipeline *p);
+
+#endif
