@@ -6,12 +6,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "epermd-socket.h"
 #include "filter.h"
 
 #define EPERMD_EX_USAGE	 64
 #define EPERMD_EX_CONFIG 78
 
-#define CONFIG_DEFAULT_SOCKET "/run/epermd/epermd.sock"
+#define CONFIG_DEFAULT_SOCKET EPERMD_SOCKET_PATH /* the system daemon's */
 #define CONFIG_DEFAULT_PATH   "/etc/epermd/epermd.conf"
 #define CONFIG_MAX_FILE	      (64 * 1024)
 

@@ -28,9 +28,9 @@
 #include "config.h"
 #include "diagnose.h"
 #include "enrich.h"
-#include "escape.h"
 #include "fanotify.h"
 #include "incident.h"
+#include "jsonw.h"
 #include "metrics.h"
 #include "msgids.h"
 #include "output.h"
@@ -332,63 +332,69 @@ static unsigned counters_stats(const struct counters *c, struct out_stat *st)
 
 static int features_json(const struct tracer_features *f, char *buf, size_t n)
 {
-	size_t used;
-	int r;
+	struct sbuf b;
+	struct jw w;
 
-	r = snprintf(buf, n,
-		     "{\"type\":\"features\",\"mode\":\"%s\",\"exit_hook\":\"%s\","
-		     "\"seccomp\":\"%s\",\"object_lookup\":\"%s\",\"hooks\":[",
-		     f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "",
-		     f->seccomp ? f->seccomp : "", f->obj_lookup ? f->obj_lookup : "");
-	if (r < 0 || (size_t)r >= n)
-		return -ENOSPC;
-	used = (size_t)r;
+	sb_init(&b, buf, n);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "features");
+	jw_kstr(&w, "mode", f->full ? "full" : "tracepoint-only");
+	jw_kstr(&w, "exit_hook", f->exit_hook);
+	jw_kstr(&w, "seccomp", f->seccomp);
+	jw_kstr(&w, "object_lookup", f->obj_lookup);
+	jw_key(&w, "hooks");
+	jw_arr(&w);
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
 		const struct tracer_hook_state *h = &f->hooks[i];
-		char why[256];
 
+		jw_obj(&w);
+		jw_kstr(&w, "name", h->name);
+		jw_kbool(&w, "active", h->active);
 		/* reasons can quote libbpf and verifier messages */
-		json_escape(why, sizeof(why), !h->active && h->why ? h->why : "");
-		r = snprintf(buf + used, n - used, "%s{\"name\":\"%s\",\"active\":%s%s%s%s}",
-			     i ? "," : "", h->name ? h->name : "", h->active ? "true" : "false",
-			     why[0] ? ",\"why\":\"" : "", why, why[0] ? "\"" : "");
-		if (r < 0 || (size_t)r >= n - used)
-			return -ENOSPC;
-		used += (size_t)r;
+		if (!h->active)
+			jw_kstr_opt(&w, "why", h->why);
+		jw_end(&w);
 	}
-	r = snprintf(buf + used, n - used, "]}");
-	if (r < 0 || (size_t)r >= n - used)
-		return -ENOSPC;
-	return (int)(used + (size_t)r);
+	jw_end(&w);
+	jw_end(&w);
+	return sb_result(&b);
 }
 
 /* The stats line of the snapshot and of the live stream: counters, uptime, socket clients. */
-static int stats_line(struct app *a, char *buf, size_t n)
+static int stats_line_with(struct app *a, char *buf, size_t n, bool with_socket)
 {
 	struct out_stat st[20];
 	struct counters c;
+	struct sbuf b;
+	struct jw w;
+	char t[48];
 	unsigned k;
-	int len, r;
 
 	read_counters(a, &c);
 	k = counters_stats(&c, st);
 	st[k++] = (struct out_stat){"incidents", incidents_count(a->inc)};
 	st[k++] = (struct out_stat){"uptime_s",
 				    (clock_ns(CLOCK_MONOTONIC) - a->start_mono) / 1000000000ull};
-	len = stats_to_json(st, k, 0, buf, n);
-	if (len <= 0 || !a->srv || (size_t)len + 2 >= n)
-		return len;
-	/* splice the socket's own members in before the closing brace */
-	buf[len - 1] = ',';
-	r = server_stats_json(a->srv, buf + len, n - (size_t)len - 1);
-	if (r <= 0) {
-		buf[len - 1] = '}';
-		return len;
-	}
-	len += r;
-	buf[len++] = '}';
-	buf[len] = '\0';
-	return len;
+	sb_init(&b, buf, n);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "stats");
+	fmt_time(t, sizeof(t), clock_ns(CLOCK_REALTIME));
+	jw_kstr(&w, "time", t);
+	stats_members(&w, st, k);
+	if (a->srv && with_socket)
+		server_stats_json(a->srv, &w);
+	jw_end(&w);
+	return sb_result(&b);
+}
+
+static int stats_line(struct app *a, char *buf, size_t n)
+{
+	int len = stats_line_with(a, buf, n, true);
+
+	/* very many streaming clients: the line without the socket's members rather than none */
+	return len == -ENOSPC ? stats_line_with(a, buf, n, false) : len;
 }
 
 static void snapshot(void *ctx, void (*line)(void *lctx, const char *json), void *lctx)

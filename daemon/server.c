@@ -32,7 +32,6 @@
 
 #include "server.h"
 
-#define DEF_PATH	"/run/epermd/epermd.sock"
 #define DEF_MAX_CLIENTS 32
 #define DEF_QUEUE	1024
 #define DEF_IDLE_S	300
@@ -205,10 +204,16 @@ static int q_push_text(struct client *c, const char *json)
 static int q_push_gap(struct server *s, struct client *c)
 {
 	char buf[64];
+	struct sbuf b;
+	struct jw w;
 	int err;
 
-	snprintf(buf, sizeof(buf), "{\"type\":\"gap\",\"missed\":%llu}",
-		 (unsigned long long)c->missed);
+	sb_init(&b, buf, sizeof(buf));
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "gap");
+	jw_ku64(&w, "missed", c->missed);
+	jw_end(&w);
 	err = q_push_text(c, buf);
 	if (!err) {
 		c->missed = 0;
@@ -838,49 +843,35 @@ void server_get_stats(struct server *s, struct server_stats *st)
 	pthread_mutex_unlock(&s->lock);
 }
 
-int server_stats_json(struct server *s, char *buf, size_t n)
+void server_stats_json(struct server *s, struct jw *w)
 {
 	struct server_stats st;
-	size_t len;
-	int r;
+	char drop[96];
 
 	server_get_stats(s, &st);
-	r = snprintf(buf, n,
-		     "\"socket_clients\":%u,\"socket_streaming\":%u,\"socket_accepted\":%llu,"
-		     "\"socket_rejected\":%llu,\"socket_refused_full\":%llu,"
-		     "\"socket_bad_requests\":%llu,\"socket_slow_disconnects\":%llu,"
-		     "\"socket_dropped\":%llu,\"socket_gaps\":%llu,\"socket_client_drops\":[",
-		     st.clients, st.streaming, (unsigned long long)st.accepted,
-		     (unsigned long long)st.rejected, (unsigned long long)st.refused_full,
-		     (unsigned long long)st.bad_requests, (unsigned long long)st.slow_disconnects,
-		     (unsigned long long)st.dropped, (unsigned long long)st.gaps);
-	if (r < 0 || (size_t)r >= n)
-		return -ENOSPC;
-	len = r;
+	jw_ku64(w, "socket_clients", st.clients);
+	jw_ku64(w, "socket_streaming", st.streaming);
+	jw_ku64(w, "socket_accepted", st.accepted);
+	jw_ku64(w, "socket_rejected", st.rejected);
+	jw_ku64(w, "socket_refused_full", st.refused_full);
+	jw_ku64(w, "socket_bad_requests", st.bad_requests);
+	jw_ku64(w, "socket_slow_disconnects", st.slow_disconnects);
+	jw_ku64(w, "socket_dropped", st.dropped);
+	jw_ku64(w, "socket_gaps", st.gaps);
+	jw_key(w, "socket_client_drops");
+	jw_arr(w);
 	if (s) {
-		bool first = true;
-
 		pthread_mutex_lock(&s->lock);
 		for (struct client *c = s->clients; c; c = c->next) {
 			if (c->st != C_STREAM)
 				continue;
-			r = snprintf(buf + len, n - len, "%s\"pid=%d uid=%u dropped=%llu\"",
-				     first ? "" : ",", c->pid, c->uid,
-				     (unsigned long long)c->dropped);
-			if (r < 0 || (size_t)r >= n - len) {
-				pthread_mutex_unlock(&s->lock);
-				return -ENOSPC;
-			}
-			len += r;
-			first = false;
+			snprintf(drop, sizeof(drop), "pid=%d uid=%u dropped=%llu", c->pid, c->uid,
+				 (unsigned long long)c->dropped);
+			jw_str(w, drop);
 		}
 		pthread_mutex_unlock(&s->lock);
 	}
-	if (len + 2 > n)
-		return -ENOSPC;
-	buf[len++] = ']';
-	buf[len] = '\0';
-	return len;
+	jw_end(w);
 }
 
 static int lookup_group(const char *name, gid_t *gid)
@@ -1102,7 +1093,7 @@ cleanup:
 int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, struct server **out)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
-	const char *path = o && o->path ? o->path : DEF_PATH;
+	const char *path = o && o->path ? o->path : EPERMD_SOCKET_PATH;
 	const char *env = getenv("EPERMD_SOCKET_TEST_MODE");
 	struct server *s;
 	char *slash;

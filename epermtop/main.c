@@ -13,11 +13,10 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "epermd-socket.h"
 #include "model.h"
 #include "term.h"
 #include "view.h"
-
-#define DEF_SOCKET "/run/epermd/epermd.sock"
 
 static volatile sig_atomic_t got_signal;
 
@@ -66,7 +65,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: epermtop [OPTIONS]\n"
 		"Live view of the EPERM/EACCES incidents explained by epermd.\n\n"
-		"  --socket=PATH     the daemon's socket (default " DEF_SOCKET ")\n"
+		"  --socket=PATH     the daemon's socket (default " EPERMD_SOCKET_PATH ")\n"
 		"  -b, --batch       print plain-text snapshots instead of the interactive view\n"
 		"  -n, --iterations=N  with --batch: print N snapshots and exit (default 1)\n"
 		"  -d, --interval=S  seconds between snapshots (default 1)\n"
@@ -96,7 +95,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 	char *end;
 	int opt, k;
 
-	a->o.socket = DEF_SOCKET;
+	a->o.socket = EPERMD_SOCKET_PATH;
 	a->o.iterations = 1;
 	a->o.interval = 1;
 	a->o.width = 160;
