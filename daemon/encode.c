@@ -76,13 +76,12 @@ static bool fv_empty(const struct fval *v)
 	}
 }
 
-static void fv_get(const struct out_fdef *f, const struct denial *d, enum out_kind kind,
-		   struct fval *v)
+static void fv_get(const struct out_fdef *f, const struct out_rec *r, struct fval *v)
 {
 	v->t = FV_NONE;
 	v->s = NULL;
 	v->n = 0;
-	f->get(d, kind, v);
+	f->get(r, r->d, v);
 }
 
 static const char *fv_strv(const struct fval *v, unsigned i)
@@ -132,7 +131,7 @@ static void json_member(struct jw *w, const struct out_fdef *f, const struct fva
 	}
 }
 
-int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n)
+int record_to_json(const struct out_rec *r, char *buf, size_t n)
 {
 	struct sbuf b;
 	struct jw w;
@@ -141,17 +140,17 @@ int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t
 	sb_init(&b, buf, n);
 	jw_init(&w, &b);
 	jw_obj(&w);
-	jw_kstr(&w, "type", kind == OUT_SUMMARY ? "summary" : "denial");
+	jw_kstr(&w, "type", r->kind == OUT_SUMMARY ? "summary" : "denial");
 	for (unsigned i = 0; i < out_nfields; i++) {
 		const struct out_fdef *f = &out_fields[i];
 
 		if (!f->json)
 			continue;
 		if (f->json_value) {
-			f->json_value(&w, f->json, d);
+			f->json_value(&w, f->json, r->d);
 			continue;
 		}
-		fv_get(f, d, kind, &v);
+		fv_get(f, r, &v);
 		json_member(&w, f, &v);
 	}
 	jw_end(&w);
@@ -212,8 +211,9 @@ static void jr_member(struct sbuf *b, const struct out_fdef *f, const struct fva
 }
 
 /* MESSAGE=: the diagnosis, or a line of its own; a summary adds its repeats */
-static void jr_message(struct sbuf *b, const struct denial *d, enum out_kind kind)
+static void jr_message(struct sbuf *b, const struct out_rec *r)
 {
+	const struct denial *d = r->d;
 	char t1[32], t2[32], first[48], msg[1400];
 
 	if (d->diagnosis[0])
@@ -222,34 +222,35 @@ static void jr_message(struct sbuf *b, const struct denial *d, enum out_kind kin
 		snprintf(msg, sizeof(msg), "%s[%u]: %s failed with %s (cause: %s)", d->ev.comm,
 			 d->ev.pid, dn_syscall(d, t1, sizeof(t1)), dn_errno(d, t2, sizeof(t2)),
 			 cause_name(d->cause));
-	if (kind == OUT_SUMMARY) {
+	if (r->kind == OUT_SUMMARY) {
 		size_t l = strlen(msg);
 
-		fmt_time(first, sizeof(first), dn_first(d));
+		fmt_time(first, sizeof(first), dn_first(r));
 		snprintf(msg + l, sizeof(msg) - l, " [repeated %" PRIu64 " times since %s]",
-			 dn_count(d), first);
+			 dn_count(r), first);
 	}
 	jr_field(b, "MESSAGE", msg);
 }
 
-int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, size_t n)
+int record_to_journal(const struct out_rec *r, char *buf, size_t n)
 {
+	bool summary = r->kind == OUT_SUMMARY;
 	struct sbuf b;
 	struct fval v;
 
 	pthread_once(&order_once, order_init);
 	sb_init(&b, buf, n);
-	jr_head(&b, kind == OUT_SUMMARY ? LOG_NOTICE : LOG_INFO, msgid_for_cause(d->cause),
-		kind == OUT_SUMMARY ? "summary" : "denial");
-	jr_message(&b, d, kind);
+	jr_head(&b, summary ? LOG_NOTICE : LOG_INFO, msgid_for_cause(r->d->cause),
+		summary ? "summary" : "denial");
+	jr_message(&b, r);
 	for (unsigned i = 0; i < n_jr; i++) {
 		const struct out_fdef *f = &out_fields[jr_order[i]];
 
 		if (f->journal_field) {
-			f->journal_field(&b, d);
+			f->journal_field(&b, r->d);
 			continue;
 		}
-		fv_get(f, d, kind, &v);
+		fv_get(f, r, &v);
 		jr_member(&b, f, &v);
 	}
 	return sb_result(&b);
@@ -263,12 +264,13 @@ static void t_val(struct sbuf *b, const struct out_fdef *f, const char *s)
 }
 
 /* "TIME ERRNO SYSCALL (io_uring OP) COMM[PID] uid=UID" and the TX_INLINE fields */
-static void text_head(struct sbuf *b, const struct denial *d, enum out_kind kind)
+static void text_head(struct sbuf *b, const struct out_rec *r)
 {
+	const struct denial *d = r->d;
 	char t[48], tmp[32];
 	struct fval v;
 
-	fmt_time(t, sizeof(t), dn_time(d, kind));
+	fmt_time(t, sizeof(t), dn_time(r));
 	sb_printf(b, "%s %s ", t, dn_errno(d, tmp, sizeof(tmp)));
 	sb_puts(b, dn_syscall(d, tmp, sizeof(tmp)));
 	if ((d->ev.flags & EP_F_IOURING) && uring_op_name(d->ev.uring_op))
@@ -282,7 +284,7 @@ static void text_head(struct sbuf *b, const struct denial *d, enum out_kind kind
 
 		if (f->tx != TX_INLINE && !q)
 			continue;
-		fv_get(f, d, kind, &v);
+		fv_get(f, r, &v);
 		if (fv_empty(&v))
 			continue;
 		sb_printf(b, " %s=%s", f->text, q ? "'" : "");
@@ -293,8 +295,9 @@ static void text_head(struct sbuf *b, const struct denial *d, enum out_kind kind
 }
 
 /* "  cause: NAME (detail) — diagnosis": the detail is the first TX_DETAIL field with a value */
-static void text_cause(struct sbuf *b, const struct denial *d, enum out_kind kind)
+static void text_cause(struct sbuf *b, const struct out_rec *r)
 {
+	const struct denial *d = r->d;
 	struct fval v;
 
 	sb_puts(b, "\n  cause: ");
@@ -304,7 +307,7 @@ static void text_cause(struct sbuf *b, const struct denial *d, enum out_kind kin
 
 		if (f->tx != TX_DETAIL)
 			continue;
-		fv_get(f, d, kind, &v);
+		fv_get(f, r, &v);
 		if (fv_empty(&v))
 			continue;
 		sb_puts(b, " (");
@@ -320,7 +323,7 @@ static void text_cause(struct sbuf *b, const struct denial *d, enum out_kind kin
 }
 
 /* "  label: value" lines; a list joined with "; ", facts with ", " */
-static void text_lines(struct sbuf *b, const struct denial *d, enum out_kind kind)
+static void text_lines(struct sbuf *b, const struct out_rec *r)
 {
 	struct fval v;
 
@@ -329,7 +332,7 @@ static void text_lines(struct sbuf *b, const struct denial *d, enum out_kind kin
 
 		if (f->tx != TX_LINE)
 			continue;
-		fv_get(f, d, kind, &v);
+		fv_get(f, r, &v);
 		if (fv_empty(&v))
 			continue;
 		sb_printf(b, "  %s: ", f->text);
@@ -347,36 +350,59 @@ static void text_lines(struct sbuf *b, const struct denial *d, enum out_kind kin
 	}
 }
 
-int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t n)
+int record_to_text(const struct out_rec *r, char *buf, size_t n)
 {
 	struct sbuf b;
 	char t[48];
 
 	pthread_once(&order_once, order_init);
 	sb_init(&b, buf, n);
-	text_head(&b, d, kind);
-	text_cause(&b, d, kind);
-	if (kind == OUT_SUMMARY) {
-		fmt_time(t, sizeof(t), dn_first(d));
+	text_head(&b, r);
+	text_cause(&b, r);
+	if (r->kind == OUT_SUMMARY) {
+		fmt_time(t, sizeof(t), dn_first(r));
 		sb_printf(&b, "  repeated: %" PRIu64 " times since %s (incident %" PRIu64 ")\n",
-			  dn_count(d), t, d->incident_id);
+			  dn_count(r), t, r->incident);
 	} else {
-		text_lines(&b, d, kind);
+		text_lines(&b, r);
 	}
 	return sb_result(&b);
 }
 
-int denial_encode(enum out_format fmt, const struct denial *d, enum out_kind kind, char *buf,
-		  size_t n)
+int record_encode(enum out_format fmt, const struct out_rec *r, char *buf, size_t n)
 {
 	switch (fmt) {
 	case OUT_JSON:
-		return denial_to_json(d, kind, buf, n);
+		return record_to_json(r, buf, n);
 	case OUT_JOURNAL:
-		return denial_to_journal(d, kind, buf, n);
+		return record_to_journal(r, buf, n);
 	default:
-		return denial_to_text(d, kind, buf, n);
+		return record_to_text(r, buf, n);
 	}
+}
+
+int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n)
+{
+	struct out_rec r;
+
+	out_rec_of(&r, d, kind);
+	return record_to_json(&r, buf, n);
+}
+
+int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t n)
+{
+	struct out_rec r;
+
+	out_rec_of(&r, d, kind);
+	return record_to_text(&r, buf, n);
+}
+
+int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, size_t n)
+{
+	struct out_rec r;
+
+	out_rec_of(&r, d, kind);
+	return record_to_journal(&r, buf, n);
 }
 
 /* ---- alarms and stats ---- */

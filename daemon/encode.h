@@ -30,14 +30,17 @@ struct out_stat {
 	uint64_t value;
 };
 
-/* One denial as a JSON object (no newline), the contract in docs/json.md. */
-int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n);
+/* One record as a JSON object (no newline), the contract in docs/json.md. */
+int record_to_json(const struct out_rec *r, char *buf, size_t n);
 /* The human form (multi-line, escaped), ending in '\n'. */
-int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t n);
+int record_to_text(const struct out_rec *r, char *buf, size_t n);
 /* The native journal record: "FIELD=value\n" lines (docs/journal.md). */
+int record_to_journal(const struct out_rec *r, char *buf, size_t n);
+int record_encode(enum out_format fmt, const struct out_rec *r, char *buf, size_t n);
+/* The same for a denial alone, its fold from its own fields (out_rec_of()). */
+int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t n);
+int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t n);
 int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, size_t n);
-int denial_encode(enum out_format fmt, const struct denial *d, enum out_kind kind, char *buf,
-		  size_t n);
 
 /* {"type":"alarm"...} and {"type":"stats"...} objects (no newline); realtime_ns 0 = now. */
 int alarm_to_json(int prio, const char *msg_id, const char *msg, uint64_t realtime_ns, char *buf,

@@ -58,24 +58,34 @@ const char *dn_errno(const struct denial *d, char *tmp, size_t n)
 	return tmp;
 }
 
-uint64_t dn_count(const struct denial *d)
+void out_rec_of(struct out_rec *r, const struct denial *d, enum out_kind kind)
 {
-	return d->count ? d->count : 1;
+	*r = (struct out_rec){.d = d,
+			      .kind = kind,
+			      .count = d->count,
+			      .first_ns = d->first_seen_ns,
+			      .last_ns = d->last_seen_ns,
+			      .incident = d->incident_id};
 }
 
-uint64_t dn_first(const struct denial *d)
+uint64_t dn_count(const struct out_rec *r)
 {
-	return d->first_seen_ns ? d->first_seen_ns : d->realtime_ns;
+	return r->count ? r->count : 1;
 }
 
-static uint64_t dn_last(const struct denial *d)
+uint64_t dn_first(const struct out_rec *r)
 {
-	return d->last_seen_ns ? d->last_seen_ns : d->realtime_ns;
+	return r->first_ns ? r->first_ns : r->d->realtime_ns;
 }
 
-uint64_t dn_time(const struct denial *d, enum out_kind kind)
+static uint64_t dn_last(const struct out_rec *r)
 {
-	return kind == OUT_SUMMARY ? dn_last(d) : d->realtime_ns;
+	return r->last_ns ? r->last_ns : r->d->realtime_ns;
+}
+
+uint64_t dn_time(const struct out_rec *r)
+{
+	return r->kind == OUT_SUMMARY ? dn_last(r) : r->d->realtime_ns;
 }
 
 void facts_list(struct sbuf *b, unsigned m, const char *sep)
@@ -93,18 +103,21 @@ void facts_list(struct sbuf *b, unsigned m, const char *sep)
 
 /* ---- getters ---- */
 
-#define GET(name) static void get_##name(const struct denial *d, enum out_kind kind, struct fval *v)
+#define GET(name)                                                                                  \
+	static void get_##name(const struct out_rec *r, const struct denial *d, struct fval *v)
 #define GET_STR(name, expr)                                                                        \
 	GET(name)                                                                                  \
 	{                                                                                          \
-		(void)kind;                                                                        \
+		(void)r;                                                                           \
+		(void)d;                                                                           \
 		v->t = FV_STR;                                                                     \
 		v->s = (expr);                                                                     \
 	}
 #define GET_U64(name, expr)                                                                        \
 	GET(name)                                                                                  \
 	{                                                                                          \
-		(void)kind;                                                                        \
+		(void)r;                                                                           \
+		(void)d;                                                                           \
 		v->t = FV_U64;                                                                     \
 		v->u = (expr);                                                                     \
 	}
@@ -115,8 +128,8 @@ GET_U64(tid, d->ev.tid)
 GET_U64(ppid, d->ev.ppid)
 GET_U64(uid, d->ev.uid)
 GET_U64(gid, d->ev.gid)
-GET_U64(count, dn_count(d))
-GET_U64(incident, d->incident_id)
+GET_U64(count, dn_count(r))
+GET_U64(incident, r->incident)
 GET_STR(comm, d->ev.comm)
 GET_STR(exe, d->proc.exe)
 GET_STR(container, d->proc.container)
@@ -137,48 +150,49 @@ GET_STR(validate, d->validate)
 
 GET(time)
 {
+	(void)d;
 	v->t = FV_TIME;
-	v->u = dn_time(d, kind);
+	v->u = dn_time(r);
 }
 
 GET(first_seen)
 {
-	(void)kind;
+	(void)d;
 	v->t = FV_TIME;
-	v->u = dn_first(d);
+	v->u = dn_first(r);
 }
 
 GET(last_seen)
 {
-	(void)kind;
+	(void)d;
 	v->t = FV_TIME;
-	v->u = dn_last(d);
+	v->u = dn_last(r);
 }
 
 GET(syscall)
 {
-	(void)kind;
+	(void)r;
 	v->t = FV_STR;
 	v->s = dn_syscall(d, v->tmp, sizeof(v->tmp));
 }
 
 GET(syscall_nr)
 {
-	(void)kind;
+	(void)r;
 	v->t = FV_INT;
 	v->i = d->ev.syscall_nr;
 }
 
 GET(errno)
 {
-	(void)kind;
+	(void)r;
 	v->t = FV_STR;
 	v->s = dn_errno(d, v->tmp, sizeof(v->tmp));
 }
 
 GET(capability)
 {
-	(void)kind;
+	(void)r;
 	v->t = FV_STR;
 	if (d->capability < 0)
 		return;
@@ -191,7 +205,7 @@ GET(capability)
 
 GET(lsm)
 {
-	(void)kind;
+	(void)r;
 	v->t = FV_STR;
 	if (d->lsm < 0)
 		return;
@@ -202,7 +216,7 @@ GET(lsm)
 
 GET(evidence)
 {
-	(void)kind;
+	(void)r;
 	v->t = FV_STRV;
 	v->s = d->evidence[0];
 	v->stride = sizeof(d->evidence[0]);
@@ -213,14 +227,14 @@ GET(evidence)
 
 GET(facts_later)
 {
-	(void)kind;
+	(void)r;
 	v->t = FV_FACTS;
 	v->u = d->facts_later;
 }
 
 GET(facts_at_denial)
 {
-	(void)kind;
+	(void)r;
 	v->t = FV_FACTS;
 	v->u = d->facts_at_denial;
 }

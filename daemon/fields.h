@@ -22,6 +22,20 @@ enum out_kind {
 	OUT_SUMMARY, /* an incident's repeats were folded: count, first/last seen */
 };
 
+/* One record to write: a denial, its kind, and its fold (the incident's count, first and last
+ * seen and id, kept apart from the denial so that a renderer needs no lock on the incident). */
+struct out_rec {
+	const struct denial *d;
+	enum out_kind kind;
+	uint64_t count;	   /* 0 = 1 */
+	uint64_t first_ns; /* 0 = the denial's time */
+	uint64_t last_ns;  /* 0 = the denial's time */
+	uint64_t incident;
+};
+
+/* the record of d alone, its fold taken from d's count, first/last seen and incident id */
+void out_rec_of(struct out_rec *r, const struct denial *d, enum out_kind kind);
+
 enum fv_type {
 	FV_NONE = 0, /* absent: not written in any format */
 	FV_STR,	     /* s */
@@ -65,7 +79,7 @@ struct out_fdef {
 	short jr;	     /* position in the journal record */
 	enum ftx tx;
 	short tr; /* position among the text fields of its kind */
-	void (*get)(const struct denial *d, enum out_kind kind, struct fval *v);
+	void (*get)(const struct out_rec *r, const struct denial *d, struct fval *v); /* d = r->d */
 	/* a structured JSON member (an object or array of its own), instead of get: writes
 	 * the key and the value, or nothing when the record has none */
 	void (*json_value)(struct jw *w, const char *key, const struct denial *d);
@@ -80,9 +94,9 @@ extern const unsigned out_nfields;
 void fmt_time(char *out, size_t n, uint64_t ns);
 const char *dn_syscall(const struct denial *d, char *tmp, size_t n);
 const char *dn_errno(const struct denial *d, char *tmp, size_t n);
-uint64_t dn_count(const struct denial *d);
-uint64_t dn_first(const struct denial *d);
-uint64_t dn_time(const struct denial *d, enum out_kind kind);
+uint64_t dn_count(const struct out_rec *r);
+uint64_t dn_first(const struct out_rec *r);
+uint64_t dn_time(const struct out_rec *r);
 /* the names of the DN_FACT_* bits in m, sep between them */
 void facts_list(struct sbuf *b, unsigned m, const char *sep);
 

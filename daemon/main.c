@@ -151,19 +151,23 @@ static int on_event(void *ctx, const struct ep_event *ev)
 
 /* ---- the worker ---- */
 
-static void emit(void *ctx, const struct denial *d, int kind)
+/* Outside the incident lock: the JSON form is rendered once for a JSON sink and the socket. */
+static void emit(void *ctx, const struct out_rec *r)
 {
 	struct app *a = ctx;
+	int jlen = -1;
 
-	if (kind == OUT_NEW)
+	if (r->kind == OUT_NEW)
 		metrics_incident(a->metrics);
+	if (a->srv || sink_has_format(a->sink, OUT_JSON))
+		jlen = record_to_json(r, a->json, sizeof(a->json));
 	/* rate_limit holds records back from the sinks (counted, reported by check_held) */
 	if (!a->wpolicy || ratelimit_take(&a->rl, a->wpolicy->rate_limit, a->wpolicy->rate_burst,
 					  clock_ns(CLOCK_MONOTONIC)))
-		sink_denial(a->sink, d, (enum out_kind)kind);
+		sink_record(a->sink, r, jlen > 0 ? a->json : NULL, jlen);
 	else
 		atomic_fetch_add(&a->rate_limited, 1);
-	if (a->srv && denial_to_json(d, (enum out_kind)kind, a->json, sizeof(a->json)) > 0)
+	if (a->srv && jlen > 0)
 		server_publish(a->srv, a->json);
 }
 
@@ -271,11 +275,11 @@ struct snap_ctx {
 	char *buf;
 };
 
-static void snap_one(void *ctx, const struct denial *d)
+static void snap_one(void *ctx, const struct out_rec *r)
 {
 	struct snap_ctx *s = ctx;
 
-	if (denial_to_json(d, OUT_SUMMARY, s->buf, JSON_MAX) > 0)
+	if (record_to_json(r, s->buf, JSON_MAX) > 0)
 		s->line(s->lctx, s->buf);
 }
 

@@ -214,14 +214,14 @@ static size_t rec_room(const struct sink *s)
 	return s->fmt == OUT_JSON ? SINK_REC_MAX - 1 : SINK_REC_MAX;
 }
 
-int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind)
+int sink_record(struct sink *s, const struct out_rec *r, const char *json, int json_len)
 {
 	char *buf;
 	int len, ret = 0;
 
 	if (s->nsub) {
 		for (unsigned i = 0; i < s->nsub; i++) {
-			len = sink_denial(s->sub[i], d, kind);
+			len = sink_record(s->sub[i], r, json, json_len);
 			if (len && !ret)
 				ret = len;
 		}
@@ -230,8 +230,31 @@ int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind)
 	buf = rec_alloc(s);
 	if (!buf)
 		return -ENOMEM;
-	len = denial_encode(s->fmt, d, kind, buf, rec_room(s));
+	if (s->fmt == OUT_JSON && json) {
+		/* rendered once by the caller; the same room as rendering it here */
+		len = json_len >= 0 && (size_t)json_len < rec_room(s) ? json_len : -ENOSPC;
+		if (len >= 0)
+			memcpy(buf, json, (size_t)len + 1);
+	} else {
+		len = record_encode(s->fmt, r, buf, rec_room(s));
+	}
 	return sink_emit(s, len, buf, false);
+}
+
+int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind)
+{
+	struct out_rec r;
+
+	out_rec_of(&r, d, kind);
+	return sink_record(s, &r, NULL, -1);
+}
+
+bool sink_has_format(const struct sink *s, enum out_format fmt)
+{
+	for (unsigned i = 0; i < s->nsub; i++)
+		if (s->sub[i]->fmt == fmt)
+			return true;
+	return !s->nsub && s->fmt == fmt;
 }
 
 static int alarm_emit(struct sink *s, int prio, const char *msg_id, const struct out_field *f,

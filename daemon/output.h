@@ -3,6 +3,7 @@
 #ifndef EPERMD_OUTPUT_H
 #define EPERMD_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,7 +22,11 @@ int sink_open(enum out_format fmt, const char *path, struct sink **out);
 /* Several sinks at once: sinks has bit (1u << fmt) per format; every record goes to each
  * (json/text to path). One bit is plain sink_open(). */
 int sink_open_multi(unsigned sinks, const char *path, struct sink **out);
-int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind);
+/* One record to every sink. json/json_len: the record already rendered by record_to_json()
+ * (shared with the socket), used by a JSON sink instead of rendering it again; NULL = none. */
+int sink_record(struct sink *s, const struct out_rec *r, const char *json, int json_len);
+int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind); /* its own fold */
+bool sink_has_format(const struct sink *s, enum out_format fmt);
 /* Health and loss alarms: prio is a syslog priority (LOG_WARNING ...). */
 int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
