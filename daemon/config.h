@@ -8,6 +8,7 @@
 
 #include "epermd-socket.h"
 #include "filter.h"
+#include "parse.h" /* config_parse_uint(), config_parse_size() */
 
 #define EPERMD_EX_USAGE	 64
 #define EPERMD_EX_CONFIG 78
@@ -73,8 +74,5 @@ void config_apply_live(struct config *dst, const struct config *src);
 void config_policy(const struct config *c, struct filter_policy *p);
 /* "journal,json" */
 void config_sinks_name(unsigned sinks, char *buf, size_t n);
-
-int config_parse_size(const char *s, size_t *out);
-int config_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 
 #endif
