@@ -64,6 +64,7 @@ struct app {
 	uint64_t start_mono;
 	char caps[768];	     /* what is kept after attach, for the start line */
 	struct runstate *rs; /* heartbeat for the tracing-gap notice; NULL = off */
+	struct audit *audit; /* the kernel audit join (H9); NULL = out of memory */
 
 	pthread_t worker;
 	bool worker_started;
@@ -212,9 +213,10 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 	d->capability = -1;
 	d->lsm = -1;
 	enrich_denial(d);
-	audit_annotate(d, false); /* H9: join a kernel audit record, if one came */
+	audit_annotate(audit_join(a->audit), d, false); /* H9: join an audit record, if one came */
 	cause_decide(d);
-	if (audit_annotate(d, true)) /* unexplained: a late record may still come (bounded) */
+	/* unexplained: a late record may still come (bounded) */
+	if (audit_annotate(audit_join(a->audit), d, true))
 		cause_decide(d);
 	diagnose_denial(d);
 	prefold_store(a->pf, d, mono);
@@ -534,11 +536,11 @@ static void write_metrics(struct app *a, bool force, bool final)
 	    .rate_limited = c.rate_limited,
 	};
 	if (!final) {
-		metrics_request(a->metrics, a->cfg.metrics_file, &p, audit_status());
+		metrics_request(a->metrics, a->cfg.metrics_file, &p, audit_status(a->audit));
 		return;
 	}
 	metrics_stop(a->metrics);
-	metrics_write(a->metrics, a->cfg.metrics_file, &p, audit_status(), a->sink);
+	metrics_write(a->metrics, a->cfg.metrics_file, &p, audit_status(a->audit), a->sink);
 }
 
 static void print_features(const struct tracer_features *f, FILE *out)
@@ -865,8 +867,9 @@ static int run(struct app *a)
 	a->rt_offset = (int64_t)(rt0 - t0);
 	a->start_mono = t0;
 	/* H9: the audit join never fails the start; say so when it is off */
-	if (audit_start(a->cfg.audit_source) < 0 || a->cli.verbose)
-		fprintf(stderr, "epermd: audit join: %s\n", audit_status());
+	if (audit_new(&a->audit) || audit_start(a->audit, a->cfg.audit_source) < 0 ||
+	    a->cli.verbose)
+		fprintf(stderr, "epermd: audit join: %s\n", audit_status(a->audit));
 
 	want_socket = !a->cfg.no_socket && (!oneshot || a->cfg.socket_set);
 	if (want_socket) {
@@ -1004,7 +1007,7 @@ cleanup:
 		evq_wake(a->q);
 		pthread_join(a->worker, NULL);
 	}
-	audit_stop(); /* H9 */
+	audit_free(a->audit); /* H9 */
 	/* stop the metrics writer before the sink closes */
 	metrics_stop(a->metrics);
 	server_free(a->srv);
