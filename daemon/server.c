@@ -1000,12 +1000,41 @@ static bool path_is_live(const struct sockaddr_un *sa)
 	return live;
 }
 
+/* The new socket at path (still private): its group, its mode, listening. */
+static int sock_setup(struct server *s, int fd, const char *path)
+{
+	mode_t mode = s->world_writable ? 0666 : s->has_group ? 0660 : 0600;
+	struct stat st;
+	int err;
+
+	/* Without CAP_CHOWN: the owner may chgrp to a group it is a member of (the unit's
+	 * SupplementaryGroups=), and a setgid directory hands the group down by itself. */
+	if (s->has_group && (stat(path, &st) || st.st_gid != s->gid) &&
+	    chown(path, (uid_t)-1, s->gid)) {
+		err = -errno;
+		slog("cannot give the socket to group %s: %s (needs membership of the group, "
+		     "e.g. SupplementaryGroups=%s, or CAP_CHOWN)",
+		     s->group, strerror(-err), s->group);
+		return err;
+	}
+	if (chmod(path, mode)) {
+		err = -errno;
+		slog("cannot chmod the socket: %s", strerror(-err));
+		return err;
+	}
+	if (listen(fd, 64)) {
+		err = -errno;
+		slog("listen: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 static int bind_socket(struct server *s)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct sockaddr_un final = {.sun_family = AF_UNIX};
 	char tmpdir[PATH_MAX];
-	mode_t mode = s->world_writable ? 0666 : s->has_group ? 0660 : 0600;
 	bool have_tmp = false, have_sock = false;
 	struct stat st;
 	int fd = -1, err = 0;
@@ -1038,26 +1067,9 @@ static int bind_socket(struct server *s)
 		goto cleanup;
 	}
 	have_sock = true;
-	/* Without CAP_CHOWN: the owner may chgrp to a group it is a member of (the unit's
-	 * SupplementaryGroups=), and a setgid directory hands the group down by itself. */
-	if (s->has_group && (stat(sa.sun_path, &st) || st.st_gid != s->gid) &&
-	    chown(sa.sun_path, (uid_t)-1, s->gid)) {
-		err = -errno;
-		slog("cannot give the socket to group %s: %s (needs membership of the group, "
-		     "e.g. SupplementaryGroups=%s, or CAP_CHOWN)",
-		     s->group, strerror(-err), s->group);
+	err = sock_setup(s, fd, sa.sun_path);
+	if (err)
 		goto cleanup;
-	}
-	if (chmod(sa.sun_path, mode)) {
-		err = -errno;
-		slog("cannot chmod the socket: %s", strerror(-err));
-		goto cleanup;
-	}
-	if (listen(fd, 64)) {
-		err = -errno;
-		slog("listen: %s", strerror(-err));
-		goto cleanup;
-	}
 	if (path_is_live(&final)) {
 		err = -EADDRINUSE;
 		slog("another daemon is serving %s", s->path);
@@ -1090,9 +1102,51 @@ cleanup:
 	return err;
 }
 
-int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, struct server **out)
+/* The group allowed besides root: it must exist (a configuration error otherwise). */
+static int set_group(struct server *s, const char *group)
+{
+	int err;
+
+	if (strlen(group) >= sizeof(s->group)) {
+		slog("socket group name '%.64s...' is too long", group);
+		return -EINVAL;
+	}
+	strcpy(s->group, group);
+	err = lookup_group(group, &s->gid);
+	if (err == -ENOENT) {
+		slog("socket group '%s' does not exist: create it (groupadd --system %s) "
+		     "or change the socket group setting; refusing to start",
+		     group, group);
+		return -EINVAL;
+	}
+	if (err) {
+		slog("cannot look up socket group '%s': %s", group, strerror(-err));
+		return err;
+	}
+	s->has_group = true;
+	return 0;
+}
+
+/* The wakeup eventfd and the epoll set of the listening socket and it. */
+static int open_events(struct server *s)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
+
+	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->efd < 0 || s->epfd < 0)
+		return -errno;
+	ev.data.ptr = &s->lfd;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd, &ev))
+		return -errno;
+	ev.data.ptr = &s->efd;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->efd, &ev))
+		return -errno;
+	return 0;
+}
+
+int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, struct server **out)
+{
 	const char *path = o && o->path ? o->path : EPERMD_SOCKET_PATH;
 	const char *env = getenv("EPERMD_SOCKET_TEST_MODE");
 	struct server *s;
@@ -1129,25 +1183,9 @@ int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, 
 	s->snap_ctx = ctx;
 
 	if (o && o->group && o->group[0]) {
-		if (strlen(o->group) >= sizeof(s->group)) {
-			err = -EINVAL;
-			slog("socket group name '%.64s...' is too long", o->group);
+		err = set_group(s, o->group);
+		if (err)
 			goto cleanup;
-		}
-		strcpy(s->group, o->group);
-		err = lookup_group(o->group, &s->gid);
-		if (err == -ENOENT) {
-			err = -EINVAL;
-			slog("socket group '%s' does not exist: create it (groupadd --system %s) "
-			     "or change the socket group setting; refusing to start",
-			     o->group, o->group);
-			goto cleanup;
-		}
-		if (err) {
-			slog("cannot look up socket group '%s': %s", o->group, strerror(-err));
-			goto cleanup;
-		}
-		s->has_group = true;
 	}
 	if (s->world_writable)
 		slog("warning: socket test mode: %s is mode 0666; only the credential check "
@@ -1160,22 +1198,9 @@ int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, 
 	err = bind_socket(s);
 	if (err)
 		goto cleanup;
-	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (s->efd < 0 || s->epfd < 0) {
-		err = -errno;
+	err = open_events(s);
+	if (err)
 		goto cleanup;
-	}
-	ev.data.ptr = &s->lfd;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd, &ev)) {
-		err = -errno;
-		goto cleanup;
-	}
-	ev.data.ptr = &s->efd;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->efd, &ev)) {
-		err = -errno;
-		goto cleanup;
-	}
 	*out = s;
 	return 0;
 cleanup:
