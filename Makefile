@@ -71,6 +71,8 @@ DAEMON_OBJS := $(patsubst daemon/%.c,$(OUTPUT)/daemon/%.o,$(DAEMON_SRCS))
 CORE_OBJS := $(filter-out $(OUTPUT)/daemon/main.o $(OUTPUT)/daemon/daemon.o $(OUTPUT)/daemon/tracer.o $(OUTPUT)/daemon/hooks.o,$(DAEMON_OBJS))
 TOP_SRCS := $(wildcard epermtop/*.c)
 TOP_OBJS := $(patsubst epermtop/%.c,$(OUTPUT)/top/%.o,$(TOP_SRCS))
+# The library modules epermtop shares with the daemon: it links these and nothing else.
+TOP_LIB_OBJS := $(addprefix $(OUTPUT)/daemon/,sbuf.o jsonw.o escape.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 # The fuzz harnesses (tests/fuzz) are linked into epermd-unit too: it replays their regression
 # inputs and seed corpora. The ring-record harness needs daemon/capture.c.
@@ -146,9 +148,9 @@ $(OUTPUT)/epermd: $(DAEMON_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS_DAEMON) -o $@
 
-$(OUTPUT)/epermtop: $(TOP_OBJS) $(CORE_OBJS)
+$(OUTPUT)/epermtop: $(TOP_OBJS) $(TOP_LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS_TOP) $(LIBS_DAEMON) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LIBS_TOP) -o $@
 
 $(OUTPUT)/epermd-unit: $(UNIT_OBJS) $(CORE_OBJS)
 	$(call msg,LINK,$@)

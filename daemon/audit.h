@@ -1,108 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The kernel audit join: a small reader thread keeps the last AUDIT_RING parsed audit records
- * that explain denials (AppArmor/SELinux AVC, SECCOMP, FANOTIFY, Landlock, SYSCALL, kmsg
- * Lockdown lines); the worker joins one with each denial by pid, syscall and time. No auditd:
- * the source is the audit netlink multicast group (CAP_AUDIT_READ), the journal's audit
- * transport (journald collects the records; works under PrivateNetwork=) or /dev/kmsg.
- * Record text is hostile: every field is bounded and made printable.
+ * The kernel audit join as the daemon owns it: the join (audit_join.h) and the reader thread
+ * that feeds it. No auditd: the source is the audit netlink multicast group (CAP_AUDIT_READ),
+ * the journal's audit transport (journald collects the records; works under PrivateNetwork=)
+ * or /dev/kmsg. Parsing: audit_parse.h.
  */
 #ifndef EPERMD_AUDIT_H
 #define EPERMD_AUDIT_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "audit_join.h"
 
-#include "denial.h"
+struct audit;
 
-#define AUDIT_RING  1024
-#define AUDIT_FIELD 128
-
-/* kinds kept only to complete other records (not joined on their own) */
-enum {
-	AU_SYSCALL = 100, /* SYSCALL 1300 with exit -EPERM/-EACCES: pid/syscall by serial */
-	AU_LL_DOMAIN,	  /* LANDLOCK_DOMAIN 1424 status=allocated: the domain's creator pid */
-};
-
-struct audit_rec {
-	int type;	 /* 1400 ...; 0 for a kmsg Lockdown line */
-	int kind;	 /* enum dn_audit_kind or AU_* */
-	uint64_t ts_ns;	 /* CLOCK_REALTIME, from audit(sec.msec:serial) or the kmsg stamp */
-	uint32_t serial; /* 0 when none */
-	int pid;	 /* 0 when the record has none */
-	int syscall;	 /* -1 when the record has none */
-	bool compat;	 /* arch= names a 32-bit ABI */
-	long exit;	 /* SYSCALL: exit= */
-	bool used;	 /* already joined with a denial */
-	char comm[32];
-	char name[AUDIT_FIELD]; /* name= / path= */
-	char key[64];		/* AppArmor profile head, Landlock domain id */
-	char detail[DN_STR];
-	char rule[32];
-	char line[DN_EVIDENCE_LEN];
-};
-
-/* Parse one record's text as netlink delivers it ("audit(1.2:3): k=v ...", an optional
- * "type=N " / "msg=" prefix is accepted). 0 = a record worth keeping, -ENOENT = not one
- * (a grant, permissive, another type), -EINVAL = malformed. */
-int audit_parse_record(int type, const char *text, size_t len, struct audit_rec *r);
-
-/* The record in one audit netlink datagram of n bytes: its type and text (not terminated).
- * 0, or -EINVAL when n is too short for a header. */
-int audit_nl_record(const void *buf, size_t n, int *type, const char **text, size_t *len);
-
-/* Parse one /dev/kmsg record ("6,seq,usec,-;text"): "audit: type=N ..." lines when
- * want_audit, "Lockdown: comm: what is restricted" lines always. mono_to_rt_ns converts the
- * kmsg (monotonic) stamp to realtime. Same returns as audit_parse_record(). */
-int audit_parse_kmsg(const char *text, size_t len, bool want_audit, int64_t mono_to_rt_ns,
-		     struct audit_rec *r);
-
-/* One journal entry, as the journal source reads it (values without the "FIELD=" prefix,
- * NUL-terminated, NULL when the entry lacks the field). journald stores an audit record as
- * _TRANSPORT=audit, _AUDIT_TYPE=1326, _AUDIT_ID=<serial>, _SOURCE_REALTIME_TIMESTAMP=<the
- * record's stamp in µs> and MESSAGE="<TYPE_NAME> <the fields>"; kernel log lines as
- * _TRANSPORT=kernel with _SOURCE_MONOTONIC_TIMESTAMP. */
-struct audit_jentry {
-	const char *transport;	 /* _TRANSPORT */
-	const char *type;	 /* _AUDIT_TYPE */
-	const char *id;		 /* _AUDIT_ID */
-	const char *source_rt;	 /* _SOURCE_REALTIME_TIMESTAMP, µs */
-	const char *source_mono; /* _SOURCE_MONOTONIC_TIMESTAMP, µs (kernel lines) */
-	const char *message;	 /* MESSAGE */
-	uint64_t realtime_us;	 /* the entry's own time, when the source stamp is missing */
-};
-
-/* Rebuild the record text from an entry ("audit(<sec>.<msec>:<id>): <fields>", or a kmsg
- * line for a kernel "Lockdown:" line) and parse it with audit_parse_record() /
- * audit_parse_kmsg(). Same returns; -ENOENT for other transports. */
-int audit_parse_journal(const struct audit_jentry *e, int64_t mono_to_rt_ns, struct audit_rec *r);
-
-/* Add a parsed record to the ring (oldest overwritten) and wake a waiting join. */
-void audit_feed(const struct audit_rec *r);
-
+/* The join, no reader yet. 0 or -ENOMEM. */
+int audit_new(struct audit **out);
+struct audit_join *audit_join(struct audit *a); /* NULL for a NULL a */
 /* Start the reader on source (enum config_audit_source): auto = netlink multicast if the
  * socket binds, else the journal if a journal file is readable, else /dev/kmsg; an explicit
  * source is tried alone. Never fatal: returns 0 when a source is open (or source is off), a
  * negative errno when the join is unavailable. audit_status() names the active source and
  * why the others were not used. */
-int audit_start(int source);
-void audit_stop(void); /* idempotent */
-const char *audit_status(void);
-
-/* Join a record to d (fills d->audit, marks the record used); true when one was joined.
- * wait: only when d->cause is unknown, lsm-unknown or fanotify without a rule, the reader
- * runs and the event is less than the source's wait old, wait for a late record until then:
- * AUDIT_WAIT_MS for netlink and kmsg, AUDIT_JOURNAL_WAIT_MS for the journal (kernel ->
- * journald -> journal file -> our reader, measured in docs/audit.md). While a join waits, the
- * journal reader polls the file every AUDIT_JOURNAL_TICK_MS instead of waiting for journald's
- * change notification (which journald coalesces over 250 ms). */
-#define AUDIT_WAIT_MS	      50
-#define AUDIT_JOURNAL_WAIT_MS 100
-#define AUDIT_JOURNAL_TICK_MS 2
-bool audit_annotate(struct denial *d, bool wait);
-
-/* Tests: forget every record. */
-void audit_reset(void);
+int audit_start(struct audit *a, int source);
+void audit_stop(struct audit *a);		 /* idempotent */
+const char *audit_status(const struct audit *a); /* a may be NULL (no memory) */
+void audit_free(struct audit *a);		 /* stops the reader */
 
 #endif

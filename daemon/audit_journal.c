@@ -14,8 +14,8 @@
 #include <systemd/sd-journal.h>
 #include <time.h>
 
-#include "audit.h"
 #include "audit_journal.h"
+#include "audit_parse.h"
 
 #define MSG_MAX 9216 /* the kernel's bound on one audit record, with room */
 
@@ -128,7 +128,7 @@ bool ajournal_has_audit(const struct ajournal *a)
 	return a->has_audit;
 }
 
-int ajournal_read(struct ajournal *a, unsigned max, int64_t mono_to_rt_ns)
+int ajournal_read(struct ajournal *a, unsigned max, int64_t mono_to_rt_ns, struct audit_join *to)
 {
 	char transport[16], type[16], id[24], srt[24], smono[24];
 	struct audit_rec r;
@@ -158,7 +158,7 @@ int ajournal_read(struct ajournal *a, unsigned max, int64_t mono_to_rt_ns)
 		    get(a->j, "_SOURCE_MONOTONIC_TIMESTAMP", smono, sizeof(smono)) ? smono : NULL;
 		sd_journal_get_realtime_usec(a->j, &e.realtime_us);
 		if (audit_parse_journal(&e, mono_to_rt_ns, &r) == 0)
-			audit_feed(&r);
+			audit_feed(to, &r);
 	}
 	return (int)n;
 }

@@ -6,12 +6,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "epermd-socket.h"
 #include "filter.h"
+#include "parse.h" /* config_parse_uint(), config_parse_size() */
 
 #define EPERMD_EX_USAGE	 64
 #define EPERMD_EX_CONFIG 78
 
-#define CONFIG_DEFAULT_SOCKET "/run/epermd/epermd.sock"
+#define CONFIG_DEFAULT_SOCKET EPERMD_SOCKET_PATH /* the system daemon's */
 #define CONFIG_DEFAULT_PATH   "/etc/epermd/epermd.conf"
 #define CONFIG_MAX_FILE	      (64 * 1024)
 
@@ -72,8 +74,5 @@ void config_apply_live(struct config *dst, const struct config *src);
 void config_policy(const struct config *c, struct filter_policy *p);
 /* "journal,json" */
 void config_sinks_name(unsigned sinks, char *buf, size_t n);
-
-int config_parse_size(const char *s, size_t *out);
-int config_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 
 #endif

@@ -25,7 +25,7 @@
 #include "clock.h"
 #include "counters.h"
 #include "daemon.h"
-#include "escape.h"
+#include "jsonw.h"
 #include "fanotify.h"
 #include "incident.h"
 #include "metrics.h"
@@ -141,11 +141,11 @@ struct snap_ctx {
 	char *buf;
 };
 
-static void snap_one(void *ctx, const struct denial *d)
+static void snap_one(void *ctx, const struct out_rec *r)
 {
 	struct snap_ctx *s = ctx;
 
-	if (denial_to_json(d, OUT_SUMMARY, s->buf, JSON_MAX) > 0)
+	if (record_to_json(r, s->buf, JSON_MAX) > 0)
 		s->line(s->lctx, s->buf);
 }
 
@@ -200,63 +200,69 @@ static void print_final(const struct flow_counters *c)
 
 static int features_json(const struct tracer_features *f, char *buf, size_t n)
 {
-	size_t used;
-	int r;
+	struct sbuf b;
+	struct jw w;
 
-	r = snprintf(buf, n,
-		     "{\"type\":\"features\",\"mode\":\"%s\",\"exit_hook\":\"%s\","
-		     "\"seccomp\":\"%s\",\"object_lookup\":\"%s\",\"hooks\":[",
-		     f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "",
-		     f->seccomp ? f->seccomp : "", f->obj_lookup ? f->obj_lookup : "");
-	if (r < 0 || (size_t)r >= n)
-		return -ENOSPC;
-	used = (size_t)r;
+	sb_init(&b, buf, n);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "features");
+	jw_kstr(&w, "mode", f->full ? "full" : "tracepoint-only");
+	jw_kstr(&w, "exit_hook", f->exit_hook);
+	jw_kstr(&w, "seccomp", f->seccomp);
+	jw_kstr(&w, "object_lookup", f->obj_lookup);
+	jw_key(&w, "hooks");
+	jw_arr(&w);
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
 		const struct tracer_hook_state *h = &f->hooks[i];
-		char why[256];
 
+		jw_obj(&w);
+		jw_kstr(&w, "name", h->name);
+		jw_kbool(&w, "active", h->active);
 		/* reasons can quote libbpf and verifier messages */
-		json_escape(why, sizeof(why), !h->active && h->why ? h->why : "");
-		r = snprintf(buf + used, n - used, "%s{\"name\":\"%s\",\"active\":%s%s%s%s}",
-			     i ? "," : "", h->name ? h->name : "", h->active ? "true" : "false",
-			     why[0] ? ",\"why\":\"" : "", why, why[0] ? "\"" : "");
-		if (r < 0 || (size_t)r >= n - used)
-			return -ENOSPC;
-		used += (size_t)r;
+		if (!h->active)
+			jw_kstr_opt(&w, "why", h->why);
+		jw_end(&w);
 	}
-	r = snprintf(buf + used, n - used, "]}");
-	if (r < 0 || (size_t)r >= n - used)
-		return -ENOSPC;
-	return (int)(used + (size_t)r);
+	jw_end(&w);
+	jw_end(&w);
+	return sb_result(&b);
 }
 
 /* The stats line of the snapshot and of the live stream: counters, uptime, socket clients. */
-static int stats_line(struct daemon *a, char *buf, size_t n)
+static int stats_line_with(struct daemon *a, char *buf, size_t n, bool with_socket)
 {
 	struct out_stat st[FLOW_COUNTERS_N + 2];
 	struct flow_counters c;
+	struct sbuf b;
+	struct jw w;
+	char t[48];
 	unsigned k;
-	int len, r;
 
 	read_counters(a, &c);
 	k = counters_stats(&c, st);
 	st[k++] = (struct out_stat){"incidents", incidents_count(a->pl.inc)};
 	st[k++] = (struct out_stat){"uptime_s",
 				    (clock_ns(CLOCK_MONOTONIC) - a->start_mono) / 1000000000ull};
-	len = stats_to_json(st, k, 0, buf, n);
-	if (len <= 0 || !a->srv || (size_t)len + 2 >= n)
-		return len;
-	/* splice the socket's own members in before the closing brace */
-	buf[len - 1] = ',';
-	r = server_stats_json(a->srv, buf + len, n - (size_t)len - 1);
-	if (r <= 0) {
-		buf[len - 1] = '}';
-		return len;
-	}
-	len += r;
-	buf[len++] = '}';
-	buf[len] = '\0';
-	return len;
+	sb_init(&b, buf, n);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "stats");
+	fmt_time(t, sizeof(t), clock_ns(CLOCK_REALTIME));
+	jw_kstr(&w, "time", t);
+	stats_members(&w, st, k);
+	if (a->srv && with_socket)
+		server_stats_json(a->srv, &w);
+	jw_end(&w);
+	return sb_result(&b);
+}
+
+static int stats_line(struct daemon *a, char *buf, size_t n)
+{
+	int len = stats_line_with(a, buf, n, true);
+
+	/* very many streaming clients: the line without the socket's members rather than none */
+	return len == -ENOSPC ? stats_line_with(a, buf, n, false) : len;
 }
 
 static void snapshot(void *ctx, void (*line)(void *lctx, const char *json), void *lctx)
@@ -383,11 +389,11 @@ static void write_metrics(struct daemon *a, bool force, bool final)
 	a->metrics_last = now;
 	read_counters(a, &c);
 	if (!final) {
-		metrics_request(a->metrics, a->cfg.metrics_file, &c, audit_status());
+		metrics_request(a->metrics, a->cfg.metrics_file, &c, audit_status(a->pl.audit));
 		return;
 	}
 	metrics_stop(a->metrics);
-	metrics_write(a->metrics, a->cfg.metrics_file, &c, audit_status(), a->sink);
+	metrics_write(a->metrics, a->cfg.metrics_file, &c, audit_status(a->pl.audit), a->sink);
 }
 
 static void print_features(const struct tracer_features *f, FILE *out)
@@ -797,8 +803,9 @@ int daemon_start(struct daemon *a)
 	a->rt_offset = (int64_t)(clock_ns(CLOCK_REALTIME) - a->start_mono);
 	a->pl.rt_offset = a->rt_offset;
 	/* H9: the audit join never fails the start; say so when it is off */
-	if (audit_start(a->cfg.audit_source) < 0 || a->cli.verbose)
-		fprintf(stderr, "epermd: audit join: %s\n", audit_status());
+	if (audit_new(&a->pl.audit) || audit_start(a->pl.audit, a->cfg.audit_source) < 0 ||
+	    a->cli.verbose)
+		fprintf(stderr, "epermd: audit join: %s\n", audit_status(a->pl.audit));
 	if (open_socket(a))
 		return a->ret;
 	if (drop_privileges(a)) /* after attach, audit and socket; before the worker */
@@ -907,7 +914,8 @@ void daemon_free(struct daemon *a)
 	if (!a)
 		return;
 	pipeline_stop(&a->pl);
-	audit_stop(); /* H9 */
+	audit_free(a->pl.audit); /* H9 */
+	a->pl.audit = NULL;
 	/* stop the metrics writer before the sink closes */
 	metrics_stop(a->metrics);
 	server_free(a->srv);

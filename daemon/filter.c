@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "filter.h"
+#include "parse.h"
 
 static const char *const field_names[FILTER_FIELD__MAX] = {
     [FILTER_EXE] = "exe",	[FILTER_UID] = "uid",

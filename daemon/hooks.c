@@ -15,6 +15,7 @@
 #include <linux/bpf.h>
 
 #include "epermd.skel.h"
+#include "epermd.h"
 #include "hooks.h"
 
 enum hook_flags {

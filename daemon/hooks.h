@@ -4,7 +4,9 @@
 #ifndef EPERMD_HOOKS_H
 #define EPERMD_HOOKS_H
 
-#include "tracer.h"
+#include <stdbool.h>
+
+#include "kfeatures.h" /* not "features.h": glibc has one */
 
 struct epermd_bpf;
 

@@ -3,7 +3,12 @@
  * Storm folding. An incident is one key (exe, syscall, cause, detail, target, container) with a
  * copy of its first denial, a count and first/last seen. A hash table finds it; a list in
  * order of last activity makes "retire the oldest" O(1) when the table is full.
- * The emit callback runs with the table lock held: it must not call incidents_*().
+ *
+ * Nothing is rendered under the table lock. The first denial of an incident (its "rep") is
+ * reference counted and never changed while anyone else holds it (copy on write). Emissions
+ * decided under the lock are queued with a reference and the fold numbers of that moment, and
+ * handed to the emit callback after the unlock; a snapshot takes references under the lock and
+ * renders after it. Only one thread adds and ticks (the pending queue is that thread's).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -17,6 +22,18 @@
 
 #define INC_KEY_MAX 2048
 
+/* the first occurrence of an incident, shared with the renderers */
+struct inc_rep {
+	unsigned refs; /* __atomic: the table's, and one per pending emission or snapshot */
+	struct denial d;
+};
+
+/* an emission decided under the lock, made after it */
+struct pending {
+	struct inc_rep *rep;
+	struct out_rec r;
+};
+
 struct incident {
 	struct incident *hnext;	      /* hash chain */
 	struct incident *prev, *next; /* activity list, oldest first */
@@ -24,7 +41,7 @@ struct incident {
 	size_t key_len;
 	char *key;
 	char exe[DN_STR];		/* outside the hashed key: see key_build() */
-	struct denial *rep;		/* the first occurrence, as emitted */
+	struct inc_rep *rep;		/* the first occurrence, as emitted */
 	uint64_t count, reported;	/* total; total at the last emission */
 	uint64_t first_seen, last_seen; /* event times */
 	uint64_t last_emit;		/* scheduling time of the last emission */
@@ -41,6 +58,8 @@ struct incidents {
 	struct incident *oldest, *newest;
 	unsigned n;
 	uint64_t next_id;
+	struct pending *pend; /* the adding thread's: filled under the lock, emitted after */
+	unsigned npend, pend_cap;
 };
 
 struct inc_key {
@@ -118,16 +137,100 @@ static void list_append(struct incidents *in, struct incident *x)
 	in->newest = x;
 }
 
+static struct inc_rep *rep_get(struct inc_rep *p)
+{
+	__atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+static void rep_put(struct inc_rep *p)
+{
+	if (p && __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(p);
+}
+
+/* The rep about to change (caller holds the lock): its own copy if a renderer holds it. */
+static int rep_writable(struct incident *x)
+{
+	struct inc_rep *c;
+
+	if (__atomic_load_n(&x->rep->refs, __ATOMIC_ACQUIRE) == 1)
+		return 0;
+	c = malloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->refs = 1;
+	c->d = x->rep->d;
+	rep_put(x->rep);
+	x->rep = c;
+	return 0;
+}
+
+static void rec_of(struct out_rec *r, const struct incident *x, int kind)
+{
+	*r = (struct out_rec){.d = &x->rep->d,
+			      .kind = (enum out_kind)kind,
+			      .count = x->count,
+			      .first_ns = x->first_seen,
+			      .last_ns = x->last_seen,
+			      .incident = x->id};
+}
+
+static bool pend_reserve(struct incidents *in)
+{
+	struct pending *p;
+	unsigned cap;
+
+	if (in->npend < in->pend_cap)
+		return true;
+	cap = in->pend_cap ? 2 * in->pend_cap : 16;
+	p = realloc(in->pend, cap * sizeof(*p));
+	if (!p)
+		return false;
+	in->pend = p;
+	in->pend_cap = cap;
+	return true;
+}
+
+/* Caller holds the lock: the emission is queued for emit_pending(). */
 static void emit(struct incidents *in, struct incident *x, int kind, uint64_t now)
 {
-	x->rep->count = x->count;
-	x->rep->first_seen_ns = x->first_seen;
-	x->rep->last_seen_ns = x->last_seen;
-	x->rep->incident_id = x->id;
+	struct out_rec r;
+
 	x->reported = x->count;
 	x->last_emit = now;
-	if (in->fn)
-		in->fn(in->ctx, x->rep, kind);
+	if (!in->fn)
+		return;
+	rec_of(&r, x, kind);
+	if (!pend_reserve(in)) {
+		in->fn(in->ctx, &r); /* out of memory: render under the lock rather than lose it */
+		return;
+	}
+	in->pend[in->npend++] = (struct pending){rep_get(x->rep), r};
+}
+
+/* After the unlock: the queued emissions, in order. */
+static void emit_pending(struct incidents *in)
+{
+	for (unsigned i = 0; i < in->npend; i++) {
+		in->fn(in->ctx, &in->pend[i].r);
+		rep_put(in->pend[i].rep);
+	}
+	in->npend = 0;
+}
+
+/* a denial on its own (no folding, or no memory to fold it) */
+static void emit_alone(struct incidents *in, struct denial *d, uint64_t ts, uint64_t id)
+{
+	struct out_rec r;
+
+	d->count = 1;
+	d->first_seen_ns = d->last_seen_ns = ts;
+	d->incident_id = id;
+	if (!in->fn)
+		return;
+	out_rec_of(&r, d, OUT_NEW);
+	in->fn(in->ctx, &r);
 }
 
 /* Unlink, summarise what was not reported yet, free. */
@@ -143,7 +246,7 @@ static void retire(struct incidents *in, struct incident *x, uint64_t now)
 	in->n--;
 	if (x->count > x->reported)
 		emit(in, x, OUT_SUMMARY, now);
-	free(x->rep);
+	rep_put(x->rep);
 	free(x->key);
 	free(x);
 }
@@ -206,21 +309,69 @@ static struct incident *lookup(struct incidents *in, const struct inc_key *k, ui
 	return NULL;
 }
 
+/* A repeat of x (caller holds the lock). */
+static void fold_into(struct incident *x, struct denial *d, uint64_t ts)
+{
+	x->count++;
+	if (ts > x->last_seen)
+		x->last_seen = ts;
+	/* the first one came after its process had exited: the exe is known now */
+	if (!x->exe[0] && d->proc.exe[0] && !rep_writable(x)) {
+		snprintf(x->exe, sizeof(x->exe), "%s", d->proc.exe);
+		snprintf(x->rep->d.proc.exe, sizeof(x->rep->d.proc.exe), "%s", d->proc.exe);
+	}
+	d->count = x->count;
+	d->first_seen_ns = x->first_seen;
+	d->last_seen_ns = x->last_seen;
+	d->incident_id = x->id;
+}
+
+/* A new incident for d (caller holds the lock); NULL when out of memory. */
+static struct incident *incident_new(struct incidents *in, const struct inc_key *k, uint64_t h,
+				     const struct denial *d, uint64_t ts)
+{
+	struct incident *x = calloc(1, sizeof(*x));
+
+	if (x) {
+		x->rep = malloc(sizeof(*x->rep));
+		x->key = malloc(k->len);
+	}
+	if (!x || !x->rep || !x->key) {
+		if (x) {
+			free(x->rep);
+			free(x->key);
+			free(x);
+		}
+		return NULL;
+	}
+	memcpy(x->key, k->buf, k->len);
+	x->key_len = k->len;
+	snprintf(x->exe, sizeof(x->exe), "%s", d->proc.exe);
+	x->hash = h;
+	x->count = 1;
+	x->first_seen = x->last_seen = ts;
+	x->id = ++in->next_id;
+	x->rep->refs = 1;
+	x->rep->d = *d;
+	x->hnext = in->buckets[h & (in->nbuckets - 1)];
+	in->buckets[h & (in->nbuckets - 1)] = x;
+	list_append(in, x);
+	in->n++;
+	return x;
+}
+
 void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns)
 {
-	uint64_t ts = d->realtime_ns ? d->realtime_ns : now_ns;
+	uint64_t ts = d->realtime_ns ? d->realtime_ns : now_ns, id;
 	struct incident *x;
 	struct inc_key *k;
 	uint64_t h;
 
 	if (in->o.no_fold) {
 		pthread_mutex_lock(&in->lock);
-		d->incident_id = ++in->next_id;
+		id = ++in->next_id;
 		pthread_mutex_unlock(&in->lock);
-		d->count = 1;
-		d->first_seen_ns = d->last_seen_ns = ts;
-		if (in->fn)
-			in->fn(in->ctx, d, OUT_NEW);
+		emit_alone(in, d, ts, id);
 		return;
 	}
 	k = malloc(sizeof(*k));
@@ -236,67 +387,28 @@ void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns)
 		x = NULL;
 	}
 	if (x) {
-		x->count++;
-		if (ts > x->last_seen)
-			x->last_seen = ts;
-		if (!x->exe[0] && d->proc.exe[0]) {
-			snprintf(x->exe, sizeof(x->exe), "%s", d->proc.exe);
-			snprintf(x->rep->proc.exe, sizeof(x->rep->proc.exe), "%s", d->proc.exe);
-		}
 		list_unlink(in, x);
 		list_append(in, x);
-		d->count = x->count;
-		d->first_seen_ns = x->first_seen;
-		d->last_seen_ns = x->last_seen;
-		d->incident_id = x->id;
-		pthread_mutex_unlock(&in->lock);
-		free(k);
-		return;
-	}
-	if (in->n >= in->o.max_incidents && in->oldest)
-		retire(in, in->oldest, now_ns);
-	x = calloc(1, sizeof(*x));
-	if (x) {
-		x->rep = malloc(sizeof(*x->rep));
-		x->key = malloc(k->len);
-	}
-	if (!x || !x->rep || !x->key) {
+		fold_into(x, d, ts);
+	} else {
+		if (in->n >= in->o.max_incidents && in->oldest)
+			retire(in, in->oldest, now_ns);
+		x = incident_new(in, k, h, d, ts);
 		if (x) {
-			free(x->rep);
-			free(x->key);
-			free(x);
+			emit(in, x, OUT_NEW, now_ns);
+			d->count = 1;
+			d->first_seen_ns = d->last_seen_ns = ts;
+			d->incident_id = x->id;
 		}
-		pthread_mutex_unlock(&in->lock);
-		free(k);
-		goto unfolded;
 	}
-	memcpy(x->key, k->buf, k->len);
-	x->key_len = k->len;
-	snprintf(x->exe, sizeof(x->exe), "%s", d->proc.exe);
-	x->hash = h;
-	x->count = 1;
-	x->first_seen = x->last_seen = ts;
-	x->id = ++in->next_id;
-	*x->rep = *d;
-	x->hnext = in->buckets[h & (in->nbuckets - 1)];
-	in->buckets[h & (in->nbuckets - 1)] = x;
-	list_append(in, x);
-	in->n++;
-	emit(in, x, OUT_NEW, now_ns);
-	d->count = 1;
-	d->first_seen_ns = d->last_seen_ns = ts;
-	d->incident_id = x->id;
 	pthread_mutex_unlock(&in->lock);
 	free(k);
-	return;
-
+	emit_pending(in);
+	if (x)
+		return;
 unfolded:
 	/* out of memory: report the denial on its own rather than lose it */
-	d->count = 1;
-	d->first_seen_ns = d->last_seen_ns = ts;
-	d->incident_id = 0;
-	if (in->fn)
-		in->fn(in->ctx, d, OUT_NEW);
+	emit_alone(in, d, ts, 0);
 }
 
 void incidents_tick(struct incidents *in, uint64_t now_ns, bool final)
@@ -313,20 +425,32 @@ void incidents_tick(struct incidents *in, uint64_t now_ns, bool final)
 			emit(in, x, OUT_SUMMARY, now_ns);
 	}
 	pthread_mutex_unlock(&in->lock);
+	emit_pending(in);
 }
 
-void incidents_foreach(struct incidents *in, void (*fn)(void *ctx, const struct denial *d),
-		       void *ctx)
+int incidents_foreach(struct incidents *in, void (*fn)(void *ctx, const struct out_rec *r),
+		      void *ctx)
 {
+	struct pending *p;
+	unsigned n = 0, cap;
+
+	/* references and fold numbers under the lock; the callback (rendering) after it */
 	pthread_mutex_lock(&in->lock);
-	for (struct incident *x = in->oldest; x; x = x->next) {
-		x->rep->count = x->count;
-		x->rep->first_seen_ns = x->first_seen;
-		x->rep->last_seen_ns = x->last_seen;
-		x->rep->incident_id = x->id;
-		fn(ctx, x->rep);
+	cap = in->n;
+	p = malloc((cap ? cap : 1) * sizeof(*p));
+	for (struct incident *x = in->oldest; p && x && n < cap; x = x->next) {
+		rec_of(&p[n].r, x, OUT_SUMMARY);
+		p[n++].rep = rep_get(x->rep);
 	}
 	pthread_mutex_unlock(&in->lock);
+	if (!p)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		fn(ctx, &p[i].r);
+		rep_put(p[i].rep);
+	}
+	free(p);
+	return 0;
 }
 
 unsigned incidents_count(const struct incidents *in)
@@ -352,10 +476,11 @@ void incidents_free(struct incidents *in)
 		return;
 	for (x = in->oldest; x; x = next) {
 		next = x->next;
-		free(x->rep);
+		rep_put(x->rep);
 		free(x->key);
 		free(x);
 	}
+	free(in->pend);
 	free(in->buckets);
 	pthread_mutex_destroy(&in->lock);
 	free(in);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "denial.h"
+#include "encode.h"
 
 struct incidents;
 
@@ -18,8 +19,10 @@ struct incident_opts {
 	bool no_fold;		/* --fold-window=0: every denial is its own OUT_NEW, nothing kept */
 };
 
-/* Called with a representative denial (count, first/last seen filled) and the kind. */
-typedef void (*incident_emit_fn)(void *ctx, const struct denial *d, int out_kind);
+/* Called with the record to write: the incident's first denial, the kind and the fold (count,
+ * first/last seen, id). Never under the table lock, on the thread that called incidents_add()
+ * or incidents_tick(); it may render and publish, but must not call incidents_*(). */
+typedef void (*incident_emit_fn)(void *ctx, const struct out_rec *r);
 
 int incidents_new(const struct incident_opts *o, incident_emit_fn fn, void *ctx,
 		  struct incidents **out);
@@ -27,9 +30,10 @@ int incidents_new(const struct incident_opts *o, incident_emit_fn fn, void *ctx,
 void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns);
 /* Emit summaries that are due; at shutdown (final=true) every pending one. */
 void incidents_tick(struct incidents *in, uint64_t now_ns, bool final);
-/* Iterate the current table (for snapshots). */
-void incidents_foreach(struct incidents *in, void (*fn)(void *ctx, const struct denial *d),
-		       void *ctx);
+/* Every current incident as an OUT_SUMMARY record (for snapshots), oldest activity first. fn
+ * runs outside the table lock (any thread). 0, or -ENOMEM with nothing called. */
+int incidents_foreach(struct incidents *in, void (*fn)(void *ctx, const struct out_rec *r),
+		      void *ctx);
 unsigned incidents_count(const struct incidents *in);
 /* A configuration reload: new window/summary/no_fold (0 = the defaults). Call it from the
  * thread that calls incidents_add(). */

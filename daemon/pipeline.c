@@ -27,19 +27,23 @@
 #include "queue.h"
 #include "server.h"
 
-void pipeline_emit(void *ctx, const struct denial *d, int kind)
+/* Outside the incident lock: the JSON form is rendered once for a JSON sink and the socket. */
+void pipeline_emit(void *ctx, const struct out_rec *r)
 {
 	struct pipeline *p = ctx;
+	int jlen = -1;
 
-	if (kind == OUT_NEW)
+	if (r->kind == OUT_NEW)
 		metrics_incident(p->metrics);
+	if (p->srv || sink_has_format(p->sink, OUT_JSON))
+		jlen = record_to_json(r, p->json, sizeof(p->json));
 	/* rate_limit holds records back from the sinks (counted, reported by the daemon) */
 	if (!p->wpolicy || ratelimit_take(&p->rl, p->wpolicy->rate_limit, p->wpolicy->rate_burst,
 					  clock_ns(CLOCK_MONOTONIC)))
-		sink_denial(p->sink, d, (enum out_kind)kind);
+		sink_record(p->sink, r, jlen > 0 ? p->json : NULL, jlen);
 	else
 		atomic_fetch_add(&p->rate_limited, 1);
-	if (p->srv && denial_to_json(d, (enum out_kind)kind, p->json, sizeof(p->json)) > 0)
+	if (p->srv && jlen > 0)
 		server_publish(p->srv, p->json);
 }
 
@@ -96,14 +100,15 @@ static bool late_audit_worth(const struct denial *d)
 	return d->cause == EP_CAUSE_FANOTIFY && !d->rule[0];
 }
 
-void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan)
+void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan,
+		     struct audit_join *aj)
 {
 	enrich_denial(cache, d);
-	audit_annotate(d, false); /* H9: join a kernel audit record, if one came */
+	audit_annotate(aj, d, false); /* H9: join a kernel audit record, if one came */
 	attribute(d, fan);
 	/* the one step back: a late audit record (bounded wait) sends the record through
 	 * attribute again */
-	if (late_audit_worth(d) && audit_annotate(d, true))
+	if (late_audit_worth(d) && audit_annotate(aj, d, true))
 		attribute(d, fan);
 	diagnose_denial(d);
 }
@@ -128,7 +133,7 @@ static void process(struct pipeline *p, struct denial *d, uint64_t mono)
 	d->hooks_active = p->hooks_active;
 	d->capability = -1;
 	d->lsm = -1;
-	pipeline_decide(d, p->cache, p->fan);
+	pipeline_decide(d, p->cache, p->fan, audit_join(p->audit));
 	prefold_store(p->pf, d, mono);
 	if (ignored(p, d))
 		return;

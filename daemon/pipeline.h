@@ -26,6 +26,9 @@ struct evqueue;
 struct incidents;
 struct prefold;
 struct fanotify_index;
+struct audit;
+struct audit_join;
+struct out_rec;
 struct metrics;
 struct sink;
 struct server;
@@ -37,6 +40,7 @@ struct pipeline {
 	struct incidents *inc;
 	struct prefold *pf;
 	struct fanotify_index *fan; /* the listener lookup of the enrich stage; NULL = none */
+	struct audit *audit;	    /* the kernel audit join (H9); NULL = none */
 	struct metrics *metrics;
 	struct sink *sink;
 	struct server *srv;
@@ -59,11 +63,12 @@ struct pipeline {
 };
 
 /* The fold stage's output callback (incidents_new): rate limit, sinks, socket. */
-void pipeline_emit(void *ctx, const struct denial *d, int kind);
+void pipeline_emit(void *ctx, const struct out_rec *r);
 
 /* Enrich, attribute, the late-audit retry and explain for one fresh record (d->ev set, the
  * rest zero or stale); no folding, no output. cache and fan may be NULL. */
-void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan);
+void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan,
+		     struct audit_join *aj);
 
 int pipeline_start(struct pipeline *p);
 /* The reader has stopped: drain the queue, then join; frees what pipeline_start() made.

@@ -32,7 +32,6 @@
 
 #include "server.h"
 
-#define DEF_PATH	"/run/epermd/epermd.sock"
 #define DEF_MAX_CLIENTS 32
 #define DEF_QUEUE	1024
 #define DEF_IDLE_S	300
@@ -205,10 +204,16 @@ static int q_push_text(struct client *c, const char *json)
 static int q_push_gap(struct server *s, struct client *c)
 {
 	char buf[64];
+	struct sbuf b;
+	struct jw w;
 	int err;
 
-	snprintf(buf, sizeof(buf), "{\"type\":\"gap\",\"missed\":%llu}",
-		 (unsigned long long)c->missed);
+	sb_init(&b, buf, sizeof(buf));
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "gap");
+	jw_ku64(&w, "missed", c->missed);
+	jw_end(&w);
 	err = q_push_text(c, buf);
 	if (!err) {
 		c->missed = 0;
@@ -838,49 +843,35 @@ void server_get_stats(struct server *s, struct server_stats *st)
 	pthread_mutex_unlock(&s->lock);
 }
 
-int server_stats_json(struct server *s, char *buf, size_t n)
+void server_stats_json(struct server *s, struct jw *w)
 {
 	struct server_stats st;
-	size_t len;
-	int r;
+	char drop[96];
 
 	server_get_stats(s, &st);
-	r = snprintf(buf, n,
-		     "\"socket_clients\":%u,\"socket_streaming\":%u,\"socket_accepted\":%llu,"
-		     "\"socket_rejected\":%llu,\"socket_refused_full\":%llu,"
-		     "\"socket_bad_requests\":%llu,\"socket_slow_disconnects\":%llu,"
-		     "\"socket_dropped\":%llu,\"socket_gaps\":%llu,\"socket_client_drops\":[",
-		     st.clients, st.streaming, (unsigned long long)st.accepted,
-		     (unsigned long long)st.rejected, (unsigned long long)st.refused_full,
-		     (unsigned long long)st.bad_requests, (unsigned long long)st.slow_disconnects,
-		     (unsigned long long)st.dropped, (unsigned long long)st.gaps);
-	if (r < 0 || (size_t)r >= n)
-		return -ENOSPC;
-	len = r;
+	jw_ku64(w, "socket_clients", st.clients);
+	jw_ku64(w, "socket_streaming", st.streaming);
+	jw_ku64(w, "socket_accepted", st.accepted);
+	jw_ku64(w, "socket_rejected", st.rejected);
+	jw_ku64(w, "socket_refused_full", st.refused_full);
+	jw_ku64(w, "socket_bad_requests", st.bad_requests);
+	jw_ku64(w, "socket_slow_disconnects", st.slow_disconnects);
+	jw_ku64(w, "socket_dropped", st.dropped);
+	jw_ku64(w, "socket_gaps", st.gaps);
+	jw_key(w, "socket_client_drops");
+	jw_arr(w);
 	if (s) {
-		bool first = true;
-
 		pthread_mutex_lock(&s->lock);
 		for (struct client *c = s->clients; c; c = c->next) {
 			if (c->st != C_STREAM)
 				continue;
-			r = snprintf(buf + len, n - len, "%s\"pid=%d uid=%u dropped=%llu\"",
-				     first ? "" : ",", c->pid, c->uid,
-				     (unsigned long long)c->dropped);
-			if (r < 0 || (size_t)r >= n - len) {
-				pthread_mutex_unlock(&s->lock);
-				return -ENOSPC;
-			}
-			len += r;
-			first = false;
+			snprintf(drop, sizeof(drop), "pid=%d uid=%u dropped=%llu", c->pid, c->uid,
+				 (unsigned long long)c->dropped);
+			jw_str(w, drop);
 		}
 		pthread_mutex_unlock(&s->lock);
 	}
-	if (len + 2 > n)
-		return -ENOSPC;
-	buf[len++] = ']';
-	buf[len] = '\0';
-	return len;
+	jw_end(w);
 }
 
 static int lookup_group(const char *name, gid_t *gid)
@@ -1009,12 +1000,41 @@ static bool path_is_live(const struct sockaddr_un *sa)
 	return live;
 }
 
+/* The new socket at path (still private): its group, its mode, listening. */
+static int sock_setup(struct server *s, int fd, const char *path)
+{
+	mode_t mode = s->world_writable ? 0666 : s->has_group ? 0660 : 0600;
+	struct stat st;
+	int err;
+
+	/* Without CAP_CHOWN: the owner may chgrp to a group it is a member of (the unit's
+	 * SupplementaryGroups=), and a setgid directory hands the group down by itself. */
+	if (s->has_group && (stat(path, &st) || st.st_gid != s->gid) &&
+	    chown(path, (uid_t)-1, s->gid)) {
+		err = -errno;
+		slog("cannot give the socket to group %s: %s (needs membership of the group, "
+		     "e.g. SupplementaryGroups=%s, or CAP_CHOWN)",
+		     s->group, strerror(-err), s->group);
+		return err;
+	}
+	if (chmod(path, mode)) {
+		err = -errno;
+		slog("cannot chmod the socket: %s", strerror(-err));
+		return err;
+	}
+	if (listen(fd, 64)) {
+		err = -errno;
+		slog("listen: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 static int bind_socket(struct server *s)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct sockaddr_un final = {.sun_family = AF_UNIX};
 	char tmpdir[PATH_MAX];
-	mode_t mode = s->world_writable ? 0666 : s->has_group ? 0660 : 0600;
 	bool have_tmp = false, have_sock = false;
 	struct stat st;
 	int fd = -1, err = 0;
@@ -1047,26 +1067,9 @@ static int bind_socket(struct server *s)
 		goto cleanup;
 	}
 	have_sock = true;
-	/* Without CAP_CHOWN: the owner may chgrp to a group it is a member of (the unit's
-	 * SupplementaryGroups=), and a setgid directory hands the group down by itself. */
-	if (s->has_group && (stat(sa.sun_path, &st) || st.st_gid != s->gid) &&
-	    chown(sa.sun_path, (uid_t)-1, s->gid)) {
-		err = -errno;
-		slog("cannot give the socket to group %s: %s (needs membership of the group, "
-		     "e.g. SupplementaryGroups=%s, or CAP_CHOWN)",
-		     s->group, strerror(-err), s->group);
+	err = sock_setup(s, fd, sa.sun_path);
+	if (err)
 		goto cleanup;
-	}
-	if (chmod(sa.sun_path, mode)) {
-		err = -errno;
-		slog("cannot chmod the socket: %s", strerror(-err));
-		goto cleanup;
-	}
-	if (listen(fd, 64)) {
-		err = -errno;
-		slog("listen: %s", strerror(-err));
-		goto cleanup;
-	}
 	if (path_is_live(&final)) {
 		err = -EADDRINUSE;
 		slog("another daemon is serving %s", s->path);
@@ -1099,10 +1102,52 @@ cleanup:
 	return err;
 }
 
-int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, struct server **out)
+/* The group allowed besides root: it must exist (a configuration error otherwise). */
+static int set_group(struct server *s, const char *group)
+{
+	int err;
+
+	if (strlen(group) >= sizeof(s->group)) {
+		slog("socket group name '%.64s...' is too long", group);
+		return -EINVAL;
+	}
+	strcpy(s->group, group);
+	err = lookup_group(group, &s->gid);
+	if (err == -ENOENT) {
+		slog("socket group '%s' does not exist: create it (groupadd --system %s) "
+		     "or change the socket group setting; refusing to start",
+		     group, group);
+		return -EINVAL;
+	}
+	if (err) {
+		slog("cannot look up socket group '%s': %s", group, strerror(-err));
+		return err;
+	}
+	s->has_group = true;
+	return 0;
+}
+
+/* The wakeup eventfd and the epoll set of the listening socket and it. */
+static int open_events(struct server *s)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
-	const char *path = o && o->path ? o->path : DEF_PATH;
+
+	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->efd < 0 || s->epfd < 0)
+		return -errno;
+	ev.data.ptr = &s->lfd;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd, &ev))
+		return -errno;
+	ev.data.ptr = &s->efd;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->efd, &ev))
+		return -errno;
+	return 0;
+}
+
+int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, struct server **out)
+{
+	const char *path = o && o->path ? o->path : EPERMD_SOCKET_PATH;
 	const char *env = getenv("EPERMD_SOCKET_TEST_MODE");
 	struct server *s;
 	char *slash;
@@ -1138,25 +1183,9 @@ int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, 
 	s->snap_ctx = ctx;
 
 	if (o && o->group && o->group[0]) {
-		if (strlen(o->group) >= sizeof(s->group)) {
-			err = -EINVAL;
-			slog("socket group name '%.64s...' is too long", o->group);
+		err = set_group(s, o->group);
+		if (err)
 			goto cleanup;
-		}
-		strcpy(s->group, o->group);
-		err = lookup_group(o->group, &s->gid);
-		if (err == -ENOENT) {
-			err = -EINVAL;
-			slog("socket group '%s' does not exist: create it (groupadd --system %s) "
-			     "or change the socket group setting; refusing to start",
-			     o->group, o->group);
-			goto cleanup;
-		}
-		if (err) {
-			slog("cannot look up socket group '%s': %s", o->group, strerror(-err));
-			goto cleanup;
-		}
-		s->has_group = true;
 	}
 	if (s->world_writable)
 		slog("warning: socket test mode: %s is mode 0666; only the credential check "
@@ -1169,22 +1198,9 @@ int server_new(const struct server_opts *o, server_snapshot_fn snap, void *ctx, 
 	err = bind_socket(s);
 	if (err)
 		goto cleanup;
-	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (s->efd < 0 || s->epfd < 0) {
-		err = -errno;
+	err = open_events(s);
+	if (err)
 		goto cleanup;
-	}
-	ev.data.ptr = &s->lfd;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd, &ev)) {
-		err = -errno;
-		goto cleanup;
-	}
-	ev.data.ptr = &s->efd;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->efd, &ev)) {
-		err = -errno;
-		goto cleanup;
-	}
 	*out = s;
 	return 0;
 cleanup:

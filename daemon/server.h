@@ -9,11 +9,13 @@
 #include <sys/types.h>
 
 #include "denial.h"
+#include "epermd-socket.h"
+#include "jsonw.h"
 
 struct server;
 
 struct server_opts {
-	const char *path;  /* default /run/epermd/epermd.sock */
+	const char *path;  /* default EPERMD_SOCKET_PATH */
 	const char *group; /* group allowed besides root; NULL = root only; missing group = error */
 	unsigned max_clients;	  /* default 32 */
 	unsigned client_queue;	  /* messages queued per client before gaps; default 1024 */
@@ -54,9 +56,9 @@ struct server_stats {
 int server_parse_request(char *req, char *word, size_t wn);
 
 void server_get_stats(struct server *s, struct server_stats *st);
-/* The same as JSON members without braces, for the daemon's stats line:
- * "socket_clients":N,...,"socket_client_drops":["pid=P uid=U dropped=D",...].
- * Returns the length, or -ENOSPC. */
-int server_stats_json(struct server *s, char *buf, size_t n);
+/* The same as members of the JSON object w has open, for the daemon's stats line:
+ * "socket_clients":N,...,"socket_client_drops":["pid=P uid=U dropped=D",...]. Running out of
+ * room shows in w's buffer (sb_result). */
+void server_stats_json(struct server *s, struct jw *w);
 
 #endif

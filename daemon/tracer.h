@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "epermd.h"
+#include "kfeatures.h"
 
 struct tracer;
 
@@ -48,24 +49,6 @@ struct tracer_stats {
 
 /* Called for each record on the reader thread; must not block. Return 0, or <0 to stop. */
 typedef int (*tracer_event_fn)(void *ctx, const struct ep_event *ev);
-
-struct tracer_hook_state {
-	const char *name; /* e.g. "tp_btf/sys_exit", "fexit/cap_capable" */
-	bool active;
-	const char *why; /* why it is off, when it is */
-};
-
-#define TRACER_MAX_HOOKS 96
-
-struct tracer_features {
-	bool full;			 /* fexit/LSM evidence available */
-	unsigned long long hooks_active; /* bit (1ull << enum ep_hook) per attached hook */
-	const char *exit_hook;		 /* "tp_btf" or "raw_tp" */
-	const char *seccomp;		 /* how seccomp denials are recognised */
-	const char *obj_lookup;		 /* the dcache lookup of a path's object: "on" or why off */
-	int n_hooks;
-	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
-};
 
 int tracer_new(const struct tracer_opts *opts, struct tracer **out);
 /* Probe, load and attach; evidence hooks that are missing are switched off, never fatal. */

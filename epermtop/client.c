@@ -14,6 +14,7 @@
 
 #include "client.h"
 #include "json.h"
+#include "jsonw.h"
 
 /* The group that may use the socket: the socket's, else its directory's (a 0750 directory
  * hides the socket from the very users who need the name), else the packaged default. */
@@ -53,6 +54,21 @@ void client_hint_closed(const char *path, char *msg, size_t n)
 		 path, (unsigned)getuid(), grp, grp, user_name());
 }
 
+/* {"cmd":"WORD"} and a newline (docs/socket.md); -ENOSPC when it does not fit */
+int request_line(const char *request, char *buf, size_t n)
+{
+	struct sbuf b;
+	struct jw w;
+
+	sb_init(&b, buf, n);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "cmd", request);
+	jw_end(&w);
+	sb_raw(&b, "\n", 1);
+	return sb_result(&b);
+}
+
 int client_connect(struct client *c, const char *path, const char *request, char *msg, size_t n)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -86,7 +102,11 @@ int client_connect(struct client *c, const char *path, const char *request, char
 		}
 		goto cleanup;
 	}
-	snprintf(req, sizeof(req), "{\"cmd\":\"%s\"}\n", request);
+	if (request_line(request, req, sizeof(req)) < 0) {
+		err = -EINVAL;
+		snprintf(msg, n, "epermtop: request too long");
+		goto cleanup;
+	}
 	if (send(c->fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
 		err = -errno;
 		client_hint_closed(path, msg, n);

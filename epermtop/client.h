@@ -13,6 +13,8 @@ struct client {
 	unsigned long lines, too_long;
 };
 
+/* The request line for a command word: {"cmd":"WORD"}\n. Its length, or -ENOSPC. */
+int request_line(const char *request, char *buf, size_t n);
 /* 0 or -errno; on failure msg holds a one-line explanation with what to do. */
 int client_connect(struct client *c, const char *path, const char *request, char *msg, size_t n);
 /* Reads what is available (non-blocking) and calls fn for each complete line.

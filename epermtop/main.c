@@ -13,11 +13,10 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "epermd-socket.h"
 #include "model.h"
 #include "term.h"
 #include "view.h"
-
-#define DEF_SOCKET "/run/epermd/epermd.sock"
 
 static volatile sig_atomic_t got_signal;
 
@@ -66,7 +65,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: epermtop [OPTIONS]\n"
 		"Live view of the EPERM/EACCES incidents explained by epermd.\n\n"
-		"  --socket=PATH     the daemon's socket (default " DEF_SOCKET ")\n"
+		"  --socket=PATH     the daemon's socket (default " EPERMD_SOCKET_PATH ")\n"
 		"  -b, --batch       print plain-text snapshots instead of the interactive view\n"
 		"  -n, --iterations=N  with --batch: print N snapshots and exit (default 1)\n"
 		"  -d, --interval=S  seconds between snapshots (default 1)\n"
@@ -76,6 +75,26 @@ static void usage(FILE *f)
 		"  -w, --width=COLS  batch line width (default 160)\n"
 		"  -h, --help\n\n"
 		"Keys: ? in the view. Exit status: 0, or 1 when the daemon cannot be reached.\n");
+}
+
+/* --sort=NAME (sort) or --group=NAME */
+static int sort_or_group(struct app *a, bool sort, const char *name)
+{
+	int k, max = sort ? SORT__MAX : GROUP__MAX;
+
+	for (k = 0; k < max; k++)
+		if (!strcmp(name, sort ? sort_name(k) : group_name(k)))
+			break;
+	if (k == max) {
+		fprintf(stderr, "epermtop: unknown %s '%s'\n", sort ? "sort key" : "grouping",
+			name);
+		return -EINVAL;
+	}
+	if (sort)
+		a->m.sort = k;
+	else
+		a->m.group = k;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct app *a)
@@ -96,7 +115,7 @@ static int parse_args(int argc, char **argv, struct app *a)
 	char *end;
 	int opt, k;
 
-	a->o.socket = DEF_SOCKET;
+	a->o.socket = EPERMD_SOCKET_PATH;
 	a->o.iterations = 1;
 	a->o.interval = 1;
 	a->o.width = 160;
@@ -131,18 +150,8 @@ static int parse_args(int argc, char **argv, struct app *a)
 			break;
 		case 's':
 		case 'g':
-			for (k = 0; k < (opt == 's' ? SORT__MAX : GROUP__MAX); k++)
-				if (!strcmp(optarg, opt == 's' ? sort_name(k) : group_name(k)))
-					break;
-			if (k == (opt == 's' ? SORT__MAX : GROUP__MAX)) {
-				fprintf(stderr, "epermtop: unknown %s '%s'\n",
-					opt == 's' ? "sort key" : "grouping", optarg);
+			if (sort_or_group(a, opt == 's', optarg))
 				return -EINVAL;
-			}
-			if (opt == 's')
-				a->m.sort = k;
-			else
-				a->m.group = k;
 			break;
 		case 'F':
 		case 'c':
@@ -286,6 +295,52 @@ static void move_sel(struct app *a, long delta)
 	view_follow(&a->m, &a->v);
 }
 
+/* a key in the detail or help pane: scrolling, or back to the table */
+static void pane_key(struct view *v, int ch)
+{
+	if (ch == 'q' || ch == KEY_ESCAPE || (ch == '?' && v->pane == PANE_HELP))
+		v->pane = PANE_TABLE;
+	else if (ch == KEY_UP || ch == 'k')
+		v->scroll--;
+	else if (ch == KEY_DOWN || ch == 'j')
+		v->scroll++;
+	else if (ch == KEY_PPAGE)
+		v->scroll -= LINES - 3;
+	else if (ch == KEY_NPAGE || ch == ' ')
+		v->scroll += LINES - 3;
+	if (v->scroll < 0)
+		v->scroll = 0;
+}
+
+/* the table's selection keys; false when ch is not one */
+static bool move_key(struct app *a, int ch)
+{
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		move_sel(a, -1);
+		return true;
+	case KEY_DOWN:
+	case 'j':
+		move_sel(a, 1);
+		return true;
+	case KEY_PPAGE:
+		move_sel(a, -(long)a->v.page);
+		return true;
+	case KEY_NPAGE:
+		move_sel(a, a->v.page);
+		return true;
+	case KEY_HOME:
+		move_sel(a, -(long)a->m.n_rows);
+		return true;
+	case KEY_END:
+		move_sel(a, a->m.n_rows);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Returns false to quit. */
 static bool handle_key(struct app *a, int ch)
 {
@@ -301,43 +356,14 @@ static bool handle_key(struct app *a, int ch)
 		return true;
 	}
 	if (v->pane != PANE_TABLE) {
-		if (ch == 'q' || ch == KEY_ESCAPE || (ch == '?' && v->pane == PANE_HELP))
-			v->pane = PANE_TABLE;
-		else if (ch == KEY_UP || ch == 'k')
-			v->scroll--;
-		else if (ch == KEY_DOWN || ch == 'j')
-			v->scroll++;
-		else if (ch == KEY_PPAGE)
-			v->scroll -= LINES - 3;
-		else if (ch == KEY_NPAGE || ch == ' ')
-			v->scroll += LINES - 3;
-		if (v->scroll < 0)
-			v->scroll = 0;
+		pane_key(v, ch);
 		return true;
 	}
+	if (move_key(a, ch))
+		return true;
 	switch (ch) {
 	case 'q':
 		return false;
-	case KEY_UP:
-	case 'k':
-		move_sel(a, -1);
-		break;
-	case KEY_DOWN:
-	case 'j':
-		move_sel(a, 1);
-		break;
-	case KEY_PPAGE:
-		move_sel(a, -(long)v->page);
-		break;
-	case KEY_NPAGE:
-		move_sel(a, v->page);
-		break;
-	case KEY_HOME:
-		move_sel(a, -(long)a->m.n_rows);
-		break;
-	case KEY_END:
-		move_sel(a, a->m.n_rows);
-		break;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "epermd-socket.h"
+
 static size_t unescape(const char *in, char *out)
 {
 	size_t n = 0;
@@ -67,7 +69,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	const char *path = "/run/epermd/epermd.sock", *req = "snapshot", *raw = NULL, *until = NULL;
+	const char *path = EPERMD_SOCKET_PATH, *req = "snapshot", *raw = NULL, *until = NULL;
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	size_t garbage = 0, len = 0;
 	double timeout = 10, start;

@@ -3,12 +3,23 @@
  * hostile and truncated input, the join by pid/syscall/time and the cause it leads to. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/netlink.h>
 
 #include "unit.h"
 #include "audit.h"
 #include "cause.h"
+
+/* the join these tests feed (the daemon owns one through struct audit) */
+static struct audit_join *tj(void)
+{
+	static struct audit_join *j;
+
+	if (!j && audit_join_new(&j))
+		abort();
+	return j;
+}
 
 #define T0     1700000000ull
 #define T0_NS  (T0 * 1000000000ull)
@@ -255,42 +266,42 @@ static void feed(int type, const char *s)
 	struct audit_rec r;
 
 	if (parse(type, s, &r) == 0)
-		audit_feed(&r);
+		audit_feed(tj(), &r);
 }
 
 TEST(audit_join_seccomp)
 {
 	struct denial d;
 
-	audit_reset();
+	audit_reset(tj());
 	feed(1326, "audit(1700000000.100:2): pid=500 comm=\"probe\" exe=\"/x\" sig=0 "
 		   "arch=c000003e syscall=83 code=0x50000");
 	/* another pid, another syscall, too far in time: no join */
 	mkdenial(&d, 501, 83, 1, T0_NS + MS(100));
-	CHECK(!audit_annotate(&d, false));
+	CHECK(!audit_annotate(tj(), &d, false));
 	mkdenial(&d, 500, 84, 1, T0_NS + MS(100));
-	CHECK(!audit_annotate(&d, false));
+	CHECK(!audit_annotate(tj(), &d, false));
 	mkdenial(&d, 500, 83, 1, T0_NS + MS(2000));
-	CHECK(!audit_annotate(&d, false));
+	CHECK(!audit_annotate(tj(), &d, false));
 	mkdenial(&d, 500, 83, 1, T0_NS + MS(103));
-	CHECK(audit_annotate(&d, false));
+	CHECK(audit_annotate(tj(), &d, false));
 	CHECK(d.audit.kind == DN_AU_SECCOMP);
 	cause_decide(&d);
 	CHECK(d.cause == EP_CAUSE_SECCOMP);
 	CHECK_CONTAINS(d.evidence[0], "audit: seccomp syscall=83 (mkdir)");
 	/* used once */
 	mkdenial(&d, 500, 83, 1, T0_NS + MS(103));
-	CHECK(!audit_annotate(&d, false));
+	CHECK(!audit_annotate(tj(), &d, false));
 	/* the reader is not running: waiting returns at once */
 	mkdenial(&d, 500, 83, 1, T0_NS + MS(103));
-	CHECK(!audit_annotate(&d, true));
+	CHECK(!audit_annotate(tj(), &d, true));
 }
 
 TEST(audit_join_lsm)
 {
 	struct denial d;
 
-	audit_reset();
+	audit_reset(tj());
 	feed(1400, "audit(1700000000.100:3): apparmor=\"DENIED\" operation=\"open\" "
 		   "profile=\"/usr/bin/foo\" name=\"/etc/shadow\" pid=600 comm=\"foo\" "
 		   "requested_mask=\"r\" denied_mask=\"r\"");
@@ -298,7 +309,7 @@ TEST(audit_join_lsm)
 		   "name=\"f\" scontext=s_u:s_r:a_t:s0 tcontext=s_u:o_r:b_t:s0 tclass=file "
 		   "permissive=0");
 	mkdenial(&d, 600, 257, 13, T0_NS + MS(101));
-	CHECK(audit_annotate(&d, false));
+	CHECK(audit_annotate(tj(), &d, false));
 	cause_decide(&d);
 	CHECK(d.cause == EP_CAUSE_LSM);
 	CHECK(d.lsm == EP_LSM_APPARMOR);
@@ -308,7 +319,7 @@ TEST(audit_join_lsm)
 	/* the thread of a process: tid matches */
 	mkdenial(&d, 7000, 257, 13, T0_NS + MS(99));
 	d.ev.tid = 601;
-	CHECK(audit_annotate(&d, false));
+	CHECK(audit_annotate(tj(), &d, false));
 	cause_decide(&d);
 	CHECK(d.lsm == EP_LSM_SELINUX);
 	CHECK_CONTAINS(d.lsm_detail, "tcontext=s_u:o_r:b_t:s0 tclass=file denied { write }");
@@ -318,16 +329,16 @@ TEST(audit_join_pidless)
 {
 	struct denial d;
 
-	audit_reset();
+	audit_reset(tj());
 	/* fanotify record: no pid, joined by time (EPERM only, +-100 ms) */
 	feed(1331, "audit(1700000000.200:5): resp=2 fan_type=1 fan_info=9 subj_trust=2 "
 		   "obj_trust=0");
 	mkdenial(&d, 10, 59, 13, T0_NS + MS(200));
-	CHECK(!audit_annotate(&d, false));
+	CHECK(!audit_annotate(tj(), &d, false));
 	mkdenial(&d, 10, 59, 1, T0_NS + MS(400));
-	CHECK(!audit_annotate(&d, false));
+	CHECK(!audit_annotate(tj(), &d, false));
 	mkdenial(&d, 10, 59, 1, T0_NS + MS(205));
-	CHECK(audit_annotate(&d, false));
+	CHECK(audit_annotate(tj(), &d, false));
 	cause_decide(&d);
 	CHECK(d.cause == EP_CAUSE_FANOTIFY);
 	CHECK_STR(d.rule, "9");
@@ -337,9 +348,9 @@ TEST(audit_join_pidless)
 		   "uid=0 exe=\"/s\" comm=\"s\"");
 	feed(1423, "audit(1700000000.300:7): domain=1a2b blockers=fs.make_dir path=\"/tmp\"");
 	mkdenial(&d, 78, 83, 13, T0_NS + MS(300));
-	CHECK(!audit_annotate(&d, false));
+	CHECK(!audit_annotate(tj(), &d, false));
 	mkdenial(&d, 77, 83, 13, T0_NS + MS(300));
-	CHECK(audit_annotate(&d, false));
+	CHECK(audit_annotate(tj(), &d, false));
 	cause_decide(&d);
 	CHECK(d.cause == EP_CAUSE_LSM && d.lsm == EP_LSM_LANDLOCK);
 	CHECK_STR(d.lsm_detail, "domain 1a2b blockers fs.make_dir");
@@ -348,9 +359,9 @@ TEST(audit_join_pidless)
 	feed(1300, "audit(1700000000.400:8): arch=c000003e syscall=257 success=no exit=-13 "
 		   "pid=90 comm=\"cat\"");
 	mkdenial(&d, 90, 2, 13, T0_NS + MS(400));
-	CHECK(!audit_annotate(&d, false)); /* syscall differs */
+	CHECK(!audit_annotate(tj(), &d, false)); /* syscall differs */
 	mkdenial(&d, 90, 257, 13, T0_NS + MS(400));
-	CHECK(audit_annotate(&d, false));
+	CHECK(audit_annotate(tj(), &d, false));
 	CHECK(d.audit.kind == DN_AU_LANDLOCK);
 
 	/* lockdown: comm and time */
@@ -361,25 +372,25 @@ TEST(audit_join_pidless)
 
 		CHECK(audit_parse_kmsg(l, strlen(l), false, (int64_t)(T0_NS + MS(500) - 1000000),
 				       &r) == 0);
-		audit_feed(&r);
+		audit_feed(tj(), &r);
 		mkdenial(&d, 5, 173, 1, T0_NS + MS(500));
-		CHECK(!audit_annotate(&d, false)); /* comm "probe" */
+		CHECK(!audit_annotate(tj(), &d, false)); /* comm "probe" */
 		snprintf(d.ev.comm, sizeof(d.ev.comm), "dnact");
-		CHECK(audit_annotate(&d, false));
+		CHECK(audit_annotate(tj(), &d, false));
 		cause_decide(&d);
 		CHECK(d.lsm == EP_LSM_LOCKDOWN);
 		CHECK_STR(d.lsm_detail, "raw io port access");
 	}
-	audit_reset();
+	audit_reset(tj());
 }
 
 TEST(audit_no_record_no_change)
 {
 	struct denial d;
 
-	audit_reset();
+	audit_reset(tj());
 	mkdenial(&d, 1, 83, 1, T0_NS);
-	CHECK(!audit_annotate(&d, false));
+	CHECK(!audit_annotate(tj(), &d, false));
 	CHECK(d.audit.kind == DN_AU_NONE);
 	cause_decide(&d);
 	CHECK(d.cause == EP_CAUSE_UNKNOWN);
@@ -433,10 +444,10 @@ TEST(audit_journal_seccomp)
 		CHECK(r.ts_ns == n.ts_ns && r.serial == n.serial && r.pid == n.pid);
 	}
 	/* and it joins like one */
-	audit_reset();
-	audit_feed(&r);
+	audit_reset(tj());
+	audit_feed(tj(), &r);
 	mkdenial(&d, 4468, 83, 1, T0_NS + MS(665));
-	CHECK(audit_annotate(&d, false));
+	CHECK(audit_annotate(tj(), &d, false));
 	cause_decide(&d);
 	CHECK(d.cause == EP_CAUSE_SECCOMP);
 	CHECK_CONTAINS(d.evidence[0], "audit: seccomp syscall=83 (mkdir)");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "incident.h"
 #include "output.h"
@@ -16,19 +18,19 @@ struct rec {
 	char last_path[64];
 };
 
-static void on_emit(void *ctx, const struct denial *d, int kind)
+static void on_emit(void *ctx, const struct out_rec *o)
 {
 	struct rec *r = ctx;
 
-	if (kind == OUT_NEW)
+	if (o->kind == OUT_NEW)
 		r->n_new++;
 	else
 		r->n_summary++;
-	r->last_count = d->count;
-	if (d->count > r->max_count)
-		r->max_count = d->count;
-	r->last_id = d->incident_id;
-	snprintf(r->last_path, sizeof(r->last_path), "%.60s", d->path);
+	r->last_count = o->count;
+	if (o->count > r->max_count)
+		r->max_count = o->count;
+	r->last_id = o->incident;
+	snprintf(r->last_path, sizeof(r->last_path), "%.60s", o->d->path);
 }
 
 static void fill(struct denial *d, const char *path, uint64_t t)
@@ -111,9 +113,9 @@ TEST(incident_distinct_keys)
 	free(d);
 }
 
-static void count_cb(void *ctx, const struct denial *d)
+static void count_cb(void *ctx, const struct out_rec *o)
 {
-	*(uint64_t *)ctx += d->count;
+	*(uint64_t *)ctx += o->count;
 }
 
 TEST(incident_window_expiry)
@@ -243,5 +245,96 @@ TEST(incident_exe_gone)
 	CHECK(r.n_new == 3);
 	incidents_tick(in, T0 + 5, true);
 	incidents_free(in);
+	free(d);
+}
+
+/* ---- nothing is rendered under the table lock ---- */
+
+struct lockprobe {
+	struct incidents *in;
+	int done; /* __atomic: the other thread got through the table lock */
+	int seen; /* callbacks that saw it get through */
+	int calls;
+	pthread_t t[4]; /* joined after the call that ran the callback (no deadlock if it was
+			 * under the lock) */
+	int nt;
+};
+
+static void *probe_snapshot(void *arg)
+{
+	struct lockprobe *p = arg;
+	uint64_t sum = 0;
+
+	incidents_foreach(p->in, count_cb, &sum);
+	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *probe_timing(void *arg)
+{
+	struct lockprobe *p = arg;
+
+	incidents_set_timing(p->in, 60 * SEC, 10 * SEC, false);
+	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Inside a callback: another thread takes the table lock; wait up to 2 s for it. */
+static void probe(struct lockprobe *p, void *(*fn)(void *))
+{
+	p->calls++;
+	__atomic_store_n(&p->done, 0, __ATOMIC_RELAXED);
+	if (p->nt >= 4 || pthread_create(&p->t[p->nt], NULL, fn, p))
+		return;
+	p->nt++;
+	for (int i = 0; i < 2000 && !__atomic_load_n(&p->done, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+	if (__atomic_load_n(&p->done, __ATOMIC_ACQUIRE))
+		p->seen++;
+}
+
+static void probe_join(struct lockprobe *p)
+{
+	for (int i = 0; i < p->nt; i++)
+		pthread_join(p->t[i], NULL);
+	p->nt = 0;
+}
+
+static void on_emit_probe(void *ctx, const struct out_rec *o)
+{
+	(void)o;
+	probe(ctx, probe_snapshot);
+}
+
+static void on_snapshot_probe(void *ctx, const struct out_rec *o)
+{
+	(void)o;
+	probe(ctx, probe_timing);
+}
+
+TEST(incident_callbacks_outside_the_lock)
+{
+	struct incident_opts o = {.window_ns = 60 * SEC, .summary_ns = 10 * SEC};
+	struct denial *d = malloc(sizeof(*d));
+	struct lockprobe p = {0};
+
+	if (!d || incidents_new(&o, on_emit_probe, &p, &p.in)) {
+		CHECK(0);
+		free(d);
+		return;
+	}
+	fill(d, "/a", T0);
+	incidents_add(p.in, d, T0); /* OUT_NEW */
+	probe_join(&p);
+	fill(d, "/a", T0 + 1);
+	incidents_add(p.in, d, T0 + 1);
+	incidents_tick(p.in, T0 + 20 * SEC, false); /* OUT_SUMMARY */
+	probe_join(&p);
+	CHECK(p.calls == 2 && p.seen == 2);
+	p.calls = p.seen = 0;
+	CHECK(incidents_foreach(p.in, on_snapshot_probe, &p) == 0);
+	probe_join(&p);
+	CHECK(p.calls == 1 && p.seen == 1);
+	incidents_free(p.in);
 	free(d);
 }
