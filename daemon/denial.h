@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * One denial as the daemon sees it: the raw kernel record, what user space
- * learned about it (enrich.c), the cause (cause.c) and the words (diagnose.c).
- * Pipeline: tracer -> queue -> enrich -> cause -> diagnose -> incident -> sinks.
+ * One denial as the daemon sees it, in the parts the stages write in turn (docs/architecture.md):
+ * capture -> enrich -> attribute (cause.c) -> explain (diagnose.c) -> fold -> sink.
  */
 #ifndef EPERMD_DENIAL_H
 #define EPERMD_DENIAL_H

@@ -184,15 +184,11 @@ static void seconds(FILE *f, const char *name, const char *help, uint64_t ns)
 		(unsigned long long)(ns % 1000000000ull / 1000000ull));
 }
 
-int metrics_format(struct metrics *m, const struct flow_counters *p, const char *audit_status,
-		   uint64_t now_ns, FILE *f)
+/* what epermd is and how it runs */
+static void format_info(const struct metrics *m, const char *src, uint64_t now_ns, FILE *f)
 {
-	const char *src = metrics_audit_source(audit_status);
 	char ver[2 * sizeof(m->version)];
-	static const struct flow_counters zero;
 
-	if (!p)
-		p = &zero;
 	metrics_escape_label(ver, sizeof(ver), m->version);
 	head(f, "epermd_info", "gauge", "epermd version and tracing mode (always 1).");
 	fprintf(f, "epermd_info{version=\"%s\",mode=\"%s\"} 1\n", ver,
@@ -210,7 +206,11 @@ int metrics_format(struct metrics *m, const struct flow_counters *p, const char 
 	head(f, "epermd_audit_join_info", "gauge",
 	     "Where audit records come from: netlink, journal, kmsg or none (always 1).");
 	fprintf(f, "epermd_audit_join_info{source=\"%s\"} 1\n", src);
+}
 
+/* the pipeline's flow and loss counters (counters.h) */
+static void format_flow(const struct flow_counters *p, FILE *f)
+{
 	one(f, "epermd_events_attempted_total", "counter",
 	    "Failing syscalls (EPERM/EACCES) the kernel side saw, before the ring.", p->attempted);
 	one(f, "epermd_events_submitted_total", "counter", "Records committed to the kernel ring.",
@@ -237,7 +237,11 @@ int metrics_format(struct metrics *m, const struct flow_counters *p, const char 
 		(unsigned long long)p->queue_dropped);
 	fprintf(f, "epermd_lost_events_total{reason=\"sink_dropped\"} %llu\n",
 		(unsigned long long)p->sink_dropped);
+}
 
+/* denials by cause and errno, by syscall; incidents; the file's own write errors */
+static void format_denials(struct metrics *m, FILE *f)
+{
 	head(f, "epermd_denials_total", "counter",
 	     "Denials diagnosed, by cause and errno (every one, folded or not).");
 	for (int c = 0; c < EP_CAUSE__MAX; c++)
@@ -269,6 +273,16 @@ int metrics_format(struct metrics *m, const struct flow_counters *p, const char 
 	    get(&m->incidents));
 	one(f, "epermd_metrics_write_errors_total", "counter",
 	    "Failed attempts to write this file since start.", m->write_errors);
+}
+
+int metrics_format(struct metrics *m, const struct flow_counters *p, const char *audit_status,
+		   uint64_t now_ns, FILE *f)
+{
+	static const struct flow_counters zero;
+
+	format_info(m, metrics_audit_source(audit_status), now_ns, f);
+	format_flow(p ? p : &zero, f);
+	format_denials(m, f);
 	return ferror(f) ? -EIO : 0;
 }
 

@@ -69,11 +69,11 @@ TEST(metrics_exposition_text)
 {
 	struct metrics *m = NULL;
 	struct flow_counters p = {.attempted = 7,
-				     .submitted = 6,
-				     .reserve_failed = 1,
-				     .queue_dropped = 2,
-				     .sink_dropped = 3,
-				     .delivered = 6};
+				  .submitted = 6,
+				  .reserve_failed = 1,
+				  .queue_dropped = 2,
+				  .sink_dropped = 3,
+				  .delivered = 6};
 	char *t;
 
 	CHECK(metrics_new(&m) == 0);
