@@ -374,7 +374,6 @@ static int stats_line_with(struct app *a, char *buf, size_t n, bool with_socket)
 	struct counters c;
 	struct sbuf b;
 	struct jw w;
-	char t[48];
 	unsigned k;
 
 	read_counters(a, &c);
@@ -384,10 +383,7 @@ static int stats_line_with(struct app *a, char *buf, size_t n, bool with_socket)
 				    (clock_ns(CLOCK_MONOTONIC) - a->start_mono) / 1000000000ull};
 	sb_init(&b, buf, n);
 	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "type", "stats");
-	fmt_time(t, sizeof(t), clock_ns(CLOCK_REALTIME));
-	jw_kstr(&w, "time", t);
+	stats_open(&w, 0);
 	stats_members(&w, st, k);
 	if (a->srv && with_socket)
 		server_stats_json(a->srv, &w);
