@@ -406,7 +406,9 @@ static void snapshot(void *ctx, void (*line)(void *lctx, const char *json), void
 
 	if (!s.buf)
 		return;
-	incidents_foreach(a->inc, snap_one, &s);
+	if (incidents_foreach(a->inc, snap_one, &s) < 0)
+		line(lctx, "{\"type\":\"error\",\"message\":\"snapshot incomplete: out of "
+			   "memory\"}");
 	if (stats_line(a, s.buf, JSON_MAX) > 0)
 		line(lctx, s.buf);
 	if (a->feat && features_json(a->feat, s.buf, JSON_MAX) > 0)
