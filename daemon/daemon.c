@@ -236,7 +236,6 @@ static int stats_line_with(struct daemon *a, char *buf, size_t n, bool with_sock
 	struct flow_counters c;
 	struct sbuf b;
 	struct jw w;
-	char t[48];
 	unsigned k;
 
 	read_counters(a, &c);
@@ -246,10 +245,7 @@ static int stats_line_with(struct daemon *a, char *buf, size_t n, bool with_sock
 				    (clock_ns(CLOCK_MONOTONIC) - a->start_mono) / 1000000000ull};
 	sb_init(&b, buf, n);
 	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "type", "stats");
-	fmt_time(t, sizeof(t), clock_ns(CLOCK_REALTIME));
-	jw_kstr(&w, "time", t);
+	stats_open(&w, 0);
 	stats_members(&w, st, k);
 	if (a->srv && with_socket)
 		server_stats_json(a->srv, &w);
@@ -272,7 +268,9 @@ static void snapshot(void *ctx, void (*line)(void *lctx, const char *json), void
 
 	if (!s.buf)
 		return;
-	incidents_foreach(a->pl.inc, snap_one, &s);
+	if (incidents_foreach(a->pl.inc, snap_one, &s) < 0)
+		line(lctx, "{\"type\":\"error\",\"message\":\"snapshot incomplete: out of "
+			   "memory\"}");
 	if (stats_line(a, s.buf, JSON_MAX) > 0)
 		line(lctx, s.buf);
 	if (a->feat && features_json(a->feat, s.buf, JSON_MAX) > 0)

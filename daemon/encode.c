@@ -496,6 +496,13 @@ void stats_members(struct jw *w, const struct out_stat *st, unsigned nst)
 		jw_ku64(w, st[i].name, st[i].value);
 }
 
+void stats_open(struct jw *w, uint64_t realtime_ns)
+{
+	jw_obj(w);
+	jw_kstr(w, "type", "stats");
+	jw_time(w, "time", realtime_ns);
+}
+
 int stats_to_json(const struct out_stat *st, unsigned nst, uint64_t realtime_ns, char *buf,
 		  size_t n)
 {
@@ -504,9 +511,7 @@ int stats_to_json(const struct out_stat *st, unsigned nst, uint64_t realtime_ns,
 
 	sb_init(&b, buf, n);
 	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "type", "stats");
-	jw_time(&w, "time", realtime_ns);
+	stats_open(&w, realtime_ns);
 	stats_members(&w, st, nst);
 	jw_end(&w);
 	return sb_result(&b);

@@ -47,6 +47,8 @@ int alarm_to_json(int prio, const char *msg_id, const char *msg, uint64_t realti
 		  size_t n);
 int stats_to_json(const struct out_stat *st, unsigned nst, uint64_t realtime_ns, char *buf,
 		  size_t n);
+/* {"type":"stats","time":... opened in w (realtime_ns 0 = now); members and jw_end() follow */
+void stats_open(struct jw *w, uint64_t realtime_ns);
 /* the stats as members of an object the caller has open */
 void stats_members(struct jw *w, const struct out_stat *st, unsigned nst);
 /* An alarm in any format (prio a syslog priority), with nf extra fields. */

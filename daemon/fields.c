@@ -122,6 +122,14 @@ void facts_list(struct sbuf *b, unsigned m, const char *sep)
 		v->u = (expr);                                                                     \
 	}
 
+#define GET_TIME(name, expr)                                                                       \
+	GET(name)                                                                                  \
+	{                                                                                          \
+		(void)d;                                                                           \
+		v->t = FV_TIME;                                                                    \
+		v->u = (expr);                                                                     \
+	}
+
 GET_U64(seq, d->ev.seq)
 GET_U64(pid, d->ev.pid)
 GET_U64(tid, d->ev.tid)
@@ -148,26 +156,9 @@ GET_STR(diagnosis, d->diagnosis)
 GET_STR(fix, d->fix)
 GET_STR(validate, d->validate)
 
-GET(time)
-{
-	(void)d;
-	v->t = FV_TIME;
-	v->u = dn_time(r);
-}
-
-GET(first_seen)
-{
-	(void)d;
-	v->t = FV_TIME;
-	v->u = dn_first(r);
-}
-
-GET(last_seen)
-{
-	(void)d;
-	v->t = FV_TIME;
-	v->u = dn_last(r);
-}
+GET_TIME(time, dn_time(r))
+GET_TIME(first_seen, dn_first(r))
+GET_TIME(last_seen, dn_last(r))
 
 GET(syscall)
 {
