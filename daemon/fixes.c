@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +27,21 @@ void dx_put(char *buf, size_t n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + len, n - len, fmt, ap);
 	va_end(ap);
+}
+
+void dx_cmd(struct dx *x, const char *fmt, ...)
+{
+	char *c = x->d->fix_command;
+	size_t n = sizeof(x->d->fix_command);
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(c, n, fmt, ap);
+	va_end(ap);
+	/* nor a command on a path the kernel cut or could not read */
+	if (r < 0 || (size_t)r >= n || (x->d->ev.flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)))
+		c[0] = '\0';
 }
 
 const char *sh_quote(const char *s, char *dst, size_t n)
@@ -302,6 +318,44 @@ bool fix_general_tool(const char *exe)
 	return in_general_pkg(exe);
 }
 
+/* A file capability cannot reach a process whose bounding set lacks the capability or that
+ * runs with no_new_privs (execve then ignores file capabilities): say what stops it (FIX)
+ * and return true. The kernel's credentials at the denial first, then /proc. */
+static bool file_cap_blocked(struct dx *x)
+{
+	const struct denial *d = x->d;
+	bool kern = d->ev.facts & EP_FACT_CREDS;
+	uint64_t bnd;
+	int nnp;
+
+	if (!kern && !d->proc.valid)
+		return false;
+	bnd = kern ? d->ev.cr.cap_bnd : d->proc.cap_bnd;
+	nnp = kern ? d->ev.cr.no_new_privs : d->proc.no_new_privs;
+	if (d->capability < 0 || d->capability > 63)
+		return false;
+	/* an empty set is taken as not read (no task starts with nothing in it by default) */
+	if (bnd && !(bnd & (1ull << d->capability))) {
+		FIX(x,
+		    "%s is not in the process's capability bounding set, so no file capability or "
+		    "ambient set can give it back: whatever started it removed it (`setpriv "
+		    "--bounding-set`, `capsh --drop`, a unit's CapabilityBoundingSet=, a container "
+		    "runtime). Start the program without dropping %s from the bounding set, and "
+		    "grant it to this program only.",
+		    x->cap, x->cap);
+		return true;
+	}
+	if (nnp == 1) {
+		FIX(x,
+		    "The process runs with no_new_privs, under which execve ignores file "
+		    "capabilities: give %s to this program from its launcher instead (a unit's "
+		    "AmbientCapabilities=, `setpriv --inh-caps=+%s --ambient-caps=+%s`).",
+		    x->cap, x->cap_lower + 4, x->cap_lower + 4);
+		return true;
+	}
+	return false;
+}
+
 void fix_grant_cap(struct dx *x)
 {
 	const struct denial *d = x->d;
@@ -330,6 +384,8 @@ void fix_grant_cap(struct dx *x)
 		    "the file capability.",
 		    d->proc.exe, x->cap, x->cap, x->cap);
 		VAL(x, "grep CapEff /proc/%u/status", pid_of(x));
+	} else if (d->proc.exe[0] && file_cap_blocked(x)) {
+		VAL(x, "grep -E 'CapBnd|NoNewPrivs' /proc/%u/status", pid_of(x));
 	} else if (d->proc.exe[0]) {
 		sh_quote(d->proc.exe, q, sizeof(q));
 		FIX(x,
@@ -337,6 +393,7 @@ void fix_grant_cap(struct dx *x)
 		    "`setcap %s=+ep %s` (file capabilities need a real binary, not a script, and "
 		    "are lost when the file is replaced).",
 		    x->cap_lower, q);
+		CMD(x, "setcap %s=+ep %s", x->cap_lower, q);
 		VAL(x, "getcap %s", q);
 	} else {
 		FIX(x,
@@ -356,6 +413,36 @@ static const struct ep_evidence *find_ev(const struct denial *d, int kind)
 		if (d->ev.ev[i].kind == kind)
 			return &d->ev.ev[i];
 	return NULL;
+}
+
+/* The DAC_* bits the class the user fell in grants (owner, group or other of the mode); for
+ * an ACL entry only what was seen granted. */
+static int class_bits(unsigned mode, const char *role, int granted)
+{
+	if (!role)
+		return granted;
+	if (!strcmp(role, "owner"))
+		return (mode >> 6) & 7;
+	if (!strcmp(role, "owning group"))
+		return (mode >> 3) & 7;
+	if (!strcmp(role, "other"))
+		return mode & 7;
+	return granted;
+}
+
+/* Run a command as the process's fsuid and fsgid with that user's groups: util-linux's
+ * setpriv is on every Debian host (sudo is not). */
+static const char *as_user(const struct denial *d, char *buf, size_t n)
+{
+	struct passwd pw, *res = NULL;
+	char pbuf[1024];
+	uid_t u = dac_fsuid(d);
+
+	/* --init-groups needs a passwd entry */
+	snprintf(buf, n, "setpriv --reuid=%u --regid=%u --%s-groups", (unsigned)u,
+		 (unsigned)dac_fsgid(d),
+		 !getpwuid_r(u, &pw, pbuf, sizeof(pbuf), &res) && res ? "init" : "clear");
+	return buf;
 }
 
 static char first_bit(int bits)
@@ -386,8 +473,7 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 	const struct dn_walk *w = &d->walk;
 	const struct dn_file *f = &d->file;
 	unsigned fsuid = dac_fsuid(d);
-	char q[2 * (EP_PATH_LEN + 64)], qo[2 * (EP_PATH_LEN + 64)];
-
+	char q[2 * (EP_PATH_LEN + 64)], qo[2 * (EP_PATH_LEN + 64)], who[96];
 	struct dac_result o;
 	char ob[4];
 
@@ -417,14 +503,16 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 		DIAG(x, "The object itself could not be examined (%s).", err_text(w->obj_err));
 	if (w->has_acl && w->acl_text[0])
 		FIX(x, "The directory's ACL (%s) is part of the check. ", w->acl_text);
+	dac_bits(class_bits(w->mode, r->role, r->granted) | DAC_X, ob);
 	FIX(x,
 	    "Let this user pass through the directory (search only, no listing): `setfacl -m "
-	    "u:%u:x %s`; or, if every user may pass through it, `chmod o+x %s` (search, not "
+	    "u:%u:%s %s`; or, if every user may pass through it, `chmod o+x %s` (search, not "
 	    "read); or move the file to a directory the program can reach. Keep the directory "
 	    "unreadable (no r) if its contents are private.",
-	    fsuid, q, q);
+	    fsuid, ob, q, q);
+	CMD(x, "setfacl -m u:%u:%s %s", fsuid, ob, q);
 	sh_quote(x->obj[0] ? x->obj : w->dir, qo, sizeof(qo));
-	VAL(x, "namei -l %s; sudo -u '#%u' test -x %s && echo allowed", qo, fsuid, q);
+	VAL(x, "namei -l %s; %s test -x %s && echo allowed", qo, as_user(d, who, sizeof(who)), q);
 }
 
 /* A file that holds a secret: never grant the user the file; name the designed mechanism. */
@@ -448,7 +536,7 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 	const struct dn_file *f = &d->file;
 	const struct dn_walk *w = &d->walk;
 	const struct ep_evidence *e = find_ev(d, EP_EV_DAC);
-	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], miss[4], wantb[4];
+	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], miss[4], wantb[4], acl[4], who[96];
 	const char *p = x->obj;
 	unsigned mode = f->mode, uid = f->uid, gid = f->gid, fsuid = dac_fsuid(d);
 	bool known = f->valid;
@@ -515,14 +603,30 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 		return;
 	if (!r->on_parent && f->has_acl && f->acl_text[0])
 		FIX(x, "The ACL (%s) is part of the check. ", f->acl_text);
+	/* a named-user entry replaces the class the user fell in: keep what that class gave */
+	dac_bits(class_bits(mode, r->role, r->granted) | missing, acl);
 	FIX(x,
 	    "Grant just the missing access to this user: `setfacl -m u:%u:%s %s`; or, if a group "
 	    "should have it, give it that group (chgrp) and `chmod g+%s %s` with the user in the "
 	    "group; or run the program as the owner (uid %u). Do not open it to everyone "
 	    "(o+%s or 777).",
-	    fsuid, miss, q, miss, q, uid, miss);
-	VAL(x, "namei -l %s; sudo -u '#%u' test -%c %s && echo allowed", q, fsuid,
+	    fsuid, acl, q, miss, q, uid, miss);
+	if (known && r->decided && r->denied)
+		CMD(x, "setfacl -m u:%u:%s %s", fsuid, acl, q);
+	VAL(x, "namei -l %s; %s test -%c %s && echo allowed", q, as_user(d, who, sizeof(who)),
 	    first_bit(missing), q);
+}
+
+/* Files of the operating system and its configuration. */
+static bool system_path(const char *p)
+{
+	static const char *const sys[] = {"/etc/", "/usr/",	"/boot/",    "/bin/", "/sbin/",
+					  "/lib",  "/var/lib/", "/var/log/", "/opt/"};
+
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+		if (!strncmp(p, sys[i], strlen(sys[i])))
+			return true;
+	return p[0] != '/';
 }
 
 /* ---- immutable / append-only ----------------------------------------------------------------- */
@@ -565,6 +669,9 @@ void fix_immutable(struct dx *x)
 	    "If the change is intended, clear it only for the change and restore it: "
 	    "`chattr -%c %s`, make the change, then `chattr +%c %s`.",
 	    imm ? 'i' : 'a', q, imm ? 'i' : 'a', q);
+	/* on a system file the attribute is a hardening decision, never a one-command fix */
+	if (!system_path(p))
+		CMD(x, "chattr -%c %s", imm ? 'i' : 'a', q);
 	VAL(x, "lsattr -d %s", q);
 }
 
@@ -596,6 +703,17 @@ void fix_mount(struct dx *x)
 		     x->who, x->what, mp);
 		FIX(x, "Install the program on a filesystem that allows execution (e.g. "
 		       "/usr/local/bin or /opt) and run it from there. ");
+		if (x->obj[0] == '/' && d->file.valid && S_ISREG(d->file.mode)) {
+			/* a bind mount of the one file, remounted exec: what systemd's ExecPaths=
+			 * does; the rest of the filesystem stays noexec */
+			FIX(x,
+			    "Or make just this file executable where it is: `mount --bind %s %s && "
+			    "mount -o remount,bind,exec %s` (an /etc/fstab bind entry with exec, "
+			    "or "
+			    "ExecPaths= in a unit, to keep it). ",
+			    q, q, q);
+			CMD(x, "mount --bind %s %s && mount -o remount,bind,exec %s", q, q, q);
+		}
 		if (d->file.mount_point[0])
 			FIX(x,
 			    "Remounting %s with exec (`mount -o remount,exec %s`) lifts the "
@@ -912,16 +1030,24 @@ static void sysctl_ping(struct dx *x)
 	     "%s could not %s: gid %u is outside net.ipv4.ping_group_range (%s), the groups "
 	     "allowed to open ICMP sockets without privilege (EACCES).",
 	     x->who, x->what, g, d->sysctl_value);
-	if (lo > hi)
+	if (lo > hi || lo < 0) {
 		FIX(x,
 		    "Allow this group only: `sysctl -w net.ipv4.ping_group_range='%u %u'` and "
 		    "persist it in /etc/sysctl.d/. ",
 		    g, g);
-	else
+		if (lo > hi)
+			CMD(x, "sysctl -w net.ipv4.ping_group_range='%u %u'", g, g);
+	} else {
+		lo = (long)g < lo ? (long)g : lo;
+		hi = (long)g > hi ? (long)g : hi;
+		/* a range: every gid between the old bounds and this one gets in too, so
+		 * it is the administrator's call, not a one-command fix */
 		FIX(x,
-		    "Extend the range just enough to include gid %u (persist it in "
-		    "/etc/sysctl.d/). ",
-		    g);
+		    "Extend the range just enough to include gid %u: `sysctl -w "
+		    "net.ipv4.ping_group_range='%ld %ld'` (every gid in between gets ICMP sockets "
+		    "too; persist it in /etc/sysctl.d/). ",
+		    g, lo, hi);
+	}
 	FIX(x, "Alternatively give ping its own capability: `setcap cap_net_raw=+ep "
 	       "/usr/bin/ping`.");
 	VAL(x, "sysctl net.ipv4.ping_group_range; id");

@@ -386,6 +386,7 @@ int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t
 	j_str(&b, "diagnosis", d->diagnosis);
 	j_str(&b, "fix", d->fix);
 	j_str(&b, "validate", d->validate);
+	j_opt(&b, "fix_command", d->fix_command);
 	j_u64(&b, "count", dn_count(d));
 	j_time(&b, "first_seen", dn_first(d));
 	j_time(&b, "last_seen", dn_last(d));
@@ -638,6 +639,7 @@ int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, siz
 	}
 	jr_opt(&b, "EPERM_FIX", d->fix);
 	jr_opt(&b, "EPERM_VALIDATE", d->validate);
+	jr_opt(&b, "EPERM_FIX_COMMAND", d->fix_command);
 	jr_u64(&b, "EPERM_COUNT", dn_count(d));
 	jr_time(&b, "EPERM_FIRST_SEEN", dn_first(d));
 	jr_time(&b, "EPERM_LAST_SEEN", dn_last(d));

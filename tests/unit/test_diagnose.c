@@ -189,14 +189,17 @@ TEST(diag_dac)
 			       "EACCES means a file-permission check failed, not a missing "
 			       "privilege.");
 	CHECK_CONTAINS(D.fix, "`setfacl -m u:65534:r '/root/secret'`");
-	CHECK_STR(D.validate, "namei -l '/root/secret'; sudo -u '#65534' test -r '/root/secret' "
-			      "&& echo allowed");
+	CHECK_STR(D.validate, "namei -l '/root/secret'; setpriv --reuid=65534 --regid=65534 "
+			      "--init-groups test -r '/root/secret' && echo allowed");
+	CHECK_STR(D.fix_command, "setfacl -m u:65534:r '/root/secret'");
 	run("dac_acl");
 	CHECK_CONTAINS(D.diagnosis, "'named user' class");
 	CHECK_CONTAINS(D.fix, "user:1000:---,mask::r--");
 	run("dac_parent");
 	CHECK_CONTAINS(D.diagnosis, "its directory /var/lib/app is mode 0755");
-	CHECK_CONTAINS(D.fix, "setfacl -m u:1000:w '/var/lib/app'");
+	/* a named-user entry replaces 'other' (r-x): w alone would take the search away */
+	CHECK_CONTAINS(D.fix, "setfacl -m u:1000:rwx '/var/lib/app'");
+	CHECK_STR(D.fix_command, "setfacl -m u:1000:rwx '/var/lib/app'");
 }
 
 TEST(diag_immutable)
@@ -338,8 +341,9 @@ TEST(diag_real_host)
 	CHECK_CONTAINS(D.fix, "`setfacl -m u:65534:x '/root'`");
 	CHECK_CONTAINS(D.fix, "`chmod o+x '/root'`");
 	CHECK_CONTAINS(D.fix, "move the file");
-	CHECK_STR(D.validate,
-		  "namei -l '/root/x'; sudo -u '#65534' test -x '/root' && echo allowed");
+	CHECK_STR(D.validate, "namei -l '/root/x'; setpriv --reuid=65534 --regid=65534 "
+			      "--init-groups test -x '/root' && echo allowed");
+	CHECK_STR(D.fix_command, "setfacl -m u:65534:x '/root'");
 	run("dac_walk_noent");
 	CHECK_CONTAINS(D.diagnosis, "The object itself could not be examined (it does not exist");
 	CHECK(!strstr(D.diagnosis, "0000"));
