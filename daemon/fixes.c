@@ -665,14 +665,24 @@ void fix_immutable(struct dx *x)
 	if (!imm)
 		FIX(x, "If the program only needs to add data, open with O_APPEND (>> in a shell) "
 		       "and keep the attribute. ");
+	/* on a system file the attribute is a hardening decision, never a one-command fix */
+	if (system_path(p)) {
+		FIX(x,
+		    "%s is a system file: whoever pinned it (its package, the tool that manages "
+		    "it, an administrator) decides whether it may change; they clear the "
+		    "attribute for that one change and set it again. Do not remove it to make a "
+		    "program's write succeed.",
+		    p);
+		VAL(x, "lsattr -d %s", q);
+		return;
+	}
 	FIX(x,
 	    "If the change is intended, clear it only for the change and restore it: "
 	    "`chattr -%c %s`, make the change, then `chattr +%c %s`.",
 	    imm ? 'i' : 'a', q, imm ? 'i' : 'a', q);
-	/* on a system file the attribute is a hardening decision, never a one-command fix */
-	if (!system_path(p))
-		CMD(x, "chattr -%c %s", imm ? 'i' : 'a', q);
-	VAL(x, "lsattr -d %s", q);
+	CMD(x, "chattr -%c %s", imm ? 'i' : 'a', q);
+	/* succeeds once the attribute is off (lowercase i / a is only immutable / append) */
+	VAL(x, "lsattr -d %s | grep -v '^[^ ]*%c'", q, imm ? 'i' : 'a');
 }
 
 /* ---- mount options --------------------------------------------------------------------------- */
@@ -716,9 +726,9 @@ void fix_mount(struct dx *x)
 		}
 		if (d->file.mount_point[0])
 			FIX(x,
-			    "Remounting %s with exec (`mount -o remount,exec %s`) lifts the "
-			    "protection for everything on that filesystem: ",
-			    mp, qmp);
+			    "Remounting %s with exec lifts the protection for everything on that "
+			    "filesystem: ",
+			    mp);
 		else
 			FIX(x, "Remounting that filesystem with exec lifts the protection for "
 			       "everything on it: ");
