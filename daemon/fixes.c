@@ -1129,8 +1129,8 @@ static void sysctl_symlinks(struct dx *x)
 	DIAG(x,
 	     "%s could not %s: it ends in a symbolic link owned by uid %u in a sticky, "
 	     "world-writable directory (owner uid %u), and %s=%s refuses to follow such a link "
-	     "for anyone but its owner or the directory's owner (EACCES); it stops symlink "
-	     "attacks in /tmp.",
+	     "unless the follower or the directory's owner owns it, root included (EACCES); it "
+	     "stops symlink attacks in /tmp.",
 	     x->who, x->what, (unsigned)d->link_uid, (unsigned)d->link_dir_uid, d->sysctl_name,
 	     d->sysctl_value);
 	FIX(x,

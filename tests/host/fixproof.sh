@@ -332,6 +332,7 @@ fi
 PSYM=$(cat /proc/sys/fs/protected_symlinks)
 [ "$PSYM" = 1 ] || echo "sysctl -qw fs.protected_symlinks=$PSYM" >"$T_TMP/psym"
 if echo 1 >/proc/sys/fs/protected_symlinks 2>/dev/null; then
+	sleep 1.1 # epermd reads a sysctl at most once a second
 	mkdir -m 1777 "$S/sticky"
 	ln -s "$D/w0644" "$S/sticky/link"
 	chown -h 1234:1234 "$S/sticky/link"

@@ -77,6 +77,8 @@ def is_secret(path):
         return True
     if path.startswith("/etc/ssh/ssh_host_") and not path.endswith(".pub"):
         return True
+    if not path.startswith("/etc/"):
+        return False
     try:
         st = os.stat(path)
     except OSError:
