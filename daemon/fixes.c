@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fixes.h"
@@ -687,6 +688,54 @@ void fix_immutable(struct dx *x)
 
 /* ---- mount options --------------------------------------------------------------------------- */
 
+/* The /dev node of a device number, from /sys/dev/{char,block}/M:m/uevent (DEVNAME=). */
+static bool dev_node(const struct dn_file *f, char *dst, size_t n)
+{
+	char p[96], buf[512], *s, *e;
+	ssize_t r;
+	int fd;
+
+	if (!f->valid || !(S_ISCHR(f->mode) || S_ISBLK(f->mode)))
+		return false;
+	snprintf(p, sizeof(p), "/sys/dev/%s/%u:%u/uevent", S_ISCHR(f->mode) ? "char" : "block",
+		 major(f->rdev), minor(f->rdev));
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return false;
+	buf[r] = '\0';
+	s = strstr(buf, "DEVNAME=");
+	if (!s)
+		return false;
+	s += 8;
+	e = strchr(s, '\n');
+	if (e)
+		*e = '\0';
+	if (!s[0] || strstr(s, ".."))
+		return false;
+	snprintf(dst, n, "/dev/%s", s);
+	return true;
+}
+
+/* A device node on a nodev mount: the node of the same device from devtmpfs, bind-mounted
+ * over it, carries /dev's permissions and mount flags; the filesystem stays nodev. */
+static void fix_dev_node(struct dx *x, const char *q)
+{
+	char node[128], qn[300];
+
+	if (x->obj[0] != '/' || !dev_node(&x->d->file, node, sizeof(node)))
+		return;
+	sh_quote(node, qn, sizeof(qn));
+	FIX(x,
+	    " The node is device %s: `mount --bind %s %s` puts /dev's node (and its "
+	    "permissions) there.",
+	    node, qn, q);
+	CMD(x, "mount --bind %s %s", qn, q);
+}
+
 void fix_mount(struct dx *x)
 {
 	const struct denial *d = x->d;
@@ -705,6 +754,7 @@ void fix_mount(struct dx *x)
 		    "where it is needed, instead of using a device node on %s. Remounting with "
 		    "dev is a decision for the administrator, not the default fix.",
 		    mp);
+		fix_dev_node(x, q);
 	} else {
 		DIAG(x,
 		     "%s could not %s: %s is mounted noexec, so nothing on it may be executed or "
@@ -734,7 +784,9 @@ void fix_mount(struct dx *x)
 			       "everything on it: ");
 		FIX(x, "a deliberate decision, not the default fix.");
 	}
-	VAL(x, "findmnt -no TARGET,OPTIONS -T %s", x->obj[0] ? q : qmp);
+	/* succeeds once the object's mount allows it */
+	VAL(x, "findmnt -no TARGET,OPTIONS -T %s | grep -vw %s", x->obj[0] ? q : qmp,
+	    !strcmp(d->mount_option, "nodev") ? "nodev" : "noexec");
 }
 
 /* ---- seccomp --------------------------------------------------------------------------------- */

@@ -113,6 +113,12 @@ fp() {
 	cmd=$(printf '%s' "$rec" | jq -r '.fix_command // ""')
 	val=$(printf '%s' "$rec" | jq -r '.validate // ""')
 	label="$name ($cause)"
+	if [ "$cause" = unknown ]; then
+		not_ok "fixproof: $label: no subsystem named, so no fix to prove"
+		diag "evidence: $(printf '%s' "$rec" | jq -c .evidence)"
+		row "$label" "-" "UNKNOWN CAUSE"
+		return 0
+	fi
 	if ! broad=$(printf '%s' "$rec" | python3 "$POLICY" 2>&1); then
 		not_ok "fixproof: $label: the fix is broader than needed: $broad"
 		diag "fix: $(printf '%s' "$rec" | jq -r .fix)"
