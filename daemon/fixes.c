@@ -395,7 +395,8 @@ void fix_grant_cap(struct dx *x)
 		    "are lost when the file is replaced).",
 		    x->cap_lower, q);
 		CMD(x, "setcap %s=+ep %s", x->cap_lower, q);
-		VAL(x, "getcap %s", q);
+		/* getcap exits 0 with no capability too: the grep makes the check tell */
+		VAL(x, "getcap %s | grep -w %s", q, x->cap_lower);
 	} else {
 		FIX(x,
 		    "Grant %s to this process only (a file capability on its binary, "
@@ -1112,7 +1113,8 @@ static void sysctl_ping(struct dx *x)
 	}
 	FIX(x, "Alternatively give ping its own capability: `setcap cap_net_raw=+ep "
 	       "/usr/bin/ping`.");
-	VAL(x, "sysctl net.ipv4.ping_group_range; id");
+	VAL(x, "sysctl net.ipv4.ping_group_range | awk '{ print; exit !($3 <= %u && %u <= $4) }'",
+	    g, g);
 }
 
 static void sysctl_cap(struct dx *x, const char *why)
@@ -1122,10 +1124,11 @@ static void sysctl_cap(struct dx *x, const char *why)
 	dx_fill_cap(x, d->capability);
 	DIAG(x, "%s could not %s: %s=%s %s, unless the process has %s.", x->who, x->what,
 	     d->sysctl_name, d->sysctl_value, why, x->cap);
+	/* the grant's check last: its status is the validation's */
+	VAL(x, "sysctl %s; ", d->sysctl_name);
 	fix_grant_cap(x);
 	FIX(x, " Do not lower %s host-wide; it exists to shrink the kernel's attack surface.",
 	    d->sysctl_name);
-	VAL(x, "; sysctl %s", d->sysctl_name);
 }
 
 static void sysctl_hardlink(struct dx *x)

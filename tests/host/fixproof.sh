@@ -137,7 +137,10 @@ fp() {
 		echo "sysctl -qw $k='$(sysctl -n "$k")'" >>"$RESTORE"
 		;;
 	esac
-	# apply, validate (the fix is in place), then the action again (it works)
+	# the validation must tell: it fails before the fix ...
+	brc=0
+	sh -c "$val" >"$T_TMP/val.out" 2>&1 || brc=$?
+	# ... apply, validate (the fix is in place), then the action again (it works)
 	frc=0
 	sh -c "$cmd" >"$T_TMP/fix.out" 2>&1 || frc=$?
 	vrc=0
@@ -148,7 +151,10 @@ fp() {
 		sh "$RESTORE"
 		: >"$RESTORE"
 	fi
-	if [ $frc -ne 0 ]; then
+	if [ $brc -eq 0 ]; then
+		not_ok "fixproof: $label: the validation succeeds before the fix too: $val"
+		row "$label" "$cmd" "VALIDATE PROVES NOTHING"
+	elif [ $frc -ne 0 ]; then
 		not_ok "fixproof: $label: the fix command failed ($frc): $cmd"
 		diag "$(cat "$T_TMP/fix.out")"
 		row "$label" "$cmd" "FIX FAILED"

@@ -149,7 +149,8 @@ TEST(diag_capability_golden)
 			       "CAP_NET_BIND_SERVICE; ports below 1024 "
 			       "(net.ipv4.ip_unprivileged_port_start) need it.");
 	CHECK_CONTAINS(D.fix, "`setcap cap_net_bind_service=+ep '/usr/sbin/nginx'`");
-	CHECK_STR(D.validate, "getcap '/usr/sbin/nginx'");
+	CHECK_STR(D.validate, "getcap '/usr/sbin/nginx' | grep -w cap_net_bind_service");
+	CHECK_STR(D.fix_command, "setcap cap_net_bind_service=+ep '/usr/sbin/nginx'");
 	run("cap_bind_unit");
 	CHECK_CONTAINS(D.fix, "`AmbientCapabilities=CAP_NET_BIND_SERVICE`");
 	CHECK_CONTAINS(D.fix, "systemctl edit 'nginx.service'");
