@@ -25,7 +25,7 @@ t_tmpdir
 POLICY="$TOP/tests/tools/fixpolicy.py"
 LL="$OUTPUT/tests/llock"
 FANL="$OUTPUT/tests/fanlisten"
-for c in jq setfacl setcap chattr python3; do
+for c in jq setfacl setcap chattr /usr/bin/python3; do
 	if ! command -v "$c" >/dev/null; then
 		skip "fixproof: $c not installed"
 		exit 0
@@ -119,7 +119,7 @@ fp() {
 		row "$label" "-" "UNKNOWN CAUSE"
 		return 0
 	fi
-	if ! broad=$(printf '%s' "$rec" | python3 "$POLICY" 2>&1); then
+	if ! broad=$(printf '%s' "$rec" | /usr/bin/python3 "$POLICY" 2>&1); then
 		not_ok "fixproof: $label: the fix is broader than needed: $broad"
 		diag "fix: $(printf '%s' "$rec" | jq -r .fix)"
 		row "$label" "${cmd:-advice}" "BROAD: $broad"
@@ -172,6 +172,36 @@ fp() {
 	fi
 }
 
+# --- the rules themselves can fail: fixes that are too broad, fed to the checker ---------------
+bad=0
+while IFS= read -r rec; do
+	if printf '%s' "$rec" | /usr/bin/python3 "$POLICY" >/dev/null 2>&1; then
+		not_ok "fixproof: the policy check accepts a too-broad fix: $rec"
+		bad=1
+	fi
+done <<'RULES'
+{"path":"/tmp/x","fix_command":"setcap cap_net_bind_service=+ep '/usr/bin/python3.11'"}
+{"path":"/tmp/x","fix":"Run `setcap cap_kill=+ep /usr/bin/kill` once."}
+{"path":"/tmp/x","fix_command":"setcap cap_sys_admin=+ep '/usr/bin/env'"}
+{"path":"/tmp/x","fix_command":"chmod 777 '/tmp/x'"}
+{"path":"/tmp/x","fix_command":"chmod o+w '/tmp/x'"}
+{"path":"/tmp/x","fix_command":"sysctl -w kernel.yama.ptrace_scope=0"}
+{"path":"/tmp/x","fix_command":"sysctl -w fs.protected_symlinks=0"}
+{"path":"/tmp/x","fix":"Try `setenforce 0` first."}
+{"path":"/tmp/nx/t","fix_command":"mount -o remount,exec '/tmp/nx'"}
+{"path":"/etc/resolv.conf","fix_command":"chattr -i '/etc/resolv.conf'"}
+{"path":"/etc/shadow","fix_command":"setfacl -m u:65534:r '/etc/shadow'","fix":"the shadow group"}
+{"path":"/etc/shadow","fix":"Ask an administrator."}
+{"path":"/tmp/a b","fix_command":"setfacl -m u:1:r /tmp/a b"}
+{"path":"/tmp/x","fix_command":"setfacl -R -m u:1:r '/tmp'"}
+RULES
+good='{"path":"/tmp/x","fix_command":"setfacl -m u:65534:r '"'"'/tmp/x'"'"'"}'
+if ! printf '%s' "$good" | /usr/bin/python3 "$POLICY" >/dev/null 2>&1; then
+	not_ok "fixproof: the policy check rejects a least-privilege fix: $good"
+elif [ $bad -eq 0 ]; then
+	ok "fixproof: the policy check rejects 14 too-broad fixes and accepts a narrow one"
+fi
+
 NB=$NOBODY
 
 # --- capability: a copy of the trigger per case (the file capability's scratch binary) --------
@@ -208,6 +238,13 @@ if [ "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 0)" -ge 2 ]
 else
 	skip "fixproof: perf_event_paranoid < 2 here"
 fi
+
+# the same denials from a shared interpreter and a general-purpose tool: no file capability
+fp "bind port 917 from python3 as nobody" \
+	".comm == \"python3\" and .syscall == \"bind\"" \
+	$NB /usr/bin/python3 -c 'import socket; socket.socket().bind(("127.0.0.1", 917))'
+fp "kill -0 1 with procps kill as nobody" ".comm == \"kill\" and .syscall == \"kill\"" \
+	$NB /bin/kill -0 1
 
 # --- user namespace boundary -------------------------------------------------------------------
 T=$(trig userns)

@@ -151,6 +151,20 @@ TEST(diag_capability_golden)
 	CHECK_CONTAINS(D.fix, "`setcap cap_net_bind_service=+ep '/usr/sbin/nginx'`");
 	CHECK_STR(D.validate, "getcap '/usr/sbin/nginx' | grep -w cap_net_bind_service");
 	CHECK_STR(D.fix_command, "setcap cap_net_bind_service=+ep '/usr/sbin/nginx'");
+	/* a file capability cannot pass a bounding set without it, nor no_new_privs */
+	run("cap_bind");
+	D.proc.valid = true;
+	D.proc.cap_bnd = ~0ull & ~(1ull << 10);
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.fix, "CAP_NET_BIND_SERVICE is not in the process's capability bounding");
+	CHECK(!strstr(D.fix, "setcap"));
+	CHECK_STR(D.fix_command, "");
+	D.proc.cap_bnd = ~0ull;
+	D.proc.no_new_privs = 1;
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.fix, "no_new_privs");
+	CHECK_CONTAINS(D.fix, "--ambient-caps=+net_bind_service");
+	CHECK_STR(D.fix_command, "");
 	run("cap_bind_unit");
 	CHECK_CONTAINS(D.fix, "`AmbientCapabilities=CAP_NET_BIND_SERVICE`");
 	CHECK_CONTAINS(D.fix, "systemctl edit 'nginx.service'");
