@@ -17,6 +17,7 @@
 #include "fixes.h"
 #include "secrets.h"
 #include "names.h"
+#include "procinfo.h"
 
 void dx_put(char *buf, size_t n, const char *fmt, ...)
 {
@@ -693,21 +694,13 @@ void fix_immutable(struct dx *x)
 static bool dev_node(const struct dn_file *f, char *dst, size_t n)
 {
 	char p[96], buf[512], *s, *e;
-	ssize_t r;
-	int fd;
 
 	if (!f->valid || !(S_ISCHR(f->mode) || S_ISBLK(f->mode)))
 		return false;
 	snprintf(p, sizeof(p), "/sys/dev/%s/%u:%u/uevent", S_ISCHR(f->mode) ? "char" : "block",
 		 major(f->rdev), minor(f->rdev));
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small_at(AT_FDCWD, p, buf, sizeof(buf)) <= 0)
 		return false;
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return false;
-	buf[r] = '\0';
 	s = strstr(buf, "DEVNAME=");
 	if (!s)
 		return false;

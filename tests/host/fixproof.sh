@@ -286,6 +286,16 @@ fp "unlink in a root 0755 directory" ".exe == \"$T\" and .path == \"$D/victim\""
 	$NB "$T" unlink "$D/victim"
 fp "read through an ACL u:65534:---" ".exe == \"$T\" and .path == \"$D/acl\"" \
 	$NB "$T" open-read "$D/acl"
+# a hostile name: the fix_command must reach exactly this file and run nothing else
+H="$D/it's \$(touch PWNED) \`touch PWNED\`;touch PWNED"
+printf 'x\n' >"$H"
+chmod 0600 "$H"
+export H
+fp "read a root 0600 file with a hostile name" ".exe == \"$T\" and .path == \$ENV.H" \
+	$NB "$T" open-read "$H"
+if [ -n "$(find "$S" "$TOP" "$(pwd)" -maxdepth 2 -name PWNED 2>/dev/null)" ]; then
+	not_ok "fixproof: a command in the hostile file name ran"
+fi
 printf 'x\n' >"$D/touched"
 chmod 0644 "$D/touched"
 fp "touch (utimensat) a root 0644 file" \
