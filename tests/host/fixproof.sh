@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086 # $NB / $NOBODY are a command and its options
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Every suggested fix is proven (issue 11, item 4, host part). For each cause the host suite
 # covers, a real denial is provoked in scratch state (a copy of the trigger binary per
@@ -125,7 +126,11 @@ fp() {
 		row "$label" "${cmd:-advice}" "BROAD: $broad"
 		return 0
 	fi
-	if [ -z "$cmd" ]; then
+	if [ -z "$cmd" ] && ! sh -n -c "$val" 2>/dev/null; then
+		not_ok "fixproof: $label: the validation is not valid shell: $val"
+		row "$label" "advice" "VALIDATE NOT SHELL"
+		return 0
+	elif [ -z "$cmd" ]; then
 		ok "fixproof: $label: advice only (no host command), within the rules"
 		row "$label" "advice: $(printf '%s' "$rec" | jq -r .fix | cut -c1-54)..." "ok (advice)"
 		return 0
