@@ -469,6 +469,21 @@ static const char *err_text(int e)
 	}
 }
 
+/* A file that holds a secret: never grant the user the file; name the designed mechanism. */
+static bool fix_secret(struct dx *x, const char *q, unsigned mode, unsigned uid, unsigned gid)
+{
+	struct secret_advice sa;
+
+	if (!secret_advice(x->obj, mode, uid, gid, &sa))
+		return false;
+	FIX(x,
+	    "%s holds %s: giving this user read access to the file (setfacl, chmod, chgrp) would "
+	    "hand them the secret, so that is the wrong fix. %s.",
+	    q, sa.what, sa.fix);
+	VAL(x, "%s", sa.check);
+	return true;
+}
+
 /* A directory on the way refuses search: the kernel never reached the object. */
 static void dac_walk(struct dx *x, const struct dac_result *r)
 {
@@ -504,6 +519,10 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 		     (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid);
 	else
 		DIAG(x, "The object itself could not be examined (%s).", err_text(w->obj_err));
+	/* a secret behind a private directory (/etc/ssl/private): search on it is no fix */
+	sh_quote(x->obj[0] ? x->obj : w->dir, qo, sizeof(qo));
+	if (x->obj[0] && fix_secret(x, qo, f->valid ? f->mode : 0, f->uid, f->gid))
+		return;
 	if (w->has_acl && w->acl_text[0])
 		FIX(x, "The directory's ACL (%s) is part of the check. ", w->acl_text);
 	dac_bits(class_bits(w->mode, r->role, r->granted) | DAC_X, ob);
@@ -514,23 +533,7 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 	    "unreadable (no r) if its contents are private.",
 	    fsuid, ob, q, q);
 	CMD(x, "setfacl -m u:%u:%s %s", fsuid, ob, q);
-	sh_quote(x->obj[0] ? x->obj : w->dir, qo, sizeof(qo));
 	VAL(x, "namei -l %s; %s test -x %s && echo allowed", qo, as_user(d, who, sizeof(who)), q);
-}
-
-/* A file that holds a secret: never grant the user the file; name the designed mechanism. */
-static bool fix_secret(struct dx *x, const char *q, unsigned mode, unsigned uid, unsigned gid)
-{
-	struct secret_advice sa;
-
-	if (!secret_advice(x->obj, mode, uid, gid, &sa))
-		return false;
-	FIX(x,
-	    "%s holds %s: giving this user read access to the file (setfacl, chmod, chgrp) would "
-	    "hand them the secret, so that is the wrong fix. %s.",
-	    q, sa.what, sa.fix);
-	VAL(x, "%s", sa.check);
-	return true;
 }
 
 void fix_dac(struct dx *x, const struct dac_result *r)

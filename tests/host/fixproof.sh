@@ -311,6 +311,22 @@ fp "read /etc/shadow as nobody" ".exe == \"$T\" and .path == \"/etc/shadow\"" \
 	$NB "$T" open-read /etc/shadow
 fp "read /etc/gshadow as nobody" ".exe == \"$T\" and .path == \"/etc/gshadow\"" \
 	$NB "$T" open-read /etc/gshadow
+# behind a private directory: search on /etc/ssl/private is no fix either
+if [ -d /etc/ssl/private ] && ! $NB test -x /etc/ssl/private; then
+	fp "open a key under /etc/ssl/private as nobody" \
+		".exe == \"$T\" and .path == \"/etc/ssl/private/fixproof.key\"" \
+		$NB "$T" open-read /etc/ssl/private/fixproof.key
+else
+	skip "fixproof: no private /etc/ssl/private here"
+fi
+# a root 0600 file under /etc: only root is meant to read it
+if [ -f /etc/security/opasswd ] && [ "$(stat -c %a:%u /etc/security/opasswd)" = 600:0 ]; then
+	fp "read /etc/security/opasswd (0600) as nobody" \
+		".exe == \"$T\" and .path == \"/etc/security/opasswd\"" \
+		$NB "$T" open-read /etc/security/opasswd
+else
+	skip "fixproof: no root 0600 /etc/security/opasswd here"
+fi
 
 # --- immutable / append-only ------------------------------------------------------------------
 T=$(trig imm)

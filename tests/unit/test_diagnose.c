@@ -367,6 +367,14 @@ TEST(diag_real_host)
 	CHECK_STR(D.validate, "namei -l '/root/x'; setpriv --reuid=65534 --regid=65534 "
 			      "--init-groups test -x '/root' && echo allowed");
 	CHECK_STR(D.fix_command, "setfacl -m u:65534:x '/root'");
+	/* a key behind /etc/ssl/private: search on the directory would hand it out */
+	snprintf(D.path, sizeof(D.path), "/etc/ssl/private/site.key");
+	snprintf(D.walk.dir, sizeof(D.walk.dir), "/etc/ssl/private");
+	diagnose_denial(&D);
+	CHECK_CONTAINS(D.fix, "TLS private keys");
+	CHECK_CONTAINS(D.fix, "ssl-cert");
+	CHECK(!strstr(D.fix, "setfacl -m"));
+	CHECK_STR(D.fix_command, "");
 	run("dac_walk_noent");
 	CHECK_CONTAINS(D.diagnosis, "The object itself could not be examined (it does not exist");
 	CHECK(!strstr(D.diagnosis, "0000"));
