@@ -44,6 +44,8 @@ EPID=""
 finish() {
 	# undo sysctl fixes even when the script dies half way
 	[ -s "$RESTORE" ] && sh "$RESTORE" 2>/dev/null
+	[ -n "${PREG:-}" ] && echo "$PREG" >/proc/sys/fs/protected_regular
+	[ -f "$T_TMP/psym" ] && sh "$T_TMP/psym"
 	[ -n "$EPID" ] && kill -INT "$EPID" 2>/dev/null && wait "$EPID" 2>/dev/null
 	t_cleanup
 }
@@ -421,6 +423,19 @@ if echo 1 >/proc/sys/fs/protected_symlinks 2>/dev/null; then
 	[ -f "$T_TMP/psym" ] && sh "$T_TMP/psym"
 else
 	skip "fixproof: cannot switch fs.protected_symlinks on"
+fi
+PREG=$(cat /proc/sys/fs/protected_regular)
+if echo 1 >/proc/sys/fs/protected_regular 2>/dev/null; then
+	sleep 1.1
+	mkdir -m 1777 "$S/sticky2"
+	echo x >"$S/sticky2/theirs"
+	chmod 0666 "$S/sticky2/theirs"
+	chown 1234:1234 "$S/sticky2/theirs"
+	fp "O_CREAT of another user's file in a sticky dir" \
+		".exe == \"$T\" and .path == \"$S/sticky2/theirs\"" $NB "$T" creat "$S/sticky2/theirs"
+	echo "$PREG" >/proc/sys/fs/protected_regular
+else
+	skip "fixproof: cannot switch fs.protected_regular on"
 fi
 NR=$(cat /proc/sys/fs/nr_open)
 fp "ulimit -Hn above fs.nr_open" \
