@@ -8,13 +8,16 @@
 #   - tests/tools/fixpolicy.py checks every command the record suggests against the house
 #     rules (no capability for a shared interpreter or tool, no o+w/777, no protection turned
 #     off, no chattr -i on a system file, nothing that hands out a secret);
-#   - if the record has a `fix_command`, it is run as is (never rewritten here), the failing
-#     action is run again and must succeed, and the record's `validate` must exit 0;
-#     a `sysctl -w NAME=...` fix is undone afterwards;
+#   - if the record has a `fix_command`: its `validate` must fail, the command is run as is
+#     (never rewritten here) and must succeed, `validate` must then succeed, and the failing
+#     action, run again, must succeed; a `sysctl -w NAME=...` fix is undone afterwards;
 #   - a record without `fix_command` is advice for the program's own policy or its launcher
 #     (seccomp or Landlock of its own, a user namespace, a hardening sysctl, a secret): it
-#     must pass the rules and is reported as advice.
-# Prints the table cause -> fix applied -> result at the end.
+#     must pass the rules, and its `validate` must be valid shell;
+#   - an `unknown` cause fails (there is no fix to prove), and so does a checker that lets
+#     known too-broad fixes through (its self-test below).
+# Prints the table cause -> fix applied -> result at the end; the records stay in
+# $OUTPUT/fixproof.json. Sysctls switched on for a case are restored (also on failure).
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
