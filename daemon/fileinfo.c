@@ -289,6 +289,17 @@ static bool mi_has_id(const char *text, int id)
 	return false;
 }
 
+/* The mount of an examined object by its id. A mount made within the cache's second (a
+ * scratch tmpfs, a unit's mounts) is not in the cached text: read it again. */
+static void mount_by_id(const struct file_ctx *c, const char *mi, const char *path, int id,
+			struct dn_file *f)
+{
+	if (!mi_has_id(mi, id))
+		mi = mountinfo_text(c->other_mntns ? c->pdfd : -1, c->mntns_ino, true);
+	if (mi)
+		mountinfo_lookup(mi, path, id, f);
+}
+
 static int openat2_path(int dfd, const char *p, bool nofollow, uint64_t resolve)
 {
 	struct open_how how = {
@@ -557,13 +568,8 @@ void file_enrich(struct denial *d, const struct file_ctx *c)
 			f->append_only = so.append_only;
 			f->has_acl = so.acl;
 			snprintf(f->acl_text, sizeof(f->acl_text), "%s", so.acl_text);
-			/* a mount made within the cache's second (a scratch tmpfs, a unit's
-			 * mounts): its id is not in the cached text, read it again */
-			if (mi && so.mnt_id > 0 && !mi_has_id(mi, so.mnt_id))
-				mi = mountinfo_text(c->other_mntns ? c->pdfd : -1, c->mntns_ino,
-						    true);
 			if (mi && so.mnt_id > 0)
-				mountinfo_lookup(mi, d->path, so.mnt_id, f);
+				mount_by_id(c, mi, d->path, so.mnt_id, f);
 		}
 	}
 

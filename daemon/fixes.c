@@ -536,13 +536,36 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 	VAL(x, "namei -l %s; %s test -x %s && echo allowed", qo, as_user(d, who, sizeof(who)), q);
 }
 
+/* The grant for the object (or its directory, q quoted) of this mode and owner: the
+ * missing bits to this user, a group, or the owner; the decided case as fix_command. */
+static void dac_grant(struct dx *x, const struct dac_result *r, const char *q, unsigned mode,
+		      unsigned uid, int missing)
+{
+	unsigned fsuid = dac_fsuid(x->d);
+	char miss[4], acl[4], who[96];
+
+	dac_bits(missing, miss);
+	/* a named-user entry replaces the class the user fell in: keep what that class gave */
+	dac_bits(class_bits(mode, r->role, r->granted) | missing, acl);
+	FIX(x,
+	    "Grant just the missing access to this user: `setfacl -m u:%u:%s %s`; or, if a group "
+	    "should have it, give it that group (chgrp) and `chmod g+%s %s` with the user in the "
+	    "group; or run the program as the owner (uid %u). Do not open it to everyone "
+	    "(o+%s or 777).",
+	    fsuid, acl, q, miss, q, uid, miss);
+	if (r->decided && r->denied)
+		CMD(x, "setfacl -m u:%u:%s %s", fsuid, acl, q);
+	VAL(x, "namei -l %s; %s test -%c %s && echo allowed", q, as_user(x->d, who, sizeof(who)),
+	    first_bit(missing), q);
+}
+
 void fix_dac(struct dx *x, const struct dac_result *r)
 {
 	const struct denial *d = x->d;
 	const struct dn_file *f = &d->file;
 	const struct dn_walk *w = &d->walk;
 	const struct ep_evidence *e = find_ev(d, EP_EV_DAC);
-	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], miss[4], wantb[4], acl[4], who[96];
+	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], wantb[4];
 	const char *p = x->obj;
 	unsigned mode = f->mode, uid = f->uid, gid = f->gid, fsuid = dac_fsuid(d);
 	bool known = f->valid;
@@ -564,7 +587,6 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 	missing = r->decided ? (r->want & ~r->granted) : DAC_R;
 	if (!missing)
 		missing = r->want ? r->want : DAC_R;
-	dac_bits(missing, miss);
 	sh_quote(p, q, sizeof(q));
 	if (!known) {
 		/* never invent a mode for a path that could not be stat'ed */
@@ -609,18 +631,7 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 		return;
 	if (!r->on_parent && f->has_acl && f->acl_text[0])
 		FIX(x, "The ACL (%s) is part of the check. ", f->acl_text);
-	/* a named-user entry replaces the class the user fell in: keep what that class gave */
-	dac_bits(class_bits(mode, r->role, r->granted) | missing, acl);
-	FIX(x,
-	    "Grant just the missing access to this user: `setfacl -m u:%u:%s %s`; or, if a group "
-	    "should have it, give it that group (chgrp) and `chmod g+%s %s` with the user in the "
-	    "group; or run the program as the owner (uid %u). Do not open it to everyone "
-	    "(o+%s or 777).",
-	    fsuid, acl, q, miss, q, uid, miss);
-	if (known && r->decided && r->denied)
-		CMD(x, "setfacl -m u:%u:%s %s", fsuid, acl, q);
-	VAL(x, "namei -l %s; %s test -%c %s && echo allowed", q, as_user(d, who, sizeof(who)),
-	    first_bit(missing), q);
+	dac_grant(x, r, q, mode, uid, missing);
 }
 
 /* Files of the operating system and its configuration. */
