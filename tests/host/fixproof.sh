@@ -36,6 +36,7 @@ for c in jq setfacl setcap chattr /usr/bin/python3; do
 	fi
 done
 
+T0=$(date +%s)
 S="$T_TMP/s"
 mkdir -m 0755 "$S"
 OUT="$T_TMP/fp.json"
@@ -78,10 +79,10 @@ trig() {
 	echo "$S/bin/$1/eptrigger"
 }
 
-# record SELECT: the first denial that matches (waits up to 10 s); "" if none
+# record SELECT: the first denial that matches (waits up to 20 s); "" if none
 record() {
 	n=0
-	while [ $n -lt 50 ]; do
+	while [ $n -lt 100 ]; do
 		r=$(jq -c "$JQ_DEFS select(.type == \"denial\" and ($1))" "$OUT" 2>/dev/null |
 			head -n 1)
 		[ -n "$r" ] && break
@@ -454,6 +455,7 @@ lost=$(jq -r 'select(.type == "stats") | (.queue_dropped // 0) + (.sink_dropped 
 
 cp "$OUT" "$OUTPUT/fixproof.json" 2>/dev/null || true
 {
+	echo "$(grep -c . "$TABLE") cases in $(($(date +%s) - T0)) s"
 	echo "cause -> fix applied -> result (records in $OUTPUT/fixproof.json):"
 	cat "$TABLE"
 } | sed 's/^/# /'
