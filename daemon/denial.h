@@ -233,6 +233,10 @@ struct dn_words {
 	char diagnosis[1024];
 	char fix[1024];
 	char validate[512];
+	/* the fix as one exact shell command (object paths single-quoted) an administrator runs
+	 * as is, after which the failing action succeeds; "" when the fix is advice (the
+	 * program's own policy, how it is started) rather than one host change */
+	char fix_command[768];
 };
 
 /* fold: the incident this record belongs to (incident.c). */

@@ -291,7 +291,7 @@ void diagnose_denial(struct denial *d)
 
 	memset(&x, 0, sizeof(x));
 	x.d = d;
-	d->diagnosis[0] = d->fix[0] = d->validate[0] = '\0';
+	d->diagnosis[0] = d->fix[0] = d->validate[0] = d->fix_command[0] = '\0';
 	x.si = denial_sc(d); /* the verdict's syscall class */
 	x.err = d->ev.ret == -EP_EACCES ? EP_EACCES : EP_EPERM;
 	x.errname = x.err == EP_EACCES ? "EACCES" : "EPERM";

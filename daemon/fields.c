@@ -155,6 +155,7 @@ GET_STR(rule, d->rule)
 GET_STR(diagnosis, d->diagnosis)
 GET_STR(fix, d->fix)
 GET_STR(validate, d->validate)
+GET_STR(fix_command, d->fix_command)
 
 GET_TIME(time, dn_time(r))
 GET_TIME(first_seen, dn_first(r))
@@ -392,6 +393,7 @@ const struct out_fdef out_fields[] = {
     ROW("diagnosis", NULL, 0, 0, diagnosis), /* the text form and MESSAGE= have it fixed */
     TROW("fix", "EPERM_FIX", OF_ROPT | OF_TCMD, 300, TX_LINE, "fix", 1, fix),
     TROW("validate", "EPERM_VALIDATE", OF_ROPT | OF_TCMD, 310, TX_LINE, "check", 2, validate),
+    ROW("fix_command", "EPERM_FIX_COMMAND", OF_OPT, 315, fix_command),
     ROW("count", "EPERM_COUNT", 0, 320, count),
     ROW("first_seen", "EPERM_FIRST_SEEN", 0, 330, first_seen),
     ROW("last_seen", "EPERM_LAST_SEEN", 0, 340, last_seen),

@@ -231,14 +231,15 @@ static struct {
 	struct timespec at;
 } mi_cache;
 
-static const char *mountinfo_text(int pdfd, unsigned long ns)
+static const char *mountinfo_text(int pdfd, unsigned long ns, bool fresh)
 {
 	struct timespec now;
 	int fd;
 	size_t len = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (mi_cache.text && mi_cache.ns == ns && ns && now.tv_sec - mi_cache.at.tv_sec < 1)
+	if (!fresh && mi_cache.text && mi_cache.ns == ns && ns &&
+	    now.tv_sec - mi_cache.at.tv_sec < 1)
 		return mi_cache.text;
 	if (!mi_cache.text) {
 		mi_cache.cap = 64 * 1024;
@@ -277,6 +278,26 @@ static const char *mountinfo_text(int pdfd, unsigned long ns)
 	mi_cache.ns = ns;
 	mi_cache.at = now;
 	return mi_cache.text;
+}
+
+/* Does the mountinfo text have a line for mount id? */
+static bool mi_has_id(const char *text, int id)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (atoi(l) == id)
+			return true;
+	return false;
+}
+
+/* The mount of an examined object by its id. A mount made within the cache's second (a
+ * scratch tmpfs, a unit's mounts) is not in the cached text: read it again. */
+static void mount_by_id(const struct file_ctx *c, const char *mi, const char *path, int id,
+			struct dn_file *f)
+{
+	if (!mi_has_id(mi, id))
+		mi = mountinfo_text(c->other_mntns ? c->pdfd : -1, c->mntns_ino, true);
+	if (mi)
+		mountinfo_lookup(mi, path, id, f);
 }
 
 static int openat2_path(int dfd, const char *p, bool nofollow, uint64_t resolve)
@@ -515,7 +536,7 @@ void file_enrich(struct denial *d, const struct file_ctx *c)
 
 	mi = NULL;
 	if (!c->other_mntns || c->pdfd >= 0)
-		mi = mountinfo_text(c->other_mntns ? c->pdfd : -1, c->mntns_ino);
+		mi = mountinfo_text(c->other_mntns ? c->pdfd : -1, c->mntns_ino, false);
 	if (mi && d->path[0] == '/')
 		mountinfo_lookup(mi, d->path, 0, f);
 	if (f->fstype[0] && fs_may_block(f->fstype))
@@ -548,7 +569,7 @@ void file_enrich(struct denial *d, const struct file_ctx *c)
 			f->has_acl = so.acl;
 			snprintf(f->acl_text, sizeof(f->acl_text), "%s", so.acl_text);
 			if (mi && so.mnt_id > 0)
-				mountinfo_lookup(mi, d->path, so.mnt_id, f);
+				mount_by_id(c, mi, d->path, so.mnt_id, f);
 		}
 	}
 

@@ -9,12 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fixes.h"
 #include "secrets.h"
 #include "names.h"
+#include "procinfo.h"
 
 void dx_put(char *buf, size_t n, const char *fmt, ...)
 {
@@ -26,6 +29,21 @@ void dx_put(char *buf, size_t n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + len, n - len, fmt, ap);
 	va_end(ap);
+}
+
+void dx_cmd(struct dx *x, const char *fmt, ...)
+{
+	char *c = x->d->fix_command;
+	size_t n = sizeof(x->d->fix_command);
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(c, n, fmt, ap);
+	va_end(ap);
+	/* nor a command on a path the kernel cut or could not read */
+	if (r < 0 || (size_t)r >= n || (x->d->ev.flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)))
+		c[0] = '\0';
 }
 
 const char *sh_quote(const char *s, char *dst, size_t n)
@@ -302,6 +320,44 @@ bool fix_general_tool(const char *exe)
 	return in_general_pkg(exe);
 }
 
+/* A file capability cannot reach a process whose bounding set lacks the capability or that
+ * runs with no_new_privs (execve then ignores file capabilities): say what stops it (FIX)
+ * and return true. The kernel's credentials at the denial first, then /proc. */
+static bool file_cap_blocked(struct dx *x)
+{
+	const struct denial *d = x->d;
+	bool kern = d->ev.facts & EP_FACT_CREDS;
+	uint64_t bnd;
+	int nnp;
+
+	if (!kern && !d->proc.valid)
+		return false;
+	bnd = kern ? d->ev.cr.cap_bnd : d->proc.cap_bnd;
+	nnp = kern ? d->ev.cr.no_new_privs : d->proc.no_new_privs;
+	if (d->capability < 0 || d->capability > 63)
+		return false;
+	/* an empty set is taken as not read (no task starts with nothing in it by default) */
+	if (bnd && !(bnd & (1ull << d->capability))) {
+		FIX(x,
+		    "%s is not in the process's capability bounding set, so no file capability or "
+		    "ambient set can give it back: whatever started it removed it (`setpriv "
+		    "--bounding-set`, `capsh --drop`, a unit's CapabilityBoundingSet=, a container "
+		    "runtime). Start the program without dropping %s from the bounding set, and "
+		    "grant it to this program only.",
+		    x->cap, x->cap);
+		return true;
+	}
+	if (nnp == 1) {
+		FIX(x,
+		    "The process runs with no_new_privs, under which execve ignores file "
+		    "capabilities: give %s to this program from its launcher instead (a unit's "
+		    "AmbientCapabilities=, `setpriv --inh-caps=+%s --ambient-caps=+%s`).",
+		    x->cap, x->cap_lower + 4, x->cap_lower + 4);
+		return true;
+	}
+	return false;
+}
+
 void fix_grant_cap(struct dx *x)
 {
 	const struct denial *d = x->d;
@@ -330,6 +386,8 @@ void fix_grant_cap(struct dx *x)
 		    "the file capability.",
 		    d->proc.exe, x->cap, x->cap, x->cap);
 		VAL(x, "grep CapEff /proc/%u/status", pid_of(x));
+	} else if (d->proc.exe[0] && file_cap_blocked(x)) {
+		VAL(x, "grep -E 'CapBnd|NoNewPrivs' /proc/%u/status", pid_of(x));
 	} else if (d->proc.exe[0]) {
 		sh_quote(d->proc.exe, q, sizeof(q));
 		FIX(x,
@@ -337,7 +395,9 @@ void fix_grant_cap(struct dx *x)
 		    "`setcap %s=+ep %s` (file capabilities need a real binary, not a script, and "
 		    "are lost when the file is replaced).",
 		    x->cap_lower, q);
-		VAL(x, "getcap %s", q);
+		CMD(x, "setcap %s=+ep %s", x->cap_lower, q);
+		/* getcap exits 0 with no capability too: the grep makes the check tell */
+		VAL(x, "getcap %s | grep -w %s", q, x->cap_lower);
 	} else {
 		FIX(x,
 		    "Grant %s to this process only (a file capability on its binary, "
@@ -356,6 +416,36 @@ static const struct ep_evidence *find_ev(const struct denial *d, int kind)
 		if (d->ev.ev[i].kind == kind)
 			return &d->ev.ev[i];
 	return NULL;
+}
+
+/* The DAC_* bits the class the user fell in grants (owner, group or other of the mode); for
+ * an ACL entry only what was seen granted. */
+static int class_bits(unsigned mode, const char *role, int granted)
+{
+	if (!role)
+		return granted;
+	if (!strcmp(role, "owner"))
+		return (mode >> 6) & 7;
+	if (!strcmp(role, "owning group"))
+		return (mode >> 3) & 7;
+	if (!strcmp(role, "other"))
+		return mode & 7;
+	return granted;
+}
+
+/* Run a command as the process's fsuid and fsgid with that user's groups: util-linux's
+ * setpriv is on every Debian host (sudo is not). */
+static const char *as_user(const struct denial *d, char *buf, size_t n)
+{
+	struct passwd pw, *res = NULL;
+	char pbuf[1024];
+	uid_t u = dac_fsuid(d);
+
+	/* --init-groups needs a passwd entry */
+	snprintf(buf, n, "setpriv --reuid=%u --regid=%u --%s-groups", (unsigned)u,
+		 (unsigned)dac_fsgid(d),
+		 !getpwuid_r(u, &pw, pbuf, sizeof(pbuf), &res) && res ? "init" : "clear");
+	return buf;
 }
 
 static char first_bit(int bits)
@@ -379,6 +469,21 @@ static const char *err_text(int e)
 	}
 }
 
+/* A file that holds a secret: never grant the user the file; name the designed mechanism. */
+static bool fix_secret(struct dx *x, const char *q, unsigned mode, unsigned uid, unsigned gid)
+{
+	struct secret_advice sa;
+
+	if (!secret_advice(x->obj, mode, uid, gid, &sa))
+		return false;
+	FIX(x,
+	    "%s holds %s: giving this user read access to the file (setfacl, chmod, chgrp) would "
+	    "hand them the secret, so that is the wrong fix. %s.",
+	    q, sa.what, sa.fix);
+	VAL(x, "%s", sa.check);
+	return true;
+}
+
 /* A directory on the way refuses search: the kernel never reached the object. */
 static void dac_walk(struct dx *x, const struct dac_result *r)
 {
@@ -386,8 +491,7 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 	const struct dn_walk *w = &d->walk;
 	const struct dn_file *f = &d->file;
 	unsigned fsuid = dac_fsuid(d);
-	char q[2 * (EP_PATH_LEN + 64)], qo[2 * (EP_PATH_LEN + 64)];
-
+	char q[2 * (EP_PATH_LEN + 64)], qo[2 * (EP_PATH_LEN + 64)], who[96];
 	const struct dac_result *o = &d->dac_obj; /* the verdict's, past the walk */
 	char ob[4];
 
@@ -414,31 +518,44 @@ static void dac_walk(struct dx *x, const struct dac_result *r)
 		     (unsigned)(f->mode & 07777), (unsigned)f->uid, (unsigned)f->gid);
 	else
 		DIAG(x, "The object itself could not be examined (%s).", err_text(w->obj_err));
+	/* a secret behind a private directory (/etc/ssl/private): search on it is no fix */
+	sh_quote(x->obj[0] ? x->obj : w->dir, qo, sizeof(qo));
+	if (x->obj[0] && fix_secret(x, qo, f->valid ? f->mode : 0, f->uid, f->gid))
+		return;
 	if (w->has_acl && w->acl_text[0])
 		FIX(x, "The directory's ACL (%s) is part of the check. ", w->acl_text);
+	dac_bits(class_bits(w->mode, r->role, r->granted) | DAC_X, ob);
 	FIX(x,
 	    "Let this user pass through the directory (search only, no listing): `setfacl -m "
-	    "u:%u:x %s`; or, if every user may pass through it, `chmod o+x %s` (search, not "
+	    "u:%u:%s %s`; or, if every user may pass through it, `chmod o+x %s` (search, not "
 	    "read); or move the file to a directory the program can reach. Keep the directory "
 	    "unreadable (no r) if its contents are private.",
-	    fsuid, q, q);
-	sh_quote(x->obj[0] ? x->obj : w->dir, qo, sizeof(qo));
-	VAL(x, "namei -l %s; sudo -u '#%u' test -x %s && echo allowed", qo, fsuid, q);
+	    fsuid, ob, q, q);
+	CMD(x, "setfacl -m u:%u:%s %s", fsuid, ob, q);
+	VAL(x, "namei -l %s; %s test -x %s && echo allowed", qo, as_user(d, who, sizeof(who)), q);
 }
 
-/* A file that holds a secret: never grant the user the file; name the designed mechanism. */
-static bool fix_secret(struct dx *x, const char *q, unsigned mode, unsigned uid, unsigned gid)
+/* The grant for the object (or its directory, q quoted) of this mode and owner: the
+ * missing bits to this user, a group, or the owner; the decided case as fix_command. */
+static void dac_grant(struct dx *x, const struct dac_result *r, const char *q, unsigned mode,
+		      unsigned uid, int missing)
 {
-	struct secret_advice sa;
+	unsigned fsuid = dac_fsuid(x->d);
+	char miss[4], acl[4], who[96];
 
-	if (!secret_advice(x->obj, mode, uid, gid, &sa))
-		return false;
+	dac_bits(missing, miss);
+	/* a named-user entry replaces the class the user fell in: keep what that class gave */
+	dac_bits(class_bits(mode, r->role, r->granted) | missing, acl);
 	FIX(x,
-	    "%s holds %s: giving this user read access to the file (setfacl, chmod, chgrp) would "
-	    "hand them the secret, so that is the wrong fix. %s.",
-	    q, sa.what, sa.fix);
-	VAL(x, "%s", sa.check);
-	return true;
+	    "Grant just the missing access to this user: `setfacl -m u:%u:%s %s`; or, if a group "
+	    "should have it, give it that group (chgrp) and `chmod g+%s %s` with the user in the "
+	    "group; or run the program as the owner (uid %u). Do not open it to everyone "
+	    "(o+%s or 777).",
+	    fsuid, acl, q, miss, q, uid, miss);
+	if (r->decided && r->denied)
+		CMD(x, "setfacl -m u:%u:%s %s", fsuid, acl, q);
+	VAL(x, "namei -l %s; %s test -%c %s && echo allowed", q, as_user(x->d, who, sizeof(who)),
+	    first_bit(missing), q);
 }
 
 void fix_dac(struct dx *x, const struct dac_result *r)
@@ -447,7 +564,7 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 	const struct dn_file *f = &d->file;
 	const struct dn_walk *w = &d->walk;
 	const struct ep_evidence *e = find_ev(d, EP_EV_DAC);
-	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], miss[4], wantb[4];
+	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], wantb[4];
 	const char *p = x->obj;
 	unsigned mode = f->mode, uid = f->uid, gid = f->gid, fsuid = dac_fsuid(d);
 	bool known = f->valid;
@@ -469,7 +586,6 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 	missing = r->decided ? (r->want & ~r->granted) : DAC_R;
 	if (!missing)
 		missing = r->want ? r->want : DAC_R;
-	dac_bits(missing, miss);
 	sh_quote(p, q, sizeof(q));
 	if (!known) {
 		/* never invent a mode for a path that could not be stat'ed */
@@ -514,14 +630,19 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 		return;
 	if (!r->on_parent && f->has_acl && f->acl_text[0])
 		FIX(x, "The ACL (%s) is part of the check. ", f->acl_text);
-	FIX(x,
-	    "Grant just the missing access to this user: `setfacl -m u:%u:%s %s`; or, if a group "
-	    "should have it, give it that group (chgrp) and `chmod g+%s %s` with the user in the "
-	    "group; or run the program as the owner (uid %u). Do not open it to everyone "
-	    "(o+%s or 777).",
-	    fsuid, miss, q, miss, q, uid, miss);
-	VAL(x, "namei -l %s; sudo -u '#%u' test -%c %s && echo allowed", q, fsuid,
-	    first_bit(missing), q);
+	dac_grant(x, r, q, mode, uid, missing);
+}
+
+/* Files of the operating system and its configuration. */
+static bool system_path(const char *p)
+{
+	static const char *const sys[] = {"/etc/", "/usr/",	"/boot/",    "/bin/", "/sbin/",
+					  "/lib",  "/var/lib/", "/var/log/", "/opt/"};
+
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+		if (!strncmp(p, sys[i], strlen(sys[i])))
+			return true;
+	return p[0] != '/';
 }
 
 /* ---- immutable / append-only ----------------------------------------------------------------- */
@@ -560,14 +681,67 @@ void fix_immutable(struct dx *x)
 	if (!imm)
 		FIX(x, "If the program only needs to add data, open with O_APPEND (>> in a shell) "
 		       "and keep the attribute. ");
+	/* on a system file the attribute is a hardening decision, never a one-command fix */
+	if (system_path(p)) {
+		FIX(x,
+		    "%s is a system file: whoever pinned it (its package, the tool that manages "
+		    "it, an administrator) decides whether it may change; they clear the "
+		    "attribute for that one change and set it again. Do not remove it to make a "
+		    "program's write succeed.",
+		    p);
+		VAL(x, "lsattr -d %s", q);
+		return;
+	}
 	FIX(x,
 	    "If the change is intended, clear it only for the change and restore it: "
 	    "`chattr -%c %s`, make the change, then `chattr +%c %s`.",
 	    imm ? 'i' : 'a', q, imm ? 'i' : 'a', q);
-	VAL(x, "lsattr -d %s", q);
+	CMD(x, "chattr -%c %s", imm ? 'i' : 'a', q);
+	/* succeeds once the attribute is off (lowercase i / a is only immutable / append) */
+	VAL(x, "lsattr -d %s | grep -v '^[^ ]*%c'", q, imm ? 'i' : 'a');
 }
 
 /* ---- mount options --------------------------------------------------------------------------- */
+
+/* The /dev node of a device number, from /sys/dev/{char,block}/M:m/uevent (DEVNAME=). */
+static bool dev_node(const struct dn_file *f, char *dst, size_t n)
+{
+	char p[96], buf[512], *s, *e;
+
+	if (!f->valid || !(S_ISCHR(f->mode) || S_ISBLK(f->mode)))
+		return false;
+	snprintf(p, sizeof(p), "/sys/dev/%s/%u:%u/uevent", S_ISCHR(f->mode) ? "char" : "block",
+		 major(f->rdev), minor(f->rdev));
+	if (read_small_at(AT_FDCWD, p, buf, sizeof(buf)) <= 0)
+		return false;
+	s = strstr(buf, "DEVNAME=");
+	if (!s)
+		return false;
+	s += 8;
+	e = strchr(s, '\n');
+	if (e)
+		*e = '\0';
+	if (!s[0] || strstr(s, ".."))
+		return false;
+	snprintf(dst, n, "/dev/%s", s);
+	return true;
+}
+
+/* A device node on a nodev mount: the node of the same device from devtmpfs, bind-mounted
+ * over it, carries /dev's permissions and mount flags; the filesystem stays nodev. */
+static void fix_dev_node(struct dx *x, const char *q)
+{
+	char node[128], qn[300];
+
+	if (x->obj[0] != '/' || !dev_node(&x->d->file, node, sizeof(node)))
+		return;
+	sh_quote(node, qn, sizeof(qn));
+	FIX(x,
+	    " The node is device %s: `mount --bind %s %s` puts /dev's node (and its "
+	    "permissions) there.",
+	    node, qn, q);
+	CMD(x, "mount --bind %s %s", qn, q);
+}
 
 void fix_mount(struct dx *x)
 {
@@ -587,6 +761,7 @@ void fix_mount(struct dx *x)
 		    "where it is needed, instead of using a device node on %s. Remounting with "
 		    "dev is a decision for the administrator, not the default fix.",
 		    mp);
+		fix_dev_node(x, q);
 	} else {
 		DIAG(x,
 		     "%s could not %s: %s is mounted noexec, so nothing on it may be executed or "
@@ -595,17 +770,30 @@ void fix_mount(struct dx *x)
 		     x->who, x->what, mp);
 		FIX(x, "Install the program on a filesystem that allows execution (e.g. "
 		       "/usr/local/bin or /opt) and run it from there. ");
+		if (x->obj[0] == '/' && d->file.valid && S_ISREG(d->file.mode)) {
+			/* a bind mount of the one file, remounted exec: what systemd's ExecPaths=
+			 * does; the rest of the filesystem stays noexec */
+			FIX(x,
+			    "Or make just this file executable where it is: `mount --bind %s %s && "
+			    "mount -o remount,bind,exec %s` (an /etc/fstab bind entry with exec, "
+			    "or "
+			    "ExecPaths= in a unit, to keep it). ",
+			    q, q, q);
+			CMD(x, "mount --bind %s %s && mount -o remount,bind,exec %s", q, q, q);
+		}
 		if (d->file.mount_point[0])
 			FIX(x,
-			    "Remounting %s with exec (`mount -o remount,exec %s`) lifts the "
-			    "protection for everything on that filesystem: ",
-			    mp, qmp);
+			    "Remounting %s with exec lifts the protection for everything on that "
+			    "filesystem: ",
+			    mp);
 		else
 			FIX(x, "Remounting that filesystem with exec lifts the protection for "
 			       "everything on it: ");
 		FIX(x, "a deliberate decision, not the default fix.");
 	}
-	VAL(x, "findmnt -no TARGET,OPTIONS -T %s", x->obj[0] ? q : qmp);
+	/* succeeds once the object's mount allows it */
+	VAL(x, "findmnt -no TARGET,OPTIONS -T %s | grep -vw %s", x->obj[0] ? q : qmp,
+	    !strcmp(d->mount_option, "nodev") ? "nodev" : "noexec");
 }
 
 /* ---- seccomp --------------------------------------------------------------------------------- */
@@ -911,19 +1099,28 @@ static void sysctl_ping(struct dx *x)
 	     "%s could not %s: gid %u is outside net.ipv4.ping_group_range (%s), the groups "
 	     "allowed to open ICMP sockets without privilege (EACCES).",
 	     x->who, x->what, g, d->sysctl_value);
-	if (lo > hi)
+	if (lo > hi || lo < 0) {
 		FIX(x,
 		    "Allow this group only: `sysctl -w net.ipv4.ping_group_range='%u %u'` and "
 		    "persist it in /etc/sysctl.d/. ",
 		    g, g);
-	else
+		if (lo > hi)
+			CMD(x, "sysctl -w net.ipv4.ping_group_range='%u %u'", g, g);
+	} else {
+		lo = (long)g < lo ? (long)g : lo;
+		hi = (long)g > hi ? (long)g : hi;
+		/* a range: every gid between the old bounds and this one gets in too, so
+		 * it is the administrator's call, not a one-command fix */
 		FIX(x,
-		    "Extend the range just enough to include gid %u (persist it in "
-		    "/etc/sysctl.d/). ",
-		    g);
+		    "Extend the range just enough to include gid %u: `sysctl -w "
+		    "net.ipv4.ping_group_range='%ld %ld'` (every gid in between gets ICMP sockets "
+		    "too; persist it in /etc/sysctl.d/). ",
+		    g, lo, hi);
+	}
 	FIX(x, "Alternatively give ping its own capability: `setcap cap_net_raw=+ep "
 	       "/usr/bin/ping`.");
-	VAL(x, "sysctl net.ipv4.ping_group_range; id");
+	VAL(x, "sysctl net.ipv4.ping_group_range | awk '{ print; exit !($3 <= %u && %u <= $4) }'",
+	    g, g);
 }
 
 static void sysctl_cap(struct dx *x, const char *why)
@@ -933,10 +1130,11 @@ static void sysctl_cap(struct dx *x, const char *why)
 	dx_fill_cap(x, d->capability);
 	DIAG(x, "%s could not %s: %s=%s %s, unless the process has %s.", x->who, x->what,
 	     d->sysctl_name, d->sysctl_value, why, x->cap);
+	/* the grant's check last: its status is the validation's */
+	VAL(x, "sysctl %s; ", d->sysctl_name);
 	fix_grant_cap(x);
 	FIX(x, " Do not lower %s host-wide; it exists to shrink the kernel's attack surface.",
 	    d->sysctl_name);
-	VAL(x, "; sysctl %s", d->sysctl_name);
 }
 
 static void sysctl_hardlink(struct dx *x)
@@ -992,8 +1190,8 @@ static void sysctl_symlinks(struct dx *x)
 	DIAG(x,
 	     "%s could not %s: it ends in a symbolic link owned by uid %u in a sticky, "
 	     "world-writable directory (owner uid %u), and %s=%s refuses to follow such a link "
-	     "for anyone but its owner or the directory's owner (EACCES); it stops symlink "
-	     "attacks in /tmp.",
+	     "unless the follower or the directory's owner owns it, root included (EACCES); it "
+	     "stops symlink attacks in /tmp.",
 	     x->who, x->what, (unsigned)d->link_uid, (unsigned)d->link_dir_uid, d->sysctl_name,
 	     d->sysctl_value);
 	FIX(x,

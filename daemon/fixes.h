@@ -29,6 +29,9 @@ void dx_put(char *buf, size_t n, const char *fmt, ...) __attribute__((format(pri
 #define DIAG(x, ...) dx_put((x)->d->diagnosis, sizeof((x)->d->diagnosis), __VA_ARGS__)
 #define FIX(x, ...)  dx_put((x)->d->fix, sizeof((x)->d->fix), __VA_ARGS__)
 #define VAL(x, ...)  dx_put((x)->d->validate, sizeof((x)->d->validate), __VA_ARGS__)
+/* d->fix_command, whole or not at all: a truncated command would be a wrong one */
+void dx_cmd(struct dx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define CMD(x, ...) dx_cmd((x), __VA_ARGS__)
 
 /* s in single quotes, embedded ' as '\'' (truncated to fit n). Returns dst. */
 const char *sh_quote(const char *s, char *dst, size_t n);

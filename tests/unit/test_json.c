@@ -170,6 +170,7 @@ static struct denial *hostile_denial(void)
 	strcpy(d->diagnosis, "cat cannot open '/tmp/d/a\nFAKE' for reading");
 	strcpy(d->fix, "setfacl -m u:65534:r /tmp/d/a");
 	strcpy(d->validate, "sudo -u nobody cat /tmp/d/a");
+	strcpy(d->fix_command, "setfacl -m u:65534:r '/tmp/d/a\nFAKE'");
 	return d;
 }
 
@@ -197,6 +198,7 @@ TEST(json_denial_valid)
 	CHECK_CONTAINS(buf, "\"args\":[18446744073709551516,2147221504,0,0,0,0]");
 	CHECK_CONTAINS(buf, "\"count\":1,\"first_seen\":\"2026-11-26T06:50:14.123456789Z\"");
 	CHECK_CONTAINS(buf, "\"unit\":\"x.service\"");
+	CHECK_CONTAINS(buf, "\"fix_command\":\"setfacl -m u:65534:r '/tmp/d/a\\u000aFAKE'\"");
 	CHECK(!strstr(buf, "\"capability\"") && !strstr(buf, "\"lsm\"") &&
 	      !strstr(buf, "\"container\""));
 
@@ -215,6 +217,37 @@ TEST(json_denial_valid)
 
 	CHECK(denial_to_json(d, OUT_NEW, buf, 100) == -ENOSPC);
 	CHECK(strlen(buf) < 100);
+	free(d);
+}
+
+/* Every string member full of control bytes (each escaped to six): the record still fits the
+ * sinks' 64 KiB, fix_command included. */
+#define FILL(a) memset((a), 1, sizeof(a) - 1)
+TEST(json_worst_case_fits)
+{
+	struct denial *d = hostile_denial();
+	static char buf[64 << 10];
+	int len;
+
+	if (!d) {
+		CHECK(0);
+		return;
+	}
+	FILL(d->ev.comm), FILL(d->path), FILL(d->target), FILL(d->proc.exe);
+	FILL(d->proc.unit), FILL(d->proc.container), FILL(d->file.acl_text);
+	FILL(d->file.mount_point), FILL(d->file.mount_opts), FILL(d->file.fstype);
+	FILL(d->lsm_detail), FILL(d->flag), FILL(d->mount_option), FILL(d->listener);
+	FILL(d->sysctl_name), FILL(d->sysctl_value), FILL(d->rule), FILL(d->diagnosis);
+	FILL(d->fix), FILL(d->validate), FILL(d->fix_command);
+	d->file.valid = true;
+	d->cause = EP_CAUSE_LSM;
+	d->lsm = 0;
+	for (int i = 0; i < DN_MAX_EVIDENCE; i++)
+		FILL(d->evidence[i]);
+	d->n_evidence = DN_MAX_EVIDENCE;
+	len = denial_to_json(d, OUT_NEW, buf, sizeof(buf) - 1);
+	CHECK(len > 0 && json_valid(buf));
+	CHECK_CONTAINS(buf, "\"fix_command\":\"\\u0001\\u0001");
 	free(d);
 }
 
@@ -284,6 +317,7 @@ TEST(journal_record_fields)
 	CHECK_CONTAINS(buf,
 		       "EPERM_PATH=/tmp/d/a\\u000aFAKE: root login\\u001b[2J\\u00ff\\u00c3(\n");
 	CHECK_CONTAINS(buf, "EPERM_FLAGS=path_truncated evidence_overflow\n");
+	CHECK_CONTAINS(buf, "EPERM_FIX_COMMAND=setfacl -m u:65534:r '/tmp/d/a\\u000aFAKE'\n");
 	/* every line is NAME=value with a well-formed field name */
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		size_t k = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
