@@ -466,3 +466,63 @@ TEST(json_facts_field)
 	CHECK_CONTAINS(buf, "\"facts\":{\"at_denial\":[],\"later\":[]}");
 	free(d);
 }
+
+/* A record rendered once (record_to_json, as the daemon does for the socket) and handed to the
+ * JSON and text sinks: the JSON sink writes exactly those bytes, the text sink renders its own;
+ * a rendering that would not fit the sink is refused and counted, not cut. */
+TEST(sink_record_rendered_once)
+{
+	char jpath[] = "/tmp/epermd-unit-onceXXXXXX", tpath[] = "/tmp/epermd-unit-onceXXXXXX";
+	char *json = malloc(65536), *got = malloc(65536), *txt = malloc(65536);
+	struct denial *d = hostile_denial();
+	struct sink *sj = NULL, *st = NULL;
+	struct sink_counters c;
+	struct out_rec r;
+	int jlen = -1, tlen = -1, fd;
+	int jfd = mkstemp(jpath), tfd = mkstemp(tpath);
+	ssize_t n;
+
+	if (jfd >= 0)
+		close(jfd);
+	if (tfd >= 0)
+		close(tfd);
+	if (!d || !json || !got || !txt || jfd < 0 || tfd < 0) {
+		CHECK(0);
+		goto out;
+	}
+	out_rec_of(&r, d, OUT_SUMMARY);
+	r.count = 9; /* the fold comes with the record, not from the denial */
+	r.incident = 42;
+	jlen = record_to_json(&r, json, 65536);
+	tlen = record_to_text(&r, txt, 65536);
+	CHECK(jlen > 0 && tlen > 0 && strstr(json, "\"count\":9,") && strstr(txt, "incident 42"));
+	CHECK(sink_open(OUT_JSON, jpath, &sj) == 0 && sink_open(OUT_TEXT, tpath, &st) == 0);
+	if (!sj || !st)
+		goto out;
+	CHECK(sink_record(sj, &r, json, jlen) == 0);
+	CHECK(sink_record(st, &r, json, jlen) == 0);
+	CHECK(sink_record(sj, &r, json, 65535) == -ENOSPC); /* does not fit with its newline */
+	sink_flush(sj);
+	sink_flush(st);
+	sink_get_counters(sj, &c);
+	CHECK(c.written == 1 && c.dropped == 1);
+	fd = open(jpath, O_RDONLY);
+	n = fd >= 0 ? read(fd, got, 65535) : -1;
+	CHECK(n == jlen + 1 && !memcmp(got, json, (size_t)jlen) && got[jlen] == '\n');
+	if (fd >= 0)
+		close(fd);
+	fd = open(tpath, O_RDONLY);
+	n = fd >= 0 ? read(fd, got, 65535) : -1;
+	CHECK(n == tlen && !memcmp(got, txt, (size_t)tlen));
+	if (fd >= 0)
+		close(fd);
+out:
+	sink_close(sj);
+	sink_close(st);
+	unlink(jpath);
+	unlink(tpath);
+	free(json);
+	free(got);
+	free(txt);
+	free(d);
+}
