@@ -282,6 +282,7 @@ static void snap_one(void *ctx, const struct denial *d)
 struct counters {
 	uint64_t attempted, submitted, reserve_failed, truncated, read_fault, filtered_self;
 	uint64_t queue_dropped, sink_dropped, delivered;
+	uint64_t sink_held, sink_outages;
 	uint64_t ignored, rate_limited;
 	uint64_t sc_prog_lost, sc_undecided;
 };
@@ -290,6 +291,7 @@ static void read_counters(struct app *a, struct counters *c)
 {
 	struct ep_counters k = {0};
 	struct tracer_sc_stats sc = {0};
+	struct sink_counters sk;
 
 	if (a->tr) {
 		tracer_counters(a->tr, &k);
@@ -305,6 +307,9 @@ static void read_counters(struct app *a, struct counters *c)
 	c->filtered_self = k.filtered_self;
 	c->queue_dropped = a->q ? evq_dropped(a->q) : 0;
 	c->sink_dropped = a->sink ? sink_dropped(a->sink) : 0;
+	sink_get_counters(a->sink, &sk);
+	c->sink_held = sk.held;
+	c->sink_outages = sk.unavailable;
 	c->delivered = atomic_load(&a->delivered);
 	c->ignored = atomic_load(&a->ignored);
 	c->rate_limited = atomic_load(&a->rate_limited);
@@ -322,6 +327,8 @@ static unsigned counters_stats(const struct counters *c, struct out_stat *st)
 	st[n++] = (struct out_stat){"filtered_self", c->filtered_self};
 	st[n++] = (struct out_stat){"queue_dropped", c->queue_dropped};
 	st[n++] = (struct out_stat){"sink_dropped", c->sink_dropped};
+	st[n++] = (struct out_stat){"sink_held", c->sink_held};
+	st[n++] = (struct out_stat){"sink_outages", c->sink_outages};
 	st[n++] = (struct out_stat){"delivered", c->delivered};
 	st[n++] = (struct out_stat){"ignored", c->ignored};
 	st[n++] = (struct out_stat){"rate_limited", c->rate_limited};
