@@ -759,7 +759,6 @@ static void outage_end(struct sink *s, unsigned waited)
 	uint64_t secs = (clock_ns(CLOCK_MONOTONIC) - s->down_since_ns) / 1000000ull;
 	uint64_t lost = ld(&s->dropped) - s->down_dropped;
 
-	__atomic_add_fetch(&s->held, waited, __ATOMIC_RELAXED);
 	fprintf(stderr, "epermd: the journal is back after %" PRIu64 ".%03" PRIu64 " s\n",
 		secs / 1000, secs % 1000);
 	sink_alarm(s, LOG_WARNING, EP_MSGID_HEALTH,
@@ -767,6 +766,8 @@ static void outage_end(struct sink *s, unsigned waited)
 		   " s (%s): %u records waited and are delivered late (their EPERM_FIRST_SEEN is "
 		   "the time of the denial), %" PRIu64 " lost because the queue of %u was full",
 		   secs / 1000, secs % 1000, strerror(s->down_err), waited, lost, SINK_QUEUE_CAP);
+	/* after the alarm is queued: whoever sees the count can flush and find it */
+	__atomic_add_fetch(&s->held, waited, __ATOMIC_RELAXED);
 }
 
 /* After a write of the head record (lock held): false when it stays queued for a retry. */
