@@ -140,7 +140,7 @@ static void retire(struct incidents *in, struct incident *x, uint64_t now)
 	if (*pp)
 		*pp = x->hnext;
 	list_unlink(in, x);
-	in->n--;
+	__atomic_sub_fetch(&in->n, 1, __ATOMIC_RELAXED); /* incidents_count() reads it unlocked */
 	if (x->count > x->reported)
 		emit(in, x, OUT_SUMMARY, now);
 	free(x->rep);
@@ -281,7 +281,7 @@ void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns)
 	x->hnext = in->buckets[h & (in->nbuckets - 1)];
 	in->buckets[h & (in->nbuckets - 1)] = x;
 	list_append(in, x);
-	in->n++;
+	__atomic_add_fetch(&in->n, 1, __ATOMIC_RELAXED);
 	emit(in, x, OUT_NEW, now_ns);
 	d->count = 1;
 	d->first_seen_ns = d->last_seen_ns = ts;

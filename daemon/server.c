@@ -96,7 +96,7 @@ struct server {
 	dev_t sock_dev;
 	pthread_t thread;
 	bool started;
-	volatile int stop;
+	int stop; /* __atomic: set by server_free */
 
 	pthread_mutex_t lock; /* clients list, queues, stats */
 	struct client *clients;
@@ -774,11 +774,11 @@ static void *server_thread(void *arg)
 	uint64_t v;
 	int n;
 
-	while (!s->stop) {
+	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
 		n = epoll_wait(s->epfd, evs, 32, 1000);
 		if (n < 0 && errno != EINTR)
 			break;
-		for (int i = 0; i < n && !s->stop; i++) {
+		for (int i = 0; i < n && !__atomic_load_n(&s->stop, __ATOMIC_RELAXED); i++) {
 			void *p = evs[i].data.ptr;
 			struct client *c = p;
 			uint32_t e = evs[i].events;
@@ -1256,7 +1256,7 @@ void server_free(struct server *s)
 	if (!s)
 		return;
 	if (s->started) {
-		s->stop = 1;
+		__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
 		if (write(s->efd, &one, sizeof(one)) < 0) {
 			/* the 1 s epoll timeout notices stop anyway */
 		}

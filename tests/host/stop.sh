@@ -73,7 +73,7 @@ wait_started "$T_TMP/storm.json"
 SCP=$!
 PIDS="$PIDS $SCP"
 sleep 0.3
-kill -STOP "$SCP"
+kill -STOP "$SCP" 2>/dev/null || true
 $NOBODY "$TRIG" --quiet storm "$STORM_N" >/dev/null 2>&1 &
 ST=$!
 PIDS="$PIDS $ST"
