@@ -27,7 +27,7 @@ EPERMD="$OUTPUT/epermd"
 TRIG="$OUTPUT/tests/eptrigger"
 SC="$OUTPUT/tests/sockclient"
 TOPBIN="$OUTPUT/epermtop"
-JOURNALD=${JOURNALD:-/lib/systemd/systemd-journald}
+. "$TOP/tests/lib-journald.sh" # jd_ns_up/jd_ns_down/jd_ns_clean, $JOURNALD
 VARIANT=${VARIANT:-}
 SOAK_SECONDS=${SOAK_SECONDS:-1800}
 STORM_N=${STORM_N:-1000000}
@@ -61,27 +61,17 @@ W=$(mktemp -d /tmp/epermd-soak.XXXXXX)
 chmod 0755 "$W"
 NS="epermd-soak$$"
 JSOCK="/run/systemd/journal.$NS/socket"
-MID=$(cat /etc/machine-id)
-DPID="" JDPID="" TRPID="" STPID="" SCPID=""
+DPID="" TRPID="" STPID="" SCPID=""
 cleanup() {
 	for p in $TRPID $STPID $SCPID; do kill -CONT "$p" 2>/dev/null || true; done
-	for p in $TRPID $STPID $SCPID $DPID $JDPID; do kill "$p" 2>/dev/null || true; done
+	for p in $TRPID $STPID $SCPID $DPID; do kill "$p" 2>/dev/null || true; done
+	jd_ns_down
 	wait 2>/dev/null || true
-	rm -rf "$W" "/run/systemd/journal.$NS" "/var/log/journal/$MID.$NS" \
-		"/run/log/journal/$MID.$NS"
+	jd_ns_clean "$NS"
+	rm -rf "$W"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-jd_up() {
-	"$JOURNALD" "$NS" </dev/null >>"$W/journald.log" 2>&1 &
-	JDPID=$!
-	i=0
-	until journalctl --namespace="$NS" --sync >/dev/null 2>&1 || [ $i -ge 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 
 # the trickle: varied denials, each a different cause or syscall
 echo secret >"$W/secret"
@@ -105,7 +95,7 @@ while :; do
 done
 EOF
 
-jd_up
+jd_ns_up "$NS" "$W/journald.log"
 printf 'sinks = journal json\nrate_limit = 300\nrate_burst = 1000\n' >"$W/epermd.conf"
 chmod 0644 "$W/epermd.conf"
 EPERMD_JOURNAL_SOCKET="$JSOCK" "$EPERMD" --config="$W/epermd.conf" --output="$W/out.json" \
@@ -182,10 +172,9 @@ while :; do
 		event="$event sighup"
 	fi
 	if [ "$next_restart" -le "$JOURNAL_RESTARTS" ] && [ "$t" -ge "$(restart_at "$next_restart")" ]; then
-		kill "$JDPID"
-		wait "$JDPID" 2>/dev/null || true
+		jd_ns_down
 		sleep 2
-		jd_up
+		jd_ns_up "$NS" "$W/journald.log"
 		restarts=$((restarts + 1))
 		next_restart=$((next_restart + 1))
 		event="$event journald-restart"

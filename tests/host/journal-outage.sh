@@ -14,11 +14,11 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/lib-journald.sh"
 
 need_root journal-outage
 need_epermd journal-outage
 mount_tracefs
-JOURNALD=${JOURNALD:-/lib/systemd/systemd-journald}
 if [ ! -x "$JOURNALD" ]; then
 	skip "journal-outage (no journald at $JOURNALD)"
 	exit 0
@@ -30,32 +30,15 @@ JSOCK="/run/systemd/journal.$NS/socket"
 MSGID_HEALTH=ee19ad152f2548839c063f069d6afec8
 MSGID_STOP=78d6030a9adc4326b30d71c8af3bbe89
 MSGID_START=c84f7c9199be4e9fafaef5c8d07bc7a8
-JDPID=""
 DPID=""
 cleanup() {
 	[ -z "$DPID" ] || kill "$DPID" 2>/dev/null || true
-	[ -z "$JDPID" ] || kill "$JDPID" 2>/dev/null || true
+	jd_ns_down
 	wait 2>/dev/null || true
-	rm -rf "/run/systemd/journal.$NS" "/var/log/journal/$(cat /etc/machine-id).$NS" \
-		"/run/log/journal/$(cat /etc/machine-id).$NS"
+	jd_ns_clean "$NS"
 	t_cleanup
 }
 trap cleanup EXIT
-
-jd_up() {
-	"$JOURNALD" "$NS" </dev/null >>"$T_TMP/journald.log" 2>&1 &
-	JDPID=$!
-	i=0
-	until journalctl --namespace="$NS" --sync >/dev/null 2>&1 || [ $i -ge 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-jd_down() {
-	kill "$JDPID"
-	wait "$JDPID" 2>/dev/null || true
-	JDPID=""
-}
 # the records of this daemon in the namespace's journal, one JSON object per line
 J="$T_TMP/j.json"
 jget() {
@@ -66,7 +49,7 @@ jget() {
 jn() { jq -s "[.[] | select($1)] | length" "$J" 2>/dev/null || echo -1; }
 mine_sel=".EPERM_TYPE == \"denial\" and (.EPERM_PATH // \"\" | startswith(\"$T_TMP/f-\"))"
 
-jd_up
+jd_ns_up "$NS" "$T_TMP/journald.log"
 if ! [ -S "$JSOCK" ]; then
 	not_ok "journal-outage: journald in namespace $NS did not come up"
 	diag "$(cat "$T_TMP/journald.log")"
@@ -88,7 +71,7 @@ for k in $(seq 1 "$N"); do
 	echo x >"$T_TMP/f-$k"
 done
 chmod 0600 "$T_TMP"/f-*
-jd_down
+jd_ns_down
 # N distinct denials (one incident each) while nobody listens
 $NOBODY /usr/bin/python3 -c '
 import sys
@@ -101,7 +84,7 @@ for k in range(1, int(sys.argv[2]) + 1):
 sleep 1.5
 down_said=$(grep -c 'the journal is unavailable' "$T_TMP/d.err" || true)
 alive_down=$(kill -0 "$DPID" 2>/dev/null && echo yes || echo no)
-jd_up
+jd_ns_up "$NS" "$T_TMP/journald.log"
 i=0
 until [ "$(jget; jn "$mine_sel")" -ge "$N" ] && [ "$(jn ".MESSAGE_ID == \"$MSGID_HEALTH\" and (.MESSAGE | test(\"journal was unavailable\"))")" -ge 1 ] ||
 	[ $i -ge 50 ]; do
