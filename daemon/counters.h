@@ -20,6 +20,8 @@
 	X(filtered_self, 1)                                                                        \
 	X(queue_dropped, 1)                                                                        \
 	X(sink_dropped, 1)                                                                         \
+	X(sink_held, 0)	   /* waiting in the sink queue for journald to come back */               \
+	X(sink_outages, 0) /* times journald became unavailable */                                 \
 	X(delivered, 1)                                                                            \
 	X(ignored, 1)	   /* an ignore rule matched */                                            \
 	X(rate_limited, 1) /* held back from the output */                                         \

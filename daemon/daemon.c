@@ -153,6 +153,7 @@ static void read_counters(struct daemon *a, struct flow_counters *c)
 {
 	struct ep_counters k = {0};
 	struct tracer_sc_stats sc = {0};
+	struct sink_counters sk;
 
 	if (a->tr) {
 		tracer_counters(a->tr, &k);
@@ -168,6 +169,9 @@ static void read_counters(struct daemon *a, struct flow_counters *c)
 	c->filtered_self = k.filtered_self;
 	c->queue_dropped = a->q ? evq_dropped(a->q) : 0;
 	c->sink_dropped = a->sink ? sink_dropped(a->sink) : 0;
+	sink_get_counters(a->sink, &sk);
+	c->sink_held = sk.held;
+	c->sink_outages = sk.unavailable;
 	c->delivered = atomic_load(&a->pl.delivered);
 	c->ignored = atomic_load(&a->pl.ignored);
 	c->rate_limited = atomic_load(&a->pl.rate_limited);
@@ -863,11 +867,17 @@ void daemon_loop(struct daemon *a)
 	}
 }
 
-/* The ring until it is empty twice in a row (bounded: others keep failing), then the queue. */
+/* Detach first, then drain the ring until it is empty twice in a row: nothing new comes in,
+ * so every submitted record is read and the final counters hold still (attempted = submitted +
+ * reserve_failed, submitted = delivered + queue_dropped). Draining while still attached never
+ * ends in a storm, and what the time bound left in the ring was lost uncounted. The bound stays
+ * for a reader slower than the ring is large. Then the queue. */
 static void drain(struct daemon *a)
 {
-	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
+	uint64_t t0;
 
+	tracer_detach(a->tr);
+	t0 = clock_ns(CLOCK_MONOTONIC);
 	for (int zeros = 0; zeros < 2 && clock_ns(CLOCK_MONOTONIC) - t0 < DRAIN_MAX_NS;) {
 		int n = tracer_poll(a->tr, 10);
 

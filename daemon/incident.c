@@ -243,7 +243,7 @@ static void retire(struct incidents *in, struct incident *x, uint64_t now)
 	if (*pp)
 		*pp = x->hnext;
 	list_unlink(in, x);
-	in->n--;
+	__atomic_sub_fetch(&in->n, 1, __ATOMIC_RELAXED); /* incidents_count() reads it unlocked */
 	if (x->count > x->reported)
 		emit(in, x, OUT_SUMMARY, now);
 	rep_put(x->rep);
@@ -356,7 +356,7 @@ static struct incident *incident_new(struct incidents *in, const struct inc_key 
 	x->hnext = in->buckets[h & (in->nbuckets - 1)];
 	in->buckets[h & (in->nbuckets - 1)] = x;
 	list_append(in, x);
-	in->n++;
+	__atomic_add_fetch(&in->n, 1, __ATOMIC_RELAXED);
 	return x;
 }
 

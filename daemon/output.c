@@ -4,6 +4,12 @@
  * write()/sendto(), so a stalled terminal, pipe or journald can stall that thread but never the
  * pipeline. A full queue drops the record and counts it; a write the target refuses is counted
  * too. Alarms have a few queue slots of their own, so a diagnosis flood cannot crowd them out.
+ *
+ * The journal may go away for a while (journald stopped, restarted, or stalled with a full
+ * socket queue): then the record stays at the head of the queue, the writer retries with a
+ * backoff, later records wait behind it (the queue bounds them; beyond it they are dropped and
+ * counted), and the outage is said once on stderr when it starts and once in the journal when it
+ * ends, with how long it lasted, how many records waited and how many were lost.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +27,7 @@
 
 #include "journal.h"
 #include "msgids.h"
+#include "clock.h"
 #include "output.h"
 
 #define SINK_QUEUE_CAP	      4096	 /* records waiting for the writer */
@@ -29,6 +36,8 @@
 #define SINK_SEND_TIMEOUT_MS  1000
 #define SINK_FLUSH_TIMEOUT_MS 2000
 #define SINK_CLOSE_TIMEOUT_MS 3000
+#define SINK_RETRY_MIN_MS     100 /* journal outage: first retry, doubled up to the max */
+#define SINK_RETRY_MAX_MS     1000
 
 struct qent {
 	char *buf;
@@ -51,6 +60,13 @@ struct sink {
 	bool busy, stop;
 
 	uint64_t written, dropped, refused, unavailable; /* __atomic */
+	uint64_t held;					 /* __atomic: written after an outage */
+
+	/* journal outage (writer thread only): since when, why, drops before it */
+	bool down;
+	int down_err;
+	uint64_t down_since_ns, down_dropped;
+	int retry_ms;
 
 	/* a fan-out (sink_open_multi): no queue or thread of its own, every call goes to each */
 	bool multi;
@@ -61,6 +77,8 @@ struct sink {
 };
 
 /* ---- the sink object ---- */
+
+static void deadline_in(struct timespec *ts, int ms);
 
 static uint64_t ld(const uint64_t *p)
 {
@@ -87,31 +105,94 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-static void sink_write_one(struct sink *s, const struct qent *e)
+/* Returns 0 or the target's -errno; counting is the caller's (an outage is not a loss). */
+static int sink_write_one(struct sink *s, const struct qent *e)
 {
 	int err;
 
-	if (s->fmt == OUT_JOURNAL) {
-		err = journal_send(s->fd, s->sock_path, e->buf, e->len);
-	} else {
-		err = write_all(s->fd, e->buf, e->len);
-		if (err == -EPIPE) {
-			/* consume the SIGPIPE this thread has blocked */
-			sigset_t set;
-			struct timespec zero = {0, 0};
+	if (s->fmt == OUT_JOURNAL)
+		return journal_send(s->fd, s->sock_path, e->buf, e->len);
+	err = write_all(s->fd, e->buf, e->len);
+	if (err == -EPIPE) {
+		/* consume the SIGPIPE this thread has blocked */
+		sigset_t set;
+		struct timespec zero = {0, 0};
 
-			sigemptyset(&set);
-			sigaddset(&set, SIGPIPE);
-			(void)sigtimedwait(&set, NULL, &zero);
-		}
+		sigemptyset(&set);
+		sigaddset(&set, SIGPIPE);
+		(void)sigtimedwait(&set, NULL, &zero);
 	}
-	if (!err) {
+	return err;
+}
+
+/* The journal is away but may come back: no socket file (journald stopped), nobody bound to it
+ * (killed, restarting), or a send timed out on a full socket queue (stalled, or restarting under
+ * systemd, which keeps the socket). Other errors refuse this one record. */
+static bool journal_outage(const struct sink *s, int err)
+{
+	return s->fmt == OUT_JOURNAL && (err == -ENOENT || err == -ECONNREFUSED ||
+					 err == -ENOTCONN || err == -EAGAIN || err == -ETIMEDOUT);
+}
+
+/* First failure of an outage (lock held): the thread says it once, on stderr (the journal is
+ * the one that is away), after unlocking. */
+static void outage_begin(struct sink *s, int err)
+{
+	s->down = true;
+	s->down_err = -err;
+	s->down_since_ns = clock_ns(CLOCK_MONOTONIC);
+	s->down_dropped = ld(&s->dropped);
+	s->retry_ms = SINK_RETRY_MIN_MS;
+	inc(&s->unavailable);
+}
+
+/* Called with the lock held; waits out one backoff step unless the sink is stopping. */
+static void outage_wait(struct sink *s)
+{
+	struct timespec ts;
+
+	deadline_in(&ts, s->retry_ms);
+	while (!s->stop)
+		if (pthread_cond_timedwait(&s->cv_work, &s->lock, &ts) == ETIMEDOUT)
+			break;
+	s->retry_ms = s->retry_ms * 2 > SINK_RETRY_MAX_MS ? SINK_RETRY_MAX_MS : s->retry_ms * 2;
+}
+
+/* The first record after an outage went through: everything queued now waited for it. Called
+ * without the lock; the alarm queues behind those records. */
+static void outage_end(struct sink *s, unsigned waited)
+{
+	uint64_t secs = (clock_ns(CLOCK_MONOTONIC) - s->down_since_ns) / 1000000ull;
+	uint64_t lost = ld(&s->dropped) - s->down_dropped;
+
+	fprintf(stderr, "epermd: the journal is back after %" PRIu64 ".%03" PRIu64 " s\n",
+		secs / 1000, secs % 1000);
+	sink_alarm(s, LOG_WARNING, EP_MSGID_HEALTH,
+		   "epermd: the journal was unavailable for %" PRIu64 ".%03" PRIu64
+		   " s (%s): %u records waited and are delivered late (their EPERM_FIRST_SEEN is "
+		   "the time of the denial), %" PRIu64 " lost because the queue of %u was full",
+		   secs / 1000, secs % 1000, strerror(s->down_err), waited, lost, SINK_QUEUE_CAP);
+	/* after the alarm is queued: whoever sees the count can flush and find it */
+	__atomic_add_fetch(&s->held, waited, __ATOMIC_RELAXED);
+}
+
+/* After a write of the head record (lock held): false when it stays queued for a retry. */
+static bool sink_settle(struct sink *s, int err, unsigned *waited)
+{
+	if (journal_outage(s, err)) {
+		if (!s->down)
+			outage_begin(s, err);
+		return false;
+	}
+	if (s->down && !err) {
+		*waited = s->count;
+		s->down = false;
+	}
+	if (!err)
 		inc(&s->written);
-		return;
-	}
-	inc(&s->refused);
-	if (err == -ENOENT || err == -ECONNREFUSED || err == -ENOTCONN)
-		inc(&s->unavailable);
+	else
+		inc(&s->refused);
+	return true;
 }
 
 static void *sink_thread(void *arg)
@@ -126,29 +207,51 @@ static void *sink_thread(void *arg)
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
+		unsigned cap = SINK_QUEUE_CAP + SINK_ALARM_RESERVE, waited = 0;
 		struct qent e;
-		unsigned cap = SINK_QUEUE_CAP + SINK_ALARM_RESERVE;
+		int err;
 
 		while (!s->count && !s->stop)
 			pthread_cond_wait(&s->cv_work, &s->lock);
 		if (!s->count)
 			break;
+		/* the record stays queued while it is written: an outage keeps it there */
 		e = s->q[s->head];
-		s->head = (s->head + 1) % cap;
-		s->count--;
 		s->busy = true;
 		pthread_mutex_unlock(&s->lock);
 
 		/* the only place a stuck target can hold us: let sink_close cancel it */
 		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-		sink_write_one(s, &e);
+		err = sink_write_one(s, &e);
 		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-		free(e.buf);
 
 		pthread_mutex_lock(&s->lock);
 		s->busy = false;
+		if (!sink_settle(s, err, &waited)) {
+			if (s->stop) /* stopping: sink_close counts what is left */
+				break;
+			if (s->retry_ms == SINK_RETRY_MIN_MS) {
+				pthread_mutex_unlock(&s->lock);
+				fprintf(
+				    stderr,
+				    "epermd: the journal is unavailable (%s): holding up to %u "
+				    "records until it is back, dropping and counting the rest\n",
+				    strerror(-err), SINK_QUEUE_CAP);
+				pthread_mutex_lock(&s->lock);
+			}
+			outage_wait(s);
+			continue;
+		}
+		s->head = (s->head + 1) % cap;
+		s->count--;
+		free(e.buf);
 		if (!s->count)
 			pthread_cond_broadcast(&s->cv_idle);
+		if (waited) {
+			pthread_mutex_unlock(&s->lock);
+			outage_end(s, waited);
+			pthread_mutex_lock(&s->lock);
+		}
 	}
 	s->busy = false;
 	pthread_cond_broadcast(&s->cv_idle);
@@ -499,7 +602,8 @@ void sink_close(struct sink *s)
 	}
 	if (s->thread_started) {
 		pthread_mutex_lock(&s->lock);
-		sink_wait_idle(s, SINK_CLOSE_TIMEOUT_MS);
+		/* a journal outage gets one more retry, not the whole wait */
+		sink_wait_idle(s, s->down ? SINK_RETRY_MAX_MS + 100 : SINK_CLOSE_TIMEOUT_MS);
 		s->stop = true;
 		pthread_cond_broadcast(&s->cv_work);
 		if (s->busy) /* stuck in write(): cancellation is enabled only there */
@@ -507,7 +611,11 @@ void sink_close(struct sink *s)
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->thread, NULL);
 	}
-	/* whatever the writer could not take is lost: count it */
+	/* whatever the writer could not take is lost: count it, and say it (the final counters
+	 * were written before) */
+	if (s->count)
+		fprintf(stderr, "epermd: %u records could not be written before exit%s\n", s->count,
+			s->down ? " (the journal is unavailable)" : "");
 	for (; s->count; s->count--, s->head = (s->head + 1) % cap) {
 		free(s->q[s->head].buf);
 		inc(&s->dropped);
@@ -546,6 +654,7 @@ void sink_get_counters(const struct sink *s, struct sink_counters *c)
 			c->dropped += one.dropped;
 			c->refused += one.refused;
 			c->unavailable += one.unavailable;
+			c->held += one.held;
 		}
 		return;
 	}
@@ -553,4 +662,5 @@ void sink_get_counters(const struct sink *s, struct sink_counters *c)
 	c->dropped = ld(&s->dropped);
 	c->refused = ld(&s->refused);
 	c->unavailable = ld(&s->unavailable);
+	c->held = ld(&s->held);
 }

@@ -37,10 +37,12 @@ void sink_set_alarm_max(struct sink *s, int prio);
 int sink_alarm_fields(struct sink *s, int prio, const char *msg_id, const struct out_field *f,
 		      unsigned nf, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 uint64_t sink_dropped(const struct sink *s); /* records that could not be written */
-/* The breakdown: dropped = queue full (or no memory), refused = the target said no, of which
- * unavailable = no journal socket / nobody listening. sink_dropped() = dropped + refused. */
+/* The breakdown: dropped = queue full (or no memory, or left queued at close), refused = the
+ * target said no. sink_dropped() = dropped + refused. unavailable = journal outages (no socket,
+ * nobody listening, a send timed out): the records wait and are retried, not lost; held = records
+ * written late, after an outage. */
 struct sink_counters {
-	uint64_t written, dropped, refused, unavailable;
+	uint64_t written, dropped, refused, unavailable, held;
 };
 void sink_get_counters(const struct sink *s, struct sink_counters *c);
 /* A {"type":"stats"} record (journal: MESSAGE_ID stats, EPERM_STAT_<NAME>=value, INFO). */

@@ -95,13 +95,14 @@ struct server {
 	dev_t sock_dev;
 	pthread_t thread;
 	bool started;
-	volatile int stop;
+	int stop; /* __atomic: set by server_free */
 
 	pthread_mutex_t lock; /* clients list, queues, stats */
 	struct client *clients;
 	struct client *graveyard; /* closed, not yet freed (server thread only) */
 	unsigned n_clients;
 	bool accept_paused; /* out of file descriptors: listening fd taken out of epoll */
+	bool path_lost;	    /* the socket path vanished; said once, re-created when possible */
 	struct server_stats st;
 
 	/* rate-limited rejection log */
@@ -729,6 +730,47 @@ static void check_timeouts(struct server *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
+static int prepare_dir(struct server *s, const char *sock_name);
+static int bind_socket(struct server *s);
+
+/*
+ * Once a second: is the socket still where clients look for it? A removed path (or its whole
+ * directory, e.g. rm -rf /run/epermd) leaves the daemon listening on an unreachable inode, so
+ * bind a fresh one the same way as at start and swap it in; connected clients keep streaming.
+ * A path that now holds someone else's file is left alone. Said once per loss, once when back.
+ */
+static void check_path(struct server *s)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &s->lfd};
+	int old = s->lfd, err;
+	struct stat st;
+
+	if (!stat(s->path, &st))
+		return; /* ours, or replaced by something else: not ours to touch */
+	if (errno != ENOENT && errno != ENOTDIR)
+		return;
+	err = prepare_dir(s, strrchr(s->path, '/') + 1);
+	if (!err)
+		err = bind_socket(s); /* sets s->lfd on success */
+	if (err) {
+		if (!s->path_lost)
+			slog("socket: %s was removed and cannot be re-created (%s); clients cannot "
+			     "connect until it can, retrying every second",
+			     s->path, strerror(-err));
+		s->path_lost = true;
+		return;
+	}
+	if (!s->accept_paused) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, old, NULL);
+		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd, &ev))
+			s->accept_paused = true; /* check_timeouts adds it again */
+	}
+	close(old);
+	slog("socket: %s was removed under the daemon; re-created it (connected clients kept)",
+	     s->path);
+	s->path_lost = false;
+}
+
 static void *server_thread(void *arg)
 {
 	struct server *s = arg;
@@ -737,11 +779,11 @@ static void *server_thread(void *arg)
 	uint64_t v;
 	int n;
 
-	while (!s->stop) {
+	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
 		n = epoll_wait(s->epfd, evs, 32, 1000);
 		if (n < 0 && errno != EINTR)
 			break;
-		for (int i = 0; i < n && !s->stop; i++) {
+		for (int i = 0; i < n && !__atomic_load_n(&s->stop, __ATOMIC_RELAXED); i++) {
 			void *p = evs[i].data.ptr;
 			struct client *c = p;
 			uint32_t e = evs[i].events;
@@ -784,6 +826,7 @@ static void *server_thread(void *arg)
 		if (now_s() != last_check) {
 			last_check = now_s();
 			check_timeouts(s);
+			check_path(s);
 		}
 		bury(s);
 	}
@@ -1229,7 +1272,7 @@ void server_free(struct server *s)
 	if (!s)
 		return;
 	if (s->started) {
-		s->stop = 1;
+		__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
 		if (write(s->efd, &one, sizeof(one)) < 0) {
 			/* the 1 s epoll timeout notices stop anyway */
 		}

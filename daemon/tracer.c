@@ -967,6 +967,13 @@ int tracer_track_pid(struct tracer *t, pid_t pid)
 				    BPF_ANY);
 }
 
+void tracer_detach(struct tracer *t)
+{
+	/* every link is in the skeleton (the hook table points into skel->links) */
+	if (t && t->skel)
+		epermd_bpf__detach(t->skel);
+}
+
 void tracer_free(struct tracer *t)
 {
 	if (!t)

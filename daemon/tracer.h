@@ -71,6 +71,9 @@ int tracer_sc_stats(struct tracer *t, struct tracer_sc_stats *s);
 int tracer_stats(struct tracer *t, struct tracer_stats *out);
 /* Track one more process (and its future children) in one-command mode. */
 int tracer_track_pid(struct tracer *t, pid_t pid);
+/* Stop tracing: every program detached (in-flight runs finish first), the ring stays readable.
+ * After it, a drain ends and the counters no longer move. */
+void tracer_detach(struct tracer *t);
 void tracer_free(struct tracer *t);
 
 #endif

@@ -86,3 +86,31 @@ jd_check() {
 		not_ok "$JD_TEST: $1 (got '$2', want '$3')"
 	fi
 }
+
+# A journald of its own in journal namespace NS: socket /run/systemd/journal.NS/socket, files
+# /var/log/journal/MACHINE.NS; the host's journal and other tests' journald are never touched.
+#   jd_ns_up NS LOG   start it (again), its output appended to LOG; JD_NS_PID is its pid
+#   jd_ns_down        stop it (the socket file stays: senders get ECONNREFUSED)
+#   jd_ns_clean NS    remove its sockets and journal files
+JD_NS_PID=""
+jd_ns_up() {
+	"$JOURNALD" "$1" </dev/null >>"$2" 2>&1 &
+	JD_NS_PID=$!
+	_i=0
+	until journalctl --namespace="$1" --sync >/dev/null 2>&1 || [ "$_i" -ge 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+jd_ns_down() {
+	[ -n "$JD_NS_PID" ] || return 0
+	kill "$JD_NS_PID" 2>/dev/null || true
+	wait "$JD_NS_PID" 2>/dev/null || true
+	JD_NS_PID=""
+}
+
+jd_ns_clean() {
+	_mid=$(cat /etc/machine-id)
+	rm -rf "/run/systemd/journal.$1" "/var/log/journal/$_mid.$1" "/run/log/journal/$_mid.$1"
+}

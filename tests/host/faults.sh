@@ -8,14 +8,16 @@
 #   - the metrics directory full (ENOSPC on a 64 KiB tmpfs) and then read-only: one alarm per
 #     kind of error, epermd_metrics_write_errors_total counts every failed write, the file is
 #     back once space is;
-#   - the socket directory removed under the daemon: denials are still delivered;
+#   - the socket directory removed under the daemon: denials are still delivered, the socket is
+#     re-created within a second (said once), new clients are served and a client streaming
+#     before the removal keeps its stream;
 #   - /proc mounted with hidepid=2 in the daemon's mount namespace: denials still reported
 #     with their path and cause;
 #   - audit netlink unavailable (a network namespace: the audit multicast group exists only in
 #     the initial one): audit=netlink is refused once, the daemon runs without the join;
 #   - the kernel ring forced full (--ring-size=4096, a storm of 20 000 denials): reserve_failed
 #     counts the loss, at most one loss alarm per second, conservation holds.
-# Journald stopped and restarted mid-stream is in bench/soak.sh (it needs the host journald).
+# Journald stopped and restarted mid-stream: tests/host/journal-outage.sh.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
@@ -23,6 +25,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 need_root faults
 need_epermd faults
 mount_tracefs
+SC="$OUTPUT/tests/sockclient"
 t_tmpdir
 PIDS=""
 cleanup() {
@@ -133,14 +136,31 @@ else
 	diag "$(cat "$T_TMP/sock.py.out")" "$(tail -n 5 "$T_TMP/sock.err")"
 fi
 
+# a streaming client connected before the removal must keep its stream
+"$SC" -s "$S" -r stream -t 15 >"$T_TMP/stream.out" 2>&1 &
+SCPID=$!
+PIDS="$PIDS $SCPID"
+sleep 0.5
 rm -rf "$T_TMP/sock.run"
 mine sockgone
-if alive && wait_rec "$T_TMP/sock.json" "$T_TMP/mine-sockgone"; then
-	ok "faults: the socket directory removed under the daemon: denials still delivered"
+i=0
+until [ -S "$S" ] || [ $i -ge 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1.5 # one more check of the path: the re-creation must be said once, not per second
+said=$(grep -c 'was removed under the daemon; re-created' "$T_TMP/sock.err" || true)
+snap=$("$SC" -s "$S" -r snapshot -u end -t 5 2>&1 | grep -c '"type":"end"' || true)
+if alive && wait_rec "$T_TMP/sock.json" "$T_TMP/mine-sockgone" && [ -S "$S" ] &&
+	[ "$said" -eq 1 ] && [ "$snap" -eq 1 ] &&
+	[ "$(stat -c %a "$T_TMP/sock.run")" = 750 ] &&
+	grep -q "mine-sockgone" "$T_TMP/stream.out"; then
+	ok "faults: the socket directory removed: re-created within a second (said once), new clients served, the old stream kept"
 else
-	not_ok "faults: socket directory removed (daemon alive: $(alive && echo yes || echo no))"
-	diag "$(tail -n 5 "$T_TMP/sock.err")"
+	not_ok "faults: socket directory removed (alive: $(alive && echo yes || echo no), socket: $([ -S "$S" ] && echo yes || echo no), said $said, snapshot $snap)"
+	diag "$(tail -n 5 "$T_TMP/sock.err")" "$(tail -c 300 "$T_TMP/stream.out")"
 fi
+kill "$SCPID" 2>/dev/null || true
 stop
 
 # ---- 3. the metrics directory full, then read-only ----

@@ -422,16 +422,48 @@ TEST(sink_journal_socket)
 	buf[r > 0 ? r : 0] = '\0';
 	CHECK_CONTAINS(buf, "MESSAGE_ID=55861ab55223468883022d2d66cd5283\n");
 	CHECK_CONTAINS(buf, "EPERM_PID=1234\n");
-	/* nobody listening any more: refused and counted as unavailable, never success */
+	/* nobody listening any more: the record waits (an outage, never success, never lost) */
 	close(fd);
 	fd = -1;
 	unlink(sa.sun_path);
-	CHECK(sink_alarm(s, 4, NULL, "x") == 0);
+	CHECK(sink_alarm(s, 4, NULL, "held-alarm") == 0);
+	for (int i = 0; i < 100; i++) { /* the writer's first attempt; slow under load */
+		sink_get_counters(s, &c);
+		if (c.unavailable)
+			break;
+		usleep(50 * 1000);
+	}
+	CHECK(c.written == 1 && c.refused == 0 && c.unavailable == 1 && c.held == 0);
+	CHECK(sink_dropped(s) == 0);
+	/* the journal is back: the held record arrives first, then one "was unavailable" alarm */
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	for (int i = 0; i < 100; i++) { /* the next retry: at most 1 s away */
+		sink_get_counters(s, &c);
+		if (c.held)
+			break;
+		usleep(50 * 1000);
+	}
 	sink_flush(s);
+	r = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	CHECK(r > 0);
+	buf[r > 0 ? r : 0] = '\0';
+	CHECK_CONTAINS(buf, "MESSAGE=held-alarm\n");
+	r = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	CHECK(r > 0);
+	buf[r > 0 ? r : 0] = '\0';
+	CHECK_CONTAINS(buf, "the journal was unavailable for ");
+	CHECK_CONTAINS(buf, ": 1 records waited");
 	sink_get_counters(s, &c);
-	CHECK(c.written == 1 && c.refused == 1 && c.unavailable == 1);
-	CHECK(sink_dropped(s) == 1);
+	CHECK(c.written == 3 && c.refused == 0 && c.unavailable == 1 && c.held == 1);
+	/* gone again and the sink closed meanwhile: what is left is dropped and counted */
+	close(fd);
+	fd = -1;
+	unlink(sa.sun_path);
+	CHECK(sink_alarm(s, 4, NULL, "lost-alarm") == 0);
+	usleep(200 * 1000);
 	sink_close(s);
+	s = NULL;
 out:
 	unsetenv("EPERMD_JOURNAL_SOCKET");
 	if (fd >= 0)
