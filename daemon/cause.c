@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 
 #include "cause.h"
+#include "unitmap.h"
 #include "dac.h"
 #include "names.h"
 #include "sysclass.h"
@@ -1339,6 +1340,7 @@ static void reset(struct denial *d)
 void cause_decide(struct denial *d)
 {
 	struct cctx c;
+	size_t i;
 
 	memset(&c, 0, sizeof(c));
 	c.d = d;
@@ -1348,8 +1350,10 @@ void cause_decide(struct denial *d)
 	c.err = d->ev.ret == -EP_EACCES ? EP_EACCES : EP_EPERM;
 	c.cap_hook = d->hooks_active & (HK(EP_HK_TP_CAP_CAPABLE) | HK(EP_HK_CAP_CAPABLE));
 	summarise(&c);
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (rules[i](&c))
-			return;
-	explain_unknown(&c);
+			break;
+	if (i == sizeof(rules) / sizeof(rules[0]))
+		explain_unknown(&c);
+	unitmap_attribute(d); /* the unit's directive behind the cause, if it runs in one */
 }

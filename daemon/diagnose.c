@@ -13,6 +13,7 @@
 #include "dac.h"
 #include "diagnose.h"
 #include "fixes.h"
+#include "unitmap.h"
 #include "names.h"
 
 static const char *base_name(const char *p)
@@ -301,7 +302,9 @@ void diagnose_denial(struct denial *d)
 	fill_who(&x);
 	fill_object(&x);
 	fill_what(&x);
-	if ((unsigned)d->cause >= EP_CAUSE__MAX || !sayers[d->cause])
+	if (d->unit_directive[0])
+		unitmap_say(&x);
+	else if ((unsigned)d->cause >= EP_CAUSE__MAX || !sayers[d->cause])
 		say_unknown(&x);
 	else if (d->cause == EP_CAUSE_CAPABILITY && d->capability < 0)
 		say_unknown(&x);

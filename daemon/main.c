@@ -40,6 +40,7 @@
 #include "queue.h"
 #include "server.h"
 #include "tracer.h"
+#include "unitprops.h"
 
 #define JSON_MAX     (64 * 1024)
 #define DRAIN_MAX_NS (3ull * 1000000000ull)
@@ -64,6 +65,7 @@ struct app {
 	uint64_t start_mono;
 	char caps[768];	     /* what is kept after attach, for the start line */
 	struct runstate *rs; /* heartbeat for the tracing-gap notice; NULL = off */
+	struct unitprops *units; /* systemd units' sandbox settings (worker only); NULL = off */
 
 	pthread_t worker;
 	bool worker_started;
@@ -208,6 +210,7 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 	d->capability = -1;
 	d->lsm = -1;
 	enrich_denial(d);
+	unitprops_fill(a->units, d); /* the unit's sandbox, for unitmap.c in cause_decide */
 	audit_annotate(d, false); /* H9: join a kernel audit record, if one came */
 	cause_decide(d);
 	if (audit_annotate(d, true)) /* unexplained: a late record may still come (bounded) */
@@ -255,6 +258,7 @@ static void *worker_main(void *arg)
 		now = clock_ns(CLOCK_MONOTONIC);
 		if (now - last_tick >= 1000000000ull) {
 			incidents_tick(a->inc, clock_ns(CLOCK_REALTIME), false);
+			unitprops_tick(a->units);
 			last_tick = now;
 		}
 	}
@@ -884,6 +888,9 @@ static int run(struct app *a)
 
 	if (drop_privileges(a)) /* after attach, audit and socket; before the worker */
 		goto cleanup;
+	/* the daemon asks the service manager about units; one command's run does not */
+	if (!oneshot && unitprops_new(&a->units))
+		fprintf(stderr, "epermd: unit settings: out of memory; units are not examined\n");
 	err = pthread_create(&a->worker, NULL, worker_main, a);
 	if (err) {
 		fprintf(stderr, "epermd: cannot start the worker: %s\n", strerror(err));
@@ -995,6 +1002,7 @@ cleanup:
 		pthread_join(a->worker, NULL);
 	}
 	audit_stop(); /* H9 */
+	unitprops_free(a->units); /* the worker is gone */
 	/* stop the metrics writer before the sink closes */
 	metrics_stop(a->metrics);
 	server_free(a->srv);

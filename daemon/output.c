@@ -374,6 +374,9 @@ int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t
 	j_opt(&b, "sysctl", d->sysctl_name);
 	j_opt(&b, "sysctl_value", d->sysctl_value);
 	j_opt(&b, "rule", d->rule);
+	j_opt(&b, "unit_directive", d->unit_directive);
+	j_opt(&b, "unit_directive_value", d->unit_directive_value);
+	j_opt(&b, "unit_dropin", d->unit_dropin);
 	j_key(&b, "evidence");
 	sb_raw(&b, "[", 1);
 	for (int i = 0; i < d->n_evidence && i < DN_MAX_EVIDENCE; i++) {
@@ -512,6 +515,15 @@ int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t
 			  dn_count(d), t, d->incident_id);
 		goto out;
 	}
+	if (d->unit_directive[0]) {
+		sb_puts(&b, "  unit: ");
+		t_str(&b, d->proc.unit);
+		sb_puts(&b, " denies it with ");
+		t_str(&b, d->unit_directive);
+		sb_raw(&b, "=", 1);
+		t_str(&b, d->unit_directive_value);
+		sb_raw(&b, "\n", 1);
+	}
 	if (d->fix[0]) {
 		sb_puts(&b, "  fix: ");
 		sb_esc(&b, d->fix, text_escape_cmd);
@@ -584,7 +596,7 @@ int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, siz
 	if (n == 0)
 		return -ENOSPC;
 	buf[0] = '\0';
-	jr_head(&b, kind == OUT_SUMMARY ? LOG_NOTICE : LOG_INFO, msgid_for_cause(d->cause),
+	jr_head(&b, kind == OUT_SUMMARY ? LOG_NOTICE : LOG_INFO, msgid_for_denial(d),
 		kind == OUT_SUMMARY ? "summary" : "denial");
 	if (d->diagnosis[0])
 		snprintf(msg, sizeof(msg), "%s", d->diagnosis);
@@ -624,6 +636,9 @@ int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, siz
 	jr_opt(&b, "EPERM_SYSCTL", d->sysctl_name);
 	jr_opt(&b, "EPERM_SYSCTL_VALUE", d->sysctl_value);
 	jr_opt(&b, "EPERM_RULE", d->rule);
+	jr_opt(&b, "EPERM_UNIT_DIRECTIVE", d->unit_directive);
+	jr_opt(&b, "EPERM_UNIT_DIRECTIVE_VALUE", d->unit_directive_value);
+	jr_opt(&b, "EPERM_UNIT_DROPIN", d->unit_dropin);
 	for (int i = 0; i < d->n_evidence && i < DN_MAX_EVIDENCE; i++)
 		jr_field(&b, "EPERM_EVIDENCE", d->evidence[i]);
 	if (d->facts_later) {
