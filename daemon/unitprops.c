@@ -7,6 +7,7 @@
  * The connection is opened lazily by the worker, and again after a failure at most every
  * UP_RETRY_S seconds.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -572,13 +573,50 @@ static bool exe_privileged(pid_t pid)
 	       getxattr(p, "security.capability", NULL, 0) > 0;
 }
 
+/* The process is gone (a short-lived command of a unit): its cgroup from the kernel's
+ * cgroup id, the inode of its directory in cgroupfs; units live in slices one or two
+ * levels down (system.slice/x.service, system.slice/x.service/sub). */
+static bool unit_from_cgroup_id(uint64_t id, char *unit, size_t n)
+{
+	static const char *const slices[] = {"/sys/fs/cgroup/system.slice",
+					     "/sys/fs/cgroup/user.slice"};
+	bool found = false;
+
+	for (size_t i = 0; !found && id && i < sizeof(slices) / sizeof(slices[0]); i++) {
+		DIR *dir = opendir(slices[i]);
+		struct dirent *e;
+
+		while (dir && !found && (e = readdir(dir))) {
+			char p[512];
+			struct stat st;
+
+			if (e->d_type != DT_DIR || e->d_name[0] == '.')
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", slices[i], e->d_name);
+			if (!stat(p, &st) && (uint64_t)st.st_ino == id && unit_iface(e->d_name)) {
+				snprintf(unit, n, "%.*s", (int)n - 1, e->d_name);
+				found = true;
+			}
+		}
+		if (dir)
+			closedir(dir);
+	}
+	return found;
+}
+
 void unitprops_fill(struct unitprops *up, struct denial *d)
 {
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	struct up_entry *e;
 	char *path = NULL;
 
-	if (!up || !d->proc.unit[0] || !unit_iface(d->proc.unit) || connect_bus(up) < 0)
+	if (!up)
+		return;
+	if (!d->proc.unit[0] && !d->proc.container[0] && !d->proc.cgroup[0] &&
+	    unit_from_cgroup_id(d->ev.cgroup_id, d->proc.unit, sizeof(d->proc.unit)))
+		denial_add_evidence(d, "unit %s from the kernel's cgroup id (the process is gone)",
+				    d->proc.unit);
+	if (!d->proc.unit[0] || !unit_iface(d->proc.unit) || connect_bus(up) < 0)
 		return;
 	unitprops_tick(up); /* apply pending invalidations first */
 	if (sd_bus_path_encode(SD_UNIT_PATH, d->proc.unit, &path) < 0 ||

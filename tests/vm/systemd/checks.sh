@@ -393,6 +393,9 @@ fi
 # also: anything the unit's filter refused with EPERM that epermd then complained about
 jn -u epermd.service -b -p warning -o cat | grep -v 'e2e' | head -n 10 | sed 's/^/# epermd warning+: /'
 
+# ---- 9b. the directive of a unit's sandbox, and its drop-in fix (units.sh)
+. "$(dirname "$0")/units.sh"
+
 # ---- 10. systemd-analyze security (online) for the record
 sec=$(systemd-analyze security --no-pager epermd.service 2>&1)
 echo "$sec" | grep -E '^\s*✗' | sed 's/^/#   /' | head -n 40

@@ -143,6 +143,7 @@ fi
 mkdir -p "$root/var/lib/prometheus/node-exporter"
 mkdir -p "$root/usr/local/lib/epermd-e2e"
 cp "$here/checks.sh" "$root/usr/local/lib/epermd-e2e/checks.sh"
+cp "$here/units.sh" "$root/usr/local/lib/epermd-e2e/units.sh"
 cp "$here/epermd-e2e.service" "$root/etc/systemd/system/"
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../epermd-e2e.service "$root/etc/systemd/system/multi-user.target.wants/epermd-e2e.service"
