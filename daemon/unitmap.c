@@ -250,11 +250,11 @@ static bool rt_hit(const struct umctx *c)
 	return !strcmp(c->sc, "sched_setscheduler") && pol != 0 && pol != 3 && pol != 5;
 }
 
+/* systemd locks the personality to the unit's (PER_LINUX unless Personality= is set): any
+ * other value is refused, the 0xffffffff query included (seccomp_lock_personality) */
 static bool pers_hit(const struct umctx *c)
 {
-	unsigned v = (unsigned)c->a[0];
-
-	return !strcmp(c->sc, "personality") && v != 0xffffffffu && v != 0; /* PER_LINUX */
+	return !strcmp(c->sc, "personality") && (unsigned)c->a[0] != 0;
 }
 
 static bool in_group(const struct umctx *c, const char *g)

@@ -609,6 +609,7 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	struct up_entry *e;
 	char *path = NULL;
+	int r;
 
 	if (!up)
 		return;
@@ -630,9 +631,14 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	}
 	up->asked++;
 	e = &up->e[up->next];
-	if (ask(up->bus, d->proc.unit, path, &e->u) < 0) {
+	r = ask(up->bus, d->proc.unit, path, &e->u);
+	if (r < 0) {
 		up->failed++;
 		e->used = false;
+		denial_add_evidence(d,
+				    "unit %s: its settings could not be read from the service "
+				    "manager (%s)",
+				    d->proc.unit, strerror(-r));
 		goto out;
 	}
 	snprintf(e->path, sizeof(e->path), "%s", path);

@@ -174,10 +174,13 @@ TEST(unitmap_seccomp_booleans)
 	decide();
 	CHECK_STR(D.unit_directive, "");
 	setup("personality", EP_EPERM, EP_CAUSE_SECCOMP);
-	D.ev.args[0] = 0xffffffffu; /* a query */
+	D.ev.args[0] = 0; /* PER_LINUX, the value it is locked to */
 	D.unit.flags = DN_U_PERSONALITY;
 	decide();
 	CHECK_STR(D.unit_directive, "");
+	D.ev.args[0] = 0xffffffffu; /* even the query (what setarch does first) */
+	decide();
+	CHECK_STR(D.unit_directive, "LockPersonality");
 }
 
 TEST(unitmap_capabilities)

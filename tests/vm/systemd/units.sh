@@ -24,7 +24,9 @@ dev|DevicePolicy|closed|DevicePolicy=closed|head -c 1 /dev/nvme0n1 >/dev/null'
 
 u_each() { printf '%s\n' "$U_CASES" | while IFS='|' read -r n dir val set act; do "$@"; done; }
 u_install() {
-	printf '#!/bin/sh\n%s || { rc=$?; sleep 2; exit $rc; }\n' "$act" >"$LIB/u-$n.sh"
+	# a failure keeps the unit (its cgroup) a while: under TCG the daemon may come to the
+	# record seconds later, when the command itself is long gone
+	printf '#!/bin/sh\n%s || { rc=$?; sleep 10; exit $rc; }\n' "$act" >"$LIB/u-$n.sh"
 	{
 		printf '[Unit]\nDescription=epermd e2e: %s\n[Service]\nType=oneshot\n' "$dir"
 		printf 'ExecStart=/bin/sh %s/u-%s.sh\n' "$LIB" "$n"
@@ -36,7 +38,7 @@ u_record() { json_match "$u_ts" "$ID_UNIT" ".EPERM_UNIT == \"ep-u-$n.service\"";
 u_check() {
 	r=$(u_record)
 	if [ -z "$r" ]; then
-		nok "unit-directive:$dir" "no record with MESSAGE_ID $ID_UNIT for ep-u-$n.service ($(jn -u epermd.service --since "@$u_ts" -o json | jq -r "select(.EPERM_UNIT == \"ep-u-$n.service\" or (.EPERM_COMM // \"\" | test(\"^(mount|unshare|perl|chmod|hostname|chrt|setarch|chown|cat|head)\$\"))) | \"\\(.EPERM_COMM) \\(.EPERM_CAUSE) \\(.EPERM_UNIT // \"-\") \\(.EPERM_UNIT_DIRECTIVE // \"-\")\"" | sort -u | head -n 3 | tr '\n' ' '))"
+		nok "unit-directive:$dir" "no record with MESSAGE_ID $ID_UNIT for ep-u-$n.service; its records: $(jn -u epermd.service --since "@$u_ts" -o json | jq -r "select(.EPERM_UNIT == \"ep-u-$n.service\") | \"\\(.MESSAGE) evidence: \\(.EPERM_EVIDENCE)\"" | head -n 2 | tr '\n' ' ')"
 		return
 	fi
 	got=$(printf '%s' "$r" | jq -r '"\(.EPERM_UNIT_DIRECTIVE)=\(.EPERM_UNIT_DIRECTIVE_VALUE)"')
@@ -50,7 +52,8 @@ u_check() {
 		ok "unit-directive:$dir"
 		note "$dir: $(printf '%s' "$r" | jq -r .EPERM_FIX)"
 		mkdir -p "$UD/ep-u-$n.service.d"
-		printf '%b' "$drop" >"$UD/ep-u-$n.service.d/epermd-fix.conf"
+		# journal fields are escaped like JSON bodies: a newline is \u000a
+		printf '%s' "$drop" | sed 's/\\u000a/\n/g' >"$UD/ep-u-$n.service.d/epermd-fix.conf"
 	fi
 }
 u_fixed() {
