@@ -537,6 +537,8 @@ static void print_features(const struct tracer_features *f, FILE *out)
 	fprintf(out, "exit hook: %s\n", f->exit_hook ? f->exit_hook : "(none)");
 	fprintf(out, "seccomp: %s\n", f->seccomp ? f->seccomp : "(none)");
 	fprintf(out, "object lookup: %s\n", f->obj_lookup ? f->obj_lookup : "(none)");
+	fprintf(out, "erofs: %s (host mount namespace %u)\n", f->erofs ? f->erofs : "(none)",
+		f->host_mntns);
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
 		fprintf(out, "hook %-36s %s%s%s\n", f->hooks[i].name ? f->hooks[i].name : "?",
 			f->hooks[i].active ? "active" : "inactive",
@@ -757,6 +759,7 @@ static int run(struct app *a)
 
 	to.ring_bytes = a->cfg.ring_size;
 	to.tracepoint_only = a->cfg.tracepoint_only;
+	to.erofs = a->cfg.erofs;
 	to.verbose = a->cli.verbose > 3 ? 3 : a->cli.verbose;
 	to.bench_empty = a->cli.bench_empty;
 	to.no_cap_capable = a->cli.no_cap_hook;
