@@ -578,8 +578,17 @@ static __always_inline int ep_lk_mnt(struct ep_lookup *lk)
 	struct dentry *root;
 	struct mount *m;
 
-	if (!lk->node || lk->node == lk->head)
-		return 2;
+	if (!lk->node || lk->node == lk->head) {
+		/*
+		 * Looking for a mount on the root of lk->mnt (lk->child == lk->d) and none is
+		 * there: DCACHE_MOUNTED is the dentry's, and a directory bind-mounted onto itself
+		 * (systemd's ReadOnlyPaths=, mount --bind -o ro D D) has it on its own root.
+		 */
+		if (lk->child != lk->d)
+			return 2;
+		lk->state = EP_LK_COMP;
+		return 0;
+	}
 	m = (struct mount *)(lk->node - bpf_core_field_offset(struct mount, mnt_child));
 	if ((__u64)BPF_CORE_READ(m, mnt_mountpoint) != lk->child) {
 		struct list_head *n = (struct list_head *)lk->node;

@@ -60,7 +60,8 @@ struct app {
 	uint64_t metrics_last;	 /* CLOCK_MONOTONIC of the last write */
 	const struct tracer_features *feat;
 	uint64_t hooks_active;
-	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	unsigned host_mntns; /* the tracer's: EROFS in another namespace is a policy */
+	int64_t rt_offset;   /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t start_mono;
 	char caps[768];	     /* what is kept after attach, for the start line */
 	struct runstate *rs; /* heartbeat for the tracing-gap notice; NULL = off */
@@ -205,6 +206,7 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 	       sizeof(*d) - offsetof(struct denial, realtime_ns));
 	stamp(a, d);
 	d->hooks_active = a->hooks_active;
+	d->host_mntns = a->host_mntns;
 	d->capability = -1;
 	d->lsm = -1;
 	enrich_denial(d);
@@ -834,6 +836,7 @@ static int run(struct app *a)
 		goto cleanup;
 	a->feat = tracer_features(a->tr);
 	a->hooks_active = a->feat ? a->feat->hooks_active : 0;
+	a->host_mntns = a->feat ? a->feat->host_mntns : 0;
 	if (a->metrics && a->feat) {
 		struct metrics_info mi = {EPERMD_VERSION, a->feat->full,
 					  (unsigned)__builtin_popcountll(a->hooks_active),
