@@ -17,6 +17,7 @@
 #include "unitmap.h"
 #include "dac.h"
 #include "names.h"
+#include "rofs.h"
 #include "sysclass.h"
 
 /* capability numbers used by the rules (linux/capability.h) */
@@ -1346,6 +1347,12 @@ void cause_decide(struct denial *d)
 	c.d = d;
 	snprintf(c.listener, sizeof(c.listener), "%s", d->listener);
 	reset(d);
+	/* a read-only mount, not a permission check: none of the rules below applies */
+	if (d->ev.ret == -EP_EROFS) {
+		rofs_decide(d);
+		unitmap_attribute(d); /* ProtectSystem=, ReadOnlyPaths=, ... */
+		return;
+	}
 	sc_lookup(d, &c.si, c.scbuf, sizeof(c.scbuf));
 	c.err = d->ev.ret == -EP_EACCES ? EP_EACCES : EP_EPERM;
 	c.cap_hook = d->hooks_active & (HK(EP_HK_TP_CAP_CAPABLE) | HK(EP_HK_CAP_CAPABLE));

@@ -174,6 +174,23 @@ struct dn_unit {
 	char lit[DN_UL__N][DN_U_LIT_LEN];
 };
 
+/* An EROFS denial's read-only mount (rofs.c) */
+enum dn_rofs_kind {
+	DN_RO_NONE = 0,
+	DN_RO_MOUNT,	  /* the mount's own MNT_READONLY: a read-only (bind) mount */
+	DN_RO_FILESYSTEM, /* the superblock's SB_RDONLY: every mount of the filesystem */
+};
+
+struct dn_rofs {
+	int kind;	  /* enum dn_rofs_kind */
+	bool from_kernel; /* the mount facts are the kernel's at the denial (EP_FACT_MNT) */
+	bool private_ns;  /* the process's mount namespace is not the host's */
+	bool locked;	  /* MNT_LOCK_READONLY: inherited read-only into a less privileged ns */
+	unsigned mnt_id;  /* as in /proc/PID/mountinfo; 0 unknown */
+	char mount_point[EP_FACT_PATH_LEN];
+	char dir[EP_PATH_LEN + 64]; /* the narrowest directory the fix makes writable */
+};
+
 struct dn_sysctl {
 	char name[64];
 	char value[64];
@@ -287,6 +304,10 @@ struct denial {
 	char unit_dropin[256];
 	/* connect/sendto's destination address ("10.0.0.1"), read later from the live process */
 	char peer_addr[48];
+
+	/* EROFS: the read-only mount (rofs.c); host_mntns is the tracer's, set with hooks_active */
+	struct dn_rofs rofs;
+	unsigned host_mntns;
 
 	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
 	struct dn_audit audit;

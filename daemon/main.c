@@ -61,7 +61,8 @@ struct app {
 	uint64_t metrics_last;	 /* CLOCK_MONOTONIC of the last write */
 	const struct tracer_features *feat;
 	uint64_t hooks_active;
-	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	unsigned host_mntns; /* the tracer's: EROFS in another namespace is a policy */
+	int64_t rt_offset;   /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t start_mono;
 	char caps[768];	     /* what is kept after attach, for the start line */
 	struct runstate *rs; /* heartbeat for the tracing-gap notice; NULL = off */
@@ -207,6 +208,7 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 	       sizeof(*d) - offsetof(struct denial, realtime_ns));
 	stamp(a, d);
 	d->hooks_active = a->hooks_active;
+	d->host_mntns = a->host_mntns;
 	d->capability = -1;
 	d->lsm = -1;
 	enrich_denial(d);
@@ -541,6 +543,8 @@ static void print_features(const struct tracer_features *f, FILE *out)
 	fprintf(out, "exit hook: %s\n", f->exit_hook ? f->exit_hook : "(none)");
 	fprintf(out, "seccomp: %s\n", f->seccomp ? f->seccomp : "(none)");
 	fprintf(out, "object lookup: %s\n", f->obj_lookup ? f->obj_lookup : "(none)");
+	fprintf(out, "erofs: %s (host mount namespace %u)\n", f->erofs ? f->erofs : "(none)",
+		f->host_mntns);
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
 		fprintf(out, "hook %-36s %s%s%s\n", f->hooks[i].name ? f->hooks[i].name : "?",
 			f->hooks[i].active ? "active" : "inactive",
@@ -761,6 +765,7 @@ static int run(struct app *a)
 
 	to.ring_bytes = a->cfg.ring_size;
 	to.tracepoint_only = a->cfg.tracepoint_only;
+	to.erofs = a->cfg.erofs;
 	to.verbose = a->cli.verbose > 3 ? 3 : a->cli.verbose;
 	to.bench_empty = a->cli.bench_empty;
 	to.no_cap_capable = a->cli.no_cap_hook;
@@ -835,6 +840,7 @@ static int run(struct app *a)
 		goto cleanup;
 	a->feat = tracer_features(a->tr);
 	a->hooks_active = a->feat ? a->feat->hooks_active : 0;
+	a->host_mntns = a->feat ? a->feat->host_mntns : 0;
 	if (a->metrics && a->feat) {
 		struct metrics_info mi = {EPERMD_VERSION, a->feat->full,
 					  (unsigned)__builtin_popcountll(a->hooks_active),

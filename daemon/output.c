@@ -25,6 +25,7 @@
 #include "names.h"
 #include "cause.h"
 #include "output.h"
+#include "rofs.h"
 #include "uring.h"
 #include "clock.h"
 
@@ -320,6 +321,23 @@ static void j_facts(struct sbuf *b, const struct denial *d)
 	sb_puts(b, "]}");
 }
 
+/* An EROFS denial's mount: "readonly", "mount_point", "mount_id", "mntns", "mntns_private" */
+static void j_rofs(struct sbuf *b, const struct denial *d)
+{
+	const struct dn_rofs *r = &d->rofs;
+
+	if (d->ev.ret != -EP_EROFS)
+		return;
+	j_opt(b, "readonly", rofs_kind_name(r->kind));
+	j_opt(b, "mount_point", r->mount_point);
+	if (r->mnt_id)
+		j_u64(b, "mount_id", r->mnt_id);
+	if (d->ev.mntns_ino) {
+		j_u64(b, "mntns", d->ev.mntns_ino);
+		j_bool(b, "mntns_private", r->private_ns);
+	}
+}
+
 /* "io_uring":{"op":"OPENAT","opcode":18,"user_data":N,"thread":TID,"worker":BOOL} */
 static void j_uring(struct sbuf *b, const struct ep_event *ev)
 {
@@ -370,6 +388,7 @@ int denial_to_json(const struct denial *d, enum out_kind kind, char *buf, size_t
 	j_opt(&b, "lsm_detail", d->lsm_detail);
 	j_opt(&b, "flag", d->flag);
 	j_opt(&b, "mount_option", d->mount_option);
+	j_rofs(&b, d);
 	j_opt(&b, "listener", d->listener);
 	j_opt(&b, "sysctl", d->sysctl_name);
 	j_opt(&b, "sysctl_value", d->sysctl_value);
@@ -497,6 +516,8 @@ int denial_to_text(const struct denial *d, enum out_kind kind, char *buf, size_t
 		detail = d->lsm >= 0 ? dn_lsm(d) : NULL;
 	if (!detail || !*detail)
 		detail = d->flag[0] ? d->flag : d->mount_option;
+	if (d->ev.ret == -EP_EROFS && d->rofs.kind)
+		detail = d->rofs.kind == DN_RO_MOUNT ? "read-only mount" : "read-only filesystem";
 	if (!*detail)
 		detail = d->sysctl_name[0] ? d->sysctl_name : d->listener;
 	if (*detail) {
@@ -632,6 +653,16 @@ int denial_to_journal(const struct denial *d, enum out_kind kind, char *buf, siz
 	jr_opt(&b, "EPERM_LSM_DETAIL", d->lsm_detail);
 	jr_opt(&b, "EPERM_FLAG", d->flag);
 	jr_opt(&b, "EPERM_MOUNT_OPTION", d->mount_option);
+	if (d->ev.ret == -EP_EROFS) {
+		jr_opt(&b, "EPERM_READONLY", rofs_kind_name(d->rofs.kind));
+		jr_opt(&b, "EPERM_MOUNT_POINT", d->rofs.mount_point);
+		if (d->rofs.mnt_id)
+			jr_u64(&b, "EPERM_MOUNT_ID", d->rofs.mnt_id);
+		if (d->ev.mntns_ino) {
+			jr_u64(&b, "EPERM_MNTNS", d->ev.mntns_ino);
+			jr_u64(&b, "EPERM_MNTNS_PRIVATE", d->rofs.private_ns);
+		}
+	}
 	jr_opt(&b, "EPERM_LISTENER", d->listener);
 	jr_opt(&b, "EPERM_SYSCTL", d->sysctl_name);
 	jr_opt(&b, "EPERM_SYSCTL_VALUE", d->sysctl_value);
