@@ -122,6 +122,7 @@ enum dn_unit_flag {
 	DN_U_TUNABLES = 1u << 11,	 /* ProtectKernelTunables=yes */
 	DN_U_SCF_SET = 1u << 12,	 /* SystemCallFilter= is set */
 	DN_U_SCF_ALLOW = 1u << 13,	 /* ... as an allow-list */
+	DN_U_CGROUPS = 1u << 14,	 /* ProtectControlGroups=yes */
 };
 
 /* literal values, as written in the unit file and its drop-ins (joined by spaces) */
@@ -170,7 +171,9 @@ struct dn_unit {
 	int n_ipdeny, n_ipallow, n_bdeny, n_ballow, n_inacc;
 	struct dn_ipnet ipdeny[DN_U_MAX_IP], ipallow[DN_U_MAX_IP];
 	struct dn_bindrule bdeny[DN_U_MAX_BIND], ballow[DN_U_MAX_BIND];
-	char inacc[DN_U_MAX_PATHS][96]; /* InaccessiblePaths= (also ProtectHome=yes's) */
+	char inacc[DN_U_MAX_PATHS][96]; /* InaccessiblePaths= */
+	int n_ro;
+	char ro[DN_U_MAX_PATHS][96]; /* ReadOnlyPaths= */
 	char lit[DN_UL__N][DN_U_LIT_LEN];
 };
 

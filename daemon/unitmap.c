@@ -544,6 +544,62 @@ static void mount_matches(struct umctx *c)
 	}
 }
 
+/* ---- read-only views (EROFS, rofs.c decided a read-only mount)
+ * ------------------------------------ */
+
+/* the ProtectSystem= level that makes path read-only: strict everything but the API file
+ * systems, full also /etc, yes /usr, /boot and /efi */
+static bool psys_covers(const char *level, const char *path)
+{
+	static const char *const yes[] = {"/usr", "/boot", "/efi"};
+	bool hit = false;
+
+	if (!strcmp(level, "strict"))
+		return !under(path, "/dev") && !under(path, "/proc") && !under(path, "/sys");
+	if (strcmp(level, "yes") && strcmp(level, "full"))
+		return false;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		hit |= under(path, yes[i]);
+	return hit || (!strcmp(level, "full") && under(path, "/etc"));
+}
+
+static struct um *ro_add(struct umctx *c, const char *dir, const char *val, const char *why)
+{
+	struct um *m = add(c, dir, "the unit's mount namespace (a read-only bind mount)");
+	const char *w = c->d->rofs.dir[0] ? c->d->rofs.dir : c->d->path;
+
+	if (!m)
+		return NULL;
+	snprintf(m->val, sizeof(m->val), "%s", val);
+	snprintf(m->why, sizeof(m->why), "%s", why);
+	snprintf(m->line, sizeof(m->line), "ReadWritePaths=%.100s", w);
+	return m;
+}
+
+static void erofs_matches(struct umctx *c)
+{
+	static const char *const home[] = {"/home", "/root", "/run/user"};
+	const struct dn_unit *u = c->u;
+	const char *p = c->d->path;
+	char why[160];
+
+	if (c->d->rofs.kind != DN_RO_MOUNT || p[0] != '/')
+		return;
+	snprintf(why, sizeof(why), "%.80s is in a read-only view of the file system", p);
+	for (int i = 0; i < u->n_ro; i++)
+		if (under(p, u->ro[i]))
+			return (void)ro_add(c, "ReadOnlyPaths", u->ro[i], why);
+	for (size_t i = 0; i < sizeof(home) / sizeof(home[0]); i++)
+		if (!strcmp(u->protect_home, "read-only") && under(p, home[i]))
+			return (void)ro_add(c, "ProtectHome", "read-only", why);
+	if ((u->flags & DN_U_CGROUPS) && under(p, "/sys/fs/cgroup"))
+		return (void)ro_add(c, "ProtectControlGroups", "yes", why);
+	if ((u->flags & DN_U_TUNABLES) && (under(p, "/proc/sys") || under(p, "/sys")))
+		return (void)ro_add(c, "ProtectKernelTunables", "yes", why);
+	if (psys_covers(u->protect_system, p))
+		ro_add(c, "ProtectSystem", u->protect_system, why);
+}
+
 /* ---- the verdict ----------------------------------------------------------------------------- */
 
 static void clear(struct denial *d)
@@ -561,7 +617,9 @@ static void collect(struct denial *d, struct umctx *c)
 	c->sc = syscall_name(d->ev.syscall_nr);
 	if (!d->unit.valid || !d->proc.unit[0] || !c->sc || (d->ev.flags & EP_F_COMPAT))
 		return;
-	if (d->cause == EP_CAUSE_SECCOMP)
+	if (d->ev.ret == -EP_EROFS)
+		erofs_matches(c);
+	else if (d->cause == EP_CAUSE_SECCOMP)
 		seccomp_matches(c);
 	else if (d->cause == EP_CAUSE_CAPABILITY)
 		cap_matches(c);
@@ -658,4 +716,15 @@ void unitmap_say(struct dx *x)
 	    "systemctl show -p %s %s; systemd-analyze security %s | grep -F %s; then run the "
 	    "failing action again",
 	    d->unit_directive, q, q, d->unit_directive);
+}
+
+void unitmap_note(struct dx *x)
+{
+	const struct denial *d = x->d;
+	char q[2 * DN_STR];
+
+	sh_quote(d->proc.unit, q, sizeof(q));
+	DIAG(x, " The read-only view is the unit's %s=%s (%s).", d->unit_directive,
+	     d->unit_directive_value, d->proc.unit);
+	VAL(x, "; systemd-analyze security %s | grep -F %s", q, d->unit_directive);
 }

@@ -9,7 +9,9 @@
  * PrivateDevices=), the capability ones (CapabilityBoundingSet= and the Protect*= settings
  * that shrink it, User=/DynamicUser= without AmbientCapabilities=, NoNewPrivileges= for a
  * set-id or file-capability binary), the cgroup ones (DevicePolicy=, IPAddressDeny=,
- * SocketBindDeny=) and the mount-namespace ones (InaccessiblePaths=, ProtectHome=).
+ * SocketBindDeny=) and the mount-namespace ones (InaccessiblePaths=, ProtectHome=; for
+ * EROFS records ReadOnlyPaths=, ProtectHome=read-only, ProtectControlGroups=,
+ * ProtectKernelTunables=, ProtectSystem=).
  */
 #ifndef EPERMD_UNITMAP_H
 #define EPERMD_UNITMAP_H
@@ -27,6 +29,9 @@ void unitmap_attribute(struct denial *d);
 
 /* The diagnosis, drop-in fix and validation for a denial with a unit directive. */
 void unitmap_say(struct dx *x);
+
+/* EROFS (rofs.c says the words): append the directive behind the read-only view. */
+void unitmap_note(struct dx *x);
 
 /* For tests: does systemd's group (e.g. "@mount", "@system-service") contain the syscall? */
 bool unitmap_group_has(const char *group, const char *syscall);

@@ -279,26 +279,36 @@ static int p_ballow(sd_bus_message *m, struct dn_unit *u)
 	return p_binds(m, u->ballow, &u->n_ballow);
 }
 
-static void add_inacc(struct dn_unit *u, const char *p)
+static void add_path(char (*v)[96], int *n, const char *p)
 {
 	while (*p == '-' || *p == '+') /* ignore-if-missing and similar prefixes */
 		p++;
-	if (u->n_inacc < DN_U_MAX_PATHS && *p)
-		snprintf(u->inacc[u->n_inacc++], sizeof(u->inacc[0]), "%s", p);
+	if (*n < DN_U_MAX_PATHS && *p)
+		snprintf(v[(*n)++], sizeof(v[0]), "%s", p);
 }
 
-static int p_inacc(sd_bus_message *m, struct dn_unit *u)
+static int p_paths(sd_bus_message *m, char (*v)[96], int *n)
 {
 	char **l = NULL;
 	int r = sd_bus_message_read_strv(m, &l);
 
 	for (char **p = l; p && *p; p++) {
 		if (r >= 0)
-			add_inacc(u, *p);
+			add_path(v, n, *p);
 		free(*p);
 	}
 	free(l);
 	return r;
+}
+
+static int p_inacc(sd_bus_message *m, struct dn_unit *u)
+{
+	return p_paths(m, u->inacc, &u->n_inacc);
+}
+
+static int p_ro(sd_bus_message *m, struct dn_unit *u)
+{
+	return p_paths(m, u->ro, &u->n_ro);
 }
 
 /* clang-format off */
@@ -321,6 +331,8 @@ static const struct up_prop {
 	{"SocketBindDeny", "a(iiqq)", p_bdeny, 0},
 	{"SocketBindAllow", "a(iiqq)", p_ballow, 0},
 	{"InaccessiblePaths", "as", p_inacc, 0},
+	{"ReadOnlyPaths", "as", p_ro, 0},
+	{"ProtectControlGroups", "b", NULL, DN_U_CGROUPS},
 	{"MemoryDenyWriteExecute", "b", NULL, DN_U_MDWE},
 	{"RestrictSUIDSGID", "b", NULL, DN_U_SUID_SGID},
 	{"ProtectClock", "b", NULL, DN_U_CLOCK},

@@ -282,3 +282,55 @@ TEST(unitmap_needs_the_manager)
 	CHECK_STR(D.unit_directive, "");
 	CHECK_CONTAINS(D.diagnosis, "seccomp filter");
 }
+
+TEST(unitmap_erofs_views)
+{
+	static const struct {
+		const char *path, *psys, *phome;
+		const char *ro;
+		uint32_t flags;
+		const char *dir, *val;
+	} t[] = {
+	    {"/var/lib/app/state", "strict", "", NULL, 0, "ProtectSystem", "strict"},
+	    {"/etc/app.conf", "full", "", NULL, 0, "ProtectSystem", "full"},
+	    {"/etc/app.conf", "yes", "", NULL, 0, "", ""}, /* yes leaves /etc writable */
+	    {"/usr/lib/x", "yes", "", NULL, 0, "ProtectSystem", "yes"},
+	    {"/srv/ro/file", "", "", "/srv/ro", 0, "ReadOnlyPaths", "/srv/ro"},
+	    {"/home/alice/x", "", "read-only", NULL, 0, "ProtectHome", "read-only"},
+	    {"/proc/sys/kernel/x", "strict", "", NULL, DN_U_TUNABLES, "ProtectKernelTunables",
+	     "yes"},
+	    {"/sys/fs/cgroup/x", "", "", NULL, DN_U_CGROUPS, "ProtectControlGroups", "yes"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		setup("openat", 30, EP_CAUSE_MOUNT); /* EROFS */
+		D.rofs.kind = DN_RO_MOUNT;
+		snprintf(D.path, sizeof(D.path), "%s", t[i].path);
+		snprintf(D.rofs.dir, sizeof(D.rofs.dir), "%s", t[i].path);
+		*strrchr(D.rofs.dir, '/') = '\0';
+		snprintf(D.unit.protect_system, sizeof(D.unit.protect_system), "%s", t[i].psys);
+		snprintf(D.unit.protect_home, sizeof(D.unit.protect_home), "%s", t[i].phome);
+		if (t[i].ro) {
+			D.unit.n_ro = 1;
+			snprintf(D.unit.ro[0], sizeof(D.unit.ro[0]), "%s", t[i].ro);
+		}
+		D.unit.flags = t[i].flags;
+		unitmap_attribute(&D);
+		CHECK_STR(D.unit_directive, t[i].dir);
+		CHECK_STR(D.unit_directive_value, t[i].val);
+		if (t[i].dir[0]) {
+			char want[200];
+
+			snprintf(want, sizeof(want), "[Service]\nReadWritePaths=%.100s\n",
+				 D.rofs.dir);
+			CHECK_STR(D.unit_dropin, want);
+		}
+	}
+	/* a read-only filesystem (SB_RDONLY) is not the unit's doing */
+	setup("openat", 30, EP_CAUSE_MOUNT);
+	D.rofs.kind = DN_RO_FILESYSTEM;
+	snprintf(D.path, sizeof(D.path), "/var/lib/x");
+	snprintf(D.unit.protect_system, sizeof(D.unit.protect_system), "strict");
+	unitmap_attribute(&D);
+	CHECK_STR(D.unit_directive, "");
+}
