@@ -1,5 +1,5 @@
 # Sourced by checks.sh (issue 11): one installed unit per sandbox directive, each doing one
-# action its directive refuses. epermd must name the unit, the directive and its value
+# action its directive refuses (EROFS for the read-only views). epermd must name the unit, the directive and its value
 # (MESSAGE_ID of unit directives, catalog text); then the drop-in taken from the record is
 # installed, and the same action must now succeed. All units run at once (one boot, a few
 # seconds); the drop-ins are applied with one daemon-reload.
@@ -20,7 +20,9 @@ bnd|CapabilityBoundingSet|CAP_DAC_OVERRIDE|CapabilityBoundingSet=CAP_DAC_OVERRID
 user|User|nobody|User=nobody|perl -MSocket -e "socket(S, PF_INET, SOCK_STREAM, 0) or exit 2; bind(S, sockaddr_in(80, INADDR_ANY)) or exit 1"
 ip|IPAddressDeny|any|IPAddressDeny=any|perl -MSocket -e "socket(S, PF_INET, SOCK_DGRAM, 0) or exit 2; send(S, q(x), 0, sockaddr_in(9, inet_aton(q(127.0.0.1)))) or do { sleep 2; exit 1 }"
 inacc|InaccessiblePaths|/srv/e2e-secret|InaccessiblePaths=/srv/e2e-secret;User=nobody|cat /srv/e2e-secret/data
-dev|DevicePolicy|closed|DevicePolicy=closed|head -c 1 /dev/nvme0n1 >/dev/null'
+dev|DevicePolicy|closed|DevicePolicy=closed|head -c 1 /dev/nvme0n1 >/dev/null
+rosys|ProtectSystem|strict|ProtectSystem=strict|touch /srv/e2e-rw/f
+ropaths|ReadOnlyPaths|/srv/e2e-ro|ReadOnlyPaths=/srv/e2e-ro|touch /srv/e2e-ro/f'
 
 u_each() { printf '%s\n' "$U_CASES" | while IFS='|' read -r n dir val set act; do "$@"; done; }
 u_install() {
@@ -65,7 +67,7 @@ u_fixed() {
 	fi
 }
 
-mkdir -p /srv/e2e-secret
+mkdir -p /srv/e2e-secret /srv/e2e-rw /srv/e2e-ro
 echo secret-but-fine >/srv/e2e-secret/data
 chmod 0755 /srv/e2e-secret
 chmod 0644 /srv/e2e-secret/data
