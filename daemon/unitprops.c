@@ -46,6 +46,13 @@ struct unitprops {
 	unsigned next;
 	unsigned long hits, asked, failed;
 	struct up_entry e[UP_MAX];
+	/* cgroup id -> unit ("" = none) for processes that are gone: a cgroup's id is never
+	 * reused, so an answer stays true */
+	struct {
+		uint64_t id;
+		char unit[128];
+	} cg[UP_MAX];
+	unsigned cg_next;
 };
 
 /* ---- literal values from the unit files ------------------------------------------------------ */
@@ -616,6 +623,27 @@ static bool unit_from_cgroup_id(uint64_t id, char *unit, size_t n)
 	return found;
 }
 
+static bool unit_of_cgroup(struct unitprops *up, uint64_t id, char *unit, size_t n)
+{
+	unsigned i;
+
+	if (!id)
+		return false;
+	for (i = 0; i < UP_MAX; i++)
+		if (up->cg[i].id == id) {
+			snprintf(unit, n, "%s", up->cg[i].unit);
+			return unit[0] != '\0';
+		}
+	i = up->cg_next;
+	up->cg_next = (up->cg_next + 1) % UP_MAX;
+	up->cg[i].id = id;
+	up->cg[i].unit[0] = '\0';
+	if (!unit_from_cgroup_id(id, up->cg[i].unit, sizeof(up->cg[i].unit)))
+		return false;
+	snprintf(unit, n, "%s", up->cg[i].unit);
+	return true;
+}
+
 void unitprops_fill(struct unitprops *up, struct denial *d)
 {
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -626,7 +654,7 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	if (!up)
 		return;
 	if (!d->proc.unit[0] && !d->proc.container[0] && !d->proc.cgroup[0] &&
-	    unit_from_cgroup_id(d->ev.cgroup_id, d->proc.unit, sizeof(d->proc.unit)))
+	    unit_of_cgroup(up, d->ev.cgroup_id, d->proc.unit, sizeof(d->proc.unit)))
 		denial_add_evidence(d, "unit %s from the kernel's cgroup id (the process is gone)",
 				    d->proc.unit);
 	if (!d->proc.unit[0] || !unit_iface(d->proc.unit) || connect_bus(up) < 0)
