@@ -262,42 +262,71 @@ static bool in_group(const struct umctx *c, const char *g)
 	return group_has(g, c->sc, 0);
 }
 
-static void bool_match(struct umctx *c, uint32_t flag, const char *dir, bool hit, const char *why)
+static bool clock_hit(const struct umctx *c)
 {
-	struct um *m;
-
-	if (!(c->u->flags & flag) || !hit || !(m = add(c, dir, "a seccomp filter")))
-		return;
-	snprintf(m->val, sizeof(m->val), "yes");
-	snprintf(m->why, sizeof(m->why), "%s", why);
-	snprintf(m->line, sizeof(m->line), "%s=no", dir);
+	return in_group(c, "@clock");
 }
 
-static void seccomp_matches(struct umctx *c)
+static bool host_hit(const struct umctx *c)
 {
 	static const char *const host[] = {"sethostname", "setdomainname", NULL};
 
+	return sc_is(c, host);
+}
+
+static bool kmod_hit(const struct umctx *c)
+{
+	return in_group(c, "@module");
+}
+
+static bool klogs_hit(const struct umctx *c)
+{
+	return !strcmp(c->sc, "syslog");
+}
+
+static bool rawio_hit(const struct umctx *c)
+{
+	return in_group(c, "@raw-io");
+}
+
+/* the boolean directives that install a filter of their own: (flag, directive, what the
+ * filter matches, what it refuses) */
+static const struct {
+	uint32_t flag;
+	const char *dir;
+	bool (*hit)(const struct umctx *c);
+	const char *why;
+} bool_rows[] = {
+    {DN_U_MDWE, "MemoryDenyWriteExecute", mdwe_hit,
+     "memory that is writable and executable, or made executable later, is refused"},
+    {DN_U_SUID_SGID, "RestrictSUIDSGID", suid_hit,
+     "creating or chmod'ing a file with the set-user-ID or set-group-ID bit is refused"},
+    {DN_U_CLOCK, "ProtectClock", clock_hit, "setting the system clock is refused"},
+    {DN_U_HOSTNAME, "ProtectHostname", host_hit, "changing the hostname is refused"},
+    {DN_U_KMOD, "ProtectKernelModules", kmod_hit,
+     "loading and unloading kernel modules is refused"},
+    {DN_U_KLOGS, "ProtectKernelLogs", klogs_hit, "reading the kernel log buffer is refused"},
+    {DN_U_REALTIME, "RestrictRealtime", rt_hit, "real-time scheduling policies are refused"},
+    {DN_U_PERSONALITY, "LockPersonality", pers_hit,
+     "changing the execution domain (personality) is refused"},
+    {DN_U_PRIVATE_DEVICES, "PrivateDevices", rawio_hit,
+     "raw I/O port and PCI configuration calls are refused"},
+};
+
+static void seccomp_matches(struct umctx *c)
+{
+	struct um *m;
+
 	scf_match(c);
 	ns_match(c);
-	bool_match(c, DN_U_MDWE, "MemoryDenyWriteExecute", mdwe_hit(c),
-		   "memory that is writable and executable, or made executable later, is refused");
-	bool_match(
-	    c, DN_U_SUID_SGID, "RestrictSUIDSGID", suid_hit(c),
-	    "creating or chmod'ing a file with the set-user-ID or set-group-ID bit is refused");
-	bool_match(c, DN_U_CLOCK, "ProtectClock", in_group(c, "@clock"),
-		   "setting the system clock is refused");
-	bool_match(c, DN_U_HOSTNAME, "ProtectHostname", sc_is(c, host),
-		   "changing the hostname is refused");
-	bool_match(c, DN_U_KMOD, "ProtectKernelModules", in_group(c, "@module"),
-		   "loading and unloading kernel modules is refused");
-	bool_match(c, DN_U_KLOGS, "ProtectKernelLogs", !strcmp(c->sc, "syslog"),
-		   "reading the kernel log buffer is refused");
-	bool_match(c, DN_U_REALTIME, "RestrictRealtime", rt_hit(c),
-		   "real-time scheduling policies are refused");
-	bool_match(c, DN_U_PERSONALITY, "LockPersonality", pers_hit(c),
-		   "changing the execution domain (personality) is refused");
-	bool_match(c, DN_U_PRIVATE_DEVICES, "PrivateDevices", in_group(c, "@raw-io"),
-		   "raw I/O port and PCI configuration calls are refused");
+	for (size_t i = 0; i < sizeof(bool_rows) / sizeof(bool_rows[0]); i++) {
+		if (!(c->u->flags & bool_rows[i].flag) || !bool_rows[i].hit(c) ||
+		    !(m = add(c, bool_rows[i].dir, "a seccomp filter")))
+			continue;
+		snprintf(m->val, sizeof(m->val), "yes");
+		snprintf(m->why, sizeof(m->why), "%s", bool_rows[i].why);
+		snprintf(m->line, sizeof(m->line), "%s=no", bool_rows[i].dir);
+	}
 }
 
 /* ---- capabilities ---------------------------------------------------------------------------- */
