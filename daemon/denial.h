@@ -108,38 +108,38 @@ struct dn_walk {
  * them (daemon/unitprops.c, enrich stage; D-Bus org.freedesktop.systemd1). Only read when
  * proc.unit is set and the daemon reaches the bus; valid says it answered. */
 enum dn_unit_flag {
-	DN_U_MDWE = 1u << 0,		 /* MemoryDenyWriteExecute=yes */
-	DN_U_SUID_SGID = 1u << 1,	 /* RestrictSUIDSGID=yes */
-	DN_U_CLOCK = 1u << 2,		 /* ProtectClock=yes */
-	DN_U_HOSTNAME = 1u << 3,	 /* ProtectHostname=yes */
-	DN_U_KMOD = 1u << 4,		 /* ProtectKernelModules=yes */
-	DN_U_KLOGS = 1u << 5,		 /* ProtectKernelLogs=yes */
-	DN_U_REALTIME = 1u << 6,	 /* RestrictRealtime=yes */
-	DN_U_PERSONALITY = 1u << 7,	 /* LockPersonality=yes */
-	DN_U_NNP = 1u << 8,		 /* NoNewPrivileges=yes */
-	DN_U_PRIVATE_DEVICES = 1u << 9,	 /* PrivateDevices=yes */
-	DN_U_DYNAMIC_USER = 1u << 10,	 /* DynamicUser=yes */
-	DN_U_TUNABLES = 1u << 11,	 /* ProtectKernelTunables=yes */
-	DN_U_SCF_SET = 1u << 12,	 /* SystemCallFilter= is set */
-	DN_U_SCF_ALLOW = 1u << 13,	 /* ... as an allow-list */
-	DN_U_CGROUPS = 1u << 14,	 /* ProtectControlGroups=yes */
+	DN_U_MDWE = 1u << 0,		/* MemoryDenyWriteExecute=yes */
+	DN_U_SUID_SGID = 1u << 1,	/* RestrictSUIDSGID=yes */
+	DN_U_CLOCK = 1u << 2,		/* ProtectClock=yes */
+	DN_U_HOSTNAME = 1u << 3,	/* ProtectHostname=yes */
+	DN_U_KMOD = 1u << 4,		/* ProtectKernelModules=yes */
+	DN_U_KLOGS = 1u << 5,		/* ProtectKernelLogs=yes */
+	DN_U_REALTIME = 1u << 6,	/* RestrictRealtime=yes */
+	DN_U_PERSONALITY = 1u << 7,	/* LockPersonality=yes */
+	DN_U_NNP = 1u << 8,		/* NoNewPrivileges=yes */
+	DN_U_PRIVATE_DEVICES = 1u << 9, /* PrivateDevices=yes */
+	DN_U_DYNAMIC_USER = 1u << 10,	/* DynamicUser=yes */
+	DN_U_TUNABLES = 1u << 11,	/* ProtectKernelTunables=yes */
+	DN_U_SCF_SET = 1u << 12,	/* SystemCallFilter= is set */
+	DN_U_SCF_ALLOW = 1u << 13,	/* ... as an allow-list */
+	DN_U_CGROUPS = 1u << 14,	/* ProtectControlGroups=yes */
 };
 
 /* literal values, as written in the unit file and its drop-ins (joined by spaces) */
 enum dn_unit_lit {
-	DN_UL_SCF = 0, /* SystemCallFilter */
-	DN_UL_NS,      /* RestrictNamespaces */
-	DN_UL_BND,     /* CapabilityBoundingSet */
-	DN_UL_AMB,     /* AmbientCapabilities */
-	DN_UL_IPDENY,  /* IPAddressDeny */
+	DN_UL_SCF = 0,	/* SystemCallFilter */
+	DN_UL_NS,	/* RestrictNamespaces */
+	DN_UL_BND,	/* CapabilityBoundingSet */
+	DN_UL_AMB,	/* AmbientCapabilities */
+	DN_UL_IPDENY,	/* IPAddressDeny */
 	DN_UL_BINDDENY, /* SocketBindDeny */
-	DN_UL_INACC,   /* InaccessiblePaths */
+	DN_UL_INACC,	/* InaccessiblePaths */
 	DN_UL__N,
 };
 
-#define DN_U_LIT_LEN 160
-#define DN_U_MAX_IP  8
-#define DN_U_MAX_BIND 8
+#define DN_U_LIT_LEN   160
+#define DN_U_MAX_IP    8
+#define DN_U_MAX_BIND  8
 #define DN_U_MAX_PATHS 8
 
 struct dn_ipnet {
@@ -149,19 +149,19 @@ struct dn_ipnet {
 };
 
 struct dn_bindrule {
-	int32_t family; /* 0 any, AF_INET, AF_INET6 */
-	int32_t proto;	/* 0 any, IPPROTO_TCP, IPPROTO_UDP */
+	int32_t family;	  /* 0 any, AF_INET, AF_INET6 */
+	int32_t proto;	  /* 0 any, IPPROTO_TCP, IPPROTO_UDP */
 	uint16_t n_ports; /* 0 = every port */
 	uint16_t port_min;
 };
 
 struct dn_unit {
-	bool valid;	/* the service manager answered for proc.unit */
-	bool transient; /* its fragment is under /run/systemd/transient (systemd-run) */
+	bool valid;	     /* the service manager answered for proc.unit */
+	bool transient;	     /* its fragment is under /run/systemd/transient (systemd-run) */
 	bool exe_privileged; /* the process's binary is set-uid/gid or has file capabilities
 			      * (per denial, not cached) */
-	uint32_t flags; /* DN_U_* */
-	uint8_t scf[64]; /* SystemCallFilter=: a bit per syscall number listed */
+	uint32_t flags;	     /* DN_U_* */
+	uint8_t scf[64];     /* SystemCallFilter=: a bit per syscall number listed */
 	uint64_t ns_allowed; /* RestrictNamespaces=: the CLONE_NEW* types allowed */
 	uint64_t cap_bnd, cap_amb;
 	char user[32];
