@@ -64,8 +64,8 @@ struct app {
 	unsigned host_mntns; /* the tracer's: EROFS in another namespace is a policy */
 	int64_t rt_offset;   /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t start_mono;
-	char caps[768];	     /* what is kept after attach, for the start line */
-	struct runstate *rs; /* heartbeat for the tracing-gap notice; NULL = off */
+	char caps[768];		 /* what is kept after attach, for the start line */
+	struct runstate *rs;	 /* heartbeat for the tracing-gap notice; NULL = off */
 	struct unitprops *units; /* systemd units' sandbox settings (worker only); NULL = off */
 
 	pthread_t worker;
@@ -213,7 +213,7 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 	d->lsm = -1;
 	enrich_denial(d);
 	unitprops_fill(a->units, d); /* the unit's sandbox, for unitmap.c in cause_decide */
-	audit_annotate(d, false); /* H9: join a kernel audit record, if one came */
+	audit_annotate(d, false);    /* H9: join a kernel audit record, if one came */
 	cause_decide(d);
 	if (audit_annotate(d, true)) /* unexplained: a late record may still come (bounded) */
 		cause_decide(d);
@@ -1007,7 +1007,7 @@ cleanup:
 		evq_wake(a->q);
 		pthread_join(a->worker, NULL);
 	}
-	audit_stop(); /* H9 */
+	audit_stop();		  /* H9 */
 	unitprops_free(a->units); /* the worker is gone */
 	/* stop the metrics writer before the sink closes */
 	metrics_stop(a->metrics);
