@@ -7,6 +7,7 @@
 
 #define EPERM  1
 #define EACCES 13
+#define EROFS  30
 
 #define PF_EXITING 0x00000004
 #define PF_KTHREAD 0x00200000

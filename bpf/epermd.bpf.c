@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The tracepoint layer: every syscall exit with -EPERM/-EACCES becomes one ep_event in the
- * ring, carrying the evidence its task collected during the syscall (per-tid state).
+ * The tracepoint layer: every syscall exit with -EPERM/-EACCES (and -EROFS where a read-only
+ * view is a policy: ep_erofs_wanted) becomes one ep_event in the ring, carrying the evidence
+ * its task collected during the syscall (per-tid state).
  * Each hook exists as tp_btf and as raw_tp; the loader keeps the one the kernel supports.
  */
 #include "vmlinux.h"
@@ -44,6 +45,9 @@ const volatile __s32 nr_fanotify_mark = -1;
 /* look a path's final dentry up in the dcache at an EPERM denial (EP_FACT_OBJ) */
 const volatile bool obj_lookup = true;
 const volatile __u32 dcache_mounted = 0; /* DCACHE_MOUNTED; 0 = the pre-6.14 value */
+/* EROFS denials: 0 never, 1 in mount namespaces other than host_mntns, 2 everywhere */
+const volatile __u32 erofs_mode = 0;
+const volatile __u32 host_mntns = 0; /* inode of the host's (PID 1's) mount namespace */
 
 /* Tasks whose state holds evidence: non-failing exits only look up state when non-zero. */
 __u64 pending_tasks = 0;
@@ -441,21 +445,28 @@ static __always_inline __u32 ep_put_inode_at(__u32 off, __u64 d, __u64 m)
 	       (ep_put_inode(off, off + sizeof(struct ep_wire_inode), d, m) & 0x3ff);
 }
 
-/* The path's own dentry, when the dcache has every component (EP_FACT_OBJ). */
+/*
+ * The path's own dentry, when the dcache has every component (EP_FACT_OBJ); for an EROFS
+ * denial whose last name the dcache does not hold (creat, mkdir), its parent directory as
+ * the base (EP_FACT_PARENT) when the base is free. The mount either is on goes to the
+ * scratch's obj_mnt.
+ */
 static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struct *task,
-					struct ep_files *fl, __u32 poff, __u32 off)
+					struct ep_files *fl, __u32 poff, __u32 off,
+					const bool erofs)
 {
 	struct ep_scratch *s;
 	__u64 d, m;
+	bool parent;
 	char c0;
 
 	/*
-	 * Only for EPERM: the inode flags that change under a diagnosis (immutable, append-only)
-	 * deny with EPERM, and a lookup in a large directory costs microseconds, which EACCES
-	 * storms (DAC) should not pay.
+	 * Only for EPERM and EROFS: the inode flags that change under a diagnosis (immutable,
+	 * append-only) deny with EPERM, a read-only mount with EROFS, and a lookup in a large
+	 * directory costs microseconds, which EACCES storms (DAC) should not pay.
 	 */
 	if (!fl->uptr || !h->path_len || (h->flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)) ||
-	    (h->facts & EP_FACT_FD) || !obj_lookup || h->ret != -EPERM)
+	    (h->facts & EP_FACT_FD) || !obj_lookup || (h->ret != -EPERM && !erofs))
 		return off;
 	s = ep_scratch();
 	if (!s)
@@ -475,10 +486,45 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	s = ep_scratch();
 	if (!s)
 		return off;
+	parent = s->lk.state == EP_LK_PARENT;
+	if (parent && !erofs)
+		return off;
 	d = s->lk.d;
 	m = s->lk.mnt + bpf_core_field_offset(struct mount, mnt);
-	h->facts |= EP_FACT_OBJ;
+	if (erofs)
+		s->obj_mnt = m;
+	if (!parent) {
+		h->facts |= EP_FACT_OBJ;
+		return ep_put_inode_at(off, d, m);
+	}
+	if (h->facts & EP_FACT_BASE)
+		return off;
+	h->facts |= EP_FACT_BASE | EP_FACT_PARENT;
 	return ep_put_inode_at(off, d, m);
+}
+
+/* What ep_put_obj() left in obj_mnt, cleared for the next record. */
+static __always_inline __u64 ep_obj_mnt(void)
+{
+	struct ep_scratch *s = ep_scratch();
+	__u64 m;
+
+	if (!s)
+		return 0;
+	m = s->obj_mnt;
+	s->obj_mnt = 0;
+	return m;
+}
+
+/* An EROFS denial's mount (EP_FACT_MNT): struct ep_wire_mount at the next multiple of 8. */
+static __always_inline __u32 ep_put_mnt_at(struct ep_wire_hdr *h, __u32 off, __u64 m)
+{
+	if (!m)
+		return off;
+	h->facts |= EP_FACT_MNT;
+	off = (off + 7) & ~7u;
+	return off + sizeof(struct ep_wire_mount) +
+	       (ep_put_mnt(off, off + sizeof(struct ep_wire_mount), m) & 0x3ff);
 }
 
 /*
@@ -496,6 +542,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	/* a constant in each program: pre is NULL or not where ep_build() is inlined */
 	const __u32 hlen = sizeof(*h) + (pre ? sizeof(struct ep_wire_uring) : 0);
 	struct ep_files fl = {};
+	bool erofs;
 	__u32 off, poff;
 	bool gtrunc;
 	__u16 ng;
@@ -530,10 +577,14 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	off += h->exe_len;
 	if (fl.base_d)
 		off = ep_put_inode_at(off, (__u64)fl.base_d, (__u64)fl.base_m);
+	/* io_uring requests are reported for EPERM/EACCES only: their program stays as it was */
+	erofs = !pre && h->ret == -EROFS;
 	if (fl.obj_d)
 		off = ep_put_inode_at(off, (__u64)fl.obj_d, (__u64)fl.obj_m);
 	else
-		off = ep_put_obj(h, task, &fl, poff, off);
+		off = ep_put_obj(h, task, &fl, poff, off, erofs);
+	if (erofs)
+		off = ep_put_mnt_at(h, off, fl.obj_d ? (__u64)fl.obj_m : ep_obj_mnt());
 	if (off > EP_WIRE_MAX)
 		off = EP_WIRE_MAX;
 	return off;
@@ -763,6 +814,23 @@ static __always_inline void ep_notice(struct pt_regs *regs, long nr)
 	ep_aux_count(bpf_ringbuf_output(&events, &n, sizeof(n), 0) ? 1 : 0);
 }
 
+/*
+ * EROFS is a denial when a read-only view is a policy: in a mount namespace other than the
+ * host's (a systemd unit's ProtectSystem=/ReadOnlyPaths=, a container), or everywhere when
+ * configured (erofs = all). On the host's own namespace it usually means a read-only disk.
+ */
+static __always_inline bool ep_erofs_wanted(void)
+{
+	struct task_struct *task;
+
+	if (erofs_mode == 2)
+		return true;
+	if (erofs_mode != 1)
+		return false;
+	task = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != host_mntns;
+}
+
 /* @btf: regs is a BTF pointer (tp_btf) that may be read directly. */
 static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const bool fetch,
 				       const bool btf)
@@ -772,7 +840,7 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 	long nr;
 	bool sc;
 
-	if (ret == -EPERM || ret == -EACCES)
+	if (ret == -EPERM || ret == -EACCES || (ret == -EROFS && ep_erofs_wanted()))
 		return ep_exit_fail(regs, ret, fetch);
 	if (ret == 0) {
 		nr = btf ? regs->orig_ax : BPF_CORE_READ(regs, orig_ax);

@@ -56,6 +56,7 @@ struct ep_scratch {
 	struct ep_lookup lk;
 	__u8 name[EP_WIRE_NAME_MAX]; /* a dentry name being compared */
 	__u8 b[2 * EP_WIRE_MAX];
+	__u64 obj_mnt; /* the vfsmount the object or its parent was found on (ep_put_obj) */
 };
 
 struct {
@@ -340,6 +341,7 @@ struct dentry___pre68 {
 #define EP_LK_COMP   0	 /* split the next component */
 #define EP_LK_SCAN   1	 /* compare the next child of d */
 #define EP_LK_MNT    2	 /* find the mount on child in mnt's children */
+#define EP_LK_PARENT 3	 /* done: the last name is not in the dcache, d is its parent */
 #define EP_LK_STEPS  128 /* steps of one lookup */
 #define EP_LK_BATCH  32	 /* children one step may skip by length */
 #define EP_LK_BUDGET 512 /* children one lookup may visit */
@@ -531,8 +533,15 @@ static __always_inline int ep_lk_scan(struct ep_scratch *s, struct ep_lookup *lk
 	if (!s)
 		return 2;
 	lk = &s->lk;
-	if (!lk->node || lk->node == lk->head || !lk->budget)
-		return 2; /* not in the dcache, or too many children */
+	if (!lk->budget)
+		return 2; /* too many children */
+	/* every child seen: not in the dcache, and for the last component lk->d is its parent */
+	if (!lk->node || lk->node == lk->head) {
+		if (lk->end < lk->plen)
+			return 2;
+		lk->state = EP_LK_PARENT;
+		return 1;
+	}
 	child = (struct dentry *)ep_child_of(lk->node);
 	if (!ep_lk_name_is(s, lk, child)) {
 		struct hlist_node *n = (struct hlist_node *)lk->node;
@@ -569,8 +578,17 @@ static __always_inline int ep_lk_mnt(struct ep_lookup *lk)
 	struct dentry *root;
 	struct mount *m;
 
-	if (!lk->node || lk->node == lk->head)
-		return 2;
+	if (!lk->node || lk->node == lk->head) {
+		/*
+		 * Looking for a mount on the root of lk->mnt (lk->child == lk->d) and none is
+		 * there: DCACHE_MOUNTED is the dentry's, and a directory bind-mounted onto itself
+		 * (systemd's ReadOnlyPaths=, mount --bind -o ro D D) has it on its own root.
+		 */
+		if (lk->child != lk->d)
+			return 2;
+		lk->state = EP_LK_COMP;
+		return 0;
+	}
 	m = (struct mount *)(lk->node - bpf_core_field_offset(struct mount, mnt_child));
 	if ((__u64)BPF_CORE_READ(m, mnt_mountpoint) != lk->child) {
 		struct list_head *n = (struct list_head *)lk->node;
@@ -592,7 +610,8 @@ static __always_inline int ep_lk_mnt(struct ep_lookup *lk)
 	return 0;
 }
 
-/* One step of the lookup: 0 go on, 1 found (lk->d, lk->mnt), 2 give up. */
+/* One step of the lookup: 0 go on, 1 found (lk->d, lk->mnt; the parent of a last name the
+ * dcache does not hold when lk->state is EP_LK_PARENT), 2 give up. */
 __noinline int ep_lookup_step(void)
 {
 	struct ep_scratch *s = ep_scratch();
@@ -611,7 +630,8 @@ __noinline int ep_lookup_step(void)
 /*
  * Find the dentry of the path at scratch + poff (plen bytes) from (dentry, vfsmnt): the
  * task's root for an absolute path, the base for a relative one. Returns 1 with the result in
- * the scratch's lookup state, else 0.
+ * the scratch's lookup state (with state EP_LK_PARENT: the last name's parent, for a name the
+ * dcache does not hold: creat or mkdir of a new name), else 0.
  */
 static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt)
 {
@@ -633,6 +653,43 @@ static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64
 			break;
 	}
 	return r == 1;
+}
+
+/*
+ * The mount facts of vfsmnt at scratch + ioff (struct ep_wire_mount), the mount point's names
+ * at scratch + poff. Returns the bytes of the path section.
+ */
+__noinline int ep_put_mnt(__u32 ioff, __u32 poff, __u64 vfsmnt)
+{
+	struct vfsmount *m = (struct vfsmount *)vfsmnt;
+	struct mount *mnt = container_of(m, struct mount, mnt);
+	__u8 *buf = ep_scratch_buf();
+	struct ep_wire_mount *w;
+	struct super_block *sb;
+	__u32 res;
+
+	if (!buf)
+		return 0;
+	w = (struct ep_wire_mount *)(buf + EP_WOFF(ioff));
+	__builtin_memset(w, 0, sizeof(*w));
+	if (!m)
+		return 0;
+	sb = BPF_CORE_READ(m, mnt_sb);
+	w->mnt_id = BPF_CORE_READ(mnt, mnt_id);
+	w->mnt_flags = BPF_CORE_READ(m, mnt_flags);
+	w->sb_flags = BPF_CORE_READ(sb, s_flags);
+	w->dev = ep_encode_dev(BPF_CORE_READ(sb, s_dev));
+	w->mnt_ns = BPF_CORE_READ(mnt, mnt_ns, ns.inum);
+	/* from the mount's root: the walk's first step crosses to where it is mounted */
+	res = ep_walk_names(poff, (__u64)BPF_CORE_READ(m, mnt_root), vfsmnt, EP_WALK_PATH);
+	buf = ep_scratch_buf();
+	if (!buf)
+		return 0;
+	w = (struct ep_wire_mount *)(buf + EP_WOFF(ioff));
+	w->path_len = res & 0xffff;
+	w->depth = (res >> 16) & 0xff;
+	w->flags = (res >> 24) & 0xff;
+	return res & 0xffff;
 }
 
 #endif /* EPERMD_FACTS_BPF_H */

@@ -60,8 +60,10 @@ static int exe_decode(struct ep_event *ev, const char *s, size_t len, unsigned d
 	return 0;
 }
 
-/* Join names given innermost first into "/a/b/c" (the root alone is "/"). */
-static int path_join_rev(struct ep_inode_facts *f, const char *s, size_t len, unsigned depth)
+/* Join names given innermost first into "/a/b/c" (the root alone is "/"); path holds
+ * EP_FACT_PATH_LEN bytes, *path_len gets the length. DETACHED (flags): no path, no names. */
+static int path_join_rev(char *path, __u16 *path_len, __u16 flags, const char *s, size_t len,
+			 unsigned depth)
 {
 	const char *name[EP_WIRE_PATH_DEPTH];
 	size_t used = 0, i = 0;
@@ -73,25 +75,25 @@ static int path_join_rev(struct ep_inode_facts *f, const char *s, size_t len, un
 		name[k] = s + i;
 		i += strlen(s + i) + 1;
 	}
-	if (f->flags & EP_IF_DETACHED) {
+	if (flags & EP_IF_DETACHED) {
 		/* no path from the task's root: only the facts */
 		if (depth)
 			return -EINVAL;
-		f->path[0] = '\0';
+		path[0] = '\0';
 		return 0;
 	}
 	if (!depth)
-		f->path[used++] = '/';
+		path[used++] = '/';
 	for (unsigned k = depth; k-- > 0;) {
 		size_t l = strlen(name[k]);
 
 		/* names and their NULs fit EP_FACT_PATH_LEN - 1 bytes: the joined path fits too */
-		f->path[used++] = '/';
-		memcpy(f->path + used, name[k], l);
+		path[used++] = '/';
+		memcpy(path + used, name[k], l);
 		used += l;
 	}
-	f->path[used] = '\0';
-	f->path_len = (__u16)used;
+	path[used] = '\0';
+	*path_len = (__u16)used;
 	return 0;
 }
 
@@ -162,6 +164,8 @@ static int hdr_check(const struct ep_wire_hdr *h, size_t size)
 		return -EINVAL;
 	if ((h->facts & EP_FACT_FD) && (h->facts & EP_FACT_OBJ))
 		return -EINVAL;
+	if ((h->facts & EP_FACT_PARENT) && !(h->facts & EP_FACT_BASE))
+		return -EINVAL;
 	return 0;
 }
 
@@ -205,7 +209,29 @@ static int inode_decode(struct ep_inode_facts *f, const unsigned char *rec, stru
 	inode_copy(f, &w);
 	if (!(s = take(c, w.path_len)))
 		return -EINVAL;
-	return path_join_rev(f, s, w.path_len, w.depth);
+	return path_join_rev(f->path, &f->path_len, f->flags, s, w.path_len, w.depth);
+}
+
+/* The mount section (EP_FACT_MNT): padding to the next multiple of 8, the facts, the names of
+ * the mount point. */
+static int mount_decode(struct ep_mount_facts *f, const unsigned char *rec, struct cur *c)
+{
+	struct ep_wire_mount w;
+	const void *p;
+	const char *s;
+
+	if (!take(c, (8 - (size_t)(c->p - rec) % 8) % 8) || !(p = take(c, sizeof(w))))
+		return -EINVAL;
+	memcpy(&w, p, sizeof(w));
+	f->mnt_id = w.mnt_id;
+	f->mnt_flags = w.mnt_flags;
+	f->sb_flags = w.sb_flags;
+	f->mnt_ns = w.mnt_ns;
+	f->dev = w.dev;
+	f->flags = w.flags;
+	if (!(s = take(c, w.path_len)))
+		return -EINVAL;
+	return path_join_rev(f->path, &f->path_len, f->flags, s, w.path_len, w.depth);
 }
 
 int capture_decode(const void *data, size_t size, struct ep_event *out)
@@ -237,6 +263,8 @@ int capture_decode(const void *data, size_t size, struct ep_event *out)
 	if ((h.facts & EP_FACT_BASE) && inode_decode(&out->base, rec, &c))
 		goto fail;
 	if ((h.facts & (EP_FACT_FD | EP_FACT_OBJ)) && inode_decode(&out->obj, rec, &c))
+		goto fail;
+	if ((h.facts & EP_FACT_MNT) && mount_decode(&out->mnt, rec, &c))
 		goto fail;
 	/* bytes the header counts but no section claims: the lengths lie */
 	if (c.left)

@@ -14,8 +14,10 @@
 #include <sys/sysmacros.h>
 
 #include "cause.h"
+#include "unitmap.h"
 #include "dac.h"
 #include "names.h"
+#include "rofs.h"
 #include "sysclass.h"
 
 /* capability numbers used by the rules (linux/capability.h) */
@@ -1347,6 +1349,7 @@ void cause_classify(struct denial *d)
 void cause_decide(struct denial *d)
 {
 	struct cctx c;
+	size_t i;
 
 	memset(&c, 0, sizeof(c));
 	c.d = d;
@@ -1355,11 +1358,19 @@ void cause_decide(struct denial *d)
 	cause_classify(d);
 	c.si = denial_sc(d);
 	c.dac = &d->dac;
+	/* a read-only mount, not a permission check: none of the rules below applies */
+	if (d->ev.ret == -EP_EROFS) {
+		rofs_decide(d);
+		unitmap_attribute(d); /* ProtectSystem=, ReadOnlyPaths=, ... */
+		return;
+	}
 	c.err = d->ev.ret == -EP_EACCES ? EP_EACCES : EP_EPERM;
 	c.cap_hook = d->hooks_active & (HK(EP_HK_TP_CAP_CAPABLE) | HK(EP_HK_CAP_CAPABLE));
 	summarise(&c);
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (rules[i](&c))
-			return;
-	explain_unknown(&c);
+			break;
+	if (i == sizeof(rules) / sizeof(rules[0]))
+		explain_unknown(&c);
+	unitmap_attribute(d); /* the unit's directive behind the cause, if it runs in one */
 }

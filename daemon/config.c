@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "output.h"
+#include "tracer.h"
 
 void config_defaults(struct config *c)
 {
@@ -169,6 +170,25 @@ static int set_audit_source(struct config *c, const char *v, char *err, size_t n
 	return -EINVAL;
 }
 
+/* Which EROFS failures are denials (tracer.h, enum tracer_erofs) */
+static int set_erofs(struct config *c, const char *v, char *err, size_t n)
+{
+	static const char *const names[] = {
+	    [TRACER_EROFS_PRIVATE] = "private",
+	    [TRACER_EROFS_ALL] = "all",
+	    [TRACER_EROFS_NEVER] = "never",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(v, names[i])) {
+			c->erofs = (int)i;
+			return 0;
+		}
+	}
+	snprintf(err, n, "unknown erofs setting '%.32s' (private, all or never)", v);
+	return -EINVAL;
+}
+
 int config_set(struct config *c, const char *key, const char *v, char *err, size_t n)
 {
 	int err_ = 0;
@@ -246,6 +266,8 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		return set_uint(&c->metrics_interval, v, 1, 3600, err, n);
 	if (!strcmp(key, "audit_source"))
 		return set_audit_source(c, v, err, n);
+	if (!strcmp(key, "erofs"))
+		return set_erofs(c, v, err, n);
 	if (!strcmp(key, "sinks"))
 		return set_sinks(c, v, err, n);
 	if (!strcmp(key, "rate_limit"))
@@ -473,6 +495,7 @@ int config_diff(const struct config *a, const struct config *b, bool restart, ch
 	    {"tracepoint_only", a->tracepoint_only != b->tracepoint_only, true},
 	    {"state_dir", strcmp(a->state_dir, b->state_dir) != 0, true},
 	    {"audit_source", a->audit_source != b->audit_source, true},
+	    {"erofs", a->erofs != b->erofs, true},
 	    {"fold_window", a->fold_window != b->fold_window, false},
 	    {"summary_interval", a->summary_interval != b->summary_interval, false},
 	    {"rate_limit", a->rate_limit != b->rate_limit, false},

@@ -36,6 +36,7 @@ struct config {
 	unsigned sinks;		   /* bit (1u << enum out_format) per sink; 0 = from format */
 	unsigned rate_limit;	   /* diagnosis records per second to the sinks, 0 = no limit */
 	unsigned rate_burst;	   /* records above the rate in a burst, 0 = rate_limit */
+	int erofs;		   /* enum tracer_erofs: which EROFS failures are denials */
 	struct filter_rules ignore;
 };
 

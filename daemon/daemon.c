@@ -38,6 +38,7 @@
 #include "runstate.h"
 #include "server.h"
 #include "tracer.h"
+#include "unitprops.h"
 
 #define JSON_MAX     PIPELINE_JSON_MAX
 #define DRAIN_MAX_NS (3ull * 1000000000ull)
@@ -404,6 +405,8 @@ static void print_features(const struct tracer_features *f, FILE *out)
 	fprintf(out, "exit hook: %s\n", f->exit_hook ? f->exit_hook : "(none)");
 	fprintf(out, "seccomp: %s\n", f->seccomp ? f->seccomp : "(none)");
 	fprintf(out, "object lookup: %s\n", f->obj_lookup ? f->obj_lookup : "(none)");
+	fprintf(out, "erofs: %s (host mount namespace %u)\n", f->erofs ? f->erofs : "(none)",
+		f->host_mntns);
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
 		fprintf(out, "hook %-36s %s%s%s\n", f->hooks[i].name ? f->hooks[i].name : "?",
 			f->hooks[i].active ? "active" : "inactive",
@@ -697,6 +700,7 @@ static int start_tracing(struct daemon *a, bool full_run)
 
 	to.ring_bytes = a->cfg.ring_size;
 	to.tracepoint_only = a->cfg.tracepoint_only;
+	to.erofs = a->cfg.erofs;
 	to.verbose = a->cli.verbose > 3 ? 3 : a->cli.verbose;
 	to.bench_empty = a->cli.bench_empty;
 	to.no_cap_capable = a->cli.no_cap_hook;
@@ -721,6 +725,7 @@ static int start_tracing(struct daemon *a, bool full_run)
 		return -ESRCH;
 	a->feat = tracer_features(a->tr);
 	a->pl.hooks_active = a->feat ? a->feat->hooks_active : 0;
+	a->pl.host_mntns = a->feat ? a->feat->host_mntns : 0;
 	if (a->metrics && a->feat) {
 		struct metrics_info mi = {EPERMD_VERSION, a->feat->full,
 					  (unsigned)__builtin_popcountll(a->pl.hooks_active),
@@ -812,6 +817,9 @@ int daemon_start(struct daemon *a)
 		return a->ret;
 	if (drop_privileges(a)) /* after attach, audit and socket; before the worker */
 		return a->ret;
+	/* the daemon asks the service manager about units; one command's run does not */
+	if (!a->oneshot && unitprops_new(&a->pl.units))
+		fprintf(stderr, "epermd: unit settings: out of memory; units are not examined\n");
 	if (start_worker(a))
 		return a->ret;
 	/* ready = attached, hardened, the worker runs and the reader has drained once */
@@ -924,6 +932,8 @@ void daemon_free(struct daemon *a)
 	pipeline_stop(&a->pl);
 	audit_free(a->pl.audit); /* H9 */
 	a->pl.audit = NULL;
+	unitprops_free(a->pl.units); /* the worker is gone */
+	a->pl.units = NULL;
 	/* stop the metrics writer before the sink closes */
 	metrics_stop(a->metrics);
 	server_free(a->srv);

@@ -104,6 +104,96 @@ struct dn_walk {
 	char acl_text[DN_STR];
 };
 
+/* The sandbox settings of the systemd unit the process runs in, as the service manager reports
+ * them (daemon/unitprops.c, enrich stage; D-Bus org.freedesktop.systemd1). Only read when
+ * proc.unit is set and the daemon reaches the bus; valid says it answered. */
+enum dn_unit_flag {
+	DN_U_MDWE = 1u << 0,		/* MemoryDenyWriteExecute=yes */
+	DN_U_SUID_SGID = 1u << 1,	/* RestrictSUIDSGID=yes */
+	DN_U_CLOCK = 1u << 2,		/* ProtectClock=yes */
+	DN_U_HOSTNAME = 1u << 3,	/* ProtectHostname=yes */
+	DN_U_KMOD = 1u << 4,		/* ProtectKernelModules=yes */
+	DN_U_KLOGS = 1u << 5,		/* ProtectKernelLogs=yes */
+	DN_U_REALTIME = 1u << 6,	/* RestrictRealtime=yes */
+	DN_U_PERSONALITY = 1u << 7,	/* LockPersonality=yes */
+	DN_U_NNP = 1u << 8,		/* NoNewPrivileges=yes */
+	DN_U_PRIVATE_DEVICES = 1u << 9, /* PrivateDevices=yes */
+	DN_U_DYNAMIC_USER = 1u << 10,	/* DynamicUser=yes */
+	DN_U_TUNABLES = 1u << 11,	/* ProtectKernelTunables=yes */
+	DN_U_SCF_SET = 1u << 12,	/* SystemCallFilter= is set */
+	DN_U_SCF_ALLOW = 1u << 13,	/* ... as an allow-list */
+	DN_U_CGROUPS = 1u << 14,	/* ProtectControlGroups=yes */
+};
+
+/* literal values, as written in the unit file and its drop-ins (joined by spaces) */
+enum dn_unit_lit {
+	DN_UL_SCF = 0,	/* SystemCallFilter */
+	DN_UL_NS,	/* RestrictNamespaces */
+	DN_UL_BND,	/* CapabilityBoundingSet */
+	DN_UL_AMB,	/* AmbientCapabilities */
+	DN_UL_IPDENY,	/* IPAddressDeny */
+	DN_UL_BINDDENY, /* SocketBindDeny */
+	DN_UL_INACC,	/* InaccessiblePaths */
+	DN_UL__N,
+};
+
+#define DN_U_LIT_LEN   160
+#define DN_U_MAX_IP    8
+#define DN_U_MAX_BIND  8
+#define DN_U_MAX_PATHS 8
+
+struct dn_ipnet {
+	uint8_t family; /* AF_INET / AF_INET6 */
+	uint8_t prefix;
+	uint8_t addr[16];
+};
+
+struct dn_bindrule {
+	int32_t family;	  /* 0 any, AF_INET, AF_INET6 */
+	int32_t proto;	  /* 0 any, IPPROTO_TCP, IPPROTO_UDP */
+	uint16_t n_ports; /* 0 = every port */
+	uint16_t port_min;
+};
+
+struct dn_unit {
+	bool valid;	     /* the service manager answered for proc.unit */
+	bool transient;	     /* its fragment is under /run/systemd/transient (systemd-run) */
+	bool exe_privileged; /* the process's binary is set-uid/gid or has file capabilities
+			      * (per denial, not cached) */
+	uint32_t flags;	     /* DN_U_* */
+	uint8_t scf[64];     /* SystemCallFilter=: a bit per syscall number listed */
+	uint64_t ns_allowed; /* RestrictNamespaces=: the CLONE_NEW* types allowed */
+	uint64_t cap_bnd, cap_amb;
+	char user[32];
+	char device_policy[16];
+	char protect_home[16];
+	char protect_system[16];
+	int n_ipdeny, n_ipallow, n_bdeny, n_ballow, n_inacc;
+	struct dn_ipnet ipdeny[DN_U_MAX_IP], ipallow[DN_U_MAX_IP];
+	struct dn_bindrule bdeny[DN_U_MAX_BIND], ballow[DN_U_MAX_BIND];
+	char inacc[DN_U_MAX_PATHS][96]; /* InaccessiblePaths= */
+	int n_ro;
+	char ro[DN_U_MAX_PATHS][96]; /* ReadOnlyPaths= */
+	char lit[DN_UL__N][DN_U_LIT_LEN];
+};
+
+/* An EROFS denial's read-only mount (rofs.c) */
+enum dn_rofs_kind {
+	DN_RO_NONE = 0,
+	DN_RO_MOUNT,	  /* the mount's own MNT_READONLY: a read-only (bind) mount */
+	DN_RO_FILESYSTEM, /* the superblock's SB_RDONLY: every mount of the filesystem */
+};
+
+struct dn_rofs {
+	int kind;	  /* enum dn_rofs_kind */
+	bool from_kernel; /* the mount facts are the kernel's at the denial (EP_FACT_MNT) */
+	bool private_ns;  /* the process's mount namespace is not the host's */
+	bool locked;	  /* MNT_LOCK_READONLY: inherited read-only into a less privileged ns */
+	unsigned mnt_id;  /* as in /proc/PID/mountinfo; 0 unknown */
+	char mount_point[EP_FACT_PATH_LEN];
+	char dir[EP_PATH_LEN + 64]; /* the narrowest directory the fix makes writable */
+};
+
 struct dn_sysctl {
 	char name[64];
 	char value[64];
@@ -200,6 +290,20 @@ struct dn_facts {
 	bool listener_checked;
 	bool listener_later;
 	char listener_found[64];
+
+	/* the systemd unit's sandbox (unitprops.c, enrich) and the directive that denied it
+	 * (unitmap.c, after the cause): "SystemCallFilter", its value and the drop-in that
+	 * relaxes just this ("[Service]\nSystemCallFilter=mount\n") */
+	struct dn_unit unit;
+	char unit_directive[32];
+	char unit_directive_value[DN_U_LIT_LEN];
+	char unit_dropin[256];
+	/* connect/sendto's destination address ("10.0.0.1"), read later from the live process */
+	char peer_addr[48];
+
+	/* EROFS: the read-only mount (rofs.c); host_mntns is the tracer's, set with hooks_active */
+	struct dn_rofs rofs;
+	unsigned host_mntns;
 
 	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
 	struct dn_audit audit;

@@ -13,7 +13,9 @@
 #include "dac.h"
 #include "diagnose.h"
 #include "fixes.h"
+#include "unitmap.h"
 #include "names.h"
+#include "rofs.h"
 
 static const char *base_name(const char *p)
 {
@@ -147,7 +149,9 @@ static void say_unknown(struct dx *x)
 	     "%s could not %s (%s) and epermd could not name the subsystem: no recorded "
 	     "evidence pointed to one.",
 	     x->who, x->what, x->errname);
-	if (x->err == EP_EACCES)
+	if (d->ev.ret == -EP_EROFS)
+		DIAG(x, " EROFS means a write on a read-only mount or filesystem;");
+	else if (x->err == EP_EACCES)
 		DIAG(x, " EACCES usually means a permission or policy check on the object;");
 	else
 		DIAG(x, " EPERM usually means a privilege or a policy, not file permissions;");
@@ -246,7 +250,10 @@ static void say_immutable(struct dx *x)
 
 static void say_mount(struct dx *x)
 {
-	fix_mount(x);
+	if (x->d->ev.ret == -EP_EROFS)
+		fix_rofs(x);
+	else
+		fix_mount(x);
 }
 
 static void say_seccomp(struct dx *x)
@@ -294,14 +301,18 @@ void diagnose_denial(struct denial *d)
 	d->diagnosis[0] = d->fix[0] = d->validate[0] = d->fix_command[0] = '\0';
 	x.si = denial_sc(d); /* the verdict's syscall class */
 	x.err = d->ev.ret == -EP_EACCES ? EP_EACCES : EP_EPERM;
-	x.errname = x.err == EP_EACCES ? "EACCES" : "EPERM";
+	x.errname = d->ev.ret == -EP_EROFS ? "EROFS" : x.err == EP_EACCES ? "EACCES" : "EPERM";
 	fill_who(&x);
 	fill_object(&x);
 	fill_what(&x);
-	if ((unsigned)d->cause >= EP_CAUSE__MAX || !sayers[d->cause])
+	if (d->unit_directive[0] && d->ev.ret != -EP_EROFS)
+		unitmap_say(&x);
+	else if ((unsigned)d->cause >= EP_CAUSE__MAX || !sayers[d->cause])
 		say_unknown(&x);
 	else if (d->cause == EP_CAUSE_CAPABILITY && d->capability < 0)
 		say_unknown(&x);
 	else
 		sayers[d->cause](&x);
+	if (d->unit_directive[0] && d->ev.ret == -EP_EROFS)
+		unitmap_note(&x); /* rofs.c's words already give the drop-in */
 }

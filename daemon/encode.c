@@ -240,7 +240,7 @@ int record_to_journal(const struct out_rec *r, char *buf, size_t n)
 
 	pthread_once(&order_once, order_init);
 	sb_init(&b, buf, n);
-	jr_head(&b, summary ? LOG_NOTICE : LOG_INFO, msgid_for_cause(r->d->cause),
+	jr_head(&b, summary ? LOG_NOTICE : LOG_INFO, msgid_for_denial(r->d),
 		summary ? "summary" : "denial");
 	jr_message(&b, r);
 	for (unsigned i = 0; i < n_jr; i++) {

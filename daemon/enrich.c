@@ -706,6 +706,34 @@ static bool read_user(pid_t pid, __u64 addr, void *buf, size_t n)
 	return addr && process_vm_readv(pid, &l, 1, &r, 1, 0) == (ssize_t)n;
 }
 
+/* connect/sendto's destination (IPAddressDeny= of a unit): the address as text */
+static void later_peer(struct denial *d, const char *sc)
+{
+	const __u64 *a = d->ev.args;
+	__u64 addr = !strcmp(sc, "connect") ? a[1] : a[4];
+	__u64 len = !strcmp(sc, "connect") ? a[2] : a[5];
+	struct sockaddr_in6 sa;
+	size_t n = len < sizeof(sa) ? (size_t)len : sizeof(sa);
+	const void *ip;
+	char txt[INET6_ADDRSTRLEN];
+
+	memset(&sa, 0, sizeof(sa));
+	if (n < sizeof(struct sockaddr_in) || !read_user((pid_t)d->ev.pid, addr, &sa, n))
+		return;
+	if (sa.sin6_family == AF_INET)
+		ip = &((struct sockaddr_in *)&sa)->sin_addr;
+	else if (sa.sin6_family == AF_INET6 && n >= sizeof(sa))
+		ip = &sa.sin6_addr;
+	else
+		return;
+	if (!inet_ntop(sa.sin6_family, ip, txt, sizeof(txt)))
+		return;
+	snprintf(d->peer_addr, sizeof(d->peer_addr), "%s", txt);
+	d->facts_later |= DN_FACT_ARGS;
+	if (!d->target[0] || !strncmp(d->target, "socket fd", 9))
+		snprintf(d->target, sizeof(d->target), "%s port %u", txt, ntohs(sa.sin6_port));
+}
+
 /* memory behind pointer arguments, from the live process (it may have changed since) */
 static void later_user_args(struct denial *d, const char *sc)
 {
@@ -722,6 +750,8 @@ static void later_user_args(struct denial *d, const char *sc)
 		d->facts_later |= DN_FACT_ARGS;
 		if (!d->target[0] || !strncmp(d->target, "socket fd", 9))
 			snprintf(d->target, sizeof(d->target), "port %u", d->bind_port);
+	} else if (!strcmp(sc, "connect") || !strcmp(sc, "sendto")) {
+		later_peer(d, sc);
 	} else if ((!strcmp(sc, "setrlimit") &&
 		    read_user((pid_t)d->ev.pid, a[1], rl, sizeof(rl))) ||
 		   (!strcmp(sc, "prlimit64") &&

@@ -9,7 +9,9 @@
 
 #include "cause.h"
 #include "fields.h"
+#include "escape.h"
 #include "names.h"
+#include "rofs.h"
 #include "uring.h"
 
 /* ---- values shared with the encoders' fixed layouts ---- */
@@ -156,6 +158,32 @@ GET_STR(diagnosis, d->diagnosis)
 GET_STR(fix, d->fix)
 GET_STR(validate, d->validate)
 GET_STR(fix_command, d->fix_command)
+GET_STR(unit_directive, d->unit_directive)
+GET_STR(unit_directive_value, d->unit_directive_value)
+GET_STR(unit_dropin, d->unit_dropin)
+
+/* the text form's cause detail of an EROFS denial: which kind of read-only */
+GET(rofs_detail)
+{
+	(void)r;
+	v->t = FV_STR;
+	v->s = "";
+	if (d->ev.ret == -EP_EROFS && d->rofs.kind)
+		v->s = d->rofs.kind == DN_RO_MOUNT ? "read-only mount" : "read-only filesystem";
+}
+
+/* the text form's line "unit: UNIT denies it with DIRECTIVE=VALUE" */
+GET(unit_line)
+{
+	(void)r;
+	v->t = FV_STR;
+	v->s = "";
+	if (!d->unit_directive[0])
+		return;
+	snprintf(v->line, sizeof(v->line), "%s denies it with %s=%s", d->proc.unit,
+		 d->unit_directive, d->unit_directive_value);
+	v->s = v->line;
+}
 
 GET_TIME(time, dn_time(r))
 GET_TIME(first_seen, dn_first(r))
@@ -344,6 +372,48 @@ static void journal_flags(struct sbuf *b, const struct denial *d)
 	sb_raw(b, "\n", 1);
 }
 
+/* An EROFS denial's mount: "readonly", "mount_point", "mount_id", "mntns", "mntns_private" */
+static void json_rofs(struct jw *w, const char *key, const struct denial *d)
+{
+	const struct dn_rofs *ro = &d->rofs;
+
+	if (d->ev.ret != -EP_EROFS)
+		return;
+	jw_kstr_opt(w, key, rofs_kind_name(ro->kind));
+	jw_kstr_opt(w, "mount_point", ro->mount_point);
+	if (ro->mnt_id)
+		jw_ku64(w, "mount_id", ro->mnt_id);
+	if (d->ev.mntns_ino) {
+		jw_ku64(w, "mntns", d->ev.mntns_ino);
+		jw_kbool(w, "mntns_private", ro->private_ns);
+	}
+}
+
+static void journal_str(struct sbuf *b, const char *name, const char *val)
+{
+	if (!val || !*val)
+		return;
+	sb_puts(b, name);
+	sb_raw(b, "=", 1);
+	sb_esc(b, val, json_escape);
+	sb_raw(b, "\n", 1);
+}
+
+static void journal_rofs(struct sbuf *b, const struct denial *d)
+{
+	const struct dn_rofs *ro = &d->rofs;
+
+	if (d->ev.ret != -EP_EROFS)
+		return;
+	journal_str(b, "EPERM_READONLY", rofs_kind_name(ro->kind));
+	journal_str(b, "EPERM_MOUNT_POINT", ro->mount_point);
+	if (ro->mnt_id)
+		sb_printf(b, "EPERM_MOUNT_ID=%" PRIu64 "\n", (uint64_t)ro->mnt_id);
+	if (d->ev.mntns_ino)
+		sb_printf(b, "EPERM_MNTNS=%" PRIu64 "\nEPERM_MNTNS_PRIVATE=%u\n",
+			  (uint64_t)d->ev.mntns_ino, ro->private_ns ? 1u : 0u);
+}
+
 /* ---- the table ---- */
 
 #define ROW(j, r, f, jr_, g)                                                                       \
@@ -377,15 +447,21 @@ const struct out_fdef out_fields[] = {
     TROW("target", "EPERM_TARGET", OF_OPT, 150, TX_INLINE_Q, "target", 2, target),
     {.json = "file", .json_value = json_file},
     ROW("cause", "EPERM_CAUSE", 0, 10, cause),
-    TROW("capability", "EPERM_CAPABILITY", OF_OPT, 180, TX_DETAIL, NULL, 1, capability),
-    TROW("lsm", "EPERM_LSM", OF_OPT, 190, TX_DETAIL, NULL, 2, lsm),
+    TROW("capability", "EPERM_CAPABILITY", OF_OPT, 180, TX_DETAIL, NULL, 10, capability),
+    TROW("lsm", "EPERM_LSM", OF_OPT, 190, TX_DETAIL, NULL, 20, lsm),
     ROW("lsm_detail", "EPERM_LSM_DETAIL", OF_OPT, 200, lsm_detail),
-    TROW("flag", "EPERM_FLAG", OF_OPT, 210, TX_DETAIL, NULL, 3, flag),
-    TROW("mount_option", "EPERM_MOUNT_OPTION", OF_OPT, 220, TX_DETAIL, NULL, 4, mount_option),
-    TROW("listener", "EPERM_LISTENER", OF_OPT, 230, TX_DETAIL, NULL, 6, listener),
-    TROW("sysctl", "EPERM_SYSCTL", OF_OPT, 240, TX_DETAIL, NULL, 5, sysctl),
+    TROW("flag", "EPERM_FLAG", OF_OPT, 210, TX_DETAIL, NULL, 30, flag),
+    TROW("mount_option", "EPERM_MOUNT_OPTION", OF_OPT, 220, TX_DETAIL, NULL, 40, mount_option),
+    {.json = "readonly", .jr = 225, .json_value = json_rofs, .journal_field = journal_rofs},
+    TROW(NULL, NULL, 0, 0, TX_DETAIL, NULL, 25, rofs_detail),
+    TROW("listener", "EPERM_LISTENER", OF_OPT, 230, TX_DETAIL, NULL, 60, listener),
+    TROW("sysctl", "EPERM_SYSCTL", OF_OPT, 240, TX_DETAIL, NULL, 50, sysctl),
     ROW("sysctl_value", "EPERM_SYSCTL_VALUE", OF_OPT, 250, sysctl_value),
     ROW("rule", "EPERM_RULE", OF_OPT, 260, rule),
+    ROW("unit_directive", "EPERM_UNIT_DIRECTIVE", OF_OPT, 261, unit_directive),
+    ROW("unit_directive_value", "EPERM_UNIT_DIRECTIVE_VALUE", OF_OPT, 262, unit_directive_value),
+    ROW("unit_dropin", "EPERM_UNIT_DROPIN", OF_OPT, 263, unit_dropin),
+    TROW(NULL, NULL, 0, 0, TX_LINE, "unit", 0, unit_line),
     TROW("evidence", "EPERM_EVIDENCE", OF_TCMD, 270, TX_LINE, "evidence", 3, evidence),
     {.json = "facts", .json_value = json_facts},
     TROW(NULL, "EPERM_FACTS_LATER", OF_ROPT, 280, TX_LINE, "observed later", 4, facts_later),

@@ -53,7 +53,8 @@ struct fval {
 	int64_t i;
 	unsigned n;
 	size_t stride;
-	char tmp[48]; /* the getter's own storage for a composed value */
+	char tmp[48];	/* the getter's own storage for a composed value */
+	char line[640]; /* the same, for a composed text line */
 };
 
 /* how the text form shows a field */

@@ -22,6 +22,7 @@
 #define EP_MSGID_FANOTIFY   "cd845ef4e5d34a519831691bb30b1fca"
 #define EP_MSGID_SYSCTL	    "878352ec9b494415928abacd79915dc8"
 #define EP_MSGID_CGROUP	    "9b6bee8f115d4a2d9bab1d1c963d14b5"
+#define EP_MSGID_UNIT	    "bf3db25db0604111959573539f80a8b9" /* any cause: a unit directive */
 
 /* Daemon records. LOSS and HEALTH are alarms: PRIORITY=4 (WARNING) or higher. */
 #define EP_MSGID_LOSS	    "cef1425855f942cea43e79c310afad00" /* records lost, by reason */
@@ -47,6 +48,12 @@ static inline const char *msgid_for_cause(enum ep_cause c)
 	if ((unsigned)c >= EP_CAUSE__MAX)
 		return EP_MSGID_UNKNOWN;
 	return ids[c];
+}
+
+/* the unit's directive first: an operator looks for "what in my unit" across causes */
+static inline const char *msgid_for_denial(const struct denial *d)
+{
+	return d->unit_directive[0] ? EP_MSGID_UNIT : msgid_for_cause(d->cause);
 }
 
 #endif

@@ -25,6 +25,7 @@
 #include "pipeline.h"
 #include "prefold.h"
 #include "queue.h"
+#include "unitprops.h"
 #include "server.h"
 
 /* Outside the incident lock: the JSON form is rendered once for a JSON sink and the socket. */
@@ -101,9 +102,10 @@ static bool late_audit_worth(const struct denial *d)
 }
 
 void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan,
-		     struct audit_join *aj)
+		     struct audit_join *aj, struct unitprops *units)
 {
 	enrich_denial(cache, d);
+	unitprops_fill(units, d);     /* the unit's sandbox, for unitmap.c in attribute */
 	audit_annotate(aj, d, false); /* H9: join a kernel audit record, if one came */
 	attribute(d, fan);
 	/* the one step back: a late audit record (bounded wait) sends the record through
@@ -131,9 +133,10 @@ static void process(struct pipeline *p, struct denial *d, uint64_t mono)
 	       sizeof(*d) - offsetof(struct denial, realtime_ns));
 	stamp(p, d);
 	d->hooks_active = p->hooks_active;
+	d->host_mntns = p->host_mntns;
 	d->capability = -1;
 	d->lsm = -1;
-	pipeline_decide(d, p->cache, p->fan, audit_join(p->audit));
+	pipeline_decide(d, p->cache, p->fan, audit_join(p->audit), p->units);
 	prefold_store(p->pf, d, mono);
 	if (ignored(p, d))
 		return;
@@ -177,6 +180,7 @@ static void *worker_main(void *arg)
 		now = clock_ns(CLOCK_MONOTONIC);
 		if (now - last_tick >= 1000000000ull) {
 			incidents_tick(p->inc, clock_ns(CLOCK_REALTIME), false);
+			unitprops_tick(p->units);
 			last_tick = now;
 		}
 	}

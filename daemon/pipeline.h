@@ -29,6 +29,7 @@ struct fanotify_index;
 struct audit;
 struct audit_join;
 struct out_rec;
+struct unitprops;
 struct metrics;
 struct sink;
 struct server;
@@ -45,7 +46,9 @@ struct pipeline {
 	struct sink *sink;
 	struct server *srv;
 	uint64_t hooks_active;
-	int64_t rt_offset;			 /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	unsigned host_mntns;	 /* the tracer's: EROFS in another namespace is a policy */
+	struct unitprops *units; /* systemd units' sandbox settings; NULL = off */
+	int64_t rt_offset;	 /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	_Atomic(struct filter_policy *) *policy; /* the daemon's; replaced on reload */
 
 	/* worker only */
@@ -68,7 +71,7 @@ void pipeline_emit(void *ctx, const struct out_rec *r);
 /* Enrich, attribute, the late-audit retry and explain for one fresh record (d->ev set, the
  * rest zero or stale); no folding, no output. cache and fan may be NULL. */
 void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan,
-		     struct audit_join *aj);
+		     struct audit_join *aj, struct unitprops *units);
 
 int pipeline_start(struct pipeline *p);
 /* The reader has stopped: drain the queue, then join; frees what pipeline_start() made.

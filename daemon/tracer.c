@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -456,6 +457,39 @@ static __u32 dcache_mounted_value(const struct btf *vmlinux)
 	return 0;
 }
 
+/* The host's mount namespace: PID 1's (the daemon itself may run in a unit's private one),
+ * else the daemon's own. */
+static unsigned host_mntns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/1/ns/mnt", &st) == 0 || stat("/proc/self/ns/mnt", &st) == 0)
+		return (unsigned)st.st_ino;
+	return 0;
+}
+
+static void set_erofs(struct tracer *t)
+{
+	struct epermd_bpf *s = t->skel;
+
+	t->f.host_mntns = host_mntns();
+	s->rodata->host_mntns = t->f.host_mntns;
+	switch (t->opts.erofs) {
+	case TRACER_EROFS_ALL:
+		s->rodata->erofs_mode = 2;
+		t->f.erofs = "all";
+		break;
+	case TRACER_EROFS_NEVER:
+		t->f.erofs = "never";
+		break;
+	default:
+		/* without the namespace to compare with, "private" would be everything */
+		s->rodata->erofs_mode = t->f.host_mntns ? 1 : 0;
+		t->f.erofs = t->f.host_mntns ? "private mount namespaces"
+					     : "never (the host's mount namespace is unknown)";
+	}
+}
+
 static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_task_btf)
 {
 	struct epermd_bpf *s = t->skel;
@@ -468,6 +502,8 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 	s->rodata->sc_chain = t->sc_chain;
 	s->rodata->obj_lookup = t->exit_lighter < 2;
 	s->rodata->dcache_mounted = dcache_mounted_value(vmlinux);
+	if (!t->opts.bench_empty)
+		set_erofs(t);
 	for (int nr = 0; nr < EP_NR_MAX; nr++) {
 		s->rodata->path_arg[nr] = syscall_path_arg(nr);
 		s->rodata->dirfd_arg[nr] = syscall_dirfd_arg(nr);
@@ -700,7 +736,8 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 					   : "sys_enter inference (fallback)")
 		    : t->opts.bench_empty ? "off (benchmark baseline)"
 					  : "fexit __seccomp_filter";
-		t->f.obj_lookup = t->exit_lighter >= 2 ? t->exit_why : "on (EPERM denials)";
+		t->f.obj_lookup =
+		    t->exit_lighter >= 2 ? t->exit_why : "on (EPERM and EROFS denials)";
 		return 0;
 	}
 fail:

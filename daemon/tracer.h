@@ -18,6 +18,13 @@ struct tracer;
 typedef int (*tracer_notice_fn)(void *ctx, const struct ep_notice *n);
 typedef int (*tracer_sc_prog_fn)(void *ctx, const struct ep_sc_prog *p);
 
+/* tracer_opts.erofs (the config key erofs): EROFS failures captured as denials */
+enum tracer_erofs {
+	TRACER_EROFS_PRIVATE = 0, /* in mount namespaces other than PID 1's (the default) */
+	TRACER_EROFS_ALL,	  /* everywhere, read-only disks included */
+	TRACER_EROFS_NEVER,
+};
+
 struct tracer_opts {
 	size_t ring_bytes;    /* power of two, >= page size; 0 = default (16 MiB) */
 	int poll_ms;	      /* timed consume interval; 0 = default (10 ms) */
@@ -31,6 +38,7 @@ struct tracer_opts {
 	bool no_cap_capable;  /* testing (--disable-hook=cap_capable): neither the cap_capable
 			       * tracepoint nor fexit, as on kernels before 6.14 in tracepoint-only
 			       * mode */
+	int erofs;	      /* enum tracer_erofs: which EROFS failures are denials */
 	tracer_notice_fn on_notice;   /* EP_REC_NOTICE; NULL = count and ignore */
 	tracer_sc_prog_fn on_sc_prog; /* EP_REC_SC_PROG; NULL = count and ignore */
 };

@@ -29,6 +29,8 @@
 
 #define EP_EPERM  1
 #define EP_EACCES 13
+#define EP_EROFS  30 /* captured too: by default only in private mount namespaces (docs/causes.md) \
+		      */
 
 /* ep_event.flags */
 #define EP_F_PATH_TRUNC	  (1u << 0) /* the path was longer than EP_PATH_LEN - 1 */
@@ -124,8 +126,9 @@ enum ep_hook {
 	EP_HK_PING_INIT,
 	EP_HK_INET_CREATE,
 	EP_HK_BPF_LSM,
-	EP_HK_SC_CHAIN, /* the task's seccomp filter chain, evaluated by the daemon (tracepoint-only):
-			 * EP_EV_SECCOMP a[3] = filters << 48 | filter (1 = oldest) << 32 | insn */
+	EP_HK_SC_CHAIN, /* the task's seccomp filter chain, evaluated by the daemon
+			 * (tracepoint-only): EP_EV_SECCOMP a[3] = filters << 48 | filter (1 =
+			 * oldest) << 32 | insn */
 	EP_HK__MAX,
 };
 
@@ -148,6 +151,9 @@ enum ep_hook {
 #define EP_FACT_OBJ    (1u << 4) /* ep_event.obj: the path's target, found in the dcache */
 #define EP_FACT_PARENT (1u << 5) /* ep_event.base is the target's parent directory */
 #define EP_FACT_EXE    (1u << 6) /* exe_comp[] came from the task's mm->exe_file */
+#define EP_FACT_MNT                                                                                \
+	(1u << 7) /* ep_event.mnt: the mount the object (EP_FACT_FD/OBJ), else its parent          \
+		   * directory (EP_FACT_PARENT), resolved to; EROFS denials only */
 
 /* ep_inode_facts.flags */
 #define EP_IF_PATH_TRUNC (1u << 0) /* deeper or longer than the path buffer */
@@ -162,6 +168,14 @@ enum ep_hook {
 #define EP_MNT_NODEV  0x02
 #define EP_MNT_NOEXEC 0x04
 #define EP_MNT_RDONLY 0x40
+
+/* ep_mount_facts.mnt_flags: the kernel's MNT_* bits as read from vfsmount.mnt_flags, all of
+ * them (EP_MNT_* above and these) */
+#define EP_MNT_LOCK_READONLY                                                                       \
+	0x400000 /* the read-only flag is locked: the mount came into a                            \
+		  * less privileged mount namespace read-only */
+/* ep_mount_facts.sb_flags: the superblock's s_flags */
+#define EP_SB_RDONLY 0x1 /* the filesystem itself is read-only (mount -o ro, remount,ro) */
 
 struct ep_creds {
 	__u32 ruid, euid, suid, fsuid; /* in the initial user namespace (kuid) */
@@ -192,6 +206,23 @@ struct ep_inode_facts {
 	__u32 _pad;
 	char path[EP_FACT_PATH_LEN]; /* absolute, from the dentries (mount-crossing, as seen from
 				      * the task's root); "" when not known */
+};
+
+/*
+ * The mount a path or fd resolved to (EP_FACT_MNT): MNT_READONLY in mnt_flags is this mount's
+ * own (a read-only bind mount: a policy of whoever made the mount namespace), SB_RDONLY in
+ * sb_flags is the filesystem's (read-only for every mount of it).
+ */
+struct ep_mount_facts {
+	__u32 mnt_id;	 /* struct mount.mnt_id: the first field of /proc/PID/mountinfo */
+	__u32 mnt_flags; /* vfsmount.mnt_flags */
+	__u32 sb_flags;	 /* super_block.s_flags */
+	__u32 mnt_ns;	 /* inode number of the mount namespace the mount is in; 0 = none */
+	__u64 dev;	 /* the superblock's st_dev */
+	__u16 path_len;
+	__u16 flags; /* EP_IF_* of the mount point's path */
+	__u32 _pad;
+	char path[EP_FACT_PATH_LEN]; /* the mount point, as seen from the task's root */
 };
 
 /*
@@ -247,6 +278,9 @@ struct ep_sc_prog {
  *                              depth NUL-terminated dentry names, innermost first (the decoder
  *                              joins them into "/a/b/c")
  *   obj                        the same, when facts has EP_FACT_FD or EP_FACT_OBJ
+ *   mnt                        when facts has EP_FACT_MNT: padding to the next multiple of 8,
+ *                              struct ep_wire_mount, then its path_len bytes of depth names
+ *                              (the mount point's path, as for base)
  * hdr.size is the record's length. The decoder (daemon/capture.c) rejects a record whose
  * lengths or counts do not add up to exactly hdr.size, or that is longer than received.
  */
@@ -272,6 +306,15 @@ struct ep_wire_inode {
 	__u64 dev, ino, fs_magic;
 	__u32 mode, uid, gid, i_flags, mnt_flags, rdev;
 	__u16 path_len; /* bytes of this inode's path section */
+	__u16 flags;	/* EP_IF_* */
+	__u8 depth;	/* names in the path section */
+	__u8 _pad[3];
+};
+
+struct ep_wire_mount {
+	__u32 mnt_id, mnt_flags, sb_flags, mnt_ns;
+	__u64 dev;
+	__u16 path_len; /* bytes of the mount point's path section */
 	__u16 flags;	/* EP_IF_* */
 	__u8 depth;	/* names in the path section */
 	__u8 _pad[3];
@@ -339,7 +382,7 @@ struct ep_event {
 	__u32 mntns_ino;
 	__u32 userns_level;
 	__s32 syscall_nr;
-	__s32 ret; /* -EPERM or -EACCES */
+	__s32 ret; /* -EPERM, -EACCES or -EROFS */
 	__u16 path_len;
 	__u8 path_arg; /* 1-based index of the argument copied into path; 0 = none */
 	__u8 n_ev;
@@ -370,6 +413,8 @@ struct ep_event {
 	__u64 uring_user_data;
 	__u32 uring_tid;
 	__u32 _pad3;
+	/* EP_FACT_MNT: the mount of an EROFS denial's object */
+	struct ep_mount_facts mnt;
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
@@ -405,22 +450,25 @@ struct ep_task_state {
 _Static_assert(sizeof(struct ep_evidence) == 72, "ep_evidence ABI");
 _Static_assert(sizeof(struct ep_creds) == 88 + 4 * EP_MAX_GROUPS, "ep_creds ABI");
 _Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode_facts ABI");
-_Static_assert(sizeof(struct ep_event) == 160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 +
-					      EP_PATH_LEN + sizeof(struct ep_creds) +
-					      2 * sizeof(struct ep_inode_facts) +
-					      8 * EP_MAX_SC_FILTERS + 16 + 16,
+_Static_assert(sizeof(struct ep_event) ==
+		   160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 + EP_PATH_LEN +
+		       sizeof(struct ep_creds) + 2 * sizeof(struct ep_inode_facts) +
+		       8 * EP_MAX_SC_FILTERS + 16 + 16 + sizeof(struct ep_mount_facts),
 	       "ep_event ABI");
+_Static_assert(sizeof(struct ep_mount_facts) == 32 + EP_FACT_PATH_LEN, "ep_mount_facts ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 _Static_assert(sizeof(struct ep_aux_counters) == 32, "ep_aux_counters ABI");
 _Static_assert(sizeof(struct ep_wire_creds) == 88, "ep_wire_creds ABI");
 _Static_assert(sizeof(struct ep_wire_inode) == 56, "ep_wire_inode ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) == 248, "ep_wire_hdr ABI");
 _Static_assert(sizeof(struct ep_wire_uring) == 16, "ep_wire_uring ABI");
+_Static_assert(sizeof(struct ep_wire_mount) == 32, "ep_wire_mount ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) + sizeof(struct ep_wire_uring) + EP_MAX_EV * 72 +
 		       EP_MAX_GROUPS * 4 + EP_MAX_SC_FILTERS * 8 +
 		       2 * (sizeof(struct ep_wire_inode) + 7) + EP_PATH_LEN +
-		       EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN <=
+		       EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN +
+		       sizeof(struct ep_wire_mount) + 7 + EP_FACT_PATH_LEN <=
 		   EP_WIRE_MAX,
 	       "the largest record fits EP_WIRE_MAX");
 

@@ -74,6 +74,88 @@ static void build(struct rec *r)
 
 static struct ep_event ev;
 
+/* An EROFS record (mkdir of a name the dcache did not hold): the parent as the base
+ * (EP_FACT_PARENT) and the mount section (EP_FACT_MNT). mnt_at: the mount section's offset. */
+static void build_rofs(struct rec *r)
+{
+	struct ep_wire_hdr h = {0};
+	struct ep_wire_inode parent = {
+	    .dev = 0x801, .ino = 12, .mode = 040755, .path_len = 12, .depth = 3};
+	struct ep_wire_mount m = {.mnt_id = 70,
+				  .mnt_flags = EP_MNT_RDONLY | EP_MNT_LOCK_READONLY,
+				  .mnt_ns = 4026532178u,
+				  .dev = 0x801,
+				  .path_len = 12,
+				  .depth = 3};
+
+	memset(r, 0, sizeof(*r));
+	h.rec_type = EP_REC_DENIAL;
+	h.pid = 7;
+	h.tid = 7;
+	h.syscall_nr = 83;
+	h.ret = -EP_EROFS;
+	h.mntns_ino = 4026532178u;
+	h.facts = EP_FACT_BASE | EP_FACT_PARENT | EP_FACT_MNT;
+	h.path_len = 14;
+	r->len = sizeof(h);
+	put(r, "/var/lib/app/d", 14);
+	r->len = (r->len + 7) & ~(size_t)7;
+	r->base_at = r->len;
+	put(r, &parent, sizeof(parent));
+	put(r, "app\0lib\0var\0", 12);
+	r->len = (r->len + 7) & ~(size_t)7;
+	r->obj_at = r->len; /* the mount section */
+	put(r, &m, sizeof(m));
+	put(r, "app\0lib\0var\0", 12);
+	h.size = (__u32)r->len;
+	memcpy(r->b, &h, sizeof(h));
+}
+
+TEST(capture_erofs_mount_section)
+{
+	static struct rec r;
+	struct ep_wire_hdr h;
+	struct ep_wire_mount m;
+
+	build_rofs(&r);
+	CHECK(capture_decode(r.b, r.len, &ev) == 0);
+	CHECK(ev.ret == -EP_EROFS && ev.facts == (EP_FACT_BASE | EP_FACT_PARENT | EP_FACT_MNT));
+	CHECK_STR(ev.base.path, "/var/lib/app");
+	CHECK_STR(ev.mnt.path, "/var/lib/app");
+	CHECK(ev.mnt.mnt_id == 70 && ev.mnt.mnt_ns == 4026532178u && ev.mnt.path_len == 12);
+	CHECK(ev.mnt.mnt_flags == (EP_MNT_RDONLY | EP_MNT_LOCK_READONLY) && ev.mnt.sb_flags == 0);
+	/* every shorter buffer fails */
+	for (size_t n = 0; n < r.len; n++)
+		CHECK(capture_decode(r.b, n, &ev) == -EINVAL);
+	/* the parent flag without a base section */
+	memcpy(&h, r.b, sizeof(h));
+	h.facts = EP_FACT_PARENT | EP_FACT_MNT;
+	memcpy(r.b, &h, sizeof(h));
+	CHECK(capture_decode(r.b, r.len, &ev) == -EINVAL);
+	CHECK(ev.mnt.mnt_id == 0);
+	/* a mount path longer than its section, and one of more names than it holds */
+	build_rofs(&r);
+	memcpy(&m, r.b + r.obj_at, sizeof(m));
+	m.path_len = 13;
+	memcpy(r.b + r.obj_at, &m, sizeof(m));
+	CHECK(capture_decode(r.b, r.len, &ev) == -EINVAL);
+	m.path_len = 12;
+	m.depth = 4;
+	memcpy(r.b + r.obj_at, &m, sizeof(m));
+	CHECK(capture_decode(r.b, r.len, &ev) == -EINVAL);
+	/* a mount not reachable from the task's root: no path, no names */
+	m.depth = 0;
+	m.path_len = 0;
+	m.flags = EP_IF_DETACHED;
+	build_rofs(&r);
+	memcpy(r.b + r.obj_at, &m, sizeof(m));
+	memcpy(&h, r.b, sizeof(h));
+	h.size = (__u32)(r.obj_at + sizeof(m));
+	memcpy(r.b, &h, sizeof(h));
+	CHECK(capture_decode(r.b, h.size, &ev) == 0);
+	CHECK(ev.mnt.path[0] == '\0' && ev.mnt.mnt_id == 70);
+}
+
 TEST(capture_good_record)
 {
 	struct rec r;
@@ -261,7 +343,11 @@ TEST(capture_seed_writer)
 	static struct rec r;
 	FILE *f;
 
-	build(&r);
+	/* EPERMD_CAPTURE_SEED_EROFS=1: the EROFS record (mount section) instead */
+	if (getenv("EPERMD_CAPTURE_SEED_EROFS"))
+		build_rofs(&r);
+	else
+		build(&r);
 	CHECK(capture_decode(r.b, r.len, &ev) == 0);
 	if (!out)
 		return;

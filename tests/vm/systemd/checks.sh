@@ -57,6 +57,18 @@ json_match() {
 }
 now() { date +%s; }
 
+# the end: results, then the journals, then power off
+finish() {
+	T1=$(cut -d' ' -f1 /proc/uptime)
+	note "guest: boot to checks ${T0}s, checks took $(awk "BEGIN{print $T1 - $T0}")s"
+	echo "=====EPERMD-VM-END rc=$fail"
+	echo "=====JOURNAL epermd.service"
+	jn -b -u epermd.service -o short-monotonic
+	echo "=====JOURNAL boot (warnings and worse)"
+	jn -b -p warning -o short-monotonic
+	systemctl --no-block poweroff
+}
+
 # ---- 1. enabled by the package and started at boot: READY only after the programs attach
 en=$(systemctl is-enabled epermd.service 2>&1)
 if [ "$en" = enabled ]; then ok "enabled-by-package"; else nok "enabled-by-package" "is-enabled: $en"; fi
@@ -72,6 +84,12 @@ else
 	jn -u epermd.service -n 30 | sed 's/^/#   /'
 fi
 note "StatusText=$(prop StatusText) MainPID=$(prop MainPID) ExecMainStartTimestamp=$(prop ExecMainStartTimestamp)"
+# E2E_ONLY=units (e2e.sh): only the unit-directive checks, while iterating on them
+if [ "$(cat "$(dirname "$0")/only" 2>/dev/null)" = units ]; then
+	. "$(dirname "$0")/units.sh"
+	finish
+	exit 0
+fi
 inv=$(prop InvocationID)
 active_us=$(prop ActiveEnterTimestampMonotonic)
 start_us=$(jn -u epermd.service _SYSTEMD_INVOCATION_ID="$inv" MESSAGE_ID=$ID_START -o json |
@@ -393,6 +411,9 @@ fi
 # also: anything the unit's filter refused with EPERM that epermd then complained about
 jn -u epermd.service -b -p warning -o cat | grep -v 'e2e' | head -n 10 | sed 's/^/# epermd warning+: /'
 
+# ---- 9b. the directive of a unit's sandbox, and its drop-in fix (units.sh)
+. "$(dirname "$0")/units.sh"
+
 # ---- 10. systemd-analyze security (online) for the record
 sec=$(systemd-analyze security --no-pager epermd.service 2>&1)
 echo "$sec" | grep -E '^\s*✗' | sed 's/^/#   /' | head -n 40
@@ -404,11 +425,4 @@ else
 	nok "security-exposure" "exposure ${lvl:-unknown} > 2.0"
 fi
 
-T1=$(cut -d' ' -f1 /proc/uptime)
-note "guest: boot to checks ${T0}s, checks took $(awk "BEGIN{print $T1 - $T0}")s"
-echo "=====EPERMD-VM-END rc=$fail"
-echo "=====JOURNAL epermd.service"
-jn -b -u epermd.service -o short-monotonic
-echo "=====JOURNAL boot (warnings and worse)"
-jn -b -p warning -o short-monotonic
-systemctl --no-block poweroff
+finish

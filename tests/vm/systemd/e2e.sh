@@ -9,6 +9,7 @@
 #        hash of the source files).
 #      E2E_INSTALL=make  dev shortcut: `make install DESTDIR=<root> PREFIX=/usr` from $OUTPUT
 #        (no postinst: no sysusers, no catalog update, unit not enabled) instead of the .deb.
+#      E2E_ONLY=units  dev shortcut: only the unit-directive checks (units.sh) after "active".
 #      E2E_DROPIN=file.conf  debugging aid: installed as
 #        /etc/systemd/system/epermd.service.d/e2e.conf (try a unit change without a rebuild).
 #      OUTPUT (build dir, default build), VM_TIMEOUT (s, default 600), VM_MEM (MiB, 1024),
@@ -143,6 +144,8 @@ fi
 mkdir -p "$root/var/lib/prometheus/node-exporter"
 mkdir -p "$root/usr/local/lib/epermd-e2e"
 cp "$here/checks.sh" "$root/usr/local/lib/epermd-e2e/checks.sh"
+cp "$here/units.sh" "$root/usr/local/lib/epermd-e2e/units.sh"
+[ -z "${E2E_ONLY:-}" ] || echo "$E2E_ONLY" >"$root/usr/local/lib/epermd-e2e/only"
 cp "$here/epermd-e2e.service" "$root/etc/systemd/system/"
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../epermd-e2e.service "$root/etc/systemd/system/multi-user.target.wants/epermd-e2e.service"

@@ -1,0 +1,759 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * A denial -> the directive of its systemd unit that caused it (see unitmap.h).
+ * The seccomp rows follow systemd's own filters (src/shared/seccomp-util.c, exec-invoke.c):
+ * each Protect*=/Restrict*= setting installs its own filter that returns EPERM for its
+ * syscalls, or for its argument values (unshare's namespace flags, mprotect's PROT_EXEC,
+ * chmod's S_ISUID/S_ISGID, the real-time scheduling policies, personality's value). The
+ * groups of SystemCallFilter= come from `systemd-analyze syscall-filter` (unit_groups.inc).
+ * A drop-in line relaxes only what denied: SystemCallFilter=NAME adds NAME to an allow-list
+ * and removes it from a deny-list (systemd.exec(5)), RestrictNamespaces=TYPE ORs TYPE into
+ * the allowed types, CapabilityBoundingSet=CAP ORs CAP into the set.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fixes.h"
+#include "names.h"
+#include "unitmap.h"
+
+static const char *const sd_groups[][2] = {
+#include "unit_groups.inc"
+};
+
+#define CAP_SYS_MODULE_ 16
+#define CAP_SYS_RAWIO_	17
+#define CAP_SYS_TIME_	25
+#define CAP_MKNOD_	27
+#define CAP_SYSLOG_	34
+#define CAP_WAKE_ALARM_ 35
+
+static bool list_has(const char *list, const char *sc, int depth);
+
+static bool group_has(const char *group, const char *sc, int depth)
+{
+	if (depth > 4)
+		return false;
+	for (size_t i = 0; i < sizeof(sd_groups) / sizeof(sd_groups[0]); i++)
+		if (!strcmp(sd_groups[i][0], group))
+			return list_has(sd_groups[i][1], sc, depth + 1);
+	return false;
+}
+
+/* one word of a list: "~@mount", "mount:EPERM" -> does it name sc? */
+static bool word_has(const char *w, size_t n, const char *sc, int depth)
+{
+	char t[64];
+	char *colon;
+
+	if (n && w[0] == '~')
+		w++, n--;
+	if (!n || n >= sizeof(t))
+		return false;
+	memcpy(t, w, n);
+	t[n] = '\0';
+	colon = strchr(t, ':');
+	if (colon)
+		*colon = '\0';
+	return t[0] == '@' ? group_has(t, sc, depth) : !strcmp(t, sc);
+}
+
+/* the first word of a space-separated list that names sc, copied to out */
+static bool list_find(const char *list, const char *sc, int depth, char *out, size_t on)
+{
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (word_has(p, n, sc, depth)) {
+			if (out)
+				snprintf(out, on, "%.*s", (int)n, p[0] == '~' ? p + 1 : p);
+			return true;
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+static bool list_has(const char *list, const char *sc, int depth)
+{
+	return list_find(list, sc, depth, NULL, 0);
+}
+
+bool unitmap_group_has(const char *group, const char *syscall)
+{
+	return group_has(group, syscall, 0);
+}
+
+/* ---- candidates ------------------------------------------------------------------------------ */
+
+#define UM_MAX 3
+
+struct um {
+	const char *dir;	/* "SystemCallFilter" */
+	const char *how;	/* "a seccomp filter" */
+	char val[DN_U_LIT_LEN]; /* its current value */
+	char line[128];		/* the drop-in line that relaxes it */
+	char why[160];		/* "mount is in @mount" */
+};
+
+struct umctx {
+	struct denial *d;
+	const struct dn_unit *u;
+	const char *sc; /* syscall name */
+	const unsigned long long *a;
+	int n;
+	struct um m[UM_MAX];
+};
+
+static struct um *add(struct umctx *c, const char *dir, const char *how)
+{
+	struct um *m;
+
+	if (c->n >= UM_MAX)
+		return NULL;
+	m = &c->m[c->n++];
+	memset(m, 0, sizeof(*m));
+	m->dir = dir;
+	m->how = how;
+	return m;
+}
+
+static bool sc_is(const struct umctx *c, const char *const *names)
+{
+	for (; *names; names++)
+		if (!strcmp(c->sc, *names))
+			return true;
+	return false;
+}
+
+static int popcount8(const uint8_t *b, size_t n)
+{
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += __builtin_popcount(b[i]);
+	return k;
+}
+
+static void scf_match(struct umctx *c)
+{
+	const struct dn_unit *u = c->u;
+	int nr = c->d->ev.syscall_nr;
+	bool allow = u->flags & DN_U_SCF_ALLOW, listed;
+	struct um *m;
+	char w[64] = "";
+
+	if (!(u->flags & DN_U_SCF_SET) || nr < 0 || nr >= (int)sizeof(u->scf) * 8)
+		return;
+	listed = u->scf[nr / 8] & (1u << (nr % 8));
+	if (listed == allow || !(m = add(c, "SystemCallFilter", "a seccomp filter")))
+		return;
+	if (u->lit[DN_UL_SCF][0])
+		snprintf(m->val, sizeof(m->val), "%s", u->lit[DN_UL_SCF]);
+	else
+		snprintf(m->val, sizeof(m->val), "%s%d system calls", allow ? "" : "~",
+			 popcount8(u->scf, sizeof(u->scf)));
+	if (!allow && list_find(u->lit[DN_UL_SCF], c->sc, 0, w, sizeof(w)))
+		snprintf(m->why, sizeof(m->why), "%s is in %s, which the list denies", c->sc, w);
+	else if (allow)
+		snprintf(m->why, sizeof(m->why), "%s is not in the allow-list", c->sc);
+	else
+		snprintf(m->why, sizeof(m->why), "%s is in the deny-list", c->sc);
+	snprintf(m->line, sizeof(m->line), "SystemCallFilter=%s", c->sc);
+}
+
+static const struct {
+	unsigned long long flag;
+	const char *name;
+} ns_types[] = {
+    {0x00020000ull, "mnt"}, {0x02000000ull, "cgroup"}, {0x04000000ull, "uts"},
+    {0x08000000ull, "ipc"}, {0x10000000ull, "user"},   {0x20000000ull, "pid"},
+    {0x40000000ull, "net"},
+};
+
+static void ns_names(unsigned long long flags, char *out, size_t n)
+{
+	size_t l = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]) && l < n; i++)
+		if (flags & ns_types[i].flag)
+			l += (size_t)snprintf(out + l, n - l, "%s%s", l ? " " : "",
+					      ns_types[i].name);
+}
+
+static void ns_match(struct umctx *c)
+{
+	static const char *const calls[] = {"unshare", "clone", "setns", NULL};
+	unsigned long long all = 0, want, bad;
+	char names[96];
+	struct um *m;
+
+	for (size_t i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]); i++)
+		all |= ns_types[i].flag;
+	if ((c->u->ns_allowed & all) == all || !sc_is(c, calls))
+		return;
+	want = (!strcmp(c->sc, "setns") ? c->a[1] : c->a[0]) & all;
+	bad = want & ~c->u->ns_allowed;
+	if (!bad || !(m = add(c, "RestrictNamespaces", "a seccomp filter")))
+		return;
+	if (c->u->lit[DN_UL_NS][0])
+		snprintf(m->val, sizeof(m->val), "%s", c->u->lit[DN_UL_NS]);
+	else if (!(c->u->ns_allowed & all))
+		snprintf(m->val, sizeof(m->val), "yes");
+	else
+		ns_names(c->u->ns_allowed & all, m->val, sizeof(m->val));
+	ns_names(bad, names, sizeof(names));
+	snprintf(m->why, sizeof(m->why),
+		 "%s() asked for a new %s namespace, which it does not allow", c->sc, names);
+	snprintf(m->line, sizeof(m->line), "RestrictNamespaces=%s", names);
+}
+
+/* MemoryDenyWriteExecute=: mmap with PROT_WRITE|PROT_EXEC, mprotect with PROT_EXEC,
+ * shmat with SHM_EXEC */
+static bool mdwe_hit(const struct umctx *c)
+{
+	if (!strcmp(c->sc, "mmap"))
+		return (c->a[2] & 6) == 6;
+	if (!strcmp(c->sc, "mprotect") || !strcmp(c->sc, "pkey_mprotect"))
+		return c->a[2] & 4;
+	if (!strcmp(c->sc, "shmat"))
+		return c->a[2] & 0100000;
+	return false;
+}
+
+/* RestrictSUIDSGID=: a mode with S_ISUID or S_ISGID given to chmod, open with O_CREAT,
+ * mkdir or mknod */
+static bool suid_hit(const struct umctx *c)
+{
+	static const struct {
+		const char *sc;
+		int mode, flags; /* argument index, -1 none */
+	} t[] = {
+	    {"chmod", 1, -1}, {"fchmod", 1, -1},  {"fchmodat", 2, -1}, {"fchmodat2", 2, -1},
+	    {"mkdir", 1, -1}, {"mkdirat", 2, -1}, {"mknod", 1, -1},    {"mknodat", 2, -1},
+	    {"open", 2, 1},   {"openat", 3, 2},	  {"creat", 1, -1},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(c->sc, t[i].sc))
+			return (c->a[t[i].mode] & 06000) &&
+			       (t[i].flags < 0 || (c->a[t[i].flags] & 0100));
+	return false;
+}
+
+static bool rt_hit(const struct umctx *c)
+{
+	unsigned long long pol = c->a[1] & ~0x40000000ull; /* SCHED_RESET_ON_FORK */
+
+	return !strcmp(c->sc, "sched_setscheduler") && pol != 0 && pol != 3 && pol != 5;
+}
+
+/* systemd locks the personality to the unit's (PER_LINUX unless Personality= is set): any
+ * other value is refused, the 0xffffffff query included (seccomp_lock_personality) */
+static bool pers_hit(const struct umctx *c)
+{
+	return !strcmp(c->sc, "personality") && (unsigned)c->a[0] != 0;
+}
+
+static bool in_group(const struct umctx *c, const char *g)
+{
+	return group_has(g, c->sc, 0);
+}
+
+static bool clock_hit(const struct umctx *c)
+{
+	return in_group(c, "@clock");
+}
+
+static bool host_hit(const struct umctx *c)
+{
+	static const char *const host[] = {"sethostname", "setdomainname", NULL};
+
+	return sc_is(c, host);
+}
+
+static bool kmod_hit(const struct umctx *c)
+{
+	return in_group(c, "@module");
+}
+
+static bool klogs_hit(const struct umctx *c)
+{
+	return !strcmp(c->sc, "syslog");
+}
+
+static bool rawio_hit(const struct umctx *c)
+{
+	return in_group(c, "@raw-io");
+}
+
+/* the boolean directives that install a filter of their own: (flag, directive, what the
+ * filter matches, what it refuses) */
+static const struct {
+	uint32_t flag;
+	const char *dir;
+	bool (*hit)(const struct umctx *c);
+	const char *why;
+} bool_rows[] = {
+    {DN_U_MDWE, "MemoryDenyWriteExecute", mdwe_hit,
+     "memory that is writable and executable, or made executable later, is refused"},
+    {DN_U_SUID_SGID, "RestrictSUIDSGID", suid_hit,
+     "creating or chmod'ing a file with the set-user-ID or set-group-ID bit is refused"},
+    {DN_U_CLOCK, "ProtectClock", clock_hit, "setting the system clock is refused"},
+    {DN_U_HOSTNAME, "ProtectHostname", host_hit, "changing the hostname is refused"},
+    {DN_U_KMOD, "ProtectKernelModules", kmod_hit,
+     "loading and unloading kernel modules is refused"},
+    {DN_U_KLOGS, "ProtectKernelLogs", klogs_hit, "reading the kernel log buffer is refused"},
+    {DN_U_REALTIME, "RestrictRealtime", rt_hit, "real-time scheduling policies are refused"},
+    {DN_U_PERSONALITY, "LockPersonality", pers_hit,
+     "changing the execution domain (personality) is refused"},
+    {DN_U_PRIVATE_DEVICES, "PrivateDevices", rawio_hit,
+     "raw I/O port and PCI configuration calls are refused"},
+};
+
+static void seccomp_matches(struct umctx *c)
+{
+	struct um *m;
+
+	scf_match(c);
+	ns_match(c);
+	for (size_t i = 0; i < sizeof(bool_rows) / sizeof(bool_rows[0]); i++) {
+		if (!(c->u->flags & bool_rows[i].flag) || !bool_rows[i].hit(c) ||
+		    !(m = add(c, bool_rows[i].dir, "a seccomp filter")))
+			continue;
+		snprintf(m->val, sizeof(m->val), "yes");
+		snprintf(m->why, sizeof(m->why), "%s", bool_rows[i].why);
+		snprintf(m->line, sizeof(m->line), "%s=no", bool_rows[i].dir);
+	}
+}
+
+/* ---- capabilities ---------------------------------------------------------------------------- */
+
+static bool runs_unprivileged(const struct denial *d)
+{
+	return (d->proc.valid ? d->proc.euid : d->ev.uid) != 0;
+}
+
+static void caps_text(uint64_t set, char *out, size_t n)
+{
+	size_t l = 0;
+	int absent = 0, last = cap_last();
+
+	for (int i = 0; i <= last && i < 64; i++)
+		absent += !(set & (1ull << i));
+	out[0] = '\0';
+	if (absent < last / 2 && l < n) /* mostly full: name what is missing */
+		l += (size_t)snprintf(out, n, "~");
+	for (int i = 0; i <= last && i < 64 && l < n; i++)
+		if (!(set & (1ull << i)) == (absent < last / 2) && cap_name(i))
+			l +=
+			    (size_t)snprintf(out + l, n - l, "%s%s", l > 1 ? " " : "", cap_name(i));
+}
+
+/* the Protect*=/PrivateDevices= setting that took cap out of the bounding set, if any */
+static const char *bnd_owner(const struct dn_unit *u, int cap)
+{
+	if ((cap == CAP_SYS_TIME_ || cap == CAP_WAKE_ALARM_) && (u->flags & DN_U_CLOCK))
+		return "ProtectClock";
+	if (cap == CAP_SYS_MODULE_ && (u->flags & DN_U_KMOD))
+		return "ProtectKernelModules";
+	if (cap == CAP_SYSLOG_ && (u->flags & DN_U_KLOGS))
+		return "ProtectKernelLogs";
+	if ((cap == CAP_MKNOD_ || cap == CAP_SYS_RAWIO_) && (u->flags & DN_U_PRIVATE_DEVICES))
+		return "PrivateDevices";
+	return NULL;
+}
+
+static void cap_matches(struct umctx *c)
+{
+	const struct dn_unit *u = c->u;
+	int cap = c->d->capability;
+	const char *cn = cap_name(cap), *owner;
+	bool unpriv = runs_unprivileged(c->d);
+	struct um *m;
+
+	if (cap < 0 || cap >= 64 || !cn)
+		return;
+	if (!(u->cap_bnd & (1ull << cap))) {
+		owner = bnd_owner(u, cap);
+		if (!(m = add(c, owner ? owner : "CapabilityBoundingSet", "the bounding set")))
+			return;
+		if (owner)
+			snprintf(m->val, sizeof(m->val), "yes");
+		else if (u->lit[DN_UL_BND][0])
+			snprintf(m->val, sizeof(m->val), "%s", u->lit[DN_UL_BND]);
+		else
+			caps_text(u->cap_bnd, m->val, sizeof(m->val));
+		snprintf(m->why, sizeof(m->why), "%s is not in the unit's capability bounding set",
+			 cn);
+		if (owner)
+			snprintf(m->line, sizeof(m->line), "%s=no", owner);
+		else if (unpriv)
+			snprintf(m->line, sizeof(m->line),
+				 "CapabilityBoundingSet=%s\nAmbientCapabilities=%s", cn, cn);
+		else
+			snprintf(m->line, sizeof(m->line), "CapabilityBoundingSet=%s", cn);
+		return;
+	}
+	if (!unpriv || (u->cap_amb & (1ull << cap)) ||
+	    (!u->user[0] && !(u->flags & DN_U_DYNAMIC_USER)))
+		return; /* root, or the unit grants it: not the unit's doing */
+	if ((u->flags & DN_U_NNP) && u->exe_privileged)
+		m = add(c, "NoNewPrivileges", "no_new_privs");
+	else if (u->cap_amb)
+		m = add(c, "AmbientCapabilities", "the ambient set");
+	else
+		m = add(c, (u->flags & DN_U_DYNAMIC_USER) ? "DynamicUser" : "User",
+			"the unit's user");
+	if (!m)
+		return;
+	if (!strcmp(m->dir, "NoNewPrivileges") || !strcmp(m->dir, "DynamicUser"))
+		snprintf(m->val, sizeof(m->val), "yes");
+	else if (!strcmp(m->dir, "AmbientCapabilities"))
+		snprintf(m->val, sizeof(m->val), "%s", u->lit[DN_UL_AMB]);
+	else
+		snprintf(m->val, sizeof(m->val), "%s", u->user);
+	if (!strcmp(m->dir, "NoNewPrivileges"))
+		snprintf(m->why, sizeof(m->why),
+			 "the binary's set-user-ID bit or file capabilities do not apply under "
+			 "no_new_privs, so it never gets %s",
+			 cn);
+	else
+		snprintf(
+		    m->why, sizeof(m->why),
+		    "the unit runs as an unprivileged user and does not grant %s as an ambient "
+		    "capability",
+		    cn);
+	snprintf(m->line, sizeof(m->line), "AmbientCapabilities=%s", cn);
+}
+
+/* ---- cgroup BPF and the device policy ---------------------------------------------------------
+ */
+
+static void dev_match(struct umctx *c)
+{
+	const struct dn_unit *u = c->u;
+	const char *acc = strstr(c->d->rule, " rw") ? "rw" : strstr(c->d->rule, " w") ? "w" : "r";
+	struct um *m;
+
+	if (c->d->cause != EP_CAUSE_CGROUP || !c->d->path[0] || c->d->path[0] != '/')
+		return;
+	if (strcmp(u->device_policy, "strict") && strcmp(u->device_policy, "closed") &&
+	    !(u->flags & DN_U_PRIVATE_DEVICES))
+		return;
+	if (!(m = add(c, (u->flags & DN_U_PRIVATE_DEVICES) ? "PrivateDevices" : "DevicePolicy",
+		      "the device cgroup")))
+		return;
+	snprintf(m->val, sizeof(m->val), "%s",
+		 (u->flags & DN_U_PRIVATE_DEVICES) ? "yes" : u->device_policy);
+	snprintf(m->why, sizeof(m->why), "%.100s is not in the unit's DeviceAllow= list",
+		 c->d->path);
+	snprintf(m->line, sizeof(m->line), "DeviceAllow=%.100s %s", c->d->path, acc);
+}
+
+static bool is_any(const struct dn_ipnet *n)
+{
+	return n->prefix == 0;
+}
+
+static void ip_match(struct umctx *c)
+{
+	static const char *const calls[] = {"connect", "sendto", "sendmsg", "sendmmsg", NULL};
+	const struct dn_unit *u = c->u;
+	struct um *m;
+	bool any = false;
+
+	if (!u->n_ipdeny || c->d->ev.ret != -EP_EPERM || !sc_is(c, calls) ||
+	    (c->d->cause != EP_CAUSE_UNKNOWN && c->d->cause != EP_CAUSE_CGROUP))
+		return;
+	if (!(m = add(c, "IPAddressDeny", "a cgroup BPF program")))
+		return;
+	for (int i = 0; i < u->n_ipdeny; i++)
+		any |= is_any(&u->ipdeny[i]);
+	snprintf(m->val, sizeof(m->val), "%s",
+		 u->lit[DN_UL_IPDENY][0] ? u->lit[DN_UL_IPDENY]
+		 : any			 ? "any"
+					 : "(a list)");
+	snprintf(m->why, sizeof(m->why), "no IPAddressAllow= entry lets packets to %s out",
+		 c->d->peer_addr[0] ? c->d->peer_addr : "this address");
+	if (c->d->peer_addr[0])
+		snprintf(m->line, sizeof(m->line), "IPAddressAllow=%s", c->d->peer_addr);
+}
+
+static void bind_match(struct umctx *c)
+{
+	const struct dn_unit *u = c->u;
+	struct um *m;
+
+	if (!u->n_bdeny || strcmp(c->sc, "bind") || c->d->ev.ret != -EP_EPERM ||
+	    (c->d->cause != EP_CAUSE_UNKNOWN && c->d->cause != EP_CAUSE_CGROUP))
+		return;
+	if (!(m = add(c, "SocketBindDeny", "a cgroup BPF program")))
+		return;
+	snprintf(m->val, sizeof(m->val), "%s",
+		 u->lit[DN_UL_BINDDENY][0] ? u->lit[DN_UL_BINDDENY] : "(a list)");
+	snprintf(m->why, sizeof(m->why), "no SocketBindAllow= entry allows port %u",
+		 c->d->bind_port);
+	if (c->d->bind_port)
+		snprintf(m->line, sizeof(m->line), "SocketBindAllow=%u", c->d->bind_port);
+}
+
+/* ---- the mount namespace ----------------------------------------------------------------------
+ */
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+static bool wants_write(const struct umctx *c)
+{
+	struct sc_info si;
+	char buf[40];
+	long fl;
+
+	sc_lookup(c->d, &si, buf, sizeof(buf));
+	fl = sc_open_flags(c->d, &si);
+	return si.cls != SC_OPEN && si.cls != SC_EXEC && si.cls != SC_STAT && si.cls != SC_CHDIR &&
+		       si.cls != SC_ACCESS && si.cls != SC_READ
+		   ? true
+		   : si.cls == SC_OPEN && fl >= 0 && (fl & 3);
+}
+
+static void inacc_add(struct umctx *c, const char *p)
+{
+	struct um *m = add(c, "InaccessiblePaths", "the unit's mount namespace");
+	size_t l;
+
+	if (!m)
+		return;
+	snprintf(m->val, sizeof(m->val), "%s",
+		 c->u->lit[DN_UL_INACC][0] ? c->u->lit[DN_UL_INACC] : p);
+	snprintf(m->why, sizeof(m->why), "%.80s is replaced by an inaccessible node", p);
+	/* an empty assignment resets the list; then every other entry again */
+	l = (size_t)snprintf(m->line, sizeof(m->line), "InaccessiblePaths=");
+	for (int j = 0; j < c->u->n_inacc && l < sizeof(m->line); j++)
+		if (strcmp(c->u->inacc[j], p))
+			l += (size_t)snprintf(m->line + l, sizeof(m->line) - l,
+					      "\nInaccessiblePaths=-%s", c->u->inacc[j]);
+}
+
+static void mount_matches(struct umctx *c)
+{
+	static const char *const home[] = {"/home", "/root", "/run/user"};
+	const char *p = c->d->path;
+	struct um *m;
+
+	if (c->d->ev.ret != -EP_EACCES || p[0] != '/')
+		return;
+	for (int i = 0; i < c->u->n_inacc; i++)
+		if (under(p, c->u->inacc[i]))
+			return inacc_add(c, c->u->inacc[i]);
+	if (strcmp(c->u->protect_home, "yes"))
+		return;
+	for (size_t i = 0; i < sizeof(home) / sizeof(home[0]); i++) {
+		if (!under(p, home[i]) ||
+		    !(m = add(c, "ProtectHome", "the unit's mount namespace")))
+			continue;
+		snprintf(m->val, sizeof(m->val), "yes");
+		snprintf(m->why, sizeof(m->why), "%s is hidden (an inaccessible directory)",
+			 home[i]);
+		if (wants_write(c))
+			snprintf(m->line, sizeof(m->line),
+				 "ProtectHome=read-only\nReadWritePaths=%.90s", p);
+		else
+			snprintf(m->line, sizeof(m->line), "ProtectHome=read-only");
+		return;
+	}
+}
+
+/* ---- read-only views (EROFS, rofs.c decided a read-only mount)
+ * ------------------------------------ */
+
+/* the ProtectSystem= level that makes path read-only: strict everything but the API file
+ * systems, full also /etc, yes /usr, /boot and /efi */
+static bool psys_covers(const char *level, const char *path)
+{
+	static const char *const yes[] = {"/usr", "/boot", "/efi"};
+	bool hit = false;
+
+	if (!strcmp(level, "strict"))
+		return !under(path, "/dev") && !under(path, "/proc") && !under(path, "/sys");
+	if (strcmp(level, "yes") && strcmp(level, "full"))
+		return false;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		hit |= under(path, yes[i]);
+	return hit || (!strcmp(level, "full") && under(path, "/etc"));
+}
+
+static struct um *ro_add(struct umctx *c, const char *dir, const char *val, const char *why)
+{
+	struct um *m = add(c, dir, "the unit's mount namespace (a read-only bind mount)");
+	const char *w = c->d->rofs.dir[0] ? c->d->rofs.dir : c->d->path;
+
+	if (!m)
+		return NULL;
+	snprintf(m->val, sizeof(m->val), "%s", val);
+	snprintf(m->why, sizeof(m->why), "%s", why);
+	snprintf(m->line, sizeof(m->line), "ReadWritePaths=%.100s", w);
+	return m;
+}
+
+static void erofs_matches(struct umctx *c)
+{
+	static const char *const home[] = {"/home", "/root", "/run/user"};
+	const struct dn_unit *u = c->u;
+	const char *p = c->d->path;
+	char why[160];
+
+	if (c->d->rofs.kind != DN_RO_MOUNT || p[0] != '/')
+		return;
+	snprintf(why, sizeof(why), "%.80s is in a read-only view of the file system", p);
+	for (int i = 0; i < u->n_ro; i++)
+		if (under(p, u->ro[i]))
+			return (void)ro_add(c, "ReadOnlyPaths", u->ro[i], why);
+	for (size_t i = 0; i < sizeof(home) / sizeof(home[0]); i++)
+		if (!strcmp(u->protect_home, "read-only") && under(p, home[i]))
+			return (void)ro_add(c, "ProtectHome", "read-only", why);
+	if ((u->flags & DN_U_CGROUPS) && under(p, "/sys/fs/cgroup"))
+		return (void)ro_add(c, "ProtectControlGroups", "yes", why);
+	if ((u->flags & DN_U_TUNABLES) && (under(p, "/proc/sys") || under(p, "/sys")))
+		return (void)ro_add(c, "ProtectKernelTunables", "yes", why);
+	if (psys_covers(u->protect_system, p))
+		ro_add(c, "ProtectSystem", u->protect_system, why);
+}
+
+/* ---- the verdict ----------------------------------------------------------------------------- */
+
+static void clear(struct denial *d)
+{
+	d->unit_directive[0] = d->unit_directive_value[0] = d->unit_dropin[0] = '\0';
+}
+
+/* every directive of d->unit that explains the denial, the deciding one first */
+static void collect(struct denial *d, struct umctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->d = d;
+	c->u = &d->unit;
+	c->a = (const unsigned long long *)d->ev.args;
+	c->sc = syscall_name(d->ev.syscall_nr);
+	if (!d->unit.valid || !d->proc.unit[0] || !c->sc || (d->ev.flags & EP_F_COMPAT))
+		return;
+	if (d->ev.ret == -EP_EROFS)
+		erofs_matches(c);
+	else if (d->cause == EP_CAUSE_SECCOMP)
+		seccomp_matches(c);
+	else if (d->cause == EP_CAUSE_CAPABILITY)
+		cap_matches(c);
+	else if (d->cause == EP_CAUSE_CGROUP)
+		dev_match(c);
+	else if (d->cause == EP_CAUSE_DAC)
+		mount_matches(c);
+	if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_CGROUP) {
+		ip_match(c);
+		bind_match(c);
+	}
+}
+
+void unitmap_attribute(struct denial *d)
+{
+	struct umctx c;
+	size_t l;
+
+	clear(d);
+	collect(d, &c);
+	if (!c.n)
+		return;
+	if (d->cause == EP_CAUSE_UNKNOWN) { /* the unit's cgroup BPF program refused it */
+		d->cause = EP_CAUSE_CGROUP;
+		snprintf(d->rule, sizeof(d->rule), "%s", c.m[0].dir);
+	}
+	snprintf(d->unit_directive, sizeof(d->unit_directive), "%s", c.m[0].dir);
+	snprintf(d->unit_directive_value, sizeof(d->unit_directive_value), "%s", c.m[0].val);
+	l = (size_t)snprintf(d->unit_dropin, sizeof(d->unit_dropin), "[Service]\n");
+	for (int i = 0; i < c.n; i++) {
+		denial_add_evidence(d, "unit %s: %s=%s: %s (from the service manager)",
+				    d->proc.unit, c.m[i].dir, c.m[i].val, c.m[i].why);
+		if (c.m[i].line[0] && l < sizeof(d->unit_dropin))
+			l += (size_t)snprintf(d->unit_dropin + l, sizeof(d->unit_dropin) - l,
+					      "%s\n", c.m[i].line);
+	}
+	if (!strchr(d->unit_dropin, '=')) /* no line that would work: say so, offer none */
+		d->unit_dropin[0] = '\0';
+}
+
+/* `A` and `B` (the drop-in's lines, without the section header) */
+static void say_lines(struct dx *x, const char *dropin)
+{
+	const char *p = strchr(dropin, '\n');
+	bool first = true;
+
+	while (p && p[1]) {
+		const char *e = strchr(p + 1, '\n');
+		int n = e ? (int)(e - p - 1) : (int)strlen(p + 1);
+
+		FIX(x, "%s`%.*s`", first ? "" : " and ", n, p + 1);
+		first = false;
+		p = e;
+	}
+}
+
+void unitmap_say(struct dx *x)
+{
+	struct denial *d = x->d;
+	char q[2 * DN_STR];
+	struct umctx c;
+
+	collect(d, &c);
+	sh_quote(d->proc.unit, q, sizeof(q));
+	DIAG(x, "%s could not %s: the sandbox of the systemd unit %s refused it", x->who, x->what,
+	     d->proc.unit);
+	for (int i = 0; i < c.n; i++)
+		DIAG(x, "%s %s=%s (%s, enforced by %s)", i ? "; also" : ": it sets", c.m[i].dir,
+		     c.m[i].val, c.m[i].why, c.m[i].how);
+	DIAG(x, ". The call failed with %s.", x->errname);
+	if (d->unit_dropin[0]) {
+		FIX(x,
+		    "Relax just this for %s with a drop-in: `systemctl edit %s`, add `[Service]` "
+		    "and ",
+		    d->proc.unit, q);
+		say_lines(x, d->unit_dropin);
+		FIX(x, ", then `systemctl restart %s`. Keep the rest of its sandbox.", q);
+		if (d->unit.transient)
+			FIX(x, " (A transient unit from systemd-run: pass the same line with -p "
+			       "to systemd-run.)");
+	} else {
+		FIX(x,
+		    "Allow just this destination for %s: `systemctl edit %s`, add `[Service]` and "
+		    "`IPAddressAllow=` with the address it must reach, then `systemctl restart "
+		    "%s`. "
+		    "Keep the rest of its sandbox.",
+		    d->proc.unit, q, q);
+	}
+	if (c.n && !strcmp(c.m[0].dir, "MemoryDenyWriteExecute"))
+		FIX(x,
+		    " Better, if the program allows it: turn off its JIT or code generation, and "
+		    "keep the protection.");
+	VAL(x,
+	    "systemctl show -p %s %s; systemd-analyze security %s | grep -F %s; then run the "
+	    "failing action again",
+	    d->unit_directive, q, q, d->unit_directive);
+}
+
+void unitmap_note(struct dx *x)
+{
+	const struct denial *d = x->d;
+	char q[2 * DN_STR];
+
+	sh_quote(d->proc.unit, q, sizeof(q));
+	DIAG(x, " The read-only view is the unit's %s=%s (%s).", d->unit_directive,
+	     d->unit_directive_value, d->proc.unit);
+	VAL(x, "; systemd-analyze security %s | grep -F %s", q, d->unit_directive);
+}

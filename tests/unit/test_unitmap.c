@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The directive tables of daemon/unitmap.c: which directive of a systemd unit denied a call,
+ * with its value and the drop-in that relaxes just this; the literal values of unit files
+ * (unitprops_parse_file); systemd's syscall groups. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "diagnose.h"
+#include "names.h"
+#include "unitmap.h"
+#include "unitprops.h"
+
+static struct denial D;
+
+static void setup(const char *sc, int err, enum ep_cause cause)
+{
+	memset(&D, 0, sizeof(D));
+	D.ev.syscall_nr = syscall_nr(sc);
+	D.ev.ret = -err;
+	D.ev.pid = 4242;
+	D.ev.uid = 0;
+	snprintf(D.ev.comm, sizeof(D.ev.comm), "svc");
+	snprintf(D.proc.unit, sizeof(D.proc.unit), "svc.service");
+	D.proc.valid = true;
+	D.cause = cause;
+	D.capability = -1;
+	D.lsm = -1;
+	D.unit.valid = true;
+	D.unit.ns_allowed = ~0ull;
+	D.unit.cap_bnd = ~0ull;
+}
+
+static void scf_add(const char *sc)
+{
+	int nr = syscall_nr(sc);
+
+	D.unit.scf[nr / 8] |= (uint8_t)(1u << (nr % 8));
+}
+
+static void decide(void)
+{
+	unitmap_attribute(&D);
+	diagnose_denial(&D);
+}
+
+TEST(unitmap_groups)
+{
+	CHECK(unitmap_group_has("@mount", "mount"));
+	CHECK(unitmap_group_has("@mount", "umount2"));
+	CHECK(!unitmap_group_has("@mount", "read"));
+	CHECK(unitmap_group_has("@privileged", "settimeofday")); /* via @clock */
+	CHECK(unitmap_group_has("@system-service", "openat"));	 /* via @file-system */
+	CHECK(!unitmap_group_has("@system-service", "mount"));
+	CHECK(!unitmap_group_has("@nonexistent", "mount"));
+}
+
+TEST(unitmap_parse_file)
+{
+	struct dn_unit u;
+
+	memset(&u, 0, sizeof(u));
+	unitprops_parse_file(&u, "[Unit]\nSystemCallFilter=ignored\n[Service]\n"
+				 "SystemCallFilter=~@mount\n  SystemCallFilter = @swap\n"
+				 "# SystemCallFilter=@comment\nRestrictNamespaces=yes\n"
+				 "CapabilityBoundingSet=CAP_CHOWN\n[Install]\nWantedBy=x\n");
+	CHECK_STR(u.lit[DN_UL_SCF], "~@mount @swap");
+	CHECK_STR(u.lit[DN_UL_NS], "yes");
+	CHECK_STR(u.lit[DN_UL_BND], "CAP_CHOWN");
+	/* a drop-in: an empty assignment resets, a boolean replaces a namespace list */
+	unitprops_parse_file(&u, "[Service]\nSystemCallFilter=\nSystemCallFilter=read\n"
+				 "RestrictNamespaces=user\nRestrictNamespaces=no\n");
+	CHECK_STR(u.lit[DN_UL_SCF], "read");
+	CHECK_STR(u.lit[DN_UL_NS], "no");
+}
+
+TEST(unitmap_scf_denylist_group)
+{
+	setup("mount", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET;
+	scf_add("mount");
+	snprintf(D.unit.lit[DN_UL_SCF], DN_U_LIT_LEN, "~@swap @mount");
+	decide();
+	CHECK_STR(D.unit_directive, "SystemCallFilter");
+	CHECK_STR(D.unit_directive_value, "~@swap @mount");
+	CHECK_STR(D.unit_dropin, "[Service]\nSystemCallFilter=mount\n");
+	CHECK_CONTAINS(D.evidence[0], "mount is in @mount");
+	CHECK_CONTAINS(D.fix, "systemctl edit 'svc.service'");
+	CHECK_CONTAINS(D.fix, "`SystemCallFilter=mount`");
+	CHECK_CONTAINS(D.validate, "systemd-analyze security 'svc.service'");
+}
+
+TEST(unitmap_scf_allowlist)
+{
+	setup("mount", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET | DN_U_SCF_ALLOW;
+	scf_add("read");
+	decide();
+	CHECK_STR(D.unit_directive, "SystemCallFilter");
+	CHECK_STR(D.unit_directive_value, "1 system calls");
+	CHECK_STR(D.unit_dropin, "[Service]\nSystemCallFilter=mount\n");
+	/* listed in an allow-list: not the filter */
+	scf_add("mount");
+	decide();
+	CHECK_STR(D.unit_directive, "");
+}
+
+TEST(unitmap_restrict_namespaces)
+{
+	setup("unshare", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.ev.args[0] = 0x10000000; /* CLONE_NEWUSER */
+	D.unit.ns_allowed = 0;
+	decide();
+	CHECK_STR(D.unit_directive, "RestrictNamespaces");
+	CHECK_STR(D.unit_directive_value, "yes");
+	CHECK_STR(D.unit_dropin, "[Service]\nRestrictNamespaces=user\n");
+	CHECK(!strstr(D.fix, "SystemCallFilter=unshare")); /* the old, wrong fix */
+	/* net allowed, user not: only user is named */
+	D.unit.ns_allowed = 0x40000000;
+	D.ev.args[0] = 0x50000000;
+	decide();
+	CHECK_STR(D.unit_dropin, "[Service]\nRestrictNamespaces=user\n");
+}
+
+TEST(unitmap_seccomp_booleans)
+{
+	static const struct {
+		const char *sc;
+		unsigned long long a0, a1, a2;
+		uint32_t flag;
+		const char *dir;
+	} t[] = {
+	    {"mmap", 0, 4096, 7, DN_U_MDWE, "MemoryDenyWriteExecute"},
+	    {"mprotect", 0, 4096, 5, DN_U_MDWE, "MemoryDenyWriteExecute"},
+	    {"fchmodat", 0, 0, 04755, DN_U_SUID_SGID, "RestrictSUIDSGID"},
+	    {"clock_settime", 0, 0, 0, DN_U_CLOCK, "ProtectClock"},
+	    {"sethostname", 0, 0, 0, DN_U_HOSTNAME, "ProtectHostname"},
+	    {"finit_module", 0, 0, 0, DN_U_KMOD, "ProtectKernelModules"},
+	    {"syslog", 10, 0, 0, DN_U_KLOGS, "ProtectKernelLogs"},
+	    {"sched_setscheduler", 0, 1, 0, DN_U_REALTIME, "RestrictRealtime"},
+	    {"personality", 8, 0, 0, DN_U_PERSONALITY, "LockPersonality"},
+	    {"iopl", 3, 0, 0, DN_U_PRIVATE_DEVICES, "PrivateDevices"},
+	};
+	char want[128];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		setup(t[i].sc, EP_EPERM, EP_CAUSE_SECCOMP);
+		D.ev.args[0] = t[i].a0, D.ev.args[1] = t[i].a1, D.ev.args[2] = t[i].a2;
+		D.unit.flags = t[i].flag;
+		decide();
+		CHECK_STR(D.unit_directive, t[i].dir);
+		CHECK_STR(D.unit_directive_value, "yes");
+		snprintf(want, sizeof(want), "[Service]\n%s=no\n", t[i].dir);
+		CHECK_STR(D.unit_dropin, want);
+		/* the same setting off: not this directive */
+		D.unit.flags = 0;
+		decide();
+		CHECK_STR(D.unit_directive, "");
+	}
+	/* arguments the filters let through */
+	setup("mmap", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.ev.args[2] = 5; /* PROT_READ|PROT_EXEC, not writable */
+	D.unit.flags = DN_U_MDWE;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	setup("fchmodat", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.ev.args[2] = 0755;
+	D.unit.flags = DN_U_SUID_SGID;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	setup("sched_setscheduler", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.ev.args[1] = 3; /* SCHED_BATCH */
+	D.unit.flags = DN_U_REALTIME;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	setup("personality", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.ev.args[0] = 0; /* PER_LINUX, the value it is locked to */
+	D.unit.flags = DN_U_PERSONALITY;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	D.ev.args[0] = 0xffffffffu; /* even the query (what setarch does first) */
+	decide();
+	CHECK_STR(D.unit_directive, "LockPersonality");
+}
+
+TEST(unitmap_capabilities)
+{
+	/* root unit, bounding set without CAP_CHOWN */
+	setup("fchownat", EP_EPERM, EP_CAUSE_CAPABILITY);
+	D.capability = 0; /* CAP_CHOWN */
+	D.unit.cap_bnd = 1ull << 1;
+	snprintf(D.unit.lit[DN_UL_BND], DN_U_LIT_LEN, "CAP_DAC_OVERRIDE");
+	decide();
+	CHECK_STR(D.unit_directive, "CapabilityBoundingSet");
+	CHECK_STR(D.unit_directive_value, "CAP_DAC_OVERRIDE");
+	CHECK_STR(D.unit_dropin, "[Service]\nCapabilityBoundingSet=CAP_CHOWN\n");
+	/* an unprivileged user also needs it as ambient */
+	D.proc.euid = 65534;
+	decide();
+	CHECK_STR(D.unit_dropin,
+		  "[Service]\nCapabilityBoundingSet=CAP_CHOWN\nAmbientCapabilities=CAP_CHOWN\n");
+	/* ProtectClock= took CAP_SYS_TIME out of the bounding set */
+	setup("clock_settime", EP_EPERM, EP_CAUSE_CAPABILITY);
+	D.capability = 25;
+	D.unit.cap_bnd &= ~(1ull << 25);
+	D.unit.flags = DN_U_CLOCK;
+	decide();
+	CHECK_STR(D.unit_directive, "ProtectClock");
+	/* User=nobody without AmbientCapabilities= */
+	setup("bind", EP_EACCES, EP_CAUSE_CAPABILITY);
+	D.capability = 10;
+	D.proc.euid = 65534;
+	snprintf(D.unit.user, sizeof(D.unit.user), "nobody");
+	decide();
+	CHECK_STR(D.unit_directive, "User");
+	CHECK_STR(D.unit_directive_value, "nobody");
+	CHECK_STR(D.unit_dropin, "[Service]\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n");
+	/* NoNewPrivileges= voids the binary's file capability */
+	D.unit.flags = DN_U_NNP;
+	D.unit.exe_privileged = true;
+	decide();
+	CHECK_STR(D.unit_directive, "NoNewPrivileges");
+	CHECK_STR(D.unit_dropin, "[Service]\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n");
+	/* a unit without User= whose process dropped privileges itself: not the unit */
+	setup("bind", EP_EACCES, EP_CAUSE_CAPABILITY);
+	D.capability = 10;
+	D.proc.euid = 65534;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+}
+
+TEST(unitmap_cgroup_and_mounts)
+{
+	setup("sendto", EP_EPERM, EP_CAUSE_UNKNOWN);
+	D.unit.n_ipdeny = 1;
+	snprintf(D.unit.lit[DN_UL_IPDENY], DN_U_LIT_LEN, "any");
+	snprintf(D.peer_addr, sizeof(D.peer_addr), "127.0.0.1");
+	decide();
+	CHECK(D.cause == EP_CAUSE_CGROUP);
+	CHECK_STR(D.unit_directive, "IPAddressDeny");
+	CHECK_STR(D.unit_directive_value, "any");
+	CHECK_STR(D.unit_dropin, "[Service]\nIPAddressAllow=127.0.0.1\n");
+
+	setup("openat", EP_EPERM, EP_CAUSE_CGROUP);
+	snprintf(D.path, sizeof(D.path), "/dev/nvme0n1");
+	snprintf(D.rule, sizeof(D.rule), "b 259:0 r");
+	snprintf(D.unit.device_policy, sizeof(D.unit.device_policy), "closed");
+	decide();
+	CHECK_STR(D.unit_directive, "DevicePolicy");
+	CHECK_STR(D.unit_dropin, "[Service]\nDeviceAllow=/dev/nvme0n1 r\n");
+
+	setup("openat", EP_EACCES, EP_CAUSE_DAC);
+	snprintf(D.path, sizeof(D.path), "/srv/secret/data");
+	D.unit.n_inacc = 2;
+	snprintf(D.unit.inacc[0], sizeof(D.unit.inacc[0]), "/var/private");
+	snprintf(D.unit.inacc[1], sizeof(D.unit.inacc[1]), "/srv/secret");
+	decide();
+	CHECK_STR(D.unit_directive, "InaccessiblePaths");
+	CHECK_STR(D.unit_dropin,
+		  "[Service]\nInaccessiblePaths=\nInaccessiblePaths=-/var/private\n");
+	CHECK(!strstr(D.fix, "setfacl"));
+	/* ProtectHome=yes, a read */
+	setup("openat", EP_EACCES, EP_CAUSE_DAC);
+	snprintf(D.path, sizeof(D.path), "/home/alice/notes");
+	snprintf(D.unit.protect_home, sizeof(D.unit.protect_home), "yes");
+	decide();
+	CHECK_STR(D.unit_directive, "ProtectHome");
+	CHECK_STR(D.unit_dropin, "[Service]\nProtectHome=read-only\n");
+	/* not under a hidden path: the unit did not do it */
+	snprintf(D.path, sizeof(D.path), "/srv/other");
+	decide();
+	CHECK_STR(D.unit_directive, "");
+}
+
+TEST(unitmap_needs_the_manager)
+{
+	setup("mount", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET;
+	scf_add("mount");
+	D.unit.valid = false; /* no bus: as before */
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	CHECK_CONTAINS(D.diagnosis, "seccomp filter");
+}
+
+TEST(unitmap_erofs_views)
+{
+	static const struct {
+		const char *path, *psys, *phome;
+		const char *ro;
+		uint32_t flags;
+		const char *dir, *val;
+	} t[] = {
+	    {"/var/lib/app/state", "strict", "", NULL, 0, "ProtectSystem", "strict"},
+	    {"/etc/app.conf", "full", "", NULL, 0, "ProtectSystem", "full"},
+	    {"/etc/app.conf", "yes", "", NULL, 0, "", ""}, /* yes leaves /etc writable */
+	    {"/usr/lib/x", "yes", "", NULL, 0, "ProtectSystem", "yes"},
+	    {"/srv/ro/file", "", "", "/srv/ro", 0, "ReadOnlyPaths", "/srv/ro"},
+	    {"/home/alice/x", "", "read-only", NULL, 0, "ProtectHome", "read-only"},
+	    {"/proc/sys/kernel/x", "strict", "", NULL, DN_U_TUNABLES, "ProtectKernelTunables",
+	     "yes"},
+	    {"/sys/fs/cgroup/x", "", "", NULL, DN_U_CGROUPS, "ProtectControlGroups", "yes"},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		setup("openat", 30, EP_CAUSE_MOUNT); /* EROFS */
+		D.rofs.kind = DN_RO_MOUNT;
+		snprintf(D.path, sizeof(D.path), "%s", t[i].path);
+		snprintf(D.rofs.dir, sizeof(D.rofs.dir), "%s", t[i].path);
+		*strrchr(D.rofs.dir, '/') = '\0';
+		snprintf(D.unit.protect_system, sizeof(D.unit.protect_system), "%s", t[i].psys);
+		snprintf(D.unit.protect_home, sizeof(D.unit.protect_home), "%s", t[i].phome);
+		if (t[i].ro) {
+			D.unit.n_ro = 1;
+			snprintf(D.unit.ro[0], sizeof(D.unit.ro[0]), "%s", t[i].ro);
+		}
+		D.unit.flags = t[i].flags;
+		unitmap_attribute(&D);
+		CHECK_STR(D.unit_directive, t[i].dir);
+		CHECK_STR(D.unit_directive_value, t[i].val);
+		if (t[i].dir[0]) {
+			char want[200];
+
+			snprintf(want, sizeof(want), "[Service]\nReadWritePaths=%.100s\n",
+				 D.rofs.dir);
+			CHECK_STR(D.unit_dropin, want);
+		}
+	}
+	/* a read-only filesystem (SB_RDONLY) is not the unit's doing */
+	setup("openat", 30, EP_CAUSE_MOUNT);
+	D.rofs.kind = DN_RO_FILESYSTEM;
+	snprintf(D.path, sizeof(D.path), "/var/lib/x");
+	snprintf(D.unit.protect_system, sizeof(D.unit.protect_system), "strict");
+	unitmap_attribute(&D);
+	CHECK_STR(D.unit_directive, "");
+}

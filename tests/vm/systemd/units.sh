@@ -1,0 +1,83 @@
+# Sourced by checks.sh (issue 11): one installed unit per sandbox directive, each doing one
+# action its directive refuses (EROFS for the read-only views). epermd must name the unit, the directive and its value
+# (MESSAGE_ID of unit directives, catalog text); then the drop-in taken from the record is
+# installed, and the same action must now succeed. All units run at once (one boot, a few
+# seconds); the drop-ins are applied with one daemon-reload.
+ID_UNIT=bf3db25db0604111959573539f80a8b9 # daemon/msgids.h EP_MSGID_UNIT
+UD=/etc/systemd/system
+LIB=/usr/local/lib/epermd-e2e
+# name|directive|its value as written|the unit's settings (;)|the action (sh)
+U_CASES='scf|SystemCallFilter|~@mount|SystemCallFilter=~@mount;SystemCallErrorNumber=EPERM;PrivateMounts=yes|mount -t tmpfs none /mnt
+ns|RestrictNamespaces|yes|RestrictNamespaces=yes|unshare --user true
+mdwe|MemoryDenyWriteExecute|yes|MemoryDenyWriteExecute=yes|perl -e "exit(syscall(9,0,4096,7,0x22,-1,0) == -1)"
+suid|RestrictSUIDSGID|yes|RestrictSUIDSGID=yes;PrivateTmp=yes|touch /tmp/f && chmod u+s /tmp/f
+clock|ProtectClock|yes|ProtectClock=yes|perl -e "\$b = chr(0) x 208; exit(syscall(159, \$b) < 0)"
+host|ProtectHostname|yes|ProtectHostname=yes|hostname "$(hostname)"
+klogs|ProtectKernelLogs|yes|ProtectKernelLogs=yes|perl -e "exit(syscall(103, 10, 0, 0) < 0)"
+rt|RestrictRealtime|yes|RestrictRealtime=yes|chrt -f 1 true
+pers|LockPersonality|yes|LockPersonality=yes|setarch linux32 true
+bnd|CapabilityBoundingSet|CAP_DAC_OVERRIDE|CapabilityBoundingSet=CAP_DAC_OVERRIDE;PrivateTmp=yes|touch /tmp/f && chown nobody /tmp/f
+user|User|nobody|User=nobody|perl -MSocket -e "socket(S, PF_INET, SOCK_STREAM, 0) or exit 2; bind(S, sockaddr_in(80, INADDR_ANY)) or exit 1"
+ip|IPAddressDeny|any|IPAddressDeny=any|perl -MSocket -e "socket(S, PF_INET, SOCK_DGRAM, 0) or exit 2; send(S, q(x), 0, sockaddr_in(9, inet_aton(q(127.0.0.1)))) or do { sleep 2; exit 1 }"
+inacc|InaccessiblePaths|/srv/e2e-secret|InaccessiblePaths=/srv/e2e-secret;User=nobody|cat /srv/e2e-secret/data
+dev|DevicePolicy|closed|DevicePolicy=closed|head -c 1 /dev/nvme0n1 >/dev/null
+rosys|ProtectSystem|strict|ProtectSystem=strict|touch /srv/e2e-rw/f
+ropaths|ReadOnlyPaths|/srv/e2e-ro|ReadOnlyPaths=/srv/e2e-ro|touch /srv/e2e-ro/f'
+
+u_each() { printf '%s\n' "$U_CASES" | while IFS='|' read -r n dir val set act; do "$@"; done; }
+u_install() {
+	# a failure keeps the unit (its cgroup) a while: under TCG the daemon may come to the
+	# record seconds later, when the command itself is long gone
+	printf '#!/bin/sh\n%s || { rc=$?; sleep 10; exit $rc; }\n' "$act" >"$LIB/u-$n.sh"
+	{
+		printf '[Unit]\nDescription=epermd e2e: %s\n[Service]\nType=oneshot\n' "$dir"
+		printf 'ExecStart=/bin/sh %s/u-%s.sh\n' "$LIB" "$n"
+		printf '%s\n' "$set" | tr ';' '\n'
+	} >"$UD/ep-u-$n.service"
+}
+u_start() { systemctl start --no-block "ep-u-$n.service"; }
+u_record() { json_match "$u_ts" "$ID_UNIT" ".EPERM_UNIT == \"ep-u-$n.service\""; }
+u_check() {
+	r=$(u_record)
+	if [ -z "$r" ]; then
+		nok "unit-directive:$dir" "no record with MESSAGE_ID $ID_UNIT for ep-u-$n.service; its records: $(jn -u epermd.service --since "@$u_ts" -o json | jq -r "select(.EPERM_UNIT == \"ep-u-$n.service\") | \"\\(.MESSAGE) evidence: \\(.EPERM_EVIDENCE)\"" | head -n 2 | tr '\n' ' ')"
+		return
+	fi
+	got=$(printf '%s' "$r" | jq -r '"\(.EPERM_UNIT_DIRECTIVE)=\(.EPERM_UNIT_DIRECTIVE_VALUE)"')
+	drop=$(printf '%s' "$r" | jq -r '.EPERM_UNIT_DROPIN // empty')
+	cat=$(jn -x -u epermd.service --since "@$u_ts" MESSAGE_ID=$ID_UNIT EPERM_UNIT="ep-u-$n.service" | grep -c 'drop-in' || true)
+	if [ "$got" != "$dir=$val" ]; then
+		nok "unit-directive:$dir" "said $got, want $dir=$val: $(printf '%s' "$r" | jq -r .MESSAGE)"
+	elif [ -z "$drop" ] || [ "$cat" -eq 0 ]; then
+		nok "unit-directive:$dir" "no drop-in ($drop) or no catalog text ($cat)"
+	else
+		ok "unit-directive:$dir"
+		note "$dir: $(printf '%s' "$r" | jq -r .EPERM_FIX)"
+		mkdir -p "$UD/ep-u-$n.service.d"
+		# journal fields are escaped like JSON bodies: a newline is \u000a
+		printf '%s' "$drop" | sed 's/\\u000a/\n/g' >"$UD/ep-u-$n.service.d/epermd-fix.conf"
+	fi
+}
+u_fixed() {
+	[ -f "$UD/ep-u-$n.service.d/epermd-fix.conf" ] || return 0
+	if systemctl start "ep-u-$n.service" 2>/dev/null; then
+		ok "unit-dropin-works:$dir"
+	else
+		nok "unit-dropin-works:$dir" "still fails with $(tr '\n' ' ' <"$UD/ep-u-$n.service.d/epermd-fix.conf"): $(jn -u "ep-u-$n.service" -n 3 -o cat | tr '\n' ' ')"
+	fi
+}
+
+mkdir -p /srv/e2e-secret /srv/e2e-rw /srv/e2e-ro
+echo secret-but-fine >/srv/e2e-secret/data
+chmod 0755 /srv/e2e-secret
+chmod 0644 /srv/e2e-secret/data
+u_each u_install
+systemctl daemon-reload
+u_ts=$(now)
+sleep 1
+u_each u_start
+wait_for 60 sh -c "[ \$(journalctl -q -u epermd.service --since @$u_ts MESSAGE_ID=$ID_UNIT -o cat | wc -l) -ge $(printf '%s\n' "$U_CASES" | wc -l) ]" || true
+sleep 2
+u_each u_check
+systemctl daemon-reload
+u_each u_fixed
