@@ -53,8 +53,8 @@ const char *rofs_kind_name(int kind)
 	return kind == DN_RO_MOUNT ? "mount" : kind == DN_RO_FILESYSTEM ? "filesystem" : NULL;
 }
 
-/* The narrowest directory a fix opens: an existing directory the call changes itself, else
- * the directory that holds the object (creat, mkdir, unlink, and files rewritten in place). */
+/* The narrowest path a fix opens: an existing object the call changes in place (a write,
+ * chmod), else the directory that holds it (creat, mkdir, unlink, rename). */
 static void pick_dir(struct denial *d)
 {
 	struct dn_rofs *r = &d->rofs;
@@ -67,7 +67,7 @@ static void pick_dir(struct denial *d)
 		return;
 	}
 	snprintf(r->dir, sizeof(r->dir), "%s", d->path);
-	if (d->file.valid && d->file.is_dir && !sc_modifies_dir(&si))
+	if (d->file.valid && !sc_modifies_dir(&si))
 		return;
 	slash = strrchr(r->dir, '/');
 	if (slash && slash != r->dir)
@@ -143,8 +143,12 @@ void rofs_unit_fix(struct dx *x, const char *qdir)
 	FIX(x,
 	    "Make just %s writable for the unit with a drop-in: `systemctl edit %s`, add "
 	    "`[Service]` and `ReadWritePaths=%s`, then `systemctl restart %s`. Keep "
-	    "ProtectSystem=/ReadOnlyPaths= as they are: the drop-in opens this one directory.",
-	    qdir, qu, d->rofs.dir, qu);
+	    "ProtectSystem=/ReadOnlyPaths= as they are: the drop-in opens only this path%s.",
+	    qdir, qu, d->rofs.dir, qu,
+	    d->file.valid && !d->file.is_dir
+		? " (a program that replaces the file by renaming a new one over it needs its "
+		  "directory instead)"
+		: "");
 	VAL(x,
 	    "systemctl show -p ReadWritePaths -p ReadOnlyPaths -p ProtectSystem %s; nsenter -t "
 	    "\"$(systemctl show -p MainPID --value %s)\" -m findmnt -no TARGET,OPTIONS -T %s",
