@@ -86,6 +86,8 @@ static int parse_errno(const char *s)
 		return EPERM;
 	if (!strcmp(s, "EACCES"))
 		return EACCES;
+	if (!strcmp(s, "EROFS"))
+		return EROFS;
 	return atoi(s);
 }
 
