@@ -92,7 +92,9 @@ static bool from_kernel(struct denial *d)
 		r->kind = DN_RO_FILESYSTEM;
 	else if (m->mnt_flags & EP_MNT_RDONLY)
 		r->kind = DN_RO_MOUNT;
+	/* the verdict rests on the kernel's flags, not on mountinfo read later */
 	d->facts_at_denial |= DN_FACT_MOUNT;
+	d->facts_later &= ~DN_FACT_MOUNT;
 	denial_add_evidence(d, "mount %u at %s: %s, superblock %s%s", m->mnt_id,
 			    m->path[0] ? m->path : "(not reachable from the process's root)",
 			    (m->mnt_flags & EP_MNT_RDONLY) ? "MNT_READONLY" : "mount writable",
