@@ -196,31 +196,43 @@ static int fixed_decode(struct ep_event *ev, const struct ep_wire_hdr *h, struct
 	return 0;
 }
 
+/* A section that starts at the record's next multiple of 8: its first n bytes, or NULL. */
+static const void *take_aligned(struct cur *c, const unsigned char *rec, size_t n)
+{
+	if (!take(c, (8 - (size_t)(c->p - rec) % 8) % 8))
+		return NULL;
+	return take(c, n);
+}
+
+/* The path section after an inode or mount section's facts. */
+static int take_path(struct cur *c, char *path, __u16 *path_len, __u16 flags, size_t len,
+		     unsigned depth)
+{
+	const char *s = take(c, len);
+
+	return s ? path_join_rev(path, path_len, flags, s, len, depth) : -EINVAL;
+}
+
 /* An inode section: padding to the record's next multiple of 8, the facts, their names. */
 static int inode_decode(struct ep_inode_facts *f, const unsigned char *rec, struct cur *c)
 {
 	struct ep_wire_inode w;
 	const void *p;
-	const char *s;
 
-	if (!take(c, (8 - (size_t)(c->p - rec) % 8) % 8) || !(p = take(c, sizeof(w))))
+	if (!(p = take_aligned(c, rec, sizeof(w))))
 		return -EINVAL;
 	memcpy(&w, p, sizeof(w));
 	inode_copy(f, &w);
-	if (!(s = take(c, w.path_len)))
-		return -EINVAL;
-	return path_join_rev(f->path, &f->path_len, f->flags, s, w.path_len, w.depth);
+	return take_path(c, f->path, &f->path_len, f->flags, w.path_len, w.depth);
 }
 
-/* The mount section (EP_FACT_MNT): padding to the next multiple of 8, the facts, the names of
- * the mount point. */
+/* The mount section (EP_FACT_MNT): the same layout with struct ep_wire_mount. */
 static int mount_decode(struct ep_mount_facts *f, const unsigned char *rec, struct cur *c)
 {
 	struct ep_wire_mount w;
 	const void *p;
-	const char *s;
 
-	if (!take(c, (8 - (size_t)(c->p - rec) % 8) % 8) || !(p = take(c, sizeof(w))))
+	if (!(p = take_aligned(c, rec, sizeof(w))))
 		return -EINVAL;
 	memcpy(&w, p, sizeof(w));
 	f->mnt_id = w.mnt_id;
@@ -229,9 +241,7 @@ static int mount_decode(struct ep_mount_facts *f, const unsigned char *rec, stru
 	f->mnt_ns = w.mnt_ns;
 	f->dev = w.dev;
 	f->flags = w.flags;
-	if (!(s = take(c, w.path_len)))
-		return -EINVAL;
-	return path_join_rev(f->path, &f->path_len, f->flags, s, w.path_len, w.depth);
+	return take_path(c, f->path, &f->path_len, f->flags, w.path_len, w.depth);
 }
 
 int capture_decode(const void *data, size_t size, struct ep_event *out)

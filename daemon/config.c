@@ -152,6 +152,15 @@ static int set_uint(unsigned *dst, const char *v, unsigned long long lo, unsigne
 	return 0;
 }
 
+/* The index of v among n names, or -1. */
+static int name_index(const char *const *names, size_t n, const char *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && !strcmp(v, names[i]))
+			return (int)i;
+	return -1;
+}
+
 static int set_audit_source(struct config *c, const char *v, char *err, size_t n)
 {
 	static const char *const names[] = {
@@ -159,15 +168,15 @@ static int set_audit_source(struct config *c, const char *v, char *err, size_t n
 	    [CONFIG_AUDIT_JOURNAL] = "journal", [CONFIG_AUDIT_KMSG] = "kmsg",
 	    [CONFIG_AUDIT_OFF] = "off",
 	};
+	int i = name_index(names, sizeof(names) / sizeof(names[0]), v);
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(v, names[i])) {
-			c->audit_source = (int)i;
-			return 0;
-		}
+	if (i < 0) {
+		snprintf(err, n,
+			 "unknown audit source '%.32s' (auto, netlink, journal, kmsg or off)", v);
+		return -EINVAL;
 	}
-	snprintf(err, n, "unknown audit source '%.32s' (auto, netlink, journal, kmsg or off)", v);
-	return -EINVAL;
+	c->audit_source = i;
+	return 0;
 }
 
 /* Which EROFS failures are denials (tracer.h, enum tracer_erofs) */
@@ -178,15 +187,14 @@ static int set_erofs(struct config *c, const char *v, char *err, size_t n)
 	    [TRACER_EROFS_ALL] = "all",
 	    [TRACER_EROFS_NEVER] = "never",
 	};
+	int i = name_index(names, sizeof(names) / sizeof(names[0]), v);
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(v, names[i])) {
-			c->erofs = (int)i;
-			return 0;
-		}
+	if (i < 0) {
+		snprintf(err, n, "unknown erofs setting '%.32s' (private, all or never)", v);
+		return -EINVAL;
 	}
-	snprintf(err, n, "unknown erofs setting '%.32s' (private, all or never)", v);
-	return -EINVAL;
+	c->erofs = i;
+	return 0;
 }
 
 int config_set(struct config *c, const char *key, const char *v, char *err, size_t n)

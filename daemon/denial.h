@@ -191,7 +191,7 @@ struct dn_rofs {
 	bool locked;	  /* MNT_LOCK_READONLY: inherited read-only into a less privileged ns */
 	unsigned mnt_id;  /* as in /proc/PID/mountinfo; 0 unknown */
 	char mount_point[EP_FACT_PATH_LEN];
-	char dir[EP_PATH_LEN + 64]; /* the narrowest directory the fix makes writable */
+	char dir[EP_PATH_LEN + 64]; /* the narrowest path the fix makes writable */
 };
 
 struct dn_sysctl {

@@ -25,9 +25,9 @@
 #include "names.h"
 #include "output.h"
 
-enum { ERR_EPERM = 0, ERR_EACCES, ERR_OTHER, ERR__MAX };
+enum { ERR_EPERM = 0, ERR_EACCES, ERR_EROFS, ERR_OTHER, ERR__MAX };
 
-static const char *const err_label[ERR__MAX] = {"EPERM", "EACCES", "other"};
+static const char *const err_label[ERR__MAX] = {"EPERM", "EACCES", "EROFS", "other"};
 
 struct metrics {
 	atomic_uint_fast64_t denials[EP_CAUSE__MAX][ERR__MAX];
@@ -105,7 +105,10 @@ void metrics_denial(struct metrics *m, const struct denial *d)
 {
 	unsigned cause = (unsigned)d->cause < EP_CAUSE__MAX ? (unsigned)d->cause : EP_CAUSE_UNKNOWN;
 	int nr = d->ev.syscall_nr;
-	int e = d->ev.ret == -EPERM ? ERR_EPERM : d->ev.ret == -EACCES ? ERR_EACCES : ERR_OTHER;
+	int e = d->ev.ret == -EPERM    ? ERR_EPERM
+		: d->ev.ret == -EACCES ? ERR_EACCES
+		: d->ev.ret == -EROFS  ? ERR_EROFS
+				       : ERR_OTHER;
 
 	if (!m)
 		return;
@@ -248,7 +251,8 @@ static void format_denials(struct metrics *m, FILE *f)
 		for (int e = 0; e < ERR__MAX; e++) {
 			uint64_t v = get(&m->denials[c][e]);
 
-			if (e == ERR_OTHER && !v)
+			/* EROFS (private mount namespaces) and other: only once they happen */
+			if (e >= ERR_EROFS && !v)
 				continue;
 			fprintf(f, "epermd_denials_total{cause=\"%s\",errno=\"%s\"} %llu\n",
 				cause_name((enum ep_cause)c), err_label[e], (unsigned long long)v);

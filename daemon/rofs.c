@@ -53,8 +53,8 @@ const char *rofs_kind_name(int kind)
 	return kind == DN_RO_MOUNT ? "mount" : kind == DN_RO_FILESYSTEM ? "filesystem" : NULL;
 }
 
-/* The narrowest directory a fix opens: an existing directory the call changes itself, else
- * the directory that holds the object (creat, mkdir, unlink, and files rewritten in place). */
+/* The narrowest path a fix opens: an existing object the call changes in place (a write,
+ * chmod), else the directory that holds it (creat, mkdir, unlink, rename). */
 static void pick_dir(struct denial *d)
 {
 	struct dn_rofs *r = &d->rofs;
@@ -67,7 +67,7 @@ static void pick_dir(struct denial *d)
 		return;
 	}
 	snprintf(r->dir, sizeof(r->dir), "%s", d->path);
-	if (d->file.valid && d->file.is_dir && !sc_modifies_dir(&si))
+	if (d->file.valid && !sc_modifies_dir(&si))
 		return;
 	slash = strrchr(r->dir, '/');
 	if (slash && slash != r->dir)
@@ -92,7 +92,9 @@ static bool from_kernel(struct denial *d)
 		r->kind = DN_RO_FILESYSTEM;
 	else if (m->mnt_flags & EP_MNT_RDONLY)
 		r->kind = DN_RO_MOUNT;
+	/* the verdict rests on the kernel's flags, not on mountinfo read later */
 	d->facts_at_denial |= DN_FACT_MOUNT;
+	d->facts_later &= ~DN_FACT_MOUNT;
 	denial_add_evidence(d, "mount %u at %s: %s, superblock %s%s", m->mnt_id,
 			    m->path[0] ? m->path : "(not reachable from the process's root)",
 			    (m->mnt_flags & EP_MNT_RDONLY) ? "MNT_READONLY" : "mount writable",
@@ -143,8 +145,12 @@ void rofs_unit_fix(struct dx *x, const char *qdir)
 	FIX(x,
 	    "Make just %s writable for the unit with a drop-in: `systemctl edit %s`, add "
 	    "`[Service]` and `ReadWritePaths=%s`, then `systemctl restart %s`. Keep "
-	    "ProtectSystem=/ReadOnlyPaths= as they are: the drop-in opens this one directory.",
-	    qdir, qu, d->rofs.dir, qu);
+	    "ProtectSystem=/ReadOnlyPaths= as they are: the drop-in opens only this path%s.",
+	    qdir, qu, d->rofs.dir, qu,
+	    d->file.valid && !d->file.is_dir
+		? " (a program that replaces the file by renaming a new one over it needs its "
+		  "directory instead)"
+		: "");
 	VAL(x,
 	    "systemctl show -p ReadWritePaths -p ReadOnlyPaths -p ProtectSystem %s; nsenter -t "
 	    "\"$(systemctl show -p MainPID --value %s)\" -m findmnt -no TARGET,OPTIONS -T %s",

@@ -262,6 +262,74 @@ static void g_noexec_mmap(struct denial *d)
 	ev(d, EP_EV_CAP, EP_HK_TP_CAP_CAPABLE, -1, 21, NOV, NOV, NOV, NULL);
 }
 
+/* EROFS: a read-only mount the kernel named at the denial (EP_FACT_MNT) */
+static void g_rofs(struct denial *d, const char *p, const char *mp, __u32 mnt_flags, __u32 sb_flags)
+{
+	base(d, "app", SYS_openat, EP_EROFS, 998);
+	d->ev.args[2] = O_WRONLY | O_CREAT;
+	path(d, p);
+	d->ev.mntns_ino = 4026532178u;
+	d->host_mntns = 4026531832u;
+	d->ev.facts |= EP_FACT_MNT;
+	d->ev.mnt.mnt_id = 70;
+	d->ev.mnt.mnt_flags = mnt_flags;
+	d->ev.mnt.sb_flags = sb_flags;
+	snprintf(d->ev.mnt.path, sizeof(d->ev.mnt.path), "%s", mp);
+}
+
+static void g_rofs_unit(struct denial *d)
+{
+	g_rofs(d, "/var/lib/app/state.db", "/var/lib/app", EP_MNT_RDONLY, 0);
+	snprintf(d->proc.unit, sizeof(d->proc.unit), "app.service");
+}
+
+static void g_rofs_docker_root(struct denial *d)
+{
+	g_rofs(d, "/srv/cache/x", "/", EP_MNT_RDONLY, 0);
+	snprintf(d->proc.container, sizeof(d->proc.container), "docker:0123456789ab");
+	snprintf(d->proc.container_runtime, sizeof(d->proc.container_runtime), "docker");
+}
+
+static void g_rofs_sandbox(struct denial *d)
+{
+	g_rofs(d, "/home/u/.cache/new", "/home/u", EP_MNT_RDONLY | EP_MNT_LOCK_READONLY, 0);
+}
+
+static void g_rofs_host(struct denial *d)
+{
+	g_rofs(d, "/srv/data/f", "/srv/data", EP_MNT_RDONLY, 0);
+	d->ev.mntns_ino = d->host_mntns;
+}
+
+static void g_rofs_squashfs(struct denial *d)
+{
+	g_rofs(d, "/snap/core/1/etc/x", "/snap/core/1", EP_MNT_RDONLY, EP_SB_RDONLY);
+	d->ev.facts |= EP_FACT_BASE | EP_FACT_PARENT;
+	d->ev.base.fs_magic = 0x73717368;
+}
+
+static void g_rofs_fs(struct denial *d)
+{
+	g_rofs(d, "/data/f", "/data", EP_MNT_RDONLY, EP_SB_RDONLY);
+	d->ev.mntns_ino = d->host_mntns;
+}
+
+static void g_rofs_writable(struct denial *d)
+{
+	g_rofs(d, "/data/f", "/data", 0, 0);
+}
+
+static void g_rofs_later(struct denial *d)
+{
+	g_rofs(d, "/etc/app.conf", "", 0, 0);
+	d->ev.facts &= ~EP_FACT_MNT;
+	file(d, S_IFREG | 0644, 0, 0);
+	snprintf(d->file.mount_point, sizeof(d->file.mount_point), "/etc");
+	d->file.mnt_ro = true;
+	d->facts_later |= DN_FACT_MOUNT;
+	snprintf(d->proc.unit, sizeof(d->proc.unit), "app.service");
+}
+
 static void g_noexec_ev(struct denial *d)
 {
 	base(d, "dnact", SYS_execve, EP_EACCES, 0);
@@ -678,6 +746,14 @@ static const struct golden goldens[] = {
     {"noexec", g_noexec},
     {"noexec_mmap", g_noexec_mmap},
     {"noexec_ev", g_noexec_ev},
+    {"rofs_unit", g_rofs_unit},
+    {"rofs_docker_root", g_rofs_docker_root},
+    {"rofs_sandbox", g_rofs_sandbox},
+    {"rofs_host", g_rofs_host},
+    {"rofs_squashfs", g_rofs_squashfs},
+    {"rofs_fs", g_rofs_fs},
+    {"rofs_writable", g_rofs_writable},
+    {"rofs_later", g_rofs_later},
     {"userns", g_userns},
     {"fanotify_ev", g_fanotify_ev},
     {"fanotify_tp", g_fanotify_tp},
@@ -752,6 +828,31 @@ static bool has_evidence(const struct denial *d, const char *needle)
 /* ---- assertions ----------------------------------------------------------------------------- */
 
 static struct denial D;
+
+TEST(cause_rofs)
+{
+	CHECK_STR(decided("rofs_unit", &D), "mount");
+	CHECK(D.rofs.kind == DN_RO_MOUNT && D.rofs.private_ns && D.rofs.mnt_id == 70);
+	CHECK_STR(D.mount_option, "ro");
+	CHECK_STR(D.rofs.mount_point, "/var/lib/app");
+	CHECK_STR(D.rofs.dir, "/var/lib/app");
+	CHECK(has_evidence(&D, "mount 70 at /var/lib/app: MNT_READONLY, superblock writable"));
+	CHECK(D.facts_at_denial & DN_FACT_MOUNT);
+	CHECK_STR(decided("rofs_sandbox", &D), "mount");
+	CHECK(D.rofs.locked && has_evidence(&D, "read-only flag locked"));
+	CHECK_STR(D.rofs.dir, "/home/u/.cache");
+	CHECK_STR(decided("rofs_host", &D), "mount");
+	CHECK(!D.rofs.private_ns && has_evidence(&D, "the host's"));
+	CHECK_STR(decided("rofs_squashfs", &D), "mount");
+	CHECK(D.rofs.kind == DN_RO_FILESYSTEM);
+	/* neither flag: the driver refused, not a policy */
+	CHECK_STR(decided("rofs_writable", &D), "unknown");
+	CHECK(has_evidence(&D, "the mount is writable"));
+	CHECK_STR(decided("rofs_later", &D), "mount");
+	CHECK(!D.rofs.from_kernel && D.rofs.kind == DN_RO_MOUNT);
+	CHECK(has_evidence(&D, "observed later"));
+	CHECK_STR(D.rofs.dir, "/etc/app.conf"); /* an existing file written in place */
+}
 
 TEST(cause_capability)
 {

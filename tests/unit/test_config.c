@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "tracer.h"
 #include "output.h"
 #include "unit.h"
 
@@ -36,6 +37,25 @@ TEST(config_parses_every_key)
 	CHECK(c.socket_set && !c.no_socket);
 	CHECK_STR(c.socket_group, "root");
 	CHECK(c.tracepoint_only);
+}
+
+TEST(config_erofs)
+{
+	struct config a, b;
+	char err[256] = "", buf[128];
+
+	CHECK(parse("# nothing\n", &a, err, sizeof(err)) == 0);
+	CHECK(a.erofs == TRACER_EROFS_PRIVATE); /* the default */
+	CHECK(parse("erofs = all\n", &b, err, sizeof(err)) == 0 && b.erofs == TRACER_EROFS_ALL);
+	/* a load-time constant of the BPF program: a reload cannot apply it */
+	CHECK(config_diff(&a, &b, true, buf, sizeof(buf)) == 1);
+	CHECK_STR(buf, "erofs");
+	CHECK(parse("erofs = never\n", &b, err, sizeof(err)) == 0 && b.erofs == TRACER_EROFS_NEVER);
+	CHECK(parse("erofs = private\n", &b, err, sizeof(err)) == 0 &&
+	      b.erofs == TRACER_EROFS_PRIVATE);
+	CHECK(parse("erofs = yes\n", &b, err, sizeof(err)) == -EINVAL);
+	CHECK_CONTAINS(err, "t.conf:1: erofs");
+	CHECK_CONTAINS(err, "private, all or never");
 }
 
 TEST(config_unknown_key_names_file_and_line)

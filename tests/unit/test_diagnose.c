@@ -120,6 +120,39 @@ static void check_safe(int *unit_failed_, const char *name)
 	}
 }
 
+TEST(diag_rofs)
+{
+	run("rofs_unit");
+	CHECK_CONTAINS(D.diagnosis, "could not open /var/lib/app/state.db for writing (EROFS)");
+	CHECK_CONTAINS(D.diagnosis, "/var/lib/app (mount 70) is a read-only mount in the "
+				    "process's own mount namespace");
+	CHECK_CONTAINS(D.diagnosis, "ProtectSystem=");
+	CHECK_CONTAINS(D.fix, "`systemctl edit 'app.service'`, add `[Service]` and "
+			      "`ReadWritePaths=/var/lib/app`");
+	CHECK_CONTAINS(D.fix, "`systemctl restart 'app.service'`");
+	CHECK_CONTAINS(D.validate, "findmnt -no TARGET,OPTIONS -T '/var/lib/app'");
+	run("rofs_docker_root");
+	CHECK_CONTAINS(D.fix, "`--tmpfs '/srv/cache'`");
+	run("rofs_sandbox");
+	CHECK_CONTAINS(D.diagnosis, "locked");
+	CHECK_CONTAINS(D.fix, "bind '/home/u/.cache' read-write");
+	run("rofs_host");
+	CHECK_CONTAINS(D.diagnosis, "in the host's mount namespace");
+	CHECK_CONTAINS(D.fix, "a decision for the administrator");
+	run("rofs_squashfs");
+	CHECK_CONTAINS(D.diagnosis, "(SB_RDONLY)");
+	CHECK_CONTAINS(D.diagnosis, "squashfs filesystem, which cannot be written");
+	CHECK(!strstr(D.fix, "remount"));
+	run("rofs_fs");
+	CHECK_CONTAINS(D.fix, "fsck first");
+	CHECK_CONTAINS(D.fix, "`mount -o remount,rw '/data'`");
+	run("rofs_writable");
+	CHECK_CONTAINS(D.diagnosis, "EROFS means a write on a read-only mount or filesystem");
+	run("rofs_later");
+	CHECK_CONTAINS(D.fix, "ReadWritePaths=/etc/app.conf`");
+	CHECK_CONTAINS(D.fix, "needs its directory instead");
+}
+
 TEST(diag_never_disables_a_protection)
 {
 	for (int i = 0; i < golden_count(); i++) {

@@ -15,7 +15,7 @@ import re
 import sys
 
 SCENARIOS_BOTH = ["capability", "userns", "dac", "immutable", "append-only", "noexec",
-                  "seccomp-eperm", "seccomp-eacces"]
+                  "rofs", "seccomp-eperm", "seccomp-eacces"]
 SCENARIOS_FULL = ["apparmor", "landlock", "yama-1", "yama-2", "fanotify-open", "fanotify-exec",
                   "cgroup-device", "fapolicyd", "lockdown"]
 
@@ -27,6 +27,9 @@ EXPECT = {
     "immutable": {"cause": "immutable", "flag": "immutable", "errno": "EPERM"},
     "append-only": {"cause": "immutable", "flag": "append-only", "errno": "EPERM"},
     "noexec": {"cause": "mount", "mount_option": "noexec", "errno": "EACCES"},
+    "rofs": {"cause": "mount", "mount_option": "ro", "readonly": "mount",
+             "mount_point": "/tmp/rofs", "mntns_private": True, "path": "/tmp/rofs/f",
+             "errno": "EROFS"},
     "seccomp-eperm": {"cause": "seccomp", "errno": "EPERM"},
     "seccomp-eacces": {"cause": "seccomp", "errno": "EACCES"},
     "apparmor": {"cause": "lsm", "lsm": "apparmor", "lsm_detail": ("re", r"trigger-aa"),

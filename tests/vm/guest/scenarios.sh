@@ -147,6 +147,15 @@ if want noexec; then
 	scen noexec vmtrig -e EACCES exec /mnt/noexec/tool kill 0 0
 fi
 
+if want rofs; then
+	# a directory bind-mounted read-only onto itself in a private mount namespace (what
+	# systemd's ReadOnlyPaths= makes): EROFS, reported by default
+	mkdir -p /tmp/rofs
+	echo data >/tmp/rofs/f
+	scen rofs unshare -m sh -c 'mount --bind /tmp/rofs /tmp/rofs &&
+		mount -o remount,bind,ro /tmp/rofs && exec vmtrig -e EROFS open /tmp/rofs/f w'
+fi
+
 if want seccomp-eperm; then
 	scen seccomp-eperm vmtrig -e EPERM seccomp-mkdir EPERM /tmp/sc-eperm
 fi

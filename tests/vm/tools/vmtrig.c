@@ -87,6 +87,8 @@ static int parse_errno(const char *s)
 		return EPERM;
 	if (!strcmp(s, "EACCES"))
 		return EACCES;
+	if (!strcmp(s, "EROFS"))
+		return EROFS;
 	return atoi(s);
 }
 
