@@ -97,7 +97,7 @@ jd_ns_up() {
 	"$JOURNALD" "$1" </dev/null >>"$2" 2>&1 &
 	JD_NS_PID=$!
 	_i=0
-	until journalctl --namespace="$1" --sync >/dev/null 2>&1 || [ "$_i" -ge 50 ]; do
+	until journalctl --namespace="$1" --sync >/dev/null 2>&1 || [ "$_i" -ge 200 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done

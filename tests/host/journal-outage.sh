@@ -62,7 +62,7 @@ EPERMD_JOURNAL_SOCKET="$JSOCK" "$EPERMD" --config="$T_TMP/d.conf" --format=journ
 DPID=$!
 i=0
 until [ "$(jget; jn ".MESSAGE_ID == \"$MSGID_START\"")" -ge 1 ] ||
-	[ $i -ge 100 ]; do
+	[ $i -ge 300 ]; do
 	sleep 0.2
 	i=$((i + 1))
 done

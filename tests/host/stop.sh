@@ -46,7 +46,7 @@ daemon() {
 }
 wait_started() {
 	i=0
-	until grep -q 'started' "$1" 2>/dev/null || [ $i -ge 300 ]; do
+	until grep -q 'started' "$1" 2>/dev/null || [ $i -ge 600 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
