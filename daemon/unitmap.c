@@ -686,6 +686,11 @@ void unitmap_attribute(struct denial *d)
 	size_t l;
 
 	clear(d);
+	if (d->unit.err && d->proc.unit[0])
+		denial_add_evidence(d,
+				    "unit %s: its settings could not be read from the service "
+				    "manager (%s)",
+				    d->proc.unit, strerror(-d->unit.err));
 	collect(d, &c);
 	if (!c.n)
 		return;

@@ -661,8 +661,7 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 		return;
 	r = connect_bus(up);
 	if (r < 0) {
-		denial_add_evidence(d, "unit %s: the service manager is not reachable (%s)",
-				    d->proc.unit, strerror(-r));
+		d->unit.err = r; /* the evidence comes with the verdict (unitmap.c) */
 		return;
 	}
 	unitprops_tick(up); /* apply pending invalidations first */
@@ -681,10 +680,7 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	if (r < 0) {
 		up->failed++;
 		e->used = false;
-		denial_add_evidence(d,
-				    "unit %s: its settings could not be read from the service "
-				    "manager (%s)",
-				    d->proc.unit, strerror(-r));
+		d->unit.err = r;
 		goto out;
 	}
 	snprintf(e->path, sizeof(e->path), "%s", path);
