@@ -157,6 +157,7 @@ struct dn_bindrule {
 
 struct dn_unit {
 	bool valid;	     /* the service manager answered for proc.unit */
+	int err;	     /* why not valid: -errno of the bus lookup (0 = not asked) */
 	bool transient;	     /* its fragment is under /run/systemd/transient (systemd-run) */
 	bool exe_privileged; /* the process's binary is set-uid/gid or has file capabilities
 			      * (per denial, not cached) */

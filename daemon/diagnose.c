@@ -305,7 +305,7 @@ void diagnose_denial(struct denial *d)
 	fill_who(&x);
 	fill_object(&x);
 	fill_what(&x);
-	if (d->unit_directive[0] && d->ev.ret != -EP_EROFS)
+	if (d->unit_directive[0] && !unitmap_rofs_words(d))
 		unitmap_say(&x);
 	else if ((unsigned)d->cause >= EP_CAUSE__MAX || !sayers[d->cause])
 		say_unknown(&x);
@@ -313,6 +313,6 @@ void diagnose_denial(struct denial *d)
 		say_unknown(&x);
 	else
 		sayers[d->cause](&x);
-	if (d->unit_directive[0] && d->ev.ret == -EP_EROFS)
+	if (d->unit_directive[0] && unitmap_rofs_words(d))
 		unitmap_note(&x); /* rofs.c's words already give the drop-in */
 }

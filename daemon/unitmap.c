@@ -605,6 +605,24 @@ static struct um *ro_add(struct umctx *c, const char *dir, const char *val, cons
 	return m;
 }
 
+/* ReadWritePaths= wins only below a ReadOnlyPaths= entry, not on the entry itself: then the
+ * entry goes (an empty assignment resets the list, every other entry again) */
+static void ro_paths(struct umctx *c, int i, const char *why)
+{
+	const struct dn_unit *u = c->u;
+	const char *w = c->d->rofs.dir[0] ? c->d->rofs.dir : c->d->path;
+	struct um *m = ro_add(c, "ReadOnlyPaths", u->ro[i], why);
+	size_t l;
+
+	if (!m || (strcmp(w, u->ro[i]) && !under(u->ro[i], w)))
+		return;
+	l = (size_t)snprintf(m->line, sizeof(m->line), "ReadOnlyPaths=");
+	for (int j = 0; j < u->n_ro && l < sizeof(m->line); j++)
+		if (j != i)
+			l += (size_t)snprintf(m->line + l, sizeof(m->line) - l,
+					      "\nReadOnlyPaths=-%s", u->ro[j]);
+}
+
 static void erofs_matches(struct umctx *c)
 {
 	static const char *const home[] = {"/home", "/root", "/run/user"};
@@ -617,7 +635,7 @@ static void erofs_matches(struct umctx *c)
 	snprintf(why, sizeof(why), "%.80s is in a read-only view of the file system", p);
 	for (int i = 0; i < u->n_ro; i++)
 		if (under(p, u->ro[i]))
-			return (void)ro_add(c, "ReadOnlyPaths", u->ro[i], why);
+			return ro_paths(c, i, why);
 	for (size_t i = 0; i < sizeof(home) / sizeof(home[0]); i++)
 		if (!strcmp(u->protect_home, "read-only") && under(p, home[i]))
 			return (void)ro_add(c, "ProtectHome", "read-only", why);
@@ -668,6 +686,11 @@ void unitmap_attribute(struct denial *d)
 	size_t l;
 
 	clear(d);
+	if (d->unit.err && d->proc.unit[0])
+		denial_add_evidence(d,
+				    "unit %s: its settings could not be read from the service "
+				    "manager (%s)",
+				    d->proc.unit, strerror(-d->unit.err));
 	collect(d, &c);
 	if (!c.n)
 		return;
@@ -756,4 +779,14 @@ void unitmap_note(struct dx *x)
 	DIAG(x, " The read-only view is the unit's %s=%s (%s).", d->unit_directive,
 	     d->unit_directive_value, d->proc.unit);
 	VAL(x, "; systemd-analyze security %s | grep -F %s", q, d->unit_directive);
+}
+
+bool unitmap_rofs_words(const struct denial *d)
+{
+	char want[sizeof(d->unit_dropin)];
+
+	if (d->ev.ret != -EP_EROFS || !d->rofs.dir[0])
+		return false;
+	snprintf(want, sizeof(want), "[Service]\nReadWritePaths=%.200s\n", d->rofs.dir);
+	return !strcmp(want, d->unit_dropin);
 }

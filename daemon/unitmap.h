@@ -30,7 +30,9 @@ void unitmap_attribute(struct denial *d);
 /* The diagnosis, drop-in fix and validation for a denial with a unit directive. */
 void unitmap_say(struct dx *x);
 
-/* EROFS (rofs.c says the words): append the directive behind the read-only view. */
+/* EROFS whose drop-in is rofs.c's `ReadWritePaths=DIR`: rofs.c says the words, and
+ * unitmap_note() appends the directive behind the read-only view. */
+bool unitmap_rofs_words(const struct denial *d);
 void unitmap_note(struct dx *x);
 
 /* For tests: does systemd's group (e.g. "@mount", "@system-service") contain the syscall? */

@@ -25,7 +25,7 @@
 
 #define UP_MAX	    32
 #define UP_TTL_S    300
-#define UP_RETRY_S  10
+#define UP_RETRY_S  2
 #define UP_FILE_MAX 65536
 
 #define SD_DEST	     "org.freedesktop.systemd1"
@@ -532,7 +532,7 @@ static int connect_bus(struct unitprops *up)
 	up->retry_ns = now + UP_RETRY_S * 1000000000ull;
 	r = sd_bus_open_system(&up->bus);
 	if (r >= 0)
-		r = sd_bus_set_method_call_timeout(up->bus, 1000000);
+		r = sd_bus_set_method_call_timeout(up->bus, 3000000);
 	if (r >= 0)
 		r = subscribe(up);
 	if (r < 0)
@@ -657,8 +657,13 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	    unit_of_cgroup(up, d->ev.cgroup_id, d->proc.unit, sizeof(d->proc.unit)))
 		denial_add_evidence(d, "unit %s from the kernel's cgroup id (the process is gone)",
 				    d->proc.unit);
-	if (!d->proc.unit[0] || !unit_iface(d->proc.unit) || connect_bus(up) < 0)
+	if (!d->proc.unit[0] || !unit_iface(d->proc.unit))
 		return;
+	r = connect_bus(up);
+	if (r < 0) {
+		d->unit.err = r; /* the evidence comes with the verdict (unitmap.c) */
+		return;
+	}
 	unitprops_tick(up); /* apply pending invalidations first */
 	if (sd_bus_path_encode(SD_UNIT_PATH, d->proc.unit, &path) < 0 ||
 	    strlen(path) >= sizeof(up->e[0].path))
@@ -675,10 +680,7 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	if (r < 0) {
 		up->failed++;
 		e->used = false;
-		denial_add_evidence(d,
-				    "unit %s: its settings could not be read from the service "
-				    "manager (%s)",
-				    d->proc.unit, strerror(-r));
+		d->unit.err = r;
 		goto out;
 	}
 	snprintf(e->path, sizeof(e->path), "%s", path);

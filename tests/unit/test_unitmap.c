@@ -318,7 +318,7 @@ TEST(unitmap_erofs_views)
 		unitmap_attribute(&D);
 		CHECK_STR(D.unit_directive, t[i].dir);
 		CHECK_STR(D.unit_directive_value, t[i].val);
-		if (t[i].dir[0]) {
+		if (t[i].dir[0] && strcmp(t[i].dir, "ReadOnlyPaths")) {
 			char want[200];
 
 			snprintf(want, sizeof(want), "[Service]\nReadWritePaths=%.100s\n",
@@ -326,6 +326,23 @@ TEST(unitmap_erofs_views)
 			CHECK_STR(D.unit_dropin, want);
 		}
 	}
+	/* ReadWritePaths= does not beat ReadOnlyPaths= on the same path: the entry goes */
+	setup("openat", 30, EP_CAUSE_MOUNT);
+	D.rofs.kind = DN_RO_MOUNT;
+	snprintf(D.path, sizeof(D.path), "/srv/ro/f");
+	snprintf(D.rofs.dir, sizeof(D.rofs.dir), "/srv/ro");
+	D.unit.n_ro = 2;
+	snprintf(D.unit.ro[0], sizeof(D.unit.ro[0]), "/srv/ro");
+	snprintf(D.unit.ro[1], sizeof(D.unit.ro[1]), "/opt/x");
+	unitmap_attribute(&D);
+	CHECK_STR(D.unit_dropin, "[Service]\nReadOnlyPaths=\nReadOnlyPaths=-/opt/x\n");
+	CHECK(!unitmap_rofs_words(&D)); /* unitmap says the words then */
+	/* below the entry it does */
+	snprintf(D.path, sizeof(D.path), "/srv/ro/sub/f");
+	snprintf(D.rofs.dir, sizeof(D.rofs.dir), "/srv/ro/sub");
+	unitmap_attribute(&D);
+	CHECK_STR(D.unit_dropin, "[Service]\nReadWritePaths=/srv/ro/sub\n");
+	CHECK(unitmap_rofs_words(&D));
 	/* a read-only filesystem (SB_RDONLY) is not the unit's doing */
 	setup("openat", 30, EP_CAUSE_MOUNT);
 	D.rofs.kind = DN_RO_FILESYSTEM;
