@@ -29,8 +29,7 @@
 
 #define EP_EPERM  1
 #define EP_EACCES 13
-#define EP_EROFS  30 /* captured too: by default only in private mount namespaces (docs/causes.md) \
-		      */
+#define EP_EROFS  30 /* only in private mount namespaces by default (docs/causes.md) */
 
 /* ep_event.flags */
 #define EP_F_PATH_TRUNC	  (1u << 0) /* the path was longer than EP_PATH_LEN - 1 */
