@@ -67,6 +67,15 @@ void jw_key(struct jw *w, const char *key)
 {
 	jw_sep(w);
 	sb_raw(w->b, "\"", 1);
+	sb_puts(w->b, key); /* the program's own name: not escaped (jsonw.h) */
+	sb_raw(w->b, "\":", 2);
+	w->after_key = true;
+}
+
+void jw_key_esc(struct jw *w, const char *key)
+{
+	jw_sep(w);
+	sb_raw(w->b, "\"", 1);
 	sb_esc(w->b, key, json_escape);
 	sb_raw(w->b, "\":", 2);
 	w->after_key = true;

@@ -33,10 +33,12 @@ TEST(jsonw_commas_nesting_escaping)
 	jw_key(&w, "e");
 	jw_obj(&w);
 	jw_end(&w);
+	jw_key_esc(&w, "k\"");
+	jw_u64(&w, 0);
 	jw_end(&w);
 	CHECK(sb_result(&b) > 0);
 	CHECK_STR(buf, "{\"type\":\"x\\\"y\\u000a\",\"neg\":-5,\"a\":[1,{\"t\":true},[],\"\"],"
-		       "\"e\":{}}");
+		       "\"e\":{},\"k\\\"\":0}");
 }
 
 TEST(jsonw_overflow_and_misuse)
