@@ -10,14 +10,6 @@ void jw_init(struct jw *w, struct sbuf *b)
 	*w = (struct jw){.b = b};
 }
 
-void jw_resume_obj(struct jw *w, struct sbuf *b)
-{
-	jw_init(w, b);
-	w->depth = 1;
-	w->items[1] = true;
-	w->closer[1] = '}';
-}
-
 /* before a value or a key: the comma that separates it from the previous item */
 static void jw_sep(struct jw *w)
 {

@@ -29,9 +29,6 @@ struct jw {
 };
 
 void jw_init(struct jw *w, struct sbuf *b);
-/* Continue an object already open in b (b ends inside it, after at least one member):
- * the next member gets its comma. jw_end() then closes it. */
-void jw_resume_obj(struct jw *w, struct sbuf *b);
 void jw_obj(struct jw *w); /* a value: '{' */
 void jw_arr(struct jw *w); /* a value: '[' */
 void jw_end(struct jw *w); /* closes the innermost object or array */

@@ -76,18 +76,6 @@ TEST(jsonw_overflow_and_misuse)
 	CHECK(sb_result(&b) == -ENOSPC);
 }
 
-TEST(jsonw_resume_obj)
-{
-	char buf[64] = "{\"a\":1";
-	struct sbuf b = {.p = buf, .n = sizeof(buf), .len = strlen(buf)};
-	struct jw w;
-
-	jw_resume_obj(&w, &b);
-	jw_ku64(&w, "b", 2);
-	jw_end(&w);
-	CHECK_STR(buf, "{\"a\":1,\"b\":2}");
-}
-
 /* Every row is reachable, its names unique, and it has a way to produce its value. */
 TEST(fields_table_invariants)
 {
