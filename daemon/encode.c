@@ -492,8 +492,10 @@ int alarm_encode(enum out_format fmt, int prio, const char *msg_id, const struct
 
 void stats_members(struct jw *w, const struct out_stat *st, unsigned nst)
 {
-	for (unsigned i = 0; i < nst; i++)
-		jw_ku64(w, st[i].name, st[i].value);
+	for (unsigned i = 0; i < nst; i++) {
+		jw_key_esc(w, st[i].name);
+		jw_u64(w, st[i].value);
+	}
 }
 
 void stats_open(struct jw *w, uint64_t realtime_ns)

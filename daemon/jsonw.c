@@ -10,14 +10,6 @@ void jw_init(struct jw *w, struct sbuf *b)
 	*w = (struct jw){.b = b};
 }
 
-void jw_resume_obj(struct jw *w, struct sbuf *b)
-{
-	jw_init(w, b);
-	w->depth = 1;
-	w->items[1] = true;
-	w->closer[1] = '}';
-}
-
 /* before a value or a key: the comma that separates it from the previous item */
 static void jw_sep(struct jw *w)
 {
@@ -64,6 +56,15 @@ void jw_end(struct jw *w)
 }
 
 void jw_key(struct jw *w, const char *key)
+{
+	jw_sep(w);
+	sb_raw(w->b, "\"", 1);
+	sb_puts(w->b, key); /* the program's own name: not escaped (jsonw.h) */
+	sb_raw(w->b, "\":", 2);
+	w->after_key = true;
+}
+
+void jw_key_esc(struct jw *w, const char *key)
 {
 	jw_sep(w);
 	sb_raw(w->b, "\"", 1);

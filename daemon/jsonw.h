@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * A small JSON writer on an sbuf: compact output (no blanks), commas placed by the writer,
- * strings escaped with json_escape() (escape.h), so hostile text can never break a record.
+ * string values escaped with json_escape() (escape.h), so hostile text can never break a
+ * record. Keys are the program's own lower_snake_case names and are written as they are.
  * Used by the record encoders, the daemon's stats and features lines, the socket and epermtop.
  *
  *	jw_obj(&w);  jw_kstr(&w, "type", "stats");  jw_ku64(&w, "n", 3);  jw_end(&w);
@@ -28,14 +29,12 @@ struct jw {
 };
 
 void jw_init(struct jw *w, struct sbuf *b);
-/* Continue an object already open in b (b ends inside it, after at least one member):
- * the next member gets its comma. jw_end() then closes it. */
-void jw_resume_obj(struct jw *w, struct sbuf *b);
 void jw_obj(struct jw *w); /* a value: '{' */
 void jw_arr(struct jw *w); /* a value: '[' */
 void jw_end(struct jw *w); /* closes the innermost object or array */
 void jw_key(struct jw *w, const char *key);
-void jw_str(struct jw *w, const char *s); /* NULL writes "" */
+void jw_key_esc(struct jw *w, const char *key); /* a key from elsewhere: escaped like a value */
+void jw_str(struct jw *w, const char *s);	/* NULL writes "" */
 void jw_u64(struct jw *w, uint64_t v);
 void jw_i64(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
