@@ -432,6 +432,7 @@ static __always_inline void ep_pick_files(struct ep_wire_hdr *h, struct task_str
 }
 
 #include "iouring.bpf.h"
+#include "fold.bpf.h"
 
 /* An inode section (struct ep_wire_inode, then its names) at the next multiple of 8. */
 static __always_inline __u32 ep_put_inode_at(__u32 off, __u64 d, __u64 m)
@@ -656,8 +657,8 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 				   ? BPF_RB_FORCE_WAKEUP
 				   : BPF_RB_NO_WAKEUP))
 		c->reserve_failed++;
-	else
-		c->submitted++;
+	else if (c->submitted++, flags & EP_F_FOLD_HEAD)
+		ep_fold_head(seq, h->ts_ns);
 	sc->busy = 0;
 	return 0;
 
@@ -676,7 +677,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct ep_counters *c;
 	const __u64 *sc_ids = ep_no_sc;
 	__u8 n_sc = 0, sc_trunc = 0;
-	__u64 *ids;
+	__u64 *ids, regs_nr;
+	int fold;
 	__u32 zero = 0;
 
 	c = ep_counters();
@@ -692,11 +694,6 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	task = (struct task_struct *)bpf_get_current_task();
 	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
-		ids = sc_chain ? bpf_map_lookup_elem(&sc_ids_buf, &zero) : NULL;
-		if (ids) {
-			n_sc = ep_sc_chain(task, ids, &sc_trunc);
-			sc_ids = ids;
-		}
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
 				flags |= EP_F_FIRST_SEEN;
@@ -720,7 +717,29 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 		flags |= EP_F_COMPAT;
 	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
 		flags |= EP_F_LANDLOCKED;
-	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc);
+	/* a repeat of a denial shipped less than a fold window ago: counted, not shipped */
+	/*
+	 * A global function takes only scalars on 5.10: tp_btf's regs is a typed pointer, so its
+	 * value goes over as a number read back from the stack (raw_tp's is a number already).
+	 */
+	if (bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+		regs_nr = 0;
+	fold = ep_fold_check(regs_nr, ret, flags);
+	if (fold == EP_FOLD_DONE)
+		goto out_clear;
+	/* no branch: the builder below is verified once for both */
+	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
+	/* the chain after the fold: a folded repeat has the same newest filter (in its key) */
+	ids = (flags & EP_F_SECCOMP_TASK) && sc_chain ? bpf_map_lookup_elem(&sc_ids_buf, &zero)
+						      : NULL;
+	if (ids) {
+		n_sc = ep_sc_chain(task, ids, &sc_trunc);
+		sc_ids = ids;
+	}
+	ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc);
+	if (fold == EP_FOLD_HEAD)
+		ep_fold_release();
+	return 0;
 
 out_clear:
 	ep_state_clear(st);

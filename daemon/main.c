@@ -31,6 +31,7 @@
 #include "escape.h"
 #include "fanotify.h"
 #include "incident.h"
+#include "kfold.h"
 #include "metrics.h"
 #include "msgids.h"
 #include "output.h"
@@ -43,6 +44,10 @@
 
 #define JSON_MAX     (64 * 1024)
 #define DRAIN_MAX_NS (3ull * 1000000000ull)
+/* the kernel folds repeats for at most this long after the record that heads them, and the
+ * worker drains its counts this often (bpf/fold.bpf.h, daemon/kfold.c) */
+#define KFOLD_WINDOW_NS (1000ull * 1000000ull)
+#define KFOLD_DRAIN_NS	(250ull * 1000000ull)
 
 struct app {
 	struct config cfg;
@@ -54,6 +59,7 @@ struct app {
 	struct sink *sink;
 	struct incidents *inc;
 	struct prefold *pf;	    /* worker only */
+	struct kfold *kf;	    /* worker only: repeats the kernel folded */
 	struct fanotify_index *fan; /* fanotify permission listeners (cause.c asks) */
 	struct server *srv;
 	struct metrics *metrics; /* the textfile for node_exporter */
@@ -187,17 +193,33 @@ static void stamp(struct app *a, struct denial *d)
 	d->incident_id = 0;
 }
 
+/* the kernel folds repeats of a fold head: they go to the same incident (or are ignored) */
+static void note_head(struct app *a, const struct ep_event *ev, const struct denial *x, bool ign)
+{
+	if (ev->flags & EP_F_FOLD_HEAD)
+		kfold_note_head(a->kf, ev->seq, ign ? 0 : x->incident_id, ign);
+}
+
 static void process(struct app *a, struct denial *d, uint64_t mono)
 {
-	struct denial *hit = prefold_lookup(a->pf, &d->ev, mono);
+	struct ep_event *ev = &d->ev;
+	struct denial *hit;
+	__u32 head = ev->flags & EP_F_FOLD_HEAD;
+	bool ign;
 
+	/* not a fact about the denial: the facts of a head and of a lone record are the same */
+	ev->flags &= ~EP_F_FOLD_HEAD;
+	hit = prefold_lookup(a->pf, ev, mono);
 	/* the same facts decided less than a TTL ago: that decision, with this event's times */
 	if (hit) {
 		stamp(a, hit);
-		if (ignored(a, hit))
-			return;
-		metrics_denial(a->metrics, hit);
-		incidents_add(a->inc, hit, clock_ns(CLOCK_REALTIME));
+		ign = ignored(a, hit);
+		if (!ign) {
+			metrics_denial(a->metrics, hit);
+			incidents_add(a->inc, hit, clock_ns(CLOCK_REALTIME));
+		}
+		hit->ev.flags |= head;
+		note_head(a, &hit->ev, hit, ign);
 		return;
 	}
 	/* everything after the raw record starts fresh */
@@ -214,16 +236,40 @@ static void process(struct app *a, struct denial *d, uint64_t mono)
 		cause_decide(d);
 	diagnose_denial(d);
 	prefold_store(a->pf, d, mono);
-	if (ignored(a, d))
-		return;
-	metrics_denial(a->metrics, d);
-	incidents_add(a->inc, d, clock_ns(CLOCK_REALTIME));
+	ign = ignored(a, d);
+	if (!ign) {
+		metrics_denial(a->metrics, d);
+		incidents_add(a->inc, d, clock_ns(CLOCK_REALTIME));
+	}
+	ev->flags |= head;
+	note_head(a, ev, d, ign);
+}
+
+static void count_repeats(void *ctx, const struct denial *rep, uint64_t n)
+{
+	metrics_denials(((struct app *)ctx)->metrics, rep, n);
+}
+
+static bool add_repeats(void *ctx, uint64_t id, uint64_t n, uint64_t last_mono_ns)
+{
+	struct app *a = ctx;
+
+	return id && incidents_add_repeats(a->inc, id, n, last_mono_ns + (uint64_t)a->rt_offset,
+					   count_repeats, a);
+}
+
+/* the kernel's fold window for a configured one (seconds; 0 = no folding) */
+static uint64_t kfold_window(unsigned fold_window)
+{
+	uint64_t ns = fold_window * 1000000000ull;
+
+	return ns < KFOLD_WINDOW_NS ? ns : KFOLD_WINDOW_NS;
 }
 
 static void *worker_main(void *arg)
 {
 	struct app *a = arg;
-	uint64_t last_tick = clock_ns(CLOCK_MONOTONIC);
+	uint64_t last_tick = clock_ns(CLOCK_MONOTONIC), last_drain = last_tick;
 	struct denial *d;
 	sigset_t all;
 
@@ -243,6 +289,7 @@ static void *worker_main(void *arg)
 			a->wpolicy = p;
 			incidents_set_timing(a->inc, p->fold_window * 1000000000ull,
 					     p->summary_interval * 1000000000ull, !p->fold_window);
+			tracer_set_fold(a->tr, kfold_window(p->fold_window));
 		}
 		if (got) {
 			process(a, d, clock_ns(CLOCK_MONOTONIC));
@@ -253,11 +300,17 @@ static void *worker_main(void *arg)
 		}
 		atomic_fetch_add(&a->worker_beat, 1);
 		now = clock_ns(CLOCK_MONOTONIC);
+		if (now - last_drain >= KFOLD_DRAIN_NS) {
+			kfold_drain(a->kf, add_repeats, a, false);
+			last_drain = now;
+		}
 		if (now - last_tick >= 1000000000ull) {
 			incidents_tick(a->inc, clock_ns(CLOCK_REALTIME), false);
 			last_tick = now;
 		}
 	}
+	/* the ring and the queue are drained: every head is decided */
+	kfold_drain(a->kf, add_repeats, a, true);
 	free(d);
 	return NULL;
 }
@@ -284,7 +337,25 @@ struct counters {
 	uint64_t queue_dropped, sink_dropped, delivered;
 	uint64_t ignored, rate_limited;
 	uint64_t sc_prog_lost, sc_undecided;
+	/* attempted == submitted + reserve_failed + folded; folded == fold_drained + fold_lost */
+	uint64_t folded, fold_drained, fold_unattributed, fold_lost;
 };
+
+/* until the final drain, fold_lost includes the repeats not drained yet */
+static void read_fold_counters(struct app *a, struct counters *c)
+{
+	struct ep_fold_counters fc = {0};
+	struct kfold_stats ks;
+
+	if (a->tr)
+		tracer_fold_counters(a->tr, &fc);
+	kfold_get_stats(a->kf, &ks);
+	c->folded = fc.folded;
+	c->fold_drained = ks.drained;
+	c->fold_unattributed = ks.unattributed;
+	c->fold_lost = fc.folded > ks.drained ? fc.folded - ks.drained : 0;
+	c->ignored += ks.ignored;
+}
 
 static void read_counters(struct app *a, struct counters *c)
 {
@@ -308,6 +379,7 @@ static void read_counters(struct app *a, struct counters *c)
 	c->delivered = atomic_load(&a->delivered);
 	c->ignored = atomic_load(&a->ignored);
 	c->rate_limited = atomic_load(&a->rate_limited);
+	read_fold_counters(a, c);
 }
 
 static unsigned counters_stats(const struct counters *c, struct out_stat *st)
@@ -327,6 +399,10 @@ static unsigned counters_stats(const struct counters *c, struct out_stat *st)
 	st[n++] = (struct out_stat){"rate_limited", c->rate_limited};
 	st[n++] = (struct out_stat){"seccomp_prog_lost", c->sc_prog_lost};
 	st[n++] = (struct out_stat){"seccomp_undecided", c->sc_undecided};
+	st[n++] = (struct out_stat){"folded", c->folded};
+	st[n++] = (struct out_stat){"fold_drained", c->fold_drained};
+	st[n++] = (struct out_stat){"fold_unattributed", c->fold_unattributed};
+	st[n++] = (struct out_stat){"fold_lost", c->fold_lost};
 	return n;
 }
 
@@ -365,7 +441,7 @@ static int features_json(const struct tracer_features *f, char *buf, size_t n)
 /* The stats line of the snapshot and of the live stream: counters, uptime, socket clients. */
 static int stats_line(struct app *a, char *buf, size_t n)
 {
-	struct out_stat st[20];
+	struct out_stat st[24];
 	struct counters c;
 	unsigned k;
 	int len, r;
@@ -522,6 +598,10 @@ static void write_metrics(struct app *a, bool force, bool final)
 	    .delivered = c.delivered,
 	    .ignored = c.ignored,
 	    .rate_limited = c.rate_limited,
+	    .folded = c.folded,
+	    .fold_drained = c.fold_drained,
+	    .fold_unattributed = c.fold_unattributed,
+	    .fold_lost = c.fold_lost,
 	};
 	if (!final) {
 		metrics_request(a->metrics, a->cfg.metrics_file, &p, audit_status());
@@ -740,13 +820,28 @@ static void sd_watchdog(uint64_t *last_ping, uint64_t interval, uint64_t *reader
 	}
 }
 
+/* the drain of the kernel's fold map, then the kernel's folding itself */
+static int start_kfold(struct app *a)
+{
+	unsigned max = 0;
+	int fd = tracer_fold_map(a->tr, &max), err;
+
+	err = fd < 0 ? fd : kfold_new(fd, max, &a->kf);
+	if (err) {
+		fprintf(stderr, "epermd: in-kernel folding: %s\n", strerror(-err));
+		return err;
+	}
+	tracer_set_fold(a->tr, kfold_window(a->cfg.fold_window));
+	return 0;
+}
+
 static int run(struct app *a)
 {
 	struct tracer_opts to = {0};
 	struct incident_opts io = {0};
 	struct counters last = {0}, fin;
 	char stats_buf[4096];
-	struct out_stat st[20];
+	struct out_stat st[24];
 	uint64_t wd_usec = 0, last_ping = 0, reader_beat = 0, last_reader = 0, last_worker = 0;
 	uint64_t last_tick, t0, rt0, held_n = 0, held_ns = 0;
 	int err = 0, ret = EXIT_FAILURE, zeros;
@@ -850,6 +945,8 @@ static int run(struct app *a)
 		goto cleanup;
 	}
 
+	if (start_kfold(a))
+		goto cleanup;
 	t0 = clock_ns(CLOCK_MONOTONIC);
 	rt0 = clock_ns(CLOCK_REALTIME);
 	a->rt_offset = (int64_t)(rt0 - t0);
@@ -965,14 +1062,16 @@ static int run(struct app *a)
 	write_metrics(a, true, true);
 
 	read_counters(a, &fin);
-	fprintf(stderr,
-		"epermd: final counters attempted=%" PRIu64 " submitted=%" PRIu64
-		" reserve_failed=%" PRIu64 " truncated=%" PRIu64 " read_fault=%" PRIu64
-		" filtered_self=%" PRIu64 " queue_dropped=%" PRIu64 " sink_dropped=%" PRIu64
-		" delivered=%" PRIu64 " ignored=%" PRIu64 " rate_limited=%" PRIu64 "\n",
-		fin.attempted, fin.submitted, fin.reserve_failed, fin.truncated, fin.read_fault,
-		fin.filtered_self, fin.queue_dropped, fin.sink_dropped, fin.delivered, fin.ignored,
-		fin.rate_limited);
+	fprintf(
+	    stderr,
+	    "epermd: final counters attempted=%" PRIu64 " submitted=%" PRIu64
+	    " reserve_failed=%" PRIu64 " truncated=%" PRIu64 " read_fault=%" PRIu64
+	    " filtered_self=%" PRIu64 " queue_dropped=%" PRIu64 " sink_dropped=%" PRIu64
+	    " delivered=%" PRIu64 " ignored=%" PRIu64 " rate_limited=%" PRIu64 " folded=%" PRIu64
+	    " fold_drained=%" PRIu64 " fold_unattributed=%" PRIu64 " fold_lost=%" PRIu64 "\n",
+	    fin.attempted, fin.submitted, fin.reserve_failed, fin.truncated, fin.read_fault,
+	    fin.filtered_self, fin.queue_dropped, fin.sink_dropped, fin.delivered, fin.ignored,
+	    fin.rate_limited, fin.folded, fin.fold_drained, fin.fold_unattributed, fin.fold_lost);
 	if (a->cli.verbose) {
 		struct prefold_stats ps;
 
@@ -1006,6 +1105,7 @@ cleanup:
 	}
 	incidents_free(a->inc);
 	prefold_free(a->pf);
+	kfold_free(a->kf);
 	cause_set_listener_lookup(NULL, NULL);
 	fanotify_index_free(a->fan);
 	runstate_free(a->rs);

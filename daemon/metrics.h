@@ -28,6 +28,9 @@ struct metrics_pipeline {
 	uint64_t attempted, submitted, reserve_failed, truncated, read_fault, filtered_self;
 	uint64_t queue_dropped, sink_dropped, delivered;
 	uint64_t ignored, rate_limited; /* an ignore rule matched; held back from the output */
+	/* repeats counted in the kernel instead of shipped; drained into incidents; of those,
+	 * without an incident; not drained (evicted from the fold map, or not drained yet) */
+	uint64_t folded, fold_drained, fold_unattributed, fold_lost;
 };
 
 /* Facts known once tracing is attached; set before the worker starts. */
@@ -44,6 +47,8 @@ void metrics_set_info(struct metrics *m, const struct metrics_info *info);
 
 /* Worker: one denial (after its cause is known) and one incident opened. NULL m is a no-op. */
 void metrics_denial(struct metrics *m, const struct denial *d);
+/* n denials like d (repeats the kernel folded) */
+void metrics_denials(struct metrics *m, const struct denial *d, uint64_t n);
 void metrics_incident(struct metrics *m);
 
 /* The whole exposition to f; now_ns is CLOCK_REALTIME. 0 or -errno. */

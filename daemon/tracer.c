@@ -945,6 +945,42 @@ int tracer_stats(struct tracer *t, struct tracer_stats *out)
 	return err;
 }
 
+void tracer_set_fold(struct tracer *t, uint64_t window_ns)
+{
+	if (t && t->skel && t->skel->bss)
+		__atomic_store_n(&t->skel->bss->fold_ns, window_ns, __ATOMIC_RELAXED);
+}
+
+int tracer_fold_map(struct tracer *t, unsigned *max_entries)
+{
+	if (!t || !t->skel)
+		return -EINVAL;
+	*max_entries = bpf_map__max_entries(t->skel->maps.fold_map);
+	return bpf_map__fd(t->skel->maps.fold_map);
+}
+
+int tracer_fold_counters(struct tracer *t, struct ep_fold_counters *sum)
+{
+	struct ep_fold_counters *pc;
+	__u32 zero = 0;
+	int err;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!t || !t->skel)
+		return -EINVAL;
+	pc = calloc(t->ncpus, sizeof(*pc));
+	if (!pc)
+		return -ENOMEM;
+	err = bpf_map__lookup_elem(t->skel->maps.fold_counters, &zero, sizeof(zero), pc,
+				   sizeof(*pc) * t->ncpus, 0);
+	for (int i = 0; !err && i < t->ncpus; i++) {
+		sum->folded += pc[i].folded;
+		sum->created += pc[i].created;
+	}
+	free(pc);
+	return err;
+}
+
 const struct tracer_features *tracer_features(struct tracer *t)
 {
 	return &t->f;
