@@ -71,6 +71,10 @@ struct tracer {
 	struct tracer_stats st;
 	unsigned long long decode_warned; /* decode_errors when last reported */
 	struct ep_event ev;		  /* the record being decoded */
+	/* vmlinux BTF for the probes, parsed on demand and freed before each object load: libbpf
+	 * parses its own copy there, and two copies were most of the start's peak RSS */
+	struct btf *vmlinux;
+	bool vmlinux_tried;
 };
 
 static int tracer_verbose;
@@ -657,9 +661,26 @@ static int track_initial(struct tracer *t)
 }
 
 /* Open the object, pick and probe every program, load. On failure the skeleton is gone. */
-static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only, bool atomic_fetch,
-		       bool use_task_btf, int *n_evidence)
+/* NULL without vmlinux BTF: then only the raw_tp programs can load */
+static const struct btf *tracer_vmlinux(struct tracer *t)
 {
+	if (!t->vmlinux && !t->vmlinux_tried)
+		t->vmlinux = btf__load_vmlinux_btf();
+	t->vmlinux_tried = !t->vmlinux;
+	return t->vmlinux;
+}
+
+static void tracer_vmlinux_free(struct tracer *t)
+{
+	btf__free(t->vmlinux);
+	t->vmlinux = NULL;
+	t->vmlinux_tried = false;
+}
+
+static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool use_task_btf,
+		       int *n_evidence)
+{
+	const struct btf *vmlinux = tracer_vmlinux(t);
 	int err, n0;
 
 	memset(&t->f, 0, sizeof(t->f));
@@ -681,7 +702,7 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 	set_rodata(t, vmlinux, use_task_btf);
 
 	n0 = t->f.n_hooks;
-	err = hooks_prepare(t->skel, tp_only, &t->f);
+	err = hooks_prepare(t->skel, tp_only, vmlinux, &t->f);
 	if (err)
 		goto fail;
 	for (int i = n0; i < t->f.n_hooks; i++)
@@ -690,6 +711,7 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 	if (!t->skel->rodata->seccomp_by_enter && t->hk[HK_ENTER].mode != MODE_OFF)
 		hook_off(t, &t->hk[HK_ENTER], "seccomp covered by fexit __seccomp_filter");
 
+	tracer_vmlinux_free(t);
 	err = epermd_bpf__load(t->skel);
 	if (!err) {
 		t->f.seccomp =
@@ -735,7 +757,7 @@ static bool exit_lighten(struct tracer *t)
  * to load with its evidence programs, retry without the one the verifier refused (twice at
  * most), then with every fexit/LSM program off; the reason ends up in the features.
  */
-static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
+static int tracer_load_retry(struct tracer *t)
 {
 	bool tp_only = t->opts.tracepoint_only || t->opts.bench_empty;
 	bool atomic_fetch = probe_atomic_fetch();
@@ -749,7 +771,7 @@ static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
 		hooks_refuse("ep_fx_cap_capable", "--disable-hook=cap_capable");
 	for (;;) {
 		capture_start();
-		err = tracer_load(t, vmlinux, tp_only, atomic_fetch, use_task_btf, &n_ev);
+		err = tracer_load(t, tp_only, atomic_fetch, use_task_btf, &n_ev);
 		if (err && !strncmp(cap.prog, "ep_uring_", 9) && !t->uring_refused) {
 			fprintf(stderr,
 				"epermd: warning: the BPF object did not load (prog '%s': %s); "
@@ -808,7 +830,6 @@ static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
 int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 {
 	const struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
-	struct btf *vmlinux = NULL;
 	int err;
 
 	if (!fn || t->skel)
@@ -828,9 +849,7 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	if (!t->percpu)
 		return -ENOMEM;
 
-	/* NULL without vmlinux BTF: then only the raw_tp programs can load */
-	vmlinux = btf__load_vmlinux_btf();
-	err = tracer_load_retry(t, vmlinux);
+	err = tracer_load_retry(t);
 	if (err)
 		goto cleanup;
 	if (t->sc_chain && !t->sc) {
@@ -852,11 +871,11 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 		err = -errno;
 		goto cleanup;
 	}
-	btf__free(vmlinux);
+	tracer_vmlinux_free(t);
 	return 0;
 
 cleanup:
-	btf__free(vmlinux);
+	tracer_vmlinux_free(t);
 	epermd_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
