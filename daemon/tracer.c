@@ -20,7 +20,12 @@
 #include "tracer.h"
 #include "uring.h"
 
-#define TRACER_DEFAULT_RING (16u << 20)
+/*
+ * Repeats fold in the kernel (bpf/fold.bpf.h), so the ring only holds first occurrences between
+ * two reads (10 ms): 4 MiB is ~12k records. Its mapping counts twice in RSS (libbpf maps the
+ * data pages twice for wrap-around): 16 MiB made 32 MB of the daemon's RSS.
+ */
+#define TRACER_DEFAULT_RING (4u << 20)
 #define TRACER_MAX_PENDING  16
 #define TRACER_LOG_MAX	    (4u << 20)
 /* object loads with one more failing evidence program off, before tracepoint-only */

@@ -18,7 +18,7 @@ typedef int (*tracer_notice_fn)(void *ctx, const struct ep_notice *n);
 typedef int (*tracer_sc_prog_fn)(void *ctx, const struct ep_sc_prog *p);
 
 struct tracer_opts {
-	size_t ring_bytes;    /* power of two, >= page size; 0 = default (16 MiB) */
+	size_t ring_bytes;    /* power of two, >= page size; 0 = default (4 MiB) */
 	int poll_ms;	      /* timed consume interval; 0 = default (10 ms) */
 	bool tracepoint_only; /* never load fexit/LSM programs */
 	pid_t target_pid;     /* > 0: only this process and its descendants (one-command mode) */
