@@ -258,6 +258,21 @@ static bool add_repeats(void *ctx, uint64_t id, uint64_t n, uint64_t last_mono_n
 					   count_repeats, a);
 }
 
+/* take the kernel's folded counts; a failing read is said once (the counts stay fold_lost) */
+static void drain_kfold(struct app *a, bool final)
+{
+	static bool warned;
+	int err = kfold_drain(a->kf, add_repeats, a, final);
+
+	if (err && !warned) {
+		warned = true;
+		sink_alarm(a->sink, LOG_WARNING, EP_MSGID_LOSS,
+			   "epermd: cannot read the kernel's fold map: %s; repeats it counted "
+			   "stay in fold_lost",
+			   strerror(-err));
+	}
+}
+
 /* the kernel's fold window for a configured one (seconds; 0 = no folding) */
 static uint64_t kfold_window(unsigned fold_window)
 {
@@ -301,7 +316,7 @@ static void *worker_main(void *arg)
 		atomic_fetch_add(&a->worker_beat, 1);
 		now = clock_ns(CLOCK_MONOTONIC);
 		if (now - last_drain >= KFOLD_DRAIN_NS) {
-			kfold_drain(a->kf, add_repeats, a, false);
+			drain_kfold(a, false);
 			last_drain = now;
 		}
 		if (now - last_tick >= 1000000000ull) {
@@ -310,7 +325,7 @@ static void *worker_main(void *arg)
 		}
 	}
 	/* the ring and the queue are drained: every head is decided */
-	kfold_drain(a->kf, add_repeats, a, true);
+	drain_kfold(a, true);
 	free(d);
 	return NULL;
 }
