@@ -947,20 +947,25 @@ int tracer_sc_stats(struct tracer *t, struct tracer_sc_stats *s)
 	return 0;
 }
 
+/* A per-CPU array's only value, one copy per CPU (free() it); NULL with *err set on failure. */
+static void *percpu_lookup(struct tracer *t, const struct bpf_map *m, size_t size, int *err)
+{
+	__u32 zero = 0;
+	void *v = calloc(t->ncpus, size);
+
+	*err = v ? bpf_map__lookup_elem(m, &zero, sizeof(zero), v, size * t->ncpus, 0) : -ENOMEM;
+	return v;
+}
+
 int tracer_stats(struct tracer *t, struct tracer_stats *out)
 {
 	struct ep_aux_counters *a;
-	__u32 zero = 0;
 	int err;
 
 	*out = t->st;
 	if (!t->skel)
 		return 0;
-	a = calloc(t->ncpus, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	err = bpf_map__lookup_elem(t->skel->maps.aux_counters, &zero, sizeof(zero), a,
-				   sizeof(*a) * t->ncpus, 0);
+	a = percpu_lookup(t, t->skel->maps.aux_counters, sizeof(*a), &err);
 	for (int i = 0; !err && i < t->ncpus; i++) {
 		out->notice_lost += a[i].notice_lost;
 		out->scratch_busy += a[i].scratch_busy;
@@ -986,17 +991,12 @@ int tracer_fold_map(struct tracer *t, unsigned *max_entries)
 int tracer_fold_counters(struct tracer *t, struct ep_fold_counters *sum)
 {
 	struct ep_fold_counters *pc;
-	__u32 zero = 0;
 	int err;
 
 	memset(sum, 0, sizeof(*sum));
 	if (!t || !t->skel)
 		return -EINVAL;
-	pc = calloc(t->ncpus, sizeof(*pc));
-	if (!pc)
-		return -ENOMEM;
-	err = bpf_map__lookup_elem(t->skel->maps.fold_counters, &zero, sizeof(zero), pc,
-				   sizeof(*pc) * t->ncpus, 0);
+	pc = percpu_lookup(t, t->skel->maps.fold_counters, sizeof(*pc), &err);
 	for (int i = 0; !err && i < t->ncpus; i++) {
 		sum->folded += pc[i].folded;
 		sum->created += pc[i].created;
