@@ -617,6 +617,7 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 	struct ep_scratch *sc;
 	struct ep_wire_hdr *h;
 	__u32 len, zero = 0;
+	int shipped;
 	__u64 seq;
 
 	c->attempted++;
@@ -652,17 +653,23 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 	len = ep_build(sc->b, regs, pre, st, task, c, sc_ids);
 	h->size = len;
 	ep_state_clear(st);
-	if (bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
-			       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
-				   ? BPF_RB_FORCE_WAKEUP
-				   : BPF_RB_NO_WAKEUP))
+	shipped = !bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
+				      bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
+					  ? BPF_RB_FORCE_WAKEUP
+					  : BPF_RB_NO_WAKEUP);
+	if (shipped)
+		c->submitted++;
+	else
 		c->reserve_failed++;
-	else if (c->submitted++, flags & EP_F_FOLD_HEAD)
-		ep_fold_head(seq, h->ts_ns);
+	/* the fold buffer ep_exit_fail() holds for this record, released either way */
+	if (flags & EP_F_FOLD_HEAD)
+		ep_fold_done(seq, h->ts_ns, shipped);
 	sc->busy = 0;
 	return 0;
 
 out_clear:
+	if (flags & EP_F_FOLD_HEAD)
+		ep_fold_done(0, 0, 0);
 	ep_state_clear(st);
 	return 0;
 }
@@ -736,10 +743,7 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 		n_sc = ep_sc_chain(task, ids, &sc_trunc);
 		sc_ids = ids;
 	}
-	ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc);
-	if (fold == EP_FOLD_HEAD)
-		ep_fold_release();
-	return 0;
+	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc);
 
 out_clear:
 	ep_state_clear(st);

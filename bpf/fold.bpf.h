@@ -227,33 +227,30 @@ __noinline int ep_fold_check(__u64 regs, long ret, __u32 flags)
 	return EP_FOLD_NONE;
 }
 
-static __always_inline void ep_fold_release(void)
-{
-	struct ep_fold_scratch *fs = ep_fold_scratch();
-
-	if (fs)
-		fs->busy = 0;
-}
-
 /*
- * The record (seq, ts) of the key this program holds in its CPU's buffer went out (a record
- * with EP_F_FOLD_HEAD: only ep_exit_fail() sets it, between ep_fold_check() and
- * ep_fold_release()): it heads the key's entry from now on.
+ * After the record of the key this program holds in its CPU's buffer (a record with
+ * EP_F_FOLD_HEAD: only ep_exit_fail() sets it, after ep_fold_check() returned EP_FOLD_HEAD):
+ * when it went out (@shipped), it heads the key's entry from now on (@seq, @ts); either way the
+ * buffer is released. Global, like ep_fold_check(): the record builder's many paths all end
+ * here, and inlined, its branches would be explored again for each of them (5.10 gave up at
+ * 1M instructions).
  */
-static __always_inline void ep_fold_head(__u64 seq, __u64 ts)
+__noinline int ep_fold_done(__u64 seq, __u64 ts, int shipped)
 {
 	struct ep_fold_scratch *fs = ep_fold_scratch();
 	struct ep_fold_counters *fc;
 	struct ep_fold_val *v;
 	__u32 zero = 0;
 
-	if (!fs || !fs->busy)
-		return;
+	if (!fs)
+		return 0;
+	if (!shipped || !fs->busy)
+		goto out;
 	v = bpf_map_lookup_elem(&fold_map, &fs->k);
 	if (v) {
 		v->ship_seq = seq;
 		v->ship_ts = ts;
-		return;
+		goto out;
 	}
 	fs->v.gen = seq;
 	fs->v.ship_seq = seq;
@@ -261,10 +258,13 @@ static __always_inline void ep_fold_head(__u64 seq, __u64 ts)
 	fs->v.last_ts = ts;
 	fs->v.count = 0;
 	if (bpf_map_update_elem(&fold_map, &fs->k, &fs->v, BPF_NOEXIST))
-		return;
+		goto out;
 	fc = bpf_map_lookup_elem(&fold_counters, &zero);
 	if (fc)
 		fc->created++;
+out:
+	fs->busy = 0;
+	return 0;
 }
 
 #endif /* EPERMD_FOLD_BPF_H */
