@@ -701,6 +701,11 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	task = (struct task_struct *)bpf_get_current_task();
 	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
+		ids = sc_chain ? bpf_map_lookup_elem(&sc_ids_buf, &zero) : NULL;
+		if (ids) {
+			n_sc = ep_sc_chain(task, ids, &sc_trunc);
+			sc_ids = ids;
+		}
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
 				flags |= EP_F_FIRST_SEEN;
@@ -729,20 +734,13 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	 * A global function takes only scalars on 5.10: tp_btf's regs is a typed pointer, so its
 	 * value goes over as a number read back from the stack (raw_tp's is a number already).
 	 */
-	if (bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
-		regs_nr = 0;
-	fold = ep_fold_check(regs_nr, ret, flags);
+	fold = EP_FOLD_NONE;
+	if (fold_on && !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+		fold = ep_fold_check(regs_nr, ret, flags);
 	if (fold == EP_FOLD_DONE)
 		goto out_clear;
 	/* no branch: the builder below is verified once for both */
 	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
-	/* the chain after the fold: a folded repeat has the same newest filter (in its key) */
-	ids = (flags & EP_F_SECCOMP_TASK) && sc_chain ? bpf_map_lookup_elem(&sc_ids_buf, &zero)
-						      : NULL;
-	if (ids) {
-		n_sc = ep_sc_chain(task, ids, &sc_trunc);
-		sc_ids = ids;
-	}
 	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc);
 
 out_clear:

@@ -428,9 +428,10 @@ static int features_json(const struct tracer_features *f, char *buf, size_t n)
 
 	r = snprintf(buf, n,
 		     "{\"type\":\"features\",\"mode\":\"%s\",\"exit_hook\":\"%s\","
-		     "\"seccomp\":\"%s\",\"object_lookup\":\"%s\",\"hooks\":[",
+		     "\"seccomp\":\"%s\",\"object_lookup\":\"%s\",\"fold\":\"%s\",\"hooks\":[",
 		     f->full ? "full" : "tracepoint-only", f->exit_hook ? f->exit_hook : "",
-		     f->seccomp ? f->seccomp : "", f->obj_lookup ? f->obj_lookup : "");
+		     f->seccomp ? f->seccomp : "", f->obj_lookup ? f->obj_lookup : "",
+		     f->fold ? f->fold : "");
 	if (r < 0 || (size_t)r >= n)
 		return -ENOSPC;
 	used = (size_t)r;
@@ -632,6 +633,7 @@ static void print_features(const struct tracer_features *f, FILE *out)
 	fprintf(out, "exit hook: %s\n", f->exit_hook ? f->exit_hook : "(none)");
 	fprintf(out, "seccomp: %s\n", f->seccomp ? f->seccomp : "(none)");
 	fprintf(out, "object lookup: %s\n", f->obj_lookup ? f->obj_lookup : "(none)");
+	fprintf(out, "fold: %s\n", f->fold ? f->fold : "(none)");
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
 		fprintf(out, "hook %-36s %s%s%s\n", f->hooks[i].name ? f->hooks[i].name : "?",
 			f->hooks[i].active ? "active" : "inactive",

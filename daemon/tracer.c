@@ -66,7 +66,8 @@ struct tracer {
 	bool uring_refused; /* the object did not load with the io_uring programs */
 	/* the sys_exit program was too much for this kernel's verifier (5.10 counts every
 	 * path): the heavier facts are switched off, one after the other (exit_heavy_off()) */
-	int exit_lighter;    /* 0 all on, 1 no seccomp chain, 2 also no dcache lookup */
+	int exit_lighter;    /* 0 all on, 1 no in-kernel folding, 2 also no seccomp chain, 3 also
+			      * no dcache lookup */
 	char exit_why[160];  /* why, for --features */
 	char uring_why[200]; /* why, for --features */
 	struct hook_pair hk[HK_N];
@@ -475,7 +476,8 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 	s->rodata->wake_bytes = t->opts.ring_bytes / 4;
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty && !t->sc_chain;
 	s->rodata->sc_chain = t->sc_chain;
-	s->rodata->obj_lookup = t->exit_lighter < 2;
+	s->rodata->obj_lookup = t->exit_lighter < 3;
+	s->rodata->fold_on = !t->opts.bench_empty && t->exit_lighter < 1;
 	s->rodata->dcache_mounted = dcache_mounted_value(vmlinux);
 	for (int nr = 0; nr < EP_NR_MAX; nr++) {
 		s->rodata->path_arg[nr] = syscall_path_arg(nr);
@@ -690,7 +692,7 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 
 	memset(&t->f, 0, sizeof(t->f));
 	*n_evidence = 0;
-	t->sc_chain = !t->opts.bench_empty && !t->opts.no_sc_chain && t->exit_lighter < 1 &&
+	t->sc_chain = !t->opts.bench_empty && !t->opts.no_sc_chain && t->exit_lighter < 2 &&
 		      probe_sc_chain(vmlinux);
 	t->skel = epermd_bpf__open();
 	if (!t->skel)
@@ -722,12 +724,18 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		t->f.seccomp =
 		    t->sc_chain ? "filter chain (exact)"
 		    : t->skel->rodata->seccomp_by_enter
-			? (t->exit_lighter ? "sys_enter inference (fallback: the verifier "
-					     "refused the filter-chain reader)"
-					   : "sys_enter inference (fallback)")
+			? (t->exit_lighter >= 2 ? "sys_enter inference (fallback: the verifier "
+						  "refused the filter-chain reader)"
+						: "sys_enter inference (fallback)")
 		    : t->opts.bench_empty ? "off (benchmark baseline)"
 					  : "fexit __seccomp_filter";
-		t->f.obj_lookup = t->exit_lighter >= 2 ? t->exit_why : "on (EPERM denials)";
+		t->f.obj_lookup = t->exit_lighter >= 3 ? t->exit_why : "on (EPERM denials)";
+		t->f.fold =
+		    t->opts.bench_empty ? "off (benchmark baseline)"
+		    : t->exit_lighter >= 1
+			? "off: the sys_exit program did not verify with it on this kernel; "
+			  "repeats are shipped and folded by the daemon"
+			: "in the kernel (repeats counted, not shipped)";
 		return 0;
 	}
 fail:
@@ -739,14 +747,17 @@ fail:
 /*
  * The sys_exit program did not verify (older verifiers explore every path of the loops that
  * read the seccomp chain and look a path up in the dcache, and give up at 1M instructions):
- * switch the heaviest facts off, one at a time, and say so. Returns true to retry.
+ * switch the heaviest parts off, one at a time, and say so: first the in-kernel fold (5.10
+ * needs that: the daemon still folds, each repeat then costs a record), then the facts.
+ * Returns true to retry.
  */
 static bool exit_lighten(struct tracer *t)
 {
-	static const char *const what[] = {"the seccomp filter-chain reader",
+	static const char *const what[] = {"in-kernel folding of repeats",
+					   "the seccomp filter-chain reader",
 					   "the dcache lookup of a path's object (EP_FACT_OBJ)"};
 
-	if (strncmp(cap.prog, "ep_sys_exit", 11) || t->exit_lighter >= 2)
+	if (strncmp(cap.prog, "ep_sys_exit", 11) || t->exit_lighter >= 3)
 		return false;
 	fprintf(stderr,
 		"epermd: warning: the sys_exit program did not load (%s); retrying without %s\n",
