@@ -985,6 +985,12 @@ int tracer_stats(struct tracer *t, struct tracer_stats *out)
 	return err;
 }
 
+void tracer_detach(struct tracer *t)
+{
+	if (t && t->skel)
+		epermd_bpf__detach(t->skel); /* every link is the skeleton's (hooks.c too) */
+}
+
 void tracer_set_fold(struct tracer *t, uint64_t window_ns)
 {
 	if (t && t->skel && t->skel->bss)

@@ -92,6 +92,8 @@ int tracer_stats(struct tracer *t, struct tracer_stats *out);
 void tracer_set_fold(struct tracer *t, uint64_t window_ns);
 int tracer_fold_map(struct tracer *t, unsigned *max_entries);
 int tracer_fold_counters(struct tracer *t, struct ep_fold_counters *sum);
+/* Detach every program (the maps and the ring stay readable): nothing new is counted after. */
+void tracer_detach(struct tracer *t);
 /* Track one more process (and its future children) in one-command mode. */
 int tracer_track_pid(struct tracer *t, pid_t pid);
 void tracer_free(struct tracer *t);
