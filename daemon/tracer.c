@@ -477,7 +477,10 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty && !t->sc_chain;
 	s->rodata->sc_chain = t->sc_chain;
 	s->rodata->obj_lookup = t->exit_lighter < 3;
-	s->rodata->fold_on = !t->opts.bench_empty && t->exit_lighter < 1;
+	/* kernels without BPF atomic fetch (before 5.12) get the per-CPU-seq programs, and their
+	 * verifier gives up at 1M instructions with the fold and the facts (measured on 5.10): no
+	 * fold there rather than a failed load first */
+	s->rodata->fold_on = !t->opts.bench_empty && t->atomic_fetch && t->exit_lighter < 1;
 	s->rodata->dcache_mounted = dcache_mounted_value(vmlinux);
 	for (int nr = 0; nr < EP_NR_MAX; nr++) {
 		s->rodata->path_arg[nr] = syscall_path_arg(nr);
@@ -732,6 +735,9 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		t->f.obj_lookup = t->exit_lighter >= 3 ? t->exit_why : "on (EPERM denials)";
 		t->f.fold =
 		    t->opts.bench_empty ? "off (benchmark baseline)"
+		    : !t->atomic_fetch
+			? "off: no BPF atomic fetch here (before 5.12), whose verifier cannot "
+			  "take it with the facts; repeats are shipped and folded by the daemon"
 		    : t->exit_lighter >= 1
 			? "off: the sys_exit program did not verify with it on this kernel; "
 			  "repeats are shipped and folded by the daemon"
