@@ -765,6 +765,10 @@ static bool exit_lighten(struct tracer *t)
 
 	if (strncmp(cap.prog, "ep_sys_exit", 11) || t->exit_lighter >= 3)
 		return false;
+	/* the fold was not in the program (no atomic fetch): leaving it out again changes nothing
+	 */
+	if (!t->exit_lighter && !t->atomic_fetch)
+		t->exit_lighter = 1;
 	fprintf(stderr,
 		"epermd: warning: the sys_exit program did not load (%s); retrying without %s\n",
 		cap.verdict[0] ? cap.verdict : "refused", what[t->exit_lighter]);
