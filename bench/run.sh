@@ -1,15 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The overhead benchmark behind `make bench` (method: docs/bench.md). In ONE run:
-#  1. ns per syscall for four loops (ok = getppid, eperm = kill(1,0) as 65534, seccomp =
-#     getppid refused by a filter, okfilt = getppid succeeding in a task whose filter refuses
-#     only mkdir) under three configurations: no tracer, the empty tp_btf sys_exit hook
-#     (epermd --bench-empty-hook) and epermd in daemon mode; with EPERMD_BASE=path/to/epermd a
-#     fourth, "base": another build of epermd (an A/B in the same run); the workload on
-#     CPU 1, the tracer on CPU 0; ROUNDS interleaved rounds of REPS repetitions each;
-#     median, min, added ns and ratio against the same run's "none".
-#  2. a storm of STORM_N failing calls against the daemon: delivered, dropped-and-counted,
-#     daemon CPU and peak RSS.
+#  0. start-up: `epermd -- true` wall time and the daemon's READY=1 latency after exec
+#     (STARTS runs each, median).
+#  1. ns per syscall for five loops (ok = getppid, eperm = kill(1,0) as 65534 repeated (the
+#     kernel folds it), eperm1 = setuid(U) as 65534 with a new U each call (every denial a
+#     first occurrence), seccomp = getppid refused by a filter, okfilt = getppid succeeding in
+#     a task whose filter refuses only mkdir) under: no tracer, the empty tp_btf sys_exit hook
+#     (epermd --bench-empty-hook), epermd in daemon mode and, when installed, a bpftrace
+#     one-liner counting EPERM/EACCES by comm and syscall; with EPERMD_BASE=path/to/epermd
+#     "base": another build of epermd (an A/B in the same run); the workload on CPU 1, the
+#     tracer on CPU 0; ROUNDS interleaved rounds of REPS repetitions each; median, min, added
+#     ns and ratio against the same run's "none".
+#  2. a storm of STORM_N failing calls against the daemon: offered rate, attempted, shipped,
+#     folded in the kernel, dropped-and-counted, daemon CPU and peak RSS.
 # Results: bench/results/<date>/ (report.md, samples.txt, storm.json).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,8 +30,12 @@ MS=${MS:-200}
 STORM_N=${STORM_N:-1000000}
 TRACER_CPU=${TRACER_CPU:-0}
 EPERMD_BASE=${EPERMD_BASE:-}
+STARTS=${STARTS:-3}
+BPFTRACE=$(command -v bpftrace || true)
 CFGS="none empty epermd"
+[ -n "$BPFTRACE" ] && CFGS="$CFGS bpftrace"
 [ -n "$EPERMD_BASE" ] && CFGS="$CFGS base"
+LOOPS="ok eperm eperm1 seccomp okfilt"
 WORK_CPU=${WORK_CPU:-1}
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -77,10 +85,31 @@ wait_loaded() {
 	return 1
 }
 
+# Wait until bpftrace says it attached.
+wait_bpftrace() {
+	i=0
+	while [ $i -lt 240 ]; do
+		kill -0 "$1" 2>/dev/null || return 1
+		grep -q '^Attaching' "$2" 2>/dev/null && sleep 0.5 && return 0
+		sleep 0.25
+		i=$((i + 1))
+	done
+	return 1
+}
+
 start_tracer() {
 	TPID=""
 	case "$1" in
 	none) return 0 ;;
+	bpftrace)
+		taskset -c "$TRACER_CPU" "$BPFTRACE" -e 'tracepoint:raw_syscalls:sys_exit
+			/args->ret == -1 || args->ret == -13/ { @[comm, args->id] = count(); }' \
+			>"$RES/$1.log" 2>&1 &
+		TPID=$!
+		wait_bpftrace "$TPID" "$RES/$1.log" && return 0
+		echo "bench: bpftrace did not attach; see $RES/$1.log" >&2
+		exit 1
+		;;
 	empty) taskset -c "$TRACER_CPU" "$EPERMD" --bench-empty-hook >"$RES/$1.log" 2>&1 & ;;
 	epermd)
 		taskset -c "$TRACER_CPU" "$EPERMD" --format=json --output=/dev/null --no-socket \
@@ -109,14 +138,47 @@ stop_tracer() {
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "bench: $ROUNDS rounds x configs ($CFGS) x 4 loops x $REPS reps of $MS ms"
+
+# Start-up: one-command mode around `true`, and the daemon until READY=1 (sd_notify).
+echo "bench: start-up, $STARTS runs each"
+i=1
+while [ "$i" -le "$STARTS" ]; do
+	python3 - "$EPERMD" <<'PY' >>"$RES/startup.txt"
+import os, socket, subprocess, sys, time
+ep = sys.argv[1]
+t0 = time.monotonic()
+subprocess.run([ep, "--config=none", "--", "true"], stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL, check=True)
+print(f"oneshot {time.monotonic() - t0:.3f}")
+path = f"/tmp/epermd-bench-notify.{os.getpid()}"
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(300)
+t0 = time.monotonic()
+p = subprocess.Popen([ep, "--config=none", "--format=json", "--output=/dev/null", "--no-socket"],
+                     env=dict(os.environ, NOTIFY_SOCKET=path), stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+try:
+    while b"READY=1" not in s.recv(4096):
+        pass
+    print(f"ready {time.monotonic() - t0:.3f}")
+finally:
+    p.terminate()
+    p.wait()
+    os.unlink(path)
+PY
+	i=$((i + 1))
+done
+
+echo "bench: $ROUNDS rounds x configs ($CFGS) x loops ($LOOPS) x $REPS reps of $MS ms"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	for cfg in $CFGS; do
 		start_tracer "$cfg"
 		c0=0
 		[ -n "$TPID" ] && c0=$(cpu_ticks "$TPID")
-		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" ok eperm seccomp okfilt |
+		# shellcheck disable=SC2086 # LOOPS is a list
+		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" $LOOPS |
 			sed "s/^/$cfg $r /" >>"$SAMPLES"
 		if [ -n "$TPID" ]; then
 			echo "$cfg $r $(($(cpu_ticks "$TPID") - c0))" >>"$CPUF"
@@ -127,7 +189,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-# The storm: the daemon with its defaults (16 MiB ring, folding on), JSON to a file.
+# The storm: the daemon with its defaults (4 MiB ring, folding on), JSON to a file.
 echo "bench: storm of $STORM_N kill(1,0) as 65534"
 taskset -c "$TRACER_CPU" "$EPERMD" --format=json --output="$RES/storm.json" --no-socket \
 	>"$RES/storm.log" 2>&1 &
@@ -162,12 +224,24 @@ cells = {}
 for line in open(f"{res}/samples.txt"):
     cfg, rnd, loop, rep, ns, calls = line.split()
     cells.setdefault((cfg, loop), []).append(float(ns))
-cfgs = [c for c in ["none", "empty", "epermd", "base"] if (c, "ok") in cells]
+cfgs = [c for c in ["none", "empty", "epermd", "bpftrace", "base"] if (c, "ok") in cells]
 names = {"none": "no tracer", "empty": "empty tp_btf hook (--bench-empty-hook)",
          "epermd": "epermd (daemon, json to /dev/null)",
+         "bpftrace": "bpftrace one-liner (count by comm, syscall)",
          "base": "base: EPERMD_BASE (daemon, json to /dev/null)"}
-loops = ["ok", "eperm", "seccomp", "okfilt"]
+loops = ["ok", "eperm", "eperm1", "seccomp", "okfilt"]
 print(open(f"{res}/machine.txt").read())
+if "bpftrace" not in cfgs:
+    print("bpftrace: not installed, no reference row\n")
+su = {}
+for line in open(f"{res}/startup.txt"):
+    k, v = line.split()
+    su.setdefault(k, []).append(float(v))
+for k, what in (("oneshot", "`epermd -- true` wall"), ("ready", "daemon READY=1 after exec")):
+    if k in su:
+        print(f"start-up: {what}: median {statistics.median(su[k]):.2f} s "
+              f"(min {min(su[k]):.2f}, max {max(su[k]):.2f}, {len(su[k])} runs)")
+print()
 print("| config | n | " + " | ".join(
     f"{l} min | {l} med | {l} +med | {l} x" for l in loops) + " |")
 print("|---|---|" + "---|---|---|---|" * len(loops))
@@ -183,7 +257,7 @@ for c in cfgs:
 print()
 print("epermd's added cost relative to the empty-hook floor of the same run "
       "((epermd - none) / (empty - none)):")
-for c in [c for c in cfgs if c in ("epermd", "base")]:
+for c in [c for c in cfgs if c in ("epermd", "bpftrace", "base")]:
     print(f"{names[c]}:")
     for l in loops:
         add = statistics.median(cells[(c, l)]) - base[l]
@@ -207,18 +281,24 @@ print()
 print(f"tracer CPU during the latency runs (all rounds): "
       + ", ".join(f"{c} {t / int(tck):.2f} s" for c, t in cpu.items()))
 print()
-print(f"storm: {storm_n} kill(1,0) as 65534 in {float(kv['seconds']):.2f} s "
-      f"({float(kv['rate']) / 1e6:.2f} M calls/s) against the daemon (default ring, folding on)")
-dropped = s.get("reserve_failed", 0) + s.get("queue_dropped", 0)
-print(f"- attempted {s.get('attempted')}, submitted {s.get('submitted')}, "
-      f"delivered {s.get('delivered')}, dropped and counted {dropped} "
-      f"(reserve_failed {s.get('reserve_failed')}, queue_dropped {s.get('queue_dropped')})")
-ok = s.get("attempted") == s.get("submitted", 0) + s.get("reserve_failed", 0)
-print(f"- conservation attempted == submitted + reserve_failed: {'holds' if ok else 'BROKEN'}")
-deliv = s.get("delivered") or 0
+secs = float(kv['seconds'])
+print(f"storm: {storm_n} kill(1,0) as 65534 in {secs:.2f} s "
+      f"(offered {float(kv['rate']) / 1e6:.2f} M calls/s) against the daemon "
+      "(default ring, folding on; host-wide, so other denials of the machine count too)")
+dropped = (s.get("reserve_failed", 0) + s.get("queue_dropped", 0) + s.get("fold_lost", 0))
+print(f"- attempted {s.get('attempted')}, shipped {s.get('submitted')}, "
+      f"folded {s.get('folded')}, delivered {s.get('delivered')}, dropped and counted "
+      f"{dropped} (reserve_failed {s.get('reserve_failed')}, queue_dropped "
+      f"{s.get('queue_dropped')}, fold_lost {s.get('fold_lost')})")
+ok = s.get("attempted") == (s.get("submitted", 0) + s.get("reserve_failed", 0)
+                            + s.get("folded", 0))
+print("- conservation attempted == submitted + reserve_failed + folded: "
+      + ("holds" if ok else "BROKEN"))
+att = s.get("attempted") or 0
 cpu_s = ticks / tck
-print(f"- daemon CPU for the storm {cpu_s:.2f} s"
-      + (f" = {cpu_s * 1e9 / deliv:.0f} ns per delivered event" if deliv else "")
+print(f"- daemon CPU {cpu_s:.2f} s over the storm and 2 s after = "
+      f"{100 * cpu_s / (secs + 2):.1f} % of a core"
+      + (f", {cpu_s * 1e9 / att:.0f} ns per denial" if att else "")
       + f"; peak RSS (VmHWM) {hwm / 1024:.1f} MiB")
 print(f"- output lines: {sum(1 for x in st if x.get('type') in ('denial', 'summary'))} "
       f"denial/summary records")

@@ -2,7 +2,8 @@
 /*
  * workload: the syscall loops of the overhead benchmark (bench/run.sh).
  *
- *   workload [--reps N] [--ms MS] [--warm MS] LOOP...     LOOP = ok | eperm | seccomp | okfilt
+ *   workload [--reps N] [--ms MS] [--warm MS] LOOP...     LOOP = ok | eperm | eperm1 |
+ *                                                          seccomp | okfilt
  *   workload storm N                                       N x kill(1, 0) as uid 65534
  *
  * Each loop runs in its own child (dropping the uid or installing a seccomp filter cannot be
@@ -10,7 +11,10 @@
  * CLOCK_MONOTONIC in batches of 200 calls. One line per repetition:
  *   LOOP REP NS_PER_CALL CALLS
  * ok      = syscall(SYS_getppid), succeeds
- * eperm   = kill(1, 0) after dropping to uid/gid 65534: a real permission check, EPERM
+ * eperm   = kill(1, 0) after dropping to uid/gid 65534: a real permission check, EPERM; the
+ *           same denial again and again (the kernel folds the repeats)
+ * eperm1  = setuid(U) as 65534 with U new at every call: EPERM, every denial a first
+ *           occurrence (a new object for the fold map, a full record)
  * seccomp = getppid refused by a SECCOMP_RET_ERRNO(EPERM) filter
  * okfilt  = getppid, succeeds, in a task whose seccomp filter refuses only mkdir: the
  *           successful path of a seccomp-filtered task
@@ -73,11 +77,15 @@ static unsigned batch(int loop)
 {
 	unsigned bad = 0;
 
+	static unsigned long uid = 1;
+
 	for (int i = 0; i < BATCH; i++) {
 		long r;
 
 		if (loop == 1)
 			r = kill(1, 0);
+		else if (loop == 4) /* 60000 uids, far more than the fold map holds; never 65534 */
+			r = syscall(SYS_setuid, uid = uid % 60000 + 1);
 		else
 			r = syscall(SYS_getppid);
 		if (loop == 0 || loop == 3 ? r < 0 : (r != -1 || errno != EPERM))
@@ -90,7 +98,7 @@ static void run_loop(const char *name, int loop, int reps, int ms, int warm)
 {
 	uint64_t calls, t0, t1, bad = 0;
 
-	if (loop == 1)
+	if (loop == 1 || loop == 4)
 		drop_to_nobody();
 	else if (loop == 2)
 		deny_syscall(SYS_getppid);
@@ -152,10 +160,9 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i >= argc || reps < 1 || ms < 1) {
-		fprintf(
-		    stderr,
-		    "usage: workload [--reps N] [--ms MS] [--warm MS] ok|eperm|seccomp|okfilt...\n"
-		    "       workload storm N\n");
+		fprintf(stderr, "usage: workload [--reps N] [--ms MS] [--warm MS] "
+				"ok|eperm|eperm1|seccomp|okfilt...\n"
+				"       workload storm N\n");
 		return 64;
 	}
 	for (; i < argc; i++) {
@@ -163,6 +170,7 @@ int main(int argc, char **argv)
 			   : !strcmp(argv[i], "eperm")	 ? 1
 			   : !strcmp(argv[i], "seccomp") ? 2
 			   : !strcmp(argv[i], "okfilt")	 ? 3
+			   : !strcmp(argv[i], "eperm1")	 ? 4
 							 : -1;
 		pid_t pid;
 		int st;

@@ -436,6 +436,7 @@ static __always_inline void ep_pick_files(struct ep_wire_hdr *h, struct task_str
 }
 
 #include "iouring.bpf.h"
+#include "fold.bpf.h"
 
 /* An inode section (struct ep_wire_inode, then its names) at the next multiple of 8. */
 static __always_inline __u32 ep_put_inode_at(__u32 off, __u64 d, __u64 m)
@@ -667,6 +668,7 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 	struct ep_scratch *sc;
 	struct ep_wire_hdr *h;
 	__u32 len, zero = 0;
+	int shipped;
 	__u64 seq;
 
 	c->attempted++;
@@ -702,17 +704,23 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 	len = ep_build(sc->b, regs, pre, st, task, c, sc_ids);
 	h->size = len;
 	ep_state_clear(st);
-	if (bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
-			       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
-				   ? BPF_RB_FORCE_WAKEUP
-				   : BPF_RB_NO_WAKEUP))
-		c->reserve_failed++;
-	else
+	shipped = !bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
+				      bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
+					  ? BPF_RB_FORCE_WAKEUP
+					  : BPF_RB_NO_WAKEUP);
+	if (shipped)
 		c->submitted++;
+	else
+		c->reserve_failed++;
+	/* the fold buffer ep_exit_fail() holds for this record, released either way */
+	if (flags & EP_F_FOLD_HEAD)
+		ep_fold_done(seq, h->ts_ns, shipped);
 	sc->busy = 0;
 	return 0;
 
 out_clear:
+	if (flags & EP_F_FOLD_HEAD)
+		ep_fold_done(0, 0, 0);
 	ep_state_clear(st);
 	return 0;
 }
@@ -727,7 +735,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct ep_counters *c;
 	const __u64 *sc_ids = ep_no_sc;
 	__u8 n_sc = 0, sc_trunc = 0;
-	__u64 *ids;
+	__u64 *ids, regs_nr;
+	int fold;
 	__u32 zero = 0;
 
 	c = ep_counters();
@@ -771,6 +780,18 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 		flags |= EP_F_COMPAT;
 	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
 		flags |= EP_F_LANDLOCKED;
+	/* a repeat of a denial shipped less than a fold window ago: counted, not shipped */
+	/*
+	 * A global function takes only scalars on 5.10: tp_btf's regs is a typed pointer, so its
+	 * value goes over as a number read back from the stack (raw_tp's is a number already).
+	 */
+	fold = EP_FOLD_NONE;
+	if (fold_on && !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+		fold = ep_fold_check(regs_nr, ret, flags);
+	if (fold == EP_FOLD_DONE)
+		goto out_clear;
+	/* no branch: the builder below is verified once for both */
+	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
 	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc);
 
 out_clear:

@@ -26,7 +26,12 @@
 	X(ignored, 1)	   /* an ignore rule matched */                                            \
 	X(rate_limited, 1) /* held back from the output */                                         \
 	X(seccomp_prog_lost, 0)                                                                    \
-	X(seccomp_undecided, 0)
+	X(seccomp_undecided, 0)                                                                    \
+	/* attempted == submitted + reserve_failed + folded; folded == fold_drained + fold_lost */ \
+	X(folded, 1)		/* repeats counted in the kernel, not shipped */                   \
+	X(fold_drained, 1)	/* drained into their incidents */                                 \
+	X(fold_unattributed, 1) /* drained, their first record never reached an incident */        \
+	X(fold_lost, 1)		/* evicted from the fold map, or not drained yet */
 
 #define FLOW_COUNTER_FIELD(name, final) uint64_t name;
 struct flow_counters {

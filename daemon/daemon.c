@@ -28,6 +28,7 @@
 #include "jsonw.h"
 #include "fanotify.h"
 #include "incident.h"
+#include "kfold.h"
 #include "metrics.h"
 #include "msgids.h"
 #include "output.h"
@@ -150,6 +151,22 @@ static void snap_one(void *ctx, const struct out_rec *r)
 		s->line(s->lctx, s->buf);
 }
 
+/* until the final drain, fold_lost includes the repeats not drained yet */
+static void read_fold_counters(struct daemon *a, struct flow_counters *c)
+{
+	struct ep_fold_counters fc = {0};
+	struct kfold_stats ks;
+
+	if (a->tr)
+		tracer_fold_counters(a->tr, &fc);
+	kfold_get_stats(a->pl.kf, &ks);
+	c->folded = fc.folded;
+	c->fold_drained = ks.drained;
+	c->fold_unattributed = ks.unattributed;
+	c->fold_lost = fc.folded > ks.drained ? fc.folded - ks.drained : 0;
+	c->ignored += ks.ignored;
+}
+
 static void read_counters(struct daemon *a, struct flow_counters *c)
 {
 	struct ep_counters k = {0};
@@ -176,6 +193,7 @@ static void read_counters(struct daemon *a, struct flow_counters *c)
 	c->delivered = atomic_load(&a->pl.delivered);
 	c->ignored = atomic_load(&a->pl.ignored);
 	c->rate_limited = atomic_load(&a->pl.rate_limited);
+	read_fold_counters(a, c);
 }
 
 static unsigned counters_stats(const struct flow_counters *c, struct out_stat *st)
@@ -216,6 +234,7 @@ static int features_json(const struct tracer_features *f, char *buf, size_t n)
 	jw_kstr(&w, "exit_hook", f->exit_hook);
 	jw_kstr(&w, "seccomp", f->seccomp);
 	jw_kstr(&w, "object_lookup", f->obj_lookup);
+	jw_kstr(&w, "fold", f->fold);
 	jw_key(&w, "hooks");
 	jw_arr(&w);
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
@@ -357,6 +376,7 @@ static void reload_config(struct daemon *a)
 	config_apply_live(&a->cfg, nc);
 	config_policy(&a->cfg, p);
 	a->retired = atomic_exchange(&a->policy, p);
+	tracer_set_fold(a->tr, pipeline_kfold_window(p->fold_window));
 	a->retired_beat = atomic_load(&a->pl.worker_beat);
 	p = NULL;
 	sink_alarm(a->sink, LOG_NOTICE, EP_MSGID_RELOAD,
@@ -405,6 +425,7 @@ static void print_features(const struct tracer_features *f, FILE *out)
 	fprintf(out, "exit hook: %s\n", f->exit_hook ? f->exit_hook : "(none)");
 	fprintf(out, "seccomp: %s\n", f->seccomp ? f->seccomp : "(none)");
 	fprintf(out, "object lookup: %s\n", f->obj_lookup ? f->obj_lookup : "(none)");
+	fprintf(out, "fold: %s\n", f->fold ? f->fold : "(none)");
 	fprintf(out, "erofs: %s (host mount namespace %u)\n", f->erofs ? f->erofs : "(none)",
 		f->host_mntns);
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
@@ -736,6 +757,21 @@ static int start_tracing(struct daemon *a, bool full_run)
 	return 0;
 }
 
+/* the drain of the kernel's fold map, then the kernel's folding itself */
+static int start_kfold(struct daemon *a)
+{
+	unsigned max = 0;
+	int fd = tracer_fold_map(a->tr, &max), err;
+
+	err = fd < 0 ? fd : kfold_new(fd, max, &a->pl.kf);
+	if (err) {
+		fprintf(stderr, "epermd: in-kernel folding: %s\n", strerror(-err));
+		return err;
+	}
+	tracer_set_fold(a->tr, pipeline_kfold_window(a->cfg.fold_window));
+	return 0;
+}
+
 /* The live-view socket; unavailable is a warning, a bad group the configuration's fault. */
 static int open_socket(struct daemon *a)
 {
@@ -806,6 +842,8 @@ int daemon_start(struct daemon *a)
 			pause();
 		return EXIT_SUCCESS;
 	}
+	if (start_kfold(a))
+		return a->ret;
 	a->start_mono = clock_ns(CLOCK_MONOTONIC);
 	a->rt_offset = (int64_t)(clock_ns(CLOCK_REALTIME) - a->start_mono);
 	a->pl.rt_offset = a->rt_offset;
@@ -934,6 +972,8 @@ void daemon_free(struct daemon *a)
 	a->pl.audit = NULL;
 	unitprops_free(a->pl.units); /* the worker is gone */
 	a->pl.units = NULL;
+	kfold_free(a->pl.kf);
+	a->pl.kf = NULL;
 	/* stop the metrics writer before the sink closes */
 	metrics_stop(a->metrics);
 	server_free(a->srv);

@@ -318,12 +318,12 @@ static const char *refused_why(const char *prog)
 	return NULL;
 }
 
-int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_features *f)
+int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, const struct btf *btf,
+		  struct tracer_features *f)
 {
 	bool ksym[N_DEFS] = {false};
 	bool fexit_ok = false, tp_ok = false, seccomp_on = false;
 	struct bpf_program *prog;
-	struct btf *btf;
 	size_t i, j;
 	int err = 0, id, nargs;
 
@@ -338,7 +338,6 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 		all_off(skel, f, refuse_all_why);
 		return 0;
 	}
-	btf = btf__load_vmlinux_btf();
 	if (!btf) {
 		all_off(skel, f, "no kernel BTF");
 		return 0;
@@ -414,7 +413,6 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, struct tracer_f
 	if (seccomp_on)
 		skel->rodata->seccomp_by_enter = false;
 cleanup:
-	btf__free(btf);
 	return err;
 }
 

@@ -36,6 +36,7 @@ struct pending {
 
 struct incident {
 	struct incident *hnext;	      /* hash chain */
+	struct incident *inext;	      /* chain of the id hash (repeats folded in the kernel) */
 	struct incident *prev, *next; /* activity list, oldest first */
 	uint64_t hash;
 	size_t key_len;
@@ -54,7 +55,8 @@ struct incidents {
 	void *ctx;
 	pthread_mutex_t lock;
 	struct incident **buckets;
-	size_t nbuckets; /* power of two */
+	struct incident **ibuckets; /* by id, nbuckets of them */
+	size_t nbuckets;	    /* power of two */
 	struct incident *oldest, *newest;
 	unsigned n;
 	uint64_t next_id;
@@ -242,6 +244,11 @@ static void retire(struct incidents *in, struct incident *x, uint64_t now)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = x->hnext;
+	pp = &in->ibuckets[x->id & (in->nbuckets - 1)];
+	while (*pp && *pp != x)
+		pp = &(*pp)->inext;
+	if (*pp)
+		*pp = x->inext;
 	list_unlink(in, x);
 	__atomic_sub_fetch(&in->n, 1, __ATOMIC_RELAXED); /* incidents_count() reads it unlocked */
 	if (x->count > x->reported)
@@ -277,7 +284,8 @@ int incidents_new(const struct incident_opts *o, incident_emit_fn fn, void *ctx,
 	while (in->nbuckets < 2ull * in->o.max_incidents)
 		in->nbuckets <<= 1;
 	in->buckets = calloc(in->nbuckets, sizeof(*in->buckets));
-	if (!in->buckets) {
+	in->ibuckets = calloc(in->nbuckets, sizeof(*in->ibuckets));
+	if (!in->buckets || !in->ibuckets) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -288,6 +296,7 @@ int incidents_new(const struct incident_opts *o, incident_emit_fn fn, void *ctx,
 	return 0;
 cleanup:
 	free(in->buckets);
+	free(in->ibuckets);
 	free(in);
 	return err;
 }
@@ -355,6 +364,8 @@ static struct incident *incident_new(struct incidents *in, const struct inc_key 
 	x->rep->d = *d;
 	x->hnext = in->buckets[h & (in->nbuckets - 1)];
 	in->buckets[h & (in->nbuckets - 1)] = x;
+	x->inext = in->ibuckets[x->id & (in->nbuckets - 1)];
+	in->ibuckets[x->id & (in->nbuckets - 1)] = x;
 	list_append(in, x);
 	__atomic_add_fetch(&in->n, 1, __ATOMIC_RELAXED);
 	return x;
@@ -409,6 +420,27 @@ void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns)
 unfolded:
 	/* out of memory: report the denial on its own rather than lose it */
 	emit_alone(in, d, ts, 0);
+}
+
+bool incidents_add_repeats(struct incidents *in, uint64_t id, uint64_t n, uint64_t last_ns,
+			   void (*fn)(void *ctx, const struct denial *rep, uint64_t n), void *ctx)
+{
+	struct incident *x;
+
+	pthread_mutex_lock(&in->lock);
+	for (x = in->ibuckets[id & (in->nbuckets - 1)]; x && x->id != id; x = x->inext)
+		;
+	if (x) {
+		x->count += n;
+		if (last_ns > x->last_seen)
+			x->last_seen = last_ns;
+		list_unlink(in, x);
+		list_append(in, x);
+		if (fn)
+			fn(ctx, &x->rep->d, n);
+	}
+	pthread_mutex_unlock(&in->lock);
+	return x != NULL;
 }
 
 void incidents_tick(struct incidents *in, uint64_t now_ns, bool final)
@@ -482,6 +514,7 @@ void incidents_free(struct incidents *in)
 	}
 	free(in->pend);
 	free(in->buckets);
+	free(in->ibuckets);
 	pthread_mutex_destroy(&in->lock);
 	free(in);
 }

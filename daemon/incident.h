@@ -28,6 +28,13 @@ int incidents_new(const struct incident_opts *o, incident_emit_fn fn, void *ctx,
 		  struct incidents **out);
 /* Fold one denial (now_ns realtime). Emits OUT_NEW for a first occurrence. */
 void incidents_add(struct incidents *in, struct denial *d, uint64_t now_ns);
+/*
+ * n repeats of incident id that the kernel counted instead of shipping (bpf/fold.bpf.h), the
+ * last at last_ns (realtime): they go into its count and its next summary. fn (may be NULL)
+ * sees the incident's first denial, with the lock held. False when the incident is gone.
+ */
+bool incidents_add_repeats(struct incidents *in, uint64_t id, uint64_t n, uint64_t last_ns,
+			   void (*fn)(void *ctx, const struct denial *rep, uint64_t n), void *ctx);
 /* Emit summaries that are due; at shutdown (final=true) every pending one. */
 void incidents_tick(struct incidents *in, uint64_t now_ns, bool final);
 /* Every current incident as an OUT_SUMMARY record (for snapshots), oldest activity first. fn

@@ -20,6 +20,7 @@ struct tracer_features {
 	const char *exit_hook;		 /* "tp_btf" or "raw_tp" */
 	const char *seccomp;		 /* how seccomp denials are recognised */
 	const char *obj_lookup;		 /* the dcache lookup of a path's object: "on" or why off */
+	const char *fold;		 /* in-kernel folding of repeats: on, or why off */
 	const char *erofs;		 /* which EROFS failures are captured */
 	unsigned host_mntns;		 /* the mount namespace EROFS is a read-only disk in */
 	int n_hooks;

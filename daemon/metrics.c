@@ -96,12 +96,22 @@ static void inc(atomic_uint_fast64_t *c)
 	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 
+static void add(atomic_uint_fast64_t *c, uint64_t n)
+{
+	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+
 static uint64_t get(atomic_uint_fast64_t *c)
 {
 	return atomic_load_explicit(c, memory_order_relaxed);
 }
 
 void metrics_denial(struct metrics *m, const struct denial *d)
+{
+	metrics_denials(m, d, 1);
+}
+
+void metrics_denials(struct metrics *m, const struct denial *d, uint64_t n)
 {
 	unsigned cause = (unsigned)d->cause < EP_CAUSE__MAX ? (unsigned)d->cause : EP_CAUSE_UNKNOWN;
 	int nr = d->ev.syscall_nr;
@@ -112,20 +122,20 @@ void metrics_denial(struct metrics *m, const struct denial *d)
 
 	if (!m)
 		return;
-	inc(&m->denials[cause][e]);
+	add(&m->denials[cause][e], n);
 	if (nr < 0 || nr >= METRICS_SYSCALL_SLOTS || !syscall_name(nr)) {
-		inc(&m->syscall_other);
+		add(&m->syscall_other, n);
 		return;
 	}
 	if (!get(&m->by_syscall[nr])) {
 		/* a new label value: bounded, the rest share "other" */
 		if (m->n_syscalls >= METRICS_MAX_SYSCALLS) {
-			inc(&m->syscall_other);
+			add(&m->syscall_other, n);
 			return;
 		}
 		m->n_syscalls++;
 	}
-	inc(&m->by_syscall[nr]);
+	add(&m->by_syscall[nr], n);
 }
 
 void metrics_incident(struct metrics *m)
@@ -231,15 +241,25 @@ static void format_flow(const struct flow_counters *p, FILE *f)
 	one(f, "epermd_events_rate_limited_total", "counter",
 	    "Reports held back from the output by rate_limit (the live view still has them).",
 	    p->rate_limited);
+	one(f, "epermd_events_folded_total", "counter",
+	    "Repeats the kernel counted in its fold map instead of shipping a record "
+	    "(attempted = submitted + reserve_failed + folded).",
+	    p->folded);
+	one(f, "epermd_events_fold_drained_total", "counter",
+	    "Folded repeats the daemon drained into their incidents.", p->fold_drained);
+	one(f, "epermd_events_fold_unattributed_total", "counter",
+	    "Drained repeats whose first record never reached an incident.", p->fold_unattributed);
 	head(f, "epermd_lost_events_total", "counter",
 	     "Denials lost, by where: ring full (reserve_failed), queue full (queue_dropped), "
-	     "output could not take it (sink_dropped).");
+	     "output could not take it (sink_dropped), folded repeats not drained (fold_lost).");
 	fprintf(f, "epermd_lost_events_total{reason=\"reserve_failed\"} %llu\n",
 		(unsigned long long)p->reserve_failed);
 	fprintf(f, "epermd_lost_events_total{reason=\"queue_dropped\"} %llu\n",
 		(unsigned long long)p->queue_dropped);
 	fprintf(f, "epermd_lost_events_total{reason=\"sink_dropped\"} %llu\n",
 		(unsigned long long)p->sink_dropped);
+	fprintf(f, "epermd_lost_events_total{reason=\"fold_lost\"} %llu\n",
+		(unsigned long long)p->fold_lost);
 }
 
 /* denials by cause and errno, by syscall; incidents; the file's own write errors */

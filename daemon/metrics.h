@@ -38,6 +38,8 @@ void metrics_set_info(struct metrics *m, const struct metrics_info *info);
 
 /* Worker: one denial (after its cause is known) and one incident opened. NULL m is a no-op. */
 void metrics_denial(struct metrics *m, const struct denial *d);
+/* n denials like d (repeats the kernel folded) */
+void metrics_denials(struct metrics *m, const struct denial *d, uint64_t n);
 void metrics_incident(struct metrics *m);
 
 /* The whole exposition to f; now_ns is CLOCK_REALTIME. 0 or -errno. */

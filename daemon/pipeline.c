@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "audit.h"
@@ -24,6 +25,8 @@
 #include "output.h"
 #include "pipeline.h"
 #include "prefold.h"
+#include "kfold.h"
+#include "msgids.h"
 #include "queue.h"
 #include "unitprops.h"
 #include "server.h"
@@ -115,17 +118,40 @@ void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanoti
 	diagnose_denial(d);
 }
 
+/* the kernel folds repeats of a fold head: they go to the same incident (or are ignored) */
+static void note_head(struct pipeline *p, const struct ep_event *ev, const struct denial *x,
+		      bool ign)
+{
+	if (ev->flags & EP_F_FOLD_HEAD)
+		kfold_note_head(p->kf, ev->seq, ign ? 0 : x->incident_id, ign);
+}
+
+/* the fold stage for a decided record: ignore rules, metrics, incidents, the kernel's fold */
+static void fold(struct pipeline *p, struct denial *x, __u32 head)
+{
+	bool ign = ignored(p, x);
+
+	if (!ign) {
+		metrics_denial(p->metrics, x);
+		incidents_add(p->inc, x, clock_ns(CLOCK_REALTIME));
+	}
+	x->ev.flags |= head;
+	note_head(p, &x->ev, x, ign);
+}
+
 static void process(struct pipeline *p, struct denial *d, uint64_t mono)
 {
-	struct denial *hit = prefold_lookup(p->pf, &d->ev, mono);
+	struct ep_event *ev = &d->ev;
+	__u32 head = ev->flags & EP_F_FOLD_HEAD;
+	struct denial *hit;
 
+	/* not a fact about the denial: the facts of a head and of a lone record are the same */
+	ev->flags &= ~EP_F_FOLD_HEAD;
+	hit = prefold_lookup(p->pf, ev, mono);
 	/* the same facts decided less than a TTL ago: that decision, with this event's times */
 	if (hit) {
 		stamp(p, hit);
-		if (ignored(p, hit))
-			return;
-		metrics_denial(p->metrics, hit);
-		incidents_add(p->inc, hit, clock_ns(CLOCK_REALTIME));
+		fold(p, hit, head);
 		return;
 	}
 	/* everything after the raw record starts fresh */
@@ -138,16 +164,47 @@ static void process(struct pipeline *p, struct denial *d, uint64_t mono)
 	d->lsm = -1;
 	pipeline_decide(d, p->cache, p->fan, audit_join(p->audit), p->units);
 	prefold_store(p->pf, d, mono);
-	if (ignored(p, d))
-		return;
-	metrics_denial(p->metrics, d);
-	incidents_add(p->inc, d, clock_ns(CLOCK_REALTIME));
+	fold(p, d, head);
+}
+
+static void count_repeats(void *ctx, const struct denial *rep, uint64_t n)
+{
+	metrics_denials(((struct pipeline *)ctx)->metrics, rep, n);
+}
+
+static bool add_repeats(void *ctx, uint64_t id, uint64_t n, uint64_t last_mono_ns)
+{
+	struct pipeline *p = ctx;
+
+	return id && incidents_add_repeats(p->inc, id, n, last_mono_ns + (uint64_t)p->rt_offset,
+					   count_repeats, p);
+}
+
+/* take the kernel's folded counts; a failing read is said once (the counts stay fold_lost) */
+static void drain_kfold(struct pipeline *p, bool final)
+{
+	int err = kfold_drain(p->kf, add_repeats, p, final);
+
+	if (err && !p->kfold_warned) {
+		p->kfold_warned = true;
+		sink_alarm(p->sink, LOG_WARNING, EP_MSGID_LOSS,
+			   "epermd: cannot read the kernel's fold map: %s; repeats it counted "
+			   "stay in fold_lost",
+			   strerror(-err));
+	}
+}
+
+uint64_t pipeline_kfold_window(unsigned fold_window)
+{
+	uint64_t ns = fold_window * 1000000000ull;
+
+	return ns < KFOLD_WINDOW_NS ? ns : KFOLD_WINDOW_NS;
 }
 
 static void *worker_main(void *arg)
 {
 	struct pipeline *p = arg;
-	uint64_t last_tick = clock_ns(CLOCK_MONOTONIC);
+	uint64_t last_tick = clock_ns(CLOCK_MONOTONIC), last_drain = last_tick;
 	struct denial *d;
 	sigset_t all;
 
@@ -178,12 +235,18 @@ static void *worker_main(void *arg)
 		}
 		atomic_fetch_add(&p->worker_beat, 1);
 		now = clock_ns(CLOCK_MONOTONIC);
+		if (now - last_drain >= KFOLD_DRAIN_NS) {
+			drain_kfold(p, false);
+			last_drain = now;
+		}
 		if (now - last_tick >= 1000000000ull) {
 			incidents_tick(p->inc, clock_ns(CLOCK_REALTIME), false);
 			unitprops_tick(p->units);
 			last_tick = now;
 		}
 	}
+	/* the ring and the queue are drained: every head is decided */
+	drain_kfold(p, true);
 	free(d);
 	return NULL;
 }

@@ -30,6 +30,7 @@ struct audit;
 struct audit_join;
 struct out_rec;
 struct unitprops;
+struct kfold;
 struct metrics;
 struct sink;
 struct server;
@@ -48,6 +49,7 @@ struct pipeline {
 	uint64_t hooks_active;
 	unsigned host_mntns;	 /* the tracer's: EROFS in another namespace is a policy */
 	struct unitprops *units; /* systemd units' sandbox settings; NULL = off */
+	struct kfold *kf;	 /* repeats the kernel folded (drained by the worker) */
 	int64_t rt_offset;	 /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	_Atomic(struct filter_policy *) *policy; /* the daemon's; replaced on reload */
 
@@ -61,9 +63,18 @@ struct pipeline {
 	atomic_uint_fast64_t delivered, ignored, rate_limited;
 	atomic_uint_fast64_t worker_beat;
 	atomic_bool stop;
+	bool kfold_warned; /* worker only: a failing fold-map read was said */
 	pthread_t thread;
 	bool started;
 };
+
+/* the kernel folds repeats for at most this long after the record that heads them, and the
+ * worker drains its counts this often (bpf/fold.bpf.h, daemon/kfold.c) */
+#define KFOLD_WINDOW_NS (1000ull * 1000000ull)
+#define KFOLD_DRAIN_NS	(250ull * 1000000ull)
+
+/* the kernel's fold window for a configured one (seconds; 0 = no folding) */
+uint64_t pipeline_kfold_window(unsigned fold_window);
 
 /* The fold stage's output callback (incidents_new): rate limit, sinks, socket. */
 void pipeline_emit(void *ctx, const struct out_rec *r);

@@ -21,7 +21,12 @@
 #include "tracer.h"
 #include "uring.h"
 
-#define TRACER_DEFAULT_RING (16u << 20)
+/*
+ * Repeats fold in the kernel (bpf/fold.bpf.h), so the ring only holds first occurrences between
+ * two reads (10 ms): 4 MiB is ~12k records. Its mapping counts twice in RSS (libbpf maps the
+ * data pages twice for wrap-around): 16 MiB made 32 MB of the daemon's RSS.
+ */
+#define TRACER_DEFAULT_RING (4u << 20)
 #define TRACER_MAX_PENDING  16
 #define TRACER_LOG_MAX	    (4u << 20)
 /* object loads with one more failing evidence program off, before tracepoint-only */
@@ -62,7 +67,8 @@ struct tracer {
 	bool uring_refused; /* the object did not load with the io_uring programs */
 	/* the sys_exit program was too much for this kernel's verifier (5.10 counts every
 	 * path): the heavier facts are switched off, one after the other (exit_heavy_off()) */
-	int exit_lighter;    /* 0 all on, 1 no seccomp chain, 2 also no dcache lookup */
+	int exit_lighter;    /* 0 all on, 1 no in-kernel folding, 2 also no seccomp chain, 3 also
+			      * no dcache lookup */
 	char exit_why[160];  /* why, for --features */
 	char uring_why[200]; /* why, for --features */
 	struct hook_pair hk[HK_N];
@@ -72,6 +78,10 @@ struct tracer {
 	struct tracer_stats st;
 	unsigned long long decode_warned; /* decode_errors when last reported */
 	struct ep_event ev;		  /* the record being decoded */
+	/* vmlinux BTF for the probes, parsed on demand and freed before each object load: libbpf
+	 * parses its own copy there, and two copies were most of the start's peak RSS */
+	struct btf *vmlinux;
+	bool vmlinux_tried;
 };
 
 static int tracer_verbose;
@@ -500,7 +510,11 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 	s->rodata->wake_bytes = t->opts.ring_bytes / 4;
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty && !t->sc_chain;
 	s->rodata->sc_chain = t->sc_chain;
-	s->rodata->obj_lookup = t->exit_lighter < 2;
+	s->rodata->obj_lookup = t->exit_lighter < 3;
+	/* kernels without BPF atomic fetch (before 5.12) get the per-CPU-seq programs, and their
+	 * verifier gives up at 1M instructions with the fold and the facts (measured on 5.10): no
+	 * fold there rather than a failed load first */
+	s->rodata->fold_on = !t->opts.bench_empty && t->atomic_fetch && t->exit_lighter < 1;
 	s->rodata->dcache_mounted = dcache_mounted_value(vmlinux);
 	if (!t->opts.bench_empty)
 		set_erofs(t);
@@ -693,14 +707,31 @@ static int track_initial(struct tracer *t)
 }
 
 /* Open the object, pick and probe every program, load. On failure the skeleton is gone. */
-static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only, bool atomic_fetch,
-		       bool use_task_btf, int *n_evidence)
+/* NULL without vmlinux BTF: then only the raw_tp programs can load */
+static const struct btf *tracer_vmlinux(struct tracer *t)
 {
+	if (!t->vmlinux && !t->vmlinux_tried)
+		t->vmlinux = btf__load_vmlinux_btf();
+	t->vmlinux_tried = !t->vmlinux;
+	return t->vmlinux;
+}
+
+static void tracer_vmlinux_free(struct tracer *t)
+{
+	btf__free(t->vmlinux);
+	t->vmlinux = NULL;
+	t->vmlinux_tried = false;
+}
+
+static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool use_task_btf,
+		       int *n_evidence)
+{
+	const struct btf *vmlinux = tracer_vmlinux(t);
 	int err, n0;
 
 	memset(&t->f, 0, sizeof(t->f));
 	*n_evidence = 0;
-	t->sc_chain = !t->opts.bench_empty && !t->opts.no_sc_chain && t->exit_lighter < 1 &&
+	t->sc_chain = !t->opts.bench_empty && !t->opts.no_sc_chain && t->exit_lighter < 2 &&
 		      probe_sc_chain(vmlinux);
 	t->skel = epermd_bpf__open();
 	if (!t->skel)
@@ -717,7 +748,7 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 	set_rodata(t, vmlinux, use_task_btf);
 
 	n0 = t->f.n_hooks;
-	err = hooks_prepare(t->skel, tp_only, &t->f);
+	err = hooks_prepare(t->skel, tp_only, vmlinux, &t->f);
 	if (err)
 		goto fail;
 	for (int i = n0; i < t->f.n_hooks; i++)
@@ -726,18 +757,28 @@ static int tracer_load(struct tracer *t, const struct btf *vmlinux, bool tp_only
 	if (!t->skel->rodata->seccomp_by_enter && t->hk[HK_ENTER].mode != MODE_OFF)
 		hook_off(t, &t->hk[HK_ENTER], "seccomp covered by fexit __seccomp_filter");
 
+	tracer_vmlinux_free(t);
 	err = epermd_bpf__load(t->skel);
 	if (!err) {
 		t->f.seccomp =
 		    t->sc_chain ? "filter chain (exact)"
 		    : t->skel->rodata->seccomp_by_enter
-			? (t->exit_lighter ? "sys_enter inference (fallback: the verifier "
-					     "refused the filter-chain reader)"
-					   : "sys_enter inference (fallback)")
+			? (t->exit_lighter >= 2 ? "sys_enter inference (fallback: the verifier "
+						  "refused the filter-chain reader)"
+						: "sys_enter inference (fallback)")
 		    : t->opts.bench_empty ? "off (benchmark baseline)"
 					  : "fexit __seccomp_filter";
 		t->f.obj_lookup =
-		    t->exit_lighter >= 2 ? t->exit_why : "on (EPERM and EROFS denials)";
+		    t->exit_lighter >= 3 ? t->exit_why : "on (EPERM and EROFS denials)";
+		t->f.fold =
+		    t->opts.bench_empty ? "off (benchmark baseline)"
+		    : !t->atomic_fetch
+			? "off: no BPF atomic fetch here (before 5.12), whose verifier cannot "
+			  "take it with the facts; repeats are shipped and folded by the daemon"
+		    : t->exit_lighter >= 1
+			? "off: the sys_exit program did not verify with it on this kernel; "
+			  "repeats are shipped and folded by the daemon"
+			: "in the kernel (repeats counted, not shipped)";
 		return 0;
 	}
 fail:
@@ -749,15 +790,22 @@ fail:
 /*
  * The sys_exit program did not verify (older verifiers explore every path of the loops that
  * read the seccomp chain and look a path up in the dcache, and give up at 1M instructions):
- * switch the heaviest facts off, one at a time, and say so. Returns true to retry.
+ * switch the heaviest parts off, one at a time, and say so: first the in-kernel fold (5.10
+ * needs that: the daemon still folds, each repeat then costs a record), then the facts.
+ * Returns true to retry.
  */
 static bool exit_lighten(struct tracer *t)
 {
-	static const char *const what[] = {"the seccomp filter-chain reader",
+	static const char *const what[] = {"in-kernel folding of repeats",
+					   "the seccomp filter-chain reader",
 					   "the dcache lookup of a path's object (EP_FACT_OBJ)"};
 
-	if (strncmp(cap.prog, "ep_sys_exit", 11) || t->exit_lighter >= 2)
+	if (strncmp(cap.prog, "ep_sys_exit", 11) || t->exit_lighter >= 3)
 		return false;
+	/* the fold was not in the program (no atomic fetch): leaving it out again changes nothing
+	 */
+	if (!t->exit_lighter && !t->atomic_fetch)
+		t->exit_lighter = 1;
 	fprintf(stderr,
 		"epermd: warning: the sys_exit program did not load (%s); retrying without %s\n",
 		cap.verdict[0] ? cap.verdict : "refused", what[t->exit_lighter]);
@@ -772,7 +820,7 @@ static bool exit_lighten(struct tracer *t)
  * to load with its evidence programs, retry without the one the verifier refused (twice at
  * most), then with every fexit/LSM program off; the reason ends up in the features.
  */
-static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
+static int tracer_load_retry(struct tracer *t)
 {
 	bool tp_only = t->opts.tracepoint_only || t->opts.bench_empty;
 	bool atomic_fetch = probe_atomic_fetch();
@@ -786,7 +834,7 @@ static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
 		hooks_refuse("ep_fx_cap_capable", "--disable-hook=cap_capable");
 	for (;;) {
 		capture_start();
-		err = tracer_load(t, vmlinux, tp_only, atomic_fetch, use_task_btf, &n_ev);
+		err = tracer_load(t, tp_only, atomic_fetch, use_task_btf, &n_ev);
 		if (err && !strncmp(cap.prog, "ep_uring_", 9) && !t->uring_refused) {
 			fprintf(stderr,
 				"epermd: warning: the BPF object did not load (prog '%s': %s); "
@@ -845,7 +893,6 @@ static int tracer_load_retry(struct tracer *t, const struct btf *vmlinux)
 int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 {
 	const struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
-	struct btf *vmlinux = NULL;
 	int err;
 
 	if (!fn || t->skel)
@@ -865,9 +912,7 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	if (!t->percpu)
 		return -ENOMEM;
 
-	/* NULL without vmlinux BTF: then only the raw_tp programs can load */
-	vmlinux = btf__load_vmlinux_btf();
-	err = tracer_load_retry(t, vmlinux);
+	err = tracer_load_retry(t);
 	if (err)
 		goto cleanup;
 	if (t->sc_chain && !t->sc) {
@@ -889,11 +934,11 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 		err = -errno;
 		goto cleanup;
 	}
-	btf__free(vmlinux);
+	tracer_vmlinux_free(t);
 	return 0;
 
 cleanup:
-	btf__free(vmlinux);
+	tracer_vmlinux_free(t);
 	epermd_bpf__destroy(t->skel);
 	t->skel = NULL;
 	return err;
@@ -960,25 +1005,67 @@ int tracer_sc_stats(struct tracer *t, struct tracer_sc_stats *s)
 	return 0;
 }
 
+/* A per-CPU array's only value, one copy per CPU (free() it); NULL with *err set on failure. */
+static void *percpu_lookup(struct tracer *t, const struct bpf_map *m, size_t size, int *err)
+{
+	__u32 zero = 0;
+	void *v = calloc(t->ncpus, size);
+
+	*err = v ? bpf_map__lookup_elem(m, &zero, sizeof(zero), v, size * t->ncpus, 0) : -ENOMEM;
+	return v;
+}
+
 int tracer_stats(struct tracer *t, struct tracer_stats *out)
 {
 	struct ep_aux_counters *a;
-	__u32 zero = 0;
 	int err;
 
 	*out = t->st;
 	if (!t->skel)
 		return 0;
-	a = calloc(t->ncpus, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	err = bpf_map__lookup_elem(t->skel->maps.aux_counters, &zero, sizeof(zero), a,
-				   sizeof(*a) * t->ncpus, 0);
+	a = percpu_lookup(t, t->skel->maps.aux_counters, sizeof(*a), &err);
 	for (int i = 0; !err && i < t->ncpus; i++) {
 		out->notice_lost += a[i].notice_lost;
 		out->scratch_busy += a[i].scratch_busy;
 	}
 	free(a);
+	return err;
+}
+
+void tracer_detach(struct tracer *t)
+{
+	if (t && t->skel)
+		epermd_bpf__detach(t->skel); /* every link is the skeleton's (hooks.c too) */
+}
+
+void tracer_set_fold(struct tracer *t, uint64_t window_ns)
+{
+	if (t && t->skel && t->skel->bss)
+		__atomic_store_n(&t->skel->bss->fold_ns, window_ns, __ATOMIC_RELAXED);
+}
+
+int tracer_fold_map(struct tracer *t, unsigned *max_entries)
+{
+	if (!t || !t->skel)
+		return -EINVAL;
+	*max_entries = bpf_map__max_entries(t->skel->maps.fold_map);
+	return bpf_map__fd(t->skel->maps.fold_map);
+}
+
+int tracer_fold_counters(struct tracer *t, struct ep_fold_counters *sum)
+{
+	struct ep_fold_counters *pc;
+	int err;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!t || !t->skel)
+		return -EINVAL;
+	pc = percpu_lookup(t, t->skel->maps.fold_counters, sizeof(*pc), &err);
+	for (int i = 0; !err && i < t->ncpus; i++) {
+		sum->folded += pc[i].folded;
+		sum->created += pc[i].created;
+	}
+	free(pc);
 	return err;
 }
 
@@ -1002,13 +1089,6 @@ int tracer_track_pid(struct tracer *t, pid_t pid)
 	}
 	return bpf_map__update_elem(t->skel->maps.tracked, &key, sizeof(key), &one, sizeof(one),
 				    BPF_ANY);
-}
-
-void tracer_detach(struct tracer *t)
-{
-	/* every link is in the skeleton (the hook table points into skel->links) */
-	if (t && t->skel)
-		epermd_bpf__detach(t->skel);
 }
 
 void tracer_free(struct tracer *t)

@@ -26,7 +26,7 @@ enum tracer_erofs {
 };
 
 struct tracer_opts {
-	size_t ring_bytes;    /* power of two, >= page size; 0 = default (16 MiB) */
+	size_t ring_bytes;    /* power of two, >= page size; 0 = default (4 MiB) */
 	int poll_ms;	      /* timed consume interval; 0 = default (10 ms) */
 	bool tracepoint_only; /* never load fexit/LSM programs */
 	pid_t target_pid;     /* > 0: only this process and its descendants (one-command mode) */
@@ -77,6 +77,11 @@ struct tracer_sc_stats {
 int tracer_sc_stats(struct tracer *t, struct tracer_sc_stats *s);
 /* The reader's counts, with the BPF side's notice accounting. */
 int tracer_stats(struct tracer *t, struct tracer_stats *out);
+/* In-kernel folding (bpf/fold.bpf.h): the window in ns (0 = off; takes effect at once), the
+ * fold map (fd and size, for daemon/kfold.c) and the per-CPU counters summed. */
+void tracer_set_fold(struct tracer *t, uint64_t window_ns);
+int tracer_fold_map(struct tracer *t, unsigned *max_entries);
+int tracer_fold_counters(struct tracer *t, struct ep_fold_counters *sum);
 /* Track one more process (and its future children) in one-command mode. */
 int tracer_track_pid(struct tracer *t, pid_t pid);
 /* Stop tracing: every program detached (in-flight runs finish first), the ring stays readable.

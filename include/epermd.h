@@ -43,6 +43,9 @@
 #define EP_F_LANDLOCKED                                                                            \
 	(1u << 8) /* the task is in a Landlock domain (restrict_self seen since                    \
 		   * attach, inherited across fork; see docs/json.md) */
+#define EP_F_FOLD_HEAD                                                                             \
+	(1u << 9) /* the kernel counts this denial's repeats in the fold map (struct               \
+		   * ep_fold_val.ship_seq is this record's seq) instead of shipping them */
 
 /* What an evidence record says. a[] meanings are per kind. */
 enum ep_ev_kind {
@@ -365,8 +368,9 @@ struct ep_evidence {
 
 struct ep_event {
 	__u64 ts_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u64 seq;   /* unique; global and gap-free among attempted events with BPF atomic fetch
-		      * (5.12+), else (per-CPU attempted count << 16) | CPU */
+	__u64 seq;   /* unique; global and gap-free among attempted events that were not folded
+		      * in the kernel, with BPF atomic fetch (5.12+), else (per-CPU attempted
+		      * count << 16) | CPU */
 	__u64 cgroup_id;
 	__u64 args[6];
 	__u32 pid; /* tgid */
@@ -437,6 +441,53 @@ struct ep_aux_counters {
 	__u64 _rsvd;
 };
 
+/*
+ * In-kernel folding (bpf/fold.bpf.h): a repeat of a denial already shipped, with the same key,
+ * less than the fold window after the record that heads it, is counted in the fold map's value
+ * instead of being shipped. The key holds what the diagnosis depends on: the process (tgid and
+ * start time), its credentials and executable, the syscall, its errno and arguments, the
+ * evidence (as a signature) and the object exactly: the path's bytes (no fold beyond
+ * EP_FOLD_PATH_LEN - 1), its base directory, the fd's inode. The daemon drains the counts.
+ */
+#define EP_FOLD_PATH_LEN 256
+
+struct ep_fold_key {
+	__u64 start_time; /* the thread group leader's start_time */
+	__u64 cred;	  /* the task's struct cred (address) */
+	__u64 exe;	  /* mm->exe_file (address) */
+	__u64 sc_filter;  /* the newest seccomp filter (address) */
+	__u64 base;	  /* a relative path's base directory dentry, or the root's (address) */
+	__u64 obj_inode;  /* the fd argument's inode (address), 0 if none */
+	__u64 obj_ino;	  /* its i_ino */
+	__u64 ev_sig;	  /* a hash of the evidence the syscall collected */
+	__u64 cap_eff;
+	__u64 args[6]; /* the path pointer and dirfd arguments are 0 (base and path stand in) */
+	__u32 tgid;
+	__s32 syscall_nr;
+	__s32 ret;
+	__u32 flags; /* EP_F_* of the record */
+	__u32 euid, fsuid, fsgid;
+	__u16 path_len;
+	__u16 _pad;
+	char comm[EP_COMM_LEN];
+	char path[EP_FOLD_PATH_LEN]; /* zero-padded */
+};
+
+struct ep_fold_val {
+	__u64 gen;	/* seq of the record that created this entry (never changes) */
+	__u64 ship_seq; /* seq of the last record shipped for this key (EP_F_FOLD_HEAD) */
+	__u64 ship_ts;	/* its ts_ns: repeats fold until ship_ts + the fold window */
+	__u64 last_ts;	/* ts_ns of the last repeat folded */
+	__u64 count;	/* repeats folded into this entry since it was created (only grows) */
+};
+
+/* Per-CPU: attempted == submitted + reserve_failed + folded (struct ep_counters for the rest). */
+struct ep_fold_counters {
+	__u64 folded;  /* repeats counted in the fold map instead of shipped */
+	__u64 created; /* fold entries created (the LRU evicts the oldest when full) */
+	__u64 _rsvd[2];
+};
+
 /* Per-task state while a syscall runs (hash keyed by tid). */
 struct ep_task_state {
 	__u32 entered; /* seccomp tasks only: 1 between sys_enter and sys_exit */
@@ -463,6 +514,9 @@ _Static_assert(sizeof(struct ep_wire_hdr) == 248, "ep_wire_hdr ABI");
 _Static_assert(sizeof(struct ep_wire_uring) == 16, "ep_wire_uring ABI");
 _Static_assert(sizeof(struct ep_wire_mount) == 32, "ep_wire_mount ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
+_Static_assert(sizeof(struct ep_fold_key) == 168 + EP_FOLD_PATH_LEN, "ep_fold_key ABI");
+_Static_assert(sizeof(struct ep_fold_val) == 40, "ep_fold_val ABI");
+_Static_assert(sizeof(struct ep_fold_counters) == 32, "ep_fold_counters ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) + sizeof(struct ep_wire_uring) + EP_MAX_EV * 72 +
 		       EP_MAX_GROUPS * 4 + EP_MAX_SC_FILTERS * 8 +
 		       2 * (sizeof(struct ep_wire_inode) + 7) + EP_PATH_LEN +

@@ -112,7 +112,7 @@ static void usage(void)
 	    "  truncate P, link A B, symlink A B, utimes P, setxattr P, exec P, mmap-exec P,\n"
 	    "  kill PID, sethostname NAME, setuid UID, bind-low PORT, ping-socket, raw-socket,\n"
 	    "  bpf-map, perf-open, userns-sethostname, seccomp-EPERM [mkdir|getppid] [P],\n"
-	    "  seccomp-EACCES [mkdir|getppid] [P], storm N\n"
+	    "  seccomp-EACCES [mkdir|getppid] [P], storm N, storm-open N DIR K\n"
 	    "exit status: the errno of the denial (1 EPERM, 13 EACCES), 0 on success,\n"
 	    "  3 on another errno, 64 usage, 70 setup failure\n");
 	exit(EX_USAGE_);
@@ -273,6 +273,38 @@ static void do_storm(const char *arg)
 	if (!quiet)
 		printf("eptrigger: action=storm syscall=kill calls=%llu eperm=%llu other=%llu\n", n,
 		       eperm, other);
+	fflush(stdout);
+	_exit(other ? 3 : 0);
+}
+
+/* N opens of DIR/f0 .. DIR/f<K-1> in turn (read-only): K distinct objects, N/K denials each. */
+static void do_storm_open(const char *ns, const char *dir, const char *ks)
+{
+	char *end, path[4096];
+	unsigned long long n = strtoull(ns, &end, 10), k, denied = 0, other = 0;
+
+	if (!*ns || *end)
+		usage();
+	k = strtoull(ks, &end, 10);
+	if (!*ks || *end || !k)
+		usage();
+	for (unsigned long long i = 0; i < n; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/f%llu", dir, i % k);
+		fd = open(path, O_RDONLY);
+		if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+			denied++;
+		} else {
+			other++;
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	if (!quiet)
+		printf("eptrigger: action=storm-open syscall=openat calls=%llu denied=%llu "
+		       "other=%llu\n",
+		       n, denied, other);
 	fflush(stdout);
 	_exit(other ? 3 : 0);
 }
@@ -591,6 +623,9 @@ int main(int argc, char **argv)
 	} else if (strcmp(a, "storm") == 0) {
 		need(argc, 2);
 		do_storm(argv[1]);
+	} else if (strcmp(a, "storm-open") == 0) {
+		need(argc, 4);
+		do_storm_open(argv[1], argv[2], argv[3]);
 	}
 	usage();
 	return EX_USAGE_;

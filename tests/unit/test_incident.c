@@ -338,3 +338,56 @@ TEST(incident_callbacks_outside_the_lock)
 	incidents_free(p.in);
 	free(d);
 }
+
+struct seen {
+	uint64_t n;
+	char path[64];
+};
+
+static void count_rep(void *ctx, const struct denial *rep, uint64_t n)
+{
+	struct seen *s = ctx;
+
+	s->n += n;
+	snprintf(s->path, sizeof(s->path), "%.60s", rep->path);
+}
+
+/* Repeats the kernel folded go to the incident named by id, never to another; a retired
+ * incident's id is refused. */
+TEST(incident_add_repeats)
+{
+	struct incident_opts o = {
+	    .window_ns = 60 * SEC, .summary_ns = 10 * SEC, .max_incidents = 2};
+	struct denial *d = malloc(sizeof(*d));
+	struct incidents *in = NULL;
+	struct rec r = {0};
+	struct seen seen = {0};
+	uint64_t ida, idb;
+
+	if (!d || incidents_new(&o, on_emit, &r, &in)) {
+		CHECK(0);
+		free(d);
+		return;
+	}
+	fill(d, "/a", T0);
+	incidents_add(in, d, T0);
+	ida = d->incident_id;
+	fill(d, "/b", T0);
+	incidents_add(in, d, T0);
+	idb = d->incident_id;
+	CHECK(ida && idb && ida != idb);
+	CHECK(incidents_add_repeats(in, ida, 999, T0 + 5 * SEC, count_rep, &seen));
+	CHECK(seen.n == 999);
+	CHECK_STR(seen.path, "/a");
+	incidents_tick(in, T0 + 11 * SEC, false); /* the summary of /a carries the repeats */
+	CHECK(r.n_summary == 1 && r.last_count == 1000 && r.last_id == ida);
+	CHECK_STR(r.last_path, "/a");
+	fill(d, "/c", T0 + 12 * SEC); /* the table holds two: /b, the oldest, is retired */
+	incidents_add(in, d, T0 + 12 * SEC);
+	CHECK(!incidents_add_repeats(in, idb, 5, T0 + 12 * SEC, NULL, NULL));
+	CHECK(incidents_add_repeats(in, ida, 1, T0 + 13 * SEC, NULL, NULL));
+	incidents_tick(in, T0 + 14 * SEC, true);
+	CHECK(r.max_count == 1001);
+	incidents_free(in);
+	free(d);
+}
