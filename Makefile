@@ -41,11 +41,15 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
+# The daemon's modules, one folder per pipeline stage (docs/architecture.md): capture -> enrich ->
+# attribute -> explain -> fold -> sink, lib/ for what every stage shares; the daemon object,
+# the pipeline and the command line at the top.
+DAEMON_DIRS := daemon $(addprefix daemon/,capture enrich attribute explain fold sink lib)
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -Iinclude -Idaemon -I$(OUTPUT)
+CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -Iinclude $(addprefix -I,$(DAEMON_DIRS)) -I$(OUTPUT)
 # struct denial names its parts (d->facts) and reaches their fields directly (d->path): an
-# anonymous member of a tagged struct type (daemon/denial.h) is a Microsoft/Plan 9 extension.
+# anonymous member of a tagged struct type (daemon/lib/denial.h) is a Microsoft/Plan 9 extension.
 CFLAGS += -fms-extensions $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -1)),-Wno-microsoft-anon-tag)
 SAN ?=
 ifeq ($(SAN),1)
@@ -65,8 +69,10 @@ LIBS_TOP := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -MMD -MP \
 	-Iinclude -I$(OUTPUT)/vmlinux
 
-DAEMON_SRCS := $(wildcard daemon/*.c)
-DAEMON_OBJS := $(patsubst daemon/%.c,$(OUTPUT)/daemon/%.o,$(DAEMON_SRCS))
+DAEMON_SRCS := $(foreach d,$(DAEMON_DIRS),$(wildcard $(d)/*.c))
+# one flat object directory: module names are unique across the stage folders
+DAEMON_OBJS := $(patsubst %.c,$(OUTPUT)/daemon/%.o,$(notdir $(DAEMON_SRCS)))
+vpath %.c $(DAEMON_DIRS)
 # Modules without the BPF loader, shared with epermtop and the unit tests.
 CORE_OBJS := $(filter-out $(OUTPUT)/daemon/main.o $(OUTPUT)/daemon/daemon.o $(OUTPUT)/daemon/tracer.o $(OUTPUT)/daemon/hooks.o,$(DAEMON_OBJS))
 TOP_SRCS := $(wildcard epermtop/*.c)
@@ -75,8 +81,8 @@ TOP_OBJS := $(patsubst epermtop/%.c,$(OUTPUT)/top/%.o,$(TOP_SRCS))
 TOP_LIB_OBJS := $(addprefix $(OUTPUT)/daemon/,sbuf.o jsonw.o escape.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 # The fuzz harnesses (tests/fuzz) are linked into epermd-unit too: it replays their regression
-# inputs and seed corpora. The ring-record harness needs daemon/capture.c.
-FUZZ_SRCS := $(filter-out $(if $(wildcard daemon/capture.c),,tests/fuzz/capture.c),$(wildcard tests/fuzz/*.c))
+# inputs and seed corpora. The ring-record harness needs daemon/capture/capture.c.
+FUZZ_SRCS := $(filter-out $(if $(wildcard daemon/capture/capture.c),,tests/fuzz/capture.c),$(wildcard tests/fuzz/*.c))
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS)) \
 	$(patsubst tests/fuzz/%.c,$(OUTPUT)/tests/fuzz/%.o,$(FUZZ_SRCS)) \
 	$(OUTPUT)/top/json.o $(OUTPUT)/top/model.o
@@ -127,7 +133,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
 $(OUTPUT)/daemon/tracer.o $(OUTPUT)/daemon/hooks.o: $(OUTPUT)/epermd.skel.h
 $(OUTPUT)/daemon/names.o: $(OUTPUT)/syscalls.inc $(OUTPUT)/errnos.inc $(OUTPUT)/caps.inc
 
-$(OUTPUT)/daemon/%.o: daemon/%.c | $(OUTPUT)/daemon
+$(OUTPUT)/daemon/%.o: %.c | $(OUTPUT)/daemon
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 

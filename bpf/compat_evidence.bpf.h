@@ -7,7 +7,7 @@
  *
  * Prototype changes (idmapped mounts, __seccomp_filter) move the return value to another ctx
  * slot, which CO-RE cannot relocate: those functions get one program per arity and the
- * daemon enables the one whose arity matches the running kernel's BTF (daemon/hooks.c).
+ * daemon enables the one whose arity matches the running kernel's BTF (daemon/capture/hooks.c).
  */
 #ifndef EPERMD_COMPAT_EVIDENCE_BPF_H
 #define EPERMD_COMPAT_EVIDENCE_BPF_H

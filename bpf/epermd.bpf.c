@@ -35,7 +35,7 @@ const volatile bool sc_chain = false;
 const volatile bool use_task_btf = false;
 const volatile __u64 wake_bytes = 4u << 20;
 const volatile __u8 path_arg[EP_NR_MAX] = {};
-/* 1-based argument of the path's dirfd, and of the fd of fd-based calls (daemon/names.c) */
+/* 1-based argument of the path's dirfd, and of the fd of fd-based calls (daemon/lib/names.c) */
 const volatile __u8 dirfd_arg[EP_NR_MAX] = {};
 const volatile __u8 fd_arg[EP_NR_MAX] = {};
 /* syscall numbers the programs treat apart; -1 when this kernel's table lacks them */

@@ -10,7 +10,7 @@
  * fexit on the function that decided sees the denial. Other people's BPF-LSM denials are seen
  * by fexit on the bpf_lsm_<hook> stub, which returns the BPF programs' combined verdict.
  *
- * Every program returns 0 and is switched off by daemon/hooks.c when its target is absent.
+ * Every program returns 0 and is switched off by daemon/capture/hooks.c when its target is absent.
  * Functions whose arity changed get one program per arity (suffix _nN = N arguments).
  */
 #ifndef EPERMD_EVIDENCE_BPF_H

@@ -3,7 +3,7 @@
  * In-kernel folding of repeated denials (issue 10). The first denial of a key goes out in full
  * and opens an entry in fold_map (EP_F_FOLD_HEAD); its repeats within fold_ns of that record
  * only count in the entry (ep_fold_val.count) and in fold_counters.folded, so a storm ships one
- * record per key and fold window. The daemon drains the counts (daemon/kfold.c) into the
+ * record per key and fold window. The daemon drains the counts (daemon/fold/kfold.c) into the
  * incident of the head record. The key (struct ep_fold_key, include/epermd.h) holds the object
  * exactly: two denials whose paths, base directories or fd inodes differ never fold together.
  * An entry the LRU evicts before the daemon drained it loses its undrained count: the daemon

@@ -4,7 +4,7 @@
  * io_uring_enter() itself succeeds, so sys_exit never sees it; this file turns the failing
  * completion into a denial record like a failing syscall's (ep_emit(), the same compact wire
  * record): EP_F_IOURING, uring_op = the IORING_OP_*, syscall_nr = the equivalent syscall
- * (uring_sc[], set by the loader from daemon/uring.c), args laid out as that syscall's, the
+ * (uring_sc[], set by the loader from daemon/lib/uring.c), args laid out as that syscall's, the
  * submitter's tid and comm, the running thread's creds, facts and evidence. ep_build() takes
  * them from struct ep_uring_pre (ep_uring_preset()) instead of pt_regs, and the files from the
  * request (ep_uring_files()) after ep_pick_files() did the dirfd/cwd part.

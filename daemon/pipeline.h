@@ -69,7 +69,7 @@ struct pipeline {
 };
 
 /* the kernel folds repeats for at most this long after the record that heads them, and the
- * worker drains its counts this often (bpf/fold.bpf.h, daemon/kfold.c) */
+ * worker drains its counts this often (bpf/fold.bpf.h, daemon/fold/kfold.c) */
 #define KFOLD_WINDOW_NS (1000ull * 1000000ull)
 #define KFOLD_DRAIN_NS	(250ull * 1000000ull)
 

@@ -283,7 +283,7 @@ struct ep_sc_prog {
  *   mnt                        when facts has EP_FACT_MNT: padding to the next multiple of 8,
  *                              struct ep_wire_mount, then its path_len bytes of depth names
  *                              (the mount point's path, as for base)
- * hdr.size is the record's length. The decoder (daemon/capture.c) rejects a record whose
+ * hdr.size is the record's length. The decoder (daemon/capture/capture.c) rejects a record whose
  * lengths or counts do not add up to exactly hdr.size, or that is longer than received.
  */
 #define EP_WIRE_MAX	   4096 /* no record is longer (power of two: BPF masks offsets) */

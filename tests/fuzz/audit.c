@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The audit record parser: netlink text, /dev/kmsg lines and journal entries
- * (daemon/audit_parse.c). Input: byte 0 picks the source, byte 1 the record type; the rest is the
+ * (daemon/enrich/audit_parse.c). Input: byte 0 picks the source, byte 1 the record type; the rest is the
  * record (netlink and kmsg: exactly that many bytes, no terminator, so a read past the end is
  * caught), a whole netlink datagram (header with a length that may lie, then the text) or, for the
  * journal, its fields separated by '\n' (_TRANSPORT, _AUDIT_TYPE, _AUDIT_ID,

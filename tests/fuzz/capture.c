@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The ring-record decoder (daemon/capture.c, capture_decode()). Input: the bytes of one ring
+/* The ring-record decoder (daemon/capture/capture.c, capture_decode()). Input: the bytes of one ring
  * record, lengths that lie included. Properties: a rejected record leaves the event zeroed; an
  * accepted one has every count within its array and every string terminated in its buffer. */
 #include "capture.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The escaping functions (daemon/escape.c) and the three record writers that use them
+/* The escaping functions (daemon/lib/escape.c) and the three record writers that use them
  * (output.c). Input: a hostile string (to the first NUL); byte 0 sizes a short buffer.
  * Properties:
  *  - json_escape/text_escape/text_escape_cmd output is valid UTF-8 with no raw C0 control byte,

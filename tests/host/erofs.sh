@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# EROFS ("Read-only file system") as a denial (daemon/rofs.c), with real read-only mounts:
+# EROFS ("Read-only file system") as a denial (daemon/attribute/rofs.c), with real read-only mounts:
 #   - in a private mount namespace (unshare -m) with a directory bind-mounted read-only onto
 #     itself (what systemd's ReadOnlyPaths= does): write, create, mkdir, unlink, chmod (by path
 #     and by fd), each from a process that exits at once; cause mount, readonly "mount" (the

@@ -121,7 +121,7 @@ if journalctl --root="$CROOT" --update-catalog 2>"$T_TMP/cat.err" &&
 	ok "journal: the catalog compiles"
 	ncat=$(journalctl --root="$CROOT" --list-catalog 2>/dev/null | grep -c ' epermd: ' || true)
 	nids=$(grep -c '^#define EP_MSGID_[A-Z_]*[[:space:]]*"' "$TOP/daemon/msgids.h" || true)
-	jd_check "one catalog entry per MESSAGE_ID in daemon/msgids.h" "$ncat" "$nids"
+	jd_check "one catalog entry per MESSAGE_ID in daemon/lib/msgids.h" "$ncat" "$nids"
 	[ -d /var/lib/systemd/catalog ] || mkdir -p /var/lib/systemd/catalog
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /var/lib/systemd/catalog &&

@@ -10,7 +10,7 @@
 #include "fuzz.h"
 #include "unit.h"
 
-/* the ring-record harness exists only once daemon/capture.c does */
+/* the ring-record harness exists only once daemon/capture/capture.c does */
 int fuzz_capture(const uint8_t *data, size_t size) __attribute__((weak));
 
 static const struct {

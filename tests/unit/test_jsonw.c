@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The JSON writer (daemon/jsonw.c) and the field table's invariants (daemon/fields.c). */
+/* The JSON writer (daemon/lib/jsonw.c) and the field table's invariants (daemon/sink/fields.c). */
 #include <errno.h>
 #include <stdlib.h>
 

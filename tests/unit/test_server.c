@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The socket's request parser (daemon/server.c, server_parse_request(); docs/socket.md). */
+/* The socket's request parser (daemon/sink/server.c, server_parse_request(); docs/socket.md). */
 #include <errno.h>
 
 #include "server.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The directive tables of daemon/unitmap.c: which directive of a systemd unit denied a call,
+/* The directive tables of daemon/attribute/unitmap.c: which directive of a systemd unit denied a call,
  * with its value and the drop-in that relaxes just this; the literal values of unit files
  * (unitprops_parse_file); systemd's syscall groups. */
 #include <stdlib.h>

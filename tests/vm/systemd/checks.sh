@@ -15,7 +15,7 @@ echo "=====EPERMD-VM-BEGIN"
 
 METRICS=/var/lib/prometheus/node-exporter/epermd.prom
 CONF=/etc/epermd/epermd.conf
-# daemon/msgids.h
+# daemon/lib/msgids.h
 ID_START=c84f7c9199be4e9fafaef5c8d07bc7a8
 ID_STATS=5ed47ecbfc3a4830bd8ff939fe2fe7f7
 ID_STOP=78d6030a9adc4326b30d71c8af3bbe89

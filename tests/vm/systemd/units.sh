@@ -3,7 +3,7 @@
 # (MESSAGE_ID of unit directives, catalog text); then the drop-in taken from the record is
 # installed, and the same action must now succeed. All units run at once (one boot, a few
 # seconds); the drop-ins are applied with one daemon-reload.
-ID_UNIT=bf3db25db0604111959573539f80a8b9 # daemon/msgids.h EP_MSGID_UNIT
+ID_UNIT=bf3db25db0604111959573539f80a8b9 # daemon/lib/msgids.h EP_MSGID_UNIT
 UD=/etc/systemd/system
 LIB=/usr/local/lib/epermd-e2e
 # name|directive|its value as written|the unit's settings (;)|the action (sh)

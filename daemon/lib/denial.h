@@ -105,7 +105,7 @@ struct dn_walk {
 };
 
 /* The sandbox settings of the systemd unit the process runs in, as the service manager reports
- * them (daemon/unitprops.c, enrich stage; D-Bus org.freedesktop.systemd1). Only read when
+ * them (daemon/enrich/unitprops.c, enrich stage; D-Bus org.freedesktop.systemd1). Only read when
  * proc.unit is set and the daemon reaches the bus; valid says it answered. */
 enum dn_unit_flag {
 	DN_U_MDWE = 1u << 0,		/* MemoryDenyWriteExecute=yes */
@@ -200,7 +200,7 @@ struct dn_sysctl {
 	char value[64];
 };
 
-/* A kernel audit record joined to a denial (daemon/audit.c, H9). audit_annotate() fills it
+/* A kernel audit record joined to a denial (daemon/enrich/audit.c, H9). audit_annotate() fills it
  * between enrich and cause; cause.c (rule_audit) turns it into the cause. kind 0 = none. */
 enum dn_audit_kind {
 	DN_AU_NONE = 0,

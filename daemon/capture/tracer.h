@@ -78,7 +78,7 @@ int tracer_sc_stats(struct tracer *t, struct tracer_sc_stats *s);
 /* The reader's counts, with the BPF side's notice accounting. */
 int tracer_stats(struct tracer *t, struct tracer_stats *out);
 /* In-kernel folding (bpf/fold.bpf.h): the window in ns (0 = off; takes effect at once), the
- * fold map (fd and size, for daemon/kfold.c) and the per-CPU counters summed. */
+ * fold map (fd and size, for daemon/fold/kfold.c) and the per-CPU counters summed. */
 void tracer_set_fold(struct tracer *t, uint64_t window_ns);
 int tracer_fold_map(struct tracer *t, unsigned *max_entries);
 int tracer_fold_counters(struct tracer *t, struct ep_fold_counters *sum);
