@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Stopping a host-wide daemon in the states where a crash on SIGINT was once reported (issue 13;
 # docs/reliability.md). Each must exit 0, print its final counters with conservation
-# (attempted = submitted + reserve_failed, submitted = delivered + queue_dropped) and leave no
+# (attempted = submitted + reserve_failed + folded, submitted = delivered + queue_dropped,
+# folded = fold_drained + fold_lost) and leave no
 # sanitizer report (the CI sanitizer pass runs this script from build-san):
 #   1. SIGINT in the middle of a storm, with a streaming socket client that stopped reading
 #      (SIGSTOP) and a SIGHUP reload just before;
@@ -57,8 +58,11 @@ stopped() {
 	c() { printf '%s\n' "$fin" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 	att=$(c attempted)
 	sub=$(c submitted)
-	if [ "$2" -eq 0 ] && [ -n "$fin" ] && [ "$att" -eq $(($(c submitted) + $(c reserve_failed))) ] &&
+	fold=$(c folded)
+	if [ "$2" -eq 0 ] && [ -n "$fin" ] &&
+		[ "$att" -eq $(($(c submitted) + $(c reserve_failed) + ${fold:-0})) ] &&
 		[ "$sub" -eq $(($(c delivered) + $(c queue_dropped))) ] &&
+		[ "${fold:-0}" -eq $(($(c fold_drained) + $(c fold_lost))) ] &&
 		! grep -q 'Sanitizer\|runtime error\|Segmentation' "$T_TMP/$1.err"; then
 		return 0
 	fi
