@@ -713,13 +713,13 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 	else
 		c->reserve_failed++;
 	/* the fold buffer ep_exit_fail() holds for this record, released either way */
-	if (flags & EP_F_FOLD_HEAD)
+	if (fetch && (flags & EP_F_FOLD_HEAD))
 		ep_fold_done(seq, h->ts_ns, shipped);
 	sc->busy = 0;
 	return 0;
 
 out_clear:
-	if (flags & EP_F_FOLD_HEAD)
+	if (fetch && (flags & EP_F_FOLD_HEAD))
 		ep_fold_done(0, 0, 0);
 	ep_state_clear(st);
 	return 0;
@@ -786,7 +786,12 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	 * value goes over as a number read back from the stack (raw_tp's is a number already).
 	 */
 	fold = EP_FOLD_NONE;
-	if (fold_on && !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+	/*
+	 * Only the programs with BPF atomic fetch (5.12+) fold: the per-CPU-seq ones are compiled
+	 * without it (fetch is a constant), since 5.10's verifier gives up at 1M instructions
+	 * with the fold calls in (measured in the VM matrix) even where fold_on is false.
+	 */
+	if (fetch && fold_on && !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
 		fold = ep_fold_check(regs_nr, ret, flags);
 	if (fold == EP_FOLD_DONE)
 		goto out_clear;
