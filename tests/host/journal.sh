@@ -120,7 +120,7 @@ if journalctl --root="$CROOT" --update-catalog 2>"$T_TMP/cat.err" &&
 	[ -s "$CROOT/var/lib/systemd/catalog/database" ]; then
 	ok "journal: the catalog compiles"
 	ncat=$(journalctl --root="$CROOT" --list-catalog 2>/dev/null | grep -c ' epermd: ' || true)
-	nids=$(grep -c '^#define EP_MSGID_[A-Z_]*[[:space:]]*"' "$TOP/daemon/msgids.h" || true)
+	nids=$(grep -c '^#define EP_MSGID_[A-Z_]*[[:space:]]*"' "$TOP/daemon/lib/msgids.h" || true)
 	jd_check "one catalog entry per MESSAGE_ID in daemon/lib/msgids.h" "$ncat" "$nids"
 	[ -d /var/lib/systemd/catalog ] || mkdir -p /var/lib/systemd/catalog
 	# shellcheck disable=SC2016 # expanded by the inner shell
