@@ -41,7 +41,7 @@ const volatile __u8 fd_arg[EP_NR_MAX] = {};
 const volatile __s32 nr_mmap = -1;
 const volatile __s32 nr_landlock_restrict_self = -1;
 const volatile __s32 nr_fanotify_mark = -1;
-/* look a path's final dentry up in the dcache at an EPERM denial (EP_FACT_OBJ) */
+/* look a path's final dentry up in the dcache at a denial (EP_FACT_OBJ) */
 const volatile bool obj_lookup = true;
 const volatile __u32 dcache_mounted = 0; /* DCACHE_MOUNTED; 0 = the pre-6.14 value */
 
@@ -450,12 +450,13 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	char c0;
 
 	/*
-	 * Only for EPERM: the inode flags that change under a diagnosis (immutable, append-only)
-	 * deny with EPERM, and a lookup in a large directory costs microseconds, which EACCES
-	 * storms (DAC) should not pay.
+	 * The dcache hash lookup costs a few reads per component: every denial. The child scan
+	 * it falls back to (a component the hash misses, or no hash table found) costs
+	 * microseconds in a large directory: EPERM only, where the inode flags that change under
+	 * a diagnosis (immutable, append-only) deny; EACCES storms (DAC) should not pay it.
 	 */
 	if (!fl->uptr || !h->path_len || (h->flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)) ||
-	    (h->facts & EP_FACT_FD) || !obj_lookup || h->ret != -EPERM)
+	    (h->facts & EP_FACT_FD) || !obj_lookup || (h->ret != -EPERM && !dhash_table))
 		return off;
 	s = ep_scratch();
 	if (!s)
@@ -470,7 +471,7 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	} else {
 		return off;
 	}
-	if (!ep_lookup(poff, h->path_len, d, m))
+	if (!ep_lookup(poff, h->path_len, d, m, h->ret == -EPERM))
 		return off;
 	s = ep_scratch();
 	if (!s)

@@ -47,6 +47,9 @@ struct ep_lookup {
 	__u32 pos, end;	  /* the component being looked up: [pos, end) */
 	__u32 state;
 	__u32 budget; /* children left to visit */
+	__u64 found;  /* the child the hash lookup found */
+	__u32 hash;   /* the component's name hash (ep_name_hash) */
+	__u32 scan;   /* a component the hash lookup misses may be looked for among the children */
 };
 
 struct ep_scratch {
@@ -327,10 +330,12 @@ __noinline int ep_put_inode(__u32 ioff, __u32 poff, __u64 dentry, __u64 vfsmnt)
 }
 
 /*
- * The dcache lookup: find a path's final dentry without the kernel's help, by comparing names
- * among each directory's children (d_children/d_sib since 6.8, d_subdirs/d_child before),
- * crossing mounts through the parent mount's child list. Best effort: a component that is not
- * in the dcache, "..", a symlink or a list longer than the step budget ends it with no answer.
+ * The dcache lookup: find a path's final dentry without the kernel's help, each component in
+ * its bucket of the dcache hash (bpf/dhash.bpf.h) or, when that misses and @scan allows, by
+ * comparing names among the directory's children (d_children/d_sib since 6.8, d_subdirs/
+ * d_child before), crossing mounts through the parent mount's child list. Best effort: a
+ * component that is not in the dcache, "..", a symlink or a list longer than the step budget
+ * ends it with no answer.
  */
 struct dentry___pre68 {
 	struct list_head d_child;
@@ -374,7 +379,8 @@ static __always_inline __u64 ep_child_of(__u64 node)
 	return node - bpf_core_field_offset(struct dentry___pre68, d_child);
 }
 
-/* Split the component at lk->pos; returns 0 to scan for it, 1 at the end, 2 to give up. */
+#include "dhash.bpf.h"
+
 /*
  * The loops over path bytes are global functions: each loop's every exit would otherwise
  * carry the rest of the step through the verifier once more.
@@ -418,6 +424,67 @@ __noinline int ep_lk_eq(__u32 len)
 	return 0;
 }
 
+/* Is child's name the component [pos, end)? */
+static __always_inline bool ep_lk_name_is(struct ep_scratch *s, struct ep_lookup *lk,
+					  struct dentry *child)
+{
+	__u32 len = BPF_CORE_READ(child, d_name.len);
+
+	if (len != lk->end - lk->pos || !len || len >= EP_WIRE_NAME_MAX)
+		return false;
+	barrier_var(len);
+	len &= EP_WIRE_NAME_MAX - 1;
+	if (bpf_probe_read_kernel(s->name, len, BPF_CORE_READ(child, d_name.name)))
+		return false;
+	return ep_lk_eq(len);
+}
+
+/* child is the component [pos, end): step into it (or onto the mount on it). 0 or 2. */
+static __always_inline int ep_lk_found(struct ep_lookup *lk, struct dentry *child)
+{
+	struct inode *inode = BPF_CORE_READ(child, d_inode);
+	__u32 last = lk->end >= lk->plen;
+
+	/* a symlink's target is not this dentry; a negative dentry has nothing below */
+	if (inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFLNK)
+		return 2;
+	if (!inode && !last)
+		return 2;
+	lk->pos = lk->end;
+	if (BPF_CORE_READ(child, d_flags) & ep_dcache_mounted()) {
+		struct mount *pm = (struct mount *)lk->mnt;
+
+		lk->child = (__u64)child;
+		lk->head = (__u64)__builtin_preserve_access_index(&pm->mnt_mounts);
+		lk->node = (__u64)BPF_CORE_READ(pm, mnt_mounts.next);
+		lk->state = EP_LK_MNT;
+		return 0;
+	}
+	lk->d = (__u64)child;
+	lk->state = EP_LK_COMP;
+	return 0;
+}
+
+/*
+ * The component [pos, end) in its bucket of the dcache hash (bpf/dhash.bpf.h). Returns 0 or 2
+ * as ep_lk_found(), or 3 when the hash lookup missed (or is off).
+ */
+static __always_inline int ep_lk_hashed(struct ep_scratch *s, struct ep_lookup *lk)
+{
+	if (!dhash_table)
+		return 3;
+	lk->hash = (__u32)ep_name_hash(lk->poff + lk->pos, lk->end - lk->pos, lk->d);
+	if (!ep_lk_chain())
+		return 3;
+	s = ep_scratch();
+	if (!s)
+		return 2;
+	lk = &s->lk;
+	if (!ep_lk_name_is(s, lk, (struct dentry *)lk->found))
+		return 3;
+	return ep_lk_found(lk, (struct dentry *)lk->found);
+}
+
 /* Split the component at lk->pos; returns 0 to scan for it, 1 at the end, 2 to give up. */
 static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk)
 {
@@ -448,24 +515,16 @@ static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk
 	/* ".." would need the mount walk backwards */
 	if (k == 2 && c0 == '.' && c1 == '.')
 		return 2;
+	k = ep_lk_hashed(s, lk);
+	if (k != 3)
+		return k;
+	s = ep_scratch();
+	if (!s || !s->lk.scan)
+		return 2;
+	lk = &s->lk;
 	lk->node = ep_first_child(lk->d, &lk->head);
 	lk->state = EP_LK_SCAN;
 	return 0;
-}
-
-/* Is child's name the component [pos, end)? */
-static __always_inline bool ep_lk_name_is(struct ep_scratch *s, struct ep_lookup *lk,
-					  struct dentry *child)
-{
-	__u32 len = BPF_CORE_READ(child, d_name.len);
-
-	if (len != lk->end - lk->pos || !len || len >= EP_WIRE_NAME_MAX)
-		return false;
-	barrier_var(len);
-	len &= EP_WIRE_NAME_MAX - 1;
-	if (bpf_probe_read_kernel(s->name, len, BPF_CORE_READ(child, d_name.name)))
-		return false;
-	return ep_lk_eq(len);
 }
 
 /* Compare one child; returns 0 to go on, 2 to give up. */
@@ -523,8 +582,6 @@ __noinline int ep_lk_skip_len(void)
 static __always_inline int ep_lk_scan(struct ep_scratch *s, struct ep_lookup *lk)
 {
 	struct dentry *child;
-	struct inode *inode;
-	__u32 last;
 
 	ep_lk_skip_len();
 	s = ep_scratch();
@@ -541,26 +598,7 @@ static __always_inline int ep_lk_scan(struct ep_scratch *s, struct ep_lookup *lk
 		lk->node = (__u64)BPF_CORE_READ(n, next);
 		return 0;
 	}
-	inode = BPF_CORE_READ(child, d_inode);
-	last = lk->end >= lk->plen;
-	/* a symlink's target is not this dentry; a negative dentry has nothing below */
-	if (inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFLNK)
-		return 2;
-	if (!inode && !last)
-		return 2;
-	lk->pos = lk->end;
-	if (BPF_CORE_READ(child, d_flags) & ep_dcache_mounted()) {
-		struct mount *pm = (struct mount *)lk->mnt;
-
-		lk->child = (__u64)child;
-		lk->head = (__u64)__builtin_preserve_access_index(&pm->mnt_mounts);
-		lk->node = (__u64)BPF_CORE_READ(pm, mnt_mounts.next);
-		lk->state = EP_LK_MNT;
-		return 0;
-	}
-	lk->d = (__u64)child;
-	lk->state = EP_LK_COMP;
-	return 0;
+	return ep_lk_found(lk, child);
 }
 
 /* Look for the mount on lk->child among lk->mnt's children; returns 0 to go on, 2 to give up. */
@@ -613,7 +651,7 @@ __noinline int ep_lookup_step(void)
  * task's root for an absolute path, the base for a relative one. Returns 1 with the result in
  * the scratch's lookup state, else 0.
  */
-static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt)
+static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt, bool scan)
 {
 	struct ep_scratch *s = ep_scratch();
 	int r = 2;
@@ -627,6 +665,7 @@ static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64
 	s->lk.pos = 0;
 	s->lk.state = EP_LK_COMP;
 	s->lk.budget = EP_LK_BUDGET;
+	s->lk.scan = scan;
 	for (int i = 0; i < EP_LK_STEPS; i++) {
 		r = ep_lookup_step();
 		if (r)

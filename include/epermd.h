@@ -402,6 +402,23 @@ struct ep_task_state {
 	struct ep_evidence ev[EP_MAX_EV];
 };
 
+/*
+ * The dcache hash probe (bpf/dhash.bpf.h, daemon/dhash.c): the daemon test-runs a program that
+ * samples the dentries of its own open files (dh_fds[]) and their parents into dh_samples[].
+ */
+#define EP_DH_FDS     8 /* files the probe samples */
+#define EP_DH_LEVELS  4 /* dentries per file: the file and its parents */
+#define EP_DH_SAMPLES (EP_DH_FDS * EP_DH_LEVELS)
+
+struct ep_dh_sample {
+	__u64 pprev; /* d_hash.pprev: the bucket, or the previous dentry's next pointer */
+	__u32 hash;  /* d_name.hash as the kernel computed it */
+	__u32 mine;  /* the probe's full_name_hash() of the same name and parent */
+	__u32 len;   /* d_name.len */
+	__u32 _pad;
+};
+
+_Static_assert(sizeof(struct ep_dh_sample) == 24, "ep_dh_sample ABI");
 _Static_assert(sizeof(struct ep_evidence) == 72, "ep_evidence ABI");
 _Static_assert(sizeof(struct ep_creds) == 88 + 4 * EP_MAX_GROUPS, "ep_creds ABI");
 _Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode_facts ABI");

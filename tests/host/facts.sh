@@ -120,4 +120,22 @@ expect "exited process in group 24: a 0604 root:24 file is denied by its owning-
 	".syscall == \"openat\" and .path == \"$G\"" \
 	'.cause == "dac" and (.diagnosis | test("owning group"))'
 
+# (e) EACCES, the mode changed right after the denial by a process that exits at once: the
+# dcache hash lookup at the denial saw 0600 (user space later sees 0644, which grants r)
+if "$EPERMD" --config=none --features 2>/dev/null | grep -q '^object lookup: on (dcache hash'; then
+	S="$T_TMP/sec600"
+	echo s >"$S"
+	chmod 0600 "$S"
+	ep_run e --tracepoint-only --fold-window=0 -- sh -c \
+		"setpriv --reuid=65534 --regid=65534 --clear-groups /bin/cat $S; chmod 0644 $S"
+	expect "EACCES, chmod 0644 right after the denial: cat $S is dac with mode 0600 at the denial" 0 \
+		".syscall == \"openat\" and .path == \"$S\"" \
+		'.cause == "dac" and (.facts.at_denial | index("file")) != null and
+		 ([.evidence[] | select(test("mode 0600 owner 0:0"))] | length) == 1 and
+		 (.diagnosis | test("mode 0600"))'
+else
+	skip "EACCES file facts at the denial (the dcache hash lookup is off: $("$EPERMD" \
+		--config=none --features 2>/dev/null | sed -n 's/^object lookup: //p'))"
+fi
+
 t_done
