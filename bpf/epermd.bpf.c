@@ -448,6 +448,7 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	struct ep_scratch *s;
 	__u64 d, m;
 	char c0;
+	int found;
 
 	/*
 	 * The dcache hash lookup costs a few reads per component: every denial. The child scan
@@ -471,10 +472,11 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	} else {
 		return off;
 	}
-	if (!ep_lookup(poff, h->path_len, d, m, h->ret == -EPERM))
-		return off;
+	found = ep_lookup(poff, h->path_len, d, m, h->ret == -EPERM);
+	/* the directories searched, also when the lookup stopped on the way */
+	off = ep_put_walk(off) & (EP_WIRE_MAX - 1);
 	s = ep_scratch();
-	if (!s)
+	if (!s || !found)
 		return off;
 	d = s->lk.d;
 	m = s->lk.mnt + bpf_core_field_offset(struct mount, mnt);

@@ -50,6 +50,7 @@ struct ep_lookup {
 	__u64 found;  /* the child the hash lookup found */
 	__u32 hash;   /* the component's name hash (ep_name_hash) */
 	__u32 scan;   /* a component the hash lookup misses may be looked for among the children */
+	__u32 ndirs;  /* directories in ep_scratch.dirs */
 };
 
 struct ep_scratch {
@@ -57,7 +58,8 @@ struct ep_scratch {
 	__u32 _pad;
 	struct ep_walk w;
 	struct ep_lookup lk;
-	__u8 name[EP_WIRE_NAME_MAX]; /* a dentry name being compared */
+	__u8 name[EP_WIRE_NAME_MAX];		      /* a dentry name being compared */
+	struct ep_dir_facts dirs[EP_WIRE_PATH_DEPTH]; /* the lookup's directories (EP_FACT_WALK) */
 	__u8 b[2 * EP_WIRE_MAX];
 };
 
@@ -485,6 +487,36 @@ static __always_inline int ep_lk_hashed(struct ep_scratch *s, struct ep_lookup *
 	return ep_lk_found(lk, (struct dentry *)lk->found);
 }
 
+/*
+ * The directory a component is looked up in (lk.d): the kernel's may_lookup() checks search
+ * permission there (EP_FACT_WALK). A cached POSIX ACL is said; one not cached is unknown.
+ */
+static __always_inline void ep_lk_dir(struct ep_scratch *s, struct ep_lookup *lk)
+{
+	struct dentry *dir = (struct dentry *)lk->d;
+	struct ep_dir_facts *o;
+	__u32 n = lk->ndirs;
+	struct inode *inode;
+	__u64 acl;
+
+	if (n >= EP_WIRE_PATH_DEPTH)
+		return;
+	/* not in the CO-RE read: lk is no kernel type */
+	inode = BPF_CORE_READ(dir, d_inode);
+	o = &s->dirs[n];
+	o->mode = inode ? BPF_CORE_READ(inode, i_mode) : 0;
+	o->uid = inode ? BPF_CORE_READ(inode, i_uid.val) : 0;
+	o->gid = inode ? BPF_CORE_READ(inode, i_gid.val) : 0;
+	o->flags = EP_DIR_ACL_UNKNOWN;
+	if (inode && bpf_core_field_exists(inode->i_acl)) {
+		acl = (__u64)BPF_CORE_READ(inode, i_acl);
+		/* ACL_NOT_CACHED is (void *)-1, ACL_DONT_CACHE (void *)-3 */
+		if (acl < (__u64)-4095)
+			o->flags = acl ? EP_DIR_ACL : 0;
+	}
+	lk->ndirs = n + 1;
+}
+
 /* Split the component at lk->pos; returns 0 to scan for it, 1 at the end, 2 to give up. */
 static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk)
 {
@@ -506,6 +538,7 @@ static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk
 		return 2;
 	lk = &s->lk;
 	lk->end = pos + k;
+	ep_lk_dir(s, lk);
 	c0 = s->b[EP_WOFF(lk->poff + pos)];
 	c1 = s->b[EP_WOFF(lk->poff + pos + 1)];
 	if (k == 1 && c0 == '.') {
@@ -666,12 +699,42 @@ static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64
 	s->lk.state = EP_LK_COMP;
 	s->lk.budget = EP_LK_BUDGET;
 	s->lk.scan = scan;
+	s->lk.ndirs = 0;
 	for (int i = 0; i < EP_LK_STEPS; i++) {
 		r = ep_lookup_step();
 		if (r)
 			break;
 	}
 	return r == 1;
+}
+
+/*
+ * The lookup's directories (EP_FACT_WALK) at the record's next multiple of 8 from off, with
+ * the header's count and fact bit; returns the record's new length. A global function: the
+ * copy's exits would otherwise multiply the states of every caller's rest.
+ */
+__noinline int ep_put_walk(__u32 off)
+{
+	struct ep_scratch *s = ep_scratch();
+	struct ep_wire_hdr *h;
+	__u32 n;
+
+	if (!s)
+		return off;
+	h = (struct ep_wire_hdr *)s->b;
+	n = s->lk.ndirs;
+	if (!n || n > EP_WIRE_PATH_DEPTH)
+		return off;
+	off = (off + 7) & ~7u;
+	for (__u32 i = 0; i < EP_WIRE_PATH_DEPTH; i++) {
+		if (i >= n)
+			break;
+		*(struct ep_dir_facts *)(s->b + EP_WOFF(off)) = s->dirs[i];
+		off += sizeof(struct ep_dir_facts);
+	}
+	h->n_walk = n;
+	h->facts |= EP_FACT_WALK;
+	return off;
 }
 
 #endif /* EPERMD_FACTS_BPF_H */

@@ -108,8 +108,8 @@ static bool proc_has_cap(const struct denial *d, int cap)
 }
 
 static const char *const fact_names[DN_FACT__N] = {
-    "credentials", "groups",   "file",	 "file_flags", "mount",
-    "base_dir",	   "listener", "target", "arguments",  "link",
+    "credentials", "groups", "file",	  "file_flags", "mount",     "base_dir",
+    "listener",	   "target", "arguments", "link",	"path_walk",
 };
 
 const char *cause_fact_name(unsigned bit)
@@ -354,8 +354,9 @@ static void walk_evidence(struct cctx *c)
 				    w->checked, w->checked == 1 ? "y" : "ies", w->dir,
 				    walk_errno(w->err));
 	else
-		denial_add_evidence(d, "path walk: all %d director%s on the way searchable",
-				    w->checked, w->checked == 1 ? "y" : "ies");
+		denial_add_evidence(d, "path walk: all %d director%s on the way searchable%s",
+				    w->checked, w->checked == 1 ? "y" : "ies",
+				    w->at_denial && !w->later ? " (modes at the denial)" : "");
 	if (!d->file.valid)
 		denial_add_evidence(d, "the object could not be examined as root (%s)",
 				    walk_errno(w->obj_err));
