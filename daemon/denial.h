@@ -216,6 +216,8 @@ struct denial {
 };
 
 /* Append a formatted, short evidence string; silently counts overflow. */
+/* The value of a sysctl enrichment read for this denial (d->sysctl[]), or NULL. */
+const char *denial_sysctl(const struct denial *d, const char *name);
 void denial_add_evidence(struct denial *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
