@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static int expect = -1; /* -1: any failure counts */
@@ -256,7 +257,8 @@ static void usage(void)
 	    "actions: kill PID SIG | open PATH r|w|a | unlink PATH | chown PATH UID | mkdir PATH\n"
 	    "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
 	    "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
-	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n",
+	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n"
+	    "  setxattr PATH | removexattr PATH (user.epermd)\n",
 	    stderr);
 	exit(2);
 }
@@ -303,6 +305,14 @@ int main(int argc, char **argv)
 	if (!strcmp(act, "unlink")) {
 		NEED(1);
 		return TRY("unlink", unlink(argv[1]));
+	}
+	if (!strcmp(act, "setxattr")) {
+		NEED(1);
+		return TRY("setxattr", setxattr(argv[1], "user.epermd", "1", 1, 0));
+	}
+	if (!strcmp(act, "removexattr")) {
+		NEED(1);
+		return TRY("removexattr", removexattr(argv[1], "user.epermd"));
 	}
 	if (!strcmp(act, "mkdir")) {
 		NEED(1);
