@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The overhead benchmark behind `make bench` (method: docs/bench.md). In ONE run:
-#  1. ns per syscall for four loops (ok = getppid, eperm = kill(1,0) as 65534, seccomp =
+#  1. ns per syscall for five loops (ok = getppid, eperm = kill(1,0) as 65534, seccomp =
 #     getppid refused by a filter, okfilt = getppid succeeding in a task whose filter refuses
-#     only mkdir) under three configurations: no tracer, the empty tp_btf sys_exit hook
+#     only mkdir, eacces = open("/etc/shadow") as 65534; LOOPS="..." picks some) under three configurations: no tracer, the empty tp_btf sys_exit hook
 #     (epermd --bench-empty-hook) and epermd in daemon mode; with EPERMD_BASE=path/to/epermd a
 #     fourth, "base": another build of epermd (an A/B in the same run); the workload on
 #     CPU 1, the tracer on CPU 0; ROUNDS interleaved rounds of REPS repetitions each;
@@ -29,6 +29,7 @@ EPERMD_BASE=${EPERMD_BASE:-}
 CFGS="none empty epermd"
 [ -n "$EPERMD_BASE" ] && CFGS="$CFGS base"
 WORK_CPU=${WORK_CPU:-1}
+LOOPS=${LOOPS:-ok eperm seccomp okfilt eacces}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench: needs root" >&2
@@ -65,7 +66,7 @@ cpu_ticks() {
 # Wait until the tracer holds a BPF link (its programs are attached).
 wait_loaded() {
 	i=0
-	while [ $i -lt 120 ]; do
+	while [ $i -lt 480 ]; do # up to 120 s: a loaded host verifies slowly
 		kill -0 "$1" 2>/dev/null || return 1
 		if find "/proc/$1/fd" -lname 'anon_inode:bpf_link' 2>/dev/null | grep -q .; then
 			sleep 0.5
@@ -109,14 +110,14 @@ stop_tracer() {
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "bench: $ROUNDS rounds x configs ($CFGS) x 4 loops x $REPS reps of $MS ms"
+echo "bench: $ROUNDS rounds x configs ($CFGS) x loops ($LOOPS) x $REPS reps of $MS ms"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	for cfg in $CFGS; do
 		start_tracer "$cfg"
 		c0=0
 		[ -n "$TPID" ] && c0=$(cpu_ticks "$TPID")
-		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" ok eperm seccomp okfilt |
+		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" $LOOPS |
 			sed "s/^/$cfg $r /" >>"$SAMPLES"
 		if [ -n "$TPID" ]; then
 			echo "$cfg $r $(($(cpu_ticks "$TPID") - c0))" >>"$CPUF"
@@ -166,7 +167,7 @@ cfgs = [c for c in ["none", "empty", "epermd", "base"] if (c, "ok") in cells]
 names = {"none": "no tracer", "empty": "empty tp_btf hook (--bench-empty-hook)",
          "epermd": "epermd (daemon, json to /dev/null)",
          "base": "base: EPERMD_BASE (daemon, json to /dev/null)"}
-loops = ["ok", "eperm", "seccomp", "okfilt"]
+loops = [l for l in ["ok", "eperm", "seccomp", "okfilt", "eacces"] if ("none", l) in cells]
 print(open(f"{res}/machine.txt").read())
 print("| config | n | " + " | ".join(
     f"{l} min | {l} med | {l} +med | {l} x" for l in loops) + " |")

@@ -2,8 +2,8 @@
 /*
  * workload: the syscall loops of the overhead benchmark (bench/run.sh).
  *
- *   workload [--reps N] [--ms MS] [--warm MS] LOOP...     LOOP = ok | eperm | seccomp | okfilt
- *   workload storm N                                       N x kill(1, 0) as uid 65534
+ *   workload [--reps N] [--ms MS] [--warm MS] LOOP...     LOOP = ok | eperm | seccomp | okfilt |
+ * eacces workload storm N                                       N x kill(1, 0) as uid 65534
  *
  * Each loop runs in its own child (dropping the uid or installing a seccomp filter cannot be
  * undone): a warm-up, then N repetitions of MS milliseconds each, timed in-process with
@@ -14,9 +14,12 @@
  * seccomp = getppid refused by a SECCOMP_RET_ERRNO(EPERM) filter
  * okfilt  = getppid, succeeds, in a task whose seccomp filter refuses only mkdir: the
  *           successful path of a seccomp-filtered task
+ * eacces  = open("/etc/shadow", O_RDONLY) as uid 65534: a path lookup and a DAC check, EACCES
+ *           (the record carries the path's dentry from the dcache, EP_FACT_OBJ)
  * Pinning is the caller's business (taskset).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -78,9 +81,13 @@ static unsigned batch(int loop)
 
 		if (loop == 1)
 			r = kill(1, 0);
+		else if (loop == 4)
+			r = open("/etc/shadow", O_RDONLY | O_CLOEXEC);
 		else
 			r = syscall(SYS_getppid);
-		if (loop == 0 || loop == 3 ? r < 0 : (r != -1 || errno != EPERM))
+		if (loop == 0 || loop == 3 ? r < 0
+		    : loop == 4		   ? (r != -1 || errno != EACCES)
+					   : (r != -1 || errno != EPERM))
 			bad++;
 	}
 	return bad;
@@ -90,7 +97,7 @@ static void run_loop(const char *name, int loop, int reps, int ms, int warm)
 {
 	uint64_t calls, t0, t1, bad = 0;
 
-	if (loop == 1)
+	if (loop == 1 || loop == 4)
 		drop_to_nobody();
 	else if (loop == 2)
 		deny_syscall(SYS_getppid);
@@ -152,10 +159,9 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i >= argc || reps < 1 || ms < 1) {
-		fprintf(
-		    stderr,
-		    "usage: workload [--reps N] [--ms MS] [--warm MS] ok|eperm|seccomp|okfilt...\n"
-		    "       workload storm N\n");
+		fprintf(stderr, "usage: workload [--reps N] [--ms MS] [--warm MS] "
+				"ok|eperm|seccomp|okfilt|eacces...\n"
+				"       workload storm N\n");
 		return 64;
 	}
 	for (; i < argc; i++) {
@@ -163,6 +169,7 @@ int main(int argc, char **argv)
 			   : !strcmp(argv[i], "eperm")	 ? 1
 			   : !strcmp(argv[i], "seccomp") ? 2
 			   : !strcmp(argv[i], "okfilt")	 ? 3
+			   : !strcmp(argv[i], "eacces")	 ? 4
 							 : -1;
 		pid_t pid;
 		int st;

@@ -98,20 +98,16 @@ if want append-only; then
 fi
 
 # xattr changes on an immutable / append-only file: xattr_permission() says EPERM
-if want xattr-immutable; then
-	rm -f /mnt/disk/ximm
-	echo data >/mnt/disk/ximm
-	vmtrig setflags /mnt/disk/ximm +i >/dev/null
-	scen xattr-immutable vmtrig -e EPERM setxattr /mnt/disk/ximm
-	vmtrig setflags /mnt/disk/ximm -i >/dev/null
-fi
-if want xattr-append; then
-	rm -f /mnt/disk/xapp
-	echo data >/mnt/disk/xapp
-	vmtrig setflags /mnt/disk/xapp +a >/dev/null
-	scen xattr-append vmtrig -e EPERM removexattr /mnt/disk/xapp
-	vmtrig setflags /mnt/disk/xapp -a >/dev/null
-fi
+xattr_scen() { # NAME FLAG ACTION FILE
+	want "$1" || return 0
+	rm -f "$4"
+	echo data >"$4"
+	vmtrig setflags "$4" "+$2" >/dev/null
+	scen "$1" vmtrig -e EPERM "$3" "$4"
+	vmtrig setflags "$4" "-$2" >/dev/null
+}
+xattr_scen xattr-immutable i setxattr /mnt/disk/ximm
+xattr_scen xattr-append a removexattr /mnt/disk/xapp
 
 if want noexec; then
 	cp /bin/vmtrig /mnt/noexec/tool
