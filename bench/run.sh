@@ -163,11 +163,11 @@ cells = {}
 for line in open(f"{res}/samples.txt"):
     cfg, rnd, loop, rep, ns, calls = line.split()
     cells.setdefault((cfg, loop), []).append(float(ns))
-cfgs = [c for c in ["none", "empty", "epermd", "base"] if (c, "ok") in cells]
+loops = [l for l in ["ok", "eperm", "seccomp", "okfilt", "eacces"] if ("none", l) in cells]
+cfgs = [c for c in ["none", "empty", "epermd", "base"] if (c, loops[0]) in cells]
 names = {"none": "no tracer", "empty": "empty tp_btf hook (--bench-empty-hook)",
          "epermd": "epermd (daemon, json to /dev/null)",
          "base": "base: EPERMD_BASE (daemon, json to /dev/null)"}
-loops = [l for l in ["ok", "eperm", "seccomp", "okfilt", "eacces"] if ("none", l) in cells]
 print(open(f"{res}/machine.txt").read())
 print("| config | n | " + " | ".join(
     f"{l} min | {l} med | {l} +med | {l} x" for l in loops) + " |")
