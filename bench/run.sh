@@ -175,7 +175,7 @@ print("|---|---|" + "---|---|---|---|" * len(loops))
 base = {l: statistics.median(cells[("none", l)]) for l in loops}
 floor = {l: statistics.median(cells[("empty", l)]) - base[l] for l in loops}
 for c in cfgs:
-    row = [names[c], str(len(cells[(c, "ok")]))]
+    row = [names[c], str(len(cells[(c, loops[0])]))]
     for l in loops:
         v = cells[(c, l)]
         med = statistics.median(v)
