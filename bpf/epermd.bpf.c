@@ -443,7 +443,8 @@ static __always_inline __u32 ep_put_inode_at(__u32 off, __u64 d, __u64 m)
 
 /* The path's own dentry, when the dcache has every component (EP_FACT_OBJ). */
 static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struct *task,
-					struct ep_files *fl, __u32 poff, __u32 off)
+					struct ep_files *fl, __u32 poff, __u32 off,
+					const bool uring)
 {
 	struct ep_scratch *s;
 	__u64 d, m;
@@ -455,9 +456,12 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	 * it falls back to (a component the hash misses, or no hash table found) costs
 	 * microseconds in a large directory: EPERM only, where the inode flags that change under
 	 * a diagnosis (immutable, append-only) deny; EACCES storms (DAC) should not pay it.
+	 * The io_uring completion programs (@uring, a constant) keep the EPERM lookup without
+	 * the walk, as before: with both, 6.12's ep_uring_done_res_btf met the verifier's
+	 * 1M-instruction limit in the VM matrix.
 	 */
 	if (!fl->uptr || !h->path_len || (h->flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)) ||
-	    (h->facts & EP_FACT_FD) || !obj_lookup || (h->ret != -EPERM && !dhash_table))
+	    (h->facts & EP_FACT_FD) || !obj_lookup || (h->ret != -EPERM && (uring || !dhash_table)))
 		return off;
 	s = ep_scratch();
 	if (!s)
@@ -472,11 +476,18 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	} else {
 		return off;
 	}
-	found = ep_lookup(poff, h->path_len, d, m, h->ret == -EPERM);
-	/* the directories searched, also when the lookup stopped on the way */
-	off = ep_put_walk(off) & (EP_WIRE_MAX - 1);
+	if (uring) {
+		if (!ep_lookup(poff, h->path_len, d, m, true))
+			return off;
+	} else {
+		found = ep_lookup(poff, h->path_len, d, m, h->ret == -EPERM);
+		/* the directories searched, also when the lookup stopped on the way */
+		off = ep_put_walk(off) & (EP_WIRE_MAX - 1);
+		if (!found)
+			return off;
+	}
 	s = ep_scratch();
-	if (!s || !found)
+	if (!s)
 		return off;
 	d = s->lk.d;
 	m = s->lk.mnt + bpf_core_field_offset(struct mount, mnt);
@@ -536,7 +547,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	if (fl.obj_d)
 		off = ep_put_inode_at(off, (__u64)fl.obj_d, (__u64)fl.obj_m);
 	else
-		off = ep_put_obj(h, task, &fl, poff, off);
+		off = ep_put_obj(h, task, &fl, poff, off, pre != NULL);
 	if (off > EP_WIRE_MAX)
 		off = EP_WIRE_MAX;
 	return off;
