@@ -3,7 +3,7 @@
  * workload: the syscall loops of the overhead benchmark (bench/run.sh).
  *
  *   workload [--reps N] [--ms MS] [--warm MS] LOOP...     LOOP = ok | eperm | eperm1 |
- *                                                          seccomp | okfilt
+ *                                                          seccomp | okfilt | eacces
  *   workload storm N                                       N x kill(1, 0) as uid 65534
  *
  * Each loop runs in its own child (dropping the uid or installing a seccomp filter cannot be
@@ -18,9 +18,12 @@
  * seccomp = getppid refused by a SECCOMP_RET_ERRNO(EPERM) filter
  * okfilt  = getppid, succeeds, in a task whose seccomp filter refuses only mkdir: the
  *           successful path of a seccomp-filtered task
+ * eacces  = open("/etc/shadow", O_RDONLY) as uid 65534: a path lookup and a DAC check, EACCES
+ *           (the record carries the path's dentry from the dcache, EP_FACT_OBJ)
  * Pinning is the caller's business (taskset).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -86,9 +89,13 @@ static unsigned batch(int loop)
 			r = kill(1, 0);
 		else if (loop == 4) /* 60000 uids, far more than the fold map holds; never 65534 */
 			r = syscall(SYS_setuid, uid = uid % 60000 + 1);
+		else if (loop == 5)
+			r = open("/etc/shadow", O_RDONLY | O_CLOEXEC);
 		else
 			r = syscall(SYS_getppid);
-		if (loop == 0 || loop == 3 ? r < 0 : (r != -1 || errno != EPERM))
+		if (loop == 0 || loop == 3 ? r < 0
+		    : loop == 5		   ? (r != -1 || errno != EACCES)
+					   : (r != -1 || errno != EPERM))
 			bad++;
 	}
 	return bad;
@@ -98,7 +105,7 @@ static void run_loop(const char *name, int loop, int reps, int ms, int warm)
 {
 	uint64_t calls, t0, t1, bad = 0;
 
-	if (loop == 1 || loop == 4)
+	if (loop == 1 || loop == 4 || loop == 5)
 		drop_to_nobody();
 	else if (loop == 2)
 		deny_syscall(SYS_getppid);
@@ -161,7 +168,7 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc || reps < 1 || ms < 1) {
 		fprintf(stderr, "usage: workload [--reps N] [--ms MS] [--warm MS] "
-				"ok|eperm|eperm1|seccomp|okfilt...\n"
+				"ok|eperm|eperm1|seccomp|okfilt|eacces...\n"
 				"       workload storm N\n");
 		return 64;
 	}
@@ -171,6 +178,7 @@ int main(int argc, char **argv)
 			   : !strcmp(argv[i], "seccomp") ? 2
 			   : !strcmp(argv[i], "okfilt")	 ? 3
 			   : !strcmp(argv[i], "eperm1")	 ? 4
+			   : !strcmp(argv[i], "eacces")	 ? 5
 							 : -1;
 		pid_t pid;
 		int st;

@@ -42,7 +42,7 @@ const volatile __u8 fd_arg[EP_NR_MAX] = {};
 const volatile __s32 nr_mmap = -1;
 const volatile __s32 nr_landlock_restrict_self = -1;
 const volatile __s32 nr_fanotify_mark = -1;
-/* look a path's final dentry up in the dcache at an EPERM denial (EP_FACT_OBJ) */
+/* look a path's final dentry up in the dcache at a denial (EP_FACT_OBJ) */
 const volatile bool obj_lookup = true;
 const volatile __u32 dcache_mounted = 0; /* DCACHE_MOUNTED; 0 = the pre-6.14 value */
 /* EROFS denials: 0 never, 1 in mount namespaces other than host_mntns, 2 everywhere */
@@ -450,24 +450,31 @@ static __always_inline __u32 ep_put_inode_at(__u32 off, __u64 d, __u64 m)
  * The path's own dentry, when the dcache has every component (EP_FACT_OBJ); for an EROFS
  * denial whose last name the dcache does not hold (creat, mkdir), its parent directory as
  * the base (EP_FACT_PARENT) when the base is free. The mount either is on goes to the
- * scratch's obj_mnt.
+ * scratch's obj_mnt. Before the object: the directories the lookup searched (EP_FACT_WALK);
+ * a parent sent as the base goes first, since the base comes before the walk on the wire.
  */
 static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struct *task,
 					struct ep_files *fl, __u32 poff, __u32 off,
-					const bool erofs)
+					const bool erofs, const bool uring)
 {
 	struct ep_scratch *s;
 	__u64 d, m;
 	bool parent;
 	char c0;
+	int found;
 
 	/*
-	 * Only for EPERM and EROFS: the inode flags that change under a diagnosis (immutable,
-	 * append-only) deny with EPERM, a read-only mount with EROFS, and a lookup in a large
-	 * directory costs microseconds, which EACCES storms (DAC) should not pay.
+	 * The dcache hash lookup costs a few reads per component: every denial. The child scan
+	 * it falls back to (a component the hash misses, or no hash table found) costs
+	 * microseconds in a large directory: EPERM and EROFS only, where the inode flags that
+	 * change under a diagnosis (immutable, append-only) deny, or a read-only mount; EACCES
+	 * storms (DAC) should not pay it. The io_uring completion programs (@uring, a constant)
+	 * keep the EPERM lookup without the walk, as before: with both, 6.12's
+	 * ep_uring_done_res_btf met the verifier's 1M-instruction limit in the VM matrix.
 	 */
 	if (!fl->uptr || !h->path_len || (h->flags & (EP_F_PATH_TRUNC | EP_F_PATH_FAULT)) ||
-	    (h->facts & EP_FACT_FD) || !obj_lookup || (h->ret != -EPERM && !erofs))
+	    (h->facts & EP_FACT_FD) || !obj_lookup ||
+	    (h->ret != -EPERM && !erofs && (uring || !dhash_table)))
 		return off;
 	s = ep_scratch();
 	if (!s)
@@ -482,8 +489,20 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	} else {
 		return off;
 	}
-	if (!ep_lookup(poff, h->path_len, d, m))
-		return off;
+	if (uring) {
+		if (!ep_lookup(poff, h->path_len, d, m, true))
+			return off;
+	} else {
+		found = ep_lookup(poff, h->path_len, d, m, h->ret == -EPERM || erofs);
+		s = ep_scratch();
+		if (!s)
+			return off;
+		/* the directories searched, also when the lookup stopped on the way */
+		if (!found || !erofs || s->lk.state != EP_LK_PARENT || (h->facts & EP_FACT_BASE))
+			off = ep_put_walk(off) & (EP_WIRE_MAX - 1);
+		if (!found)
+			return off;
+	}
 	s = ep_scratch();
 	if (!s)
 		return off;
@@ -501,7 +520,8 @@ static __always_inline __u32 ep_put_obj(struct ep_wire_hdr *h, struct task_struc
 	if (h->facts & EP_FACT_BASE)
 		return off;
 	h->facts |= EP_FACT_BASE | EP_FACT_PARENT;
-	return ep_put_inode_at(off, d, m);
+	off = ep_put_inode_at(off, d, m);
+	return ep_put_walk(off) & (EP_WIRE_MAX - 1);
 }
 
 /* What ep_put_obj() left in obj_mnt, cleared for the next record. */
@@ -583,7 +603,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	if (fl.obj_d)
 		off = ep_put_inode_at(off, (__u64)fl.obj_d, (__u64)fl.obj_m);
 	else
-		off = ep_put_obj(h, task, &fl, poff, off, erofs);
+		off = ep_put_obj(h, task, &fl, poff, off, erofs, pre != NULL);
 	if (erofs)
 		off = ep_put_mnt_at(h, off, fl.obj_d ? (__u64)fl.obj_m : ep_obj_mnt());
 	if (off > EP_WIRE_MAX)

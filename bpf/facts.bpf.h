@@ -47,6 +47,10 @@ struct ep_lookup {
 	__u32 pos, end;	  /* the component being looked up: [pos, end) */
 	__u32 state;
 	__u32 budget; /* children left to visit */
+	__u64 found;  /* the child the hash lookup found */
+	__u32 hash;   /* the component's name hash (ep_name_hash) */
+	__u32 scan;   /* a component the hash lookup misses may be looked for among the children */
+	__u32 ndirs;  /* directories in ep_scratch.dirs */
 };
 
 struct ep_scratch {
@@ -54,7 +58,8 @@ struct ep_scratch {
 	__u32 _pad;
 	struct ep_walk w;
 	struct ep_lookup lk;
-	__u8 name[EP_WIRE_NAME_MAX]; /* a dentry name being compared */
+	__u8 name[EP_WIRE_NAME_MAX];		      /* a dentry name being compared */
+	struct ep_dir_facts dirs[EP_WIRE_PATH_DEPTH]; /* the lookup's directories (EP_FACT_WALK) */
 	__u8 b[2 * EP_WIRE_MAX];
 	__u64 obj_mnt; /* the vfsmount the object or its parent was found on (ep_put_obj) */
 };
@@ -328,10 +333,12 @@ __noinline int ep_put_inode(__u32 ioff, __u32 poff, __u64 dentry, __u64 vfsmnt)
 }
 
 /*
- * The dcache lookup: find a path's final dentry without the kernel's help, by comparing names
- * among each directory's children (d_children/d_sib since 6.8, d_subdirs/d_child before),
- * crossing mounts through the parent mount's child list. Best effort: a component that is not
- * in the dcache, "..", a symlink or a list longer than the step budget ends it with no answer.
+ * The dcache lookup: find a path's final dentry without the kernel's help, each component in
+ * its bucket of the dcache hash (bpf/dhash.bpf.h) or, when that misses and @scan allows, by
+ * comparing names among the directory's children (d_children/d_sib since 6.8, d_subdirs/
+ * d_child before), crossing mounts through the parent mount's child list. Best effort: a
+ * component that is not in the dcache, "..", a symlink or a list longer than the step budget
+ * ends it with no answer.
  */
 struct dentry___pre68 {
 	struct list_head d_child;
@@ -376,7 +383,8 @@ static __always_inline __u64 ep_child_of(__u64 node)
 	return node - bpf_core_field_offset(struct dentry___pre68, d_child);
 }
 
-/* Split the component at lk->pos; returns 0 to scan for it, 1 at the end, 2 to give up. */
+#include "dhash.bpf.h"
+
 /*
  * The loops over path bytes are global functions: each loop's every exit would otherwise
  * carry the rest of the step through the verifier once more.
@@ -420,6 +428,97 @@ __noinline int ep_lk_eq(__u32 len)
 	return 0;
 }
 
+/* Is child's name the component [pos, end)? */
+static __always_inline bool ep_lk_name_is(struct ep_scratch *s, struct ep_lookup *lk,
+					  struct dentry *child)
+{
+	__u32 len = BPF_CORE_READ(child, d_name.len);
+
+	if (len != lk->end - lk->pos || !len || len >= EP_WIRE_NAME_MAX)
+		return false;
+	barrier_var(len);
+	len &= EP_WIRE_NAME_MAX - 1;
+	if (bpf_probe_read_kernel(s->name, len, BPF_CORE_READ(child, d_name.name)))
+		return false;
+	return ep_lk_eq(len);
+}
+
+/* child is the component [pos, end): step into it (or onto the mount on it). 0 or 2. */
+static __always_inline int ep_lk_found(struct ep_lookup *lk, struct dentry *child)
+{
+	struct inode *inode = BPF_CORE_READ(child, d_inode);
+	__u32 last = lk->end >= lk->plen;
+
+	/* a symlink's target is not this dentry; a negative dentry has nothing below */
+	if (inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFLNK)
+		return 2;
+	if (!inode && !last)
+		return 2;
+	lk->pos = lk->end;
+	if (BPF_CORE_READ(child, d_flags) & ep_dcache_mounted()) {
+		struct mount *pm = (struct mount *)lk->mnt;
+
+		lk->child = (__u64)child;
+		lk->head = (__u64)__builtin_preserve_access_index(&pm->mnt_mounts);
+		lk->node = (__u64)BPF_CORE_READ(pm, mnt_mounts.next);
+		lk->state = EP_LK_MNT;
+		return 0;
+	}
+	lk->d = (__u64)child;
+	lk->state = EP_LK_COMP;
+	return 0;
+}
+
+/*
+ * The component [pos, end) in its bucket of the dcache hash (bpf/dhash.bpf.h). Returns 0 or 2
+ * as ep_lk_found(), or 3 when the hash lookup missed (or is off).
+ */
+static __always_inline int ep_lk_hashed(struct ep_scratch *s, struct ep_lookup *lk)
+{
+	if (!dhash_table)
+		return 3;
+	lk->hash = (__u32)ep_name_hash(lk->poff + lk->pos, lk->end - lk->pos, lk->d);
+	if (!ep_lk_chain())
+		return 3;
+	s = ep_scratch();
+	if (!s)
+		return 2;
+	lk = &s->lk;
+	if (!ep_lk_name_is(s, lk, (struct dentry *)lk->found))
+		return 3;
+	return ep_lk_found(lk, (struct dentry *)lk->found);
+}
+
+/*
+ * The directory a component is looked up in (lk.d): the kernel's may_lookup() checks search
+ * permission there (EP_FACT_WALK). A cached POSIX ACL is said; one not cached is unknown.
+ */
+static __always_inline void ep_lk_dir(struct ep_scratch *s, struct ep_lookup *lk)
+{
+	struct dentry *dir = (struct dentry *)lk->d;
+	struct ep_dir_facts *o;
+	__u32 n = lk->ndirs;
+	struct inode *inode;
+	__u64 acl;
+
+	if (n >= EP_WIRE_PATH_DEPTH)
+		return;
+	/* not in the CO-RE read: lk is no kernel type */
+	inode = BPF_CORE_READ(dir, d_inode);
+	o = &s->dirs[n];
+	o->mode = inode ? BPF_CORE_READ(inode, i_mode) : 0;
+	o->uid = inode ? BPF_CORE_READ(inode, i_uid.val) : 0;
+	o->gid = inode ? BPF_CORE_READ(inode, i_gid.val) : 0;
+	o->flags = EP_DIR_ACL_UNKNOWN;
+	if (inode && bpf_core_field_exists(inode->i_acl)) {
+		acl = (__u64)BPF_CORE_READ(inode, i_acl);
+		/* ACL_NOT_CACHED is (void *)-1, ACL_DONT_CACHE (void *)-3 */
+		if (acl < (__u64)-4095)
+			o->flags = acl ? EP_DIR_ACL : 0;
+	}
+	lk->ndirs = n + 1;
+}
+
 /* Split the component at lk->pos; returns 0 to scan for it, 1 at the end, 2 to give up. */
 static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk)
 {
@@ -441,6 +540,7 @@ static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk
 		return 2;
 	lk = &s->lk;
 	lk->end = pos + k;
+	ep_lk_dir(s, lk);
 	c0 = s->b[EP_WOFF(lk->poff + pos)];
 	c1 = s->b[EP_WOFF(lk->poff + pos + 1)];
 	if (k == 1 && c0 == '.') {
@@ -450,24 +550,16 @@ static __always_inline int ep_lk_comp(struct ep_scratch *s, struct ep_lookup *lk
 	/* ".." would need the mount walk backwards */
 	if (k == 2 && c0 == '.' && c1 == '.')
 		return 2;
+	k = ep_lk_hashed(s, lk);
+	if (k != 3)
+		return k;
+	s = ep_scratch();
+	if (!s || !s->lk.scan)
+		return 2;
+	lk = &s->lk;
 	lk->node = ep_first_child(lk->d, &lk->head);
 	lk->state = EP_LK_SCAN;
 	return 0;
-}
-
-/* Is child's name the component [pos, end)? */
-static __always_inline bool ep_lk_name_is(struct ep_scratch *s, struct ep_lookup *lk,
-					  struct dentry *child)
-{
-	__u32 len = BPF_CORE_READ(child, d_name.len);
-
-	if (len != lk->end - lk->pos || !len || len >= EP_WIRE_NAME_MAX)
-		return false;
-	barrier_var(len);
-	len &= EP_WIRE_NAME_MAX - 1;
-	if (bpf_probe_read_kernel(s->name, len, BPF_CORE_READ(child, d_name.name)))
-		return false;
-	return ep_lk_eq(len);
 }
 
 /* Compare one child; returns 0 to go on, 2 to give up. */
@@ -525,8 +617,6 @@ __noinline int ep_lk_skip_len(void)
 static __always_inline int ep_lk_scan(struct ep_scratch *s, struct ep_lookup *lk)
 {
 	struct dentry *child;
-	struct inode *inode;
-	__u32 last;
 
 	ep_lk_skip_len();
 	s = ep_scratch();
@@ -550,26 +640,7 @@ static __always_inline int ep_lk_scan(struct ep_scratch *s, struct ep_lookup *lk
 		lk->node = (__u64)BPF_CORE_READ(n, next);
 		return 0;
 	}
-	inode = BPF_CORE_READ(child, d_inode);
-	last = lk->end >= lk->plen;
-	/* a symlink's target is not this dentry; a negative dentry has nothing below */
-	if (inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFLNK)
-		return 2;
-	if (!inode && !last)
-		return 2;
-	lk->pos = lk->end;
-	if (BPF_CORE_READ(child, d_flags) & ep_dcache_mounted()) {
-		struct mount *pm = (struct mount *)lk->mnt;
-
-		lk->child = (__u64)child;
-		lk->head = (__u64)__builtin_preserve_access_index(&pm->mnt_mounts);
-		lk->node = (__u64)BPF_CORE_READ(pm, mnt_mounts.next);
-		lk->state = EP_LK_MNT;
-		return 0;
-	}
-	lk->d = (__u64)child;
-	lk->state = EP_LK_COMP;
-	return 0;
+	return ep_lk_found(lk, child);
 }
 
 /* Look for the mount on lk->child among lk->mnt's children; returns 0 to go on, 2 to give up. */
@@ -633,7 +704,7 @@ __noinline int ep_lookup_step(void)
  * the scratch's lookup state (with state EP_LK_PARENT: the last name's parent, for a name the
  * dcache does not hold: creat or mkdir of a new name), else 0.
  */
-static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt)
+static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64 vfsmnt, bool scan)
 {
 	struct ep_scratch *s = ep_scratch();
 	int r = 2;
@@ -647,6 +718,8 @@ static __always_inline int ep_lookup(__u32 poff, __u32 plen, __u64 dentry, __u64
 	s->lk.pos = 0;
 	s->lk.state = EP_LK_COMP;
 	s->lk.budget = EP_LK_BUDGET;
+	s->lk.scan = scan;
+	s->lk.ndirs = 0;
 	for (int i = 0; i < EP_LK_STEPS; i++) {
 		r = ep_lookup_step();
 		if (r)
@@ -690,6 +763,35 @@ __noinline int ep_put_mnt(__u32 ioff, __u32 poff, __u64 vfsmnt)
 	w->depth = (res >> 16) & 0xff;
 	w->flags = (res >> 24) & 0xff;
 	return res & 0xffff;
+}
+
+/*
+ * The lookup's directories (EP_FACT_WALK) at the record's next multiple of 8 from off, with
+ * the header's count and fact bit; returns the record's new length. A global function: the
+ * copy's exits would otherwise multiply the states of every caller's rest.
+ */
+__noinline int ep_put_walk(__u32 off)
+{
+	struct ep_scratch *s = ep_scratch();
+	struct ep_wire_hdr *h;
+	__u32 n;
+
+	if (!s)
+		return off;
+	h = (struct ep_wire_hdr *)s->b;
+	n = s->lk.ndirs;
+	if (!n || n > EP_WIRE_PATH_DEPTH)
+		return off;
+	off = (off + 7) & ~7u;
+	for (__u32 i = 0; i < EP_WIRE_PATH_DEPTH; i++) {
+		if (i >= n)
+			break;
+		*(struct ep_dir_facts *)(s->b + EP_WOFF(off)) = s->dirs[i];
+		off += sizeof(struct ep_dir_facts);
+	}
+	h->n_walk = n;
+	h->facts |= EP_FACT_WALK;
+	return off;
 }
 
 #endif /* EPERMD_FACTS_BPF_H */

@@ -156,6 +156,9 @@ enum ep_hook {
 #define EP_FACT_MNT                                                                                \
 	(1u << 7) /* ep_event.mnt: the mount the object (EP_FACT_FD/OBJ), else its parent          \
 		   * directory (EP_FACT_PARENT), resolved to; EROFS denials only */
+#define EP_FACT_WALK                                                                               \
+	(1u << 8) /* ep_event.walk[n_walk]: the directories the path's dcache lookup searched,     \
+		   * one per component from the start (root or base), at the denial */
 
 /* ep_inode_facts.flags */
 #define EP_IF_PATH_TRUNC (1u << 0) /* deeper or longer than the path buffer */
@@ -191,6 +194,18 @@ struct ep_creds {
 	__u16 seccomp_filters; /* 0 when the kernel does not keep the count */
 	__u16 _pad;
 	__u32 groups[EP_MAX_GROUPS]; /* the first min(ngroups, EP_MAX_GROUPS) */
+};
+
+/* One directory of a path walk (EP_FACT_WALK): where a component was looked up. */
+#define EP_DIR_ACL	   (1u << 0) /* the inode holds a cached POSIX access ACL */
+#define EP_DIR_ACL_UNKNOWN (1u << 1) /* its ACL was not cached (or the kernel has no i_acl) */
+
+struct ep_dir_facts {
+	__u32 mode;  /* i_mode; 0 when the walk could not read the inode */
+	__u32 uid;   /* kuid */
+	__u32 gid;   /* kgid */
+	__u16 flags; /* EP_DIR_* */
+	__u16 _pad;
 };
 
 struct ep_inode_facts {
@@ -279,7 +294,9 @@ struct ep_sc_prog {
  *                              multiple of 8, struct ep_wire_inode, then its path_len bytes of
  *                              depth NUL-terminated dentry names, innermost first (the decoder
  *                              joins them into "/a/b/c")
- *   obj                        the same, when facts has EP_FACT_FD or EP_FACT_OBJ
+ *   walk                       when facts has EP_FACT_WALK: padding to the record's next
+ *                              multiple of 8, then n_walk x struct ep_dir_facts (16)
+ *   obj                        as base, when facts has EP_FACT_FD or EP_FACT_OBJ
  *   mnt                        when facts has EP_FACT_MNT: padding to the next multiple of 8,
  *                              struct ep_wire_mount, then its path_len bytes of depth names
  *                              (the mount point's path, as for base)
@@ -347,7 +364,8 @@ struct ep_wire_hdr {
 	__u8 n_groups; /* groups in the record: min(cr.ngroups, EP_MAX_GROUPS) */
 	__u8 n_sc_filter;
 	__u8 sc_chain_trunc;
-	__u8 _pad[3];
+	__u8 n_walk; /* EP_FACT_WALK: directories in the walk section */
+	__u8 _pad[2];
 	__u64 ip; /* regs->ip: seccomp_data.instruction_pointer */
 };
 
@@ -418,6 +436,10 @@ struct ep_event {
 	__u32 _pad3;
 	/* EP_FACT_MNT: the mount of an EROFS denial's object */
 	struct ep_mount_facts mnt;
+	/* EP_FACT_WALK: the directories the path's lookup searched, from the start directory on */
+	struct ep_dir_facts walk[EP_WIRE_PATH_DEPTH];
+	__u8 n_walk;
+	__u8 _pad4[7];
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
@@ -497,19 +519,38 @@ struct ep_task_state {
 	struct ep_evidence ev[EP_MAX_EV];
 };
 
+/*
+ * The dcache hash probe (bpf/dhash.bpf.h, daemon/dhash.c): the daemon test-runs a program that
+ * samples the dentries of its own open files (dh_fds[]) and their parents into dh_samples[].
+ */
+#define EP_DH_FDS     8 /* files the probe samples */
+#define EP_DH_LEVELS  4 /* dentries per file: the file and its parents */
+#define EP_DH_SAMPLES (EP_DH_FDS * EP_DH_LEVELS)
+
+struct ep_dh_sample {
+	__u64 pprev; /* d_hash.pprev: the bucket, or the previous dentry's next pointer */
+	__u32 hash;  /* d_name.hash as the kernel computed it */
+	__u32 mine;  /* the probe's full_name_hash() of the same name and parent */
+	__u32 len;   /* d_name.len */
+	__u32 _pad;
+};
+
+_Static_assert(sizeof(struct ep_dh_sample) == 24, "ep_dh_sample ABI");
 _Static_assert(sizeof(struct ep_evidence) == 72, "ep_evidence ABI");
 _Static_assert(sizeof(struct ep_creds) == 88 + 4 * EP_MAX_GROUPS, "ep_creds ABI");
 _Static_assert(sizeof(struct ep_inode_facts) == 56 + EP_FACT_PATH_LEN, "ep_inode_facts ABI");
 _Static_assert(sizeof(struct ep_event) ==
 		   160 + EP_EXE_DEPTH * EP_EXE_COMP_LEN + EP_MAX_EV * 72 + EP_PATH_LEN +
 		       sizeof(struct ep_creds) + 2 * sizeof(struct ep_inode_facts) +
-		       8 * EP_MAX_SC_FILTERS + 16 + 16 + sizeof(struct ep_mount_facts),
+		       8 * EP_MAX_SC_FILTERS + 16 + 16 + sizeof(struct ep_mount_facts) +
+		       EP_WIRE_PATH_DEPTH * sizeof(struct ep_dir_facts) + 8,
 	       "ep_event ABI");
 _Static_assert(sizeof(struct ep_mount_facts) == 32 + EP_FACT_PATH_LEN, "ep_mount_facts ABI");
 _Static_assert(sizeof(struct ep_counters) == 64, "ep_counters ABI");
 _Static_assert(sizeof(struct ep_aux_counters) == 32, "ep_aux_counters ABI");
 _Static_assert(sizeof(struct ep_wire_creds) == 88, "ep_wire_creds ABI");
 _Static_assert(sizeof(struct ep_wire_inode) == 56, "ep_wire_inode ABI");
+_Static_assert(sizeof(struct ep_dir_facts) == 16, "ep_dir_facts ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) == 248, "ep_wire_hdr ABI");
 _Static_assert(sizeof(struct ep_wire_uring) == 16, "ep_wire_uring ABI");
 _Static_assert(sizeof(struct ep_wire_mount) == 32, "ep_wire_mount ABI");
@@ -521,7 +562,8 @@ _Static_assert(sizeof(struct ep_wire_hdr) + sizeof(struct ep_wire_uring) + EP_MA
 		       EP_MAX_GROUPS * 4 + EP_MAX_SC_FILTERS * 8 +
 		       2 * (sizeof(struct ep_wire_inode) + 7) + EP_PATH_LEN +
 		       EP_EXE_DEPTH * EP_EXE_COMP_LEN + 2 * EP_FACT_PATH_LEN +
-		       sizeof(struct ep_wire_mount) + 7 + EP_FACT_PATH_LEN <=
+		       sizeof(struct ep_wire_mount) + 7 + EP_FACT_PATH_LEN + 7 +
+		       EP_WIRE_PATH_DEPTH * sizeof(struct ep_dir_facts) <=
 		   EP_WIRE_MAX,
 	       "the largest record fits EP_WIRE_MAX");
 

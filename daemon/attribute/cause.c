@@ -74,13 +74,7 @@ static const char *hookn(int hook)
 	return s ? s : "hook";
 }
 
-static const char *sysctl_get(const struct denial *d, const char *name)
-{
-	for (int i = 0; i < d->n_sysctl && i < 4; i++)
-		if (strcmp(d->sysctl[i].name, name) == 0)
-			return d->sysctl[i].value;
-	return NULL;
-}
+#define sysctl_get denial_sysctl
 
 static long sysctl_num(const struct denial *d, const char *name, long dflt)
 {
@@ -100,8 +94,8 @@ static bool proc_has_cap(const struct denial *d, int cap)
 }
 
 static const char *const fact_names[DN_FACT__N] = {
-    "credentials", "groups",   "file",	 "file_flags", "mount",
-    "base_dir",	   "listener", "target", "arguments",  "link",
+    "credentials", "groups", "file",	  "file_flags", "mount",     "base_dir",
+    "listener",	   "target", "arguments", "link",	"path_walk",
 };
 
 const char *cause_fact_name(unsigned bit)
@@ -351,8 +345,9 @@ static void walk_evidence(struct cctx *c)
 				    w->checked, w->checked == 1 ? "y" : "ies", w->dir,
 				    walk_errno(w->err));
 	else
-		denial_add_evidence(d, "path walk: all %d director%s on the way searchable",
-				    w->checked, w->checked == 1 ? "y" : "ies");
+		denial_add_evidence(d, "path walk: all %d director%s on the way searchable%s",
+				    w->checked, w->checked == 1 ? "y" : "ies",
+				    w->at_denial && !w->later ? " (modes at the denial)" : "");
 	if (!d->file.valid)
 		denial_add_evidence(d, "the object could not be examined as root (%s)",
 				    walk_errno(w->obj_err));
@@ -1169,6 +1164,42 @@ static bool rule_landlock_marked(struct cctx *c)
 	return landlock_decide(c, "no other check refused it: DAC allows");
 }
 
+/*
+ * kernel.io_uring_disabled (6.6+): io_uring_setup() fails with EPERM when it is 2, or 1 and
+ * the caller is neither in kernel.io_uring_group nor has CAP_SYS_ADMIN (io_uring_allowed()).
+ * Before rule_caps: with 1 the kernel probes CAP_SYS_ADMIN, whose refusal is not the cause.
+ */
+static bool rule_io_uring_disabled(struct cctx *c)
+{
+	struct denial *d = c->d;
+	long dis = sysctl_num(d, "kernel.io_uring_disabled", 0);
+	long grp = sysctl_num(d, "kernel.io_uring_group", -1);
+
+	if (strcmp(c->si.name, "io_uring_setup") || (c->err != EP_EPERM && c->err != EP_EACCES) ||
+	    (dis != 1 && dis != 2))
+		return false;
+	if (dis == 2) {
+		denial_add_evidence(d, "sysctl kernel.io_uring_disabled = 2: no process may create "
+				       "an io_uring");
+	} else {
+		if (grp >= 0 && dac_in_groups(d, (gid_t)grp))
+			return false; /* in the group: something else refused */
+		if (grp >= 0)
+			denial_add_evidence(
+			    d,
+			    "sysctl kernel.io_uring_disabled = 1, kernel.io_uring_group "
+			    "= %ld: the caller is not in group %ld",
+			    grp, grp);
+		else
+			denial_add_evidence(d, "sysctl kernel.io_uring_disabled = 1, "
+					       "kernel.io_uring_group = -1 (no group allowed)");
+		if (dac_has_cap(d, C_SYS_ADMIN) != 1)
+			denial_add_evidence(d, "the caller lacks CAP_SYS_ADMIN (not the fix)");
+	}
+	set_sysctl(d, "kernel.io_uring_disabled", dis == 2 ? "2" : "1");
+	return decide(c, EP_CAUSE_SYSCTL), true;
+}
+
 /* landlock_restrict_self() needs no_new_privs or CAP_SYS_ADMIN in the task's namespace. */
 static bool rule_landlock_self(struct cctx *c)
 {
@@ -1300,6 +1331,7 @@ static const rule_fn rules[] = {
 	rule_mount_ev,
 	rule_dac_ev,
 	rule_landlock_self,
+	rule_io_uring_disabled,
 	rule_caps,
 	rule_security_ev,
 	rule_iflags_file,

@@ -166,6 +166,8 @@ static int hdr_check(const struct ep_wire_hdr *h, size_t size)
 		return -EINVAL;
 	if ((h->facts & EP_FACT_PARENT) && !(h->facts & EP_FACT_BASE))
 		return -EINVAL;
+	if (!(h->facts & EP_FACT_WALK) != !h->n_walk)
+		return -EINVAL;
 	return 0;
 }
 
@@ -244,6 +246,21 @@ static int mount_decode(struct ep_mount_facts *f, const unsigned char *rec, stru
 	return take_path(c, f->path, &f->path_len, f->flags, w.path_len, w.depth);
 }
 
+/* The walk section: padding to the record's next multiple of 8, n_walk directories. */
+static int walk_decode(struct ep_event *ev, const struct ep_wire_hdr *h, const unsigned char *rec,
+		       struct cur *c)
+{
+	const void *p;
+
+	if (!h->n_walk || h->n_walk > EP_WIRE_PATH_DEPTH ||
+	    !take(c, (8 - (size_t)(c->p - rec) % 8) % 8) ||
+	    !(p = take(c, (size_t)h->n_walk * sizeof(struct ep_dir_facts))))
+		return -EINVAL;
+	memcpy(ev->walk, p, (size_t)h->n_walk * sizeof(struct ep_dir_facts));
+	ev->n_walk = h->n_walk;
+	return 0;
+}
+
 int capture_decode(const void *data, size_t size, struct ep_event *out)
 {
 	const unsigned char *rec = data;
@@ -271,6 +288,8 @@ int capture_decode(const void *data, size_t size, struct ep_event *out)
 	if (!(s = take(&c, h.exe_len)) || exe_decode(out, s, h.exe_len, h.exe_depth))
 		goto fail;
 	if ((h.facts & EP_FACT_BASE) && inode_decode(&out->base, rec, &c))
+		goto fail;
+	if ((h.facts & EP_FACT_WALK) && walk_decode(out, &h, rec, &c))
 		goto fail;
 	if ((h.facts & (EP_FACT_FD | EP_FACT_OBJ)) && inode_decode(&out->obj, rec, &c))
 		goto fail;

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "epermd.h" /* before the skeleton: its globals use the ABI structs */
 #include "epermd.skel.h"
 #include "epermd.h"
 #include "hooks.h"

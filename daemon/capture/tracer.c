@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Loader of the tracepoint layer: probe hooks, set rodata, load, attach, consume the ring. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "capture.h"
+#include "dhash.h"
 #include "epermd.skel.h"
 #include "hooks.h"
 #include "names.h"
@@ -67,10 +69,12 @@ struct tracer {
 	bool uring_refused; /* the object did not load with the io_uring programs */
 	/* the sys_exit program was too much for this kernel's verifier (5.10 counts every
 	 * path): the heavier facts are switched off, one after the other (exit_heavy_off()) */
-	int exit_lighter;    /* 0 all on, 1 no in-kernel folding, 2 also no seccomp chain, 3 also
-			      * no dcache lookup */
-	char exit_why[160];  /* why, for --features */
-	char uring_why[200]; /* why, for --features */
+	int exit_lighter;     /* 0 all on, 1 no in-kernel folding, 2 also no seccomp chain, 3 also
+			       * no dcache lookup */
+	char exit_why[160];   /* why, for --features */
+	char uring_why[200];  /* why, for --features */
+	bool dhash_refused;   /* the object did not load with the dcache hash probe */
+	char lookup_why[200]; /* the object lookup, for --features */
 	struct hook_pair hk[HK_N];
 	bool sc_chain;	     /* seccomp verdicts from the filter chain (no sys_enter program) */
 	struct sc_cache *sc; /* the chain's programs, by identity */
@@ -648,6 +652,8 @@ static int hooks_pick(struct tracer *t, const struct btf *vmlinux)
 	t->f.exit_hook = t->mode == MODE_BTF ? "tp_btf" : "raw_tp";
 
 	bpf_program__set_autoload(t->skel->progs.ep_bench_empty, bench);
+	bpf_program__set_autoload(t->skel->progs.ep_dhash_probe,
+				  !bench && !t->dhash_refused && t->exit_lighter < 3);
 	if (bench) {
 		hook_choose(t, vmlinux, &hk[HK_EXIT], false, NULL);
 		t->f.hooks[hk[HK_EXIT].idx] = (struct tracer_hook_state){
@@ -848,6 +854,12 @@ static int tracer_load_retry(struct tracer *t)
 			n_retry++;
 			continue;
 		}
+		if (err && !strcmp(cap.prog, "ep_dhash_probe") && !t->dhash_refused) {
+			capture_stop(false);
+			t->dhash_refused = true;
+			n_retry++;
+			continue;
+		}
 		if (err && exit_lighten(t)) {
 			capture_stop(false);
 			n_retry++;
@@ -890,6 +902,48 @@ static int tracer_load_retry(struct tracer *t)
 	return err;
 }
 
+/*
+ * The dcache hash lookup (bpf/dhash.bpf.h): test-run the probe on a few of the daemon's own
+ * files, solve for the table (daemon/dhash.c) and hand it to the BPF side. Without it the
+ * object lookup falls back to the child scan, for EPERM only; --features says which.
+ */
+static void dhash_setup(struct tracer *t)
+{
+	static const char *const files[EP_DH_FDS] = {
+	    "/etc/passwd",    "/etc/hostname", "/usr/bin/env", "/usr/lib/os-release",
+	    "/usr/share/doc", "/var/lib",      "/usr/sbin",    "/etc/ssl/certs"};
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	struct epermd_bpf *s = t->skel;
+	const char *why = "the probe program did not load";
+	uint64_t table = 0;
+	uint32_t shift = 0;
+	int fds[EP_DH_FDS], err = -ENOENT;
+
+	for (int i = 0; i < EP_DH_FDS; i++)
+		fds[i] = open(files[i], O_PATH | O_CLOEXEC);
+	if (!t->dhash_refused && s->bss) {
+		for (int i = 0; i < EP_DH_FDS; i++)
+			s->bss->dh_fds[i] = fds[i];
+		err = bpf_prog_test_run_opts(bpf_program__fd(s->progs.ep_dhash_probe), &opts);
+		why = err ? "the probe did not run" : NULL;
+		if (!err)
+			err = dhash_solve(s->bss->dh_samples, (int)s->bss->dh_n, &table, &shift,
+					  &why);
+	}
+	for (int i = 0; i < EP_DH_FDS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (!err) {
+		s->bss->dhash_shift = shift;
+		s->bss->dhash_table = table;
+		t->f.obj_lookup = "on (dcache hash, every denial)";
+		return;
+	}
+	snprintf(t->lookup_why, sizeof(t->lookup_why),
+		 "on for EPERM and EROFS denials (child scan; dcache hash off: %s)", why);
+	t->f.obj_lookup = t->lookup_why;
+}
+
 int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 {
 	const struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
@@ -920,6 +974,8 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 		if (err)
 			goto cleanup;
 	}
+	if (t->exit_lighter < 3 && !t->opts.bench_empty)
+		dhash_setup(t);
 	err = hooks_attach_all(t);
 	if (err)
 		goto cleanup;

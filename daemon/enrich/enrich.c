@@ -370,7 +370,7 @@ static const struct sysctl_rule sysctl_rules[] = {
     {{"init_module", "finit_module", "delete_module"}, {"kernel.modules_disabled"}},
     {{"kexec_load", "kexec_file_load"}, {"kernel.kexec_load_disabled"}},
     {{"userfaultfd"}, {"vm.unprivileged_userfaultfd"}},
-    {{"io_uring_setup"}, {"kernel.io_uring_disabled"}},
+    {{"io_uring_setup"}, {"kernel.io_uring_disabled", "kernel.io_uring_group"}},
     {{"mmap"}, {"vm.mmap_min_addr"}},
     {{"setrlimit", "prlimit64"}, {"fs.nr_open"}},
     {{"stat", "newfstatat", "statx", "chdir", "execve", "execveat"}, {"fs.protected_symlinks"}},

@@ -393,13 +393,42 @@ static void walk_name(const char *base, const char *prefix, char *out, size_t n)
 		path_join(base, prefix, out, n);
 }
 
-/* Is the directory open at fd searchable by the process? false with w->blocked set if not. */
-static bool walk_dir(struct denial *d, int fd, const char *name, bool link)
+/* The kernel's facts of the walk's directory k (EP_FACT_WALK), or NULL. */
+static const struct ep_dir_facts *walk_kdir(const struct denial *d, int k)
 {
+	if (!(d->ev.facts & EP_FACT_WALK) || k < 0 || k >= d->ev.n_walk ||
+	    k >= EP_WIRE_PATH_DEPTH || !d->ev.walk[k].mode)
+		return NULL;
+	return &d->ev.walk[k];
+}
+
+/*
+ * Is directory number k of the walk searchable by the process? Its mode and owner as the
+ * kernel saw them at the denial when the record has them, else as the directory open at fd is
+ * now; its ACL as read now (unless the kernel saw none). false with w->blocked set if not.
+ */
+static bool walk_dir(struct denial *d, int fd, int k, const char *name, bool link)
+{
+	const struct ep_dir_facts *kd = walk_kdir(d, k);
 	struct dn_walk *w = &d->walk;
 	struct stat_out so;
 
-	stat_fd(fd, true, &so);
+	memset(&so, 0, sizeof(so));
+	if (fd >= 0)
+		stat_fd(fd, true, &so);
+	if (kd) {
+		so.valid = true;
+		so.mode = kd->mode;
+		so.uid = kd->uid;
+		so.gid = kd->gid;
+		if (!(kd->flags & (EP_DIR_ACL | EP_DIR_ACL_UNKNOWN))) {
+			so.acl = false;
+			so.acl_text[0] = '\0';
+		}
+		w->at_denial++;
+	} else {
+		w->later++;
+	}
 	if (!so.valid) {
 		w->stopped = true;
 		w->err = EIO;
@@ -442,15 +471,15 @@ static void walk_path(struct denial *d, const char *rel, int startfd, bool in_ro
 	size_t len = strlen(rel), end, i = 0;
 	uint64_t res = in_root ? RESOLVE_IN_ROOT : 0;
 	bool link;
-	int fd;
+	int fd, k = 0;
 
 	memset(w, 0, sizeof(*w));
-	if (startfd < 0 || !len || len >= sizeof(prefix))
+	if ((startfd < 0 && !walk_kdir(d, 0)) || !len || len >= sizeof(prefix))
 		return;
 	w->done = true;
 	w->groups_unknown = !d->proc.valid;
 	walk_name(base, in_root ? "/" : ".", name, sizeof(name));
-	if (!walk_dir(d, startfd, name, false))
+	if (!walk_dir(d, startfd, k++, name, false))
 		return;
 	/* the last component is the object: its own check is not a search */
 	end = len;
@@ -468,7 +497,7 @@ static void walk_path(struct denial *d, const char *rel, int startfd, bool in_ro
 		snprintf(prefix, sizeof(prefix), "%.*s", (int)i, rel);
 		walk_name(base, prefix, name, sizeof(name));
 		link = false;
-		fd = openat2_path(startfd, prefix, true, res);
+		fd = startfd >= 0 ? openat2_path(startfd, prefix, true, res) : -EBADF;
 		if (fd >= 0) {
 			struct stat st;
 
@@ -478,17 +507,20 @@ static void walk_path(struct denial *d, const char *rel, int startfd, bool in_ro
 				fd = openat2_path(startfd, prefix, false, res);
 			}
 		}
-		if (fd < 0) {
+		/* gone since, or renamed: the kernel's facts of it still decide */
+		if (fd < 0 && !walk_kdir(d, k)) {
 			w->stopped = true;
 			w->err = -fd;
 			snprintf(w->dir, sizeof(w->dir), "%s", name);
 			return;
 		}
-		if (!walk_dir(d, fd, name, link)) {
-			close(fd);
+		if (!walk_dir(d, fd, k++, name, link)) {
+			if (fd >= 0)
+				close(fd);
 			return;
 		}
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 	}
 }
 
@@ -640,4 +672,10 @@ void file_apply_facts(struct denial *d)
 	}
 	if (d->ev.facts & EP_FACT_BASE)
 		d->facts_at_denial |= DN_FACT_BASE;
+	if (d->walk.done && (d->walk.at_denial || d->walk.later)) {
+		if (d->walk.later)
+			d->facts_later |= DN_FACT_WALK;
+		else
+			d->facts_at_denial |= DN_FACT_WALK;
+	}
 }

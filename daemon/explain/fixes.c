@@ -1219,6 +1219,46 @@ static void sysctl_nr_open(struct dx *x)
 	VAL(x, "sysctl fs.nr_open; grep 'open files' /proc/%u/limits", pid_of(x));
 }
 
+/* kernel.io_uring_disabled: the group, never the knob nor CAP_SYS_ADMIN */
+static void sysctl_io_uring(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const char *g = denial_sysctl(d, "kernel.io_uring_group");
+	bool two = !strcmp(d->sysctl_value, "2");
+
+	if (two) {
+		DIAG(
+		    x,
+		    "%s could not %s: kernel.io_uring_disabled=2 refuses io_uring_setup() to every "
+		    "process, root included (EPERM).",
+		    x->who, x->what);
+		FIX(x,
+		    "Keep io_uring disabled where the administrator chose so: run the program "
+		    "with its non-io_uring backend (most fall back on EPERM, or have an option "
+		    "for epoll/threads). Only if this host must allow it: "
+		    "kernel.io_uring_disabled=1 with a dedicated kernel.io_uring_group, never 0.");
+		VAL(x, "sysctl kernel.io_uring_disabled kernel.io_uring_group");
+		return;
+	}
+	DIAG(x,
+	     "%s could not %s: kernel.io_uring_disabled=1 allows io_uring_setup() only to members "
+	     "of kernel.io_uring_group (%s) and to CAP_SYS_ADMIN; the process is neither (EPERM).",
+	     x->who, x->what, g && strcmp(g, "-1") ? g : "-1: no group");
+	if (g && strcmp(g, "-1"))
+		FIX(x,
+		    "Add the service to group %s: SupplementaryGroups= in its unit, or `usermod "
+		    "-aG` "
+		    "for its user. Never grant CAP_SYS_ADMIN for it, nor set the knob to 0.",
+		    g);
+	else
+		FIX(x,
+		    "Create a dedicated group (`groupadd --system io_uring`), allow it with "
+		    "`sysctl -w kernel.io_uring_group=GID` (persist it in /etc/sysctl.d/) and add "
+		    "the service to it (SupplementaryGroups=io_uring in its unit). Never grant "
+		    "CAP_SYS_ADMIN for it, nor set kernel.io_uring_disabled to 0.");
+	VAL(x, "sysctl kernel.io_uring_disabled kernel.io_uring_group; id");
+}
+
 void fix_sysctl(struct dx *x)
 {
 	const char *n = x->d->sysctl_name;
@@ -1238,6 +1278,8 @@ void fix_sysctl(struct dx *x)
 		sysctl_symlinks(x);
 	else if (!strcmp(n, "fs.nr_open"))
 		sysctl_nr_open(x);
+	else if (!strcmp(n, "kernel.io_uring_disabled"))
+		sysctl_io_uring(x);
 	else
 		sysctl_userns(x);
 }

@@ -29,6 +29,14 @@ int cause_from_name(const char *s)
 	return -1;
 }
 
+const char *denial_sysctl(const struct denial *d, const char *name)
+{
+	for (int i = 0; i < d->n_sysctl && i < 4; i++)
+		if (strcmp(d->sysctl[i].name, name) == 0)
+			return d->sysctl[i].value;
+	return NULL;
+}
+
 void denial_add_evidence(struct denial *d, const char *fmt, ...)
 {
 	va_list ap;

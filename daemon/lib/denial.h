@@ -94,6 +94,8 @@ struct dn_walk {
 	bool groups_unknown; /* /proc was gone: supplementary groups were not known */
 	bool via_symlink;    /* dir is a symbolic link: the check was on the directory it names */
 	int checked;	     /* directories examined and searchable before the result */
+	int at_denial;	     /* directories examined as the kernel's record has them */
+	int later;	     /* directories examined only as they are now */
 	int err;	     /* errno where the walk stopped */
 	int obj_err;	     /* errno of examining the object itself (0 = it was examined) */
 	char dir[EP_PATH_LEN + 64]; /* the blocking directory, or where the walk stopped */
@@ -232,7 +234,8 @@ enum dn_fact {
 	DN_FACT_TARGET = 1u << 7,   /* "target": the signalled or traced process's uids */
 	DN_FACT_ARGS = 1u << 8,	    /* "arguments": memory behind pointer arguments */
 	DN_FACT_LINK = 1u << 9,	    /* "link": the symbolic link the path ends in */
-	DN_FACT__N = 10,
+	DN_FACT_WALK = 1u << 10,    /* "path_walk": the directories' modes on the way */
+	DN_FACT__N = 11,
 };
 
 /*
@@ -385,6 +388,8 @@ static inline struct sc_info denial_sc(const struct denial *d)
 }
 
 /* Append a formatted, short evidence string; silently counts overflow. */
+/* The value of a sysctl enrichment read for this denial (d->sysctl[]), or NULL. */
+const char *denial_sysctl(const struct denial *d, const char *name);
 void denial_add_evidence(struct denial *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

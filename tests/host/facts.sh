@@ -3,7 +3,8 @@
 # Facts the kernel captures at the denial (tracepoint-only mode): the object of a relative path
 # after the process moved or exited, the file behind a reused fd number, the credentials and
 # supplementary groups of an exited process, the flags of a file changed right after the
-# denial (dcache lookup). Each check asserts the cause and the object.
+# denial (dcache lookup), the mode of a file or of a directory on the way changed right after an
+# EACCES (dcache hash lookup). Each check asserts the cause and the object.
 # The reused-fd check runs with the tp_btf and with the raw_tp programs.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -119,5 +120,35 @@ ep_run c2 --tracepoint-only --fold-window=0 -- \
 expect "exited process in group 24: a 0604 root:24 file is denied by its owning-group class" 1 \
 	".syscall == \"openat\" and .path == \"$G\"" \
 	'.cause == "dac" and (.diagnosis | test("owning group"))'
+
+# (e) EACCES, the mode changed right after the denial by a process that exits at once: the
+# dcache hash lookup at the denial saw 0600 (user space later sees 0644, which grants r)
+if "$EPERMD" --config=none --features 2>/dev/null | grep -q '^object lookup: on (dcache hash'; then
+	S="$T_TMP/sec600"
+	echo s >"$S"
+	chmod 0600 "$S"
+	ep_run e --tracepoint-only --fold-window=0 -- sh -c \
+		"setpriv --reuid=65534 --regid=65534 --clear-groups /bin/cat $S; chmod 0644 $S"
+	expect "EACCES, chmod 0644 right after the denial: cat $S is dac with mode 0600 at the denial" 0 \
+		".syscall == \"openat\" and .path == \"$S\"" \
+		'.cause == "dac" and (.facts.at_denial | index("file")) != null and
+		 ([.evidence[] | select(test("mode 0600 owner 0:0"))] | length) == 1 and
+		 (.diagnosis | test("mode 0600"))'
+	# (f) the directory on the way: 0700 at the denial, 0755 a moment later
+	W="$T_TMP/d700"
+	mkdir -m 0700 "$W"
+	echo x >"$W/f"
+	chmod 0644 "$W/f"
+	ep_run f --tracepoint-only --fold-window=0 -- sh -c \
+		"setpriv --reuid=65534 --regid=65534 --clear-groups /bin/cat $W/f; chmod 0755 $W"
+	expect "EACCES, directory chmod 0755 right after: the walk blocks at $W, mode 0700 at the denial" 0 \
+		".syscall == \"openat\" and .path == \"$W/f\"" \
+		".cause == \"dac\" and (.facts.at_denial | index(\"path_walk\")) != null and
+		 ([.evidence[] | select(test(\"searchable before $W\$\"))] | length) == 1 and
+		 ([.evidence[] | select(test(\"$W mode 0700 owner 0:0\"))] | length) == 1"
+else
+	skip "EACCES file facts at the denial (the dcache hash lookup is off: $("$EPERMD" \
+		--config=none --features 2>/dev/null | sed -n 's/^object lookup: //p'))"
+fi
 
 t_done

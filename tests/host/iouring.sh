@@ -133,4 +133,30 @@ else
 	not_ok "successful io_uring OPENAT: no record"
 	diag "$n io_uring records; $(head -c 300 "$COUT")"
 fi
+
+# kernel.io_uring_disabled=1 (6.6+), no io_uring_group: io_uring_setup as nobody is EPERM. The
+# knob is host-wide: set only while the command runs (the daemon reads it right after), put back.
+UD=/proc/sys/kernel/io_uring_disabled
+if [ -w "$UD" ] && [ -r /proc/sys/kernel/io_uring_group ]; then
+	ud0=$(cat "$UD")
+	ug=$(cat /proc/sys/kernel/io_uring_group)
+	ep_run udis --tracepoint-only --fold-window=0 -- sh -c \
+		"echo 1 >$UD; $NOBODY $UT openat /etc/hostname; sleep 1; echo $ud0 >$UD"
+	echo "$ud0" >"$UD"
+	if [ "$ug" = -1 ]; then
+		grp='kernel.io_uring_group = -1'
+		fixre='kernel.io_uring_group=GID'
+	else
+		grp="kernel.io_uring_group = $ug"
+		fixre="group $ug"
+	fi
+	expect "kernel.io_uring_disabled=1: io_uring_setup as nobody is sysctl, fixed by the group" 0 \
+		'.syscall == "io_uring_setup" and .comm == "uringtrig"' \
+		".errno == \"EPERM\" and .cause == \"sysctl\" and
+		 .sysctl == \"kernel.io_uring_disabled\" and .sysctl_value == \"1\" and
+		 ([.evidence[] | select(contains(\"$grp\"))] | length) == 1 and
+		 (.fix | contains(\"$fixre\")) and (.fix | test(\"setcap|CapabilityBoundingSet\") | not)"
+else
+	skip "kernel.io_uring_disabled (this kernel has no such sysctl)"
+fi
 t_done

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* capture_decode(): the compact ring record, good and hostile. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,10 @@ static void put(struct rec *r, const void *p, size_t n)
 	r->len += n;
 }
 
-static void build(struct rec *r)
+/* walk: a path's lookup instead of an fd (EP_FACT_OBJ) with two directories searched */
+static void build_walk(struct rec *r, bool walk)
 {
+	struct ep_dir_facts dirs[2] = {{.mode = 040755}, {.mode = 040700, .uid = 7, .gid = 8}};
 	struct ep_wire_hdr h = {0};
 	struct ep_evidence ev[2] = {{.kind = EP_EV_CAP, .src = EP_HK_TP_CAP_CAPABLE, .a = {21}},
 				    {.kind = EP_EV_DAC, .src = EP_HK_SYS_EXIT, .name = "f"}};
@@ -64,6 +67,12 @@ static void build(struct rec *r)
 	r->base_at = r->len;
 	put(r, &base, sizeof(base));
 	put(r, "d\0tmp\0", 6);
+	if (walk) {
+		h.facts = (h.facts & ~EP_FACT_FD) | EP_FACT_OBJ | EP_FACT_WALK;
+		h.n_walk = 2;
+		r->len = (r->len + 7) & ~(size_t)7;
+		put(r, dirs, sizeof(dirs));
+	}
 	r->len = (r->len + 7) & ~(size_t)7;
 	r->obj_at = r->len;
 	put(r, &obj, sizeof(obj));
@@ -71,6 +80,8 @@ static void build(struct rec *r)
 	h.size = (__u32)r->len;
 	memcpy(r->b, &h, sizeof(h));
 }
+
+#define build(r) build_walk(r, false)
 
 static struct ep_event ev;
 
@@ -154,6 +165,28 @@ TEST(capture_erofs_mount_section)
 	memcpy(r.b, &h, sizeof(h));
 	CHECK(capture_decode(r.b, h.size, &ev) == 0);
 	CHECK(ev.mnt.path[0] == '\0' && ev.mnt.mnt_id == 70);
+}
+
+TEST(capture_walk_section)
+{
+	struct ep_wire_hdr *h;
+	struct rec r;
+
+	build_walk(&r, true);
+	CHECK(capture_decode(r.b, r.len, &ev) == 0);
+	CHECK(ev.n_walk == 2 && ev.walk[0].mode == 040755 && ev.walk[1].mode == 040700 &&
+	      ev.walk[1].uid == 7 && ev.walk[1].gid == 8);
+	CHECK_STR(ev.obj.path, "/tmp/d/f");
+	/* a count without the fact bit, or beyond the depth, is a lie */
+	h = (struct ep_wire_hdr *)r.b;
+	h->facts &= ~EP_FACT_WALK;
+	CHECK(capture_decode(r.b, r.len, &ev) == -EINVAL);
+	build_walk(&r, true);
+	h->n_walk = 3;
+	CHECK(capture_decode(r.b, r.len, &ev) == -EINVAL);
+	build_walk(&r, true);
+	h->n_walk = 0;
+	CHECK(capture_decode(r.b, r.len, &ev) == -EINVAL);
 }
 
 TEST(capture_good_record)

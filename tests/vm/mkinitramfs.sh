@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build the guest initramfs pieces (cpio newc, gzip) under tests/vm/cache/initramfs/:
-#   base.cpio.gz            busybox, /init, epermd + its shared libraries, vmtrig, scenarios,
+#   base.cpio.gz            busybox, /init, epermd + its shared libraries, vmtrig, uringtrig,
+#                           scenarios,
 #                           apparmor_parser, fapolicyd (+ libs and config) when fetched
 #   modules-<suite>.cpio.gz kernel modules listed in $VM_MODULES (default: none; NVMe and
 #                           ext4 are built into all three cloud kernels), dependencies resolved
@@ -54,6 +55,8 @@ for c in "$here"/tools/*.c; do
 	n=$(basename "$c" .c)
 	cc -static -O2 -Wall -Wextra -o "$root/bin/$n" "$c"
 done
+# the io_uring trigger of the host tests (raw syscalls, no liburing)
+cc -static -O2 -Wall -Wextra -o "$root/bin/uringtrig" "$top/tests/tools/uringtrig.c"
 # the AppArmor profile attaches to this path
 cp "$root/bin/vmtrig" "$root/bin/trigger-aa"
 

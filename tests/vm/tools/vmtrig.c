@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static int expect = -1; /* -1: any failure counts */
@@ -260,7 +261,9 @@ static void usage(void)
 	    "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
 	    "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
 	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n"
-	    "  now (prints CLOCK_REALTIME as epermd's JSON \"time\": YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ)\n",
+	    "  setxattr PATH | removexattr PATH (user.epermd)\n"
+	    "  now (prints CLOCK_REALTIME as epermd's JSON \"time\": "
+	    "YYYY-MM-DDTHH:MM:SS.NNNNNNNNNZ)\n",
 	    stderr);
 	exit(2);
 }
@@ -307,6 +310,14 @@ int main(int argc, char **argv)
 	if (!strcmp(act, "unlink")) {
 		NEED(1);
 		return TRY("unlink", unlink(argv[1]));
+	}
+	if (!strcmp(act, "setxattr")) {
+		NEED(1);
+		return TRY("setxattr", setxattr(argv[1], "user.epermd", "1", 1, 0));
+	}
+	if (!strcmp(act, "removexattr")) {
+		NEED(1);
+		return TRY("removexattr", removexattr(argv[1], "user.epermd"));
 	}
 	if (!strcmp(act, "mkdir")) {
 		NEED(1);
