@@ -682,7 +682,7 @@ static __always_inline __u8 ep_sc_chain(struct task_struct *task, __u64 *ids, __
 static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_pre *pre,
 				   struct ep_task_state *st, struct task_struct *task,
 				   struct ep_counters *c, long ret, __u32 flags, const bool fetch,
-				   const __u64 *sc_ids, __u8 n_sc, __u8 sc_trunc)
+				   const __u64 *sc_ids, __u8 n_sc, __u8 sc_trunc, const bool fold)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ep_scratch *sc;
@@ -733,19 +733,20 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 	else
 		c->reserve_failed++;
 	/* the fold buffer ep_exit_fail() holds for this record, released either way */
-	if (fetch && (flags & EP_F_FOLD_HEAD))
+	if (fold && (flags & EP_F_FOLD_HEAD))
 		ep_fold_done(seq, h->ts_ns, shipped);
 	sc->busy = 0;
 	return 0;
 
 out_clear:
-	if (fetch && (flags & EP_F_FOLD_HEAD))
+	if (fold && (flags & EP_F_FOLD_HEAD))
 		ep_fold_done(0, 0, 0);
 	ep_state_clear(st);
 	return 0;
 }
 
-static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bool fetch)
+static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bool fetch,
+					const bool kfold)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, tgid = id >> 32, flags = 0;
@@ -807,17 +808,19 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	 */
 	fold = EP_FOLD_NONE;
 	/*
-	 * Only the programs with BPF atomic fetch (5.12+) fold: the per-CPU-seq ones are compiled
-	 * without it (fetch is a constant), since 5.10's verifier gives up at 1M instructions
-	 * with the fold calls in (measured in the VM matrix) even where fold_on is false.
+	 * Only the fold variant of the program (@kfold, a constant) holds the fold calls: before
+	 * 6.8 the verifier checks every global function a program calls, reachable or not, and
+	 * with ep_fold_check() and ep_fold_done() in, 5.10's and 6.1's sys_exit programs met its
+	 * 1M-instruction limit even with fold_on false (VM matrix). The loader falls back to the
+	 * variant without them.
 	 */
-	if (fetch && fold_on && !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+	if (kfold && fold_on && !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
 		fold = ep_fold_check(regs_nr, ret, flags);
 	if (fold == EP_FOLD_DONE)
 		goto out_clear;
 	/* no branch: the builder below is verified once for both */
 	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
-	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc);
+	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc, kfold);
 
 out_clear:
 	ep_state_clear(st);
@@ -879,7 +882,7 @@ static __always_inline bool ep_erofs_wanted(void)
 
 /* @btf: regs is a BTF pointer (tp_btf) that may be read directly. */
 static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const bool fetch,
-				       const bool btf)
+				       const bool btf, const bool fold)
 {
 	struct ep_task_state *st;
 	__u32 tid;
@@ -887,7 +890,7 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 	bool sc;
 
 	if (ret == -EPERM || ret == -EACCES || (ret == -EROFS && ep_erofs_wanted()))
-		return ep_exit_fail(regs, ret, fetch);
+		return ep_exit_fail(regs, ret, fetch, fold);
 	if (ret == 0) {
 		nr = btf ? regs->orig_ax : BPF_CORE_READ(regs, orig_ax);
 		if (nr >= 0 && (nr == nr_landlock_restrict_self || nr == nr_fanotify_mark))
@@ -914,29 +917,42 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 	return 0;
 }
 
+/* With in-kernel folding of repeats (bpf/fold.bpf.h): the loader's first choice. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ep_sys_exit_fold_btf, struct pt_regs *regs, long ret)
+{
+	return ep_sys_exit(regs, ret, true, true, true);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int ep_sys_exit_fold_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], true, false, true);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ep_sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	return ep_sys_exit(regs, ret, true, true);
+	return ep_sys_exit(regs, ret, true, true, false);
 }
 
 SEC("raw_tracepoint/sys_exit")
 int ep_sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], true, false);
+	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], true, false, false);
 }
 
 /* The same without BPF_FETCH (kernels before 5.12), see ep_exit_fail(). */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ep_sys_exit_pcpu_btf, struct pt_regs *regs, long ret)
 {
-	return ep_sys_exit(regs, ret, false, true);
+	return ep_sys_exit(regs, ret, false, true, false);
 }
 
 SEC("raw_tracepoint/sys_exit")
 int ep_sys_exit_pcpu_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false, false);
+	return ep_sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false, false, false);
 }
 
 /* seccomp filters run before trace_sys_enter(): a denied syscall has an exit and no enter. */

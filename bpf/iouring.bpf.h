@@ -326,8 +326,7 @@ static __always_inline void ep_uring_pre_fill(struct ep_uring_pre *pre, struct i
 static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_pre *pre,
 				   struct ep_task_state *st, struct task_struct *task,
 				   struct ep_counters *c, long ret, __u32 flags, const bool fetch,
-				   const __u64 *sc_ids, __u8 n_sc, __u8 sc_trunc);
-
+				   const __u64 *sc_ids, __u8 n_sc, __u8 sc_trunc, const bool fold);
 
 static __always_inline int ep_uring_fail(struct io_kiocb *req, int res, __u32 op,
 					 const struct ep_uring_sub *s, __u64 user_data)
@@ -353,7 +352,7 @@ static __always_inline int ep_uring_fail(struct io_kiocb *req, int res, __u32 op
 		flags |= EP_F_LANDLOCKED;
 	/* no seccomp flags: seccomp filters never see io_uring requests */
 	return ep_emit(NULL, &pre, st, (struct task_struct *)bpf_get_current_task(), c, res, flags,
-		       true, ep_no_sc, 0, 0); /* seccomp never sees a request */
+		       true, ep_no_sc, 0, 0, false); /* seccomp never sees a request */
 
 out_clear:
 	ep_state_clear(st);

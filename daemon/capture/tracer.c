@@ -588,11 +588,16 @@ static void hooks_init(struct tracer *t, bool atomic_fetch)
 	};
 
 	/* the other variant stays off: hook_choose() only sets the chosen pair */
+	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_fold_btf, false);
+	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_fold_raw, false);
 	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_btf, false);
 	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_raw, false);
 	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_pcpu_btf, false);
 	bpf_program__set_autoload(t->skel->progs.ep_sys_exit_pcpu_raw, false);
-	if (atomic_fetch)
+	/* folding: a program variant of its own (see ep_exit_fail()); exit_lighten() drops it */
+	if (atomic_fetch && !t->opts.bench_empty && t->exit_lighter < 1)
+		t->hk[HK_EXIT] = HOOK(t, sys_exit_fold, EP_HK_SYS_EXIT);
+	else if (atomic_fetch)
 		t->hk[HK_EXIT] = HOOK(t, sys_exit, EP_HK_SYS_EXIT);
 	else
 		t->hk[HK_EXIT] = HOOK(t, sys_exit_pcpu, EP_HK_SYS_EXIT);
