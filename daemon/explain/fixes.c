@@ -587,6 +587,25 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 	if (!missing)
 		missing = r->want ? r->want : DAC_R;
 	sh_quote(p, q, sizeof(q));
+	if (known && !p[0]) {
+		/*
+		 * The mode is the kernel's (evidence) but the path is not in the record: an
+		 * io_uring request on a kernel without the io_uring_submit_req tracepoint (6.1), a
+		 * path that could not be read. No command on an empty path.
+		 */
+		DIAG(x,
+		     "%s could not %s: the object (its path is not in the record) is mode %04o "
+		     "owned by uid %u gid %u, and the kernel's permission check refused fsuid %u "
+		     "(EACCES: a file-permission check, not a missing privilege).",
+		     x->who, x->what, mode & 07777, uid, gid, fsuid);
+		FIX(x,
+		    "Find the file the program opens (its configuration, `strace -f -e "
+		    "trace=%%file` "
+		    "or the io_uring request's path) and grant only what is missing to this user "
+		    "(`setfacl -m u:%u:...` on that file); do not open it to everyone (o+ or 777).",
+		    fsuid);
+		return;
+	}
 	if (!known) {
 		/* never invent a mode for a path that could not be stat'ed */
 		DIAG(x,
