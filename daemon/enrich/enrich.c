@@ -380,7 +380,7 @@ static const struct sysctl_rule sysctl_rules[] = {
 
 static void add_sysctl(struct enrich_cache *c, struct denial *d, const char *knob)
 {
-	struct sysctl_cache_ent *e = NULL;
+	struct sysctl_cache_ent *e = NULL, tmp;
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	char path[128];
 	size_t i;
@@ -394,8 +394,8 @@ static void add_sysctl(struct enrich_cache *c, struct denial *d, const char *kno
 		}
 	}
 	if (!e || e->knob != knob || now - e->at >= SEC_FRESH_NS) {
-		struct sysctl_cache_ent tmp = {.knob = knob, .at = now};
-
+		/* without a cache (enrich_denial(NULL, d)) e points here: function scope */
+		tmp = (struct sysctl_cache_ent){.knob = knob, .at = now};
 		snprintf(path, sizeof(path), "/proc/sys/%s", knob);
 		for (i = sizeof("/proc/sys/") - 1; path[i]; i++)
 			if (path[i] == '.')
