@@ -617,34 +617,21 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
  * different length is not taken for it. Ships the program the first time, before the denial
  * that names it (a reserved record holds back every later one).
  */
-static __always_inline __u64 ep_sc_id(struct seccomp_filter *f, __u32 len)
-{
-	return ((__u64)(unsigned long)f & 0xffffffffffffull) | (__u64)len << 48;
-}
-
-static __always_inline __u32 ep_sc_len(struct seccomp_filter *f, struct sock_fprog_kern **fpp)
+static __always_inline __u64 ep_sc_ship(struct seccomp_filter *f)
 {
 	struct sock_fprog_kern *fp = NULL;
+	struct ep_sc_prog *rec;
+	const void *insns;
 	__u32 len = 0;
+	__u64 id;
+	__u8 one = 1;
 
 	if (bpf_core_field_exists(struct bpf_prog, orig_prog)) {
 		fp = BPF_CORE_READ(f, prog, orig_prog);
 		if (fp)
 			len = BPF_CORE_READ(fp, len);
 	}
-	*fpp = fp;
-	return len;
-}
-
-static __always_inline __u64 ep_sc_ship(struct seccomp_filter *f)
-{
-	struct sock_fprog_kern *fp;
-	struct ep_sc_prog *rec;
-	const void *insns;
-	__u32 len = ep_sc_len(f, &fp);
-	__u64 id = ep_sc_id(f, len);
-	__u8 one = 1;
-
+	id = ((__u64)(unsigned long)f & 0xffffffffffffull) | (__u64)len << 48;
 	if (!len || len > EP_SC_MAX_INSNS || bpf_map_lookup_elem(&sc_shipped, &id))
 		return id;
 	insns = BPF_CORE_READ(fp, filter);
@@ -1081,24 +1068,6 @@ static __always_inline int ep_task_exit(struct task_struct *task)
 		__sync_fetch_and_add(&landlock_marks, -1);
 	if (filter_tracked && !BPF_CORE_READ(task, signal, live.counter))
 		bpf_map_delete_elem(&tracked, &tgid);
-	/*
-	 * The last thread of a filtered process: its filters may be freed now, and a new filter
-	 * of the same length at the same address would pass for them (the daemon would evaluate
-	 * the old program). Forget them as shipped: the next denial that names one ships it again
-	 * and the daemon's copy is replaced (a filter still used by another process only costs a
-	 * second shipping).
-	 */
-	if (sc_chain && !BPF_CORE_READ(task, signal, live.counter)) {
-		struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
-		struct sock_fprog_kern *fp;
-		__u64 sid;
-
-		for (int i = 0; i < EP_MAX_SC_FILTERS && f; i++) {
-			sid = ep_sc_id(f, ep_sc_len(f, &fp));
-			bpf_map_delete_elem(&sc_shipped, &sid);
-			f = BPF_CORE_READ(f, prev);
-		}
-	}
 	return 0;
 }
 
