@@ -169,14 +169,12 @@ if want rofs; then
 		mount -o remount,bind,ro /tmp/rofs && exec vmtrig -e EROFS open /tmp/rofs/f w'
 fi
 
-# EACCES first: under one daemon, the EPERM filter's process exiting right before an
-# identical-length filter is installed made the daemon evaluate the old filter's program for
-# the new one (a known bug, named in the stop's closing note). The other order does not hit it.
-if want seccomp-eacces; then
-	scen seccomp-eacces vmtrig -e EACCES seccomp-mkdir EACCES /tmp/sc-eacces
-fi
+# (vmtrig makes the two filters differ in length: see seccomp_errno() there)
 if want seccomp-eperm; then
 	scen seccomp-eperm vmtrig -e EPERM seccomp-mkdir EPERM /tmp/sc-eperm
+fi
+if want seccomp-eacces; then
+	scen seccomp-eacces vmtrig -e EACCES seccomp-mkdir EACCES /tmp/sc-eacces
 fi
 
 # io_uring: a failed request completes in a CQE, the io_uring_enter syscall succeeds. 5.10's
