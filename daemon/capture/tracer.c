@@ -749,6 +749,15 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		return -errno;
 	t->uring_form = uring_form(vmlinux);
 	t->atomic_fetch = atomic_fetch;
+	/*
+	 * The fold variant only where the verifier checks global functions lazily (6.8+: struct
+	 * bpf_func_info_aux has "called"): before, the fold's global functions are verified even
+	 * where folding is off and the variant is refused after 1M instructions, a cost every
+	 * start would pay (seconds; minutes under QEMU). There the loader starts without it.
+	 */
+	if (!t->exit_lighter && atomic_fetch &&
+	    !btf_has_member(vmlinux, "bpf_func_info_aux", "called"))
+		t->exit_lighter = 1;
 	hooks_init(t, atomic_fetch);
 	err = hooks_pick(t, vmlinux);
 	if (err)
@@ -786,10 +795,12 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		    : !t->atomic_fetch
 			? "off: no BPF atomic fetch here (before 5.12), whose verifier cannot "
 			  "take it with the facts; repeats are shipped and folded by the daemon"
-		    : t->exit_lighter >= 1
-			? "off: the sys_exit program did not verify with it on this kernel; "
-			  "repeats are shipped and folded by the daemon"
-			: "in the kernel (repeats counted, not shipped)";
+		    : t->exit_lighter >= 1 ? "off: not verified with it on this kernel (before 6.8 "
+					     "the verifier checks "
+					     "the fold's global functions even when unused, past "
+					     "its 1M instructions); "
+					     "repeats are shipped and folded by the daemon"
+					   : "in the kernel (repeats counted, not shipped)";
 		return 0;
 	}
 fail:
