@@ -411,7 +411,10 @@ fi
 # also: anything the unit's filter refused with EPERM that epermd then complained about
 jn -u epermd.service -b -p warning -o cat | grep -v 'e2e' | head -n 10 | sed 's/^/# epermd warning+: /'
 
-# ---- 9b. the directive of a unit's sandbox, and its drop-in fix (units.sh)
+# ---- 9b. the directive of a unit's sandbox, and its drop-in fix (units.sh); step 8 stopped
+# the daemon: start it again and wait until it runs
+systemctl start epermd.service 2>&1 | sed 's/^/#   /'
+wait_for 300 is_running || note "epermd did not come back: $(prop ActiveState)/$(prop SubState)"
 . "$(dirname "$0")/units.sh"
 
 # ---- 10. systemd-analyze security (online) for the record
