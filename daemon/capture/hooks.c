@@ -106,23 +106,8 @@ static const struct hook_def hook_defs[] = {
 };
 
 #define N_DEFS	(sizeof(hook_defs) / sizeof(hook_defs[0]))
-#define WHY_LEN 256
-
-/* Per definition: the f->hooks index it reports into (-1 none) and the text of its reason. */
-static int def_slot[N_DEFS];
-static char def_why[N_DEFS][WHY_LEN];
-static char fexit_refused[WHY_LEN];
-static char tp_refused[WHY_LEN];
-
-/* Programs hooks_refuse() switched off for the next hooks_prepare(); NULL name = all. */
-#define MAX_REFUSED 8
-static struct {
-	const char *prog;
-	char why[WHY_LEN];
-} refused[MAX_REFUSED];
-static int n_refused;
-static bool refuse_all;
-static char refuse_all_why[WHY_LEN];
+#define WHY_LEN HOOKS_WHY_LEN
+_Static_assert(N_DEFS <= HOOKS_MAX_DEFS, "struct hooks holds too few definitions");
 
 static const char *const core_names[] = {"cap_capable", "generic_permission", "may_open",
 					 "security_file_open"};
@@ -285,129 +270,161 @@ static void off_unknown(struct epermd_bpf *skel)
 	}
 }
 
-bool hooks_refuse(const char *prog, const char *why)
+bool hooks_refuse(struct hooks *hs, const char *prog, const char *why)
 {
 	size_t i;
 
 	if (!prog) {
-		refuse_all = true;
-		snprintf(refuse_all_why, WHY_LEN, "%s", why);
+		hs->refuse_all = true;
+		snprintf(hs->refuse_all_why, WHY_LEN, "%s", why);
 		return true;
 	}
 	for (i = 0; i < N_DEFS; i++)
 		if (!strcmp(prog, hook_defs[i].prog))
 			break;
-	if (i == N_DEFS || n_refused >= MAX_REFUSED)
+	if (i == N_DEFS || hs->n_refused >= HOOKS_MAX_REFUSED)
 		return false;
-	refused[n_refused].prog = hook_defs[i].prog;
-	snprintf(refused[n_refused].why, WHY_LEN, "%s", why);
-	n_refused++;
+	hs->refused[hs->n_refused].prog = hook_defs[i].prog;
+	snprintf(hs->refused[hs->n_refused].why, WHY_LEN, "%s", why);
+	hs->n_refused++;
 	return true;
 }
 
-void hooks_refuse_reset(void)
+void hooks_refuse_reset(struct hooks *hs)
 {
-	n_refused = 0;
-	refuse_all = false;
+	hs->n_refused = 0;
+	hs->refuse_all = false;
 }
 
-static const char *refused_why(const char *prog)
+static const char *refused_why(const struct hooks *hs, const char *prog)
 {
-	for (int i = 0; i < n_refused; i++)
-		if (!strcmp(refused[i].prog, prog))
-			return refused[i].why;
+	for (int i = 0; i < hs->n_refused; i++)
+		if (!strcmp(hs->refused[i].prog, prog))
+			return hs->refused[i].why;
 	return NULL;
 }
 
-int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, const struct btf *btf,
-		  struct tracer_features *f)
+/* Can this kernel load fexit and tp_btf programs at all? Each answer's reason goes in @hs. */
+static void probe_types(struct hooks *hs, const struct btf *btf, bool *fexit_ok, bool *tp_ok)
+{
+	int id;
+
+	id = btf__find_by_name_kind(btf, "cap_capable", BTF_KIND_FUNC);
+	*fexit_ok =
+	    id > 0 && !probe_load(BPF_TRACE_FEXIT, id, true, "program type", hs->fexit_refused);
+	if (id <= 0)
+		snprintf(hs->fexit_refused, WHY_LEN,
+			 "cap_capable not in kernel BTF: fexit not probed");
+	id = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
+	*tp_ok = id > 0 && !probe_load(BPF_TRACE_RAW_TP, id, true, "program type", hs->tp_refused);
+	if (id <= 0)
+		snprintf(hs->tp_refused, WHY_LEN, "tp_btf not probed: no btf_trace_sys_exit");
+}
+
+/*
+ * The variants [i, j) of one target: which one (index into hook_defs) matches the kernel, or
+ * N_DEFS with *why set when none can load.
+ */
+static size_t pick_variant(struct hooks *hs, struct epermd_bpf *skel, const struct btf *btf,
+			   size_t i, size_t j, const bool *ksym, bool fexit_ok, bool tp_ok,
+			   const char **why)
+{
+	const struct hook_def *d = &hook_defs[i];
+	size_t pick = N_DEFS;
+	int id = 0, nargs = 0;
+	bool present;
+
+	present = func_ok(btf, d, &nargs, &id);
+	if (!(d->flags & HF_TP) && !fexit_ok)
+		*why = hs->fexit_refused;
+	else if ((d->flags & HF_TP) && !tp_ok)
+		*why = hs->tp_refused;
+	else if (!present)
+		*why = d->flags & HF_TP ? "tracepoint not in kernel BTF"
+					: "function not in kernel BTF";
+	else if (!(d->flags & HF_TP) && !ksym[i])
+		*why = "function not in the kernel symbol list (renamed or inlined)";
+	if (*why)
+		return N_DEFS;
+	for (size_t k = i; k < j; k++)
+		if (hook_defs[k].nargs == nargs &&
+		    bpf_object__find_program_by_name(skel->obj, hook_defs[k].prog))
+			pick = k;
+	if (pick == N_DEFS) {
+		snprintf(hs->def_why[i], WHY_LEN, "kernel prototype has %d arguments, program %d",
+			 nargs, d->nargs);
+		*why = hs->def_why[i];
+	} else if (!(d->flags & HF_TP) &&
+		   probe_load(BPF_TRACE_FEXIT, id, false, "target", hs->def_why[i])) {
+		*why = hs->def_why[i];
+	} else if (refused_why(hs, hook_defs[pick].prog)) {
+		*why = refused_why(hs, hook_defs[pick].prog);
+	}
+	return *why ? N_DEFS : pick;
+}
+
+/* Autoload only @pick of the variants [i, j), and record the target in @f. */
+static int keep_variant(struct hooks *hs, struct epermd_bpf *skel, struct tracer_features *f,
+			size_t i, size_t j, size_t pick, const char *why)
+{
+	struct bpf_program *prog;
+	int err;
+
+	for (size_t k = i; k < j; k++) {
+		prog = bpf_object__find_program_by_name(skel->obj, hook_defs[k].prog);
+		if (prog && k != pick) {
+			err = bpf_program__set_autoload(prog, false);
+			if (err)
+				return err;
+		}
+	}
+	if (pick < N_DEFS)
+		/* active for now: hooks_attach says otherwise if the attach fails */
+		hs->def_slot[pick] = record(f, &hook_defs[pick], true, NULL);
+	else if (bpf_object__find_program_by_name(skel->obj, hook_defs[i].prog))
+		record(f, &hook_defs[i], false, why);
+	return 0;
+}
+
+int hooks_prepare(struct hooks *hs, struct epermd_bpf *skel, bool tracepoint_only,
+		  const struct btf *btf, struct tracer_features *f)
 {
 	bool ksym[N_DEFS] = {false};
-	bool fexit_ok = false, tp_ok = false, seccomp_on = false;
-	struct bpf_program *prog;
-	size_t i, j;
-	int err = 0, id, nargs;
+	bool fexit_ok, tp_ok, seccomp_on = false;
+	size_t i, j, pick;
+	int err = 0;
 
 	for (i = 0; i < N_DEFS; i++)
-		def_slot[i] = -1;
+		hs->def_slot[i] = -1;
 	off_unknown(skel);
 	if (tracepoint_only) {
 		all_off(skel, f, "--tracepoint-only");
 		return 0;
 	}
-	if (refuse_all) {
-		all_off(skel, f, refuse_all_why);
+	if (hs->refuse_all) {
+		all_off(skel, f, hs->refuse_all_why);
 		return 0;
 	}
 	if (!btf) {
 		all_off(skel, f, "no kernel BTF");
 		return 0;
 	}
-	id = btf__find_by_name_kind(btf, "cap_capable", BTF_KIND_FUNC);
-	if (id > 0 && !probe_load(BPF_TRACE_FEXIT, id, true, "program type", fexit_refused))
-		fexit_ok = true;
-	else if (id <= 0)
-		snprintf(fexit_refused, WHY_LEN, "cap_capable not in kernel BTF: fexit not probed");
-	id = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
-	if (id > 0 && !probe_load(BPF_TRACE_RAW_TP, id, true, "program type", tp_refused))
-		tp_ok = true;
-	else if (id <= 0)
-		snprintf(tp_refused, WHY_LEN, "tp_btf not probed: no btf_trace_sys_exit");
+	probe_types(hs, btf, &fexit_ok, &tp_ok);
 	ksyms_find(ksym);
 
 	for (i = 0; i < N_DEFS; i = j) {
-		const struct hook_def *d = &hook_defs[i];
 		const char *why = NULL;
-		size_t pick = N_DEFS;
-		bool present;
 
 		/* [i, j) are the variants of one target */
-		for (j = i + 1; j < N_DEFS && !strcmp(hook_defs[j].target, d->target); j++)
+		for (j = i + 1; j < N_DEFS && !strcmp(hook_defs[j].target, hook_defs[i].target);
+		     j++)
 			;
-		present = func_ok(btf, d, &nargs, &id);
-		if (!(d->flags & HF_TP) && !fexit_ok)
-			why = fexit_refused;
-		else if ((d->flags & HF_TP) && !tp_ok)
-			why = tp_refused;
-		else if (!present)
-			why = d->flags & HF_TP ? "tracepoint not in kernel BTF"
-					       : "function not in kernel BTF";
-		else if (!(d->flags & HF_TP) && !ksym[i])
-			why = "function not in the kernel symbol list (renamed or inlined)";
-		for (size_t k = i; !why && k < j; k++)
-			if (hook_defs[k].nargs == nargs &&
-			    bpf_object__find_program_by_name(skel->obj, hook_defs[k].prog))
-				pick = k;
-		if (!why && pick == N_DEFS) {
-			snprintf(def_why[i], WHY_LEN,
-				 "kernel prototype has %d arguments, program %d", nargs, d->nargs);
-			why = def_why[i];
-		}
-		if (!why && !(d->flags & HF_TP) &&
-		    probe_load(BPF_TRACE_FEXIT, id, false, "target", def_why[i])) {
-			why = def_why[i];
-			pick = N_DEFS;
-		}
-		if (!why && refused_why(hook_defs[pick].prog)) {
-			why = refused_why(hook_defs[pick].prog);
-			pick = N_DEFS;
-		}
-		for (size_t k = i; k < j; k++) {
-			prog = bpf_object__find_program_by_name(skel->obj, hook_defs[k].prog);
-			if (prog && k != pick) {
-				err = bpf_program__set_autoload(prog, false);
-				if (err)
-					goto cleanup;
-			}
-		}
-		if (pick < N_DEFS) {
-			/* active for now: hooks_attach says otherwise if the attach fails */
-			def_slot[pick] = record(f, &hook_defs[pick], true, NULL);
-			if (hook_defs[pick].hook == EP_HK_SECCOMP_FILTER)
-				seccomp_on = true;
-		} else if (bpf_object__find_program_by_name(skel->obj, d->prog)) {
-			record(f, d, false, why);
-		}
+		pick = pick_variant(hs, skel, btf, i, j, ksym, fexit_ok, tp_ok, &why);
+		err = keep_variant(hs, skel, f, i, j, pick, why);
+		if (err)
+			goto cleanup;
+		if (pick < N_DEFS && hook_defs[pick].hook == EP_HK_SECCOMP_FILTER)
+			seccomp_on = true;
 	}
 	/* __seccomp_filter reports the filter's verdict itself: the exit-without-enter guess of
 	 * the tracepoint layer (and its sys_enter hook work) is not needed then. */
@@ -428,7 +445,7 @@ static struct bpf_link **skel_link(struct epermd_bpf *skel, const char *name)
 	return NULL;
 }
 
-int hooks_attach(struct epermd_bpf *skel, struct tracer_features *f)
+int hooks_attach(struct hooks *hs, struct epermd_bpf *skel, struct tracer_features *f)
 {
 	int n_core = 0, n_core_on = 0;
 	struct bpf_program *prog;
@@ -439,9 +456,9 @@ int hooks_attach(struct epermd_bpf *skel, struct tracer_features *f)
 		const struct hook_def *d = &hook_defs[i];
 		struct tracer_hook_state *h;
 
-		if (def_slot[i] < 0)
+		if (hs->def_slot[i] < 0)
 			continue;
-		h = &f->hooks[def_slot[i]];
+		h = &f->hooks[hs->def_slot[i]];
 		prog = bpf_object__find_program_by_name(skel->obj, d->prog);
 		slot = skel_link(skel, d->prog);
 		if (!prog || bpf_program__fd(prog) < 0) {
@@ -454,12 +471,13 @@ int hooks_attach(struct epermd_bpf *skel, struct tracer_features *f)
 			h->active = false;
 			/* ENOTSUPP (524) is kernel-internal: the trampoline cannot take the call */
 			if (errno == 524)
-				snprintf(def_why[i], WHY_LEN,
+				snprintf(hs->def_why[i], WHY_LEN,
 					 "attach failed: trampoline refused "
 					 "(ENOTSUPP, too many arguments?)");
 			else
-				snprintf(def_why[i], WHY_LEN, "attach failed: %s", strerror(errno));
-			h->why = def_why[i];
+				snprintf(hs->def_why[i], WHY_LEN, "attach failed: %s",
+					 strerror(errno));
+			h->why = hs->def_why[i];
 			continue;
 		}
 		if (slot)
@@ -472,7 +490,7 @@ int hooks_attach(struct epermd_bpf *skel, struct tracer_features *f)
 	for (c = 0; c < sizeof(core_names) / sizeof(core_names[0]); c++) {
 		n_core++;
 		for (i = 0; i < N_DEFS; i++)
-			if (def_slot[i] >= 0 && f->hooks[def_slot[i]].active &&
+			if (hs->def_slot[i] >= 0 && f->hooks[hs->def_slot[i]].active &&
 			    !strcmp(hook_defs[i].target, core_names[c])) {
 				n_core_on++;
 				break;

@@ -86,6 +86,7 @@ struct tracer {
 	 * parses its own copy there, and two copies were most of the start's peak RSS */
 	struct btf *vmlinux;
 	bool vmlinux_tried;
+	struct hooks hooks; /* the fexit/LSM evidence hooks' state (hooks.c) */
 };
 
 static int tracer_verbose;
@@ -768,7 +769,7 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 	set_rodata(t, vmlinux, use_task_btf);
 
 	n0 = t->f.n_hooks;
-	err = hooks_prepare(t->skel, tp_only, vmlinux, &t->f);
+	err = hooks_prepare(&t->hooks, t->skel, tp_only, vmlinux, &t->f);
 	if (err)
 		goto fail;
 	for (int i = n0; i < t->f.n_hooks; i++)
@@ -851,9 +852,9 @@ static int tracer_load_retry(struct tracer *t)
 	char why[256], prog[64], verdict[112];
 	int err, n_ev, n_refused = 0, n_retry = 0;
 
-	hooks_refuse_reset();
+	hooks_refuse_reset(&t->hooks);
 	if (t->opts.no_cap_capable)
-		hooks_refuse("ep_fx_cap_capable", "--disable-hook=cap_capable");
+		hooks_refuse(&t->hooks, "ep_fx_cap_capable", "--disable-hook=cap_capable");
 	for (;;) {
 		capture_start();
 		err = tracer_load(t, tp_only, atomic_fetch, use_task_btf, &n_ev);
@@ -892,7 +893,7 @@ static int tracer_load_retry(struct tracer *t)
 		capture_stop(false);
 		n_retry++;
 		snprintf(why, sizeof(why), "the object did not load with it: %s", verdict);
-		if (n_refused < TRACER_MAX_REFUSE && hooks_refuse(prog, why)) {
+		if (n_refused < TRACER_MAX_REFUSE && hooks_refuse(&t->hooks, prog, why)) {
 			n_refused++;
 			fprintf(stderr,
 				"epermd: warning: the BPF object did not load (prog '%s': %s); "
@@ -903,13 +904,13 @@ static int tracer_load_retry(struct tracer *t)
 		snprintf(why, sizeof(why),
 			 "the object did not load with the evidence programs (prog '%s': %s)", prog,
 			 verdict);
-		hooks_refuse(NULL, why);
+		hooks_refuse(&t->hooks, NULL, why);
 		fprintf(stderr,
 			"epermd: warning: the BPF object did not load (prog '%s': %s); "
 			"retrying without the fexit/LSM evidence programs\n",
 			prog, verdict);
 	}
-	hooks_refuse_reset();
+	hooks_refuse_reset(&t->hooks);
 	if (err && n_retry)
 		fprintf(stderr,
 			"epermd: the BPF object does not load on this kernel, even without the "
@@ -995,7 +996,7 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	err = hooks_attach_all(t);
 	if (err)
 		goto cleanup;
-	err = hooks_attach(t->skel, &t->f);
+	err = hooks_attach(&t->hooks, t->skel, &t->f);
 	if (err)
 		goto cleanup;
 	err = track_initial(t);
