@@ -4,7 +4,8 @@ set -eu
 PKGS="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libsystemd-dev libncurses-dev
 pkg-config libcap2-bin acl e2fsprogs util-linux systemd tmux jq python3 cpio busybox-static
 qemu-system-x86 qemu-utils debootstrap ca-certificates linux-libc-dev procps psmisc kmod xz-utils
-libclang-rt-dev dpkg-dev debhelper fakeroot lintian mandoc bash-completion iproute2 libmicrohttpd12 libcurl4"
+libclang-rt-dev dpkg-dev debhelper fakeroot lintian mandoc bash-completion iproute2 libmicrohttpd12 libcurl4
+universal-ctags"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
