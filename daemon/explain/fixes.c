@@ -558,11 +558,56 @@ static void dac_grant(struct dx *x, const struct dac_result *r, const char *q, u
 	    first_bit(missing), q);
 }
 
+/*
+ * The mode is the kernel's (evidence) but the path is not in the record: an io_uring request
+ * on a kernel without the io_uring_submit_req tracepoint (6.1), a path that could not be read.
+ * No command on an empty path.
+ */
+static void dac_no_path(struct dx *x, unsigned mode, unsigned uid, unsigned gid, unsigned fsuid)
+{
+	DIAG(x,
+	     "%s could not %s: the object (its path is not in the record) is mode %04o "
+	     "owned by uid %u gid %u, and the kernel's permission check refused fsuid %u "
+	     "(EACCES: a file-permission check, not a missing privilege).",
+	     x->who, x->what, mode & 07777, uid, gid, fsuid);
+	FIX(x,
+	    "Find the file the program opens (its configuration, `strace -f -e "
+	    "trace=%%file` "
+	    "or the io_uring request's path) and grant only what is missing to this user "
+	    "(`setfacl -m u:%u:...` on that file); do not open it to everyone (o+ or 777).",
+	    fsuid);
+}
+
+/* The object could not be examined: never invent a mode for a path that could not be stat'ed. */
+static void dac_unknown(struct dx *x, const char *p, const char *q, unsigned fsuid)
+{
+	const struct dn_walk *w = &x->d->walk;
+
+	DIAG(x,
+	     "%s could not %s: a file-permission check refused fsuid %u (EACCES), but %s "
+	     "could not be examined",
+	     x->who, x->what, fsuid, p[0] ? p : "the object");
+	if (w->done)
+		DIAG(x,
+		     " (%s); the %d director%s on the way that could be examined allow "
+		     "search",
+		     err_text(w->obj_err), w->checked, w->checked == 1 ? "y" : "ies");
+	DIAG(x, ". It may have been removed or changed since, or be reachable only "
+		"through the process's own view (its mount namespace or file "
+		"descriptors).");
+	FIX(x,
+	    "Check the path as that user while the problem happens (`namei -l %s`): "
+	    "every directory needs x for the user and the file itself the access asked "
+	    "for; "
+	    "grant only what is missing, to this user (`setfacl -m u:%u:...`).",
+	    q, fsuid);
+	VAL(x, "namei -l %s", q);
+}
+
 void fix_dac(struct dx *x, const struct dac_result *r)
 {
 	const struct denial *d = x->d;
 	const struct dn_file *f = &d->file;
-	const struct dn_walk *w = &d->walk;
 	const struct ep_evidence *e = find_ev(d, EP_EV_DAC);
 	char dir[EP_PATH_LEN + 64], q[2 * (EP_PATH_LEN + 64)], wantb[4];
 	const char *p = x->obj;
@@ -588,45 +633,11 @@ void fix_dac(struct dx *x, const struct dac_result *r)
 		missing = r->want ? r->want : DAC_R;
 	sh_quote(p, q, sizeof(q));
 	if (known && !p[0]) {
-		/*
-		 * The mode is the kernel's (evidence) but the path is not in the record: an
-		 * io_uring request on a kernel without the io_uring_submit_req tracepoint (6.1), a
-		 * path that could not be read. No command on an empty path.
-		 */
-		DIAG(x,
-		     "%s could not %s: the object (its path is not in the record) is mode %04o "
-		     "owned by uid %u gid %u, and the kernel's permission check refused fsuid %u "
-		     "(EACCES: a file-permission check, not a missing privilege).",
-		     x->who, x->what, mode & 07777, uid, gid, fsuid);
-		FIX(x,
-		    "Find the file the program opens (its configuration, `strace -f -e "
-		    "trace=%%file` "
-		    "or the io_uring request's path) and grant only what is missing to this user "
-		    "(`setfacl -m u:%u:...` on that file); do not open it to everyone (o+ or 777).",
-		    fsuid);
+		dac_no_path(x, mode, uid, gid, fsuid);
 		return;
 	}
 	if (!known) {
-		/* never invent a mode for a path that could not be stat'ed */
-		DIAG(x,
-		     "%s could not %s: a file-permission check refused fsuid %u (EACCES), but %s "
-		     "could not be examined",
-		     x->who, x->what, fsuid, p[0] ? p : "the object");
-		if (w->done)
-			DIAG(x,
-			     " (%s); the %d director%s on the way that could be examined allow "
-			     "search",
-			     err_text(w->obj_err), w->checked, w->checked == 1 ? "y" : "ies");
-		DIAG(x, ". It may have been removed or changed since, or be reachable only "
-			"through the process's own view (its mount namespace or file "
-			"descriptors).");
-		FIX(x,
-		    "Check the path as that user while the problem happens (`namei -l %s`): "
-		    "every directory needs x for the user and the file itself the access asked "
-		    "for; "
-		    "grant only what is missing, to this user (`setfacl -m u:%u:...`).",
-		    q, fsuid);
-		VAL(x, "namei -l %s", q);
+		dac_unknown(x, p, q, fsuid);
 		return;
 	}
 	DIAG(x, "%s could not %s: %s%s is mode %04o owned by uid %u gid %u%s%s", x->who, x->what,
