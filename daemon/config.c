@@ -197,62 +197,83 @@ static int set_erofs(struct config *c, const char *v, char *err, size_t n)
 	return 0;
 }
 
+static int set_ring_size(struct config *c, const char *v, char *err, size_t n)
+{
+	size_t sz;
+
+	if (config_parse_size(v, &sz)) {
+		snprintf(err, n, "'%.32s' is not a size (bytes, or with a K/M/G suffix)", v);
+		return -EINVAL;
+	}
+	if (sz < 4096 || (sz & (sz - 1))) {
+		snprintf(err, n, "%zu is not a power of two of at least 4096", sz);
+		return -EINVAL;
+	}
+	c->ring_size = sz;
+	return 0;
+}
+
+static int set_socket(struct config *c, const char *v, char *err, size_t n)
+{
+	int ret;
+
+	if (!strcmp(v, "none") || !*v) {
+		c->no_socket = true;
+		c->socket[0] = '\0';
+		c->socket_set = true;
+		return 0;
+	}
+	if (v[0] != '/') {
+		snprintf(err, n, "socket path must be absolute");
+		return -EINVAL;
+	}
+	ret = set_string(c->socket, sizeof(c->socket), v, err, n);
+	if (!ret) {
+		c->socket_set = true;
+		c->no_socket = false;
+	}
+	return ret;
+}
+
+static int set_socket_group(struct config *c, const char *v, char *err, size_t n)
+{
+	int ret = set_string(c->socket_group, sizeof(c->socket_group), v, err, n);
+
+	if (!ret && *v && !getgrnam(v)) {
+		snprintf(err, n, "group '%.32s' does not exist", v);
+		return -EINVAL;
+	}
+	return ret;
+}
+
+/* An absolute path, or empty (off). */
+static int set_abs_path(char *dst, size_t size, const char *key, const char *v, char *err, size_t n)
+{
+	if (*v && v[0] != '/') {
+		snprintf(err, n, "%s must be an absolute path", key);
+		return -EINVAL;
+	}
+	return set_string(dst, size, v, err, n);
+}
+
 int config_set(struct config *c, const char *key, const char *v, char *err, size_t n)
 {
-	int err_ = 0;
-
 	if (!strcmp(key, "format"))
 		return set_format(c, v, err, n);
 	if (!strcmp(key, "output"))
 		return set_string(c->output, sizeof(c->output), v, err, n);
-	if (!strcmp(key, "ring_size")) {
-		size_t sz;
-
-		err_ = config_parse_size(v, &sz);
-		if (err_) {
-			snprintf(err, n, "'%.32s' is not a size (bytes, or with a K/M/G suffix)",
-				 v);
-			return -EINVAL;
-		}
-		if (sz < 4096 || (sz & (sz - 1))) {
-			snprintf(err, n, "%zu is not a power of two of at least 4096", sz);
-			return -EINVAL;
-		}
-		c->ring_size = sz;
-		return 0;
-	}
+	if (!strcmp(key, "ring_size"))
+		return set_ring_size(c, v, err, n);
 	if (!strcmp(key, "queue_size"))
 		return set_uint(&c->queue_size, v, 16, 1u << 20, err, n);
 	if (!strcmp(key, "fold_window"))
 		return set_uint(&c->fold_window, v, 0, 86400, err, n);
 	if (!strcmp(key, "summary_interval"))
 		return set_uint(&c->summary_interval, v, 1, 86400, err, n);
-	if (!strcmp(key, "socket")) {
-		if (!strcmp(v, "none") || !*v) {
-			c->no_socket = true;
-			c->socket[0] = '\0';
-			c->socket_set = true;
-			return 0;
-		}
-		if (v[0] != '/') {
-			snprintf(err, n, "socket path must be absolute");
-			return -EINVAL;
-		}
-		err_ = set_string(c->socket, sizeof(c->socket), v, err, n);
-		if (!err_) {
-			c->socket_set = true;
-			c->no_socket = false;
-		}
-		return err_;
-	}
-	if (!strcmp(key, "socket_group")) {
-		err_ = set_string(c->socket_group, sizeof(c->socket_group), v, err, n);
-		if (!err_ && *v && !getgrnam(v)) {
-			snprintf(err, n, "group '%.32s' does not exist", v);
-			return -EINVAL;
-		}
-		return err_;
-	}
+	if (!strcmp(key, "socket"))
+		return set_socket(c, v, err, n);
+	if (!strcmp(key, "socket_group"))
+		return set_socket_group(c, v, err, n);
 	if (!strcmp(key, "tracepoint_only")) {
 		if (parse_bool(v, &c->tracepoint_only)) {
 			snprintf(err, n, "'%.32s' is not a boolean (yes/no, true/false, 1/0)", v);
@@ -260,16 +281,10 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		}
 		return 0;
 	}
-	if (!strcmp(key, "metrics_file") || !strcmp(key, "state_dir")) {
-		bool m = key[0] == 'm';
-
-		if (*v && v[0] != '/') {
-			snprintf(err, n, "%s must be an absolute path", key);
-			return -EINVAL;
-		}
-		return m ? set_string(c->metrics_file, sizeof(c->metrics_file), v, err, n)
-			 : set_string(c->state_dir, sizeof(c->state_dir), v, err, n);
-	}
+	if (!strcmp(key, "metrics_file"))
+		return set_abs_path(c->metrics_file, sizeof(c->metrics_file), key, v, err, n);
+	if (!strcmp(key, "state_dir"))
+		return set_abs_path(c->state_dir, sizeof(c->state_dir), key, v, err, n);
 	if (!strcmp(key, "metrics_interval"))
 		return set_uint(&c->metrics_interval, v, 1, 3600, err, n);
 	if (!strcmp(key, "audit_source"))
@@ -350,10 +365,74 @@ int config_load(struct config *c, const char *path, char *err, size_t n)
 	return config_load_flags(c, path, 0, err, n);
 }
 
+/* The configuration file must be a regular file of root, not writable by others, not large. */
+static int check_file(int fd, const char *path, char *err, size_t n)
+{
+	struct stat st;
+	int ret;
+
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		snprintf(err, n, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		snprintf(err, n, "%s: not a regular file", path);
+		return ret;
+	}
+	if (st.st_uid != 0) {
+		ret = -EPERM;
+		snprintf(err, n, "%s: owned by uid %u, must be owned by root", path,
+			 (unsigned)st.st_uid);
+		return ret;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		ret = -EPERM;
+		snprintf(err, n, "%s: writable by group or others (mode %04o); chmod go-w it", path,
+			 (unsigned)(st.st_mode & 07777));
+		return ret;
+	}
+	if (st.st_size > CONFIG_MAX_FILE) {
+		ret = -EFBIG;
+		snprintf(err, n, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+		return ret;
+	}
+	return 0;
+}
+
+/* Reads all of fd into buf (CONFIG_MAX_FILE + 1 bytes): -EFBIG if it holds more. */
+static int read_capped(int fd, const char *path, char *buf, size_t *lenp, char *err, size_t n)
+{
+	size_t len = 0;
+	int ret;
+
+	for (;;) {
+		ssize_t r = read(fd, buf + len, CONFIG_MAX_FILE + 1 - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			snprintf(err, n, "%s: %s", path, strerror(errno));
+			return ret;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len > CONFIG_MAX_FILE) {
+			ret = -EFBIG;
+			snprintf(err, n, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+			return ret;
+		}
+	}
+	*lenp = len;
+	return 0;
+}
+
 int config_load_flags(struct config *c, const char *path, unsigned flags, char *err, size_t n)
 {
 	char *buf = NULL;
-	struct stat st;
 	size_t len = 0;
 	int fd, ret = 0;
 
@@ -368,58 +447,18 @@ int config_load_flags(struct config *c, const char *path, unsigned flags, char *
 			snprintf(err, n, "%s: %s", path, strerror(errno));
 		return ret;
 	}
-	if (fstat(fd, &st)) {
-		ret = -errno;
-		snprintf(err, n, "%s: %s", path, strerror(errno));
+	ret = check_file(fd, path, err, n);
+	if (ret)
 		goto cleanup;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = -EINVAL;
-		snprintf(err, n, "%s: not a regular file", path);
-		goto cleanup;
-	}
-	if (st.st_uid != 0) {
-		ret = -EPERM;
-		snprintf(err, n, "%s: owned by uid %u, must be owned by root", path,
-			 (unsigned)st.st_uid);
-		goto cleanup;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		ret = -EPERM;
-		snprintf(err, n, "%s: writable by group or others (mode %04o); chmod go-w it", path,
-			 (unsigned)(st.st_mode & 07777));
-		goto cleanup;
-	}
-	if (st.st_size > CONFIG_MAX_FILE) {
-		ret = -EFBIG;
-		snprintf(err, n, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
-		goto cleanup;
-	}
 	buf = malloc(CONFIG_MAX_FILE + 1);
 	if (!buf) {
 		ret = -ENOMEM;
 		snprintf(err, n, "%s: out of memory", path);
 		goto cleanup;
 	}
-	for (;;) {
-		ssize_t r = read(fd, buf + len, CONFIG_MAX_FILE + 1 - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			snprintf(err, n, "%s: %s", path, strerror(errno));
-			goto cleanup;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > CONFIG_MAX_FILE) {
-			ret = -EFBIG;
-			snprintf(err, n, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
-			goto cleanup;
-		}
-	}
+	ret = read_capped(fd, path, buf, &len, err, n);
+	if (ret)
+		goto cleanup;
 	buf[len] = '\0';
 	if (strlen(buf) != len) {
 		ret = -EINVAL;
