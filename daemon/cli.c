@@ -182,6 +182,48 @@ static int add_pid(struct cli *a, const char *s)
 	return -1;
 }
 
+/* getopt's '?' (unknown option, or an argument given to a flag) or ':' (argument missing);
+ * @arg is the word it stopped at. */
+static int bad_option(int opt, const char *arg)
+{
+	if (opt == ':')
+		fprintf(stderr, "epermd: option '%s' needs an argument\n", arg);
+	else if (optopt && !strncmp(arg, "--", 2) && strchr(arg, '='))
+		fprintf(stderr, "epermd: option '%.*s' takes no argument\n", (int)strcspn(arg, "="),
+			arg);
+	else if (optopt)
+		fprintf(stderr, "epermd: unknown option '-%c' (see --help)\n", optopt);
+	else
+		fprintf(stderr, "epermd: unknown option '%s' (see --help)\n", arg);
+	return EPERMD_EX_USAGE;
+}
+
+/* An option that sets a configuration key, applied over the file in cli_build_config(). */
+static int add_set(struct cli *a, int opt, const char *val)
+{
+	if (a->nset >= (int)(sizeof(a->set) / sizeof(a->set[0]))) {
+		fprintf(stderr, "epermd: too many options\n");
+		return EPERMD_EX_USAGE;
+	}
+	a->set[a->nset].opt = opt;
+	a->set[a->nset++].val = val;
+	return -1;
+}
+
+/* --check-config: 0 when the file (or its absence) is fine. */
+static int check_config(const struct cli *a)
+{
+	if (a->config_path && !strcmp(a->config_path, "none")) {
+		printf("no configuration file (--config=none): ok\n");
+		return 0;
+	}
+	if (!a->config_path && access(CONFIG_DEFAULT_PATH, F_OK) && errno == ENOENT) {
+		printf("%s: not present, the defaults apply: ok\n", CONFIG_DEFAULT_PATH);
+		return 0;
+	}
+	return config_check(a->config_path ? a->config_path : CONFIG_DEFAULT_PATH);
+}
+
 int cli_parse(struct cli *a, int argc, char **argv)
 {
 	int opt, ret;
@@ -232,31 +274,15 @@ int cli_parse(struct cli *a, int argc, char **argv)
 			a->no_cap_hook = true;
 			break;
 		case '?':
-			if (optopt && !strncmp(argv[optind - 1], "--", 2) &&
-			    strchr(argv[optind - 1], '='))
-				fprintf(stderr, "epermd: option '%.*s' takes no argument\n",
-					(int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
-			else if (optopt)
-				fprintf(stderr, "epermd: unknown option '-%c' (see --help)\n",
-					optopt);
-			else
-				fprintf(stderr, "epermd: unknown option '%s' (see --help)\n",
-					argv[optind - 1]);
-			return EPERMD_EX_USAGE;
 		case ':':
-			fprintf(stderr, "epermd: option '%s' needs an argument\n",
-				argv[optind - 1]);
-			return EPERMD_EX_USAGE;
+			return bad_option(opt, argv[optind - 1]);
 		case 'o':
 			opt = OPT_OUTPUT;
 			__attribute__((fallthrough));
 		default:
-			if (a->nset >= (int)(sizeof(a->set) / sizeof(a->set[0]))) {
-				fprintf(stderr, "epermd: too many options\n");
-				return EPERMD_EX_USAGE;
-			}
-			a->set[a->nset].opt = opt;
-			a->set[a->nset++].val = optarg;
+			ret = add_set(a, opt, optarg);
+			if (ret >= 0)
+				return ret;
 			break;
 		}
 	}
@@ -274,16 +300,5 @@ int cli_parse(struct cli *a, int argc, char **argv)
 		return EPERMD_EX_USAGE;
 	}
 
-	if (a->check_config) {
-		if (a->config_path && !strcmp(a->config_path, "none")) {
-			printf("no configuration file (--config=none): ok\n");
-			return 0;
-		}
-		if (!a->config_path && access(CONFIG_DEFAULT_PATH, F_OK) && errno == ENOENT) {
-			printf("%s: not present, the defaults apply: ok\n", CONFIG_DEFAULT_PATH);
-			return 0;
-		}
-		return config_check(a->config_path ? a->config_path : CONFIG_DEFAULT_PATH);
-	}
-	return -1;
+	return a->check_config ? check_config(a) : -1;
 }
