@@ -524,47 +524,113 @@ static void walk_path(struct denial *d, const char *rel, int startfd, bool in_ro
 	}
 }
 
-void file_enrich(struct denial *d, const struct file_ctx *c)
+/*
+ * The object's path into d->path, from the fd (fd/N of the process) or the path argument
+ * against its base (cwd or fd/N for a relative one). *fd: the object when it came from an fd,
+ * *basefd: the base directory of a relative path (base: its path). Returns 1 for a relative
+ * path, 0 otherwise, -1 when there is no file to look at.
+ */
+static int object_path(struct denial *d, const struct file_ctx *c, char *base, size_t nbase,
+		       int *fd, int *basefd)
 {
-	struct dn_file *f = &d->file;
-	char base[EP_PATH_LEN + 64], name[32], parent[EP_PATH_LEN + 64];
-	int rootfd = -1, basefd = -1, fd = -1, pfd = -1;
-	bool relative = false;
-	int obj_err = 0;
-	struct stat_out so;
-	const char *mi;
+	char name[32];
 
 	if (c->fd >= 0 && (!c->rel || !c->rel[0])) {
 		snprintf(name, sizeof(name), "fd/%d", c->fd);
 		if (c->pdfd < 0 || readlink_small_at(c->pdfd, name, d->path, sizeof(d->path)) <= 0)
-			return;
+			return -1;
 		d->path_from_fd = true;
 		/* sockets, pipes and anon inodes have no file to look at */
 		if (d->path[0] != '/')
-			return;
-		fd = openat(c->pdfd, name, O_PATH | O_CLOEXEC);
-	} else if (c->rel && c->rel[0]) {
-		if (c->rel[0] == '/') {
-			snprintf(d->path, sizeof(d->path), "%s", c->rel);
-		} else {
-			relative = true;
-			if (c->dirfd_arg_val == AT_FDCWD)
-				snprintf(name, sizeof(name), "cwd");
-			else
-				snprintf(name, sizeof(name), "fd/%d", c->dirfd_arg_val);
-			base[0] = '\0';
-			if (c->pdfd >= 0)
-				readlink_small_at(c->pdfd, name, base, sizeof(base));
-			if (base[0] == '/')
-				path_join(base, c->rel, d->path, sizeof(d->path));
-			else
-				snprintf(d->path, sizeof(d->path), "%s", c->rel);
-			if (c->pdfd >= 0)
-				basefd = openat(c->pdfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		}
-	} else {
-		return;
+			return -1;
+		*fd = openat(c->pdfd, name, O_PATH | O_CLOEXEC);
+		return 0;
 	}
+	if (!c->rel || !c->rel[0])
+		return -1;
+	if (c->rel[0] == '/') {
+		snprintf(d->path, sizeof(d->path), "%s", c->rel);
+		return 0;
+	}
+	if (c->dirfd_arg_val == AT_FDCWD)
+		snprintf(name, sizeof(name), "cwd");
+	else
+		snprintf(name, sizeof(name), "fd/%d", c->dirfd_arg_val);
+	base[0] = '\0';
+	if (c->pdfd >= 0)
+		readlink_small_at(c->pdfd, name, base, nbase);
+	if (base[0] == '/')
+		path_join(base, c->rel, d->path, sizeof(d->path));
+	else
+		snprintf(d->path, sizeof(d->path), "%s", c->rel);
+	if (c->pdfd >= 0)
+		*basefd = openat(c->pdfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return 1;
+}
+
+/* The object's mode, owner, flags, ACL and mount (by its mount id) from its open fd. */
+static void stat_object(struct denial *d, const struct file_ctx *c, const char *mi, int fd)
+{
+	struct dn_file *f = &d->file;
+	struct stat_out so;
+
+	stat_fd(fd, true, &so);
+	if (!so.valid)
+		return;
+	f->valid = true;
+	f->mode = so.mode;
+	f->uid = so.uid;
+	f->gid = so.gid;
+	f->rdev = so.rdev;
+	f->is_dir = S_ISDIR(so.mode);
+	f->flags_valid = so.flags_valid;
+	f->immutable = so.immutable;
+	f->append_only = so.append_only;
+	f->has_acl = so.acl;
+	snprintf(f->acl_text, sizeof(f->acl_text), "%s", so.acl_text);
+	if (mi && so.mnt_id > 0)
+		mount_by_id(c, mi, d->path, so.mnt_id, f);
+}
+
+/* The parent directory of @rel, resolved from @dir (in_root: as the process's root). */
+static void stat_parent(struct dn_file *f, const char *rel, int dir, bool in_root)
+{
+	char parent[EP_PATH_LEN + 64];
+	struct stat_out so;
+	int pfd;
+
+	if (dir < 0)
+		return;
+	parent_of(rel, parent, sizeof(parent));
+	pfd = openat2_path(dir, parent, false, in_root ? RESOLVE_IN_ROOT : 0);
+	if (pfd < 0)
+		return;
+	stat_fd(pfd, false, &so);
+	if (so.valid && S_ISDIR(so.mode)) {
+		f->parent_valid = true;
+		f->parent_mode = so.mode;
+		f->parent_uid = so.uid;
+		f->parent_gid = so.gid;
+		f->parent_sticky = so.mode & S_ISVTX;
+		f->parent_immutable = so.immutable;
+		f->parent_append_only = so.append_only;
+	}
+	close(pfd);
+}
+
+void file_enrich(struct denial *d, const struct file_ctx *c)
+{
+	struct dn_file *f = &d->file;
+	char base[EP_PATH_LEN + 64];
+	int rootfd = -1, basefd = -1, fd = -1;
+	int obj_err = 0, rel;
+	bool relative;
+	const char *mi;
+
+	rel = object_path(d, c, base, sizeof(base), &fd, &basefd);
+	if (rel < 0)
+		return;
+	relative = rel;
 
 	mi = NULL;
 	if (!c->other_mntns || c->pdfd >= 0)
@@ -586,24 +652,8 @@ void file_enrich(struct denial *d, const struct file_ctx *c)
 		fd = openat2_path(basefd, c->rel, c->nofollow, 0);
 		obj_err = fd < 0 ? -fd : 0;
 	}
-	if (fd >= 0) {
-		stat_fd(fd, true, &so);
-		if (so.valid) {
-			f->valid = true;
-			f->mode = so.mode;
-			f->uid = so.uid;
-			f->gid = so.gid;
-			f->rdev = so.rdev;
-			f->is_dir = S_ISDIR(so.mode);
-			f->flags_valid = so.flags_valid;
-			f->immutable = so.immutable;
-			f->append_only = so.append_only;
-			f->has_acl = so.acl;
-			snprintf(f->acl_text, sizeof(f->acl_text), "%s", so.acl_text);
-			if (mi && so.mnt_id > 0)
-				mount_by_id(c, mi, d->path, so.mnt_id, f);
-		}
-	}
+	if (fd >= 0)
+		stat_object(d, c, mi, fd);
 
 	if (d->ev.ret == -EP_EACCES && c->rel && c->rel[0] && !d->path_from_fd) {
 		walk_path(d, c->rel, relative ? basefd : rootfd, !relative, relative ? base : NULL);
@@ -615,28 +665,9 @@ void file_enrich(struct denial *d, const struct file_ctx *c)
 		d->walk.obj_err = f->valid ? 0 : obj_err ? obj_err : EIO;
 	}
 
-	if (c->want_parent && c->rel && c->rel[0]) {
-		int dir = relative ? basefd : rootfd;
-
-		parent_of(c->rel, parent, sizeof(parent));
-		if (dir >= 0)
-			pfd = openat2_path(dir, parent, false, relative ? 0 : RESOLVE_IN_ROOT);
-		if (pfd >= 0) {
-			stat_fd(pfd, false, &so);
-			if (so.valid && S_ISDIR(so.mode)) {
-				f->parent_valid = true;
-				f->parent_mode = so.mode;
-				f->parent_uid = so.uid;
-				f->parent_gid = so.gid;
-				f->parent_sticky = so.mode & S_ISVTX;
-				f->parent_immutable = so.immutable;
-				f->parent_append_only = so.append_only;
-			}
-		}
-	}
+	if (c->want_parent && c->rel && c->rel[0])
+		stat_parent(f, c->rel, relative ? basefd : rootfd, !relative);
 cleanup:
-	if (pfd >= 0)
-		close(pfd);
 	if (fd >= 0)
 		close(fd);
 	if (basefd >= 0)
