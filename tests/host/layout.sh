@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The source layout's rules (docs/architecture.md), checked on the tree as it is: no function
+# over 80 lines in daemon/ and epermtop/ (tools/funclen.sh; a table is exempt where marked) and
+# no include cycle between the daemon's modules (tools/includes.sh). `make lint` runs the same.
+set -eu
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib.sh"
+cd "$TOP"
+
+t_tmpdir
+# the checks themselves must see what they look for: a scratch tree with a 90-line function
+# and two headers that include each other
+mkdir -p "$T_TMP/daemon/a" "$T_TMP/daemon/b" "$T_TMP/epermtop"
+{
+	echo 'int f(void)'
+	echo '{'
+	i=0
+	while [ $i -lt 87 ]; do echo '	;' && i=$((i + 1)); done
+	echo '}'
+} >"$T_TMP/daemon/a/long.c"
+printf '#include "b.h"\n' >"$T_TMP/daemon/a/a.h"
+printf '#include "a.h"\n' >"$T_TMP/daemon/b/b.h"
+
+rc=0
+out=$(sh tools/funclen.sh 2>&1) || rc=$?
+if [ "$rc" -eq 2 ]; then
+	skip "layout-funclen (universal-ctags not installed)"
+elif [ "$rc" -eq 0 ]; then
+	ok "layout-funclen"
+else
+	diag "$out"
+	not_ok "layout-funclen"
+fi
+
+if [ "$rc" -ne 2 ]; then
+	if out=$(cd "$T_TMP" && sh "$TOP/tools/funclen.sh" 2>&1); then
+		not_ok "layout-funclen-sees-long"
+	elif echo "$out" | grep -q 'long.c:1: f is 90 lines'; then
+		ok "layout-funclen-sees-long"
+	else
+		diag "$out"
+		not_ok "layout-funclen-sees-long"
+	fi
+fi
+if (cd "$T_TMP" && sh "$TOP/tools/includes.sh" >/dev/null 2>&1); then
+	not_ok "layout-includes-sees-cycle"
+else
+	ok "layout-includes-sees-cycle"
+fi
+if out=$(sh tools/includes.sh 2>&1); then
+	ok "layout-includes"
+else
+	diag "$out"
+	not_ok "layout-includes"
+fi
+t_done
