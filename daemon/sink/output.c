@@ -317,19 +317,35 @@ static size_t rec_room(const struct sink *s)
 	return s->fmt == OUT_JSON ? SINK_REC_MAX - 1 : SINK_REC_MAX;
 }
 
-int sink_record(struct sink *s, const struct out_rec *r, const char *json, int json_len)
+/* A fan-out sink passes a record to each of its sinks: the first non-zero result is its. */
+static int sink_each(struct sink *s, int (*fn)(struct sink *, const void *), const void *arg)
 {
-	char *buf;
 	int len, ret = 0;
 
-	if (s->nsub) {
-		for (unsigned i = 0; i < s->nsub; i++) {
-			len = sink_record(s->sub[i], r, json, json_len);
-			if (len && !ret)
-				ret = len;
-		}
-		return ret;
+	for (unsigned i = 0; i < s->nsub; i++) {
+		len = fn(s->sub[i], arg);
+		if (len && !ret)
+			ret = len;
 	}
+	return ret;
+}
+
+struct record_args {
+	const struct out_rec *r;
+	const char *json; /* the record already rendered as JSON, or NULL */
+	int json_len;
+};
+
+static int record_one(struct sink *s, const void *arg)
+{
+	const struct record_args *a = arg;
+	const char *json = a->json;
+	int json_len = a->json_len;
+	char *buf;
+	int len;
+
+	if (s->nsub)
+		return sink_each(s, record_one, a);
 	buf = rec_alloc(s);
 	if (!buf)
 		return -ENOMEM;
@@ -339,9 +355,16 @@ int sink_record(struct sink *s, const struct out_rec *r, const char *json, int j
 		if (len >= 0)
 			memcpy(buf, json, (size_t)len + 1);
 	} else {
-		len = record_encode(s->fmt, r, buf, rec_room(s));
+		len = record_encode(s->fmt, a->r, buf, rec_room(s));
 	}
 	return sink_emit(s, len, buf, false);
+}
+
+int sink_record(struct sink *s, const struct out_rec *r, const char *json, int json_len)
+{
+	const struct record_args a = {.r = r, .json = json, .json_len = json_len};
+
+	return record_one(s, &a);
 }
 
 int sink_denial(struct sink *s, const struct denial *d, enum out_kind kind)
@@ -360,27 +383,37 @@ bool sink_has_format(const struct sink *s, enum out_format fmt)
 	return !s->nsub && s->fmt == fmt;
 }
 
-static int alarm_emit(struct sink *s, int prio, const char *msg_id, const struct out_field *f,
-		      unsigned nf, const char *msg)
-{
-	char *buf;
-	int len, ret = 0;
+struct alarm_args {
+	int prio;
+	const char *msg_id;
+	const struct out_field *f;
+	unsigned nf;
+	const char *msg;
+};
 
-	if (prio > s->alarm_max)
+static int alarm_one(struct sink *s, const void *arg)
+{
+	const struct alarm_args *a = arg;
+	char *buf;
+	int len;
+
+	if (a->prio > s->alarm_max)
 		return 0;
-	if (s->nsub) {
-		for (unsigned i = 0; i < s->nsub; i++) {
-			len = alarm_emit(s->sub[i], prio, msg_id, f, nf, msg);
-			if (len && !ret)
-				ret = len;
-		}
-		return ret;
-	}
+	if (s->nsub)
+		return sink_each(s, alarm_one, a);
 	buf = rec_alloc(s);
 	if (!buf)
 		return -ENOMEM;
-	len = alarm_encode(s->fmt, prio, msg_id, f, nf, msg, buf, rec_room(s));
+	len = alarm_encode(s->fmt, a->prio, a->msg_id, a->f, a->nf, a->msg, buf, rec_room(s));
 	return sink_emit(s, len, buf, true);
+}
+
+static int alarm_emit(struct sink *s, int prio, const char *msg_id, const struct out_field *f,
+		      unsigned nf, const char *msg)
+{
+	const struct alarm_args a = {.prio = prio, .msg_id = msg_id, .f = f, .nf = nf, .msg = msg};
+
+	return alarm_one(s, &a);
 }
 
 int sink_alarm(struct sink *s, int prio, const char *msg_id, const char *fmt, ...)
@@ -411,25 +444,34 @@ int sink_alarm_fields(struct sink *s, int prio, const char *msg_id, const struct
 	return alarm_emit(s, prio, msg_id, f, nf, msg);
 }
 
-static int stats_emit(struct sink *s, const char *msg_id, const char *lead,
-		      const struct out_stat *st, unsigned nst)
-{
-	char *buf;
-	int len, ret = 0;
+struct stats_args {
+	const char *msg_id;
+	const char *lead;
+	const struct out_stat *st;
+	unsigned nst;
+};
 
-	if (s->nsub) {
-		for (unsigned i = 0; i < s->nsub; i++) {
-			len = stats_emit(s->sub[i], msg_id, lead, st, nst);
-			if (len && !ret)
-				ret = len;
-		}
-		return ret;
-	}
+static int stats_one(struct sink *s, const void *arg)
+{
+	const struct stats_args *a = arg;
+	char *buf;
+	int len;
+
+	if (s->nsub)
+		return sink_each(s, stats_one, a);
 	buf = rec_alloc(s);
 	if (!buf)
 		return -ENOMEM;
-	len = stats_encode(s->fmt, msg_id, lead, st, nst, buf, rec_room(s));
+	len = stats_encode(s->fmt, a->msg_id, a->lead, a->st, a->nst, buf, rec_room(s));
 	return sink_emit(s, len, buf, true);
+}
+
+static int stats_emit(struct sink *s, const char *msg_id, const char *lead,
+		      const struct out_stat *st, unsigned nst)
+{
+	const struct stats_args a = {.msg_id = msg_id, .lead = lead, .st = st, .nst = nst};
+
+	return stats_one(s, &a);
 }
 
 int sink_stats(struct sink *s, const struct out_stat *st, unsigned nst)
