@@ -18,12 +18,7 @@
 # Results: bench/results/<date>/ (report.md, samples.txt, storm.json).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-: "${OUTPUT:=build}"
-case "$OUTPUT" in
-/*) ;;
-*) OUTPUT="$TOP/$OUTPUT" ;;
-esac
-EPERMD="$OUTPUT/epermd"
+. "$TOP/bench/lib.sh" # OUTPUT, EPERMD, TCK, bench_need, cpu_ticks
 WL="$OUTPUT/bench/workload"
 ROUNDS=${ROUNDS:-3}
 REPS=${REPS:-5}
@@ -39,16 +34,7 @@ CFGS="none empty epermd"
 WORK_CPU=${WORK_CPU:-1}
 LOOPS=${LOOPS:-ok eperm eperm1 seccomp okfilt eacces}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench: needs root" >&2
-	exit 1
-fi
-for b in "$EPERMD" "$WL"; do
-	[ -x "$b" ] || {
-		echo "bench: $b missing; run make first" >&2
-		exit 1
-	}
-done
+bench_need bench "$EPERMD" "$WL"
 RES="$TOP/bench/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RES"
 SAMPLES="$RES/samples.txt"
@@ -64,12 +50,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-TCK=$(getconf CLK_TCK)
-# cpu_ticks PID: utime + stime of a process (fields 14 and 15 of /proc/PID/stat)
-cpu_ticks() {
-	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
 
 # Wait until the tracer holds a BPF link (its programs are attached).
 wait_loaded() {

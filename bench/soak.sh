@@ -18,12 +18,7 @@
 # Report: bench/results/soak-<date>/report.md (and samples.tsv). Run it niced on a shared host.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-: "${OUTPUT:=build}"
-case "$OUTPUT" in
-/*) ;;
-*) OUTPUT="$TOP/$OUTPUT" ;;
-esac
-EPERMD="$OUTPUT/epermd"
+. "$TOP/bench/lib.sh" # OUTPUT, EPERMD, TCK, bench_need, cpu_ticks
 TRIG="$OUTPUT/tests/eptrigger"
 SC="$OUTPUT/tests/sockclient"
 TOPBIN="$OUTPUT/epermtop"
@@ -45,16 +40,7 @@ fi
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 MSGID_SUPPRESSED=a596d6fe7bfa4994828e72309e95d61e
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "soak: needs root" >&2
-	exit 1
-fi
-for b in "$EPERMD" "$TRIG" "$SC" "$TOPBIN" "$JOURNALD"; do
-	[ -x "$b" ] || {
-		echo "soak: $b missing; run make first" >&2
-		exit 1
-	}
-done
+bench_need soak "$EPERMD" "$TRIG" "$SC" "$TOPBIN" "$JOURNALD"
 RES="$TOP/bench/results/soak-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RES"
 W=$(mktemp -d /tmp/epermd-soak.XXXXXX)
@@ -109,8 +95,7 @@ done
 sh "$W/trickle.sh" >/dev/null 2>&1 &
 TRPID=$!
 
-TCK=$(getconf CLK_TCK)
-ticks() { awk '{ print $14 + $15 }' "/proc/$DPID/stat"; }
+ticks() { cpu_ticks "$DPID"; }
 SAMPLES="$RES/samples.tsv"
 printf 't_s\trss_kib\tfds\tcpu_pct\tevent\n' >"$SAMPLES"
 t_start=$(date +%s)
