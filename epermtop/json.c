@@ -113,10 +113,43 @@ bad:
 	return put_cp(j, 0xfffd);
 }
 
+/* The character of a one-letter escape at j->p (after the backslash). */
+static int escape_one(struct jp *j)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *k = *j->p ? strchr(from, *j->p) : NULL;
+
+	if (!k)
+		return -EINVAL;
+	j->p++;
+	return put(j, &to[k - from], 1);
+}
+
+/* A \uXXXX escape after the 'u', with its low surrogate when a high one is followed by one. */
+static int escape_u(struct jp *j)
+{
+	uint32_t cp, lo;
+	int err;
+
+	err = hex4(j, &cp);
+	if (err)
+		return err;
+	if (cp >= 0xd800 && cp <= 0xdbff && j->end - j->p >= 6 && j->p[0] == '\\' &&
+	    j->p[1] == 'u') {
+		const unsigned char *save = j->p;
+
+		j->p += 2;
+		if (!hex4(j, &lo) && lo >= 0xdc00 && lo <= 0xdfff)
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		else
+			j->p = save;
+	}
+	return put_cp(j, cp);
+}
+
 /* Decodes a string at j->p (on the opening quote) into the arena; no NUL added. */
 static int string_body(struct jp *j)
 {
-	uint32_t cp, lo;
 	int err;
 
 	if (j->p >= j->end || *j->p != '"')
@@ -131,49 +164,11 @@ static int string_body(struct jp *j)
 		}
 		if (++j->p >= j->end)
 			return -EINVAL;
-		switch (*j->p++) {
-		case '"':
-			err = put(j, "\"", 1);
-			break;
-		case '\\':
-			err = put(j, "\\", 1);
-			break;
-		case '/':
-			err = put(j, "/", 1);
-			break;
-		case 'b':
-			err = put(j, "\b", 1);
-			break;
-		case 'f':
-			err = put(j, "\f", 1);
-			break;
-		case 'n':
-			err = put(j, "\n", 1);
-			break;
-		case 'r':
-			err = put(j, "\r", 1);
-			break;
-		case 't':
-			err = put(j, "\t", 1);
-			break;
-		case 'u':
-			err = hex4(j, &cp);
-			if (err)
-				return err;
-			if (cp >= 0xd800 && cp <= 0xdbff && j->end - j->p >= 6 && j->p[0] == '\\' &&
-			    j->p[1] == 'u') {
-				const unsigned char *save = j->p;
-
-				j->p += 2;
-				if (!hex4(j, &lo) && lo >= 0xdc00 && lo <= 0xdfff)
-					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-				else
-					j->p = save;
-			}
-			err = put_cp(j, cp);
-			break;
-		default:
-			return -EINVAL;
+		if (*j->p == 'u') {
+			j->p++;
+			err = escape_u(j);
+		} else {
+			err = escape_one(j);
 		}
 		if (err)
 			return err;
