@@ -85,6 +85,35 @@ t_cleanup() {
 	rm -rf "$T_TMP"
 }
 
+# ep_daemon NAME [PREFIX...] -- [OPTIONS...]: epermd in the background (host-wide unless the
+# options say -p or a command), run under the PREFIX words (env X=Y, unshare ...), stdin
+# /dev/null, stderr to $T_TMP/NAME.err. DPID is its pid; it is added to PIDS for the script's
+# cleanup to stop.
+ep_daemon() {
+	ed_name=$1
+	shift
+	ed_pre=""
+	while [ "$1" != -- ]; do
+		ed_pre="$ed_pre $1"
+		shift
+	done
+	shift
+	# shellcheck disable=SC2086 # $ed_pre is a command prefix of words without blanks
+	$ed_pre "$EPERMD" "$@" </dev/null 2>"$T_TMP/$ed_name.err" &
+	DPID=$!
+	PIDS="${PIDS:-} $DPID"
+}
+
+# ep_wait_started FILE [SECONDS]: until the daemon's start line is in FILE (JSON or text),
+# SECONDS (default 60) at most
+ep_wait_started() {
+	ew_i=0
+	until grep -q 'epermd [^"]* started' "$1" 2>/dev/null || [ $ew_i -ge $((${2:-60} * 10)) ]; do
+		sleep 0.1
+		ew_i=$((ew_i + 1))
+	done
+}
+
 # ep_run TAG [EPERMD OPTIONS...] -- COMMAND ARGS...
 # Runs epermd in one-command mode with JSON to $T_TMP/TAG.json, the command's stdout and
 # stderr to $T_TMP/TAG.out. Sets OUT, COUT and RC (epermd's exit status; 124 = timed out).

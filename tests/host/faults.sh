@@ -44,25 +44,12 @@ chmod 0600 "$SECRET"
 daemon() {
 	n=$1
 	shift
-	pre=""
-	while [ "$1" != -- ]; do
-		pre="$pre $1"
-		shift
-	done
-	shift
 	[ -f "$T_TMP/$n.conf" ] || : >"$T_TMP/$n.conf"
 	chmod 0644 "$T_TMP/$n.conf"
 	mkdir -p -m 0755 "$T_TMP/$n.run"
-	# shellcheck disable=SC2086 # $pre is a command prefix
-	$pre "$EPERMD" --config="$T_TMP/$n.conf" --format=json --output="$T_TMP/$n.json" \
-		--socket="$T_TMP/$n.run/epermd.sock" "$@" </dev/null 2>"$T_TMP/$n.err" &
-	DPID=$!
-	PIDS="$PIDS $DPID"
-	i=0
-	until grep -q '"started\|epermd [0-9.]* started' "$T_TMP/$n.json" 2>/dev/null || [ $i -ge 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	ep_daemon "$n" "$@" --config="$T_TMP/$n.conf" --format=json --output="$T_TMP/$n.json" \
+		--socket="$T_TMP/$n.run/epermd.sock"
+	ep_wait_started "$T_TMP/$n.json"
 }
 alive() { kill -0 "$DPID" 2>/dev/null; }
 stop() {

@@ -34,23 +34,7 @@ chmod 0644 "$T_TMP/c.conf"
 daemon() {
 	n=$1
 	shift
-	envs=""
-	while [ "$1" != -- ]; do
-		envs="$envs $1"
-		shift
-	done
-	shift
-	# shellcheck disable=SC2086 # $envs holds NAME=value words without blanks
-	env $envs "$EPERMD" --config="$T_TMP/c.conf" "$@" </dev/null 2>"$T_TMP/$n.err" &
-	DPID=$!
-	PIDS="$PIDS $DPID"
-}
-wait_started() {
-	i=0
-	until grep -q 'started' "$1" 2>/dev/null || [ $i -ge 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	ep_daemon "$n" env "$@" --config="$T_TMP/c.conf"
 }
 # stopped NAME RC: exit 0, final counters that add up, no crash or sanitizer report
 stopped() {
@@ -72,7 +56,7 @@ stopped() {
 
 # ---- 1. SIGINT mid-storm, a stalled streaming client, a reload just before ----
 daemon storm -- --format=json --output="$T_TMP/storm.json" --socket="$T_TMP/run/s.sock"
-wait_started "$T_TMP/storm.json"
+ep_wait_started "$T_TMP/storm.json"
 "$SC" -s "$T_TMP/run/s.sock" -r stream -t 120 >/dev/null 2>&1 &
 SCP=$!
 PIDS="$PIDS $SCP"
