@@ -192,6 +192,20 @@ static int scalar(struct jp *j)
 	return put(j, (const char *)s, j->p - s);
 }
 
+/* After a member or an element: 1 at a ',' (another follows), 0 at @close (taken), else
+ * -EINVAL. */
+static int next_or_close(struct jp *j, unsigned char close)
+{
+	ws(j);
+	if (j->p >= j->end)
+		return -EINVAL;
+	if (*j->p == ',') {
+		j->p++;
+		return 1;
+	}
+	return *j->p++ == close ? 0 : -EINVAL;
+}
+
 static int skip_value(struct jp *j, int depth)
 {
 	char *mark = j->out;
@@ -223,18 +237,10 @@ static int skip_value(struct jp *j, int depth)
 					return -EINVAL;
 			}
 			err = skip_value(j, depth + 1);
-			if (err)
+			if (!err)
+				err = next_or_close(j, close);
+			if (err <= 0)
 				return err;
-			ws(j);
-			if (j->p >= j->end)
-				return -EINVAL;
-			if (*j->p == ',') {
-				j->p++;
-				continue;
-			}
-			if (*j->p++ != close)
-				return -EINVAL;
-			return 0;
 		}
 	}
 	err = scalar(j);
@@ -274,18 +280,10 @@ static int value(struct jp *j, bool *skip)
 			err = scalar(j);
 			first = false;
 		}
-		if (err)
+		if (!err)
+			err = next_or_close(j, ']');
+		if (err <= 0)
 			return err;
-		ws(j);
-		if (j->p >= j->end)
-			return -EINVAL;
-		if (*j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (*j->p++ != ']')
-			return -EINVAL;
-		return 0;
 	}
 }
 
