@@ -14,6 +14,23 @@
 
 #define SECCOMP_MODE_FILTER 2
 
+/*
+ * The two forms of a program on a tracepoint whose first argument is all it takes: NAME_btf
+ * (tp_btf, typed arguments) and NAME_raw (raw_tracepoint, the same pointer from ctx->args[0]).
+ * The loader keeps one of the two (tracer.c).
+ */
+#define EP_TP_ARG0(tp, name, type, fn)                                                             \
+	SEC("tp_btf/" #tp)                                                                         \
+	int BPF_PROG(name##_btf, type arg0)                                                        \
+	{                                                                                          \
+		return fn(arg0);                                                                   \
+	}                                                                                          \
+	SEC("raw_tracepoint/" #tp)                                                                 \
+	int name##_raw(struct bpf_raw_tracepoint_args *ctx)                                        \
+	{                                                                                          \
+		return fn((type)ctx->args[0]);                                                     \
+	}
+
 /* arch/x86/include/asm/thread_info.h: set while a 32-bit syscall runs on a 64-bit kernel */
 #define TS_COMPAT 0x0002
 

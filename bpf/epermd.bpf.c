@@ -1071,17 +1071,7 @@ static __always_inline int ep_task_exit(struct task_struct *task)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(ep_task_exit_btf, struct task_struct *task)
-{
-	return ep_task_exit(task);
-}
-
-SEC("raw_tracepoint/sched_process_exit")
-int ep_task_exit_raw(struct bpf_raw_tracepoint_args *ctx)
-{
-	return ep_task_exit((struct task_struct *)ctx->args[0]);
-}
+EP_TP_ARG0(sched_process_exit, ep_task_exit, struct task_struct *, ep_task_exit)
 
 /* Benchmark baseline: the cost of the hook alone. */
 SEC("tp_btf/sys_exit")

@@ -387,17 +387,7 @@ static __always_inline int ep_uring_done(struct io_kiocb *req, int res, __u64 us
 	return 0;
 }
 
-SEC("tp_btf/io_uring_submit_req")
-int BPF_PROG(ep_uring_submit_btf, struct io_kiocb *req)
-{
-	return ep_uring_submit(req);
-}
-
-SEC("raw_tracepoint/io_uring_submit_req")
-int ep_uring_submit_raw(struct bpf_raw_tracepoint_args *ctx)
-{
-	return ep_uring_submit((struct io_kiocb *)ctx->args[0]);
-}
+EP_TP_ARG0(io_uring_submit_req, ep_uring_submit, struct io_kiocb *, ep_uring_submit)
 
 /* (ctx, req, cqe) */
 SEC("tp_btf/io_uring_complete")
