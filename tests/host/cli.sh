@@ -233,13 +233,7 @@ fi
 
 # --- -p PID: a running process, its existing and its new children, until it exits ----------
 # wait_started FILE: until epermd -v wrote its start line to FILE (it is attached), 30 s at most
-wait_started() {
-	i=0
-	until grep -q '"epermd [^"]* started' "$1" 2>/dev/null || [ $i -ge 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+wait_started() { ep_wait_started "$1" 30; }
 PD="$T_TMP/p"
 mkdir "$PD"
 chown 65534 "$PD"
