@@ -19,6 +19,7 @@
 #include "epermd.skel.h"
 #include "hooks.h"
 #include "names.h"
+#include "sysclass.h"
 #include "seccomp_eval.h"
 #include "tracer.h"
 #include "uring.h"

@@ -21,6 +21,7 @@
 #include "fileinfo.h"
 #include "names.h"
 #include "procinfo.h"
+#include "sysclass.h"
 
 /* include/linux/fs.h: inode->i_flags */
 #define EP_S_APPEND    0x4
@@ -154,19 +155,6 @@ static bool name_in(const char *name, const char *const *set)
 	return false;
 }
 
-static const char *const sc_nofollow[] = {
-    "unlink",	  "unlinkat",  "rmdir",	    "rename",	    "renameat",	  "renameat2",
-    "lchown",	  "lsetxattr", "lgetxattr", "lremovexattr", "llistxattr", "symlink",
-    "symlinkat",  "mkdir",     "mkdirat",   "mknod",	    "mknodat",	  "readlink",
-    "readlinkat", "link",      "lstat",	    NULL,
-};
-
-static const char *const sc_parent[] = {
-    "creat",	"mkdir",   "mkdirat",	"mknod",    "mknodat",	 "unlink",
-    "unlinkat", "rmdir",   "rename",	"renameat", "renameat2", "link",
-    "linkat",	"symlink", "symlinkat", "openat2",  NULL,
-};
-
 static unsigned long own_mntns(void)
 {
 	static unsigned long ino;
@@ -177,26 +165,22 @@ static unsigned long own_mntns(void)
 	return ino;
 }
 
-static bool follows_flag(const char *sc, const struct ep_event *ev, bool *nofollow)
+/* Whether the call follows a final symlink, and whether it changes the parent directory:
+ * the syscall's row, and its flags argument where the row says so. */
+static void path_flags(const char *sc, const struct ep_event *ev, struct file_ctx *c)
 {
-	/* AT_SYMLINK_NOFOLLOW (0x100) in the flags argument of the *at calls */
-	static const struct {
-		const char *name;
-		int arg;
-	} at[] = {
-	    {"fchownat", 5}, {"newfstatat", 4}, {"utimensat", 4}, {"statx", 3}, {"fchmodat2", 4}};
+	const struct sc_row *r = sc_row_of(sc);
 
-	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
-		if (!strcmp(sc, at[i].name)) {
-			*nofollow = ev->args[at[i].arg - 1] & 0x100;
-			return true;
-		}
-	}
-	if (!strcmp(sc, "linkat")) {
-		*nofollow = !(ev->args[4] & 0x400); /* AT_SYMLINK_FOLLOW */
-		return true;
-	}
-	return false;
+	if (!r)
+		return;
+	c->nofollow = r->nofollow;
+	if (r->at_nofollow)
+		c->nofollow = ev->args[r->at_nofollow - 1] & 0x100; /* AT_SYMLINK_NOFOLLOW */
+	else if (r->at_follow)
+		c->nofollow = !(ev->args[r->at_follow - 1] & 0x400); /* AT_SYMLINK_FOLLOW */
+	else if (r->open_flags)
+		c->nofollow = ev->args[r->flags - 1] & O_NOFOLLOW;
+	c->want_parent = r->parent || (r->open_flags && (ev->args[r->flags - 1] & O_CREAT));
 }
 
 /* A path the kernel built from dentries, usable to name and examine the file. */
@@ -331,18 +315,7 @@ static void enrich_file(struct denial *d, int pdfd)
 
 	c.mntns_ino = ev->mntns_ino ? ev->mntns_ino : own_mntns();
 	c.other_mntns = ev->mntns_ino && ev->mntns_ino != own_mntns();
-	if (sc) {
-		c.nofollow = name_in(sc, sc_nofollow);
-		if (!follows_flag(sc, ev, &c.nofollow)) {
-			if (!strcmp(sc, "open"))
-				c.nofollow = ev->args[1] & O_NOFOLLOW;
-			else if (!strcmp(sc, "openat"))
-				c.nofollow = ev->args[2] & O_NOFOLLOW;
-		}
-		c.want_parent = name_in(sc, sc_parent) ||
-				(!strcmp(sc, "open") && (ev->args[1] & O_CREAT)) ||
-				(!strcmp(sc, "openat") && (ev->args[2] & O_CREAT));
-	}
+	path_flags(sc, ev, &c);
 	file_enrich(d, &c);
 	file_from_kernel(d);
 }
@@ -573,82 +546,111 @@ static void clone_flags(unsigned long long fl, char *out, size_t n)
 		snprintf(out, n, "flags 0x%llx", fl);
 }
 
-static void enrich_target(struct denial *d, const char *sc)
+/* setuid ... setresgid: the ids asked for */
+static void id_target(struct denial *d, const char *sc, enum sc_target t)
 {
 	const unsigned long long *a = d->ev.args;
+	bool u = sc[t == SCT_RESID ? 6 : 5] == 'u'; /* setre[su]... / setres[ug]... */
 	char x[16], y[16], z[16];
 
-	if (!sc)
+	id_str(a[0], x, sizeof(x));
+	if (t == SCT_UID || t == SCT_GID) {
+		snprintf(d->target, sizeof(d->target), "%s %s", t == SCT_UID ? "uid" : "gid", x);
 		return;
-	if (!strcmp(sc, "kill") || !strcmp(sc, "tgkill") || !strcmp(sc, "rt_sigqueueinfo") ||
-	    !strcmp(sc, "process_vm_readv") || !strcmp(sc, "process_vm_writev") ||
-	    !strcmp(sc, "kcmp") || !strcmp(sc, "pidfd_open") || !strcmp(sc, "prlimit64") ||
-	    !strcmp(sc, "sched_setaffinity") || !strcmp(sc, "sched_setscheduler") ||
-	    !strcmp(sc, "sched_setparam") || !strcmp(sc, "sched_setattr") ||
-	    !strcmp(sc, "migrate_pages") || !strcmp(sc, "move_pages") ||
-	    !strcmp(sc, "get_robust_list")) {
+	}
+	id_str(a[1], y, sizeof(y));
+	if (t == SCT_REID) {
+		snprintf(d->target, sizeof(d->target), "%s %s, %s %s", u ? "ruid" : "rgid", x,
+			 u ? "euid" : "egid", y);
+		return;
+	}
+	id_str(a[2], z, sizeof(z));
+	snprintf(d->target, sizeof(d->target), "%s %s, %s %s, %s %s", u ? "ruid" : "rgid", x,
+		 u ? "euid" : "egid", y, u ? "suid" : "sgid", z);
+}
+
+static void socket_target(struct denial *d)
+{
+	const unsigned long long *a = d->ev.args;
+	const char *f = af_name((int)a[0]), *t = sock_type_name((int)a[1]);
+	const char *p = ipproto_name((int)a[2]);
+	char x[16], y[16], z[16];
+
+	snprintf(x, sizeof(x), "%d", (int)a[0]);
+	snprintf(y, sizeof(y), "%d", (int)a[1] & 0xf);
+	snprintf(z, sizeof(z), "%d", (int)a[2]);
+	snprintf(d->target, sizeof(d->target), "%s %s %s", f ? f : x, t ? t : y, p ? p : z);
+}
+
+/* bind/connect: the port the bind hook saw, else the socket */
+static void port_target(struct denial *d)
+{
+	for (int i = 0; i < d->ev.n_ev && i < EP_MAX_EV; i++) {
+		const struct ep_evidence *e = &d->ev.ev[i];
+
+		if (e->kind == EP_EV_FUNC && e->a[0] == EP_HK_INET_BIND && e->a[1] < 65536) {
+			snprintf(d->target, sizeof(d->target), "port %u", (unsigned)e->a[1]);
+			return;
+		}
+	}
+	snprintf(d->target, sizeof(d->target), "socket fd %d", (int)d->ev.args[0]);
+}
+
+/* The call's target from its arguments, as its row (sysclass.h .target) says. */
+static void enrich_target(struct denial *d, const char *sc)
+{
+	const struct sc_row *r = sc_row_of(sc);
+	const unsigned long long *a = d->ev.args;
+
+	switch (r ? r->target : SCT_NONE) {
+	case SCT_PID:
 		task_target(d, "pid", (long long)(int)a[0]);
-	} else if (!strcmp(sc, "tkill")) {
+		break;
+	case SCT_TID:
 		task_target(d, "tid", (long long)(int)a[0]);
-	} else if (!strcmp(sc, "ptrace")) {
+		break;
+	case SCT_PTRACE:
 		if (a[0] == 0) /* PTRACE_TRACEME */
 			snprintf(d->target, sizeof(d->target), "parent (PTRACE_TRACEME)");
 		else
 			task_target(d, "pid", (long long)(int)a[1]);
-	} else if (!strcmp(sc, "setpriority") || !strcmp(sc, "ioprio_set")) {
+		break;
+	case SCT_PRIO:
 		if (a[0] == 1 || a[0] == 0) /* PRIO_PROCESS / IOPRIO_WHO_PROCESS */
 			task_target(d, "pid", (long long)(int)a[1]);
-	} else if (!strcmp(sc, "perf_event_open")) {
+		break;
+	case SCT_PERF:
 		snprintf(d->target, sizeof(d->target), "pid %d cpu %d", (int)a[1], (int)a[2]);
-	} else if (!strcmp(sc, "socket") || !strcmp(sc, "socketpair")) {
-		const char *f = af_name((int)a[0]), *t = sock_type_name((int)a[1]);
-		const char *p = ipproto_name((int)a[2]);
-
-		snprintf(x, sizeof(x), "%d", (int)a[0]);
-		snprintf(y, sizeof(y), "%d", (int)a[1] & 0xf);
-		snprintf(z, sizeof(z), "%d", (int)a[2]);
-		snprintf(d->target, sizeof(d->target), "%s %s %s", f ? f : x, t ? t : y, p ? p : z);
-	} else if (!strcmp(sc, "bind") || !strcmp(sc, "connect")) {
-		for (int i = 0; i < d->ev.n_ev && i < EP_MAX_EV; i++) {
-			const struct ep_evidence *e = &d->ev.ev[i];
-
-			if (e->kind == EP_EV_FUNC && e->a[0] == EP_HK_INET_BIND &&
-			    e->a[1] < 65536) {
-				snprintf(d->target, sizeof(d->target), "port %u",
-					 (unsigned)e->a[1]);
-				return;
-			}
-		}
-		snprintf(d->target, sizeof(d->target), "socket fd %d", (int)a[0]);
-	} else if (!strcmp(sc, "setuid") || !strcmp(sc, "setfsuid")) {
-		id_str(a[0], x, sizeof(x));
-		snprintf(d->target, sizeof(d->target), "uid %s", x);
-	} else if (!strcmp(sc, "setgid") || !strcmp(sc, "setfsgid")) {
-		id_str(a[0], x, sizeof(x));
-		snprintf(d->target, sizeof(d->target), "gid %s", x);
-	} else if (!strcmp(sc, "setreuid") || !strcmp(sc, "setregid")) {
-		id_str(a[0], x, sizeof(x));
-		id_str(a[1], y, sizeof(y));
-		snprintf(d->target, sizeof(d->target), "%s %s, %s %s",
-			 sc[5] == 'u' ? "ruid" : "rgid", x, sc[5] == 'u' ? "euid" : "egid", y);
-	} else if (!strcmp(sc, "setresuid") || !strcmp(sc, "setresgid")) {
-		bool u = sc[6] == 'u';
-
-		id_str(a[0], x, sizeof(x));
-		id_str(a[1], y, sizeof(y));
-		id_str(a[2], z, sizeof(z));
-		snprintf(d->target, sizeof(d->target), "%s %s, %s %s, %s %s", u ? "ruid" : "rgid",
-			 x, u ? "euid" : "egid", y, u ? "suid" : "sgid", z);
-	} else if (!strcmp(sc, "setgroups")) {
+		break;
+	case SCT_SOCKET:
+		socket_target(d);
+		break;
+	case SCT_PORT:
+		port_target(d);
+		break;
+	case SCT_UID:
+	case SCT_GID:
+	case SCT_REID:
+	case SCT_RESID:
+		id_target(d, sc, r->target);
+		break;
+	case SCT_GROUPS:
 		snprintf(d->target, sizeof(d->target), "%d supplementary groups", (int)a[0]);
-	} else if (!strcmp(sc, "unshare") || !strcmp(sc, "clone")) {
+		break;
+	case SCT_CLONE:
 		clone_flags(a[0], d->target, sizeof(d->target));
-	} else if (!strcmp(sc, "setns")) {
+		break;
+	case SCT_SETNS:
 		clone_flags(a[1], d->target, sizeof(d->target));
-	} else if (!strcmp(sc, "syslog")) {
+		break;
+	case SCT_SYSLOG:
 		snprintf(d->target, sizeof(d->target), "syslog action %d", (int)a[0]);
-	} else if (!strcmp(sc, "ioctl")) {
+		break;
+	case SCT_IOCTL:
 		snprintf(d->target, sizeof(d->target), "ioctl 0x%llx", a[1] & 0xffffffffULL);
+		break;
+	case SCT_NONE:
+		break;
 	}
 }
 

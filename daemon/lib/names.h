@@ -5,9 +5,6 @@
 
 const char *syscall_name(int nr);    /* NULL when unknown */
 int syscall_nr(const char *name);    /* -1 when unknown */
-int syscall_path_arg(int nr);	     /* 1-based argument holding a user path, 0 none */
-int syscall_dirfd_arg(int nr);	     /* 1-based argument holding the dirfd for path, 0 none */
-int syscall_fd_arg(int nr);	     /* 1-based argument holding an fd (fd-based calls), 0 none */
 const char *errno_name(int err);     /* "EPERM"; NULL when unknown */
 const char *cap_name(int cap);	     /* "CAP_CHOWN"; NULL when out of range */
 int cap_from_name(const char *name); /* accepts "CAP_CHOWN" or "chown"; -1 */

@@ -12,6 +12,7 @@
 #include "fileinfo.h"
 #include "names.h"
 #include "procinfo.h"
+#include "sysclass.h" /* syscall_fd_arg */
 #include "unit.h"
 
 TEST(enrich_container_ids)

@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "epermd.h"
 #include "names.h"
+#include "sysclass.h" /* syscall_path_arg ... */
 
 TEST(names_syscalls)
 {
