@@ -39,6 +39,11 @@ static const struct sc_row *sys_args_of(int nr)
 	return sc_row_of(syscall_name(nr));
 }
 
+const struct sc_row *sc_row_at(size_t i)
+{
+	return i < sizeof(sc_rows) / sizeof(sc_rows[0]) ? &sc_rows[i] : NULL;
+}
+
 int syscall_path_arg(int nr)
 {
 	const struct sc_row *a = sys_args_of(nr);

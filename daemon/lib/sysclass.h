@@ -5,6 +5,7 @@
 #define EPERMD_SYSCLASS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "denial.h"
 #include "verdict.h"
@@ -60,6 +61,8 @@ struct sc_row {
 
 /* The row of syscall @name; NULL when the table has none (or name is NULL). */
 const struct sc_row *sc_row_of(const char *name);
+/* The table's i-th row, NULL past the last (for checks over the whole table). */
+const struct sc_row *sc_row_at(size_t i);
 /* By syscall number (native): the 1-based argument holding a user path, the dirfd for that
  * path, an fd (fd-based calls); 0 none. */
 int syscall_path_arg(int nr);

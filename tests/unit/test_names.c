@@ -111,3 +111,31 @@ TEST(names_enums)
 	for (int i = 0; i < EP_EV__MAX; i++)
 		CHECK(ev_kind_name(i) != NULL);
 }
+
+/* syscall_rows.inc: one row per name, each row coherent with itself */
+TEST(names_syscall_rows)
+{
+	const struct sc_row *r, *q;
+	size_t i, j, n = 0, native = 0;
+
+	for (i = 0; (r = sc_row_at(i)); i++, n++) {
+		CHECK(r->name && r->name[0]);
+		for (j = 0; (q = sc_row_at(j)) && j < i; j++)
+			CHECK(strcmp(q->name, r->name) != 0);
+		CHECK(sc_row_of(r->name) == r);
+		CHECK((r->cls == SC_OTHER) == (r->verb == NULL));
+		CHECK(r->flags <= 6 && r->path <= 6 && r->dirfd <= 6 && r->fd <= 6);
+		CHECK(r->at_nofollow <= 6 && r->at_follow <= 6);
+		CHECK(!(r->at_nofollow && r->at_follow));
+		CHECK(!r->open_flags || r->flags);
+		CHECK(!r->dirfd || r->path || r->fd);
+		CHECK(!r->ovr.set || (r->ovr.cap >= 0 && r->ovr.cap <= cap_last()));
+		CHECK(!r->ovr.set || r->ovr.err == EP_EPERM || r->ovr.err == EP_EACCES);
+		if (syscall_nr(r->name) >= 0)
+			native++;
+	}
+	CHECK(n > 100);
+	/* a few rows name calls another architecture has (stime): most are native */
+	CHECK(native + 8 > n);
+	CHECK(sc_row_of("no_such_call") == NULL && sc_row_of(NULL) == NULL);
+}
