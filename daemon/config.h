@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "audit.h" /* enum config_audit_source */
 #include "epermd-socket.h"
 #include "filter.h"
 #include "parse.h" /* config_parse_uint(), config_parse_size() */
@@ -32,20 +33,12 @@ struct config {
 	char metrics_file[256];	   /* "" = no metrics file */
 	unsigned metrics_interval; /* seconds between rewrites */
 	char state_dir[256];	   /* "" = $STATE_DIRECTORY, else none (no gap notice) */
-	int audit_source;	   /* enum config_audit_source */
+	int audit_source;	   /* enum config_audit_source (audit.h) */
 	unsigned sinks;		   /* bit (1u << enum out_format) per sink; 0 = from format */
 	unsigned rate_limit;	   /* diagnosis records per second to the sinks, 0 = no limit */
 	unsigned rate_burst;	   /* records above the rate in a burst, 0 = rate_limit */
 	int erofs;		   /* enum tracer_erofs: which EROFS failures are denials */
 	struct filter_rules ignore;
-};
-
-enum config_audit_source {
-	CONFIG_AUDIT_AUTO = 0, /* netlink, else the journal's audit transport, else kmsg */
-	CONFIG_AUDIT_NETLINK,
-	CONFIG_AUDIT_JOURNAL,
-	CONFIG_AUDIT_KMSG,
-	CONFIG_AUDIT_OFF,
 };
 
 void config_defaults(struct config *c);

@@ -151,31 +151,17 @@ static void snap_one(void *ctx, const struct out_rec *r)
 		s->line(s->lctx, s->buf);
 }
 
-/* until the final drain, fold_lost includes the repeats not drained yet */
-static void read_fold_counters(struct daemon *a, struct flow_counters *c)
-{
-	struct ep_fold_counters fc = {0};
-	struct kfold_stats ks;
-
-	if (a->tr)
-		tracer_fold_counters(a->tr, &fc);
-	kfold_get_stats(a->pl.kf, &ks);
-	c->folded = fc.folded;
-	c->fold_drained = ks.drained;
-	c->fold_unattributed = ks.unattributed;
-	c->fold_lost = fc.folded > ks.drained ? fc.folded - ks.drained : 0;
-	c->ignored += ks.ignored;
-}
-
 static void read_counters(struct daemon *a, struct flow_counters *c)
 {
 	struct ep_counters k = {0};
+	struct ep_fold_counters fc = {0};
 	struct tracer_sc_stats sc = {0};
 	struct sink_counters sk;
 
 	if (a->tr) {
 		tracer_counters(a->tr, &k);
 		tracer_sc_stats(a->tr, &sc);
+		tracer_fold_counters(a->tr, &fc);
 	}
 	c->seccomp_prog_lost = sc.ship_failed;
 	c->seccomp_undecided = sc.missing + sc.malformed;
@@ -193,7 +179,7 @@ static void read_counters(struct daemon *a, struct flow_counters *c)
 	c->delivered = atomic_load(&a->pl.delivered);
 	c->ignored = atomic_load(&a->pl.ignored);
 	c->rate_limited = atomic_load(&a->pl.rate_limited);
-	read_fold_counters(a, c);
+	kfold_flow_counters(a->pl.kf, fc.folded, c);
 }
 
 static unsigned counters_stats(const struct flow_counters *c, struct out_stat *st)

@@ -25,7 +25,6 @@
 #include "audit.h"
 #include "audit_journal.h"
 #include "clock.h"
-#include "config.h"
 
 #define KMSG_BUF      8192
 #define JOURNAL_BATCH 256 /* entries per wakeup; more are read on the next, at once */

@@ -12,6 +12,15 @@
 
 struct audit;
 
+/* The audit_source setting (config.h): where audit_start() reads the records from. */
+enum config_audit_source {
+	CONFIG_AUDIT_AUTO = 0, /* netlink, else the journal's audit transport, else kmsg */
+	CONFIG_AUDIT_NETLINK,
+	CONFIG_AUDIT_JOURNAL,
+	CONFIG_AUDIT_KMSG,
+	CONFIG_AUDIT_OFF,
+};
+
 /* The join, no reader yet. 0 or -ENOMEM. */
 int audit_new(struct audit **out);
 struct audit_join *audit_join(struct audit *a); /* NULL for a NULL a */

@@ -14,6 +14,7 @@
 
 #include <bpf/bpf.h>
 
+#include "counters.h"
 #include "epermd.h"
 #include "kfold.h"
 
@@ -180,6 +181,18 @@ void kfold_get_stats(const struct kfold *kf, struct kfold_stats *st)
 	st->drained = atomic_load(&((struct kfold *)kf)->drained);
 	st->unattributed = atomic_load(&((struct kfold *)kf)->unattributed);
 	st->ignored = atomic_load(&((struct kfold *)kf)->ignored);
+}
+
+void kfold_flow_counters(const struct kfold *kf, uint64_t kernel_folded, struct flow_counters *c)
+{
+	struct kfold_stats ks;
+
+	kfold_get_stats(kf, &ks);
+	c->folded = kernel_folded;
+	c->fold_drained = ks.drained;
+	c->fold_unattributed = ks.unattributed;
+	c->fold_lost = kernel_folded > ks.drained ? kernel_folded - ks.drained : 0;
+	c->ignored += ks.ignored;
 }
 
 void kfold_free(struct kfold *kf)

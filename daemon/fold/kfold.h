@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct flow_counters;
 struct kfold;
 
 struct kfold_stats {
@@ -36,6 +37,12 @@ void kfold_note_head(struct kfold *kf, uint64_t seq, uint64_t incident_id, bool 
  */
 int kfold_drain(struct kfold *kf, kfold_add_fn fn, void *ctx, bool final);
 void kfold_get_stats(const struct kfold *kf, struct kfold_stats *st);
+/*
+ * The flow's fold counters (counters.h) from the kernel's count of folded repeats:
+ * folded == fold_drained + fold_lost, where until the final drain fold_lost includes the
+ * repeats not drained yet; the drained repeats of ignored denials are added to c->ignored.
+ */
+void kfold_flow_counters(const struct kfold *kf, uint64_t kernel_folded, struct flow_counters *c);
 void kfold_free(struct kfold *kf);
 
 #endif
