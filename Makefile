@@ -133,9 +133,14 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
 $(OUTPUT)/daemon/tracer.o $(OUTPUT)/daemon/hooks.o: $(OUTPUT)/epermd.skel.h
 $(OUTPUT)/daemon/names.o: $(OUTPUT)/syscalls.inc $(OUTPUT)/errnos.inc $(OUTPUT)/caps.inc
 
+# The source by module name, not $<: a .d file from before a module moved between folders
+# still names its old path (which the empty rule below lets go).
 $(OUTPUT)/daemon/%.o: %.c | $(OUTPUT)/daemon
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $(filter %/$*.c,$(DAEMON_SRCS)) -o $@
+
+$(addsuffix /%.c,$(DAEMON_DIRS)):
+	@:
 
 $(OUTPUT)/top/%.o: epermtop/%.c | $(OUTPUT)/top
 	$(call msg,CC,$@)
