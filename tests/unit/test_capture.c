@@ -369,19 +369,31 @@ TEST(capture_iouring_section)
 }
 
 /* EPERMD_CAPTURE_SEED=FILE: write the good record as a seed for the capture fuzz harness
- * (tests/fuzz/corpus/capture/); otherwise nothing. */
+ * (tests/fuzz/corpus/capture/); otherwise nothing. EPERMD_CAPTURE_SEED_KIND: erofs (the mount
+ * section), walk (the walk section, EP_FACT_OBJ), fold (a fold head, EP_F_FOLD_HEAD), else the
+ * good record. */
 TEST(capture_seed_writer)
 {
 	const char *out = getenv("EPERMD_CAPTURE_SEED");
+	const char *kind = getenv("EPERMD_CAPTURE_SEED_KIND");
 	static struct rec r;
 	FILE *f;
 
-	/* EPERMD_CAPTURE_SEED_EROFS=1: the EROFS record (mount section) instead */
-	if (getenv("EPERMD_CAPTURE_SEED_EROFS"))
+	kind = kind ? kind : "";
+	if (!strcmp(kind, "erofs"))
 		build_rofs(&r);
 	else
-		build(&r);
+		build_walk(&r, !strcmp(kind, "walk"));
+	if (!strcmp(kind, "fold")) {
+		struct ep_wire_hdr h;
+
+		memcpy(&h, r.b, sizeof(h));
+		h.flags |= EP_F_FOLD_HEAD;
+		h.seq = 77;
+		memcpy(r.b, &h, sizeof(h));
+	}
 	CHECK(capture_decode(r.b, r.len, &ev) == 0);
+	CHECK(!strcmp(kind, "walk") ? ev.n_walk == 2 : ev.n_walk == 0);
 	if (!out)
 		return;
 	f = fopen(out, "wb");
