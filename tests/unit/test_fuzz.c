@@ -20,7 +20,7 @@ static const struct {
 } harness[] = {
     {"audit", fuzz_audit},     {"config", fuzz_config},	    {"request", fuzz_request},
     {"json", fuzz_json},       {"procinfo", fuzz_procinfo}, {"escape", fuzz_escape},
-    {"capture", fuzz_capture}, {"seccomp", fuzz_seccomp},
+    {"capture", fuzz_capture}, {"seccomp", fuzz_seccomp},   {"kfold", fuzz_kfold},
 };
 
 /* Run fn on every file in dir; the number run, or -1 when dir cannot be read. */
