@@ -7,6 +7,7 @@
 #   - a denial on OWN/x/secret after which the process (in the same microsecond) renames its
 #     directory x away and plants x -> a root-only directory holding a bait file: the record
 #     never carries the bait's mode or owner (the daemon did not follow the planted link);
+#   - the same with relative paths, which the daemon resolves from /proc/PID/cwd (case 4);
 #   - a FIFO as the denied object: the daemon does not open it (it would block), the next
 #     denial is reported;
 #   - a file named with %n %s $(...) `...` and a newline, and a command with such a name: JSON
@@ -35,8 +36,11 @@ ROUNDS=${BOUNDARY_ROUNDS:-20}
 cat >"$T_TMP/swap.py" <<'PY'
 import os, sys
 own, bait, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rel = len(sys.argv) > 4  # relative paths from the cwd: the daemon resolves /proc/PID/cwd
+if rel:
+    os.chdir(own)
 for i in range(rounds):
-    d = os.path.join(own, "x%d" % i)
+    d = os.path.join("" if rel else own, "x%d" % i)
     os.mkdir(d)
     open(os.path.join(d, "secret"), "w").close()
     os.chmod(d, 0)
@@ -62,6 +66,27 @@ elif [ "$leak" -ne 0 ]; then
 	diag "$(jq -c 'select(.path // "" | test("/own/x")) | [.path, .target, .file]' "$OUT" | head)"
 else
 	ok "boundary: $ROUNDS paths swapped for a link to /root after the denial: the bait's facts never reported"
+fi
+
+# ---- 4. the same through /proc/PID/cwd: relative paths, swapped after the denial ----
+OWNR="$T_TMP/ownr"
+mkdir -m 0755 "$OWNR"
+chown 65534:65534 "$OWNR"
+# shellcheck disable=SC2086 # $NOBODY is a command and its options
+ep_run swaprel --fold-window=0 -- $NOBODY /usr/bin/python3 "$T_TMP/swap.py" "$OWNR" "$BAIT" \
+	"$ROUNDS" rel
+n=$(jcount "$OUT" '.syscall == "openat" and (.path | test("/ownr/x[0-9]+/secret$"))')
+leak=$(jcount "$OUT" '(.path | test("/ownr/x")) and ((.file.uid // 0) == 4242 or
+	(.file.mode // "") == "0641" or ((tostring | contains("epermd-bait")) and
+	((.file // {}) | length) > 0))')
+if [ "$RC" -ne 0 ] || [ "$n" -ne "$ROUNDS" ]; then
+	not_ok "boundary: $ROUNDS swapped relative-path denials reported ($n, exit $RC)"
+	dump_run
+elif [ "$leak" -ne 0 ]; then
+	not_ok "boundary: a relative path (via /proc/PID/cwd) led the daemon to the planted link's target ($leak records)"
+	diag "$(jq -c 'select(.path // "" | test("/ownr/x")) | [.path, .target, .file]' "$OUT" | head)"
+else
+	ok "boundary: $ROUNDS relative paths (resolved from /proc/PID/cwd) swapped for a link to /root: the bait's facts never reported"
 fi
 
 # ---- 2. a FIFO as the denied object ----
