@@ -51,6 +51,37 @@ jget() {
 }
 jn() { jq -s "[.[] | select($1)] | length" "$J" 2>/dev/null || echo -1; }
 mine_sel=".EPERM_TYPE == \"denial\" and (.EPERM_PATH // \"\" | startswith(\"$T_TMP/f-\"))"
+# start_daemon NAME: a host-wide daemon with $T_TMP/NAME.conf writing to the namespace's journal,
+# stderr in $T_TMP/NAME.err; waits for its start record. DPID is its pid.
+start_daemon() {
+	chmod 0644 "$T_TMP/$1.conf"
+	EPERMD_JOURNAL_SOCKET="$JSOCK" "$EPERMD" --config="$T_TMP/$1.conf" --format=journal \
+		--no-socket </dev/null 2>"$T_TMP/$1.err" &
+	DPID=$!
+	i=0
+	until [ "$(jget; jn ".MESSAGE_ID == \"$MSGID_START\"")" -ge 1 ] || [ $i -ge 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+}
+# denials_while_down PREFIX: journald stopped, then N distinct denials (one incident each) on
+# $T_TMP/PREFIX-1..N while nobody listens
+denials_while_down() {
+	for k in $(seq 1 "$N"); do
+		echo x >"$T_TMP/$1-$k"
+	done
+	chmod 0600 "$T_TMP/$1"-*
+	jd_ns_down
+	$NOBODY /usr/bin/python3 -c '
+import sys
+for k in range(1, int(sys.argv[3]) + 1):
+    try:
+        open("%s/%s-%d" % (sys.argv[1], sys.argv[2], k))
+    except OSError:
+        pass
+' "$T_TMP" "$1" "$N"
+	sleep 1.5
+}
 
 jd_ns_up "$NS" "$T_TMP/journald.log"
 if ! [ -S "$JSOCK" ]; then
@@ -59,32 +90,8 @@ if ! [ -S "$JSOCK" ]; then
 	exit 1
 fi
 : >"$T_TMP/d.conf"
-chmod 0644 "$T_TMP/d.conf"
-EPERMD_JOURNAL_SOCKET="$JSOCK" "$EPERMD" --config="$T_TMP/d.conf" --format=journal --no-socket \
-	</dev/null 2>"$T_TMP/d.err" &
-DPID=$!
-i=0
-until [ "$(jget; jn ".MESSAGE_ID == \"$MSGID_START\"")" -ge 1 ] ||
-	[ $i -ge 300 ]; do
-	sleep 0.2
-	i=$((i + 1))
-done
-
-for k in $(seq 1 "$N"); do
-	echo x >"$T_TMP/f-$k"
-done
-chmod 0600 "$T_TMP"/f-*
-jd_ns_down
-# N distinct denials (one incident each) while nobody listens
-$NOBODY /usr/bin/python3 -c '
-import sys
-for k in range(1, int(sys.argv[2]) + 1):
-    try:
-        open("%s/f-%d" % (sys.argv[1], k))
-    except OSError:
-        pass
-' "$T_TMP" "$N"
-sleep 1.5
+start_daemon d
+denials_while_down f
 down_said=$(grep -c 'the journal is unavailable' "$T_TMP/d.err" || true)
 alive_down=$(kill -0 "$DPID" 2>/dev/null && echo yes || echo no)
 jd_ns_up "$NS" "$T_TMP/journald.log"
@@ -147,29 +154,8 @@ fi
 jd_ns_up "$NS" "$T_TMP/journald.log"
 M="$T_TMP/epermd.prom"
 printf 'metrics_file = %s\nmetrics_interval = 1\naudit_source = off\n' "$M" >"$T_TMP/d2.conf"
-chmod 0644 "$T_TMP/d2.conf"
-EPERMD_JOURNAL_SOCKET="$JSOCK" "$EPERMD" --config="$T_TMP/d2.conf" --format=journal \
-	--no-socket </dev/null 2>"$T_TMP/d2.err" &
-DPID=$!
-i=0
-until [ "$(jget; jn ".MESSAGE_ID == \"$MSGID_START\"")" -ge 1 ] || [ $i -ge 300 ]; do
-	sleep 0.2
-	i=$((i + 1))
-done
-for k in $(seq 1 "$N"); do
-	echo x >"$T_TMP/g-$k"
-done
-chmod 0600 "$T_TMP"/g-*
-jd_ns_down
-$NOBODY /usr/bin/python3 -c '
-import sys
-for k in range(1, int(sys.argv[2]) + 1):
-    try:
-        open("%s/g-%d" % (sys.argv[1], k))
-    except OSError:
-        pass
-' "$T_TMP" "$N"
-sleep 1.5
+start_daemon d2
+denials_while_down g
 kill "$DPID"
 rc=0
 wait "$DPID" || rc=$?
