@@ -927,6 +927,7 @@ int daemon_stop(struct daemon *a)
 
 	sd_notify(0, "STOPPING=1");
 	drain(a);
+	sink_give_up(a->sink); /* what a journal outage keeps queued is counted from here on */
 	check_loss(a, &a->last, true);
 	check_held(a, &a->held_n, &a->held_ns, true);
 	write_metrics(a, true, true);

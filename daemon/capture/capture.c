@@ -6,6 +6,7 @@
  * the tracer counts as a decode error. The rest of the daemon sees only struct ep_event.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "capture.h"
@@ -302,4 +303,20 @@ int capture_decode(const void *data, size_t size, struct ep_event *out)
 fail:
 	memset(out, 0, sizeof(*out));
 	return -EINVAL;
+}
+
+int capture_sc_prog(const void *data, size_t size, const struct ep_sc_prog **out)
+{
+	__u32 type, len;
+
+	*out = NULL;
+	if (!data || size < offsetof(struct ep_sc_prog, insn))
+		return -EINVAL;
+	memcpy(&type, data, sizeof(type));
+	memcpy(&len, (const char *)data + offsetof(struct ep_sc_prog, len), sizeof(len));
+	if (type != EP_REC_SC_PROG || len > EP_SC_MAX_INSNS ||
+	    size < offsetof(struct ep_sc_prog, insn) + 8 * (size_t)len)
+		return -EINVAL;
+	*out = data;
+	return 0;
 }

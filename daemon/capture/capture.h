@@ -13,5 +13,9 @@
  * type, or claims more than it holds (out is then zeroed). Never reads outside data.
  */
 int capture_decode(const void *data, size_t size, struct ep_event *out);
+/* An EP_REC_SC_PROG record of size bytes: 0 and *out = data when its instruction count fits
+ * the record (the instructions are validated by the seccomp cache), else -EINVAL. data must be
+ * aligned for struct ep_sc_prog (the ring's records are). */
+int capture_sc_prog(const void *data, size_t size, const struct ep_sc_prog **out);
 
 #endif

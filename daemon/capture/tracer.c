@@ -412,6 +412,7 @@ static void decode_error(struct tracer *t, size_t size)
 
 static int on_sample(void *ctx, void *data, size_t size)
 {
+	const struct ep_sc_prog *prog;
 	struct tracer *t = ctx;
 	__u32 type;
 
@@ -437,15 +438,12 @@ static int on_sample(void *ctx, void *data, size_t size)
 		t->st.notices++;
 		return t->opts.on_notice ? t->opts.on_notice(t->ctx, data) : 0;
 	case EP_REC_SC_PROG:
-		if (size < offsetof(struct ep_sc_prog, insn) ||
-		    ((const struct ep_sc_prog *)data)->len > EP_SC_MAX_INSNS ||
-		    size < offsetof(struct ep_sc_prog, insn) +
-			       8 * (size_t)((const struct ep_sc_prog *)data)->len)
+		if (capture_sc_prog(data, size, &prog))
 			break;
 		t->st.sc_progs++;
 		if (t->sc)
-			on_sc_prog(t, data);
-		return t->opts.on_sc_prog ? t->opts.on_sc_prog(t->ctx, data) : 0;
+			on_sc_prog(t, prog);
+		return t->opts.on_sc_prog ? t->opts.on_sc_prog(t->ctx, prog) : 0;
 	default:
 		break;
 	}

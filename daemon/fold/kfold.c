@@ -113,12 +113,15 @@ static void drain_one(struct kfold *kf, const struct ep_fold_val *v, kfold_add_f
 		      bool final)
 {
 	struct kf_gen *old = tab_find(&kf->cur, v->gen + 1, false);
-	struct kf_gen *g = tab_find(&kf->next, v->gen + 1, true);
+	struct kf_gen *seen = tab_find(&kf->next, v->gen + 1, false);
+	struct kf_gen *g = seen ? seen : tab_find(&kf->next, v->gen + 1, true);
 	const struct kf_head *h = &kf->heads[mix(v->ship_seq) & (KF_HEADS - 1)];
-	uint64_t drained = old ? old->drained : 0, n;
+	uint64_t drained = seen ? seen->drained : old ? old->drained : 0, n;
 
-	if (!g) /* cannot happen: next has twice the map's size */
+	/* no slot: more entries than the map holds (the table has twice its size) */
+	if (!g)
 		return;
+	/* a gen seen twice in one drain (the map never lists one twice): counted once */
 	g->drained = drained;
 	if (v->count <= drained)
 		return;
@@ -137,16 +140,41 @@ static void drain_one(struct kfold *kf, const struct ep_fold_val *v, kfold_add_f
 	atomic_fetch_add(&kf->drained, n);
 }
 
+/* A drain rebuilds the table of drained counts from the entries it sees: begin, then swap. */
+static void drain_begin(struct kfold *kf)
+{
+	memset(kf->next.slots, 0, (kf->next.mask + 1) * sizeof(*kf->next.slots));
+}
+
+static void drain_commit(struct kfold *kf)
+{
+	struct kf_table t = kf->cur;
+
+	kf->cur = kf->next;
+	kf->next = t;
+}
+
+int kfold_drain_vals(struct kfold *kf, const struct ep_fold_val *vals, unsigned n, kfold_add_fn fn,
+		     void *ctx, bool final)
+{
+	if (!kf)
+		return 0;
+	drain_begin(kf);
+	for (unsigned i = 0; i < n; i++)
+		drain_one(kf, &vals[i], fn, ctx, final);
+	drain_commit(kf);
+	return 0;
+}
+
 int kfold_drain(struct kfold *kf, kfold_add_fn fn, void *ctx, bool final)
 {
 	__u32 in_batch = 0, out_batch = 0;
-	struct kf_table t;
 	bool first = true;
 	int err = 0;
 
 	if (!kf)
 		return 0;
-	memset(kf->next.slots, 0, (kf->next.mask + 1) * sizeof(*kf->next.slots));
+	drain_begin(kf);
 	for (;;) {
 		__u32 count = KF_BATCH;
 
@@ -167,9 +195,7 @@ int kfold_drain(struct kfold *kf, kfold_add_fn fn, void *ctx, bool final)
 	}
 	if (err)
 		return err; /* the old table stays: nothing was drained twice */
-	t = kf->cur;
-	kf->cur = kf->next;
-	kf->next = t;
+	drain_commit(kf);
 	return 0;
 }
 

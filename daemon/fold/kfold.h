@@ -36,6 +36,10 @@ void kfold_note_head(struct kfold *kf, uint64_t seq, uint64_t incident_id, bool 
  * wait for the next drain, unless final (then they are unattributed). Returns 0 or -errno.
  */
 int kfold_drain(struct kfold *kf, kfold_add_fn fn, void *ctx, bool final);
+/* The same over entries already read (the map's values, in any order): tests and fuzzing. */
+struct ep_fold_val;
+int kfold_drain_vals(struct kfold *kf, const struct ep_fold_val *vals, unsigned n, kfold_add_fn fn,
+		     void *ctx, bool final);
 void kfold_get_stats(const struct kfold *kf, struct kfold_stats *st);
 /*
  * The flow's fold counters (counters.h) from the kernel's count of folded repeats:

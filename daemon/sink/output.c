@@ -58,6 +58,7 @@ struct sink {
 	struct qent q[SINK_QUEUE_CAP + SINK_ALARM_RESERVE];
 	unsigned head, count;
 	bool busy, stop;
+	bool give_up; /* exiting (sink_give_up): an outage sheds the queue, counted */
 
 	uint64_t written, dropped, refused, unavailable; /* __atomic */
 	uint64_t held;					 /* __atomic: written after an outage */
@@ -152,7 +153,7 @@ static void outage_wait(struct sink *s)
 	struct timespec ts;
 
 	deadline_in(&ts, s->retry_ms);
-	while (!s->stop)
+	while (!s->stop && !s->give_up)
 		if (pthread_cond_timedwait(&s->cv_work, &s->lock, &ts) == ETIMEDOUT)
 			break;
 	s->retry_ms = s->retry_ms * 2 > SINK_RETRY_MAX_MS ? SINK_RETRY_MAX_MS : s->retry_ms * 2;
@@ -195,6 +196,25 @@ static bool sink_settle(struct sink *s, int err, unsigned *waited)
 	return true;
 }
 
+/* Exiting in an outage (lock held, the writer not busy): everything queued is dropped and
+ * counted now, so the final counters include it, and said once on stderr after unlocking. */
+static void sink_shed(struct sink *s)
+{
+	unsigned cap = SINK_QUEUE_CAP + SINK_ALARM_RESERVE, n = s->count;
+
+	for (; s->count; s->count--, s->head = (s->head + 1) % cap) {
+		free(s->q[s->head].buf);
+		inc(&s->dropped);
+	}
+	pthread_cond_broadcast(&s->cv_idle);
+	pthread_mutex_unlock(&s->lock);
+	fprintf(stderr,
+		"epermd: %u records could not be written before exit (the journal is unavailable): "
+		"%s; counted in sink_dropped\n",
+		n, strerror(s->down_err));
+	pthread_mutex_lock(&s->lock);
+}
+
 static void *sink_thread(void *arg)
 {
 	struct sink *s = arg;
@@ -230,6 +250,10 @@ static void *sink_thread(void *arg)
 		if (!sink_settle(s, err, &waited)) {
 			if (s->stop) /* stopping: sink_close counts what is left */
 				break;
+			if (s->give_up) {
+				sink_shed(s);
+				continue;
+			}
 			if (s->retry_ms == SINK_RETRY_MIN_MS) {
 				pthread_mutex_unlock(&s->lock);
 				fprintf(
@@ -267,7 +291,8 @@ static int sink_push(struct sink *s, char *buf, size_t len, bool alarm)
 	int err = 0;
 
 	pthread_mutex_lock(&s->lock);
-	if (s->count >= limit || s->stop) {
+	/* exiting in an outage: dropped and counted here, not queued behind a dead journal */
+	if (s->count >= limit || s->stop || (s->give_up && s->down)) {
 		err = -ENOBUFS;
 		goto cleanup;
 	}
@@ -627,6 +652,25 @@ void sink_flush(struct sink *s)
 		return;
 	pthread_mutex_lock(&s->lock);
 	sink_wait_idle(s, SINK_FLUSH_TIMEOUT_MS);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void sink_give_up(struct sink *s)
+{
+	if (s && s->multi)
+		for (unsigned i = 0; i < s->nsub; i++)
+			sink_give_up(s->sub[i]);
+	if (!s || s->multi || !s->thread_started)
+		return;
+	pthread_mutex_lock(&s->lock);
+	/* a journal outage gets one more retry, then the writer sheds the queue; a sink that
+	 * is up is flushed by sink_close as before */
+	if (s->down)
+		sink_wait_idle(s, SINK_RETRY_MAX_MS + 100);
+	s->give_up = true;
+	pthread_cond_broadcast(&s->cv_work);
+	if (s->count && s->down) /* the writer may be in a send: its timeout, then the shed */
+		sink_wait_idle(s, SINK_SEND_TIMEOUT_MS + 200);
 	pthread_mutex_unlock(&s->lock);
 }
 

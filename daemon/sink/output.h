@@ -50,6 +50,11 @@ int sink_stats(struct sink *s, const struct out_stat *st, unsigned n);
 /* The same at stop: journal MESSAGE_ID stop (EP_MSGID_STOP), "epermd stopped; final ...". */
 int sink_final_stats(struct sink *s, const struct out_stat *st, unsigned n);
 void sink_flush(struct sink *s);
+/* At exit, before the final counters: waits for the queue (a journal outage: one more retry);
+ * if the journal is still unavailable, what is queued and every later record is dropped and
+ * counted in sink_dropped at once, said once on stderr. Only the stop record, made from the
+ * counters, can be lost after them. */
+void sink_give_up(struct sink *s);
 void sink_close(struct sink *s);
 
 #endif

@@ -77,6 +77,8 @@ int fuzz_request(const uint8_t *data, size_t size);
 int fuzz_json(const uint8_t *data, size_t size);
 int fuzz_procinfo(const uint8_t *data, size_t size);
 int fuzz_escape(const uint8_t *data, size_t size);
+int fuzz_seccomp(const uint8_t *data, size_t size);
+int fuzz_kfold(const uint8_t *data, size_t size);
 
 #ifdef FUZZ_MAIN
 #define FUZZ_ENTRY(fn)                                                                             \

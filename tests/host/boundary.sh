@@ -7,6 +7,7 @@
 #   - a denial on OWN/x/secret after which the process (in the same microsecond) renames its
 #     directory x away and plants x -> a root-only directory holding a bait file: the record
 #     never carries the bait's mode or owner (the daemon did not follow the planted link);
+#   - the same with relative paths, which the daemon resolves from /proc/PID/cwd (case 4);
 #   - a FIFO as the denied object: the daemon does not open it (it would block), the next
 #     denial is reported;
 #   - a file named with %n %s $(...) `...` and a newline, and a command with such a name: JSON
@@ -28,15 +29,15 @@ chown 4242:4242 "$BAIT/secret"
 chmod 0641 "$BAIT/secret"
 
 # ---- 1. a path swapped for a symlink to /root right after the denial ----
-OWN="$T_TMP/own"
-mkdir -m 0755 "$OWN"
-chown 65534:65534 "$OWN"
 ROUNDS=${BOUNDARY_ROUNDS:-20}
 cat >"$T_TMP/swap.py" <<'PY'
 import os, sys
 own, bait, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rel = len(sys.argv) > 4  # relative paths from the cwd: the daemon resolves /proc/PID/cwd
+if rel:
+    os.chdir(own)
 for i in range(rounds):
-    d = os.path.join(own, "x%d" % i)
+    d = os.path.join("" if rel else own, "x%d" % i)
     os.mkdir(d)
     open(os.path.join(d, "secret"), "w").close()
     os.chmod(d, 0)
@@ -48,21 +49,32 @@ for i in range(rounds):
     os.rename(d, d + ".gone")
     os.symlink(bait, d)
 PY
-# shellcheck disable=SC2086 # $NOBODY is a command and its options
-ep_run swap --fold-window=0 -- $NOBODY /usr/bin/python3 "$T_TMP/swap.py" "$OWN" "$BAIT" "$ROUNDS"
-n=$(jcount "$OUT" '.syscall == "openat" and (.path | test("/own/x[0-9]+/secret$"))')
-leak=$(jcount "$OUT" '(.path | test("/own/x")) and ((.file.uid // 0) == 4242 or
-	(.file.mode // "") == "0641" or ((tostring | contains("epermd-bait")) and
-	((.file // {}) | length) > 0))')
-if [ "$RC" -ne 0 ] || [ "$n" -ne "$ROUNDS" ]; then
-	not_ok "boundary: $ROUNDS swapped-path denials reported ($n, exit $RC)"
-	dump_run
-elif [ "$leak" -ne 0 ]; then
-	not_ok "boundary: a swapped path led the daemon to the planted link's target ($leak records)"
-	diag "$(jq -c 'select(.path // "" | test("/own/x")) | [.path, .target, .file]' "$OUT" | head)"
-else
-	ok "boundary: $ROUNDS paths swapped for a link to /root after the denial: the bait's facts never reported"
-fi
+# swap_case NAME DIR WHAT(plural) [rel]: ROUNDS denials on DIR/xN/secret, each path swapped for a link to
+# the bait right after; none of the records may carry the bait's facts
+swap_case() {
+	mkdir -m 0755 "$2"
+	chown 65534:65534 "$2"
+	# shellcheck disable=SC2086 # $NOBODY is a command and its options
+	ep_run "$1" --fold-window=0 -- $NOBODY /usr/bin/python3 "$T_TMP/swap.py" "$2" "$BAIT" \
+		"$ROUNDS" ${4:+"$4"}
+	d=$(basename "$2")
+	n=$(jcount "$OUT" ".syscall == \"openat\" and (.path | test(\"/$d/x[0-9]+/secret\$\"))")
+	leak=$(jcount "$OUT" "(.path | test(\"/$d/x\")) and ((.file.uid // 0) == 4242 or
+		(.file.mode // \"\") == \"0641\" or ((tostring | contains(\"epermd-bait\")) and
+		((.file // {}) | length) > 0))")
+	if [ "$RC" -ne 0 ] || [ "$n" -ne "$ROUNDS" ]; then
+		not_ok "boundary: $ROUNDS denials on swapped $3 reported ($n, exit $RC)"
+		dump_run
+	elif [ "$leak" -ne 0 ]; then
+		not_ok "boundary: swapped $3 led the daemon to the planted link's target ($leak records)"
+		diag "$(jq -c "select(.path // \"\" | test(\"/$d/x\")) | [.path, .target, .file]" "$OUT" | head)"
+	else
+		ok "boundary: $ROUNDS $3 swapped for a link to /root after the denial: the bait's facts never reported"
+	fi
+}
+swap_case swap "$T_TMP/own" paths
+# ---- 4. the same through /proc/PID/cwd: relative paths, swapped after the denial ----
+swap_case swaprel "$T_TMP/ownr" "relative paths (resolved from /proc/PID/cwd)" rel
 
 # ---- 2. a FIFO as the denied object ----
 mkfifo -m 0600 "$T_TMP/fifo"

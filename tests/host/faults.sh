@@ -16,7 +16,9 @@
 #   - audit netlink unavailable (a network namespace: the audit multicast group exists only in
 #     the initial one): audit=netlink is refused once, the daemon runs without the join;
 #   - the kernel ring forced full (--ring-size=4096, a storm of 20 000 denials): reserve_failed
-#     counts the loss, at most one loss alarm per second, conservation holds.
+#     counts the loss, at most one loss alarm per second, conservation holds;
+#   - audit netlink held by another reader (a process registered as the audit daemon, reading
+#     every record): the seccomp denial is still joined with its audit record (multicast).
 # Journald stopped and restarted mid-stream: tests/host/journal-outage.sh.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -230,5 +232,76 @@ if [ "${rf:-0}" -gt 0 ] && [ "$att" -eq $((sub + rf)) ] && [ "$alarms" -ge 1 ] &
 else
 	not_ok "faults: ring full (reserve_failed=$rf attempted=$att submitted=$sub alarms=$alarms in ${secs}s)"
 	dump_run
+fi
+# ---- 7. audit netlink held by another reader (the audit daemon's unicast socket) ----
+# A process registers as the audit daemon (AUDIT_SET pid, what auditd does) and reads every
+# record; epermd's netlink source is the multicast group, which any number of readers share, so
+# the join must work unchanged. Held for a few seconds only: while it is held the kernel sends
+# no audit records to /dev/kmsg (another test's kmsg source would miss them).
+SECLOG="$OUTPUT/tests/seclog"
+cat >"$T_TMP/holder.py" <<'PY'
+import os, socket, struct, sys, time
+AUDIT_SET, NLMSG_ERROR, AUDIT_SECCOMP, AUDIT_STATUS_PID = 1001, 2, 1326, 4
+stop_file = sys.argv[1]
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)  # NETLINK_AUDIT
+s.bind((0, 0))
+got = 0
+def set_pid(pid):
+    global got
+    st = struct.pack("=10I", AUDIT_STATUS_PID, 0, 0, pid, 0, 0, 0, 0, 0, 0)
+    s.send(struct.pack("=IHHII", 16 + len(st), AUDIT_SET, 0x5, 1, 0) + st)
+    while True:
+        d = s.recv(65536)
+        t = struct.unpack("=IHHII", d[:16])[1]
+        if t == NLMSG_ERROR:
+            return -struct.unpack("=i", d[16:20])[0]
+        got += t == AUDIT_SECCOMP
+err = set_pid(os.getpid())
+if err:
+    print("refused %s" % os.strerror(err), flush=True)
+    sys.exit(3)
+print("held", flush=True)
+s.settimeout(0.2)
+deadline = time.time() + 60
+while not os.path.exists(stop_file) and time.time() < deadline:
+    try:
+        d = s.recv(65536)
+        got += struct.unpack("=IHHII", d[:16])[1] == AUDIT_SECCOMP
+    except socket.timeout:
+        pass
+s.settimeout(None)
+set_pid(0)
+print("records %d" % got, flush=True)
+PY
+if ! grep -qw errno /proc/sys/kernel/seccomp/actions_logged 2>/dev/null || [ ! -x "$SECLOG" ]; then
+	skip "faults: audit netlink held by another reader (no seccomp errno logging or no $SECLOG)"
+else
+	printf 'audit_source = netlink\n' >"$T_TMP/held.conf"
+	chmod 0644 "$T_TMP/held.conf"
+	/usr/bin/python3 "$T_TMP/holder.py" "$T_TMP/holder.stop" >"$T_TMP/holder.out" 2>&1 &
+	HP=$!
+	PIDS="$PIDS $HP"
+	i=0
+	until grep -q 'held\|refused' "$T_TMP/holder.out" || ! kill -0 "$HP" 2>/dev/null || [ $i -ge 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if ! grep -q '^held' "$T_TMP/holder.out"; then
+		skip "faults: audit netlink held by another reader (cannot register one here: $(head -c 200 "$T_TMP/holder.out"))"
+	else
+		ep_run held --config="$T_TMP/held.conf" --fold-window=0 -v -- "$SECLOG" "$T_TMP/nodir"
+		: >"$T_TMP/holder.stop"
+		wait "$HP" 2>/dev/null || true
+		held_recs=$(sed -n 's/^records //p' "$T_TMP/holder.out")
+		joined=$(jcount "$OUT" '.syscall == "mkdir" and .errno == "EPERM" and .cause == "seccomp" and
+			((.evidence // []) | map(select(test("^audit: seccomp syscall=[0-9]+ \\(mkdir\\)"))) | length == 1)')
+		if grep -q 'audit join:.*netlink' "$COUT" && [ "${held_recs:-0}" -ge 1 ] && [ "$joined" -eq 1 ]; then
+			ok "faults: audit netlink held by another reader (it got $held_recs SECCOMP records): the join still works (multicast)"
+		else
+			not_ok "faults: audit netlink held by another reader (holder records '$held_recs', joined $joined)"
+			diag "$(grep 'audit' "$COUT" | head -n 3)"
+			dump_run
+		fi
+	fi
 fi
 t_done

@@ -10,7 +10,10 @@
 #   - the outage is said once on stderr when it starts and once in the journal when it ends
 #     (MESSAGE_ID health), with the number of records that waited;
 #   - the counters add up at the stop: sink_dropped 0, sink_outages 1, sink_held >= N;
-#   - the daemon stays up through it and stops cleanly.
+#   - the daemon stays up through it and stops cleanly;
+#   - stopped while journald is still away (a second daemon): the records that waited are given
+#     up before the final counters and counted in them (sink_dropped, the stderr line and the
+#     metrics file agree), said once; conservation holds.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
@@ -48,6 +51,37 @@ jget() {
 }
 jn() { jq -s "[.[] | select($1)] | length" "$J" 2>/dev/null || echo -1; }
 mine_sel=".EPERM_TYPE == \"denial\" and (.EPERM_PATH // \"\" | startswith(\"$T_TMP/f-\"))"
+# start_daemon NAME: a host-wide daemon with $T_TMP/NAME.conf writing to the namespace's journal,
+# stderr in $T_TMP/NAME.err; waits for its start record. DPID is its pid.
+start_daemon() {
+	chmod 0644 "$T_TMP/$1.conf"
+	EPERMD_JOURNAL_SOCKET="$JSOCK" "$EPERMD" --config="$T_TMP/$1.conf" --format=journal \
+		--no-socket </dev/null 2>"$T_TMP/$1.err" &
+	DPID=$!
+	i=0
+	until [ "$(jget; jn ".MESSAGE_ID == \"$MSGID_START\"")" -ge 1 ] || [ $i -ge 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+}
+# denials_while_down PREFIX: journald stopped, then N distinct denials (one incident each) on
+# $T_TMP/PREFIX-1..N while nobody listens
+denials_while_down() {
+	for k in $(seq 1 "$N"); do
+		echo x >"$T_TMP/$1-$k"
+	done
+	chmod 0600 "$T_TMP/$1"-*
+	jd_ns_down
+	$NOBODY /usr/bin/python3 -c '
+import sys
+for k in range(1, int(sys.argv[3]) + 1):
+    try:
+        open("%s/%s-%d" % (sys.argv[1], sys.argv[2], k))
+    except OSError:
+        pass
+' "$T_TMP" "$1" "$N"
+	sleep 1.5
+}
 
 jd_ns_up "$NS" "$T_TMP/journald.log"
 if ! [ -S "$JSOCK" ]; then
@@ -56,32 +90,8 @@ if ! [ -S "$JSOCK" ]; then
 	exit 1
 fi
 : >"$T_TMP/d.conf"
-chmod 0644 "$T_TMP/d.conf"
-EPERMD_JOURNAL_SOCKET="$JSOCK" "$EPERMD" --config="$T_TMP/d.conf" --format=journal --no-socket \
-	</dev/null 2>"$T_TMP/d.err" &
-DPID=$!
-i=0
-until [ "$(jget; jn ".MESSAGE_ID == \"$MSGID_START\"")" -ge 1 ] ||
-	[ $i -ge 300 ]; do
-	sleep 0.2
-	i=$((i + 1))
-done
-
-for k in $(seq 1 "$N"); do
-	echo x >"$T_TMP/f-$k"
-done
-chmod 0600 "$T_TMP"/f-*
-jd_ns_down
-# N distinct denials (one incident each) while nobody listens
-$NOBODY /usr/bin/python3 -c '
-import sys
-for k in range(1, int(sys.argv[2]) + 1):
-    try:
-        open("%s/f-%d" % (sys.argv[1], k))
-    except OSError:
-        pass
-' "$T_TMP" "$N"
-sleep 1.5
+start_daemon d
+denials_while_down f
 down_said=$(grep -c 'the journal is unavailable' "$T_TMP/d.err" || true)
 alive_down=$(kill -0 "$DPID" 2>/dev/null && echo yes || echo no)
 jd_ns_up "$NS" "$T_TMP/journald.log"
@@ -137,5 +147,40 @@ if [ "$rc" -eq 0 ] && [ "$dropped" = 0 ] && [ "$qd" = 0 ] && [ "$outages" = 1 ] 
 else
 	not_ok "journal-outage: stop rc=$rc sink_dropped=$dropped queue_dropped=$qd outages=$outages held=$held waited=$waited"
 	diag "$(tail -n 3 "$T_TMP/d.err")"
+fi
+
+# 2. Stopped while journald is still away: what waited for it cannot be written; it is counted
+# in sink_dropped before the final counters (stderr line, metrics file), not only said.
+jd_ns_up "$NS" "$T_TMP/journald.log"
+M="$T_TMP/epermd.prom"
+printf 'metrics_file = %s\nmetrics_interval = 1\naudit_source = off\n' "$M" >"$T_TMP/d2.conf"
+start_daemon d2
+denials_while_down g
+kill "$DPID"
+rc=0
+wait "$DPID" || rc=$?
+DPID=""
+fin=$(sed -n 's/^epermd: final counters //p' "$T_TMP/d2.err" | tail -n 1)
+fc() { printf '%s\n' "$fin" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+# the shed line comes before the final counters; nothing is said lost after them
+shed=$(sed -n 's/^epermd: \([0-9]*\) records could not be written before exit (the journal is unavailable): .*; counted in sink_dropped$/\1/p' "$T_TMP/d2.err" | head -n 1)
+shed_lines=$(grep -c 'could not be written before exit' "$T_TMP/d2.err" || true)
+order=$(awk '/could not be written before exit/ { s = NR } /final counters/ { f = NR }
+	END { print (s && f && s < f) ? "yes" : "no" }' "$T_TMP/d2.err")
+sd=$(fc sink_dropped)
+msd=$(awk '$1 == "epermd_lost_events_total{reason=\"sink_dropped\"}" { print $2 }' "$M" 2>/dev/null)
+att=$(fc attempted) sub=$(fc submitted) rf=$(fc reserve_failed) fo=$(fc folded)
+del=$(fc delivered) qd=$(fc queue_dropped)
+if [ "$rc" -eq 0 ] && [ "${shed:-0}" -ge "$N" ] && [ "$shed_lines" -eq 1 ] && [ "$order" = yes ] &&
+	[ "${sd:-0}" -ge "$shed" ] && [ "$msd" = "$sd" ]; then
+	ok "journal-outage: stopped during the outage: $shed records given up, counted (final sink_dropped $sd = metrics $msd)"
+else
+	not_ok "journal-outage: stop during outage: rc=$rc shed='$shed' lines=$shed_lines before-final=$order sink_dropped='$sd' metrics='$msd' (want >= $N)"
+	diag "$(grep -v '^epermd: ready' "$T_TMP/d2.err" | tail -n 6)"
+fi
+if [ -n "$att" ] && [ "$att" -eq $((sub + rf + ${fo:-0})) ] && [ "$sub" -eq $((del + qd)) ]; then
+	ok "journal-outage: stopped during the outage: conservation holds ($att = $sub + $rf + ${fo:-0}; $sub = $del + $qd)"
+else
+	not_ok "journal-outage: conservation at a stop during the outage: $fin"
 fi
 t_done

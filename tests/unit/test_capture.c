@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
 #include "capture.h"
+#include "seccomp_eval.h"
 #include "unit.h"
 
 /* A record as the BPF side writes it: 2 evidence, 3 groups, base and obj, path, exe. */
@@ -22,8 +26,9 @@ static void put(struct rec *r, const void *p, size_t n)
 	r->len += n;
 }
 
-/* walk: a path's lookup instead of an fd (EP_FACT_OBJ) with two directories searched */
-static void build_walk(struct rec *r, bool walk)
+/* walk: a path's lookup instead of an fd (EP_FACT_OBJ) with two directories searched; sc_id: a
+ * seccomp task's denial whose chain is that one filter (0: not a seccomp task) */
+static void build_rec(struct rec *r, bool walk, __u64 sc_id)
 {
 	struct ep_dir_facts dirs[2] = {{.mode = 040755}, {.mode = 040700, .uid = 7, .gid = 8}};
 	struct ep_wire_hdr h = {0};
@@ -61,6 +66,11 @@ static void build_walk(struct rec *r, bool walk)
 	r->len = sizeof(h);
 	put(r, ev, sizeof(ev));
 	put(r, groups, 16);
+	if (sc_id) {
+		h.flags |= EP_F_SECCOMP_TASK;
+		h.n_sc_filter = 1;
+		put(r, &sc_id, sizeof(sc_id));
+	}
 	put(r, "f", 1);
 	put(r, "rm\0bin\0usr\0", 11);
 	r->len = (r->len + 7) & ~(size_t)7; /* padding before an inode section */
@@ -81,7 +91,8 @@ static void build_walk(struct rec *r, bool walk)
 	memcpy(r->b, &h, sizeof(h));
 }
 
-#define build(r) build_walk(r, false)
+#define build_walk(r, walk) build_rec(r, walk, 0)
+#define build(r)	    build_rec(r, false, 0)
 
 static struct ep_event ev;
 
@@ -368,26 +379,85 @@ TEST(capture_iouring_section)
 	CHECK(capture_decode(b, sizeof(h) + 8, &ev) == -EINVAL);
 }
 
+#define SEED_SC_PROG                                                                               \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 263, 0, 1),     \
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),                                      \
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+/* Two records of the seccomp harness's stream (u16 length, bytes): the filter id's program
+ * (unlinkat -> SECCOMP_RET_ERRNO | EPERM, else allow), then the denial r. */
+static int put_sc_stream(FILE *f, __u64 id, const struct rec *r)
+{
+	static const struct sock_filter prog[] = {SEED_SC_PROG};
+	struct {
+		__u32 rec_type, len;
+		__u64 id;
+		struct sock_filter insn[4];
+	} p = {EP_REC_SC_PROG, 4, id, {prog[0], prog[1], prog[2], prog[3]}};
+	__u16 n = sizeof(p);
+
+	if (fwrite(&n, 2, 1, f) != 1 || fwrite(&p, sizeof(p), 1, f) != 1)
+		return -EIO;
+	n = (__u16)r->len;
+	if (fwrite(&n, 2, 1, f) != 1 || fwrite(r->b, 1, r->len, f) != r->len)
+		return -EIO;
+	return 0;
+}
+
+/* The seed's filter program decides the seed's denial: 1 (seccomp said EPERM). */
+static int sc_seed_decides(struct ep_event *e)
+{
+	static const struct sock_filter prog[] = {SEED_SC_PROG};
+	struct sc_cache *c;
+	int r;
+
+	if (sc_cache_new(4, NULL, NULL, &c))
+		return -ENOMEM;
+	r = sc_cache_add(c, 0x5eccull, prog, 4);
+	if (!r)
+		r = sc_eval_event(c, e);
+	sc_cache_free(c);
+	return r;
+}
+
 /* EPERMD_CAPTURE_SEED=FILE: write the good record as a seed for the capture fuzz harness
- * (tests/fuzz/corpus/capture/); otherwise nothing. */
+ * (tests/fuzz/corpus/capture/); otherwise nothing. EPERMD_CAPTURE_SEED_KIND: erofs (the mount
+ * section), walk (the walk section, EP_FACT_OBJ), fold (a fold head, EP_F_FOLD_HEAD), else the
+ * good record. */
 TEST(capture_seed_writer)
 {
 	const char *out = getenv("EPERMD_CAPTURE_SEED");
+	const char *kind = getenv("EPERMD_CAPTURE_SEED_KIND");
 	static struct rec r;
 	FILE *f;
 
-	/* EPERMD_CAPTURE_SEED_EROFS=1: the EROFS record (mount section) instead */
-	if (getenv("EPERMD_CAPTURE_SEED_EROFS"))
+	kind = kind ? kind : "";
+	if (!strcmp(kind, "erofs"))
 		build_rofs(&r);
 	else
-		build(&r);
+		build_rec(&r, !strcmp(kind, "walk"), !strcmp(kind, "seccomp") ? 0x5eccull : 0);
+	if (!strcmp(kind, "fold")) {
+		struct ep_wire_hdr h;
+
+		memcpy(&h, r.b, sizeof(h));
+		h.flags |= EP_F_FOLD_HEAD;
+		h.seq = 77;
+		memcpy(r.b, &h, sizeof(h));
+	}
 	CHECK(capture_decode(r.b, r.len, &ev) == 0);
+	CHECK(!strcmp(kind, "walk") ? ev.n_walk == 2 : ev.n_walk == 0);
+	if (!strcmp(kind, "seccomp"))
+		CHECK(sc_seed_decides(&ev) == 1); /* the seed reaches the chain's verdict */
 	if (!out)
 		return;
 	f = fopen(out, "wb");
 	CHECK(f != NULL);
-	if (f) {
+	if (!f)
+		return;
+	/* seccomp: the harness's stream (tests/fuzz/seccomp.c), the filter's record first */
+	if (!strcmp(kind, "seccomp"))
+		CHECK(put_sc_stream(f, 0x5eccull, &r) == 0);
+	else
 		CHECK(fwrite(r.b, 1, r.len, f) == r.len);
-		fclose(f);
-	}
+	fclose(f);
 }

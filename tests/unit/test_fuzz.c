@@ -12,6 +12,7 @@
 
 /* the ring-record harness exists only once daemon/capture/capture.c does */
 int fuzz_capture(const uint8_t *data, size_t size) __attribute__((weak));
+int fuzz_seccomp(const uint8_t *data, size_t size) __attribute__((weak));
 
 static const struct {
 	const char *name;
@@ -19,7 +20,7 @@ static const struct {
 } harness[] = {
     {"audit", fuzz_audit},     {"config", fuzz_config},	    {"request", fuzz_request},
     {"json", fuzz_json},       {"procinfo", fuzz_procinfo}, {"escape", fuzz_escape},
-    {"capture", fuzz_capture},
+    {"capture", fuzz_capture}, {"seccomp", fuzz_seccomp},   {"kfold", fuzz_kfold},
 };
 
 /* Run fn on every file in dir; the number run, or -1 when dir cannot be read. */
