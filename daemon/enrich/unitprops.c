@@ -54,6 +54,7 @@ struct unitprops {
 		char unit[128];
 	} cg[UP_MAX];
 	unsigned cg_next;
+	char cgroot[128]; /* the cgroup2 mount: /sys/fs/cgroup (tests: a directory tree) */
 };
 
 /* ---- literal values from the unit files ------------------------------------------------------ */
@@ -608,8 +609,14 @@ int unitprops_new(struct unitprops **out)
 
 	if (!up)
 		return -ENOMEM;
+	snprintf(up->cgroot, sizeof(up->cgroot), "/sys/fs/cgroup");
 	*out = up;
 	return 0;
+}
+
+void unitprops_set_cgroot(struct unitprops *up, const char *root)
+{
+	snprintf(up->cgroot, sizeof(up->cgroot), "%s", root);
 }
 
 void unitprops_free(struct unitprops *up)
@@ -664,14 +671,17 @@ static bool exe_privileged(struct denial *d)
 /* The process is gone (a short-lived command of a unit): its cgroup from the kernel's
  * cgroup id, the inode of its directory in cgroupfs; units live in slices one or two
  * levels down (system.slice/x.service, system.slice/x.service/sub). */
-static bool unit_from_cgroup_id(uint64_t id, char *unit, size_t n)
+static bool unit_from_cgroup_id(const char *root, uint64_t id, char *unit, size_t n)
 {
-	static const char *const slices[] = {"/sys/fs/cgroup/system.slice",
-					     "/sys/fs/cgroup/user.slice"};
+	static const char *const slices[] = {"system.slice", "user.slice"};
 	bool found = false;
 
 	for (size_t i = 0; !found && id && i < sizeof(slices) / sizeof(slices[0]); i++) {
-		DIR *dir = opendir(slices[i]);
+		char sp[256];
+		DIR *dir;
+
+		snprintf(sp, sizeof(sp), "%s/%s", root, slices[i]);
+		dir = opendir(sp);
 		struct dirent *e;
 
 		while (dir && !found && (e = readdir(dir))) {
@@ -680,7 +690,7 @@ static bool unit_from_cgroup_id(uint64_t id, char *unit, size_t n)
 
 			if (e->d_type != DT_DIR || e->d_name[0] == '.')
 				continue;
-			snprintf(p, sizeof(p), "%s/%s", slices[i], e->d_name);
+			snprintf(p, sizeof(p), "%s/%s", sp, e->d_name);
 			if (!stat(p, &st) && (uint64_t)st.st_ino == id && unit_iface(e->d_name)) {
 				snprintf(unit, n, "%.*s", (int)n - 1, e->d_name);
 				found = true;
@@ -707,7 +717,7 @@ static bool unit_of_cgroup(struct unitprops *up, uint64_t id, char *unit, size_t
 	up->cg_next = (up->cg_next + 1) % UP_MAX;
 	up->cg[i].id = id;
 	up->cg[i].unit[0] = '\0';
-	if (!unit_from_cgroup_id(id, up->cg[i].unit, sizeof(up->cg[i].unit)))
+	if (!unit_from_cgroup_id(up->cgroot, id, up->cg[i].unit, sizeof(up->cg[i].unit)))
 		return false;
 	snprintf(unit, n, "%s", up->cg[i].unit);
 	return true;

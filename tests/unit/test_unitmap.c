@@ -2,10 +2,14 @@
 /* The directive tables of daemon/attribute/unitmap.c: which directive of a systemd unit denied a
  * call, with its value and the drop-in that relaxes just this; the literal values of unit files
  * (unitprops_parse_file); systemd's syscall groups. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "unit.h"
+#include "cause.h"
 #include "diagnose.h"
 #include "names.h"
 #include "unitmap.h"
@@ -479,4 +483,54 @@ TEST(unitmap_restrict_filesystems)
 	decide();
 	CHECK_STR(D.unit_directive, "");
 	CHECK_CONTAINS(D.evidence[D.n_evidence - 1], "without the BPF LSM");
+}
+
+/* EROFS of a unit's process that is gone: the unit from the kernel's cgroup id (the inode of
+ * its cgroup directory), then ProtectSystem= named and the drop-in for the one directory. The
+ * answer stays once the cgroup is removed (ids are never reused). */
+TEST(unitmap_erofs_gone_process)
+{
+	char root[] = "/tmp/epermd-cg.XXXXXX", dir[128];
+	struct unitprops *up = NULL;
+	struct stat st;
+
+	CHECK(mkdtemp(root) != NULL);
+	snprintf(dir, sizeof(dir), "%s/system.slice", root);
+	CHECK(mkdir(dir, 0755) == 0);
+	snprintf(dir, sizeof(dir), "%s/system.slice/app.service", root);
+	CHECK(mkdir(dir, 0755) == 0 && stat(dir, &st) == 0);
+	CHECK(unitprops_new(&up) == 0);
+	unitprops_set_cgroot(up, root);
+	for (int round = 0; round < 2; round++) {
+		setup("openat", 30, EP_CAUSE_UNKNOWN);
+		D.proc.unit[0] = '\0';
+		D.proc.valid = false; /* gone from /proc */
+		D.ev.args[2] = O_WRONLY | O_CREAT;
+		snprintf(D.path, sizeof(D.path), "/var/lib/app/state.db");
+		D.ev.cgroup_id = (uint64_t)st.st_ino;
+		D.ev.mntns_ino = 4026532178u;
+		D.host_mntns = 4026531832u;
+		D.ev.facts |= EP_FACT_MNT;
+		D.ev.mnt.mnt_flags = EP_MNT_RDONLY;
+		snprintf(D.ev.mnt.path, sizeof(D.ev.mnt.path), "/");
+		unitprops_fill(up, &D);
+		CHECK_STR(D.proc.unit, "app.service");
+		/* what the manager answers for it (no bus here) */
+		D.unit.valid = true;
+		D.unit.err = 0;
+		snprintf(D.unit.protect_system, sizeof(D.unit.protect_system), "strict");
+		cause_decide(&D);
+		diagnose_denial(&D);
+		CHECK(D.cause == EP_CAUSE_MOUNT);
+		CHECK_STR(D.unit_directive, "ProtectSystem");
+		CHECK_STR(D.unit_directive_value, "strict");
+		CHECK_STR(D.unit_dropin, "[Service]\nReadWritePaths=/var/lib/app\n");
+		CHECK_CONTAINS(D.fix, "systemctl edit 'app.service'");
+		CHECK_CONTAINS(D.diagnosis, "ProtectSystem=strict");
+		rmdir(dir); /* the unit stopped: its cgroup is gone, the cache keeps the answer */
+	}
+	unitprops_free(up);
+	snprintf(dir, sizeof(dir), "%s/system.slice", root);
+	rmdir(dir);
+	rmdir(root);
 }
