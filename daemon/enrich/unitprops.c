@@ -756,6 +756,10 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	up->asked++;
 	e = &up->e[up->next];
 	r = ask(up, d->proc.unit, path, &e->u);
+	/* a manager busy starting many units at once answers late: once more (seen at boot
+	 * under load, and in the systemd VM with 27 units started together) */
+	if (r == -ETIMEDOUT)
+		r = ask(up, d->proc.unit, path, &e->u);
 	if (r < 0) {
 		up->failed++;
 		e->used = false;

@@ -23,7 +23,7 @@ inacc|InaccessiblePaths|/srv/e2e-secret|InaccessiblePaths=/srv/e2e-secret;User=n
 dev|DevicePolicy|closed|DevicePolicy=closed|head -c 1 /dev/nvme0n1 >/dev/null
 rosys|ProtectSystem|strict|ProtectSystem=strict|touch /srv/e2e-rw/f
 ropaths|ReadOnlyPaths|/srv/e2e-ro|ReadOnlyPaths=/srv/e2e-ro|touch /srv/e2e-ro/f
-kmod|ProtectKernelModules|yes|ProtectKernelModules=yes|perl -e "syscall(176, q(epe2e_none), 2048) >= 0 or \$! != 1 or exit 1"
+kmod|ProtectKernelModules|yes|ProtectKernelModules=yes|perl -e "\$n = q(epe2e_none); syscall(176, \$n, 2048) >= 0 or \$! != 1 or exit 1"
 nnp|NoNewPrivileges|yes|NoNewPrivileges=yes;User=nobody;PrivateTmp=yes|touch /tmp/f && /usr/local/lib/epermd-e2e/suid-chown root /tmp/f
 pdev|PrivateDevices|yes|PrivateDevices=yes|head -c 1 /srv/e2e-dev/disk >/dev/null
 devallow|DeviceAllow|/dev/null rw|DevicePolicy=strict;DeviceAllow=/dev/null rw|head -c 1 /dev/nvme0n1 >/dev/null
@@ -118,7 +118,7 @@ u_unenforced() {
 		nok "unit-unenforced:$dir" "epermd blamed an unenforced directive: $blamed"
 	else
 		ok "unit-unenforced:$dir"
-		note "$dir: not enforced by this manager; systemd said: $(jn -u "ep-u-$n.service" -b -o cat | grep -i -m1 -E 'bpf|not supported|socket bind|restrict' || echo '(nothing)')"
+		note "$dir: not enforced by this manager; systemd said: $(jn -u "ep-u-$n.service" -b -o cat | grep -v -E '^(Starting|Finished|Started|Deactivated)|Consumed' | grep -i -m1 -E 'bpf|support|socket|filesystem' || echo 'nothing (it ignores them silently)')"
 	fi
 }
 if systemctl --version | grep -q -- '-BPF_FRAMEWORK'; then
