@@ -890,6 +890,11 @@ void unitmap_say(struct dx *x)
 		    d->proc.unit, q);
 		say_lines(x, d->unit_dropin);
 		FIX(x, ", then `systemctl restart %s`. Keep the rest of its sandbox.", q);
+		if (c.n && strstr(d->unit_dropin, "=no\n"))
+			FIX(x,
+			    " %s= has no finer setting: `%s=no` turns off that one protection for "
+			    "this unit, nothing else.",
+			    c.m[0].dir, c.m[0].dir);
 		if (d->unit.transient)
 			FIX(x, " (A transient unit from systemd-run: pass the same line with -p "
 			       "to systemd-run.)");
