@@ -623,6 +623,8 @@ static void rfs_match(struct umctx *c)
 		return;
 	if ((rfs_names(u->rfs, magic, hit, sizeof(hit)) > 0) == allow)
 		return; /* allowed: not this directive */
+	if (allow && (u->flags & DN_U_RFS_TRUNC))
+		return; /* the name may be in the part of the list that did not fit */
 	if (u->flags & (DN_U_NO_BPF_FW | DN_U_NO_BPF_LSM))
 		return unenforced(c, "RestrictFileSystems");
 	if (!(m = add(c, "RestrictFileSystems", "a BPF LSM program (file_open)")))

@@ -146,7 +146,10 @@ static void read_unit_file(struct dn_unit *u, const char *path)
 
 typedef int (*prop_fn)(sd_bus_message *m, struct dn_unit *u);
 
-static int p_scf(sd_bus_message *m, struct dn_unit *u)
+/* (bas): an allow-list flag and a list of names (SystemCallFilter=, RestrictFileSystems=); each
+ * name goes to add(). Sets set_flag, and allow_flag for an allow-list, when the list is set. */
+static int p_list(sd_bus_message *m, struct dn_unit *u, void (*add)(struct dn_unit *, const char *),
+		  uint32_t set_flag, uint32_t allow_flag)
 {
 	char **l = NULL;
 	int allow = 0, r;
@@ -158,42 +161,43 @@ static int p_scf(sd_bus_message *m, struct dn_unit *u)
 		r = sd_bus_message_read_strv(m, &l);
 	if (r >= 0)
 		r = sd_bus_message_exit_container(m);
-	for (char **p = l; r >= 0 && p && *p; p++) {
-		int nr = syscall_nr(*p);
-
-		if (nr >= 0 && nr < (int)sizeof(u->scf) * 8)
-			u->scf[nr / 8] |= (uint8_t)(1u << (nr % 8));
-	}
+	for (char **p = l; r >= 0 && p && *p; p++)
+		add(u, *p);
 	if (r >= 0 && (allow || (l && l[0])))
-		u->flags |= DN_U_SCF_SET | (allow ? DN_U_SCF_ALLOW : 0);
+		u->flags |= set_flag | (allow ? allow_flag : 0);
 	for (char **p = l; p && *p; p++)
 		free(*p);
 	free(l);
 	return r;
 }
 
-/* RestrictFileSystems= (bas): allow-list or deny-list of file system names, groups expanded */
+static void scf_add(struct dn_unit *u, const char *name)
+{
+	int nr = syscall_nr(name);
+
+	if (nr >= 0 && nr < (int)sizeof(u->scf) * 8)
+		u->scf[nr / 8] |= (uint8_t)(1u << (nr % 8));
+}
+
+static int p_scf(sd_bus_message *m, struct dn_unit *u)
+{
+	return p_list(m, u, scf_add, DN_U_SCF_SET, DN_U_SCF_ALLOW);
+}
+
+/* RestrictFileSystems=: file system names (the manager expands the groups) */
+static void rfs_add(struct dn_unit *u, const char *name)
+{
+	size_t n = strlen(u->rfs);
+
+	if (n + strlen(name) + 2 <= sizeof(u->rfs))
+		snprintf(u->rfs + n, sizeof(u->rfs) - n, "%s%s", n ? " " : "", name);
+	else
+		u->flags |= DN_U_RFS_TRUNC;
+}
+
 static int p_rfs(sd_bus_message *m, struct dn_unit *u)
 {
-	char **l = NULL;
-	int allow = 0, r;
-	size_t n = 0;
-
-	r = sd_bus_message_enter_container(m, 'r', "bas");
-	if (r >= 0)
-		r = sd_bus_message_read(m, "b", &allow);
-	if (r >= 0)
-		r = sd_bus_message_read_strv(m, &l);
-	if (r >= 0)
-		r = sd_bus_message_exit_container(m);
-	for (char **p = l; r >= 0 && p && *p && n < sizeof(u->rfs); p++)
-		n += (size_t)snprintf(u->rfs + n, sizeof(u->rfs) - n, "%s%s", n ? " " : "", *p);
-	if (r >= 0 && (allow || (l && l[0])))
-		u->flags |= DN_U_RFS_SET | (allow ? DN_U_RFS_ALLOW : 0);
-	for (char **p = l; p && *p; p++)
-		free(*p);
-	free(l);
-	return r;
+	return p_list(m, u, rfs_add, DN_U_RFS_SET, DN_U_RFS_ALLOW);
 }
 
 static int p_u64(sd_bus_message *m, uint64_t *v)

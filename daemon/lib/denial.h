@@ -132,6 +132,7 @@ enum dn_unit_flag {
 				     * is ignored too */
 	DN_U_RFS_SET = 1u << 17,    /* RestrictFileSystems= is set */
 	DN_U_RFS_ALLOW = 1u << 18,  /* ... as an allow-list */
+	DN_U_RFS_TRUNC = 1u << 19,  /* ... longer than dn_unit.rfs: names left out */
 };
 
 /* literal values, as written in the unit file and its drop-ins (joined by spaces) */

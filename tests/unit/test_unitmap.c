@@ -468,6 +468,11 @@ TEST(unitmap_restrict_filesystems)
 	D.lsm = EP_LSM_APPARMOR;
 	decide();
 	CHECK_STR(D.unit_directive, "");
+	/* a list longer than the record holds: a name not seen may be in the rest */
+	rfs_setup("ext4", true, 0x9fa0, EP_CAUSE_UNKNOWN);
+	D.unit.flags |= DN_U_RFS_TRUNC;
+	decide();
+	CHECK_STR(D.unit_directive, "");
 	/* an unknown magic: not named */
 	rfs_setup("ext4", true, 0x12345678, EP_CAUSE_UNKNOWN);
 	decide();
