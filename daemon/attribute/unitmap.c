@@ -417,9 +417,9 @@ static void cap_matches(struct umctx *c)
 		snprintf(m->val, sizeof(m->val), "%s", u->user);
 	if (!strcmp(m->dir, "NoNewPrivileges"))
 		snprintf(m->why, sizeof(m->why),
-			 "the binary's set-user-ID bit or file capabilities do not apply under "
+			 "the binary's set-user-ID bit or file capabilities%s do not apply under "
 			 "no_new_privs, so it never gets %s",
-			 cn);
+			 u->exe_later ? " (read later by its path)" : "", cn);
 	else
 		snprintf(
 		    m->why, sizeof(m->why),
@@ -432,25 +432,49 @@ static void cap_matches(struct umctx *c)
 /* ---- cgroup BPF and the device policy ---------------------------------------------------------
  */
 
+/* DeviceAllow= takes only paths below /dev (valid_device_node_path()); a node elsewhere (the
+ * private /dev of PrivateDevices= has none of the disks) by its numbers: /dev/block/M:m and
+ * /dev/char/M:m, which the manager parses without a node there. "" when the rule has none. */
+static void dev_node(const struct denial *d, char *out, size_t n)
+{
+	unsigned maj, min;
+	char t;
+
+	out[0] = '\0';
+	if (!strncmp(d->path, "/dev/", 5) && !strstr(d->path, "/../"))
+		snprintf(out, n, "%.100s", d->path);
+	else if (sscanf(d->rule, "%c %u:%u", &t, &maj, &min) == 3 && (t == 'b' || t == 'c'))
+		snprintf(out, n, "/dev/%s/%u:%u", t == 'b' ? "block" : "char", maj, min);
+}
+
 static void dev_match(struct umctx *c)
 {
 	const struct dn_unit *u = c->u;
 	const char *acc = strstr(c->d->rule, " rw") ? "rw" : strstr(c->d->rule, " w") ? "w" : "r";
+	bool pdev = u->flags & DN_U_PRIVATE_DEVICES, listed = u->lit[DN_UL_DEVALLOW][0];
+	char node[128];
 	struct um *m;
 
 	if (c->d->cause != EP_CAUSE_CGROUP || !c->d->path[0] || c->d->path[0] != '/')
 		return;
-	if (strcmp(u->device_policy, "strict") && strcmp(u->device_policy, "closed") &&
-	    !(u->flags & DN_U_PRIVATE_DEVICES))
+	if (strcmp(u->device_policy, "strict") && strcmp(u->device_policy, "closed") && !pdev)
 		return;
-	if (!(m = add(c, (u->flags & DN_U_PRIVATE_DEVICES) ? "PrivateDevices" : "DevicePolicy",
+	/* PrivateDevices= first (it sets the closed policy); then the list the operator wrote */
+	if (!(m = add(c,
+		      pdev     ? "PrivateDevices"
+		      : listed ? "DeviceAllow"
+			       : "DevicePolicy",
 		      "the device cgroup")))
 		return;
 	snprintf(m->val, sizeof(m->val), "%s",
-		 (u->flags & DN_U_PRIVATE_DEVICES) ? "yes" : u->device_policy);
-	snprintf(m->why, sizeof(m->why), "%.100s is not in the unit's DeviceAllow= list",
-		 c->d->path);
-	snprintf(m->line, sizeof(m->line), "DeviceAllow=%.100s %s", c->d->path, acc);
+		 pdev	  ? "yes"
+		 : listed ? u->lit[DN_UL_DEVALLOW]
+			  : u->device_policy);
+	snprintf(m->why, sizeof(m->why), "%.70s is not in the unit's DeviceAllow= list%s",
+		 c->d->path, pdev ? " (PrivateDevices= implies DevicePolicy=closed)" : "");
+	dev_node(c->d, node, sizeof(node));
+	if (node[0])
+		snprintf(m->line, sizeof(m->line), "DeviceAllow=%s %s", node, acc);
 }
 
 static bool is_any(const struct dn_ipnet *n)
@@ -482,6 +506,18 @@ static void ip_match(struct umctx *c)
 		snprintf(m->line, sizeof(m->line), "IPAddressAllow=%s", c->d->peer_addr);
 }
 
+/* The manager accepts the directive but cannot enforce it (unitprops.c: manager_limits()):
+ * never the culprit; the evidence says why it was not named. */
+static void unenforced(struct umctx *c, const char *dir)
+{
+	denial_add_evidence(c->d,
+			    "unit %s sets %s=, which this service manager does not enforce (%s): "
+			    "not its doing",
+			    c->d->proc.unit, dir,
+			    (c->u->flags & DN_U_NO_BPF_FW) ? "built without BPF_FRAMEWORK"
+							   : "the kernel runs without the BPF LSM");
+}
+
 static void bind_match(struct umctx *c)
 {
 	const struct dn_unit *u = c->u;
@@ -490,6 +526,8 @@ static void bind_match(struct umctx *c)
 	if (!u->n_bdeny || strcmp(c->sc, "bind") || c->d->ev.ret != -EP_EPERM ||
 	    (c->d->cause != EP_CAUSE_UNKNOWN && c->d->cause != EP_CAUSE_CGROUP))
 		return;
+	if (u->flags & DN_U_NO_BPF_FW)
+		return unenforced(c, "SocketBindDeny");
 	if (!(m = add(c, "SocketBindDeny", "a cgroup BPF program")))
 		return;
 	snprintf(m->val, sizeof(m->val), "%s",
@@ -498,6 +536,105 @@ static void bind_match(struct umctx *c)
 		 c->d->bind_port);
 	if (c->d->bind_port)
 		snprintf(m->line, sizeof(m->line), "SocketBindAllow=%u", c->d->bind_port);
+}
+
+/* ---- RestrictFileSystems= (a BPF LSM program on file_open) ----------------------------------
+ * systemd's program looks up the superblock's magic of every opened file in a map built from
+ * the names (src/basic/filesystems-gperf.gperf): names that share a magic (ext2/ext3/ext4,
+ * tmpfs/devtmpfs) are allowed or denied together. A magic not in this table: not named. */
+static const struct {
+	const char *name;
+	unsigned long long magic;
+} fs_magics[] = {
+    {"ext4", 0xef53},		{"ext3", 0xef53},
+    {"ext2", 0xef53},		{"tmpfs", 0x01021994},
+    {"devtmpfs", 0x01021994},	{"proc", 0x9fa0},
+    {"sysfs", 0x62656572},	{"cgroup2", 0x63677270},
+    {"cgroup", 0x27e0eb},	{"devpts", 0x1cd1},
+    {"mqueue", 0x19800202},	{"hugetlbfs", 0x958458f6},
+    {"ramfs", 0x858458f6},	{"xfs", 0x58465342},
+    {"btrfs", 0x9123683e},	{"vfat", 0x4d44},
+    {"msdos", 0x4d44},		{"overlay", 0x794c7630},
+    {"squashfs", 0x73717368},	{"erofs", 0xe0f5e1e2},
+    {"iso9660", 0x9660},	{"nfs", 0x6969},
+    {"nfs4", 0x6969},		{"fuse", 0x65735546},
+    {"fuseblk", 0x65735546},	{"bpf", 0xcafe4a11},
+    {"debugfs", 0x64626720},	{"tracefs", 0x74726163},
+    {"securityfs", 0x73636673}, {"configfs", 0x62656570},
+    {"pstore", 0x6165676c},	{"binfmt_misc", 0x42494e4d},
+    {"autofs", 0x0187},		{"efivarfs", 0xde5e81e4},
+    {"f2fs", 0xf2f52010},	{"9p", 0x01021997},
+    {"cifs", 0xff534d42},	{"smb3", 0xfe534d42},
+    {"nsfs", 0x6e736673},
+};
+
+/* the names of the list (space-separated) that have magic, joined into out; how many */
+static int rfs_names(const char *list, unsigned long long magic, char *out, size_t n)
+{
+	size_t l = 0;
+	int k = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(fs_magics) / sizeof(fs_magics[0]); i++) {
+		const char *p = list, *nm = fs_magics[i].name;
+		size_t nl = strlen(nm);
+		bool in = false;
+
+		if (fs_magics[i].magic != magic)
+			continue;
+		while (!in && (p = strstr(p, nm))) {
+			in = (p == list || p[-1] == ' ') && (p[nl] == ' ' || !p[nl]);
+			p += nl;
+		}
+		if (in && l < n) {
+			l += (size_t)snprintf(out + l, n - l, "%s%s", k ? " " : "", nm);
+			k++;
+		}
+	}
+	return k;
+}
+
+static const char *rfs_name_of(unsigned long long magic)
+{
+	for (size_t i = 0; i < sizeof(fs_magics) / sizeof(fs_magics[0]); i++)
+		if (fs_magics[i].magic == magic)
+			return fs_magics[i].name;
+	return NULL;
+}
+
+static void rfs_match(struct umctx *c)
+{
+	const struct denial *d = c->d;
+	const struct dn_unit *u = c->u;
+	bool allow = u->flags & DN_U_RFS_ALLOW;
+	unsigned long long magic = d->ev.obj.fs_magic;
+	const char *name = rfs_name_of(magic);
+	char hit[96];
+	struct sc_info si;
+	char buf[40];
+	struct um *m;
+
+	sc_lookup(d, &si, buf, sizeof(buf));
+	if (!(u->flags & DN_U_RFS_SET) || d->ev.ret != -EP_EPERM ||
+	    (si.cls != SC_OPEN && si.cls != SC_EXEC) ||
+	    !(d->ev.facts & (EP_FACT_OBJ | EP_FACT_FD)) || !name ||
+	    (d->cause == EP_CAUSE_LSM && d->lsm != EP_LSM_BPF) ||
+	    (d->cause != EP_CAUSE_LSM && d->cause != EP_CAUSE_UNKNOWN))
+		return;
+	if ((rfs_names(u->rfs, magic, hit, sizeof(hit)) > 0) == allow)
+		return; /* allowed: not this directive */
+	if (allow && (u->flags & DN_U_RFS_TRUNC))
+		return; /* the name may be in the part of the list that did not fit */
+	if (u->flags & (DN_U_NO_BPF_FW | DN_U_NO_BPF_LSM))
+		return unenforced(c, "RestrictFileSystems");
+	if (!(m = add(c, "RestrictFileSystems", "a BPF LSM program (file_open)")))
+		return;
+	snprintf(m->val, sizeof(m->val), "%.*s", (int)sizeof(m->val) - 1,
+		 u->lit[DN_UL_RFS][0] ? u->lit[DN_UL_RFS] : u->rfs);
+	snprintf(m->why, sizeof(m->why), "the file is on %s (magic 0x%llx), which the %s", name,
+		 magic, allow ? "allow-list does not name" : "deny-list names");
+	/* allow-list: one name of the magic adds it; deny-list: every listed name of it goes */
+	snprintf(m->line, sizeof(m->line), "RestrictFileSystems=%s", allow ? name : hit);
 }
 
 /* ---- the mount namespace ----------------------------------------------------------------------
@@ -678,6 +815,8 @@ static void collect(struct denial *d, struct umctx *c)
 		ip_match(c);
 		bind_match(c);
 	}
+	if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_LSM)
+		rfs_match(c);
 }
 
 void unitmap_attribute(struct denial *d)
@@ -694,7 +833,11 @@ void unitmap_attribute(struct denial *d)
 	collect(d, &c);
 	if (!c.n)
 		return;
-	if (d->cause == EP_CAUSE_UNKNOWN) { /* the unit's cgroup BPF program refused it */
+	if (d->cause == EP_CAUSE_UNKNOWN && !strcmp(c.m[0].dir, "RestrictFileSystems")) {
+		d->cause = EP_CAUSE_LSM; /* the unit's BPF LSM program refused the open */
+		d->lsm = EP_LSM_BPF;
+		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "systemd RestrictFileSystems=");
+	} else if (d->cause == EP_CAUSE_UNKNOWN) { /* the unit's cgroup BPF program refused it */
 		d->cause = EP_CAUSE_CGROUP;
 		snprintf(d->rule, sizeof(d->rule), "%s", c.m[0].dir);
 	}
@@ -749,15 +892,32 @@ void unitmap_say(struct dx *x)
 		    d->proc.unit, q);
 		say_lines(x, d->unit_dropin);
 		FIX(x, ", then `systemctl restart %s`. Keep the rest of its sandbox.", q);
+		if (c.n && strstr(d->unit_dropin, "=no\n"))
+			FIX(x,
+			    " %s= has no finer setting: `%s=no` turns off that one protection for "
+			    "this unit, nothing else.",
+			    c.m[0].dir, c.m[0].dir);
 		if (d->unit.transient)
 			FIX(x, " (A transient unit from systemd-run: pass the same line with -p "
 			       "to systemd-run.)");
-	} else {
+	} else if (!strcmp(d->unit_directive, "IPAddressDeny")) {
 		FIX(x,
 		    "Allow just this destination for %s: `systemctl edit %s`, add `[Service]` and "
 		    "`IPAddressAllow=` with the address it must reach, then `systemctl restart "
 		    "%s`. "
 		    "Keep the rest of its sandbox.",
+		    d->proc.unit, q, q);
+	} else if (strstr(d->unit_directive, "Device")) { /* no device numbers in the record */
+		FIX(x,
+		    "Allow just this device for %s: `systemctl edit %s`, add `[Service]` and "
+		    "`DeviceAllow=/dev/block/MAJOR:MINOR r` (or /dev/char/..., with the access it "
+		    "needs), then `systemctl restart %s`. Keep the rest of its sandbox.",
+		    d->proc.unit, q, q);
+	} else {
+		FIX(x,
+		    "Relax just this for %s with a drop-in (`systemctl edit %s`) that allows the "
+		    "one value this call needs (the record does not carry it), then `systemctl "
+		    "restart %s`. Keep the rest of its sandbox.",
 		    d->proc.unit, q, q);
 	}
 	if (c.n && !strcmp(c.m[0].dir, "MemoryDenyWriteExecute"))

@@ -42,6 +42,7 @@ struct up_entry {
 
 struct unitprops {
 	sd_bus *bus;
+	uint32_t mgr_flags; /* DN_U_NO_BPF_FW, DN_U_NO_BPF_LSM: what this manager cannot enforce */
 	uint64_t retry_ns;
 	unsigned next;
 	unsigned long hits, asked, failed;
@@ -53,6 +54,7 @@ struct unitprops {
 		char unit[128];
 	} cg[UP_MAX];
 	unsigned cg_next;
+	char cgroot[128]; /* the cgroup2 mount: /sys/fs/cgroup (tests: a directory tree) */
 };
 
 /* ---- literal values from the unit files ------------------------------------------------------ */
@@ -61,7 +63,8 @@ static const char *const lit_keys[DN_UL__N] = {
     [DN_UL_SCF] = "SystemCallFilter",	   [DN_UL_NS] = "RestrictNamespaces",
     [DN_UL_BND] = "CapabilityBoundingSet", [DN_UL_AMB] = "AmbientCapabilities",
     [DN_UL_IPDENY] = "IPAddressDeny",	   [DN_UL_BINDDENY] = "SocketBindDeny",
-    [DN_UL_INACC] = "InaccessiblePaths",
+    [DN_UL_INACC] = "InaccessiblePaths",   [DN_UL_DEVALLOW] = "DeviceAllow",
+    [DN_UL_RFS] = "RestrictFileSystems",
 };
 
 static void lit_assign(struct dn_unit *u, int k, const char *v, size_t n)
@@ -143,7 +146,10 @@ static void read_unit_file(struct dn_unit *u, const char *path)
 
 typedef int (*prop_fn)(sd_bus_message *m, struct dn_unit *u);
 
-static int p_scf(sd_bus_message *m, struct dn_unit *u)
+/* (bas): an allow-list flag and a list of names (SystemCallFilter=, RestrictFileSystems=); each
+ * name goes to add(). Sets set_flag, and allow_flag for an allow-list, when the list is set. */
+static int p_list(sd_bus_message *m, struct dn_unit *u, void (*add)(struct dn_unit *, const char *),
+		  uint32_t set_flag, uint32_t allow_flag)
 {
 	char **l = NULL;
 	int allow = 0, r;
@@ -155,18 +161,43 @@ static int p_scf(sd_bus_message *m, struct dn_unit *u)
 		r = sd_bus_message_read_strv(m, &l);
 	if (r >= 0)
 		r = sd_bus_message_exit_container(m);
-	for (char **p = l; r >= 0 && p && *p; p++) {
-		int nr = syscall_nr(*p);
-
-		if (nr >= 0 && nr < (int)sizeof(u->scf) * 8)
-			u->scf[nr / 8] |= (uint8_t)(1u << (nr % 8));
-	}
+	for (char **p = l; r >= 0 && p && *p; p++)
+		add(u, *p);
 	if (r >= 0 && (allow || (l && l[0])))
-		u->flags |= DN_U_SCF_SET | (allow ? DN_U_SCF_ALLOW : 0);
+		u->flags |= set_flag | (allow ? allow_flag : 0);
 	for (char **p = l; p && *p; p++)
 		free(*p);
 	free(l);
 	return r;
+}
+
+static void scf_add(struct dn_unit *u, const char *name)
+{
+	int nr = syscall_nr(name);
+
+	if (nr >= 0 && nr < (int)sizeof(u->scf) * 8)
+		u->scf[nr / 8] |= (uint8_t)(1u << (nr % 8));
+}
+
+static int p_scf(sd_bus_message *m, struct dn_unit *u)
+{
+	return p_list(m, u, scf_add, DN_U_SCF_SET, DN_U_SCF_ALLOW);
+}
+
+/* RestrictFileSystems=: file system names (the manager expands the groups) */
+static void rfs_add(struct dn_unit *u, const char *name)
+{
+	size_t n = strlen(u->rfs);
+
+	if (n + strlen(name) + 2 <= sizeof(u->rfs))
+		snprintf(u->rfs + n, sizeof(u->rfs) - n, "%s%s", n ? " " : "", name);
+	else
+		u->flags |= DN_U_RFS_TRUNC;
+}
+
+static int p_rfs(sd_bus_message *m, struct dn_unit *u)
+{
+	return p_list(m, u, rfs_add, DN_U_RFS_SET, DN_U_RFS_ALLOW);
 }
 
 static int p_u64(sd_bus_message *m, uint64_t *v)
@@ -326,6 +357,7 @@ static const struct up_prop {
 	uint32_t flag;
 } up_props[] = {
 	{"SystemCallFilter", "(bas)", p_scf, 0},
+	{"RestrictFileSystems", "(bas)", p_rfs, 0},
 	{"RestrictNamespaces", "t", p_ns, 0},
 	{"CapabilityBoundingSet", "t", p_bnd, 0},
 	{"AmbientCapabilities", "t", p_amb, 0},
@@ -435,8 +467,9 @@ static void read_files(sd_bus *bus, const char *path, struct dn_unit *u)
 	free(frag);
 }
 
-static int ask(sd_bus *bus, const char *unit, const char *path, struct dn_unit *u)
+static int ask(struct unitprops *up, const char *unit, const char *path, struct dn_unit *u)
 {
+	sd_bus *bus = up->bus;
 	sd_bus_error err = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
 	const char *iface = unit_iface(unit);
@@ -451,6 +484,7 @@ static int ask(sd_bus *bus, const char *unit, const char *path, struct dn_unit *
 		r = read_all(reply, u);
 	if (r >= 0) {
 		read_files(bus, path, u);
+		u->flags |= up->mgr_flags;
 		u->valid = true;
 	}
 	sd_bus_message_unref(reply);
@@ -516,6 +550,35 @@ static int subscribe(struct unitprops *up)
 	return r;
 }
 
+/* What the manager cannot enforce: systemd built without its BPF framework (Debian 12's 252)
+ * accepts SocketBindAllow=/SocketBindDeny= and RestrictFileSystems= and ignores them; without
+ * the BPF LSM in the kernel's active list it ignores RestrictFileSystems= (it logs that only
+ * at debug level). An older manager without the Features property: assume it enforces. */
+static uint32_t manager_limits(sd_bus *bus)
+{
+	char *feat = NULL, lsm[256] = "";
+	uint32_t f = 0;
+	ssize_t n;
+	int fd;
+
+	if (sd_bus_get_property_string(bus, SD_DEST, SD_PATH, SD_MANAGER, "Features", NULL,
+				       &feat) >= 0 &&
+	    feat && strstr(feat, "-BPF_FRAMEWORK"))
+		f |= DN_U_NO_BPF_FW;
+	free(feat);
+	fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, lsm, sizeof(lsm) - 1);
+		if (n > 0) {
+			lsm[n] = '\0';
+			if (!strstr(lsm, "bpf"))
+				f |= DN_U_NO_BPF_LSM;
+		}
+		close(fd);
+	}
+	return f;
+}
+
 static int connect_bus(struct unitprops *up)
 {
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -535,6 +598,8 @@ static int connect_bus(struct unitprops *up)
 		r = sd_bus_set_method_call_timeout(up->bus, 3000000);
 	if (r >= 0)
 		r = subscribe(up);
+	if (r >= 0)
+		up->mgr_flags = manager_limits(up->bus);
 	if (r < 0)
 		up->bus = sd_bus_flush_close_unref(up->bus);
 	return r;
@@ -548,8 +613,14 @@ int unitprops_new(struct unitprops **out)
 
 	if (!up)
 		return -ENOMEM;
+	snprintf(up->cgroot, sizeof(up->cgroot), "/sys/fs/cgroup");
 	*out = up;
 	return 0;
+}
+
+void unitprops_set_cgroot(struct unitprops *up, const char *root)
+{
+	snprintf(up->cgroot, sizeof(up->cgroot), "%s", root);
 }
 
 void unitprops_free(struct unitprops *up)
@@ -579,30 +650,42 @@ static struct up_entry *lookup(struct unitprops *up, const char *path, uint64_t 
 	return NULL;
 }
 
-/* a set-id binary or one with file capabilities: what NoNewPrivileges= voids */
-static bool exe_privileged(pid_t pid)
+static bool privileged_file(const char *p, const struct stat *st)
+{
+	return (st->st_mode & (S_ISUID | S_ISGID)) ||
+	       getxattr(p, "security.capability", NULL, 0) > 0;
+}
+
+/* a set-id binary or one with file capabilities: what NoNewPrivileges= voids. A process that
+ * is gone (a short-lived command of a unit): its binary by the kernel's path, read now. */
+static bool exe_privileged(struct denial *d)
 {
 	char p[64];
 	struct stat st;
 
-	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
-	if (stat(p, &st))
+	snprintf(p, sizeof(p), "/proc/%u/exe", d->ev.pid);
+	if (!stat(p, &st))
+		return privileged_file(p, &st);
+	if (d->proc.exe[0] != '/' || stat(d->proc.exe, &st) || !privileged_file(d->proc.exe, &st))
 		return false;
-	return (st.st_mode & (S_ISUID | S_ISGID)) ||
-	       getxattr(p, "security.capability", NULL, 0) > 0;
+	d->unit.exe_later = true; /* unitmap.c says so in the evidence */
+	return true;
 }
 
 /* The process is gone (a short-lived command of a unit): its cgroup from the kernel's
  * cgroup id, the inode of its directory in cgroupfs; units live in slices one or two
  * levels down (system.slice/x.service, system.slice/x.service/sub). */
-static bool unit_from_cgroup_id(uint64_t id, char *unit, size_t n)
+static bool unit_from_cgroup_id(const char *root, uint64_t id, char *unit, size_t n)
 {
-	static const char *const slices[] = {"/sys/fs/cgroup/system.slice",
-					     "/sys/fs/cgroup/user.slice"};
+	static const char *const slices[] = {"system.slice", "user.slice"};
 	bool found = false;
 
 	for (size_t i = 0; !found && id && i < sizeof(slices) / sizeof(slices[0]); i++) {
-		DIR *dir = opendir(slices[i]);
+		char sp[256];
+		DIR *dir;
+
+		snprintf(sp, sizeof(sp), "%s/%s", root, slices[i]);
+		dir = opendir(sp);
 		struct dirent *e;
 
 		while (dir && !found && (e = readdir(dir))) {
@@ -611,7 +694,7 @@ static bool unit_from_cgroup_id(uint64_t id, char *unit, size_t n)
 
 			if (e->d_type != DT_DIR || e->d_name[0] == '.')
 				continue;
-			snprintf(p, sizeof(p), "%s/%s", slices[i], e->d_name);
+			snprintf(p, sizeof(p), "%s/%s", sp, e->d_name);
 			if (!stat(p, &st) && (uint64_t)st.st_ino == id && unit_iface(e->d_name)) {
 				snprintf(unit, n, "%.*s", (int)n - 1, e->d_name);
 				found = true;
@@ -638,7 +721,7 @@ static bool unit_of_cgroup(struct unitprops *up, uint64_t id, char *unit, size_t
 	up->cg_next = (up->cg_next + 1) % UP_MAX;
 	up->cg[i].id = id;
 	up->cg[i].unit[0] = '\0';
-	if (!unit_from_cgroup_id(id, up->cg[i].unit, sizeof(up->cg[i].unit)))
+	if (!unit_from_cgroup_id(up->cgroot, id, up->cg[i].unit, sizeof(up->cg[i].unit)))
 		return false;
 	snprintf(unit, n, "%s", up->cg[i].unit);
 	return true;
@@ -676,7 +759,11 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	}
 	up->asked++;
 	e = &up->e[up->next];
-	r = ask(up->bus, d->proc.unit, path, &e->u);
+	r = ask(up, d->proc.unit, path, &e->u);
+	/* a manager busy starting many units at once answers late: once more (seen at boot
+	 * under load, and in the systemd VM with 27 units started together) */
+	if (r == -ETIMEDOUT)
+		r = ask(up, d->proc.unit, path, &e->u);
 	if (r < 0) {
 		up->failed++;
 		e->used = false;
@@ -690,7 +777,7 @@ void unitprops_fill(struct unitprops *up, struct denial *d)
 	d->unit = e->u;
 out:
 	if (d->unit.valid)
-		d->unit.exe_privileged = exe_privileged((pid_t)d->ev.pid);
+		d->unit.exe_privileged = exe_privileged(d);
 	free(path);
 }
 

@@ -30,6 +30,10 @@ void unitprops_tick(struct unitprops *up);
 void unitprops_stats(const struct unitprops *up, unsigned long *hits, unsigned long *asked,
 		     unsigned long *failed);
 
+/* For tests: where the cgroup2 hierarchy is mounted (default /sys/fs/cgroup); the unit of a
+ * process that is gone is found there by the kernel's cgroup id (the directory's inode). */
+void unitprops_set_cgroot(struct unitprops *up, const char *root);
+
 /* Pure (unit tests): parse the literal values of the sandbox directives from one unit file's
  * text into u->lit (a later assignment is appended, an empty one resets). */
 void unitprops_parse_file(struct dn_unit *u, const char *text);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Storm folding. An incident is one key (exe, syscall, cause, detail, target, container) with a
+ * Storm folding. An incident is one key (exe, syscall, cause, detail, target, container, unit
+ * and its directive: two units refused alike need two drop-ins) with a
  * copy of its first denial, a count and first/last seen. A hash table finds it; a list in
  * order of last activity makes "retire the oldest" O(1) when the table is full.
  *
@@ -102,6 +103,8 @@ static void key_build(const struct denial *d, struct inc_key *k)
 	key_add(k, d->path[0] ? d->path : d->ev.path);
 	key_add(k, d->target);
 	key_add(k, d->proc.container);
+	key_add(k, d->proc.unit);
+	key_add(k, d->unit_directive);
 }
 
 static uint64_t key_hash(const struct inc_key *k)

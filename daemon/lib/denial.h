@@ -125,6 +125,14 @@ enum dn_unit_flag {
 	DN_U_SCF_SET = 1u << 12,	/* SystemCallFilter= is set */
 	DN_U_SCF_ALLOW = 1u << 13,	/* ... as an allow-list */
 	DN_U_CGROUPS = 1u << 14,	/* ProtectControlGroups=yes */
+	/* the manager is built without the BPF framework (Features: -BPF_FRAMEWORK): it accepts
+	 * and ignores SocketBindAllow=/SocketBindDeny= and RestrictFileSystems= */
+	DN_U_NO_BPF_FW = 1u << 15,
+	DN_U_NO_BPF_LSM = 1u << 16, /* the kernel runs without the BPF LSM: RestrictFileSystems=
+				     * is ignored too */
+	DN_U_RFS_SET = 1u << 17,    /* RestrictFileSystems= is set */
+	DN_U_RFS_ALLOW = 1u << 18,  /* ... as an allow-list */
+	DN_U_RFS_TRUNC = 1u << 19,  /* ... longer than dn_unit.rfs: names left out */
 };
 
 /* literal values, as written in the unit file and its drop-ins (joined by spaces) */
@@ -136,6 +144,8 @@ enum dn_unit_lit {
 	DN_UL_IPDENY,	/* IPAddressDeny */
 	DN_UL_BINDDENY, /* SocketBindDeny */
 	DN_UL_INACC,	/* InaccessiblePaths */
+	DN_UL_DEVALLOW, /* DeviceAllow */
+	DN_UL_RFS,	/* RestrictFileSystems */
 	DN_UL__N,
 };
 
@@ -163,6 +173,7 @@ struct dn_unit {
 	bool transient;	     /* its fragment is under /run/systemd/transient (systemd-run) */
 	bool exe_privileged; /* the process's binary is set-uid/gid or has file capabilities
 			      * (per denial, not cached) */
+	bool exe_later;	     /* ... read by its path later: the process was gone */
 	uint32_t flags;	     /* DN_U_* */
 	uint8_t scf[64];     /* SystemCallFilter=: a bit per syscall number listed */
 	uint64_t ns_allowed; /* RestrictNamespaces=: the CLONE_NEW* types allowed */
@@ -177,6 +188,7 @@ struct dn_unit {
 	char inacc[DN_U_MAX_PATHS][96]; /* InaccessiblePaths= */
 	int n_ro;
 	char ro[DN_U_MAX_PATHS][96]; /* ReadOnlyPaths= */
+	char rfs[256]; /* RestrictFileSystems=: the file system names the manager reports */
 	char lit[DN_UL__N][DN_U_LIT_LEN];
 };
 

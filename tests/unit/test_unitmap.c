@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The directive tables of daemon/attribute/unitmap.c: which directive of a systemd unit denied a call,
- * with its value and the drop-in that relaxes just this; the literal values of unit files
+/* The directive tables of daemon/attribute/unitmap.c: which directive of a systemd unit denied a
+ * call, with its value and the drop-in that relaxes just this; the literal values of unit files
  * (unitprops_parse_file); systemd's syscall groups. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "unit.h"
+#include "cause.h"
 #include "diagnose.h"
 #include "names.h"
 #include "unitmap.h"
@@ -350,4 +354,188 @@ TEST(unitmap_erofs_views)
 	snprintf(D.unit.protect_system, sizeof(D.unit.protect_system), "strict");
 	unitmap_attribute(&D);
 	CHECK_STR(D.unit_directive, "");
+}
+
+TEST(unitmap_devices)
+{
+	/* DevicePolicy=strict with a DeviceAllow= list the operator wrote: the list is named */
+	setup("openat", EP_EPERM, EP_CAUSE_CGROUP);
+	snprintf(D.path, sizeof(D.path), "/dev/nvme0n1");
+	snprintf(D.rule, sizeof(D.rule), "b 259:0 r");
+	snprintf(D.unit.device_policy, sizeof(D.unit.device_policy), "strict");
+	snprintf(D.unit.lit[DN_UL_DEVALLOW], DN_U_LIT_LEN, "/dev/null rw");
+	decide();
+	CHECK_STR(D.unit_directive, "DeviceAllow");
+	CHECK_STR(D.unit_directive_value, "/dev/null rw");
+	CHECK_STR(D.unit_dropin, "[Service]\nDeviceAllow=/dev/nvme0n1 r\n");
+	/* PrivateDevices=yes, a node outside /dev: DeviceAllow= takes only /dev paths, so the
+	 * device by its numbers; a write asks for w */
+	setup("openat", EP_EPERM, EP_CAUSE_CGROUP);
+	snprintf(D.path, sizeof(D.path), "/srv/dev/disk");
+	snprintf(D.rule, sizeof(D.rule), "b 259:1 rw");
+	snprintf(D.unit.device_policy, sizeof(D.unit.device_policy), "auto");
+	D.unit.flags = DN_U_PRIVATE_DEVICES;
+	decide();
+	CHECK_STR(D.unit_directive, "PrivateDevices");
+	CHECK_STR(D.unit_directive_value, "yes");
+	CHECK_STR(D.unit_dropin, "[Service]\nDeviceAllow=/dev/block/259:1 rw\n");
+	CHECK(!strstr(D.fix, "PrivateDevices=no"));
+	snprintf(D.rule, sizeof(D.rule), "c 10:200 r");
+	snprintf(D.path, sizeof(D.path), "/dev/../srv/tun");
+	decide();
+	CHECK_STR(D.unit_dropin, "[Service]\nDeviceAllow=/dev/char/10:200 r\n");
+	/* no numbers in the record: no drop-in line, the words say what to add */
+	D.rule[0] = '\0';
+	snprintf(D.path, sizeof(D.path), "/srv/dev/disk");
+	decide();
+	CHECK_STR(D.unit_dropin, "");
+	CHECK_CONTAINS(D.fix, "DeviceAllow=/dev/block/MAJOR:MINOR");
+}
+
+TEST(unitmap_nnp_binary_read_later)
+{
+	setup("fchownat", EP_EPERM, EP_CAUSE_CAPABILITY);
+	D.capability = 0; /* CAP_CHOWN */
+	D.proc.euid = 65534;
+	snprintf(D.unit.user, sizeof(D.unit.user), "nobody");
+	D.unit.flags = DN_U_NNP;
+	D.unit.exe_privileged = true;
+	D.unit.exe_later = true;
+	decide();
+	CHECK_STR(D.unit_directive, "NoNewPrivileges");
+	CHECK_STR(D.unit_dropin, "[Service]\nAmbientCapabilities=CAP_CHOWN\n");
+	CHECK(!strstr(D.fix, "NoNewPrivileges=no"));
+	CHECK_CONTAINS(D.evidence[D.n_evidence - 1], "read later");
+}
+
+/* a manager without the BPF framework accepts SocketBindDeny=/RestrictFileSystems= and
+ * ignores them: never named then */
+TEST(unitmap_unenforced_by_the_manager)
+{
+	setup("bind", EP_EPERM, EP_CAUSE_UNKNOWN);
+	D.unit.n_bdeny = 1;
+	snprintf(D.unit.lit[DN_UL_BINDDENY], DN_U_LIT_LEN, "any");
+	D.bind_port = 8080;
+	decide();
+	CHECK_STR(D.unit_directive, "SocketBindDeny");
+	CHECK_STR(D.unit_dropin, "[Service]\nSocketBindAllow=8080\n");
+	setup("bind", EP_EPERM, EP_CAUSE_UNKNOWN);
+	D.unit.n_bdeny = 1;
+	D.bind_port = 8080;
+	D.unit.flags = DN_U_NO_BPF_FW;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	CHECK(D.cause == EP_CAUSE_UNKNOWN);
+	CHECK_CONTAINS(D.evidence[D.n_evidence - 1], "does not enforce");
+}
+
+static void rfs_setup(const char *list, bool allow, unsigned long long magic, enum ep_cause c)
+{
+	setup("openat", EP_EPERM, c);
+	snprintf(D.path, sizeof(D.path), "/proc/version");
+	D.ev.facts |= EP_FACT_OBJ;
+	D.ev.obj.fs_magic = magic;
+	D.unit.flags = DN_U_RFS_SET | (allow ? DN_U_RFS_ALLOW : 0);
+	snprintf(D.unit.rfs, sizeof(D.unit.rfs), "%s", list);
+}
+
+TEST(unitmap_restrict_filesystems)
+{
+	/* allow-list without proc: an open on procfs, the BPF LSM named by full mode */
+	rfs_setup("ext4 tmpfs devtmpfs", true, 0x9fa0, EP_CAUSE_LSM);
+	D.lsm = EP_LSM_BPF;
+	snprintf(D.unit.lit[DN_UL_RFS], DN_U_LIT_LEN, "ext4 tmpfs");
+	decide();
+	CHECK_STR(D.unit_directive, "RestrictFileSystems");
+	CHECK_STR(D.unit_directive_value, "ext4 tmpfs");
+	CHECK_STR(D.unit_dropin, "[Service]\nRestrictFileSystems=proc\n");
+	/* tracepoint mode: no hook evidence, the cause was unknown; now the BPF LSM */
+	rfs_setup("ext4 tmpfs", true, 0x9fa0, EP_CAUSE_UNKNOWN);
+	decide();
+	CHECK_STR(D.unit_directive, "RestrictFileSystems");
+	CHECK(D.cause == EP_CAUSE_LSM && D.lsm == EP_LSM_BPF);
+	/* the magic is allowed by another name of it (ext2 for ext4's): not this directive */
+	rfs_setup("ext2 tmpfs", true, 0xef53, EP_CAUSE_UNKNOWN);
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	/* deny-list: every denied name of the magic goes */
+	rfs_setup("ext3 ext4 xfs", false, 0xef53, EP_CAUSE_UNKNOWN);
+	decide();
+	CHECK_STR(D.unit_directive, "RestrictFileSystems");
+	CHECK_STR(D.unit_dropin, "[Service]\nRestrictFileSystems=ext4 ext3\n");
+	/* another LSM decided it (AppArmor): not the unit's BPF program */
+	rfs_setup("ext4", true, 0x9fa0, EP_CAUSE_LSM);
+	D.lsm = EP_LSM_APPARMOR;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	/* a list longer than the record holds: a name not seen may be in the rest */
+	rfs_setup("ext4", true, 0x9fa0, EP_CAUSE_UNKNOWN);
+	D.unit.flags |= DN_U_RFS_TRUNC;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	/* an unknown magic: not named */
+	rfs_setup("ext4", true, 0x12345678, EP_CAUSE_UNKNOWN);
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	/* a manager without the BPF framework, a kernel without the BPF LSM: never named */
+	rfs_setup("ext4", true, 0x9fa0, EP_CAUSE_UNKNOWN);
+	D.unit.flags |= DN_U_NO_BPF_FW;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	CHECK(D.cause == EP_CAUSE_UNKNOWN);
+	rfs_setup("ext4", true, 0x9fa0, EP_CAUSE_UNKNOWN);
+	D.unit.flags |= DN_U_NO_BPF_LSM;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	CHECK_CONTAINS(D.evidence[D.n_evidence - 1], "without the BPF LSM");
+}
+
+/* EROFS of a unit's process that is gone: the unit from the kernel's cgroup id (the inode of
+ * its cgroup directory), then ProtectSystem= named and the drop-in for the one directory. The
+ * answer stays once the cgroup is removed (ids are never reused). */
+TEST(unitmap_erofs_gone_process)
+{
+	char root[] = "/tmp/epermd-cg.XXXXXX", dir[128];
+	struct unitprops *up = NULL;
+	struct stat st;
+
+	CHECK(mkdtemp(root) != NULL);
+	snprintf(dir, sizeof(dir), "%s/system.slice", root);
+	CHECK(mkdir(dir, 0755) == 0);
+	snprintf(dir, sizeof(dir), "%s/system.slice/app.service", root);
+	CHECK(mkdir(dir, 0755) == 0 && stat(dir, &st) == 0);
+	CHECK(unitprops_new(&up) == 0);
+	unitprops_set_cgroot(up, root);
+	for (int round = 0; round < 2; round++) {
+		setup("openat", 30, EP_CAUSE_UNKNOWN);
+		D.proc.unit[0] = '\0';
+		D.proc.valid = false; /* gone from /proc */
+		D.ev.args[2] = O_WRONLY | O_CREAT;
+		snprintf(D.path, sizeof(D.path), "/var/lib/app/state.db");
+		D.ev.cgroup_id = (uint64_t)st.st_ino;
+		D.ev.mntns_ino = 4026532178u;
+		D.host_mntns = 4026531832u;
+		D.ev.facts |= EP_FACT_MNT;
+		D.ev.mnt.mnt_flags = EP_MNT_RDONLY;
+		snprintf(D.ev.mnt.path, sizeof(D.ev.mnt.path), "/");
+		unitprops_fill(up, &D);
+		CHECK_STR(D.proc.unit, "app.service");
+		/* what the manager answers for it (no bus here) */
+		D.unit.valid = true;
+		D.unit.err = 0;
+		snprintf(D.unit.protect_system, sizeof(D.unit.protect_system), "strict");
+		cause_decide(&D);
+		diagnose_denial(&D);
+		CHECK(D.cause == EP_CAUSE_MOUNT);
+		CHECK_STR(D.unit_directive, "ProtectSystem");
+		CHECK_STR(D.unit_directive_value, "strict");
+		CHECK_STR(D.unit_dropin, "[Service]\nReadWritePaths=/var/lib/app\n");
+		CHECK_CONTAINS(D.fix, "systemctl edit 'app.service'");
+		CHECK_CONTAINS(D.diagnosis, "ProtectSystem=strict");
+		rmdir(dir); /* the unit stopped: its cgroup is gone, the cache keeps the answer */
+	}
+	unitprops_free(up);
+	snprintf(dir, sizeof(dir), "%s/system.slice", root);
+	rmdir(dir);
+	rmdir(root);
 }

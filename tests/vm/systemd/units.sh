@@ -22,7 +22,16 @@ ip|IPAddressDeny|any|IPAddressDeny=any|perl -MSocket -e "socket(S, PF_INET, SOCK
 inacc|InaccessiblePaths|/srv/e2e-secret|InaccessiblePaths=/srv/e2e-secret;User=nobody|cat /srv/e2e-secret/data
 dev|DevicePolicy|closed|DevicePolicy=closed|head -c 1 /dev/nvme0n1 >/dev/null
 rosys|ProtectSystem|strict|ProtectSystem=strict|touch /srv/e2e-rw/f
-ropaths|ReadOnlyPaths|/srv/e2e-ro|ReadOnlyPaths=/srv/e2e-ro|touch /srv/e2e-ro/f'
+ropaths|ReadOnlyPaths|/srv/e2e-ro|ReadOnlyPaths=/srv/e2e-ro|touch /srv/e2e-ro/f
+kmod|ProtectKernelModules|yes|ProtectKernelModules=yes|perl -e "\$n = q(epe2e_none); syscall(176, \$n, 2048) >= 0 or \$! != 1 or exit 1"
+nnp|NoNewPrivileges|yes|NoNewPrivileges=yes;User=nobody;PrivateTmp=yes|touch /tmp/f && /usr/local/lib/epermd-e2e/suid-chown root /tmp/f
+pdev|PrivateDevices|yes|PrivateDevices=yes|head -c 1 /srv/e2e-dev/disk >/dev/null
+devallow|DeviceAllow|/dev/null rw|DevicePolicy=strict;DeviceAllow=/dev/null rw|head -c 1 /dev/nvme0n1 >/dev/null
+home|ProtectHome|yes|ProtectHome=yes;User=nobody|cat /home/e2e/notes
+dyn|DynamicUser|yes|DynamicUser=yes|perl -MSocket -e "socket(S, PF_INET, SOCK_STREAM, 0) or exit 2; bind(S, sockaddr_in(81, INADDR_ANY)) or exit 1"
+amb|AmbientCapabilities|CAP_CHOWN|User=nobody;AmbientCapabilities=CAP_CHOWN|perl -MSocket -e "socket(S, PF_INET, SOCK_STREAM, 0) or exit 2; bind(S, sockaddr_in(82, INADDR_ANY)) or exit 1"
+tun|ProtectKernelTunables|yes|ProtectKernelTunables=yes|v=$(cat /proc/sys/kernel/printk_ratelimit) && echo "$v" >/proc/sys/kernel/printk_ratelimit
+cg|ProtectControlGroups|yes|ProtectControlGroups=yes|mkdir /sys/fs/cgroup/system.slice/ep-u-cg.service/e2e && rmdir /sys/fs/cgroup/system.slice/ep-u-cg.service/e2e'
 
 u_each() { printf '%s\n' "$U_CASES" | while IFS='|' read -r n dir val set act; do "$@"; done; }
 u_install() {
@@ -36,7 +45,8 @@ u_install() {
 	} >"$UD/ep-u-$n.service"
 }
 u_start() { systemctl start --no-block "ep-u-$n.service"; }
-u_record() { json_match "$u_ts" "$ID_UNIT" ".EPERM_UNIT == \"ep-u-$n.service\""; }
+# the records of unit directives, read once (a journalctl per unit costs seconds under TCG)
+u_record() { jq -c "select(.EPERM_UNIT == \"ep-u-$n.service\")" "$LIB/records.json" | head -n1; }
 u_check() {
 	r=$(u_record)
 	if [ -z "$r" ]; then
@@ -58,16 +68,29 @@ u_check() {
 		printf '%s' "$drop" | sed 's/\\u000a/\n/g' >"$UD/ep-u-$n.service.d/epermd-fix.conf"
 	fi
 }
+# the fixed units run at once too; each must then have ended with Result=success
+u_fixed_start() {
+	[ ! -f "$UD/ep-u-$n.service.d/epermd-fix.conf" ] || systemctl start --no-block "ep-u-$n.service"
+}
 u_fixed() {
 	[ -f "$UD/ep-u-$n.service.d/epermd-fix.conf" ] || return 0
-	if systemctl start "ep-u-$n.service" 2>/dev/null; then
+	if [ "$(systemctl show -p Result --value "ep-u-$n.service")" = success ] &&
+		[ "$(systemctl show -p ActiveState --value "ep-u-$n.service")" = inactive ]; then
 		ok "unit-dropin-works:$dir"
 	else
 		nok "unit-dropin-works:$dir" "still fails with $(tr '\n' ' ' <"$UD/ep-u-$n.service.d/epermd-fix.conf"): $(jn -u "ep-u-$n.service" -n 3 -o cat | tr '\n' ' ')"
 	fi
 }
 
-mkdir -p /srv/e2e-secret /srv/e2e-rw /srv/e2e-ro
+mkdir -p /srv/e2e-secret /srv/e2e-rw /srv/e2e-ro /srv/e2e-dev /home/e2e
+# NoNewPrivileges=: a set-user-ID root copy of chown, which no_new_privs leaves unprivileged
+cp /usr/bin/chown "$LIB/suid-chown"
+chmod 4755 "$LIB/suid-chown"
+# PrivateDevices=: a node of the disk outside /dev (the private /dev has none)
+[ -b /srv/e2e-dev/disk ] || mknod /srv/e2e-dev/disk b $((0x$(stat -c %t /dev/nvme0n1))) $((0x$(stat -c %T /dev/nvme0n1)))
+echo notes >/home/e2e/notes
+chmod 0755 /home/e2e
+chmod 0644 /home/e2e/notes
 echo secret-but-fine >/srv/e2e-secret/data
 chmod 0755 /srv/e2e-secret
 chmod 0644 /srv/e2e-secret/data
@@ -78,6 +101,38 @@ sleep 1
 u_each u_start
 wait_for 60 sh -c "[ \$(journalctl -q -u epermd.service --since @$u_ts MESSAGE_ID=$ID_UNIT -o cat | wc -l) -ge $(printf '%s\n' "$U_CASES" | wc -l) ]" || true
 sleep 2
+jn -u epermd.service --since "@$u_ts" MESSAGE_ID=$ID_UNIT -o json >"$LIB/records.json"
 u_each u_check
 systemctl daemon-reload
+u_each u_fixed_start
+wait_for 180 sh -c '[ -z "$(systemctl list-jobs --no-legend "ep-u-*")" ]' || note "jobs still queued: $(systemctl list-jobs --no-legend 'ep-u-*' | tr '\n' ' ')"
 u_each u_fixed
+
+# SocketBindDeny= and RestrictFileSystems= are BPF programs of systemd's BPF framework; a
+# manager built without it (Debian 12's 252: -BPF_FRAMEWORK) accepts and ignores them. Proven
+# here: the forbidden action succeeds, and epermd (which reads the manager's Features) never
+# names them. With the framework they would be directive cases like the ones above.
+u_unenforced() {
+	n=$1 dir=$2 set=$3 act=$4
+	u_install
+	systemctl daemon-reload
+	ts=$(now)
+	if ! systemctl start "ep-u-$n.service" 2>/dev/null; then
+		nok "unit-unenforced:$dir" "the manager says $(systemctl --version | grep -o -- '.BPF_FRAMEWORK'), yet $set refused: $(jn -u "ep-u-$n.service" -n 3 -o cat | tr '\n' ' ')"
+		return
+	fi
+	sleep 2
+	blamed=$(jn -u epermd.service --since "@$ts" -o json | jq -r "select(.EPERM_UNIT_DIRECTIVE == \"$dir\") | .MESSAGE" | head -n 1)
+	if [ -n "$blamed" ]; then
+		nok "unit-unenforced:$dir" "epermd blamed an unenforced directive: $blamed"
+	else
+		ok "unit-unenforced:$dir"
+		note "$dir: not enforced by this manager; systemd said: $(jn -u "ep-u-$n.service" -b -o cat | grep -v -E '^(Starting|Finished|Started|Deactivated)|Consumed' | grep -i -m1 -E 'bpf|support|socket|filesystem' || echo 'nothing (it ignores them silently)')"
+	fi
+}
+if systemctl --version | grep -q -- '-BPF_FRAMEWORK'; then
+	u_unenforced sbd SocketBindDeny 'SocketBindDeny=any' 'perl -MSocket -e "socket(S, PF_INET, SOCK_STREAM, 0) or exit 2; bind(S, sockaddr_in(8089, INADDR_ANY)) or exit 1"'
+	u_unenforced rfs RestrictFileSystems 'RestrictFileSystems=ext4' 'cat /proc/version >/dev/null'
+else
+	note "this manager has the BPF framework: SocketBindDeny=/RestrictFileSystems= not covered by this boot"
+fi
