@@ -169,7 +169,8 @@ if want rofs; then
 		mount -o remount,bind,ro /tmp/rofs && exec vmtrig -e EROFS open /tmp/rofs/f w'
 fi
 
-# (vmtrig makes the two filters differ in length: see seccomp_errno() there)
+# EPERM then EACCES, filters of the same length (vmtrig seccomp_errno()): under the shared
+# daemon the second filter often takes the first one's freed slot and must not pass for it.
 if want seccomp-eperm; then
 	scen seccomp-eperm vmtrig -e EPERM seccomp-mkdir EPERM /tmp/sc-eperm
 fi

@@ -118,17 +118,13 @@ static int seccomp_errno(int nr, int err)
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    /* never reached: makes the EACCES filter one instruction longer (below) */
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	/*
-	 * epermd names a filter by its address and length. Under one daemon, a filter freed when
-	 * the previous scenario's process exited and a new one of the same length at the same
-	 * address pass for each other (a known bug, see the closing note of this stop): the EPERM
-	 * and EACCES filters differ in length until the identity holds a content fingerprint.
+	 * The EPERM and EACCES filters have the same length on purpose: under the shared daemon
+	 * the second one is often allocated where the first was freed, and epermd must still tell
+	 * them apart (a filter's identity holds a fingerprint of its instructions).
 	 */
-	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]) - (err == EACCES ? 0 : 1),
-				  .filter = f};
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
