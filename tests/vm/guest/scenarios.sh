@@ -177,6 +177,10 @@ fi
 if want seccomp-eacces; then
 	scen seccomp-eacces vmtrig -e EACCES seccomp-mkdir EACCES /tmp/sc-eacces
 fi
+# two stacked filters both refuse mkdir; the newest one's EPERM wins and must be named
+if want seccomp-chain; then
+	scen seccomp-chain vmtrig -e EPERM seccomp-chain /tmp/sc-chain
+fi
 
 # io_uring: a failed request completes in a CQE, the io_uring_enter syscall succeeds. 5.10's
 # io_uring_complete has no request: the hooks are off and --features must say why.

@@ -264,6 +264,7 @@ static void usage(void)
 	    "usage: vmtrig [-e ERRNO] [-u UID[:GID]] ACTION ARGS\n"
 	    "actions: kill PID SIG | open PATH r|w|a | unlink PATH | chown PATH UID | mkdir PATH\n"
 	    "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
+	    "  seccomp-chain PATH\n"
 	    "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
 	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n"
 	    "  setxattr PATH | removexattr PATH (user.epermd)\n"
@@ -369,6 +370,17 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return TRY("mkdir", syscall(SYS_mkdir, argv[2], 0755));
+	}
+	if (!strcmp(act, "seccomp-chain")) {
+		/* two stacked filters of the same length both refuse mkdir: the oldest with EACCES,
+		 * the newest with EPERM. Equal actions: the kernel keeps the newest's errno, and
+		 * epermd must name filter 2 of 2 (insn 5), not the oldest. */
+		NEED(1);
+		if (seccomp_errno(SYS_mkdir, EACCES) || seccomp_errno(SYS_mkdir, EPERM)) {
+			report("seccomp", -1, errno);
+			return 2;
+		}
+		return TRY("mkdir", syscall(SYS_mkdir, argv[1], 0755));
 	}
 	if (!strcmp(act, "landlock-mkdir")) {
 		NEED(1);
