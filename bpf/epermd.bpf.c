@@ -611,64 +611,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	return off;
 }
 
-/*
- * A filter's identity: its address (the low 48 bits; x86-64 kernel addresses share the high
- * ones) with its length on top, so a freed filter's slot reused by another program of a
- * different length is not taken for it. Ships the program the first time, before the denial
- * that names it (a reserved record holds back every later one).
- */
-static __always_inline __u64 ep_sc_ship(struct seccomp_filter *f)
-{
-	struct sock_fprog_kern *fp = NULL;
-	struct ep_sc_prog *rec;
-	const void *insns;
-	__u32 len = 0;
-	__u64 id;
-	__u8 one = 1;
-
-	if (bpf_core_field_exists(struct bpf_prog, orig_prog)) {
-		fp = BPF_CORE_READ(f, prog, orig_prog);
-		if (fp)
-			len = BPF_CORE_READ(fp, len);
-	}
-	id = ((__u64)(unsigned long)f & 0xffffffffffffull) | (__u64)len << 48;
-	if (!len || len > EP_SC_MAX_INSNS || bpf_map_lookup_elem(&sc_shipped, &id))
-		return id;
-	insns = BPF_CORE_READ(fp, filter);
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
-	if (!rec) {
-		__sync_fetch_and_add(&sc_ship_failed, 1);
-		return id;
-	}
-	rec->rec_type = EP_REC_SC_PROG;
-	rec->len = len;
-	rec->id = id;
-	if (bpf_probe_read_kernel(rec->insn, len * sizeof(rec->insn[0]), insns)) {
-		bpf_ringbuf_discard(rec, 0);
-		__sync_fetch_and_add(&sc_ship_failed, 1);
-		return id;
-	}
-	bpf_ringbuf_submit(rec, 0);
-	bpf_map_update_elem(&sc_shipped, &id, &one, BPF_ANY);
-	return id;
-}
-
-/* The chain newest first, as seccomp_run_filters() walks it; returns how many. */
-static __always_inline __u8 ep_sc_chain(struct task_struct *task, __u64 *ids, __u8 *trunc)
-{
-	struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
-	__u8 n = 0;
-
-	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
-		if (!f)
-			break;
-		ids[i] = ep_sc_ship(f);
-		n++;
-		f = BPF_CORE_READ(f, prev);
-	}
-	*trunc = f != NULL;
-	return n;
-}
+#include "seccomp.bpf.h"
 
 /*
  * Count, build and send one denial record: a failing syscall (@regs) or a failing io_uring
@@ -773,11 +716,6 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	task = (struct task_struct *)bpf_get_current_task();
 	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
-		ids = sc_chain ? bpf_map_lookup_elem(&sc_ids_buf, &zero) : NULL;
-		if (ids) {
-			n_sc = ep_sc_chain(task, ids, &sc_trunc);
-			sc_ids = ids;
-		}
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
 				flags |= EP_F_FIRST_SEEN;
@@ -818,6 +756,17 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 		fold = ep_fold_check(regs_nr, ret, flags);
 	if (fold == EP_FOLD_DONE)
 		goto out_clear;
+	/* the filter chain only for a record that goes out: a folded repeat names no filter */
+	if (sc_chain && (flags & EP_F_SECCOMP_TASK)) {
+		ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
+		if (ids) {
+			int w = ep_sc_walk((__u64)task);
+
+			n_sc = w & 0xff;
+			sc_trunc = (w >> 8) & 1;
+			sc_ids = ids;
+		}
+	}
 	/* no branch: the builder below is verified once for both */
 	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
 	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc, kfold);

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -504,6 +506,22 @@ static void set_erofs(struct tracer *t)
 	}
 }
 
+/* The key of the seccomp filter fingerprints (bpf/seccomp.bpf.h): unknown to the processes
+ * whose filters it names. Never 0. */
+static __u64 sc_key_new(void)
+{
+	__u64 k = 0;
+
+	if (getrandom(&k, sizeof(k), GRND_NONBLOCK) != (ssize_t)sizeof(k)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		k = ((__u64)ts.tv_nsec << 32 ^ (__u64)ts.tv_sec ^ (__u64)getpid() << 16) *
+		    0x9e3779b97f4a7c15ull;
+	}
+	return k ? k : 1;
+}
+
 static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_task_btf)
 {
 	struct epermd_bpf *s = t->skel;
@@ -514,6 +532,7 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 	s->rodata->wake_bytes = t->opts.ring_bytes / 4;
 	s->rodata->seccomp_by_enter = !t->opts.bench_empty && !t->sc_chain;
 	s->rodata->sc_chain = t->sc_chain;
+	s->rodata->sc_key = sc_key_new();
 	s->rodata->obj_lookup = t->exit_lighter < 3;
 	/* kernels without BPF atomic fetch (before 5.12) get the per-CPU-seq programs, and their
 	 * verifier gives up at 1M instructions with the fold and the facts (measured on 5.10): no

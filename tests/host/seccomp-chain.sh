@@ -3,7 +3,8 @@
 # Seccomp from the task's filter chain (tracepoint-only mode): two stacked filters, the newest
 # refuses mkdir with EPERM, the oldest rmdir with EACCES (tests/tools/scstack.c). The record
 # must name the filter that refused (2 of 2, 1 of 2), and an open the filters allow that fails
-# for another reason (DAC) must not be blamed on seccomp. Also: no sys_enter program attached.
+# for another reason (DAC) must not be blamed on seccomp. Also: no sys_enter program attached,
+# and filters freed and reallocated at the same address are never taken for one another.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
@@ -62,6 +63,44 @@ if [ "$(stat_field "$st" seccomp_prog_lost)" = 0 ] && [ "$(stat_field "$st" secc
 	ok "seccomp-chain: stats: no program lost, no denial undecided"
 else
 	not_ok "seccomp-chain: stats: $st"
+fi
+
+# A filter's identity survives the reuse of its memory: processes run one after another, each
+# with one filter of the same length refusing mkdir with EPERM or EACCES in turn. The slab
+# often hands a new filter the slot of the previous process's freed one; each record must
+# still name its own filter's verdict (an identity of address and length alone made the daemon
+# run the freed filter's program: half of them came out unknown).
+REUSE_N=60
+export REUSE="$T_TMP/reuse"
+mkdir -m 0777 "$REUSE"
+cat >"$T_TMP/reuse.sh" <<EOF
+i=0
+while [ \$i -lt $REUSE_N ]; do
+	e=1
+	[ \$((i % 2)) = 1 ] && e=13
+	"$SCS" one \$e "$REUSE/d\$i" >/dev/null
+	i=\$((i + 1))
+done
+EOF
+ep_run reuse --fold-window=0 --tracepoint-only -- sh "$T_TMP/reuse.sh"
+sel='.syscall == "mkdir" and (.path | startswith($ENV.REUSE + "/d"))'
+good='.cause == "seccomp" and ((.path | ltrimstr($ENV.REUSE + "/d") | tonumber) % 2) as $odd
+	| .errno == (if $odd == 0 then "EPERM" else "EACCES" end)
+	and any(.evidence[]; test("seccomp filter chain: filter 1 of 1, insn 3 returned ERRNO\\("
+		+ (if $odd == 0 then "1" else "13" end) + "\\)"))'
+n=$(jcount "$OUT" "$sel")
+g=$(jcount "$OUT" "($sel) and ($good)")
+if [ "$n" = "$REUSE_N" ] && [ "$g" = "$REUSE_N" ]; then
+	ok "seccomp-chain: $REUSE_N same-length filters one after another: each record names its own"
+else
+	not_ok "seccomp-chain: reuse: $n records, $g of them with their own filter's errno, want $REUSE_N"
+	dump_run
+fi
+st=$(stats_of "$OUT")
+if [ "$(stat_field "$st" seccomp_undecided)" = 0 ]; then
+	ok "seccomp-chain: reuse: stats: no denial undecided"
+else
+	not_ok "seccomp-chain: reuse: stats: $st"
 fi
 
 # The fallback (kernels without bpf_prog.orig_prog) still attributes seccomp, by inference.

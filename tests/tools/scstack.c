@@ -6,6 +6,9 @@
  *   scstack mkdir PATH    newest filter (2 of 2): mkdir/mkdirat -> ERRNO(EPERM)
  *   scstack rmdir PATH    oldest filter (1 of 2): rmdir/unlinkat -> ERRNO(EACCES)
  *   scstack open PATH     openat is allowed by both: fails only on its own (e.g. DAC)
+ *   scstack one ERRNO PATH  one filter only: mkdir -> ERRNO(ERRNO) (a number); the filter has
+ *                         the same length for every ERRNO, so processes run one after another
+ *                         often get theirs where the previous one's was freed
  *
  * Filter 1 (installed first): rmdir, unlinkat -> ERRNO(EACCES); x32 and foreign arches killed.
  * Filter 2 (installed second): mkdir, mkdirat -> ERRNO(EPERM), with an argument check that
@@ -20,6 +23,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -71,13 +75,40 @@ static int install_both(void)
 	return install(newest, sizeof(newest) / sizeof(newest[0]));
 }
 
+/* One filter, its length independent of @err: mkdir/mkdirat -> ERRNO(@err). */
+static int install_one(unsigned err)
+{
+	struct sock_filter f[] = {
+	    LD_NR,
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdir, 1, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdirat, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		perror("scstack: no_new_privs");
+		return -1;
+	}
+	return install(f, sizeof(f) / sizeof(f[0]));
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
 	int r, fd;
 
+	if (argc == 4 && !strcmp(what, "one")) {
+		if (install_one((unsigned)atoi(argv[2])))
+			return 70;
+		(void)getppid();
+		r = mkdir(argv[3], 0755);
+		printf("scstack: action=one path=%s errno=%s\n", argv[3],
+		       r ? strerror(errno) : "0");
+		return !r ? 0 : errno == EPERM || errno == EACCES ? errno : 3;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: scstack mkdir|rmdir|open PATH\n");
+		fprintf(stderr, "usage: scstack mkdir|rmdir|open PATH | one ERRNO PATH\n");
 		return 64;
 	}
 	if (install_both())

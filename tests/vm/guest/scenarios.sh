@@ -169,12 +169,17 @@ if want rofs; then
 		mount -o remount,bind,ro /tmp/rofs && exec vmtrig -e EROFS open /tmp/rofs/f w'
 fi
 
-# (vmtrig makes the two filters differ in length: see seccomp_errno() there)
+# EPERM then EACCES, filters of the same length (vmtrig seccomp_errno()): under the shared
+# daemon the second filter often takes the first one's freed slot and must not pass for it.
 if want seccomp-eperm; then
 	scen seccomp-eperm vmtrig -e EPERM seccomp-mkdir EPERM /tmp/sc-eperm
 fi
 if want seccomp-eacces; then
 	scen seccomp-eacces vmtrig -e EACCES seccomp-mkdir EACCES /tmp/sc-eacces
+fi
+# two stacked filters both refuse mkdir; the newest one's EPERM wins and must be named
+if want seccomp-chain; then
+	scen seccomp-chain vmtrig -e EPERM seccomp-chain /tmp/sc-chain
 fi
 
 # io_uring: a failed request completes in a CQE, the io_uring_enter syscall succeeds. 5.10's

@@ -118,17 +118,13 @@ static int seccomp_errno(int nr, int err)
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    /* never reached: makes the EACCES filter one instruction longer (below) */
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	/*
-	 * epermd names a filter by its address and length. Under one daemon, a filter freed when
-	 * the previous scenario's process exited and a new one of the same length at the same
-	 * address pass for each other (a known bug, see the closing note of this stop): the EPERM
-	 * and EACCES filters differ in length until the identity holds a content fingerprint.
+	 * The EPERM and EACCES filters have the same length on purpose: under the shared daemon
+	 * the second one is often allocated where the first was freed, and epermd must still tell
+	 * them apart (a filter's identity holds a fingerprint of its instructions).
 	 */
-	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]) - (err == EACCES ? 0 : 1),
-				  .filter = f};
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
@@ -268,6 +264,7 @@ static void usage(void)
 	    "usage: vmtrig [-e ERRNO] [-u UID[:GID]] ACTION ARGS\n"
 	    "actions: kill PID SIG | open PATH r|w|a | unlink PATH | chown PATH UID | mkdir PATH\n"
 	    "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
+	    "  seccomp-chain PATH\n"
 	    "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
 	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n"
 	    "  setxattr PATH | removexattr PATH (user.epermd)\n"
@@ -373,6 +370,17 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return TRY("mkdir", syscall(SYS_mkdir, argv[2], 0755));
+	}
+	if (!strcmp(act, "seccomp-chain")) {
+		/* two stacked filters of the same length both refuse mkdir: the oldest with EACCES,
+		 * the newest with EPERM. Equal actions: the kernel keeps the newest's errno, and
+		 * epermd must name filter 2 of 2 (insn 5), not the oldest. */
+		NEED(1);
+		if (seccomp_errno(SYS_mkdir, EACCES) || seccomp_errno(SYS_mkdir, EPERM)) {
+			report("seccomp", -1, errno);
+			return 2;
+		}
+		return TRY("mkdir", syscall(SYS_mkdir, argv[1], 0755));
 	}
 	if (!strcmp(act, "landlock-mkdir")) {
 		NEED(1);
