@@ -11,9 +11,9 @@
 #   - its own journald (a journal namespace, so the host's journal is never touched) restarted
 #     JOURNAL_RESTARTS times (default 2), evenly spaced.
 # Every SAMPLE_S (default 10) s: the daemon's RSS, open fds and CPU. At the end (SIGINT): the
-# final counters and conservation (attempted = submitted + reserve_failed, submitted =
-# delivered + queue_dropped), the journal outages said and healed, journald suppression records
-# (must be none). VARIANT=issue10: the issue-10 check, 60 s: one storm, a stalled epermtop the
+# final counters and conservation (attempted = submitted + reserve_failed + folded, submitted =
+# delivered + queue_dropped, folded = fold_drained + fold_lost), the journal outages said and
+# healed, journald suppression records (must be none). VARIANT=issue10: the issue-10 check, 60 s: one storm, a stalled epermtop the
 # whole time, a SIGHUP in the middle, no journald restart.
 # Report: bench/results/soak-<date>/report.md (and samples.tsv). Run it niced on a shared host.
 set -eu
@@ -99,6 +99,7 @@ ticks() { cpu_ticks "$DPID"; }
 SAMPLES="$RES/samples.tsv"
 printf 't_s\trss_kib\tfds\tcpu_pct\tevent\n' >"$SAMPLES"
 t_start=$(date +%s)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 last_ticks=$(ticks)
 last_t=$t_start
 storms=0
@@ -191,9 +192,12 @@ fin=$(sed -n 's/^epermd: final counters //p' "$W/epermd.err" | tail -n 1)
 c() { printf '%s\n' "$fin" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 att=$(c attempted) sub=$(c submitted) rf=$(c reserve_failed) del=$(c delivered)
 qd=$(c queue_dropped) sd=$(c sink_dropped) rl=$(c rate_limited)
-cons1=no cons2=no
-[ "$att" -eq $((sub + rf)) ] && cons1=yes
+fo=$(c folded) fd=$(c fold_drained) fl=$(c fold_lost)
+: "${fo:=0}" "${fd:=0}" "${fl:=0}" # a daemon without in-kernel folding
+cons1=no cons2=no cons3=no
+[ "$att" -eq $((sub + rf + fo)) ] && cons1=yes
 [ "$sub" -eq $((del + qd)) ] && cons2=yes
+[ "$fo" -eq $((fd + fl)) ] && cons3=yes
 supp=$(journalctl --namespace="$NS" -o json --all MESSAGE_ID="$MSGID_SUPPRESSED" 2>/dev/null |
 	grep -c . || true)
 jrecs=$(journalctl --namespace="$NS" -o json --all SYSLOG_IDENTIFIER=epermd 2>/dev/null |
@@ -209,7 +213,9 @@ san=$(grep -c 'AddressSanitizer\|runtime error' "$W/epermd.err" || true)
 {
 	echo "# epermd soak ${VARIANT:+($VARIANT) }$(date -u +%Y-%m-%dT%H:%MZ)"
 	echo
-	echo "$(uname -r), $(nproc) CPUs; ${SOAK_SECONDS} s; storms of $STORM_N: $storms;" \
+	echo "$(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo);" \
+		"load average at the start $load0, at the end $(cut -d' ' -f1-3 /proc/loadavg); ${SOAK_SECONDS} s;" \
+		"storms of $STORM_N: $storms;" \
 		"SIGHUP: $reloads; journald restarts: $restarts; epermtop --batch clients: $clients;" \
 		"stalled stream clients: $stalls; trickle: one denial every $TRICKLE_MS ms"
 	echo
@@ -225,8 +231,10 @@ san=$(grep -c 'AddressSanitizer\|runtime error' "$W/epermd.err" || true)
 	echo
 	echo "Exit status $rc. Final counters: $fin"
 	echo
-	echo "- conservation attempted = submitted + reserve_failed: $cons1 ($att = $sub + $rf)"
+	echo "- conservation attempted = submitted + reserve_failed + folded: $cons1" \
+		"($att = $sub + $rf + $fo)"
 	echo "- conservation submitted = delivered + queue_dropped: $cons2 ($sub = $del + $qd)"
+	echo "- conservation folded = fold_drained + fold_lost: $cons3 ($fo = $fd + $fl)"
 	echo "- sink_dropped $sd, rate_limited $rl (counted, announced)"
 	echo "- journal: $jrecs epermd records; outages said $down_said, healed $back_said," \
 		"sink_outages $outages, sink_held $held; journald suppression records: $supp"
@@ -234,4 +242,4 @@ san=$(grep -c 'AddressSanitizer\|runtime error' "$W/epermd.err" || true)
 } >"$RES/report.md"
 cp "$W/epermd.err" "$RES/epermd.err"
 cat "$RES/report.md"
-[ "$cons1" = yes ] && [ "$cons2" = yes ] && [ "$supp" -eq 0 ] && [ "$rc" -eq 0 ] && [ "$san" -eq 0 ]
+[ "$cons1" = yes ] && [ "$cons2" = yes ] && [ "$cons3" = yes ] && [ "$supp" -eq 0 ] && [ "$rc" -eq 0 ] && [ "$san" -eq 0 ]
