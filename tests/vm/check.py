@@ -16,8 +16,9 @@ import sys
 
 SCENARIOS_BOTH = ["capability", "userns", "dac", "immutable", "append-only", "noexec",
                   "rofs", "seccomp-eperm", "seccomp-eacces", "uring-openat", "uring-mkdirat",
-                  "xattr-immutable", "xattr-append"]
-SCENARIOS_FULL = ["apparmor", "landlock", "yama-1", "yama-2", "fanotify-open", "fanotify-exec",
+                  "xattr-immutable", "xattr-append", "landlock-nonnp"]
+SCENARIOS_FULL = ["apparmor", "landlock", "landlock-fs", "landlock-create", "landlock-bind",
+                  "landlock-connect", "landlock-scope-signal", "landlock-scope-unix", "yama-1", "yama-2", "fanotify-open", "fanotify-exec",
                   "cgroup-device", "fapolicyd", "lockdown"]
 
 # field -> exact string, or ("re", pattern)
@@ -45,7 +46,32 @@ EXPECT = {
                       "comm": "uringtrig"},
     "apparmor": {"cause": "lsm", "lsm": "apparmor", "lsm_detail": ("re", r"trigger-aa"),
                  "errno": "EACCES"},
-    "landlock": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES"},
+    # Landlock: the right the domain refused and the object; @PID@ is the pid the trigger
+    # printed ("vmtrig: target pid=N" / "listener pid=N")
+    "landlock": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES", "path": "/tmp/ll-x",
+                 "lsm_detail": ("re", r"^make_dir$")},
+    "landlock-fs": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES",
+                    "syscall": ("re", r"^open(at)?$"), "path": "/tmp/ll-file",
+                    "lsm_detail": ("re", r"^write_file( \(requested\))?$")},
+    "landlock-create": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES",
+                        "syscall": ("re", r"^open(at)?$"), "path": "/tmp/ll-new",
+                        "lsm_detail": ("re", r"^make_reg$")},
+    "landlock-bind": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES", "syscall": "bind",
+                      "lsm_detail": "bind_tcp port 4242", "target": "port 4242",
+                      "fix": ("re", r"LANDLOCK_RULE_NET_PORT")},
+    "landlock-connect": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES",
+                         "syscall": "connect", "lsm_detail": "connect_tcp port 4243",
+                         "target": "port 4243"},
+    "landlock-scope-signal": {"cause": "lsm", "lsm": "landlock", "errno": "EPERM",
+                              "syscall": "kill", "lsm_detail": "scope signal",
+                              "target": ("re", r"^pid @PID@ \(vmtrig\)$")},
+    "landlock-scope-unix": {"cause": "lsm", "lsm": "landlock", "errno": "EPERM",
+                            "syscall": "connect", "lsm_detail": "scope abstract_unix_socket",
+                            "target": ("re", r"^@epermd-ll \(pid @PID@\)$")},
+    "landlock-nonnp": {"cause": "lsm", "lsm": "landlock", "errno": "EPERM",
+                       "syscall": "landlock_restrict_self",
+                       "diagnosis": ("re", r"no_new_privs is not set .*CAP_SYS_ADMIN"),
+                       "fix": ("re", r"PR_SET_NO_NEW_PRIVS")},
     "yama-1": {"cause": "lsm", "lsm": "yama", "errno": "EPERM"},
     "yama-2": {"cause": "lsm", "lsm": "yama", "errno": "EPERM"},
     "lockdown": {"cause": "lsm", "lsm": "lockdown", "errno": "EPERM"},
@@ -78,14 +104,17 @@ def field_ok(rec, key, want):
 
 
 def summary(rec):
-    keys = ["comm", "syscall", "errno", "cause", "path", "capability", "lsm", "lsm_detail",
-            "flag", "mount_option", "listener"]
+    keys = ["comm", "syscall", "errno", "cause", "path", "target", "capability", "lsm",
+            "lsm_detail", "flag", "mount_option", "listener"]
     return " ".join(f"{k}={rec[k]}" for k in keys if rec.get(k) not in (None, ""))
 
 
-def judge(name, mode, recs, cap_tp):
+def judge(name, mode, recs, cap_tp, pid=None):
     """Returns (ok, reason)."""
     exp = dict(EXPECT[name])
+    for k, v in exp.items():  # the pid the trigger printed
+        if isinstance(v, tuple) and "@PID@" in v[1]:
+            exp[k] = ("re", v[1].replace("@PID@", pid or "NO-PID-PRINTED"))
     alt = set()
     if mode == "tp" and not cap_tp and name in TP_NO_CAPTP_ALSO:
         alt = TP_NO_CAPTP_ALSO[name]  # empty: tracepoint-only names them by inference
@@ -258,6 +287,10 @@ def main():
                 results.append((n, False, "skipped where the io_uring hooks must run: " +
                                 s["skip"]))
             continue
+        if s["skip"] is not None and n.startswith("landlock") and "ABI -1 " in s["skip"]:
+            results.append((n, False, "Landlock is active but its ABI could not be read: " +
+                            s["skip"]))
+            continue
         if s["skip"] is not None:
             results.append((n, None, s["skip"]))
             continue
@@ -276,7 +309,9 @@ def main():
         if s["rc"] == 124:
             results.append((n, False, "epermd timed out"))
             continue
-        ok, why = judge(n, mode, s["recs"], cap_tp)
+        pids = [m.group(1) for m in (re.match(r"vmtrig: (?:target|listener) pid=(\d+)", ln)
+                                     for ln in trig) if m]
+        ok, why = judge(n, mode, s["recs"], cap_tp, pids[-1] if pids else None)
         if not ok and shared_rc is not None:
             why += f" (the shared epermd exited {shared_rc}: {startup_error(outside)})"
         if s["rc"] != 0:
