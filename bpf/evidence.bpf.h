@@ -754,23 +754,30 @@ int BPF_PROG(ep_fx_ll_file_truncate, struct file *file, int ret)
  * daemon drops optional rights when others are missing.
  */
 SEC("fexit/is_access_to_paths_allowed")
-int BPF_PROG(ep_fx_ll_paths, void *domain, const struct path *path, __u16 req1, __u16 *masks1,
-	     struct dentry *child1, __u16 req2, __u16 *masks2, struct dentry *child2, bool ret)
+int ep_fx_ll_paths(__u64 *ctx)
 {
+	__u64 path = 0, req1 = 0, masks1 = 0, child1 = 0, ret = 1;
 	__u16 m[EP_LL_NUM_FS] = {};
 	struct ep_evidence *ev;
 	__u32 missing = 0;
 
-	if ((__u8)ret)
+	/* the verifier refuses direct ctx reads of the layer-mask array pointer; the helpers
+	 * (5.17+, and this attaches from 6.6 on) read the trampoline's saved arguments */
+	if (bpf_get_func_ret(ctx, &ret) || (__u8)ret)
 		return 0;
+	bpf_get_func_arg(ctx, 1, &path);
+	bpf_get_func_arg(ctx, 2, &req1);
+	bpf_get_func_arg(ctx, 3, &masks1);
+	bpf_get_func_arg(ctx, 4, &child1);
 	if (masks1)
-		bpf_probe_read_kernel(m, sizeof(m), masks1);
+		bpf_probe_read_kernel(m, sizeof(m), (void *)masks1);
 	for (int i = 0; i < EP_LL_NUM_FS; i++)
 		if (m[i])
 			missing |= 1u << i;
-	ev = ep_ll_ev(ep_ll(EP_LL_FS, missing & req1, masks1 != NULL), -EP_EACCES);
+	ev = ep_ll_ev(ep_ll(EP_LL_FS, missing & (__u16)req1, masks1 != 0), -EP_EACCES);
 	if (ev)
-		ep_name_dentry(ev, child1 ? child1 : BPF_CORE_READ(path, dentry));
+		ep_name_dentry(ev, child1 ? (struct dentry *)child1
+					  : BPF_CORE_READ((struct path *)path, dentry));
 	return 0;
 }
 

@@ -714,7 +714,8 @@ static void landlock_detail(struct cctx *c)
 		return;
 	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%s", right);
 	landlock_object(e, obj, sizeof(obj));
-	if (obj[0] && (!d->target[0] || !strncmp(d->target, "socket fd", 9)))
+	/* the kernel's view at the denial wins over /proc read later (a target gone since) */
+	if (obj[0])
 		snprintf(d->target, sizeof(d->target), "%s", obj);
 }
 
