@@ -19,6 +19,7 @@ static const char *const net_names[] = {"bind_tcp", "connect_tcp"};
 static const char *const scope_names[] = {"abstract_unix_socket", "signal"};
 
 #define LL_OPTIONAL_OPEN ((1u << 14) | (1u << 15)) /* truncate, ioctl_dev */
+#define LL_DIR_ENTRY	 0x3ff0u		   /* remove_dir .. refer */
 #define N(a)		 (sizeof(a) / sizeof((a)[0]))
 
 static unsigned ll_class(const struct ep_evidence *e)
@@ -49,53 +50,96 @@ const struct ep_evidence *landlock_pick(const struct denial *d)
 	return best;
 }
 
-static size_t join_bits(unsigned bits, const char *const *names, size_t n_names, char *out,
-			size_t n)
+/* The class's names and the access bits that matter for this call; NULL when none. */
+static const char *const *class_names(const struct ep_evidence *e, bool is_open, unsigned *bits,
+				      size_t *n_names, const char **prefix)
+{
+	*bits = e ? (unsigned)(e->a[2] & EP_LL_ACCESS_MASK) : 0;
+	if (!*bits)
+		return NULL;
+	switch (ll_class(e)) {
+	case EP_LL_FS:
+		if (is_open && (*bits & ~LL_OPTIONAL_OPEN))
+			*bits &= ~LL_OPTIONAL_OPEN;
+		*n_names = N(fs_names);
+		*prefix = "LANDLOCK_ACCESS_FS_";
+		return fs_names;
+	case EP_LL_NET:
+		*n_names = N(net_names);
+		*prefix = "LANDLOCK_ACCESS_NET_";
+		return net_names;
+	case EP_LL_SCOPE:
+		*n_names = N(scope_names);
+		*prefix = "LANDLOCK_SCOPE_";
+		return scope_names;
+	default:
+		return NULL;
+	}
+}
+
+/* names[i] of each bit i, after @prefix (upper-cased with it when @upper), joined by @sep */
+static void join_bits(unsigned bits, const char *const *names, size_t n_names, const char *sep,
+		      const char *prefix, bool upper, char *out, size_t n)
 {
 	size_t used = 0;
+	char name[64];
 
 	out[0] = '\0';
 	for (size_t i = 0; i < 32 && used < n; i++) {
 		if (!(bits & (1u << i)))
 			continue;
 		if (i < n_names)
-			used += (size_t)snprintf(out + used, n - used, "%s%s", used ? "," : "",
-						 names[i]);
+			snprintf(name, sizeof(name), "%s", names[i]);
 		else
-			used +=
-			    (size_t)snprintf(out + used, n - used, "%sbit%zu", used ? "," : "", i);
+			snprintf(name, sizeof(name), "bit%zu", i);
+		for (char *c = name; upper && *c; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+		used += (size_t)snprintf(out + used, n - used, "%s%s%s", used ? sep : "",
+					 upper ? prefix : "", name);
 	}
-	return used;
 }
 
 bool landlock_right(const struct ep_evidence *e, bool is_open, char *out, size_t n)
 {
-	unsigned bits = e ? (unsigned)(e->a[2] & EP_LL_ACCESS_MASK) : 0;
-	const char *how;
+	const char *prefix;
+	unsigned bits;
+	size_t nn;
+	const char *const *names = class_names(e, is_open, &bits, &nn, &prefix);
 	char b[160];
 
 	out[0] = '\0';
-	if (!bits)
+	if (!names)
 		return false;
-	how = e->a[2] & EP_LL_MISSING ? "" : " (requested)";
-	switch (ll_class(e)) {
-	case EP_LL_FS:
-		if (is_open && (bits & ~LL_OPTIONAL_OPEN))
-			bits &= ~LL_OPTIONAL_OPEN;
-		join_bits(bits, fs_names, N(fs_names), b, sizeof(b));
-		snprintf(out, n, "%s%s", b, how);
-		return true;
-	case EP_LL_NET:
-		join_bits(bits, net_names, N(net_names), b, sizeof(b));
+	join_bits(bits, names, nn, ",", "", false, b, sizeof(b));
+	if (ll_class(e) == EP_LL_NET)
 		snprintf(out, n, "%s port %llu", b, (unsigned long long)(e->a[3] & 0xffff));
-		return true;
-	case EP_LL_SCOPE:
-		join_bits(bits, scope_names, N(scope_names), b, sizeof(b));
+	else if (ll_class(e) == EP_LL_SCOPE)
 		snprintf(out, n, "scope %s", b);
-		return true;
-	default:
+	else
+		snprintf(out, n, "%s%s", b, e->a[2] & EP_LL_MISSING ? "" : " (requested)");
+	return true;
+}
+
+bool landlock_constants(const struct ep_evidence *e, bool is_open, char *out, size_t n)
+{
+	const char *prefix;
+	unsigned bits;
+	size_t nn;
+	const char *const *names = class_names(e, is_open, &bits, &nn, &prefix);
+
+	out[0] = '\0';
+	if (!names)
 		return false;
-	}
+	join_bits(bits, names, nn, "|", prefix, true, out, n);
+	return true;
+}
+
+bool landlock_on_parent(const struct ep_evidence *e)
+{
+	unsigned bits = e ? (unsigned)(e->a[2] & EP_LL_ACCESS_MASK) : 0;
+
+	return e && ll_class(e) == EP_LL_FS && bits && !(bits & ~LL_DIR_ENTRY);
 }
 
 void landlock_object(const struct ep_evidence *e, char *out, size_t n)

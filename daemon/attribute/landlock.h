@@ -25,6 +25,14 @@ const struct ep_evidence *landlock_pick(const struct denial *d);
  */
 bool landlock_right(const struct ep_evidence *e, bool is_open, char *out, size_t n);
 
+/* The refused rights as the uapi constants a ruleset names ("LANDLOCK_ACCESS_FS_WRITE_FILE",
+ * "LANDLOCK_ACCESS_NET_BIND_TCP", "LANDLOCK_SCOPE_SIGNAL"), "|"-joined; false when none. */
+bool landlock_constants(const struct ep_evidence *e, bool is_open, char *out, size_t n);
+
+/* The rights are all about entries of a directory (make_*, remove_*, refer): a path-beneath
+ * rule for them goes on the directory that holds the object. */
+bool landlock_on_parent(const struct ep_evidence *e);
+
 /* The object of a network or scope denial ("port 8080", "@name (pid 12)"), "" for others. */
 void landlock_object(const struct ep_evidence *e, char *out, size_t n);
 

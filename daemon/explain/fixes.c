@@ -927,6 +927,32 @@ static void say_selinux(struct dx *x)
 	VAL(x, "ls -Z %s; ausearch -m AVC -ts recent", x->qobj);
 }
 
+/* A file system rule's fix: the uapi rights on the object, or on its directory for the rights
+ * about directory entries (make_*, remove_*, refer). */
+static void fix_landlock_fs(struct dx *x, const struct ep_evidence *e, const char *right)
+{
+	char consts[256], dir[EP_PATH_LEN];
+	const char *obj = x->obj[0] ? x->obj : "the object", *slash = strrchr(obj, '/');
+
+	if (!landlock_constants(e, x->si.cls == SC_OPEN, consts, sizeof(consts)))
+		snprintf(consts, sizeof(consts), "the access it needs");
+	if (landlock_on_parent(e) && slash && slash != obj) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - obj), obj);
+		FIX(x,
+		    "Grant %s on %s (the directory it is created in or removed from) with a "
+		    "path-beneath rule in the sandboxing program's own ruleset (its configuration "
+		    "or "
+		    "the launcher that applies it). There is nothing to change system-wide.",
+		    consts, dir);
+		return;
+	}
+	FIX(x,
+	    "Grant %s%s on %s (or a directory above it) with a path-beneath rule in the "
+	    "sandboxing program's own ruleset (its configuration or the launcher that applies "
+	    "it). There is nothing to change system-wide.",
+	    consts, strstr(right, "(requested)") ? " (the rights this call asks for)" : "", obj);
+}
+
 /* A domain's refusal: the right (lsm_detail, daemon/attribute/landlock.c) and the rule or scope
  * that would allow it, in the sandboxing program's own policy. */
 static void say_landlock_rule(struct dx *x)
@@ -936,17 +962,19 @@ static void say_landlock_rule(struct dx *x)
 	unsigned cls = e ? (unsigned)(e->a[2] >> EP_LL_CLASS_SHIFT) : 0;
 	const char *right = e && d->lsm_detail[0] ? d->lsm_detail : "this access";
 	const char *obj = d->target[0] ? d->target : "the object";
+	char consts[128];
 
 	if (cls == EP_LL_NET) {
+		landlock_constants(e, false, consts, sizeof(consts));
 		DIAG(x,
-		     "%s could not %s: its Landlock domain handles TCP %s and no rule of it allows "
+		     "%s could not %s: its Landlock domain handles %s and none of its rules allows "
 		     "%s.",
-		     x->who, x->what, right, obj);
+		     x->who, x->what, consts, obj);
 		FIX(x,
-		    "Add a LANDLOCK_RULE_NET_PORT rule for %s with the right it needs (%s) to the "
-		    "sandboxing program's own ruleset (its configuration or the launcher that "
-		    "applies it). There is nothing to change system-wide.",
-		    obj, right);
+		    "Add a LANDLOCK_RULE_NET_PORT rule granting %s on %s to the sandboxing "
+		    "program's own ruleset (its configuration or the launcher that applies it). "
+		    "There is nothing to change system-wide.",
+		    consts, obj);
 	} else if (cls == EP_LL_SCOPE && (e->a[2] & 2)) {
 		DIAG(
 		    x,
@@ -975,12 +1003,14 @@ static void say_landlock_rule(struct dx *x)
 		     "here; Landlock rules are set by the process itself (or its launcher) and no "
 		     "host setting overrides them.",
 		     x->who, x->what, right);
-		FIX(x,
-		    "Add %s, with the access it needs (%s), to the sandboxing program's own "
-		    "policy: "
-		    "a path-beneath rule on it or a parent directory, in its configuration or the "
-		    "launcher that applies the ruleset. There is nothing to change system-wide.",
-		    x->obj[0] ? x->obj : "the object", right);
+		if (e)
+			fix_landlock_fs(x, e, right);
+		else
+			FIX(x,
+			    "Add %s, with the access it needs, to the sandboxing program's own "
+			    "policy (its configuration or the launcher that applies the ruleset). "
+			    "There is nothing to change system-wide.",
+			    x->obj[0] ? x->obj : "the object");
 	}
 	VAL(x, "grep NoNewPrivs /proc/%u/status", pid_of(x));
 }

@@ -38,10 +38,11 @@ expect "Landlock mkdir in a forked child (domain inherited): lsm landlock, objec
 	".path == \"$T_TMP/newdir\" and .cause == \"lsm\" and .lsm == \"landlock\""
 
 ep_run self --tracepoint-only --fold-window=0 -- $NOBODY "$LL" --no-nnp restrict "$F"
-expect "landlock_restrict_self without no_new_privs: lsm landlock, fix sets no_new_privs" 0 \
+expect "landlock_restrict_self without no_new_privs: lsm landlock, says why (no_new_privs off, no CAP_SYS_ADMIN from the credentials at the denial), fix sets no_new_privs" 0 \
 	'.syscall == "landlock_restrict_self"' \
 	'.cause == "lsm" and .lsm == "landlock" and (.fix | test("PR_SET_NO_NEW_PRIVS")) and
-	 (.fix | test("setcap") | not)'
+	 (.diagnosis | test("no_new_privs is not set and the task lacks CAP_SYS_ADMIN")) and
+	 (.facts.at_denial | index("credentials")) and (.fix | test("setcap") | not)'
 
 N="$T_TMP/nd"
 mkdir "$N"
