@@ -435,6 +435,52 @@ static struct bpf_link **skel_link(struct epermd_bpf *skel, const char *name)
 	return NULL;
 }
 
+/* The state of fexit/@target as recorded: true if attached, else its reason in *why. */
+static bool hook_on(const struct tracer_features *f, const char *target, const char **why)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "fexit/%s", target);
+	*why = "not probed";
+	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
+		if (!f->hooks[i].name || strcmp(f->hooks[i].name, name))
+			continue;
+		*why = f->hooks[i].why ? f->hooks[i].why : "off";
+		return f->hooks[i].active;
+	}
+	return false;
+}
+
+/* What of Landlock's refusals full mode sees on this kernel, for --features: the file system
+ * with the exact missing rights (is_access_to_paths_allowed, 6.6+ trampolines) or the requested
+ * ones (hook_*), TCP bind/connect (ABI 4, 6.7+), scoping of signals and abstract unix sockets
+ * (ABI 6, 6.12+). Without them only the restrict_self mark names Landlock. */
+static void landlock_summary(struct tracer_features *f)
+{
+	static char buf[512];
+	const char *w_exact, *w_open, *w_mkdir, *w_net, *w_scope;
+	bool exact = hook_on(f, "is_access_to_paths_allowed", &w_exact);
+	bool open = hook_on(f, "hook_file_open", &w_open);
+	bool mkdir = hook_on(f, "hook_path_mkdir", &w_mkdir);
+	bool net = hook_on(f, "hook_socket_bind", &w_net);
+	bool scope = hook_on(f, "hook_task_kill", &w_scope);
+
+	if (!exact && !open && !mkdir) {
+		snprintf(buf, sizeof(buf),
+			 "domain mark only (landlock_restrict_self seen since start): no Landlock "
+			 "function traced (%s)",
+			 w_mkdir);
+		f->landlock = buf;
+		return;
+	}
+	snprintf(buf, sizeof(buf), "file system: %s%s%s; network: %s%s; scoping: %s%s",
+		 exact ? "the missing rights" : "the requested rights",
+		 !exact && !open ? ", open() not seen: " : "", !exact && !open ? w_open : "",
+		 net ? "seen" : "not seen: ", net ? "" : w_net,
+		 scope ? "seen" : "not seen: ", scope ? "" : w_scope);
+	f->landlock = buf;
+}
+
 int hooks_attach(struct epermd_bpf *skel, struct tracer_features *f)
 {
 	int n_core = 0, n_core_on = 0;
@@ -486,5 +532,6 @@ int hooks_attach(struct epermd_bpf *skel, struct tracer_features *f)
 			}
 	}
 	f->full = n_core_on == n_core;
+	landlock_summary(f);
 	return 0;
 }

@@ -190,6 +190,28 @@ def features_ok(mode, text, rc):
     return True, ""
 
 
+def landlock_features_ok(text, feat):
+    """Full mode must see what the kernel's Landlock ABI (vmtrig's probe) can refuse: TCP
+    rules from ABI 4 (6.7+, whose trampolines also carry is_access_to_paths_allowed's 8
+    arguments: the exact missing rights), scoping from ABI 6."""
+    abis = [int(a) for a in re.findall(r"(?m)^vmtrig: landlock abi=(-?\d+)", text)]
+    m = re.search(r"(?m)^landlock: (.*)$", feat)
+    if not abis or abis[0] < 1:
+        return True, ""
+    if not m:
+        return False, "no landlock: line in --features"
+    line, abi = m.group(1), abis[0]
+    want = ["file system: the missing rights" if abi >= 4 else "file system:"]
+    if abi >= 4:
+        want.append("network: seen")
+    if abi >= 6:
+        want.append("scoping: seen")
+    miss = [w for w in want if w not in line]
+    if miss:
+        return False, f"Landlock ABI {abi}: --features says 'landlock: {line}', want {miss}"
+    return True, ""
+
+
 def main():
     if len(sys.argv) < 4:
         print(__doc__, file=sys.stderr)
@@ -265,6 +287,8 @@ def main():
         results.append(("features", False, "epermd --features did not run (guest died?)"))
     else:
         ok, why = features_ok(mode, "\n".join(feat_lines), feat_rc)
+        if ok and mode == "full":
+            ok, why = landlock_features_ok(text, "\n".join(feat_lines))
         results.append(("features", ok, why))
     names = SCENARIOS_BOTH + (SCENARIOS_FULL if mode == "full" else [])
     subset = os.environ.get("VM_SCENARIOS", "").split()  # run.sh ran only these
