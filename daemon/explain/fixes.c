@@ -966,10 +966,12 @@ static void say_landlock_rule(struct dx *x)
 
 	if (cls == EP_LL_NET) {
 		landlock_constants(e, false, consts, sizeof(consts));
+		/* x->what names the socket's inode ("call connect() on socket:[N]"): say the port
+		 */
 		DIAG(x,
-		     "%s could not %s: its Landlock domain handles %s and none of its rules allows "
-		     "%s.",
-		     x->who, x->what, consts, obj);
+		     "%s could not %s %s: its Landlock domain handles %s and none of its rules "
+		     "allows it.",
+		     x->who, strstr(consts, "BIND") ? "bind" : "connect to", obj, consts);
 		FIX(x,
 		    "Add a LANDLOCK_RULE_NET_PORT rule granting %s on %s to the sandboxing "
 		    "program's own ruleset (its configuration or the launcher that applies it). "

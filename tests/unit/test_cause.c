@@ -436,6 +436,14 @@ static void g_landlock_bind(struct denial *d)
 	   LL(EP_LL_NET, 1u << 0, 1), 8080 | 2 << 16, NULL);
 }
 
+static void g_landlock_connect(struct denial *d)
+{
+	base(d, "dnlandlock", SYS_connect, EP_EACCES, 0);
+	path(d, "socket:[1324]"); /* the fd's inode, as the kernel facts name it */
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -13, EP_LSM_LANDLOCK, EP_HK_LANDLOCK,
+	   LL(EP_LL_NET, 1u << 1, 1), 5432 | 10 << 16, NULL);
+}
+
 static void g_landlock_signal(struct denial *d)
 {
 	base(d, "dnlandlock", SYS_kill, EP_EPERM, 0);
@@ -812,6 +820,7 @@ static const struct golden goldens[] = {
     {"landlock_write", g_landlock_write},
     {"landlock_mkdir", g_landlock_mkdir},
     {"landlock_bind", g_landlock_bind},
+    {"landlock_connect", g_landlock_connect},
     {"landlock_signal", g_landlock_signal},
     {"landlock_unix", g_landlock_unix},
     {"yama_ev", g_yama_ev},

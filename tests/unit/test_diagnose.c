@@ -329,10 +329,15 @@ TEST(diag_lsm)
 	run("landlock_mkdir"); /* a creation is granted on the directory */
 	CHECK_CONTAINS(D.fix, "Grant LANDLOCK_ACCESS_FS_MAKE_DIR on /srv/data (the directory");
 	run("landlock_bind");
-	CHECK_CONTAINS(D.diagnosis, "handles LANDLOCK_ACCESS_NET_BIND_TCP and none of its rules "
-				    "allows port 8080");
+	CHECK_CONTAINS(D.diagnosis,
+		       "could not bind port 8080: its Landlock domain handles "
+		       "LANDLOCK_ACCESS_NET_BIND_TCP and none of its rules allows it.");
 	CHECK_CONTAINS(D.fix, "LANDLOCK_RULE_NET_PORT rule granting LANDLOCK_ACCESS_NET_BIND_TCP "
 			      "on port 8080");
+	run("landlock_connect");
+	CHECK_CONTAINS(D.diagnosis, "could not connect to port 5432: its Landlock domain handles "
+				    "LANDLOCK_ACCESS_NET_CONNECT_TCP");
+	CHECK_STR(D.lsm_detail, "connect_tcp port 5432");
 	run("landlock_signal");
 	CHECK_CONTAINS(D.diagnosis, "could not signal pid 4242 (worker)");
 	CHECK_CONTAINS(D.diagnosis, "LANDLOCK_SCOPE_SIGNAL");
