@@ -28,6 +28,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "outsider.h"
+
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444
 #define SYS_landlock_restrict_self  446
@@ -56,11 +58,10 @@ struct ll_attr6 {
  * domain is outside it, and the signal scope refuses kill(child, 0) (ABI 6). */
 static int net_or_signal(const char *what, const char *arg)
 {
-	int is_bind = !strcmp(what, "bind"), abi, fd, r, e, p[2];
+	int is_bind = !strcmp(what, "bind"), abi, fd, r, e, release = -1;
 	struct ll_attr6 a = {0, is_bind ? 1 /* BIND_TCP */ : 0, is_bind ? 0 : 2 /* SIGNAL */};
 	struct sockaddr_in sin = {.sin_family = AF_INET};
 	pid_t child = -1;
-	char c;
 
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1 /* VERSION */);
 	if (abi < (is_bind ? 4 : 6)) {
@@ -68,15 +69,9 @@ static int net_or_signal(const char *what, const char *arg)
 		return 2;
 	}
 	if (!is_bind) {
-		if (pipe(p))
+		child = outsider_fork(&release);
+		if (child < 0)
 			return 70;
-		child = fork();
-		if (child == 0) {
-			close(p[1]);
-			(void)!read(p[0], &c, 1);
-			_exit(0);
-		}
-		close(p[0]);
 		printf("llock: target pid=%d\n", (int)child);
 	}
 	fd = syscall(SYS_landlock_create_ruleset, &a, sizeof(a), 0);
@@ -94,7 +89,7 @@ static int net_or_signal(const char *what, const char *arg)
 	printf("llock: %s ret=%d errno=%d\n", what, r < 0 ? -1 : 0, r < 0 ? e : 0);
 	fflush(stdout);
 	if (!is_bind) {
-		close(p[1]);
+		close(release);
 		waitpid(child, NULL, 0);
 	}
 	return r < 0 && e == (is_bind ? EACCES : EPERM) ? 0 : 1;

@@ -38,6 +38,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "../../tools/outsider.h"
+
 static int expect = -1; /* -1: any failure counts */
 
 static const char *errname(int e)
@@ -246,23 +248,15 @@ static int landlock_net(const char *how, const char *port)
  * signal scope. The child exits when the pipe closes. */
 static int landlock_signal(void)
 {
-	int p[2], r;
-	pid_t child;
-	char c;
+	int release, r;
+	pid_t child = outsider_fork(&release);
 
-	if (pipe(p))
+	if (child < 0)
 		return 2;
-	child = fork();
-	if (child == 0) {
-		close(p[1]);
-		(void)!read(p[0], &c, 1);
-		_exit(0);
-	}
-	close(p[0]);
 	printf("vmtrig: target pid=%d\n", (int)child);
 	landlock_enter(6, 0, 0, LL_SCOPE_SIGNAL);
 	r = TRY("kill", kill(child, 0));
-	close(p[1]);
+	close(release);
 	waitpid(child, NULL, 0);
 	return r;
 }
@@ -500,8 +494,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(act, "landlock-fs")) {
 		NEED(2);
-		landlock_enter(1, LL_ACCESS_FS_WRITE_FILE | LL_ACCESS_FS_READ_FILE |
-				      LL_ACCESS_FS_MAKE_REG | LL_ACCESS_FS_MAKE_DIR,
+		landlock_enter(1,
+			       LL_ACCESS_FS_WRITE_FILE | LL_ACCESS_FS_READ_FILE |
+				   LL_ACCESS_FS_MAKE_REG | LL_ACCESS_FS_MAKE_DIR,
 			       0, 0);
 		if (!strcmp(argv[1], "create"))
 			return TRY("open", open(argv[2], O_WRONLY | O_CREAT | O_EXCL, 0644));
