@@ -43,6 +43,21 @@ struct selinux_audit_data___ep {
 	int result;
 } __attribute__((preserve_access_index));
 
+/* include/net/af_unix.h: the bound address of a unix socket (Landlock's abstract-socket scope) */
+struct sockaddr_un___ep {
+	unsigned short sun_family;
+	char sun_path[108];
+};
+
+struct unix_address___ep {
+	int len;
+	struct sockaddr_un___ep name[1];
+} __attribute__((preserve_access_index));
+
+struct unix_sock___ep {
+	struct unix_address___ep *addr;
+} __attribute__((preserve_access_index));
+
 /* i_acl exists only with CONFIG_FS_POSIX_ACL. ACL_NOT_CACHED is (void *)-1. */
 static __always_inline bool ep_inode_has_acl(struct inode *inode)
 {

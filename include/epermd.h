@@ -93,6 +93,23 @@ enum ep_lsm {
 	EP_LSM__MAX,
 };
 
+/*
+ * EP_EV_LSM from a Landlock function (a[1] = EP_HK_LANDLOCK): a[2] = EP_LL_<class> <<
+ * EP_LL_CLASS_SHIFT | [EP_LL_MISSING] | the access bits in the class's uapi numbering
+ * (LANDLOCK_ACCESS_FS_*, LANDLOCK_ACCESS_NET_*, LANDLOCK_SCOPE_*); 0 = not known.
+ * a[3]: net: port | address family << 16; scope signal: the target's tgid; scope unix: the
+ * listener's tgid (0 = not known). name: the dentry, the target's comm, or "@" + the abstract
+ * socket name.
+ */
+#define EP_LL_CLASS_SHIFT 56
+#define EP_LL_FS	  1ull
+#define EP_LL_NET	  2ull
+#define EP_LL_SCOPE	  3ull
+#define EP_LL_MISSING                                                                              \
+	(1ull << 48) /* the bits are the rights the domain lacks; without it, the rights the       \
+		      * call requested (some of which the domain lacks) */
+#define EP_LL_ACCESS_MASK 0xffffffffull
+
 /* Every hook that can produce evidence: the evidence's 'src'. */
 enum ep_hook {
 	EP_HK_NONE = 0,

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 
 #include "cause.h"
+#include "landlock.h"
 #include "unitmap.h"
 #include "dac.h"
 #include "names.h"
@@ -701,6 +702,23 @@ static bool landlock_decide(struct cctx *c, const char *how)
 	return decide(c, EP_CAUSE_LSM), true;
 }
 
+/* The right the domain refused (lsm_detail) and, for network and scope rules, the object:
+ * the port or the abstract socket (a signal's target is already the syscall's). */
+static void landlock_detail(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct ep_evidence *e = landlock_pick(d);
+	char right[160], obj[96];
+
+	if (!landlock_right(e, c->si.cls == SC_OPEN, right, sizeof(right)))
+		return;
+	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%s", right);
+	landlock_object(e, obj, sizeof(obj));
+	/* the kernel's view at the denial wins over /proc read later (a target gone since) */
+	if (obj[0])
+		snprintf(d->target, sizeof(d->target), "%s", obj);
+}
+
 static bool rule_lsm_ev(struct cctx *c)
 {
 	struct denial *d = c->d;
@@ -729,6 +747,8 @@ static bool rule_lsm_ev(struct cctx *c)
 	}
 	if (d->lsm == EP_LSM_UNKNOWN && landlocked(d))
 		return landlock_decide(c, d->lsm_detail[0] ? d->lsm_detail : "LSM hook");
+	if (d->lsm == EP_LSM_LANDLOCK)
+		landlock_detail(c);
 	if (d->lsm == EP_LSM_APPARMOR && !d->lsm_detail[0] && d->proc.lsm_label[0])
 		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "%s", d->proc.lsm_label);
 	return decide(c, EP_CAUSE_LSM), true;

@@ -86,6 +86,13 @@ static const struct hook_def hook_defs[] = {
     FX(ep_fx_ll_link, hook_path_link, EP_HK_LANDLOCK, 3, 0),
     FX(ep_fx_ll_rename, hook_path_rename, EP_HK_LANDLOCK, 5, 0),
     FX(ep_fx_ll_truncate, hook_path_truncate, EP_HK_LANDLOCK, 1, 0),
+    FX(ep_fx_ll_file_truncate, hook_file_truncate, EP_HK_LANDLOCK, 1, 0),
+    FX(ep_fx_ll_paths, is_access_to_paths_allowed, EP_HK_LANDLOCK, 8, 0),
+    FX(ep_fx_ll_bind, hook_socket_bind, EP_HK_LANDLOCK, 3, 0),
+    FX(ep_fx_ll_connect, hook_socket_connect, EP_HK_LANDLOCK, 3, 0),
+    FX(ep_fx_ll_task_kill, hook_task_kill, EP_HK_LANDLOCK, 4, 0),
+    FX(ep_fx_ll_unix_connect, hook_unix_stream_connect, EP_HK_LANDLOCK, 3, 0),
+    FX(ep_fx_ll_unix_send, hook_unix_may_send, EP_HK_LANDLOCK, 2, 0),
     FX(ep_fx_yama_ptrace, yama_ptrace_access_check, EP_HK_YAMA, 2, 0),
     FX(ep_fx_yama_traceme, yama_ptrace_traceme, EP_HK_YAMA, 1, 0),
     FX(ep_fx_lockdown, lockdown_is_locked_down, EP_HK_LOCKDOWN, 1, 0),
@@ -445,6 +452,52 @@ static struct bpf_link **skel_link(struct epermd_bpf *skel, const char *name)
 	return NULL;
 }
 
+/* The state of fexit/@target as recorded: true if attached, else its reason in *why. */
+static bool hook_on(const struct tracer_features *f, const char *target, const char **why)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "fexit/%s", target);
+	*why = "not probed";
+	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++) {
+		if (!f->hooks[i].name || strcmp(f->hooks[i].name, name))
+			continue;
+		*why = f->hooks[i].why ? f->hooks[i].why : "off";
+		return f->hooks[i].active;
+	}
+	return false;
+}
+
+/* What of Landlock's refusals full mode sees on this kernel, for --features: the file system
+ * with the exact missing rights (is_access_to_paths_allowed, 6.6+ trampolines) or the requested
+ * ones (hook_*), TCP bind/connect (ABI 4, 6.7+), scoping of signals and abstract unix sockets
+ * (ABI 6, 6.12+). Without them only the restrict_self mark names Landlock. */
+static void landlock_summary(struct tracer_features *f)
+{
+	static char buf[512];
+	const char *w_exact, *w_open, *w_mkdir, *w_net, *w_scope;
+	bool exact = hook_on(f, "is_access_to_paths_allowed", &w_exact);
+	bool open = hook_on(f, "hook_file_open", &w_open);
+	bool mkdir = hook_on(f, "hook_path_mkdir", &w_mkdir);
+	bool net = hook_on(f, "hook_socket_bind", &w_net);
+	bool scope = hook_on(f, "hook_task_kill", &w_scope);
+
+	if (!exact && !open && !mkdir) {
+		snprintf(buf, sizeof(buf),
+			 "domain mark only (landlock_restrict_self seen since start): no Landlock "
+			 "function traced (%s)",
+			 w_mkdir);
+		f->landlock = buf;
+		return;
+	}
+	snprintf(buf, sizeof(buf), "file system: %s%s%s; network: %s%s; scoping: %s%s",
+		 exact ? "the missing rights" : "the requested rights",
+		 !exact && !open ? ", open() not seen: " : "", !exact && !open ? w_open : "",
+		 net ? "seen" : "not seen: ", net ? "" : w_net,
+		 scope ? "seen" : "not seen: ", scope ? "" : w_scope);
+	f->landlock = buf;
+}
+
 int hooks_attach(struct hooks *hs, struct epermd_bpf *skel, struct tracer_features *f)
 {
 	int n_core = 0, n_core_on = 0;
@@ -497,5 +550,6 @@ int hooks_attach(struct hooks *hs, struct epermd_bpf *skel, struct tracer_featur
 			}
 	}
 	f->full = n_core_on == n_core;
+	landlock_summary(f);
 	return 0;
 }

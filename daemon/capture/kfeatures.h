@@ -23,6 +23,7 @@ struct tracer_features {
 	const char *fold;		 /* in-kernel folding of repeats: on, or why off */
 	const char *erofs;		 /* which EROFS failures are captured */
 	unsigned host_mntns;		 /* the mount namespace EROFS is a read-only disk in */
+	const char *landlock; /* which Landlock refusals full mode sees (hooks.c); NULL: none */
 	int n_hooks;
 	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
 };

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fixes.h"
+#include "landlock.h"
 #include "secrets.h"
 #include "names.h"
 #include "procinfo.h"
@@ -937,13 +938,104 @@ static void say_selinux(struct dx *x)
 	VAL(x, "ls -Z %s; ausearch -m AVC -ts recent", x->qobj);
 }
 
+/* A file system rule's fix: the uapi rights on the object, or on its directory for the rights
+ * about directory entries (make_*, remove_*, refer). */
+static void fix_landlock_fs(struct dx *x, const struct ep_evidence *e, const char *right)
+{
+	char consts[256], dir[EP_PATH_LEN];
+	const char *obj = x->obj[0] ? x->obj : "the object", *slash = strrchr(obj, '/');
+
+	if (!landlock_constants(e, x->si.cls == SC_OPEN, consts, sizeof(consts)))
+		snprintf(consts, sizeof(consts), "the access it needs");
+	if (landlock_on_parent(e) && slash && slash != obj) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - obj), obj);
+		FIX(x,
+		    "Grant %s on %s (the directory it is created in or removed from) with a "
+		    "path-beneath rule in the sandboxing program's own ruleset (its configuration "
+		    "or "
+		    "the launcher that applies it). There is nothing to change system-wide.",
+		    consts, dir);
+		return;
+	}
+	FIX(x,
+	    "Grant %s%s on %s (or a directory above it) with a path-beneath rule in the "
+	    "sandboxing program's own ruleset (its configuration or the launcher that applies "
+	    "it). There is nothing to change system-wide.",
+	    consts, strstr(right, "(requested)") ? " (the rights this call asks for)" : "", obj);
+}
+
+/* A domain's refusal: the right (lsm_detail, daemon/attribute/landlock.c) and the rule or scope
+ * that would allow it, in the sandboxing program's own policy. */
+static void say_landlock_rule(struct dx *x)
+{
+	const struct denial *d = x->d;
+	const struct ep_evidence *e = landlock_pick(d);
+	unsigned cls = e ? (unsigned)(e->a[2] >> EP_LL_CLASS_SHIFT) : 0;
+	const char *right = e && d->lsm_detail[0] ? d->lsm_detail : "this access";
+	const char *obj = d->target[0] ? d->target : "the object";
+	char consts[128];
+
+	if (cls == EP_LL_NET) {
+		landlock_constants(e, false, consts, sizeof(consts));
+		/* x->what names the socket's inode ("call connect() on socket:[N]"): say the port
+		 */
+		DIAG(x,
+		     "%s could not %s %s: its Landlock domain handles %s and none of its rules "
+		     "allows it.",
+		     x->who, strstr(consts, "BIND") ? "bind" : "connect to", obj, consts);
+		FIX(x,
+		    "Add a LANDLOCK_RULE_NET_PORT rule granting %s on %s to the sandboxing "
+		    "program's own ruleset (its configuration or the launcher that applies it). "
+		    "There is nothing to change system-wide.",
+		    consts, obj);
+	} else if (cls == EP_LL_SCOPE && (e->a[2] & 2)) {
+		DIAG(
+		    x,
+		    "%s could not signal %s: its Landlock domain is scoped for signals "
+		    "(LANDLOCK_SCOPE_SIGNAL), so it may signal only processes in its own domain or "
+		    "one nested in it, and the target is outside.",
+		    x->who, obj);
+		FIX(x,
+		    "Send the signal from outside the sandbox (the launcher or a supervisor), "
+		    "start the target inside the same domain, or leave LANDLOCK_SCOPE_SIGNAL out "
+		    "of the ruleset's scoped set if signalling outsiders is part of the job.");
+	} else if (cls == EP_LL_SCOPE) {
+		DIAG(
+		    x,
+		    "%s could not connect to the abstract unix socket %s: its Landlock domain is "
+		    "scoped for abstract unix sockets (LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET), so it "
+		    "may reach only sockets created inside its domain, and this one is outside.",
+		    x->who, obj);
+		FIX(x, "Give the service a pathname socket that a path rule of the ruleset allows, "
+		       "create the listener inside the same domain, or leave "
+		       "LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET out of the scoped set if this service "
+		       "must be reachable.");
+	} else {
+		DIAG(x,
+		     "%s could not %s: it runs in a Landlock sandbox whose rules do not grant %s "
+		     "here; Landlock rules are set by the process itself (or its launcher) and no "
+		     "host setting overrides them.",
+		     x->who, x->what, right);
+		if (e)
+			fix_landlock_fs(x, e, right);
+		else
+			FIX(x,
+			    "Add %s, with the access it needs, to the sandboxing program's own "
+			    "policy (its configuration or the launcher that applies the ruleset). "
+			    "There is nothing to change system-wide.",
+			    x->obj[0] ? x->obj : "the object");
+	}
+	VAL(x, "grep NoNewPrivs /proc/%u/status", pid_of(x));
+}
+
 static void say_landlock(struct dx *x)
 {
 	if (!strncmp(x->d->lsm_detail, "landlock_restrict_self without", 30)) {
 		DIAG(x,
-		     "%s could not enter a Landlock domain: landlock_restrict_self() requires the "
-		     "task to have no_new_privs set (or CAP_SYS_ADMIN in its user namespace), so a "
-		     "sandboxed program cannot gain privileges through set-id executables later.",
+		     "%s could not enter a Landlock domain: no_new_privs is not set and the task "
+		     "lacks CAP_SYS_ADMIN in its user namespace, and landlock_restrict_self() "
+		     "requires one of them (so that a sandboxed program cannot gain privileges "
+		     "through set-id executables later).",
 		     x->who);
 		FIX(x, "Set no_new_privs first: the program calls prctl(PR_SET_NO_NEW_PRIVS, 1, 0, "
 		       "0, 0) before landlock_restrict_self(), or its launcher does "
@@ -952,17 +1044,7 @@ static void say_landlock(struct dx *x)
 		VAL(x, "grep NoNewPrivs /proc/%u/status", pid_of(x));
 		return;
 	}
-	DIAG(x,
-	     "%s could not %s: it runs in a Landlock sandbox that does not include this access; "
-	     "Landlock rules are set by the process itself (or its launcher) and no host setting "
-	     "overrides them.",
-	     x->who, x->what);
-	FIX(x,
-	    "Add %s, with the access it needs, to the sandboxing program's own policy (its "
-	    "configuration or the launcher that applies the ruleset). There is nothing to change "
-	    "system-wide.",
-	    x->obj[0] ? x->obj : "the object");
-	VAL(x, "grep NoNewPrivs /proc/%u/status", pid_of(x));
+	say_landlock_rule(x);
 }
 
 static void say_yama(struct dx *x)

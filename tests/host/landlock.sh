@@ -3,9 +3,9 @@
 # Landlock in tracepoint-only mode, named from the kernel's mark of a successful
 # landlock_restrict_self (inherited across fork): a read and a mkdir the ruleset does not
 # grant, one of them in a forked child, and landlock_restrict_self refused for want of
-# no_new_privs. Also two neighbours whose old verdicts were wrong or unsafe: a device node on a
-# nodev mount (mount, not dac) and /etc/shadow as nobody (dac, with a fix that does not hand
-# out the password hashes).
+# no_new_privs; a TCP bind and a signal its domain refuses (Landlock ABI 4 and 6). Also two
+# neighbours whose old verdicts were wrong or unsafe: a device node on a nodev mount (mount, not
+# dac) and /etc/shadow as nobody (dac, with a fix that does not hand out the password hashes).
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
@@ -37,11 +37,33 @@ expect "Landlock mkdir in a forked child (domain inherited): lsm landlock, objec
 	0 '.syscall == "mkdir" or .syscall == "mkdirat"' \
 	".path == \"$T_TMP/newdir\" and .cause == \"lsm\" and .lsm == \"landlock\""
 
+# TCP bind (Landlock ABI 4) and the signal scope (ABI 6): tracepoint-only mode names Landlock from
+# the mark; the right itself is seen only in full mode (tests/vm: landlock-bind, -scope-signal)
+if "$LL" bind 4245 >/dev/null 2>&1; then
+	ep_run bind --tracepoint-only --fold-window=0 -- "$LL" bind 4245
+	expect "Landlock TCP bind refused (tracepoint-only): lsm landlock, syscall bind" 0 \
+		'.syscall == "bind" and .errno == "EACCES"' \
+		'.cause == "lsm" and .lsm == "landlock" and (.fix | test("setcap|CAP_NET") | not)'
+else
+	skip "landlock bind: Landlock ABI 4 (6.7+) is not in this kernel"
+fi
+if "$LL" signal >/dev/null 2>&1; then
+	ep_run signal --tracepoint-only --fold-window=0 -- "$LL" signal
+	tpid=$(sed -n 's/^llock: target pid=//p' "$COUT")
+	expect "Landlock signal scope (tracepoint-only): lsm landlock, target pid $tpid, no CAP_KILL" 0 \
+		'.syscall == "kill" and .errno == "EPERM"' \
+		".cause == \"lsm\" and .lsm == \"landlock\" and (.target | startswith(\"pid $tpid\")) and
+		 (.fix | test(\"setcap|CAP_KILL\") | not)"
+else
+	skip "landlock signal: Landlock ABI 6 (6.12+) is not in this kernel"
+fi
+
 ep_run self --tracepoint-only --fold-window=0 -- $NOBODY "$LL" --no-nnp restrict "$F"
-expect "landlock_restrict_self without no_new_privs: lsm landlock, fix sets no_new_privs" 0 \
+expect "landlock_restrict_self without no_new_privs: lsm landlock, says why (no_new_privs off, no CAP_SYS_ADMIN from the credentials at the denial), fix sets no_new_privs" 0 \
 	'.syscall == "landlock_restrict_self"' \
 	'.cause == "lsm" and .lsm == "landlock" and (.fix | test("PR_SET_NO_NEW_PRIVS")) and
-	 (.fix | test("setcap") | not)'
+	 (.diagnosis | test("no_new_privs is not set and the task lacks CAP_SYS_ADMIN")) and
+	 (.facts.at_denial | index("credentials")) and (.fix | test("setcap") | not)'
 
 N="$T_TMP/nd"
 mkdir "$N"

@@ -404,6 +404,62 @@ static void g_landlock(struct denial *d)
 	   "passwd");
 }
 
+/* Landlock evidence with the right (a[2] as bpf/evidence.bpf.h writes it) */
+#define LL(cls, bits, missing)                                                                     \
+	((unsigned long long)(cls) << EP_LL_CLASS_SHIFT | ((missing) ? EP_LL_MISSING : 0) | (bits))
+
+static void g_landlock_write(struct denial *d)
+{
+	base(d, "dnlandlock", SYS_openat, EP_EACCES, 0);
+	d->ev.args[2] = O_WRONLY;
+	path(d, "/srv/data/log");
+	/* is_access_to_paths_allowed: write_file and the optional truncate missing */
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -13, EP_LSM_LANDLOCK, EP_HK_LANDLOCK,
+	   LL(EP_LL_FS, (1u << 1) | (1u << 14), 1), 0, "log");
+}
+
+static void g_landlock_mkdir(struct denial *d)
+{
+	base(d, "dnlandlock", SYS_mkdir, EP_EACCES, 0);
+	path(d, "/srv/data/new");
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -13, EP_LSM_LANDLOCK, EP_HK_LANDLOCK, LL(EP_LL_FS, 0, 0),
+	   0, "new");
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -13, EP_LSM_LANDLOCK, EP_HK_LANDLOCK,
+	   LL(EP_LL_FS, 1u << 7, 1), 0, "data");
+}
+
+static void g_landlock_bind(struct denial *d)
+{
+	base(d, "dnlandlock", SYS_bind, EP_EACCES, 0);
+	snprintf(d->target, sizeof(d->target), "socket fd 3");
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -13, EP_LSM_LANDLOCK, EP_HK_LANDLOCK,
+	   LL(EP_LL_NET, 1u << 0, 1), 8080 | 2 << 16, NULL);
+}
+
+static void g_landlock_connect(struct denial *d)
+{
+	base(d, "dnlandlock", SYS_connect, EP_EACCES, 0);
+	path(d, "socket:[1324]"); /* the fd's inode, as the kernel facts name it */
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -13, EP_LSM_LANDLOCK, EP_HK_LANDLOCK,
+	   LL(EP_LL_NET, 1u << 1, 1), 5432 | 10 << 16, NULL);
+}
+
+static void g_landlock_signal(struct denial *d)
+{
+	base(d, "dnlandlock", SYS_kill, EP_EPERM, 0);
+	d->ev.args[0] = 4242;
+	snprintf(d->target, sizeof(d->target), "pid 4242");
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -1, EP_LSM_LANDLOCK, EP_HK_LANDLOCK,
+	   LL(EP_LL_SCOPE, 1u << 1, 1), 4242, "worker");
+}
+
+static void g_landlock_unix(struct denial *d)
+{
+	base(d, "dnlandlock", SYS_connect, EP_EPERM, 0);
+	ev(d, EP_EV_LSM, EP_HK_LANDLOCK, -1, EP_LSM_LANDLOCK, EP_HK_LANDLOCK,
+	   LL(EP_LL_SCOPE, 1u << 0, 1), 77, "@bus");
+}
+
 static void g_yama_ev(struct denial *d)
 {
 	base(d, "gdb", SYS_ptrace, EP_EPERM, 1000);
@@ -761,6 +817,12 @@ static const struct golden goldens[] = {
     {"apparmor", g_apparmor},
     {"selinux", g_selinux},
     {"landlock", g_landlock},
+    {"landlock_write", g_landlock_write},
+    {"landlock_mkdir", g_landlock_mkdir},
+    {"landlock_bind", g_landlock_bind},
+    {"landlock_connect", g_landlock_connect},
+    {"landlock_signal", g_landlock_signal},
+    {"landlock_unix", g_landlock_unix},
     {"yama_ev", g_yama_ev},
     {"yama_tp", g_yama_tp},
     {"lockdown_ev", g_lockdown_ev},
@@ -986,6 +1048,27 @@ TEST(cause_lsm)
 	CHECK_STR(decided("lsm_aggregate", &D), "lsm");
 	CHECK(D.lsm == EP_LSM_UNKNOWN);
 	CHECK_CONTAINS(D.lsm_detail, "landlock");
+}
+
+TEST(cause_landlock_rights)
+{
+	/* an open's optional truncate is not what it lacked */
+	CHECK_STR(decided("landlock_write", &D), "lsm");
+	CHECK(D.lsm == EP_LSM_LANDLOCK);
+	CHECK_STR(D.lsm_detail, "write_file");
+	/* the exact record wins over a hook's record without the right */
+	CHECK_STR(decided("landlock_mkdir", &D), "lsm");
+	CHECK_STR(D.lsm_detail, "make_dir");
+	CHECK_STR(decided("landlock_bind", &D), "lsm");
+	CHECK_STR(D.lsm_detail, "bind_tcp port 8080");
+	CHECK_STR(D.target, "port 8080");
+	/* the kernel's comm of the target at the denial, not /proc later */
+	CHECK_STR(decided("landlock_signal", &D), "lsm");
+	CHECK_STR(D.lsm_detail, "scope signal");
+	CHECK_STR(D.target, "pid 4242 (worker)");
+	CHECK_STR(decided("landlock_unix", &D), "lsm");
+	CHECK_STR(D.lsm_detail, "scope abstract_unix_socket");
+	CHECK_STR(D.target, "@bus (pid 77)");
 }
 
 TEST(cause_yama_hook_silent)

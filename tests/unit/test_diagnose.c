@@ -322,6 +322,27 @@ TEST(diag_lsm)
 	CHECK_CONTAINS(D.fix, "restorecon -v '/srv/www/index.html'");
 	run("landlock");
 	CHECK_CONTAINS(D.diagnosis, "Landlock sandbox");
+	run("landlock_write");
+	CHECK_CONTAINS(D.diagnosis, "do not grant write_file");
+	CHECK_CONTAINS(D.fix, "Grant LANDLOCK_ACCESS_FS_WRITE_FILE on /srv/data/log");
+	CHECK(!strstr(D.fix, "TRUNCATE"));
+	run("landlock_mkdir"); /* a creation is granted on the directory */
+	CHECK_CONTAINS(D.fix, "Grant LANDLOCK_ACCESS_FS_MAKE_DIR on /srv/data (the directory");
+	run("landlock_bind");
+	CHECK_CONTAINS(D.diagnosis,
+		       "could not bind port 8080: its Landlock domain handles "
+		       "LANDLOCK_ACCESS_NET_BIND_TCP and none of its rules allows it.");
+	CHECK_CONTAINS(D.fix, "LANDLOCK_RULE_NET_PORT rule granting LANDLOCK_ACCESS_NET_BIND_TCP "
+			      "on port 8080");
+	run("landlock_connect");
+	CHECK_CONTAINS(D.diagnosis, "could not connect to port 5432: its Landlock domain handles "
+				    "LANDLOCK_ACCESS_NET_CONNECT_TCP");
+	CHECK_STR(D.lsm_detail, "connect_tcp port 5432");
+	run("landlock_signal");
+	CHECK_CONTAINS(D.diagnosis, "could not signal pid 4242 (worker)");
+	CHECK_CONTAINS(D.diagnosis, "LANDLOCK_SCOPE_SIGNAL");
+	run("landlock_unix");
+	CHECK_CONTAINS(D.diagnosis, "abstract unix socket @bus (pid 77)");
 	run("yama_ev");
 	CHECK_CONTAINS(D.diagnosis, "Yama (kernel.yama.ptrace_scope=1)");
 	CHECK_CONTAINS(D.fix, "CAP_SYS_PTRACE");

@@ -16,9 +16,10 @@ import sys
 
 SCENARIOS_BOTH = ["capability", "userns", "dac", "immutable", "append-only", "noexec",
                   "rofs", "seccomp-eperm", "seccomp-eacces", "seccomp-chain", "uring-openat",
-                  "uring-mkdirat",
-                  "xattr-immutable", "xattr-append"]
-SCENARIOS_FULL = ["apparmor", "landlock", "yama-1", "yama-2", "fanotify-open", "fanotify-exec",
+                  "uring-mkdirat", "xattr-immutable", "xattr-append", "landlock-nonnp"]
+SCENARIOS_FULL = ["apparmor", "landlock", "landlock-fs", "landlock-create", "landlock-bind",
+                  "landlock-connect", "landlock-scope-signal", "landlock-scope-unix", "yama-1",
+                  "yama-2", "fanotify-open", "fanotify-exec",
                   "cgroup-device", "fapolicyd", "lockdown"]
 
 # field -> exact string, or ("re", pattern)
@@ -57,7 +58,32 @@ EXPECT = {
                       "comm": "uringtrig"},
     "apparmor": {"cause": "lsm", "lsm": "apparmor", "lsm_detail": ("re", r"trigger-aa"),
                  "errno": "EACCES"},
-    "landlock": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES"},
+    # Landlock: the right the domain refused and the object; @PID@ is the pid the trigger
+    # printed ("vmtrig: target pid=N" / "listener pid=N")
+    "landlock": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES", "path": "/tmp/ll-x",
+                 "lsm_detail": ("re", r"^make_dir$")},
+    "landlock-fs": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES",
+                    "syscall": ("re", r"^open(at)?$"), "path": "/tmp/ll-file",
+                    "lsm_detail": ("re", r"^write_file( \(requested\))?$")},
+    "landlock-create": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES",
+                        "syscall": ("re", r"^open(at)?$"), "path": "/tmp/ll-new",
+                        "lsm_detail": ("re", r"^make_reg$")},
+    "landlock-bind": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES", "syscall": "bind",
+                      "lsm_detail": "bind_tcp port 4242", "target": "port 4242",
+                      "fix": ("re", r"LANDLOCK_RULE_NET_PORT")},
+    "landlock-connect": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES",
+                         "syscall": "connect", "lsm_detail": "connect_tcp port 4243",
+                         "target": "port 4243"},
+    "landlock-scope-signal": {"cause": "lsm", "lsm": "landlock", "errno": "EPERM",
+                              "syscall": "kill", "lsm_detail": "scope signal",
+                              "target": ("re", r"^pid @PID@ \(vmtrig\)$")},
+    "landlock-scope-unix": {"cause": "lsm", "lsm": "landlock", "errno": "EPERM",
+                            "syscall": "connect", "lsm_detail": "scope abstract_unix_socket",
+                            "target": ("re", r"^@epermd-ll \(pid @PID@\)$")},
+    "landlock-nonnp": {"cause": "lsm", "lsm": "landlock", "errno": "EPERM",
+                       "syscall": "landlock_restrict_self",
+                       "diagnosis": ("re", r"no_new_privs is not set .*CAP_SYS_ADMIN"),
+                       "fix": ("re", r"PR_SET_NO_NEW_PRIVS")},
     "yama-1": {"cause": "lsm", "lsm": "yama", "errno": "EPERM"},
     "yama-2": {"cause": "lsm", "lsm": "yama", "errno": "EPERM"},
     "lockdown": {"cause": "lsm", "lsm": "lockdown", "errno": "EPERM"},
@@ -92,14 +118,17 @@ def field_ok(rec, key, want):
 
 
 def summary(rec):
-    keys = ["comm", "syscall", "errno", "cause", "path", "capability", "lsm", "lsm_detail",
-            "flag", "mount_option", "listener"]
+    keys = ["comm", "syscall", "errno", "cause", "path", "target", "capability", "lsm",
+            "lsm_detail", "flag", "mount_option", "listener"]
     return " ".join(f"{k}={rec[k]}" for k in keys if rec.get(k) not in (None, ""))
 
 
-def judge(name, mode, recs, cap_tp):
+def judge(name, mode, recs, cap_tp, pid=None):
     """Returns (ok, reason)."""
     exp = dict(EXPECT[name])
+    for k, v in exp.items():  # the pid the trigger printed
+        if isinstance(v, tuple) and "@PID@" in v[1]:
+            exp[k] = ("re", v[1].replace("@PID@", pid or "NO-PID-PRINTED"))
     alt = set()
     if mode == "tp" and not cap_tp and name in TP_NO_CAPTP_ALSO:
         alt = TP_NO_CAPTP_ALSO[name]  # empty: tracepoint-only names them by inference
@@ -172,6 +201,28 @@ def features_ok(mode, text, rc):
         return True, ""
     if not tp:
         return False, "does not report tracepoint-only mode"
+    return True, ""
+
+
+def landlock_features_ok(text, feat):
+    """Full mode must see what the kernel's Landlock ABI (vmtrig's probe) can refuse: TCP
+    rules from ABI 4 (6.7+, whose trampolines also carry is_access_to_paths_allowed's 8
+    arguments: the exact missing rights), scoping from ABI 6."""
+    abis = [int(a) for a in re.findall(r"(?m)^vmtrig: landlock abi=(-?\d+)", text)]
+    m = re.search(r"(?m)^landlock: (.*)$", feat)
+    if not abis or abis[0] < 1:
+        return True, ""
+    if not m:
+        return False, "no landlock: line in --features"
+    line, abi = m.group(1), abis[0]
+    want = ["file system: the missing rights" if abi >= 4 else "file system:"]
+    if abi >= 4:
+        want.append("network: seen")
+    if abi >= 6:
+        want.append("scoping: seen")
+    miss = [w for w in want if w not in line]
+    if miss:
+        return False, f"Landlock ABI {abi}: --features says 'landlock: {line}', want {miss}"
     return True, ""
 
 
@@ -250,6 +301,8 @@ def main():
         results.append(("features", False, "epermd --features did not run (guest died?)"))
     else:
         ok, why = features_ok(mode, "\n".join(feat_lines), feat_rc)
+        if ok and mode == "full":
+            ok, why = landlock_features_ok(text, "\n".join(feat_lines))
         results.append(("features", ok, why))
     names = SCENARIOS_BOTH + (SCENARIOS_FULL if mode == "full" else [])
     subset = os.environ.get("VM_SCENARIOS", "").split()  # run.sh ran only these
@@ -272,6 +325,10 @@ def main():
                 results.append((n, False, "skipped where the io_uring hooks must run: " +
                                 s["skip"]))
             continue
+        if s["skip"] is not None and n.startswith("landlock") and "ABI -1 " in s["skip"]:
+            results.append((n, False, "Landlock is active but its ABI could not be read: " +
+                            s["skip"]))
+            continue
         if s["skip"] is not None:
             results.append((n, None, s["skip"]))
             continue
@@ -290,7 +347,9 @@ def main():
         if s["rc"] == 124:
             results.append((n, False, "epermd timed out"))
             continue
-        ok, why = judge(n, mode, s["recs"], cap_tp)
+        pids = [m.group(1) for m in (re.match(r"vmtrig: (?:target|listener) pid=(\d+)", ln)
+                                     for ln in trig) if m]
+        ok, why = judge(n, mode, s["recs"], cap_tp, pids[-1] if pids else None)
         if not ok and shared_rc is not None:
             why += f" (the shared epermd exited {shared_rc}: {startup_error(outside)})"
         if s["rc"] != 0:

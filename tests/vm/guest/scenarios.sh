@@ -213,6 +213,27 @@ if want uring-mkdirat; then
 	uring_scen uring-mkdirat mkdirat /tmp/uring-ro/new
 fi
 
+# Landlock: each scenario needs the kernel's Landlock ABI (fs 1, net 4, scoping 6); a kernel
+# below it is a skip that says so (check.py accepts no other Landlock skip)
+LLABI=-1
+has_lsm landlock && LLABI=$(vmtrig landlock-abi 2>/dev/null || echo -1)
+ll_scen() { # NAME ABI TRIGGER...
+	n=$1
+	need=$2
+	shift 2
+	want "$n" || return 0
+	if ! has_lsm landlock; then
+		skip "$n" "Landlock is not in this kernel (needs 5.13+)"
+	elif [ "$LLABI" -lt "$need" ]; then
+		skip "$n" "Landlock ABI $LLABI in this kernel, the scenario needs ABI $need"
+	else
+		scen "$n" "$@"
+	fi
+}
+# landlock_restrict_self refused for want of no_new_privs: both modes (the credentials at the
+# denial say why)
+ll_scen landlock-nonnp 1 vmtrig -e EPERM -u 65534 landlock-nonnp
+
 # ---- full mode only -----------------------------------------------------------------------
 if [ "$mode" = full ]; then
 
@@ -242,13 +263,15 @@ EOF
 	fi
 fi
 
-if want landlock; then
-	if has_lsm landlock; then
-		scen landlock vmtrig -e EACCES landlock-mkdir /tmp/ll-x
-	else
-		skip landlock "Landlock is not in this kernel (needs 5.13+)"
-	fi
-fi
+echo data >/tmp/ll-file
+rm -f /tmp/ll-new
+ll_scen landlock 1 vmtrig -e EACCES landlock-mkdir /tmp/ll-x
+ll_scen landlock-fs 1 vmtrig -e EACCES landlock-fs write /tmp/ll-file
+ll_scen landlock-create 1 vmtrig -e EACCES landlock-fs create /tmp/ll-new
+ll_scen landlock-bind 4 vmtrig -e EACCES landlock-bind 4242
+ll_scen landlock-connect 4 vmtrig -e EACCES landlock-connect 4243
+ll_scen landlock-scope-signal 6 vmtrig -e EPERM landlock-signal
+ll_scen landlock-scope-unix 6 vmtrig -e EPERM landlock-unix epermd-ll
 
 for scope in 1 2; do
 	want "yama-$scope" || continue

@@ -31,9 +31,14 @@
 #include <time.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+
+#include "../../tools/outsider.h"
 
 static int expect = -1; /* -1: any failure counts */
 
@@ -144,8 +149,19 @@ static int seccomp_errno(int nr, int err)
 #define __NR_landlock_add_rule	     445
 #define __NR_landlock_restrict_self  446
 #endif
+#define LL_ACCESS_FS_MAKE_REG	  (1ULL << 8)
+#define LL_ACCESS_NET_BIND_TCP	  (1ULL << 0)
+#define LL_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#define LL_SCOPE_ABSTRACT_UNIX	  (1ULL << 0)
+#define LL_SCOPE_SIGNAL		  (1ULL << 1)
 struct ll_ruleset_attr {
 	uint64_t handled_access_fs;
+};
+/* the attribute as of ABI 6 (handled_access_net: ABI 4, scoped: ABI 6) */
+struct ll_ruleset_attr6 {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
 };
 struct ll_path_beneath_attr {
 	uint64_t allowed_access;
@@ -181,6 +197,85 @@ static int landlock_restrict(const char *allow)
 		return -1;
 	close(fd);
 	return 0;
+}
+
+static int landlock_abi(void)
+{
+	return (int)syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
+}
+
+/* Enter a domain that handles @fs, @net and scopes @scoped, with no rule: every handled access
+ * is refused. Exit 3 when the kernel's Landlock ABI is below @need (feature absent). */
+static void landlock_enter(int need, uint64_t fs, uint64_t net, uint64_t scoped)
+{
+	struct ll_ruleset_attr6 ra = {fs, net, scoped};
+	int abi = landlock_abi(), fd;
+
+	printf("vmtrig: landlock abi=%d\n", abi);
+	if (abi < need) {
+		printf("vmtrig: landlock ABI %d needed, kernel has %d\n", need, abi);
+		exit(3);
+	}
+	fd = (int)syscall(__NR_landlock_create_ruleset, &ra, sizeof(ra), 0);
+	if (fd < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(__NR_landlock_restrict_self, fd, 0)) {
+		report("landlock", -1, errno);
+		exit(2);
+	}
+	close(fd);
+}
+
+static int landlock_net(const char *how, const char *port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port))};
+	int s, bind_it = !strcmp(how, "bind");
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	landlock_enter(4, 0, LL_ACCESS_NET_BIND_TCP | LL_ACCESS_NET_CONNECT_TCP, 0);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0)
+		return report("socket", -1, errno);
+	if (bind_it)
+		return TRY("bind", bind(s, (struct sockaddr *)&sin, sizeof(sin)));
+	return TRY("connect", connect(s, (struct sockaddr *)&sin, sizeof(sin)));
+}
+
+/* A child forked before the domain is outside it: signalling it is refused under the
+ * signal scope. The child exits when the pipe closes. */
+static int landlock_signal(void)
+{
+	int release, r;
+	pid_t child = outsider_fork(&release);
+
+	if (child < 0)
+		return 2;
+	printf("vmtrig: target pid=%d\n", (int)child);
+	landlock_enter(6, 0, 0, LL_SCOPE_SIGNAL);
+	r = TRY("kill", kill(child, 0));
+	close(release);
+	waitpid(child, NULL, 0);
+	return r;
+}
+
+/* A listener bound to an abstract name before the domain is outside it. */
+static int landlock_unix(const char *name)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
+	int l, s;
+
+	if (strlen(name) >= sizeof(sun.sun_path) - 1)
+		return 2;
+	memcpy(sun.sun_path + 1, name, strlen(name));
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sun, len) || listen(l, 1)) {
+		report("listen", -1, errno);
+		return 2;
+	}
+	printf("vmtrig: listener pid=%d\n", (int)getpid());
+	landlock_enter(6, 0, 0, LL_SCOPE_ABSTRACT_UNIX);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	return TRY("connect", connect(s, (struct sockaddr *)&sun, len));
 }
 
 /* fanotify permission listener: deny open/exec of PATH, allow the rest; writes READY when armed */
@@ -266,6 +361,9 @@ static void usage(void)
 	    "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
 	    "  seccomp-chain PATH\n"
 	    "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
+	    "  landlock-abi | landlock-fs write|create PATH | landlock-bind|landlock-connect PORT\n"
+	    "  landlock-signal | landlock-unix NAME | landlock-nonnp (restrict_self without\n"
+	    "  no_new_privs: EPERM unless CAP_SYS_ADMIN); exit 3: the Landlock ABI is too old\n"
 	    "  fan-listen PATH READYFILE | setflags PATH +i|-i|+a|-a | run CMD ARGS\n"
 	    "  setxattr PATH | removexattr PATH (user.epermd)\n"
 	    "  now (prints CLOCK_REALTIME as epermd's JSON \"time\": "
@@ -397,6 +495,40 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return TRY("open", open(argv[2], O_RDONLY));
+	}
+	if (!strcmp(act, "landlock-abi")) {
+		printf("%d\n", landlock_abi());
+		return 0;
+	}
+	if (!strcmp(act, "landlock-fs")) {
+		NEED(2);
+		landlock_enter(1,
+			       LL_ACCESS_FS_WRITE_FILE | LL_ACCESS_FS_READ_FILE |
+				   LL_ACCESS_FS_MAKE_REG | LL_ACCESS_FS_MAKE_DIR,
+			       0, 0);
+		if (!strcmp(argv[1], "create"))
+			return TRY("open", open(argv[2], O_WRONLY | O_CREAT | O_EXCL, 0644));
+		return TRY("open", open(argv[2], O_WRONLY));
+	}
+	if (!strcmp(act, "landlock-bind") || !strcmp(act, "landlock-connect")) {
+		NEED(1);
+		return landlock_net(act + 9, argv[1]);
+	}
+	if (!strcmp(act, "landlock-signal"))
+		return landlock_signal();
+	if (!strcmp(act, "landlock-unix")) {
+		NEED(1);
+		return landlock_unix(argv[1]);
+	}
+	if (!strcmp(act, "landlock-nonnp")) {
+		struct ll_ruleset_attr ra = {.handled_access_fs = LL_ACCESS_FS_MAKE_DIR};
+		int fd = (int)syscall(__NR_landlock_create_ruleset, &ra, sizeof(ra), 0);
+
+		if (fd < 0) {
+			report("landlock", -1, errno);
+			return 2;
+		}
+		return TRY("landlock_restrict_self", syscall(__NR_landlock_restrict_self, fd, 0));
 	}
 	if (!strcmp(act, "ptrace")) {
 		NEED(1);
