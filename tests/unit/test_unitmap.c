@@ -539,3 +539,19 @@ TEST(unitmap_erofs_gone_process)
 	rmdir(dir);
 	rmdir(root);
 }
+
+/* a yes/no protection's only relax is =no: the words say it turns off just that one */
+TEST(unitmap_boolean_relax_said)
+{
+	setup("clock_settime", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_CLOCK;
+	decide();
+	CHECK_STR(D.unit_dropin, "[Service]\nProtectClock=no\n");
+	CHECK_CONTAINS(D.fix, "ProtectClock= has no finer setting");
+	/* a list directive's line adds one value: no such words */
+	setup("mount", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET;
+	scf_add("mount");
+	decide();
+	CHECK(!strstr(D.fix, "no finer setting"));
+}
