@@ -614,12 +614,13 @@ static void rfs_match(struct umctx *c)
 	char buf[40];
 	struct um *m;
 
-	sc_lookup(d, &si, buf, sizeof(buf));
 	if (!(u->flags & DN_U_RFS_SET) || d->ev.ret != -EP_EPERM ||
-	    (si.cls != SC_OPEN && si.cls != SC_EXEC) ||
 	    !(d->ev.facts & (EP_FACT_OBJ | EP_FACT_FD)) || !name ||
 	    (d->cause == EP_CAUSE_LSM && d->lsm != EP_LSM_BPF) ||
 	    (d->cause != EP_CAUSE_LSM && d->cause != EP_CAUSE_UNKNOWN))
+		return;
+	sc_lookup(d, &si, buf, sizeof(buf)); /* only now: most records have no such unit */
+	if (si.cls != SC_OPEN && si.cls != SC_EXEC)
 		return;
 	if ((rfs_names(u->rfs, magic, hit, sizeof(hit)) > 0) == allow)
 		return; /* allowed: not this directive */

@@ -42,6 +42,15 @@ static void scf_add(const char *sc)
 	D.unit.scf[nr / 8] |= (uint8_t)(1u << (nr % 8));
 }
 
+/* a device cgroup refusal of path (rule "b 259:0 r") in a unit with DevicePolicy=policy */
+static void dev_setup(const char *path, const char *rule, const char *policy)
+{
+	setup("openat", EP_EPERM, EP_CAUSE_CGROUP);
+	snprintf(D.path, sizeof(D.path), "%s", path);
+	snprintf(D.rule, sizeof(D.rule), "%s", rule);
+	snprintf(D.unit.device_policy, sizeof(D.unit.device_policy), "%s", policy);
+}
+
 static void decide(void)
 {
 	unitmap_attribute(&D);
@@ -245,10 +254,7 @@ TEST(unitmap_cgroup_and_mounts)
 	CHECK_STR(D.unit_directive_value, "any");
 	CHECK_STR(D.unit_dropin, "[Service]\nIPAddressAllow=127.0.0.1\n");
 
-	setup("openat", EP_EPERM, EP_CAUSE_CGROUP);
-	snprintf(D.path, sizeof(D.path), "/dev/nvme0n1");
-	snprintf(D.rule, sizeof(D.rule), "b 259:0 r");
-	snprintf(D.unit.device_policy, sizeof(D.unit.device_policy), "closed");
+	dev_setup("/dev/nvme0n1", "b 259:0 r", "closed");
 	decide();
 	CHECK_STR(D.unit_directive, "DevicePolicy");
 	CHECK_STR(D.unit_dropin, "[Service]\nDeviceAllow=/dev/nvme0n1 r\n");
@@ -359,10 +365,7 @@ TEST(unitmap_erofs_views)
 TEST(unitmap_devices)
 {
 	/* DevicePolicy=strict with a DeviceAllow= list the operator wrote: the list is named */
-	setup("openat", EP_EPERM, EP_CAUSE_CGROUP);
-	snprintf(D.path, sizeof(D.path), "/dev/nvme0n1");
-	snprintf(D.rule, sizeof(D.rule), "b 259:0 r");
-	snprintf(D.unit.device_policy, sizeof(D.unit.device_policy), "strict");
+	dev_setup("/dev/nvme0n1", "b 259:0 r", "strict");
 	snprintf(D.unit.lit[DN_UL_DEVALLOW], DN_U_LIT_LEN, "/dev/null rw");
 	decide();
 	CHECK_STR(D.unit_directive, "DeviceAllow");
@@ -370,10 +373,7 @@ TEST(unitmap_devices)
 	CHECK_STR(D.unit_dropin, "[Service]\nDeviceAllow=/dev/nvme0n1 r\n");
 	/* PrivateDevices=yes, a node outside /dev: DeviceAllow= takes only /dev paths, so the
 	 * device by its numbers; a write asks for w */
-	setup("openat", EP_EPERM, EP_CAUSE_CGROUP);
-	snprintf(D.path, sizeof(D.path), "/srv/dev/disk");
-	snprintf(D.rule, sizeof(D.rule), "b 259:1 rw");
-	snprintf(D.unit.device_policy, sizeof(D.unit.device_policy), "auto");
+	dev_setup("/srv/dev/disk", "b 259:1 rw", "auto");
 	D.unit.flags = DN_U_PRIVATE_DEVICES;
 	decide();
 	CHECK_STR(D.unit_directive, "PrivateDevices");
@@ -538,4 +538,20 @@ TEST(unitmap_erofs_gone_process)
 	snprintf(dir, sizeof(dir), "%s/system.slice", root);
 	rmdir(dir);
 	rmdir(root);
+}
+
+/* a yes/no protection's only relax is =no: the words say it turns off just that one */
+TEST(unitmap_boolean_relax_said)
+{
+	setup("clock_settime", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_CLOCK;
+	decide();
+	CHECK_STR(D.unit_dropin, "[Service]\nProtectClock=no\n");
+	CHECK_CONTAINS(D.fix, "ProtectClock= has no finer setting");
+	/* a list directive's line adds one value: no such words */
+	setup("mount", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET;
+	scf_add("mount");
+	decide();
+	CHECK(!strstr(D.fix, "no finer setting"));
 }

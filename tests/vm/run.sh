@@ -83,7 +83,7 @@ case " $suites " in
 		echo "skip - vm:bookworm:systemd: VM_E2E=0"
 	else
 		te=$(date +%s)
-		VM_TIMEOUT=${VM_E2E_TIMEOUT:-900} sh "$here/systemd/e2e.sh" bookworm || fail=1
+		VM_TIMEOUT=${VM_E2E_TIMEOUT:-1500} sh "$here/systemd/e2e.sh" bookworm || fail=1
 		echo "# vm:bookworm:systemd e2e took $(($(date +%s) - te))s"
 	fi
 	;;
