@@ -166,10 +166,11 @@ static unsigned long own_mntns(void)
 }
 
 /* Whether the call follows a final symlink, and whether it changes the parent directory:
- * the syscall's row, and its flags argument where the row says so. */
+ * the syscall's row, and its flags argument where the row says so. sc: the call's name,
+ * NULL for a compat (32-bit) call. */
 static void path_flags(const char *sc, const struct ep_event *ev, struct file_ctx *c)
 {
-	const struct sc_row *r = sc_row_of(sc);
+	const struct sc_row *r = sc ? sc_row_nr(ev->syscall_nr) : NULL;
 
 	if (!r)
 		return;
@@ -599,7 +600,7 @@ static void port_target(struct denial *d)
 /* The call's target from its arguments, as its row (sysclass.h .target) says. */
 static void enrich_target(struct denial *d, const char *sc)
 {
-	const struct sc_row *r = sc_row_of(sc);
+	const struct sc_row *r = sc ? sc_row_nr(d->ev.syscall_nr) : NULL;
 	const unsigned long long *a = d->ev.args;
 
 	switch (r ? r->target : SCT_NONE) {

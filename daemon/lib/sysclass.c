@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,10 +34,30 @@ const struct sc_row *sc_row_of(const char *name)
 	return NULL;
 }
 
+/* The rows by native syscall number, built once: a denial looks its row up several times
+ * (class, argument positions, path flags, target), a name scan each time costs microseconds. */
+#define SC_NR_INDEX 1024
+static const struct sc_row *rows_by_nr[SC_NR_INDEX];
+static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
+
+static void rows_index(void)
+{
+	for (int nr = 0; nr < SC_NR_INDEX; nr++)
+		rows_by_nr[nr] = sc_row_of(syscall_name(nr));
+}
+
+const struct sc_row *sc_row_nr(int nr)
+{
+	if (nr < 0 || nr >= SC_NR_INDEX)
+		return sc_row_of(syscall_name(nr));
+	pthread_once(&rows_once, rows_index);
+	return rows_by_nr[nr];
+}
+
 /* Where the user path, its dirfd, or the fd sits: the syscall's row (sysclass.h). */
 static const struct sc_row *sys_args_of(int nr)
 {
-	return sc_row_of(syscall_name(nr));
+	return sc_row_nr(nr);
 }
 
 const struct sc_row *sc_row_at(size_t i)
@@ -80,7 +101,7 @@ void sc_lookup(const struct denial *d, struct sc_info *out, char *buf, int n)
 
 	if (!(d->ev.flags & EP_F_COMPAT))
 		name = syscall_name(d->ev.syscall_nr);
-	r = sc_row_of(name);
+	r = name ? sc_row_nr(d->ev.syscall_nr) : NULL;
 	ovr = r && r->ovr.set;
 	out->cls = r ? r->cls : SC_OTHER;
 	out->verb = r ? r->verb : NULL;

@@ -61,6 +61,8 @@ struct sc_row {
 
 /* The row of syscall @name; NULL when the table has none (or name is NULL). */
 const struct sc_row *sc_row_of(const char *name);
+/* The row of native syscall number @nr (syscall_name()); NULL when none. Thread-safe. */
+const struct sc_row *sc_row_nr(int nr);
 /* The table's i-th row, NULL past the last (for checks over the whole table). */
 const struct sc_row *sc_row_at(size_t i);
 /* By syscall number (native): the 1-based argument holding a user path, the dirfd for that

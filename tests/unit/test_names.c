@@ -138,4 +138,7 @@ TEST(names_syscall_rows)
 	/* a few rows name calls another architecture has (stime): most are native */
 	CHECK(native + 8 > n);
 	CHECK(sc_row_of("no_such_call") == NULL && sc_row_of(NULL) == NULL);
+	/* the index by number is the table by name */
+	for (int nr = -1; nr < 1100; nr++)
+		CHECK(sc_row_nr(nr) == sc_row_of(syscall_name(nr)));
 }
