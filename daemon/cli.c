@@ -72,6 +72,7 @@ enum {
 	OPT_CHECK,
 	OPT_VERSION,
 	OPT_BENCH,
+	OPT_BENCH_STARTUP,
 	OPT_STATE_DIR,
 	OPT_PID,
 	OPT_DISABLE_HOOK,
@@ -95,6 +96,7 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {"bench-empty-hook", no_argument, NULL, OPT_BENCH},
+    {"bench-startup", no_argument, NULL, OPT_BENCH_STARTUP},
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"disable-hook", required_argument, NULL, OPT_DISABLE_HOOK},
     {"pid", required_argument, NULL, OPT_PID},
@@ -222,6 +224,9 @@ int cli_parse(struct cli *a, int argc, char **argv)
 			break;
 		case OPT_BENCH:
 			a->bench_empty = true;
+			break;
+		case OPT_BENCH_STARTUP:
+			a->bench_startup = true;
 			break;
 		case OPT_DISABLE_HOOK:
 			if (strcmp(optarg, "cap_capable")) {

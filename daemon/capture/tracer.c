@@ -18,6 +18,7 @@
 #include "dhash.h"
 #include "epermd.skel.h"
 #include "hooks.h"
+#include "loadstats.h"
 #include "names.h"
 #include "seccomp_eval.h"
 #include "tracer.h"
@@ -86,6 +87,7 @@ struct tracer {
 	 * parses its own copy there, and two copies were most of the start's peak RSS */
 	struct btf *vmlinux;
 	bool vmlinux_tried;
+	struct loadstats *ls; /* --bench-startup, else NULL */
 };
 
 static int tracer_verbose;
@@ -778,7 +780,12 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		hook_off(t, &t->hk[HK_ENTER], "seccomp covered by fexit __seccomp_filter");
 
 	tracer_vmlinux_free(t);
+	err = loadstats_arm(t->ls, t->skel->obj);
+	if (err)
+		goto fail;
+	loadstats_mark(t->ls, LS_PROBE);
 	err = epermd_bpf__load(t->skel);
+	loadstats_mark(t->ls, LS_LOAD);
 	if (!err) {
 		t->f.seccomp =
 		    t->sc_chain ? "filter chain (exact)"
@@ -982,6 +989,9 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	if (!t->percpu)
 		return -ENOMEM;
 
+	if (t->opts.startup_stats && !t->ls && loadstats_new(&t->ls))
+		return -ENOMEM;
+	loadstats_mark(t->ls, LS_PROBE);
 	err = tracer_load_retry(t);
 	if (err)
 		goto cleanup;
@@ -990,8 +1000,10 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 		if (err)
 			goto cleanup;
 	}
+	loadstats_mark(t->ls, LS_PROBE);
 	if (t->exit_lighter < 3 && !t->opts.bench_empty)
 		dhash_setup(t);
+	loadstats_mark(t->ls, LS_DHASH);
 	err = hooks_attach_all(t);
 	if (err)
 		goto cleanup;
@@ -1007,6 +1019,8 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 		goto cleanup;
 	}
 	tracer_vmlinux_free(t);
+	loadstats_mark(t->ls, LS_ATTACH);
+	loadstats_print(t->ls, t->skel->obj, stderr);
 	return 0;
 
 cleanup:
@@ -1170,6 +1184,7 @@ void tracer_free(struct tracer *t)
 	ring_buffer__free(t->rb);
 	epermd_bpf__destroy(t->skel);
 	sc_cache_free(t->sc);
+	loadstats_free(t->ls);
 	free(t->percpu);
 	free(t);
 }
