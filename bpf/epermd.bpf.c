@@ -567,6 +567,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	__u32 off, poff;
 	bool gtrunc;
 	__u16 ng;
+	__u32 nsc;
 
 	ep_fill_hdr(h, task, cred);
 	if (pre)
@@ -579,13 +580,15 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	h->cr.ngroups = ng;
 	if (gtrunc)
 		h->facts |= EP_FACT_GROUPS_TRUNC;
-	/* the seccomp filter chain (h->n_sc_filter set by the caller) */
+	/* the seccomp filter chain (h->n_sc_filter set by the caller); the offset after it is
+	 * computed from the count, not carried out of the loop: one verifier state, not nine */
+	nsc = h->n_sc_filter < EP_MAX_SC_FILTERS ? h->n_sc_filter : EP_MAX_SC_FILTERS;
 	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
-		if (i >= h->n_sc_filter)
+		if (i >= nsc)
 			break;
-		*(__u64 *)(buf + EP_WOFF(off)) = sc_ids[i];
-		off += sizeof(__u64);
+		*(__u64 *)(buf + EP_WOFF(off + i * sizeof(__u64))) = sc_ids[i];
 	}
+	off += nsc * sizeof(__u64);
 	ep_pick_files(h, task, &fl);
 	if (pre)
 		ep_uring_files(h, pre, &fl);
@@ -609,6 +612,44 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	if (off > EP_WIRE_MAX)
 		off = EP_WIRE_MAX;
 	return off;
+}
+
+/*
+ * The record builder as global functions, verified once per program: a global function's
+ * arguments and what it reads from maps are unknown to the verifier, so the caller's paths
+ * (seccomp and fold flags, the chain's length, each io_uring opcode's arguments) no longer
+ * explore the whole builder again each (inlined, 6.18's ep_uring_done_btf processed 992k
+ * instructions, at the 1M limit, and the sys_exit fold program 511k: seconds of every start).
+ * They take the header from the CPU's scratch buffer (ep_emit() filled it), the thread's state
+ * and the counters from their maps, the seccomp chain from sc_ids_buf, the request from
+ * uring_pre. Returns the record's length, 0 when a map was missing.
+ * @regs: the syscall's struct pt_regs, a number (5.10 passes global functions scalars only).
+ */
+__noinline int ep_build_sys(__u64 regs)
+{
+	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ep_scratch *s = ep_scratch();
+	struct ep_counters *c = ep_counters();
+	const __u64 *ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
+
+	if (!s || !c || !ids)
+		return 0;
+	return ep_build(s->b, (struct pt_regs *)regs, NULL, bpf_map_lookup_elem(&task_state, &tid),
+			task, c, ids);
+}
+
+__noinline int ep_build_uring(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	const struct ep_uring_pre *pre = ep_uring_pre_buf();
+	struct ep_scratch *s = ep_scratch();
+	struct ep_counters *c = ep_counters();
+
+	if (!s || !c || !pre)
+		return 0;
+	return ep_build(s->b, NULL, pre, bpf_map_lookup_elem(&task_state, &tid), task, c, ep_no_sc);
 }
 
 /*
@@ -680,11 +721,11 @@ static __always_inline __u8 ep_sc_chain(struct task_struct *task, __u64 *ids, __
  * (a CPU runs one sys_exit program at a time) but not gap-free across CPUs.
  */
 static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_pre *pre,
-				   struct ep_task_state *st, struct task_struct *task,
-				   struct ep_counters *c, long ret, __u32 flags, const bool fetch,
-				   const __u64 *sc_ids, __u8 n_sc, __u8 sc_trunc, const bool fold)
+				   struct ep_task_state *st, struct ep_counters *c, long ret,
+				   __u32 flags, const bool fetch, __u8 n_sc, __u8 sc_trunc,
+				   const bool fold)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid(), regs_nr = 0;
 	struct ep_scratch *sc;
 	struct ep_wire_hdr *h;
 	__u32 len, zero = 0;
@@ -721,7 +762,14 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 		if (st->n_ev > EP_MAX_EV)
 			c->ev_overflow += st->n_ev - EP_MAX_EV;
 	}
-	len = ep_build(sc->b, regs, pre, st, task, c, sc_ids);
+	/* @pre: a constant NULL or not where ep_emit() is inlined; tp_btf's regs is a typed
+	 * pointer, which goes over as a number read back from the stack */
+	if (pre)
+		len = ep_build_uring();
+	else if (!bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+		len = ep_build_sys(regs_nr);
+	else
+		len = 0;
 	h->size = len;
 	ep_state_clear(st);
 	shipped = !bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
@@ -754,7 +802,6 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct task_struct *task;
 	struct ep_evidence *slot;
 	struct ep_counters *c;
-	const __u64 *sc_ids = ep_no_sc;
 	__u8 n_sc = 0, sc_trunc = 0;
 	__u64 *ids, regs_nr;
 	int fold;
@@ -774,10 +821,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
 		ids = sc_chain ? bpf_map_lookup_elem(&sc_ids_buf, &zero) : NULL;
-		if (ids) {
+		if (ids)
 			n_sc = ep_sc_chain(task, ids, &sc_trunc);
-			sc_ids = ids;
-		}
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
 				flags |= EP_F_FIRST_SEEN;
@@ -820,7 +865,7 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 		goto out_clear;
 	/* no branch: the builder below is verified once for both */
 	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
-	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc, kfold);
+	return ep_emit(regs, NULL, st, c, ret, flags, fetch, n_sc, sc_trunc, kfold);
 
 out_clear:
 	ep_state_clear(st);
