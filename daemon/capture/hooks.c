@@ -177,55 +177,6 @@ out:
 	return err;
 }
 
-/* Mark the functions the object needs that a symbol list names; field is the name's column.
- * Returns the number of names read, or -errno. */
-static int names_scan(const char *path, int field, bool *found)
-{
-	char line[512], *name, *end;
-	FILE *fp = fopen(path, "re");
-	int n = 0;
-
-	if (!fp)
-		return -errno;
-	while (fgets(line, sizeof(line), fp)) {
-		name = line;
-		for (int f = 0; name && f < field; f++) {
-			name = strchr(name, ' ');
-			name = name ? name + 1 : NULL;
-		}
-		if (!name)
-			continue;
-		end = name + strcspn(name, " \t\n");
-		*end = 0;
-		n++;
-		for (size_t i = 0; i < N_DEFS; i++)
-			if (!found[i] && !strcmp(name, hook_defs[i].target))
-				found[i] = true;
-	}
-	fclose(fp);
-	return n;
-}
-
-/* BTF can keep a function the compiler renamed (foo.isra.0) or inlined everywhere, and fexit
- * needs the exact symbol. systemd's ProtectKernelTunables= puts an empty, mode-0000 file over
- * /proc/kallsyms, which CAP_DAC_READ_SEARCH still opens: an empty list means "unknown", so
- * fall back to tracefs' list of traceable functions, then to trusting BTF. */
-static void ksyms_find(bool *found)
-{
-	static const char *const lists[] = {
-	    "/sys/kernel/tracing/available_filter_functions",
-	    "/sys/kernel/debug/tracing/available_filter_functions",
-	};
-
-	if (names_scan("/proc/kallsyms", 2, found) > 0)
-		return;
-	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-		if (names_scan(lists[i], 0, found) > 0)
-			return;
-	for (size_t i = 0; i < N_DEFS; i++)
-		found[i] = true;
-}
-
 static bool func_ok(const struct btf *btf, const struct hook_def *d, int *nargs, int *id_out)
 {
 	const struct btf_type *t;
@@ -322,11 +273,10 @@ static const char *refused_why(const char *prog)
 int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, const struct btf *btf,
 		  struct tracer_features *f)
 {
-	bool ksym[N_DEFS] = {false};
 	bool fexit_ok = false, tp_ok = false, seccomp_on = false;
 	struct bpf_program *prog;
 	size_t i, j;
-	int err = 0, id, nargs;
+	int err = 0, id, nargs, perr;
 
 	for (i = 0; i < N_DEFS; i++)
 		def_slot[i] = -1;
@@ -353,7 +303,6 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, const struct bt
 		tp_ok = true;
 	else if (id <= 0)
 		snprintf(tp_refused, WHY_LEN, "tp_btf not probed: no btf_trace_sys_exit");
-	ksyms_find(ksym);
 
 	for (i = 0; i < N_DEFS; i = j) {
 		const struct hook_def *d = &hook_defs[i];
@@ -372,8 +321,6 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, const struct bt
 		else if (!present)
 			why = d->flags & HF_TP ? "tracepoint not in kernel BTF"
 					       : "function not in kernel BTF";
-		else if (!(d->flags & HF_TP) && !ksym[i])
-			why = "function not in the kernel symbol list (renamed or inlined)";
 		for (size_t k = i; !why && k < j; k++)
 			if (hook_defs[k].nargs == nargs &&
 			    bpf_object__find_program_by_name(skel->obj, hook_defs[k].prog))
@@ -383,8 +330,19 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, const struct bt
 				 "kernel prototype has %d arguments, program %d", nargs, d->nargs);
 			why = def_why[i];
 		}
+		/*
+		 * BTF can keep a function the compiler renamed (foo.isra.0) or inlined everywhere,
+		 * and fexit needs the exact symbol: the kernel looks the name up in kallsyms at
+		 * load and says ENOENT when it is not there. (Reading /proc/kallsyms instead took a
+		 * quarter of a second of every start, and systemd's ProtectKernelTunables= hides
+		 * it.)
+		 */
 		if (!why && !(d->flags & HF_TP) &&
-		    probe_load(BPF_TRACE_FEXIT, id, false, "target", def_why[i])) {
+		    (perr = probe_load(BPF_TRACE_FEXIT, id, false, "target", def_why[i]))) {
+			if (perr == -ENOENT)
+				snprintf(
+				    def_why[i], WHY_LEN,
+				    "function not in the kernel symbol list (renamed or inlined)");
 			why = def_why[i];
 			pick = N_DEFS;
 		}
