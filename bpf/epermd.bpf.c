@@ -363,6 +363,23 @@ struct ep_files {
 	struct vfsmount *base_m, *obj_m;
 };
 
+/* The record's files, in a map rather than on the stack: the verifier does not follow the
+ * values of map memory, so which of them a path set does not split its states (each split
+ * would verify the rest of the builder again). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ep_files);
+} files_buf SEC(".maps");
+
+static __always_inline struct ep_files *ep_files_buf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&files_buf, &zero);
+}
+
 static __always_inline __u8 ep_arg_idx(const volatile __u8 *tab, __s32 nr)
 {
 	__u8 i;
@@ -549,6 +566,62 @@ static __always_inline __u32 ep_put_mnt_at(struct ep_wire_hdr *h, __u32 off, __u
 }
 
 /*
+ * Which files the record names (ep_pick_files(), then the request's for io_uring: @uring), into
+ * files_buf. Global, verified once: each of its paths would otherwise verify the rest of the
+ * record again.
+ */
+__noinline int ep_files_pick(__u32 uring)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ep_files *fl = ep_files_buf();
+	struct ep_scratch *s = ep_scratch();
+	const struct ep_uring_pre *pre;
+
+	if (!s || !fl)
+		return 0;
+	ep_pick_files((struct ep_wire_hdr *)s->b, task, fl);
+	pre = uring ? ep_uring_pre_buf() : NULL;
+	if (pre)
+		ep_uring_files((struct ep_wire_hdr *)s->b, pre, fl);
+	return 0;
+}
+
+/* The object (ep_put_obj()) and an EROFS denial's mount at @off; the path is at @poff. */
+static __always_inline __u32 ep_build_obj(__u32 poff, __u32 off, const bool uring)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ep_files *fl = ep_files_buf();
+	struct ep_scratch *s = ep_scratch();
+	struct ep_wire_hdr *h;
+	bool erofs;
+
+	if (!s || !fl)
+		return off;
+	h = (struct ep_wire_hdr *)s->b;
+	/* io_uring requests are reported for EPERM/EACCES only: their program stays as it was */
+	erofs = !uring && h->ret == -EROFS;
+	if (fl->obj_d)
+		off = ep_put_inode_at(off, (__u64)fl->obj_d, (__u64)fl->obj_m);
+	else
+		off = ep_put_obj(h, task, fl, poff, off, erofs, uring);
+	if (erofs)
+		off = ep_put_mnt_at(h, off, fl->obj_d ? (__u64)fl->obj_m : ep_obj_mnt());
+	return off;
+}
+
+/* Global, one per program flavour: verified once, not again for each state the path, the
+ * executable and the base directory leave. */
+__noinline int ep_obj_sys(__u32 poff, __u32 off)
+{
+	return ep_build_obj(poff & (EP_WIRE_MAX - 1), off & (EP_WIRE_MAX - 1), false);
+}
+
+__noinline int ep_obj_uring(__u32 poff, __u32 off)
+{
+	return ep_build_obj(poff & (EP_WIRE_MAX - 1), off & (EP_WIRE_MAX - 1), true);
+}
+
+/*
  * Build the compact record in the CPU's scratch buffer (layout: include/epermd.h) and return
  * its length. Sections follow the header in a fixed order; each offset is masked (EP_WOFF) so
  * the verifier sees every write inside the buffer.
@@ -562,13 +635,15 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	/* a constant in each program: pre is NULL or not where ep_build() is inlined */
 	const __u32 hlen = sizeof(*h) + (pre ? sizeof(struct ep_wire_uring) : 0);
-	struct ep_files fl = {};
-	bool erofs;
+	struct ep_files *fl = ep_files_buf();
 	__u32 off, poff;
 	bool gtrunc;
 	__u16 ng;
 	__u32 nsc;
 
+	if (!fl)
+		return 0;
+	__builtin_memset(fl, 0, sizeof(*fl));
 	ep_fill_hdr(h, task, cred);
 	if (pre)
 		ep_uring_preset(h, pre);
@@ -589,26 +664,17 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 		*(__u64 *)(buf + EP_WOFF(off + i * sizeof(__u64))) = sc_ids[i];
 	}
 	off += nsc * sizeof(__u64);
-	ep_pick_files(h, task, &fl);
-	if (pre)
-		ep_uring_files(h, pre, &fl);
+	ep_files_pick(pre != NULL);
 	poff = off;
-	if (fl.uptr) {
-		h->path_len = ep_read_path(h, buf, off, fl.uptr, c);
+	if (fl->uptr) {
+		h->path_len = ep_read_path(h, buf, off, fl->uptr, c);
 		off += h->path_len;
 	}
 	h->exe_len = ep_put_exe(h, off, task);
 	off += h->exe_len;
-	if (fl.base_d)
-		off = ep_put_inode_at(off, (__u64)fl.base_d, (__u64)fl.base_m);
-	/* io_uring requests are reported for EPERM/EACCES only: their program stays as it was */
-	erofs = !pre && h->ret == -EROFS;
-	if (fl.obj_d)
-		off = ep_put_inode_at(off, (__u64)fl.obj_d, (__u64)fl.obj_m);
-	else
-		off = ep_put_obj(h, task, &fl, poff, off, erofs, pre != NULL);
-	if (erofs)
-		off = ep_put_mnt_at(h, off, fl.obj_d ? (__u64)fl.obj_m : ep_obj_mnt());
+	if (fl->base_d)
+		off = ep_put_inode_at(off, (__u64)fl->base_d, (__u64)fl->base_m);
+	off = pre ? ep_obj_uring(poff, off) : ep_obj_sys(poff, off);
 	if (off > EP_WIRE_MAX)
 		off = EP_WIRE_MAX;
 	return off;
@@ -772,10 +838,12 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 		len = 0;
 	h->size = len;
 	ep_state_clear(st);
-	shipped = !bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
-				      bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
-					  ? BPF_RB_FORCE_WAKEUP
-					  : BPF_RB_NO_WAKEUP);
+	/* 0: a per-CPU buffer was missing (never seen); counted as not shipped */
+	shipped =
+	    len && !bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
+				       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
+					   ? BPF_RB_FORCE_WAKEUP
+					   : BPF_RB_NO_WAKEUP);
 	if (shipped)
 		c->submitted++;
 	else
