@@ -17,6 +17,7 @@
 #include "epermd.h" /* before the skeleton: its globals use the ABI structs */
 #include "epermd.skel.h"
 #include "epermd.h"
+#include "btfidx.h"
 #include "hooks.h"
 
 enum hook_flags {
@@ -186,11 +187,11 @@ static bool func_ok(const struct btf *btf, const struct hook_def *d, int *nargs,
 		char tname[128];
 
 		snprintf(tname, sizeof(tname), "btf_trace_%s", d->target);
-		id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+		id = btfidx_find(btf, tname, BTF_KIND_TYPEDEF);
 		*nargs = d->nargs;
 		return id > 0;
 	}
-	id = btf__find_by_name_kind(btf, d->target, BTF_KIND_FUNC);
+	id = btfidx_find(btf, d->target, BTF_KIND_FUNC);
 	if (id <= 0)
 		return false;
 	*id_out = id;
@@ -293,12 +294,12 @@ int hooks_prepare(struct epermd_bpf *skel, bool tracepoint_only, const struct bt
 		all_off(skel, f, "no kernel BTF");
 		return 0;
 	}
-	id = btf__find_by_name_kind(btf, "cap_capable", BTF_KIND_FUNC);
+	id = btfidx_find(btf, "cap_capable", BTF_KIND_FUNC);
 	if (id > 0 && !probe_load(BPF_TRACE_FEXIT, id, true, "program type", fexit_refused))
 		fexit_ok = true;
 	else if (id <= 0)
 		snprintf(fexit_refused, WHY_LEN, "cap_capable not in kernel BTF: fexit not probed");
-	id = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
+	id = btfidx_find(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
 	if (id > 0 && !probe_load(BPF_TRACE_RAW_TP, id, true, "program type", tp_refused))
 		tp_ok = true;
 	else if (id <= 0)

@@ -17,6 +17,7 @@
 #include "capture.h"
 #include "dhash.h"
 #include "epermd.skel.h"
+#include "btfidx.h"
 #include "hooks.h"
 #include "loadstats.h"
 #include "names.h"
@@ -234,7 +235,7 @@ static bool probe_tp_btf(const struct btf *vmlinux, const char *tp)
 	if (!vmlinux)
 		return false;
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF);
+	id = btfidx_find(vmlinux, name, BTF_KIND_TYPEDEF);
 	if (id <= 0)
 		return false;
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_RAW_TP,
@@ -378,7 +379,7 @@ static bool btf_has_member(const struct btf *btf, const char *type, const char *
 
 	if (!btf)
 		return false;
-	id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	id = btfidx_find(btf, type, BTF_KIND_STRUCT);
 	if (id <= 0)
 		return false;
 	bt = btf__type_by_id(btf, id);
@@ -463,7 +464,7 @@ static __u32 dcache_mounted_value(const struct btf *vmlinux)
 
 	if (!vmlinux)
 		return 0;
-	id = btf__find_by_name_kind(vmlinux, "dentry_flags", BTF_KIND_ENUM);
+	id = btfidx_find(vmlinux, "dentry_flags", BTF_KIND_ENUM);
 	if (id < 0 || !(t = btf__type_by_id(vmlinux, id)))
 		return 0;
 	e = btf_enum(t);
@@ -556,7 +557,7 @@ static int uring_form(const struct btf *vmlinux)
 
 	if (!vmlinux)
 		return URING_DONE_NONE;
-	id = btf__find_by_name_kind(vmlinux, "btf_trace_io_uring_complete", BTF_KIND_TYPEDEF);
+	id = btfidx_find(vmlinux, "btf_trace_io_uring_complete", BTF_KIND_TYPEDEF);
 	if (id <= 0)
 		return URING_DONE_NONE;
 	t = btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type); /* pointer */
@@ -731,6 +732,7 @@ static const struct btf *tracer_vmlinux(struct tracer *t)
 
 static void tracer_vmlinux_free(struct tracer *t)
 {
+	btfidx_reset();
 	btf__free(t->vmlinux);
 	t->vmlinux = NULL;
 	t->vmlinux_tried = false;
