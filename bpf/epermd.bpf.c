@@ -330,29 +330,28 @@ static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struc
 	h->facts |= EP_FACT_CREDS;
 }
 
+/* @r: where the registers are copied (the stack, or a per-CPU buffer where the stack is short) */
 static __always_inline void ep_fill_regs(__u64 *args, __s32 *nr, __u64 *ip, struct pt_regs *regs,
-					 bool compat)
+					 bool compat, struct pt_regs *r)
 {
-	struct pt_regs r;
-
-	if (bpf_probe_read_kernel(&r, sizeof(r), regs))
-		__builtin_memset(&r, 0, sizeof(r));
-	*nr = (__s32)r.orig_ax;
-	*ip = r.ip;
+	if (bpf_probe_read_kernel(r, sizeof(*r), regs))
+		__builtin_memset(r, 0, sizeof(*r));
+	*nr = (__s32)r->orig_ax;
+	*ip = r->ip;
 	if (compat) {
-		args[0] = (__u32)r.bx;
-		args[1] = (__u32)r.cx;
-		args[2] = (__u32)r.dx;
-		args[3] = (__u32)r.si;
-		args[4] = (__u32)r.di;
-		args[5] = (__u32)r.bp;
+		args[0] = (__u32)r->bx;
+		args[1] = (__u32)r->cx;
+		args[2] = (__u32)r->dx;
+		args[3] = (__u32)r->si;
+		args[4] = (__u32)r->di;
+		args[5] = (__u32)r->bp;
 	} else {
-		args[0] = r.di;
-		args[1] = r.si;
-		args[2] = r.dx;
-		args[3] = r.r10;
-		args[4] = r.r8;
-		args[5] = r.r9;
+		args[0] = r->di;
+		args[1] = r->si;
+		args[2] = r->dx;
+		args[3] = r->r10;
+		args[4] = r->r8;
+		args[5] = r->r9;
 	}
 }
 
@@ -363,21 +362,37 @@ struct ep_files {
 	struct vfsmount *base_m, *obj_m;
 };
 
-/* The record's files, in a map rather than on the stack: the verifier does not follow the
+/*
+ * The record's files, in a map rather than on the stack: the verifier does not follow the
  * values of map memory, so which of them a path set does not split its states (each split
- * would verify the rest of the builder again). */
+ * would verify the rest of the builder again). With the syscall's registers: 5.10 allows 512
+ * bytes of stack for a program and the global functions it calls together. Used under the
+ * scratch buffer's busy flag (ep_emit()).
+ */
+struct ep_build_tmp {
+	struct ep_files fl;
+	struct pt_regs regs;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct ep_files);
+	__type(value, struct ep_build_tmp);
 } files_buf SEC(".maps");
 
-static __always_inline struct ep_files *ep_files_buf(void)
+static __always_inline struct ep_build_tmp *ep_build_tmp(void)
 {
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&files_buf, &zero);
+}
+
+static __always_inline struct ep_files *ep_files_buf(void)
+{
+	struct ep_build_tmp *b = ep_build_tmp();
+
+	return b ? &b->fl : NULL;
 }
 
 static __always_inline __u8 ep_arg_idx(const volatile __u8 *tab, __s32 nr)
@@ -635,20 +650,23 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	/* a constant in each program: pre is NULL or not where ep_build() is inlined */
 	const __u32 hlen = sizeof(*h) + (pre ? sizeof(struct ep_wire_uring) : 0);
-	struct ep_files *fl = ep_files_buf();
+	struct ep_build_tmp *tmp = ep_build_tmp();
+	struct ep_files *fl;
 	__u32 off, poff;
 	bool gtrunc;
 	__u16 ng;
 	__u32 nsc;
 
-	if (!fl)
+	if (!tmp)
 		return 0;
+	fl = &tmp->fl;
 	__builtin_memset(fl, 0, sizeof(*fl));
 	ep_fill_hdr(h, task, cred);
 	if (pre)
 		ep_uring_preset(h, pre);
 	else
-		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT);
+		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT,
+			     &tmp->regs);
 	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
 	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);
 	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc);
@@ -945,23 +963,26 @@ out_clear:
 /*
  * A successful syscall the daemon must know about (EP_REC_NOTICE): landlock_restrict_self()
  * puts the thread in a Landlock domain (marked here, inherited at fork); fanotify_mark() with a
- * permission bit makes a listener that may deny later.
+ * permission bit makes a listener that may deny later. Global: its record and register copy
+ * would otherwise take stack in the sys_exit program beside the record builder's call chain
+ * (5.10: 512 bytes for all of them). @regs: the syscall's struct pt_regs, as a number.
  */
-static __always_inline void ep_notice(struct pt_regs *regs, long nr)
+__noinline int ep_notice(__u64 regs, long nr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ep_notice n = {};
+	struct pt_regs r;
 	__u32 tid = (__u32)id;
 	__u8 one = 1;
 	__s32 nr2;
 	__u64 ip;
 
 	if (!ep_tgid_wanted(id >> 32))
-		return;
-	ep_fill_regs(n.args, &nr2, &ip, regs, false);
+		return 0;
+	ep_fill_regs(n.args, &nr2, &ip, (struct pt_regs *)regs, false, &r);
 	if (nr == nr_fanotify_mark) {
 		if (!(n.args[2] & EP_FAN_PERM_MASK))
-			return;
+			return 0;
 		n.kind = EP_NOTE_FANOTIFY_MARK;
 	} else {
 		if (!bpf_map_update_elem(&landlocked, &tid, &one, BPF_NOEXIST))
@@ -974,6 +995,7 @@ static __always_inline void ep_notice(struct pt_regs *regs, long nr)
 	n.tid = tid;
 	bpf_get_current_comm(n.comm, sizeof(n.comm));
 	ep_aux_count(bpf_ringbuf_output(&events, &n, sizeof(n), 0) ? 1 : 0);
+	return 0;
 }
 
 /*
@@ -999,6 +1021,7 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 {
 	struct ep_task_state *st;
 	__u32 tid;
+	__u64 regs_nr;
 	long nr;
 	bool sc;
 
@@ -1006,8 +1029,10 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 		return ep_exit_fail(regs, ret, fetch, fold);
 	if (ret == 0) {
 		nr = btf ? regs->orig_ax : BPF_CORE_READ(regs, orig_ax);
-		if (nr >= 0 && (nr == nr_landlock_restrict_self || nr == nr_fanotify_mark))
-			ep_notice(regs, nr);
+		/* tp_btf's regs is a typed pointer: a number read back from the stack */
+		if (nr >= 0 && (nr == nr_landlock_restrict_self || nr == nr_fanotify_mark) &&
+		    !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+			ep_notice(regs_nr, nr);
 	}
 	sc = seccomp_by_enter && enter_live &&
 	     ep_task_seccomp_mode(use_task_btf) == SECCOMP_MODE_FILTER;
