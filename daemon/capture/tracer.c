@@ -754,14 +754,11 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 	t->uring_form = uring_form(vmlinux);
 	t->atomic_fetch = atomic_fetch;
 	/*
-	 * The fold variant only where the verifier checks global functions lazily (6.8+: struct
-	 * bpf_func_info_aux has "called"): before, the fold's global functions are verified even
-	 * where folding is off and the variant is refused after 1M instructions, a cost every
-	 * start would pay (seconds; minutes under QEMU). There the loader starts without it.
+	 * The fold variant on every kernel with atomic fetch: since the record builder is global
+	 * functions verified once, 6.1's eager checking of every global function takes the fold
+	 * with the facts (57k instructions, VM). Refused all the same, exit_lighten() retries
+	 * without it.
 	 */
-	if (!t->exit_lighter && atomic_fetch &&
-	    !btf_has_member(vmlinux, "bpf_func_info_aux", "called"))
-		t->exit_lighter = 1;
 	hooks_init(t, atomic_fetch);
 	err = hooks_pick(t, vmlinux);
 	if (err)
@@ -804,11 +801,9 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		    : !t->atomic_fetch
 			? "off: no BPF atomic fetch here (before 5.12), whose verifier cannot "
 			  "take it with the facts; repeats are shipped and folded by the daemon"
-		    : t->exit_lighter >= 1 ? "off: not verified with it on this kernel (before 6.8 "
-					     "the verifier checks "
-					     "the fold's global functions even when unused, past "
-					     "its 1M instructions); "
-					     "repeats are shipped and folded by the daemon"
+		    : t->exit_lighter >= 1 ? "off: the verifier refused the sys_exit program with "
+					     "it on this kernel; repeats are shipped and folded by "
+					     "the daemon"
 					   : "in the kernel (repeats counted, not shipped)";
 		return 0;
 	}
