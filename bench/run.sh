@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The overhead benchmark behind `make bench` (method: docs/bench.md). In ONE run:
-#  0. start-up: `epermd -- true` wall time and the daemon's READY=1 latency after exec
-#     (STARTS runs each, median).
+#  0. start-up (bench/startup.sh): `epermd -- true` wall time and peak RSS, the daemon's
+#     READY=1 latency after exec (STARTS rounds, median; alternating with EPERMD_BASE when
+#     set) and where the time goes (--bench-startup).
 #  1. ns per syscall for five loops (ok = getppid, eperm = kill(1,0) as 65534 repeated (the
 #     kernel folds it), eperm1 = setuid(U) as 65534 with a new U each call (every denial a
 #     first occurrence), seccomp = getppid refused by a filter, okfilt = getppid succeeding in
@@ -26,7 +27,7 @@ MS=${MS:-200}
 STORM_N=${STORM_N:-1000000}
 TRACER_CPU=${TRACER_CPU:-0}
 EPERMD_BASE=${EPERMD_BASE:-}
-STARTS=${STARTS:-3}
+STARTS=${STARTS:-5}
 BPFTRACE=$(command -v bpftrace || true)
 CFGS="none empty epermd"
 [ -n "$BPFTRACE" ] && CFGS="$CFGS bpftrace"
@@ -120,36 +121,10 @@ stop_tracer() {
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Start-up: one-command mode around `true`, and the daemon until READY=1 (sd_notify).
-echo "bench: start-up, $STARTS runs each"
-i=1
-while [ "$i" -le "$STARTS" ]; do
-	python3 - "$EPERMD" <<'PY' >>"$RES/startup.txt"
-import os, socket, subprocess, sys, time
-ep = sys.argv[1]
-t0 = time.monotonic()
-subprocess.run([ep, "--config=none", "--", "true"], stdout=subprocess.DEVNULL,
-               stderr=subprocess.DEVNULL, check=True)
-print(f"oneshot {time.monotonic() - t0:.3f}")
-path = f"/tmp/epermd-bench-notify.{os.getpid()}"
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(path)
-s.settimeout(300)
-t0 = time.monotonic()
-p = subprocess.Popen([ep, "--config=none", "--format=json", "--output=/dev/null", "--no-socket"],
-                     env=dict(os.environ, NOTIFY_SOCKET=path), stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
-try:
-    while b"READY=1" not in s.recv(4096):
-        pass
-    print(f"ready {time.monotonic() - t0:.3f}")
-finally:
-    p.terminate()
-    p.wait()
-    os.unlink(path)
-PY
-	i=$((i + 1))
-done
+# Start-up (bench/startup.sh): `epermd -- true` and READY=1, A/B against EPERMD_BASE, and
+# where the time goes; its markdown section goes into the report.
+STARTS=$STARTS EPERMD_BASE=$EPERMD_BASE OUTPUT=$OUTPUT sh "$TOP/bench/startup.sh" "$RES" \
+	>"$RES/startup.md"
 
 echo "bench: $ROUNDS rounds x configs ($CFGS) x loops ($LOOPS) x $REPS reps of $MS ms"
 r=1
@@ -214,15 +189,7 @@ names = {"none": "no tracer", "empty": "empty tp_btf hook (--bench-empty-hook)",
 print(open(f"{res}/machine.txt").read())
 if "bpftrace" not in cfgs:
     print("bpftrace: not installed, no reference row\n")
-su = {}
-for line in open(f"{res}/startup.txt"):
-    k, v = line.split()
-    su.setdefault(k, []).append(float(v))
-for k, what in (("oneshot", "`epermd -- true` wall"), ("ready", "daemon READY=1 after exec")):
-    if k in su:
-        print(f"start-up: {what}: median {statistics.median(su[k]):.2f} s "
-              f"(min {min(su[k]):.2f}, max {max(su[k]):.2f}, {len(su[k])} runs)")
-print()
+print(open(f"{res}/startup.md").read())
 print("| config | n | " + " | ".join(
     f"{l} min | {l} med | {l} +med | {l} x" for l in loops) + " |")
 print("|---|---|" + "---|---|---|---|" * len(loops))

@@ -330,29 +330,28 @@ static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struc
 	h->facts |= EP_FACT_CREDS;
 }
 
+/* @r: where the registers are copied (the stack, or a per-CPU buffer where the stack is short) */
 static __always_inline void ep_fill_regs(__u64 *args, __s32 *nr, __u64 *ip, struct pt_regs *regs,
-					 bool compat)
+					 bool compat, struct pt_regs *r)
 {
-	struct pt_regs r;
-
-	if (bpf_probe_read_kernel(&r, sizeof(r), regs))
-		__builtin_memset(&r, 0, sizeof(r));
-	*nr = (__s32)r.orig_ax;
-	*ip = r.ip;
+	if (bpf_probe_read_kernel(r, sizeof(*r), regs))
+		__builtin_memset(r, 0, sizeof(*r));
+	*nr = (__s32)r->orig_ax;
+	*ip = r->ip;
 	if (compat) {
-		args[0] = (__u32)r.bx;
-		args[1] = (__u32)r.cx;
-		args[2] = (__u32)r.dx;
-		args[3] = (__u32)r.si;
-		args[4] = (__u32)r.di;
-		args[5] = (__u32)r.bp;
+		args[0] = (__u32)r->bx;
+		args[1] = (__u32)r->cx;
+		args[2] = (__u32)r->dx;
+		args[3] = (__u32)r->si;
+		args[4] = (__u32)r->di;
+		args[5] = (__u32)r->bp;
 	} else {
-		args[0] = r.di;
-		args[1] = r.si;
-		args[2] = r.dx;
-		args[3] = r.r10;
-		args[4] = r.r8;
-		args[5] = r.r9;
+		args[0] = r->di;
+		args[1] = r->si;
+		args[2] = r->dx;
+		args[3] = r->r10;
+		args[4] = r->r8;
+		args[5] = r->r9;
 	}
 }
 
@@ -362,6 +361,39 @@ struct ep_files {
 	struct dentry *base_d, *obj_d;
 	struct vfsmount *base_m, *obj_m;
 };
+
+/*
+ * The record's files, in a map rather than on the stack: the verifier does not follow the
+ * values of map memory, so which of them a path set does not split its states (each split
+ * would verify the rest of the builder again). With the syscall's registers: 5.10 allows 512
+ * bytes of stack for a program and the global functions it calls together. Used under the
+ * scratch buffer's busy flag (ep_emit()).
+ */
+struct ep_build_tmp {
+	struct ep_files fl;
+	struct pt_regs regs;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ep_build_tmp);
+} files_buf SEC(".maps");
+
+static __always_inline struct ep_build_tmp *ep_build_tmp(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&files_buf, &zero);
+}
+
+static __always_inline struct ep_files *ep_files_buf(void)
+{
+	struct ep_build_tmp *b = ep_build_tmp();
+
+	return b ? &b->fl : NULL;
+}
 
 static __always_inline __u8 ep_arg_idx(const volatile __u8 *tab, __s32 nr)
 {
@@ -549,6 +581,62 @@ static __always_inline __u32 ep_put_mnt_at(struct ep_wire_hdr *h, __u32 off, __u
 }
 
 /*
+ * Which files the record names (ep_pick_files(), then the request's for io_uring: @uring), into
+ * files_buf. Global, verified once: each of its paths would otherwise verify the rest of the
+ * record again.
+ */
+__noinline int ep_files_pick(__u32 uring)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ep_files *fl = ep_files_buf();
+	struct ep_scratch *s = ep_scratch();
+	const struct ep_uring_pre *pre;
+
+	if (!s || !fl)
+		return 0;
+	ep_pick_files((struct ep_wire_hdr *)s->b, task, fl);
+	pre = uring ? ep_uring_pre_buf() : NULL;
+	if (pre)
+		ep_uring_files((struct ep_wire_hdr *)s->b, pre, fl);
+	return 0;
+}
+
+/* The object (ep_put_obj()) and an EROFS denial's mount at @off; the path is at @poff. */
+static __always_inline __u32 ep_build_obj(__u32 poff, __u32 off, const bool uring)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ep_files *fl = ep_files_buf();
+	struct ep_scratch *s = ep_scratch();
+	struct ep_wire_hdr *h;
+	bool erofs;
+
+	if (!s || !fl)
+		return off;
+	h = (struct ep_wire_hdr *)s->b;
+	/* io_uring requests are reported for EPERM/EACCES only: their program stays as it was */
+	erofs = !uring && h->ret == -EROFS;
+	if (fl->obj_d)
+		off = ep_put_inode_at(off, (__u64)fl->obj_d, (__u64)fl->obj_m);
+	else
+		off = ep_put_obj(h, task, fl, poff, off, erofs, uring);
+	if (erofs)
+		off = ep_put_mnt_at(h, off, fl->obj_d ? (__u64)fl->obj_m : ep_obj_mnt());
+	return off;
+}
+
+/* Global, one per program flavour: verified once, not again for each state the path, the
+ * executable and the base directory leave. */
+__noinline int ep_obj_sys(__u32 poff, __u32 off)
+{
+	return ep_build_obj(poff & (EP_WIRE_MAX - 1), off & (EP_WIRE_MAX - 1), false);
+}
+
+__noinline int ep_obj_uring(__u32 poff, __u32 off)
+{
+	return ep_build_obj(poff & (EP_WIRE_MAX - 1), off & (EP_WIRE_MAX - 1), true);
+}
+
+/*
  * Build the compact record in the CPU's scratch buffer (layout: include/epermd.h) and return
  * its length. Sections follow the header in a fixed order; each offset is masked (EP_WOFF) so
  * the verifier sees every write inside the buffer.
@@ -562,56 +650,93 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	/* a constant in each program: pre is NULL or not where ep_build() is inlined */
 	const __u32 hlen = sizeof(*h) + (pre ? sizeof(struct ep_wire_uring) : 0);
-	struct ep_files fl = {};
-	bool erofs;
+	struct ep_build_tmp *tmp = ep_build_tmp();
+	struct ep_files *fl;
 	__u32 off, poff;
 	bool gtrunc;
 	__u16 ng;
+	__u32 nsc;
 
+	if (!tmp)
+		return 0;
+	fl = &tmp->fl;
+	__builtin_memset(fl, 0, sizeof(*fl));
 	ep_fill_hdr(h, task, cred);
 	if (pre)
 		ep_uring_preset(h, pre);
 	else
-		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT);
+		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT,
+			     &tmp->regs);
 	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
 	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);
 	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc);
 	h->cr.ngroups = ng;
 	if (gtrunc)
 		h->facts |= EP_FACT_GROUPS_TRUNC;
-	/* the seccomp filter chain (h->n_sc_filter set by the caller) */
+	/* the seccomp filter chain (h->n_sc_filter set by the caller); the offset after it is
+	 * computed from the count, not carried out of the loop: one verifier state, not nine */
+	nsc = h->n_sc_filter < EP_MAX_SC_FILTERS ? h->n_sc_filter : EP_MAX_SC_FILTERS;
 	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
-		if (i >= h->n_sc_filter)
+		if (i >= nsc)
 			break;
-		*(__u64 *)(buf + EP_WOFF(off)) = sc_ids[i];
-		off += sizeof(__u64);
+		*(__u64 *)(buf + EP_WOFF(off + i * sizeof(__u64))) = sc_ids[i];
 	}
-	ep_pick_files(h, task, &fl);
-	if (pre)
-		ep_uring_files(h, pre, &fl);
+	off += nsc * sizeof(__u64);
+	ep_files_pick(pre != NULL);
 	poff = off;
-	if (fl.uptr) {
-		h->path_len = ep_read_path(h, buf, off, fl.uptr, c);
+	if (fl->uptr) {
+		h->path_len = ep_read_path(h, buf, off, fl->uptr, c);
 		off += h->path_len;
 	}
 	h->exe_len = ep_put_exe(h, off, task);
 	off += h->exe_len;
-	if (fl.base_d)
-		off = ep_put_inode_at(off, (__u64)fl.base_d, (__u64)fl.base_m);
-	/* io_uring requests are reported for EPERM/EACCES only: their program stays as it was */
-	erofs = !pre && h->ret == -EROFS;
-	if (fl.obj_d)
-		off = ep_put_inode_at(off, (__u64)fl.obj_d, (__u64)fl.obj_m);
-	else
-		off = ep_put_obj(h, task, &fl, poff, off, erofs, pre != NULL);
-	if (erofs)
-		off = ep_put_mnt_at(h, off, fl.obj_d ? (__u64)fl.obj_m : ep_obj_mnt());
+	if (fl->base_d)
+		off = ep_put_inode_at(off, (__u64)fl->base_d, (__u64)fl->base_m);
+	off = pre ? ep_obj_uring(poff, off) : ep_obj_sys(poff, off);
 	if (off > EP_WIRE_MAX)
 		off = EP_WIRE_MAX;
 	return off;
 }
 
 #include "seccomp.bpf.h"
+
+/*
+ * The record builder as global functions, verified once per program: a global function's
+ * arguments and what it reads from maps are unknown to the verifier, so the caller's paths
+ * (seccomp and fold flags, the chain's length, each io_uring opcode's arguments) no longer
+ * explore the whole builder again each (inlined, 6.18's ep_uring_done_btf processed 992k
+ * instructions, at the 1M limit, and the sys_exit fold program 511k: seconds of every start).
+ * They take the header from the CPU's scratch buffer (ep_emit() filled it), the thread's state
+ * and the counters from their maps, the seccomp chain from sc_ids_buf, the request from
+ * uring_pre. Returns the record's length, 0 when a map was missing.
+ * @regs: the syscall's struct pt_regs, a number (5.10 passes global functions scalars only).
+ */
+__noinline int ep_build_sys(__u64 regs)
+{
+	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ep_scratch *s = ep_scratch();
+	struct ep_counters *c = ep_counters();
+	const __u64 *ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
+
+	if (!s || !c || !ids)
+		return 0;
+	return ep_build(s->b, (struct pt_regs *)regs, NULL, bpf_map_lookup_elem(&task_state, &tid),
+			task, c, ids);
+}
+
+__noinline int ep_build_uring(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	const struct ep_uring_pre *pre = ep_uring_pre_buf();
+	struct ep_scratch *s = ep_scratch();
+	struct ep_counters *c = ep_counters();
+
+	if (!s || !c || !pre)
+		return 0;
+	return ep_build(s->b, NULL, pre, bpf_map_lookup_elem(&task_state, &tid), task, c, ep_no_sc);
+}
 
 /*
  * Count, build and send one denial record: a failing syscall (@regs) or a failing io_uring
@@ -623,11 +748,11 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
  * (a CPU runs one sys_exit program at a time) but not gap-free across CPUs.
  */
 static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_pre *pre,
-				   struct ep_task_state *st, struct task_struct *task,
-				   struct ep_counters *c, long ret, __u32 flags, const bool fetch,
-				   const __u64 *sc_ids, __u8 n_sc, __u8 sc_trunc, const bool fold)
+				   struct ep_task_state *st, struct ep_counters *c, long ret,
+				   __u32 flags, const bool fetch, __u8 n_sc, __u8 sc_trunc,
+				   const bool fold)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid(), regs_nr = 0;
 	struct ep_scratch *sc;
 	struct ep_wire_hdr *h;
 	__u32 len, zero = 0;
@@ -664,13 +789,22 @@ static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_p
 		if (st->n_ev > EP_MAX_EV)
 			c->ev_overflow += st->n_ev - EP_MAX_EV;
 	}
-	len = ep_build(sc->b, regs, pre, st, task, c, sc_ids);
+	/* @pre: a constant NULL or not where ep_emit() is inlined; tp_btf's regs is a typed
+	 * pointer, which goes over as a number read back from the stack */
+	if (pre)
+		len = ep_build_uring();
+	else if (!bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+		len = ep_build_sys(regs_nr);
+	else
+		len = 0;
 	h->size = len;
 	ep_state_clear(st);
-	shipped = !bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
-				      bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
-					  ? BPF_RB_FORCE_WAKEUP
-					  : BPF_RB_NO_WAKEUP);
+	/* 0: a per-CPU buffer was missing (never seen); counted as not shipped */
+	shipped =
+	    len && !bpf_ringbuf_output(&events, sc->b, len & (2 * EP_WIRE_MAX - 1),
+				       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes
+					   ? BPF_RB_FORCE_WAKEUP
+					   : BPF_RB_NO_WAKEUP);
 	if (shipped)
 		c->submitted++;
 	else
@@ -697,7 +831,6 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct task_struct *task;
 	struct ep_evidence *slot;
 	struct ep_counters *c;
-	const __u64 *sc_ids = ep_no_sc;
 	__u8 n_sc = 0, sc_trunc = 0;
 	__u64 *ids, regs_nr;
 	int fold;
@@ -764,12 +897,11 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 
 			n_sc = w & 0xff;
 			sc_trunc = (w >> 8) & 1;
-			sc_ids = ids;
 		}
 	}
 	/* no branch: the builder below is verified once for both */
 	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
-	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc, kfold);
+	return ep_emit(regs, NULL, st, c, ret, flags, fetch, n_sc, sc_trunc, kfold);
 
 out_clear:
 	ep_state_clear(st);
@@ -781,23 +913,26 @@ out_clear:
 /*
  * A successful syscall the daemon must know about (EP_REC_NOTICE): landlock_restrict_self()
  * puts the thread in a Landlock domain (marked here, inherited at fork); fanotify_mark() with a
- * permission bit makes a listener that may deny later.
+ * permission bit makes a listener that may deny later. Global: its record and register copy
+ * would otherwise take stack in the sys_exit program beside the record builder's call chain
+ * (5.10: 512 bytes for all of them). @regs: the syscall's struct pt_regs, as a number.
  */
-static __always_inline void ep_notice(struct pt_regs *regs, long nr)
+__noinline int ep_notice(__u64 regs, long nr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct ep_notice n = {};
+	struct pt_regs r;
 	__u32 tid = (__u32)id;
 	__u8 one = 1;
 	__s32 nr2;
 	__u64 ip;
 
 	if (!ep_tgid_wanted(id >> 32))
-		return;
-	ep_fill_regs(n.args, &nr2, &ip, regs, false);
+		return 0;
+	ep_fill_regs(n.args, &nr2, &ip, (struct pt_regs *)regs, false, &r);
 	if (nr == nr_fanotify_mark) {
 		if (!(n.args[2] & EP_FAN_PERM_MASK))
-			return;
+			return 0;
 		n.kind = EP_NOTE_FANOTIFY_MARK;
 	} else {
 		if (!bpf_map_update_elem(&landlocked, &tid, &one, BPF_NOEXIST))
@@ -810,6 +945,7 @@ static __always_inline void ep_notice(struct pt_regs *regs, long nr)
 	n.tid = tid;
 	bpf_get_current_comm(n.comm, sizeof(n.comm));
 	ep_aux_count(bpf_ringbuf_output(&events, &n, sizeof(n), 0) ? 1 : 0);
+	return 0;
 }
 
 /*
@@ -835,6 +971,7 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 {
 	struct ep_task_state *st;
 	__u32 tid;
+	__u64 regs_nr;
 	long nr;
 	bool sc;
 
@@ -842,8 +979,10 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 		return ep_exit_fail(regs, ret, fetch, fold);
 	if (ret == 0) {
 		nr = btf ? regs->orig_ax : BPF_CORE_READ(regs, orig_ax);
-		if (nr >= 0 && (nr == nr_landlock_restrict_self || nr == nr_fanotify_mark))
-			ep_notice(regs, nr);
+		/* tp_btf's regs is a typed pointer: a number read back from the stack */
+		if (nr >= 0 && (nr == nr_landlock_restrict_self || nr == nr_fanotify_mark) &&
+		    !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
+			ep_notice(regs_nr, nr);
 	}
 	sc = seccomp_by_enter && enter_live &&
 	     ep_task_seccomp_mode(use_task_btf) == SECCOMP_MODE_FILTER;

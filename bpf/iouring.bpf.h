@@ -237,6 +237,21 @@ struct ep_uring_pre {
 	char comm[EP_COMM_LEN]; /* the submitter's */
 };
 
+/* The request being reported (ep_uring_fail()): off the stack, for ep_build_uring(). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ep_uring_pre);
+} uring_pre SEC(".maps");
+
+static __always_inline struct ep_uring_pre *ep_uring_pre_buf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&uring_pre, &zero);
+}
+
 static __always_inline bool ep_uring_path_op(__u32 op)
 {
 	return op < 64 && ((EP_URING_PATH_OPS >> op) & 1);
@@ -324,9 +339,9 @@ static __always_inline void ep_uring_pre_fill(struct ep_uring_pre *pre, struct i
 }
 
 static __always_inline int ep_emit(struct pt_regs *regs, const struct ep_uring_pre *pre,
-				   struct ep_task_state *st, struct task_struct *task,
-				   struct ep_counters *c, long ret, __u32 flags, const bool fetch,
-				   const __u64 *sc_ids, __u8 n_sc, __u8 sc_trunc, const bool fold);
+				   struct ep_task_state *st, struct ep_counters *c, long ret,
+				   __u32 flags, const bool fetch, __u8 n_sc, __u8 sc_trunc,
+				   const bool fold);
 
 static __always_inline int ep_uring_fail(struct io_kiocb *req, int res, __u32 op,
 					 const struct ep_uring_sub *s, __u64 user_data)
@@ -335,9 +350,9 @@ static __always_inline int ep_uring_fail(struct io_kiocb *req, int res, __u32 op
 	__u32 tid = (__u32)id, tgid = id >> 32, flags = EP_F_IOURING;
 	struct ep_task_state *st = bpf_map_lookup_elem(&task_state, &tid);
 	struct ep_counters *c = ep_counters();
-	struct ep_uring_pre pre = {};
+	struct ep_uring_pre *pre = ep_uring_pre_buf();
 
-	if (!c)
+	if (!c || !pre)
 		goto out_clear;
 	if (tgid == self_tgid) {
 		c->filtered_self++;
@@ -345,14 +360,15 @@ static __always_inline int ep_uring_fail(struct io_kiocb *req, int res, __u32 op
 	}
 	if (filter_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
 		goto out_clear;
-	pre.user_data = user_data;
-	ep_uring_pre_fill(&pre, req, op, s);
+	__builtin_memset(pre, 0, sizeof(*pre));
+	pre->user_data = user_data;
+	ep_uring_pre_fill(pre, req, op, s);
 	/* io-wq workers are forked from a thread of the process: they carry its Landlock mark */
 	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
 		flags |= EP_F_LANDLOCKED;
 	/* no seccomp flags: seccomp filters never see io_uring requests */
-	return ep_emit(NULL, &pre, st, (struct task_struct *)bpf_get_current_task(), c, res, flags,
-		       true, ep_no_sc, 0, 0, false); /* seccomp never sees a request */
+	return ep_emit(NULL, pre, st, c, res, flags, true, 0, 0,
+		       false); /* seccomp never sees a request */
 
 out_clear:
 	ep_state_clear(st);

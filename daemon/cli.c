@@ -72,6 +72,7 @@ enum {
 	OPT_CHECK,
 	OPT_VERSION,
 	OPT_BENCH,
+	OPT_BENCH_STARTUP,
 	OPT_STATE_DIR,
 	OPT_PID,
 	OPT_DISABLE_HOOK,
@@ -95,6 +96,7 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {"bench-empty-hook", no_argument, NULL, OPT_BENCH},
+    {"bench-startup", no_argument, NULL, OPT_BENCH_STARTUP},
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"disable-hook", required_argument, NULL, OPT_DISABLE_HOOK},
     {"pid", required_argument, NULL, OPT_PID},
@@ -224,6 +226,25 @@ static int check_config(const struct cli *a)
 	return config_check(a->config_path ? a->config_path : CONFIG_DEFAULT_PATH);
 }
 
+/* What follows "--" is the command to run; -1 when the arguments are fine, else an exit code. */
+static int take_command(struct cli *a, int argc, char **argv)
+{
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--") != 0) {
+			fprintf(stderr,
+				"epermd: unexpected argument '%s' (a command goes after --)\n",
+				argv[optind]);
+			return EPERMD_EX_USAGE;
+		}
+		a->cmd = &argv[optind];
+	}
+	if (a->cmd && a->npid) {
+		fprintf(stderr, "epermd: -p and a COMMAND exclude each other\n");
+		return EPERMD_EX_USAGE;
+	}
+	return -1;
+}
+
 int cli_parse(struct cli *a, int argc, char **argv)
 {
 	int opt, ret;
@@ -265,6 +286,9 @@ int cli_parse(struct cli *a, int argc, char **argv)
 		case OPT_BENCH:
 			a->bench_empty = true;
 			break;
+		case OPT_BENCH_STARTUP:
+			a->bench_startup = true;
+			break;
 		case OPT_DISABLE_HOOK:
 			if (strcmp(optarg, "cap_capable")) {
 				fprintf(stderr, "epermd: --disable-hook: only cap_capable can be "
@@ -286,19 +310,8 @@ int cli_parse(struct cli *a, int argc, char **argv)
 			break;
 		}
 	}
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--") != 0) {
-			fprintf(stderr,
-				"epermd: unexpected argument '%s' (a command goes after --)\n",
-				argv[optind]);
-			return EPERMD_EX_USAGE;
-		}
-		a->cmd = &argv[optind];
-	}
-	if (a->cmd && a->npid) {
-		fprintf(stderr, "epermd: -p and a COMMAND exclude each other\n");
-		return EPERMD_EX_USAGE;
-	}
-
+	ret = take_command(a, argc, argv);
+	if (ret >= 0)
+		return ret;
 	return a->check_config ? check_config(a) : -1;
 }

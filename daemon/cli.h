@@ -25,8 +25,9 @@ struct cli {
 	bool no_cap_hook; /* --disable-hook=cap_capable (testing) */
 	int verbose;
 	bool features, check_config, bench_empty;
-	char **cmd;    /* after --, or NULL */
-	pid_t pid[16]; /* -p, --pid: running processes to trace */
+	bool bench_startup; /* print where the start-up time goes (stderr) */
+	char **cmd;	    /* after --, or NULL */
+	pid_t pid[16];	    /* -p, --pid: running processes to trace */
 	int npid;
 };
 

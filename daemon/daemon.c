@@ -62,6 +62,7 @@ struct daemon {
 	const struct tracer_features *feat;
 	int64_t rt_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t start_mono;
+	uint64_t new_mono;   /* daemon_new(): --bench-startup's zero */
 	char caps[768];	     /* what is kept after attach, for the start line */
 	struct runstate *rs; /* heartbeat for the tracing-gap notice; NULL = off */
 
@@ -631,6 +632,7 @@ int daemon_new(const struct cli *cli, const struct config *cfg, struct daemon **
 	a->cfg = *cfg;
 	a->oneshot = cli_oneshot(&a->cli);
 	a->ret = EXIT_FAILURE;
+	a->new_mono = clock_ns(CLOCK_MONOTONIC);
 	child_init(&a->ch);
 	*out = a;
 	return 0;
@@ -713,6 +715,7 @@ static int start_tracing(struct daemon *a, bool full_run)
 	to.erofs = a->cfg.erofs;
 	to.verbose = a->cli.verbose > 3 ? 3 : a->cli.verbose;
 	to.bench_empty = a->cli.bench_empty;
+	to.startup_stats = a->cli.bench_startup;
 	to.no_cap_capable = a->cli.no_cap_hook;
 	to.on_notice = on_notice;
 	if (a->oneshot && full_run) {
@@ -853,6 +856,9 @@ int daemon_start(struct daemon *a)
 	if (tracer_poll(a->tr, 0) >= 0)
 		evq_kick(a->q);
 	sd_notify(0, "READY=1");
+	if (a->cli.bench_startup)
+		fprintf(stderr, "epermd: start-up: READY %.3f s after start\n",
+			(clock_ns(CLOCK_MONOTONIC) - a->new_mono) / 1e9);
 	if (sd_watchdog_enabled(0, &a->wd_usec) <= 0)
 		a->wd_usec = 0;
 	return -1;

@@ -16,7 +16,7 @@
 
 #include "epermd.h" /* before the skeleton: its globals use the ABI structs */
 #include "epermd.skel.h"
-#include "epermd.h"
+#include "btfidx.h"
 #include "hooks.h"
 
 enum hook_flags {
@@ -169,55 +169,6 @@ out:
 	return err;
 }
 
-/* Mark the functions the object needs that a symbol list names; field is the name's column.
- * Returns the number of names read, or -errno. */
-static int names_scan(const char *path, int field, bool *found)
-{
-	char line[512], *name, *end;
-	FILE *fp = fopen(path, "re");
-	int n = 0;
-
-	if (!fp)
-		return -errno;
-	while (fgets(line, sizeof(line), fp)) {
-		name = line;
-		for (int f = 0; name && f < field; f++) {
-			name = strchr(name, ' ');
-			name = name ? name + 1 : NULL;
-		}
-		if (!name)
-			continue;
-		end = name + strcspn(name, " \t\n");
-		*end = 0;
-		n++;
-		for (size_t i = 0; i < N_DEFS; i++)
-			if (!found[i] && !strcmp(name, hook_defs[i].target))
-				found[i] = true;
-	}
-	fclose(fp);
-	return n;
-}
-
-/* BTF can keep a function the compiler renamed (foo.isra.0) or inlined everywhere, and fexit
- * needs the exact symbol. systemd's ProtectKernelTunables= puts an empty, mode-0000 file over
- * /proc/kallsyms, which CAP_DAC_READ_SEARCH still opens: an empty list means "unknown", so
- * fall back to tracefs' list of traceable functions, then to trusting BTF. */
-static void ksyms_find(bool *found)
-{
-	static const char *const lists[] = {
-	    "/sys/kernel/tracing/available_filter_functions",
-	    "/sys/kernel/debug/tracing/available_filter_functions",
-	};
-
-	if (names_scan("/proc/kallsyms", 2, found) > 0)
-		return;
-	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-		if (names_scan(lists[i], 0, found) > 0)
-			return;
-	for (size_t i = 0; i < N_DEFS; i++)
-		found[i] = true;
-}
-
 static bool func_ok(const struct btf *btf, const struct hook_def *d, int *nargs, int *id_out)
 {
 	const struct btf_type *t;
@@ -227,11 +178,11 @@ static bool func_ok(const struct btf *btf, const struct hook_def *d, int *nargs,
 		char tname[128];
 
 		snprintf(tname, sizeof(tname), "btf_trace_%s", d->target);
-		id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+		id = btfidx_find(btf, tname, BTF_KIND_TYPEDEF);
 		*nargs = d->nargs;
 		return id > 0;
 	}
-	id = btf__find_by_name_kind(btf, d->target, BTF_KIND_FUNC);
+	id = btfidx_find(btf, d->target, BTF_KIND_FUNC);
 	if (id <= 0)
 		return false;
 	*id_out = id;
@@ -316,13 +267,13 @@ static void probe_types(struct hooks *hs, const struct btf *btf, bool *fexit_ok,
 {
 	int id;
 
-	id = btf__find_by_name_kind(btf, "cap_capable", BTF_KIND_FUNC);
+	id = btfidx_find(btf, "cap_capable", BTF_KIND_FUNC);
 	*fexit_ok =
 	    id > 0 && !probe_load(BPF_TRACE_FEXIT, id, true, "program type", hs->fexit_refused);
 	if (id <= 0)
 		snprintf(hs->fexit_refused, WHY_LEN,
 			 "cap_capable not in kernel BTF: fexit not probed");
-	id = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
+	id = btfidx_find(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
 	*tp_ok = id > 0 && !probe_load(BPF_TRACE_RAW_TP, id, true, "program type", hs->tp_refused);
 	if (id <= 0)
 		snprintf(hs->tp_refused, WHY_LEN, "tp_btf not probed: no btf_trace_sys_exit");
@@ -333,12 +284,11 @@ static void probe_types(struct hooks *hs, const struct btf *btf, bool *fexit_ok,
  * N_DEFS with *why set when none can load.
  */
 static size_t pick_variant(struct hooks *hs, struct epermd_bpf *skel, const struct btf *btf,
-			   size_t i, size_t j, const bool *ksym, bool fexit_ok, bool tp_ok,
-			   const char **why)
+			   size_t i, size_t j, bool fexit_ok, bool tp_ok, const char **why)
 {
 	const struct hook_def *d = &hook_defs[i];
 	size_t pick = N_DEFS;
-	int id = 0, nargs = 0;
+	int id = 0, nargs = 0, perr;
 	bool present;
 
 	present = func_ok(btf, d, &nargs, &id);
@@ -349,8 +299,6 @@ static size_t pick_variant(struct hooks *hs, struct epermd_bpf *skel, const stru
 	else if (!present)
 		*why = d->flags & HF_TP ? "tracepoint not in kernel BTF"
 					: "function not in kernel BTF";
-	else if (!(d->flags & HF_TP) && !ksym[i])
-		*why = "function not in the kernel symbol list (renamed or inlined)";
 	if (*why)
 		return N_DEFS;
 	for (size_t k = i; k < j; k++)
@@ -362,7 +310,17 @@ static size_t pick_variant(struct hooks *hs, struct epermd_bpf *skel, const stru
 			 nargs, d->nargs);
 		*why = hs->def_why[i];
 	} else if (!(d->flags & HF_TP) &&
-		   probe_load(BPF_TRACE_FEXIT, id, false, "target", hs->def_why[i])) {
+		   (perr = probe_load(BPF_TRACE_FEXIT, id, false, "target", hs->def_why[i]))) {
+		/*
+		 * BTF can keep a function the compiler renamed (foo.isra.0) or inlined everywhere,
+		 * and fexit needs the exact symbol: the kernel looks the name up in kallsyms at
+		 * load and says ENOENT when it is not there. (Reading /proc/kallsyms instead took
+		 * a quarter of a second of every start, and systemd's ProtectKernelTunables= hides
+		 * it.)
+		 */
+		if (perr == -ENOENT)
+			snprintf(hs->def_why[i], WHY_LEN,
+				 "function not in the kernel symbol list (renamed or inlined)");
 		*why = hs->def_why[i];
 	} else if (refused_why(hs, hook_defs[pick].prog)) {
 		*why = refused_why(hs, hook_defs[pick].prog);
@@ -396,7 +354,6 @@ static int keep_variant(struct hooks *hs, struct epermd_bpf *skel, struct tracer
 int hooks_prepare(struct hooks *hs, struct epermd_bpf *skel, bool tracepoint_only,
 		  const struct btf *btf, struct tracer_features *f)
 {
-	bool ksym[N_DEFS] = {false};
 	bool fexit_ok, tp_ok, seccomp_on = false;
 	size_t i, j, pick;
 	int err = 0;
@@ -417,7 +374,6 @@ int hooks_prepare(struct hooks *hs, struct epermd_bpf *skel, bool tracepoint_onl
 		return 0;
 	}
 	probe_types(hs, btf, &fexit_ok, &tp_ok);
-	ksyms_find(ksym);
 
 	for (i = 0; i < N_DEFS; i = j) {
 		const char *why = NULL;
@@ -426,7 +382,7 @@ int hooks_prepare(struct hooks *hs, struct epermd_bpf *skel, bool tracepoint_onl
 		for (j = i + 1; j < N_DEFS && !strcmp(hook_defs[j].target, hook_defs[i].target);
 		     j++)
 			;
-		pick = pick_variant(hs, skel, btf, i, j, ksym, fexit_ok, tp_ok, &why);
+		pick = pick_variant(hs, skel, btf, i, j, fexit_ok, tp_ok, &why);
 		err = keep_variant(hs, skel, f, i, j, pick, why);
 		if (err)
 			goto cleanup;

@@ -19,7 +19,9 @@
 #include "capture.h"
 #include "dhash.h"
 #include "epermd.skel.h"
+#include "btfidx.h"
 #include "hooks.h"
+#include "loadstats.h"
 #include "names.h"
 #include "sysclass.h"
 #include "seccomp_eval.h"
@@ -89,7 +91,8 @@ struct tracer {
 	 * parses its own copy there, and two copies were most of the start's peak RSS */
 	struct btf *vmlinux;
 	bool vmlinux_tried;
-	struct hooks hooks; /* the fexit/LSM evidence hooks' state (hooks.c) */
+	struct hooks hooks;   /* the fexit/LSM evidence hooks' state (hooks.c) */
+	struct loadstats *ls; /* --bench-startup, else NULL */
 };
 
 static int tracer_verbose;
@@ -236,7 +239,7 @@ static bool probe_tp_btf(const struct btf *vmlinux, const char *tp)
 	if (!vmlinux)
 		return false;
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF);
+	id = btfidx_find(vmlinux, name, BTF_KIND_TYPEDEF);
 	if (id <= 0)
 		return false;
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_RAW_TP,
@@ -380,7 +383,7 @@ static bool btf_has_member(const struct btf *btf, const char *type, const char *
 
 	if (!btf)
 		return false;
-	id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	id = btfidx_find(btf, type, BTF_KIND_STRUCT);
 	if (id <= 0)
 		return false;
 	bt = btf__type_by_id(btf, id);
@@ -463,7 +466,7 @@ static __u32 dcache_mounted_value(const struct btf *vmlinux)
 
 	if (!vmlinux)
 		return 0;
-	id = btf__find_by_name_kind(vmlinux, "dentry_flags", BTF_KIND_ENUM);
+	id = btfidx_find(vmlinux, "dentry_flags", BTF_KIND_ENUM);
 	if (id < 0 || !(t = btf__type_by_id(vmlinux, id)))
 		return 0;
 	e = btf_enum(t);
@@ -573,7 +576,7 @@ static int uring_form(const struct btf *vmlinux)
 
 	if (!vmlinux)
 		return URING_DONE_NONE;
-	id = btf__find_by_name_kind(vmlinux, "btf_trace_io_uring_complete", BTF_KIND_TYPEDEF);
+	id = btfidx_find(vmlinux, "btf_trace_io_uring_complete", BTF_KIND_TYPEDEF);
 	if (id <= 0)
 		return URING_DONE_NONE;
 	t = btf__type_by_id(vmlinux, btf__type_by_id(vmlinux, id)->type); /* pointer */
@@ -748,6 +751,7 @@ static const struct btf *tracer_vmlinux(struct tracer *t)
 
 static void tracer_vmlinux_free(struct tracer *t)
 {
+	btfidx_reset();
 	btf__free(t->vmlinux);
 	t->vmlinux = NULL;
 	t->vmlinux_tried = false;
@@ -769,14 +773,11 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 	t->uring_form = uring_form(vmlinux);
 	t->atomic_fetch = atomic_fetch;
 	/*
-	 * The fold variant only where the verifier checks global functions lazily (6.8+: struct
-	 * bpf_func_info_aux has "called"): before, the fold's global functions are verified even
-	 * where folding is off and the variant is refused after 1M instructions, a cost every
-	 * start would pay (seconds; minutes under QEMU). There the loader starts without it.
+	 * The fold variant on every kernel with atomic fetch: since the record builder is global
+	 * functions verified once, 6.1's eager checking of every global function takes the fold
+	 * with the facts (57k instructions, VM). Refused all the same, exit_lighten() retries
+	 * without it.
 	 */
-	if (!t->exit_lighter && atomic_fetch &&
-	    !btf_has_member(vmlinux, "bpf_func_info_aux", "called"))
-		t->exit_lighter = 1;
 	hooks_init(t, atomic_fetch);
 	err = hooks_pick(t, vmlinux);
 	if (err)
@@ -797,7 +798,12 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		hook_off(t, &t->hk[HK_ENTER], "seccomp covered by fexit __seccomp_filter");
 
 	tracer_vmlinux_free(t);
+	err = loadstats_arm(t->ls, t->skel->obj);
+	if (err)
+		goto fail;
+	loadstats_mark(t->ls, LS_PROBE);
 	err = epermd_bpf__load(t->skel);
+	loadstats_mark(t->ls, LS_LOAD);
 	if (!err) {
 		t->f.seccomp =
 		    t->sc_chain ? "filter chain (exact)"
@@ -814,11 +820,9 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		    : !t->atomic_fetch
 			? "off: no BPF atomic fetch here (before 5.12), whose verifier cannot "
 			  "take it with the facts; repeats are shipped and folded by the daemon"
-		    : t->exit_lighter >= 1 ? "off: not verified with it on this kernel (before 6.8 "
-					     "the verifier checks "
-					     "the fold's global functions even when unused, past "
-					     "its 1M instructions); "
-					     "repeats are shipped and folded by the daemon"
+		    : t->exit_lighter >= 1 ? "off: the verifier refused the sys_exit program with "
+					     "it on this kernel; repeats are shipped and folded by "
+					     "the daemon"
 					   : "in the kernel (repeats counted, not shipped)";
 		return 0;
 	}
@@ -1001,6 +1005,9 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	if (!t->percpu)
 		return -ENOMEM;
 
+	if (t->opts.startup_stats && !t->ls && loadstats_new(&t->ls))
+		return -ENOMEM;
+	loadstats_mark(t->ls, LS_PROBE);
 	err = tracer_load_retry(t);
 	if (err)
 		goto cleanup;
@@ -1009,8 +1016,10 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 		if (err)
 			goto cleanup;
 	}
+	loadstats_mark(t->ls, LS_PROBE);
 	if (t->exit_lighter < 3 && !t->opts.bench_empty)
 		dhash_setup(t);
+	loadstats_mark(t->ls, LS_DHASH);
 	err = hooks_attach_all(t);
 	if (err)
 		goto cleanup;
@@ -1026,6 +1035,8 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 		goto cleanup;
 	}
 	tracer_vmlinux_free(t);
+	loadstats_mark(t->ls, LS_ATTACH);
+	loadstats_print(t->ls, t->skel->obj, stderr);
 	return 0;
 
 cleanup:
@@ -1189,6 +1200,7 @@ void tracer_free(struct tracer *t)
 	ring_buffer__free(t->rb);
 	epermd_bpf__destroy(t->skel);
 	sc_cache_free(t->sc);
+	loadstats_free(t->ls);
 	free(t->percpu);
 	free(t);
 }

@@ -39,6 +39,8 @@ struct tracer_opts {
 			       * tracepoint nor fexit, as on kernels before 6.14 in tracepoint-only
 			       * mode */
 	int erofs;	      /* enum tracer_erofs: which EROFS failures are denials */
+	bool startup_stats;   /* --bench-startup: phase times and each program's verifier
+			       * statistics on stderr */
 	tracer_notice_fn on_notice;   /* EP_REC_NOTICE; NULL = count and ignore */
 	tracer_sc_prog_fn on_sc_prog; /* EP_REC_SC_PROG; NULL = count and ignore */
 };
