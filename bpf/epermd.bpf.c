@@ -760,10 +760,7 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	if (sc_chain && (flags & EP_F_SECCOMP_TASK)) {
 		ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
 		if (ids) {
-			int w = ep_sc_walk((__u64)task);
-
-			n_sc = w & 0xff;
-			sc_trunc = (w >> 8) & 1;
+			n_sc = ep_sc_chain(task, ids, &sc_trunc);
 			sc_ids = ids;
 		}
 	}

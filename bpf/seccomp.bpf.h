@@ -151,30 +151,26 @@ static __always_inline void ep_sc_ship(struct seccomp_filter *f, __u64 id)
 }
 
 /*
- * The chain of @task newest first, as seccomp_run_filters() walks it, into sc_ids_buf; each
- * program goes out before the denial that names it. Returns how many | 1 << 8 when the chain
- * is longer than EP_MAX_SC_FILTERS. A global function, so that the sys_exit program verifies
- * the walk once, not on each of its paths.
+ * The chain of @task newest first, as seccomp_run_filters() walks it, into @ids (sc_ids_buf);
+ * each program goes out before the denial that names it. Returns how many; *@trunc when the
+ * chain is longer than EP_MAX_SC_FILTERS. Inline, not a global function: a third frame
+ * (program, walk, ep_sc_ident) went over the 512 bytes of combined stack on 6.12.
  */
-__noinline int ep_sc_walk(__u64 task)
+static __always_inline __u8 ep_sc_chain(struct task_struct *task, __u64 *ids, __u8 *trunc)
 {
-	struct seccomp_filter *f = BPF_CORE_READ((struct task_struct *)task, seccomp.filter);
-	__u32 zero = 0;
-	__u64 *ids;
-	int n = 0;
+	struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
+	__u8 n = 0;
 
 	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
 		if (!f)
 			break;
-		if (ep_sc_ident((__u64)f, i)) {
-			ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
-			if (ids)
-				ep_sc_ship(f, ids[i & (EP_MAX_SC_FILTERS - 1)]);
-		}
+		if (ep_sc_ident((__u64)f, i))
+			ep_sc_ship(f, ids[i]);
 		n++;
 		f = BPF_CORE_READ(f, prev);
 	}
-	return n | (f != NULL) << 8;
+	*trunc = f != NULL;
+	return n;
 }
 
 #endif /* EPERMD_SECCOMP_BPF_H */
