@@ -52,8 +52,35 @@ static __always_inline __u64 ep_sc_hash_chunk(__u64 h, const __u64 *w)
 	return h;
 }
 
+/* Ships the program (@len instructions at @insns) under @id unless it went out already (ring
+ * full: counted, retried at the next denial). */
+static __always_inline void ep_sc_ship(__u64 id, __u32 len, __u64 insns)
+{
+	struct ep_sc_prog *rec;
+	__u8 one = 1;
+
+	if (len > EP_SC_MAX_INSNS || bpf_map_lookup_elem(&sc_shipped, &id))
+		return;
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		__sync_fetch_and_add(&sc_ship_failed, 1);
+		return;
+	}
+	rec->rec_type = EP_REC_SC_PROG;
+	rec->len = len;
+	rec->id = id;
+	if (bpf_probe_read_kernel(rec->insn, len * sizeof(rec->insn[0]), (const void *)insns)) {
+		bpf_ringbuf_discard(rec, 0);
+		__sync_fetch_and_add(&sc_ship_failed, 1);
+		return;
+	}
+	bpf_ringbuf_submit(rec, 0);
+	bpf_map_update_elem(&sc_shipped, &id, &one, BPF_ANY);
+}
+
 /*
- * The identity of the filter at @filter into sc_ids_buf[@slot]; 0 there when it could not be
+ * The identity of the filter at @filter into sc_ids_buf[@slot], and its program shipped if it
+ * was not yet (before the denial that names it); 0 there when it could not be
  * read (no orig_prog, a preempted program of this CPU holds the buffer): the daemon then finds
  * no program and counts the denial undecided, it never runs another filter's program.
  * A global function: verified once whatever the number of callers (5.10 passes it scalars
@@ -109,68 +136,36 @@ __noinline int ep_sc_ident(__u64 filter, __u32 slot)
 	}
 	/* the final avalanche: every instruction reaches every bit */
 	h = ep_fold_mix(h, sc_key);
-	ids[slot & (EP_MAX_SC_FILTERS - 1)] = h ? h : 1;
+	h = h ? h : 1;
+	ids[slot & (EP_MAX_SC_FILTERS - 1)] = h;
 	ret = 1;
 out:
 	b->busy = 0;
+	if (ret)
+		ep_sc_ship(h, len, insns);
 	return ret;
 }
 
-/* Ships @f's program under @id unless it went out already (ring full: counted, retried). */
-static __always_inline void ep_sc_ship(struct seccomp_filter *f, __u64 id)
-{
-	struct sock_fprog_kern *fp;
-	struct ep_sc_prog *rec;
-	const void *insns;
-	__u32 len;
-	__u8 one = 1;
-
-	if (!bpf_core_field_exists(struct bpf_prog, orig_prog) || !id ||
-	    bpf_map_lookup_elem(&sc_shipped, &id))
-		return;
-	fp = BPF_CORE_READ(f, prog, orig_prog);
-	len = BPF_CORE_READ(fp, len);
-	if (!len || len > EP_SC_MAX_INSNS)
-		return;
-	insns = BPF_CORE_READ(fp, filter);
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
-	if (!rec) {
-		__sync_fetch_and_add(&sc_ship_failed, 1);
-		return;
-	}
-	rec->rec_type = EP_REC_SC_PROG;
-	rec->len = len;
-	rec->id = id;
-	if (bpf_probe_read_kernel(rec->insn, len * sizeof(rec->insn[0]), insns)) {
-		bpf_ringbuf_discard(rec, 0);
-		__sync_fetch_and_add(&sc_ship_failed, 1);
-		return;
-	}
-	bpf_ringbuf_submit(rec, 0);
-	bpf_map_update_elem(&sc_shipped, &id, &one, BPF_ANY);
-}
-
 /*
- * The chain of @task newest first, as seccomp_run_filters() walks it, into @ids (sc_ids_buf);
- * each program goes out before the denial that names it. Returns how many; *@trunc when the
- * chain is longer than EP_MAX_SC_FILTERS. Inline, not a global function: a third frame
- * (program, walk, ep_sc_ident) went over the 512 bytes of combined stack on 6.12.
+ * The chain of @task newest first, as seccomp_run_filters() walks it, into sc_ids_buf; each
+ * program goes out before the denial that names it. Returns how many | 1 << 8 when the
+ * chain is longer than EP_MAX_SC_FILTERS (no pointer out: an address-taken local costs the
+ * program stack). Inline, not a global function: a third frame (program, walk, ep_sc_ident)
+ * went over the 512 bytes of combined stack on 6.12.
  */
-static __always_inline __u8 ep_sc_chain(struct task_struct *task, __u64 *ids, __u8 *trunc)
+static __always_inline int ep_sc_chain(struct task_struct *task)
 {
 	struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
-	__u8 n = 0;
+	int n = 0;
 
 	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
 		if (!f)
 			break;
-		if (ep_sc_ident((__u64)f, i))
-			ep_sc_ship(f, ids[i]);
+		ep_sc_ident((__u64)f, i);
 		n++;
 		f = BPF_CORE_READ(f, prev);
 	}
-	*trunc = f != NULL;
-	return n;
+	return n | (f != NULL) << 8;
 }
 
 #endif /* EPERMD_SECCOMP_BPF_H */
