@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The seccomp filter chain of a failing task (tracepoint-only mode, sc_chain): each filter is
- * named by an identity, and its classic BPF goes to the daemon once per identity
- * (EP_REC_SC_PROG, before the denial that names it). The daemon caches the programs by
- * identity and runs the chain (daemon/capture/seccomp_eval.c).
+ * The seccomp filter chain of a failing task (sc_chain: wherever the kernel keeps the filters'
+ * instructions, in both modes): each filter is named by an identity, and its classic BPF goes to
+ * the daemon once per identity (EP_REC_SC_PROG, before the denial that names it). The daemon caches
+ * the programs by identity and runs the chain (daemon/capture/seccomp_eval.c).
  *
  * The identity must never be shared by two different programs. A filter's address is not
  * enough, even with its length: when a filtered process exits its filters are freed, and the
