@@ -57,9 +57,10 @@ static __always_inline __u64 ep_sc_hash_chunk(__u64 h, const __u64 *w)
 static __always_inline void ep_sc_ship(__u64 id, __u32 len, __u64 insns)
 {
 	struct ep_sc_prog *rec;
+	__u64 size = len * sizeof(rec->insn[0]);
 	__u8 one = 1;
 
-	if (len > EP_SC_MAX_INSNS || bpf_map_lookup_elem(&sc_shipped, &id))
+	if (bpf_map_lookup_elem(&sc_shipped, &id))
 		return;
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
@@ -69,7 +70,14 @@ static __always_inline void ep_sc_ship(__u64 id, __u32 len, __u64 insns)
 	rec->rec_type = EP_REC_SC_PROG;
 	rec->len = len;
 	rec->id = id;
-	if (bpf_probe_read_kernel(rec->insn, len * sizeof(rec->insn[0]), (const void *)insns)) {
+	/*
+	 * The caller checked len, but 5.10's verifier forgets a bound once the value went to the
+	 * stack and back, and the compiler drops a check it can prove: the bound again, on the
+	 * register that goes to the helper, out of the compiler's sight.
+	 */
+	asm volatile("" : "+r"(size));
+	if (size > sizeof(rec->insn) ||
+	    bpf_probe_read_kernel(rec->insn, size, (const void *)insns)) {
 		bpf_ringbuf_discard(rec, 0);
 		__sync_fetch_and_add(&sc_ship_failed, 1);
 		return;
