@@ -889,18 +889,18 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 		fold = ep_fold_check(regs_nr, ret, flags);
 	if (fold == EP_FOLD_DONE)
 		goto out_clear;
+	/* no branch: the builder below is verified once for both */
+	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
 	/* the filter chain only for a record that goes out: a folded repeat names no filter */
 	if (sc_chain && (flags & EP_F_SECCOMP_TASK)) {
 		ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
 		if (ids) {
-			int w = ep_sc_walk((__u64)task);
+			int w = ep_sc_chain(task);
 
 			n_sc = w & 0xff;
-			sc_trunc = (w >> 8) & 1;
+			sc_trunc = w >> 8;
 		}
 	}
-	/* no branch: the builder below is verified once for both */
-	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
 	return ep_emit(regs, NULL, st, c, ret, flags, fetch, n_sc, sc_trunc, kfold);
 
 out_clear:

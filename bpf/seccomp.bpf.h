@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The seccomp filter chain of a failing task (tracepoint-only mode, sc_chain): each filter is
- * named by an identity, and its classic BPF goes to the daemon once per identity
- * (EP_REC_SC_PROG, before the denial that names it). The daemon caches the programs by
- * identity and runs the chain (daemon/capture/seccomp_eval.c).
+ * The seccomp filter chain of a failing task (sc_chain: wherever the kernel keeps the filters'
+ * instructions, in both modes): each filter is named by an identity, and its classic BPF goes to
+ * the daemon once per identity (EP_REC_SC_PROG, before the denial that names it). The daemon caches
+ * the programs by identity and runs the chain (daemon/capture/seccomp_eval.c).
  *
  * The identity must never be shared by two different programs. A filter's address is not
  * enough, even with its length: when a filtered process exits its filters are freed, and the
@@ -17,8 +17,10 @@
  * filter at another one's identity.
  *
  * Cost: the success path never comes here. A failing syscall of a filtered task reads and
- * hashes its chain's instructions (about 2 ns per instruction), and only when the denial is
- * shipped: in-kernel folded repeats skip it.
+ * hashes its chain's instructions, each filter's rounded up to 64 (about 7 JIT-ed BPF
+ * instructions per classic instruction), and only when the denial is shipped: in-kernel folded
+ * repeats skip it. The verifier walks the hash loop once (4096 iterations, ~45k instructions
+ * processed).
  *
  * Included by epermd.bpf.c after fold.bpf.h (ep_fold_mix) and the sc_* maps.
  */
@@ -52,8 +54,43 @@ static __always_inline __u64 ep_sc_hash_chunk(__u64 h, const __u64 *w)
 	return h;
 }
 
+/* Ships the program (@len instructions at @insns) under @id unless it went out already (ring
+ * full: counted, retried at the next denial). */
+static __always_inline void ep_sc_ship(__u64 id, __u32 len, __u64 insns)
+{
+	struct ep_sc_prog *rec;
+	__u64 size = len * sizeof(rec->insn[0]);
+	__u8 one = 1;
+
+	if (bpf_map_lookup_elem(&sc_shipped, &id))
+		return;
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		__sync_fetch_and_add(&sc_ship_failed, 1);
+		return;
+	}
+	rec->rec_type = EP_REC_SC_PROG;
+	rec->len = len;
+	rec->id = id;
+	/*
+	 * The caller checked len, but 5.10's verifier forgets a bound once the value went to the
+	 * stack and back, and the compiler drops a check it can prove: the bound again, on the
+	 * register that goes to the helper, out of the compiler's sight.
+	 */
+	asm volatile("" : "+r"(size));
+	if (size > sizeof(rec->insn) ||
+	    bpf_probe_read_kernel(rec->insn, size, (const void *)insns)) {
+		bpf_ringbuf_discard(rec, 0);
+		__sync_fetch_and_add(&sc_ship_failed, 1);
+		return;
+	}
+	bpf_ringbuf_submit(rec, 0);
+	bpf_map_update_elem(&sc_shipped, &id, &one, BPF_ANY);
+}
+
 /*
- * The identity of the filter at @filter into sc_ids_buf[@slot]; 0 there when it could not be
+ * The identity of the filter at @filter into sc_ids_buf[@slot], and its program shipped if it
+ * was not yet (before the denial that names it); 0 there when it could not be
  * read (no orig_prog, a preempted program of this CPU holds the buffer): the daemon then finds
  * no program and counts the denial undecided, it never runs another filter's program.
  * A global function: verified once whatever the number of callers (5.10 passes it scalars
@@ -109,68 +146,32 @@ __noinline int ep_sc_ident(__u64 filter, __u32 slot)
 	}
 	/* the final avalanche: every instruction reaches every bit */
 	h = ep_fold_mix(h, sc_key);
-	ids[slot & (EP_MAX_SC_FILTERS - 1)] = h ? h : 1;
+	h = h ? h : 1;
+	ids[slot & (EP_MAX_SC_FILTERS - 1)] = h;
 	ret = 1;
 out:
 	b->busy = 0;
+	if (ret)
+		ep_sc_ship(h, len, insns);
 	return ret;
-}
-
-/* Ships @f's program under @id unless it went out already (ring full: counted, retried). */
-static __always_inline void ep_sc_ship(struct seccomp_filter *f, __u64 id)
-{
-	struct sock_fprog_kern *fp;
-	struct ep_sc_prog *rec;
-	const void *insns;
-	__u32 len;
-	__u8 one = 1;
-
-	if (!bpf_core_field_exists(struct bpf_prog, orig_prog) || !id ||
-	    bpf_map_lookup_elem(&sc_shipped, &id))
-		return;
-	fp = BPF_CORE_READ(f, prog, orig_prog);
-	len = BPF_CORE_READ(fp, len);
-	if (!len || len > EP_SC_MAX_INSNS)
-		return;
-	insns = BPF_CORE_READ(fp, filter);
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
-	if (!rec) {
-		__sync_fetch_and_add(&sc_ship_failed, 1);
-		return;
-	}
-	rec->rec_type = EP_REC_SC_PROG;
-	rec->len = len;
-	rec->id = id;
-	if (bpf_probe_read_kernel(rec->insn, len * sizeof(rec->insn[0]), insns)) {
-		bpf_ringbuf_discard(rec, 0);
-		__sync_fetch_and_add(&sc_ship_failed, 1);
-		return;
-	}
-	bpf_ringbuf_submit(rec, 0);
-	bpf_map_update_elem(&sc_shipped, &id, &one, BPF_ANY);
 }
 
 /*
  * The chain of @task newest first, as seccomp_run_filters() walks it, into sc_ids_buf; each
- * program goes out before the denial that names it. Returns how many | 1 << 8 when the chain
- * is longer than EP_MAX_SC_FILTERS. A global function, so that the sys_exit program verifies
- * the walk once, not on each of its paths.
+ * program goes out before the denial that names it. Returns how many | 1 << 8 when the
+ * chain is longer than EP_MAX_SC_FILTERS (no pointer out: an address-taken local costs the
+ * program stack). Inline, not a global function: a third frame (program, walk, ep_sc_ident)
+ * went over the 512 bytes of combined stack on 6.12.
  */
-__noinline int ep_sc_walk(__u64 task)
+static __always_inline int ep_sc_chain(struct task_struct *task)
 {
-	struct seccomp_filter *f = BPF_CORE_READ((struct task_struct *)task, seccomp.filter);
-	__u32 zero = 0;
-	__u64 *ids;
+	struct seccomp_filter *f = BPF_CORE_READ(task, seccomp.filter);
 	int n = 0;
 
 	for (int i = 0; i < EP_MAX_SC_FILTERS; i++) {
 		if (!f)
 			break;
-		if (ep_sc_ident((__u64)f, i)) {
-			ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
-			if (ids)
-				ep_sc_ship(f, ids[i & (EP_MAX_SC_FILTERS - 1)]);
-		}
+		ep_sc_ident((__u64)f, i);
 		n++;
 		f = BPF_CORE_READ(f, prev);
 	}

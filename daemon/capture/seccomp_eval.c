@@ -408,9 +408,8 @@ int sc_eval_event(struct sc_cache *c, struct ep_event *ev)
 	if ((v.ret & SECCOMP_RET_DATA) != err &&
 	    !((v.ret & SECCOMP_RET_DATA) > SC_MAX_ERRNO && err == SC_MAX_ERRNO))
 		return 0;
-	for (unsigned i = 0; i < ev->n_ev && i < EP_MAX_EV; i++)
-		if (ev->ev[i].kind == EP_EV_SECCOMP)
-			return 1; /* the kernel's own word (fexit __seccomp_filter) is there */
+	/* also next to the kernel's own word (fexit __seccomp_filter, full mode): that one says
+	 * seccomp refused the call, only the chain names the filter and its rule */
 	rec.ret = ev->ret;
 	rec.a[0] = v.ret;
 	rec.a[1] = err;

@@ -262,6 +262,14 @@ TEST(seccomp_chain_and_event)
 	CHECK(ev->n_ev == 1 && ev->ev[0].kind == EP_EV_SECCOMP && ev->ev[0].src == EP_HK_SC_CHAIN);
 	CHECK(ev->ev[0].a[1] == EACCES && ev->ev[0].a[0] == (SECCOMP_RET_ERRNO | EACCES));
 	CHECK_STR(ev->ev[0].name, "filter 3 of 3, insn 2");
+	/* full mode: after fexit __seccomp_filter's record, the chain still names the filter */
+	ev->n_ev = 1;
+	ev->ev[0].src = EP_HK_SECCOMP_FILTER;
+	ev->ev[0].name[0] = 0;
+	CHECK(sc_eval_event(c, ev) == 1);
+	CHECK(ev->n_ev == 2 && ev->ev[0].src == EP_HK_SECCOMP_FILTER &&
+	      ev->ev[1].src == EP_HK_SC_CHAIN);
+	CHECK_STR(ev->ev[1].name, "filter 3 of 3, insn 2");
 	/* mkdir failing with EPERM: the chain said EACCES, so not seccomp's doing */
 	ev->n_ev = 0;
 	ev->ret = -EPERM;
