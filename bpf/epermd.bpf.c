@@ -319,14 +319,14 @@ static __always_inline __u32 ep_put_exe(struct ep_wire_hdr *h, __u32 off, struct
 }
 
 static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struct *task,
-					const struct cred *cred)
+					const struct cred *cred, const bool btf)
 {
-	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	h->userns_ino = BPF_CORE_READ(cred, user_ns, ns.inum);
-	h->userns_level = BPF_CORE_READ(cred, user_ns, level);
-	h->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->ppid = EP_RD(btf, task, real_parent, tgid);
+	h->userns_ino = EP_RD(btf, cred, user_ns, ns.inum);
+	h->userns_level = EP_RD(btf, cred, user_ns, level);
+	h->mntns_ino = EP_RD(btf, task, nsproxy, mnt_ns, ns.inum);
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
-	ep_put_creds(&h->cr, task, cred);
+	ep_put_creds(&h->cr, task, cred, btf);
 	h->facts |= EP_FACT_CREDS;
 }
 
@@ -559,7 +559,9 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 				      const __u64 *sc_ids)
 {
 	struct ep_wire_hdr *h = (struct ep_wire_hdr *)buf;
-	const struct cred *cred = BPF_CORE_READ(task, cred);
+	/* a constant too: the io_uring programs pass bpf_get_current_task() (see EP_RD()) */
+	const bool btf = use_task_btf && !pre;
+	const struct cred *cred = EP_RD(btf, task, cred);
 	/* a constant in each program: pre is NULL or not where ep_build() is inlined */
 	const __u32 hlen = sizeof(*h) + (pre ? sizeof(struct ep_wire_uring) : 0);
 	struct ep_files fl = {};
@@ -568,14 +570,14 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	bool gtrunc;
 	__u16 ng;
 
-	ep_fill_hdr(h, task, cred);
+	ep_fill_hdr(h, task, cred, btf);
 	if (pre)
 		ep_uring_preset(h, pre);
 	else
 		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT);
 	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
 	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);
-	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc);
+	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc, btf);
 	h->cr.ngroups = ng;
 	if (gtrunc)
 		h->facts |= EP_FACT_GROUPS_TRUNC;
@@ -770,14 +772,9 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	if (filter_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
 		goto out_clear;
 
-	task = (struct task_struct *)bpf_get_current_task();
-	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
+	task = ep_cur_task();
+	if (EP_RD(use_task_btf, task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
-		ids = sc_chain ? bpf_map_lookup_elem(&sc_ids_buf, &zero) : NULL;
-		if (ids) {
-			n_sc = ep_sc_chain(task, ids, &sc_trunc);
-			sc_ids = ids;
-		}
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
 				flags |= EP_F_FIRST_SEEN;
@@ -818,6 +815,13 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 		fold = ep_fold_check(regs_nr, ret, flags);
 	if (fold == EP_FOLD_DONE)
 		goto out_clear;
+	/* the chain only for a record that goes out: a repeat's key has the newest filter */
+	ids = sc_chain && (flags & EP_F_SECCOMP_TASK) ? bpf_map_lookup_elem(&sc_ids_buf, &zero)
+						      : NULL;
+	if (ids) {
+		n_sc = ep_sc_chain(task, ids, &sc_trunc);
+		sc_ids = ids;
+	}
 	/* no branch: the builder below is verified once for both */
 	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
 	return ep_emit(regs, NULL, st, task, c, ret, flags, fetch, sc_ids, n_sc, sc_trunc, kfold);

@@ -85,6 +85,46 @@ static __always_inline __u8 *ep_scratch_buf(void)
 	return s ? s->b : NULL;
 }
 
+/*
+ * The task the record describes, as a BTF pointer where the kernel has
+ * bpf_get_current_task_btf() (5.11+, use_task_btf): then EP_RD() reads a chain of fields with
+ * plain loads (the verifier makes them fault-safe) instead of one bpf_probe_read_kernel() call
+ * per pointer, which costs ~20-30 ns each here (a helper call and its return thunk; bench/
+ * kstats). Before 5.11 the loader leaves use_task_btf false and the verifier prunes the loads:
+ * BPF_CORE_READ() as before. @btf of EP_RD() says which (use_task_btf where the source comes
+ * from ep_cur_task(); the io_uring programs keep BPF_CORE_READ(): with plain loads their
+ * completion program passed the verifier's 1M-instruction limit). Pointers that go on to a
+ * global function (which takes scalars only) must still come from BPF_CORE_READ().
+ */
+static __always_inline struct task_struct *ep_cur_task(void)
+{
+	if (use_task_btf)
+		return bpf_get_current_task_btf();
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+#define EP_RD(btf, src, a, ...)                                                                    \
+	((btf) ? ___arrow(src, a, ##__VA_ARGS__) : BPF_CORE_READ(src, a, ##__VA_ARGS__))
+
+/* kernel_cap_t was u32[2] before 6.3 and is one u64 since: the same 8 bytes */
+struct kernel_cap_t___old {
+	__u32 cap[2];
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 ep_cap_rd(const kernel_cap_t *p, const bool btf)
+{
+	const struct kernel_cap_t___old *o = (const void *)p;
+	__u64 v = 0;
+
+	if (!btf) {
+		bpf_core_read(&v, 8, p);
+		return v;
+	}
+	if (bpf_core_field_exists(p->val))
+		return p->val;
+	return o->cap[0] | (__u64)o->cap[1] << 32;
+}
+
 /* include/linux/kdev_t.h: the kernel's dev_t (major << 20 | minor) as stat() reports it */
 static __always_inline __u64 ep_encode_dev(__u32 dev)
 {
@@ -94,28 +134,27 @@ static __always_inline __u64 ep_encode_dev(__u32 dev)
 }
 
 static __always_inline void ep_put_creds(struct ep_wire_creds *w, struct task_struct *task,
-					 const struct cred *cred)
+					 const struct cred *cred, const bool btf)
 {
-	w->ruid = BPF_CORE_READ(cred, uid.val);
-	w->euid = BPF_CORE_READ(cred, euid.val);
-	w->suid = BPF_CORE_READ(cred, suid.val);
-	w->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	w->rgid = BPF_CORE_READ(cred, gid.val);
-	w->egid = BPF_CORE_READ(cred, egid.val);
-	w->sgid = BPF_CORE_READ(cred, sgid.val);
-	w->fsgid = BPF_CORE_READ(cred, fsgid.val);
-	/* kernel_cap_t is u32[2] before 6.3 and one u64 since: the same 8 bytes */
-	bpf_core_read(&w->cap_eff, 8, &cred->cap_effective);
-	bpf_core_read(&w->cap_prm, 8, &cred->cap_permitted);
-	bpf_core_read(&w->cap_inh, 8, &cred->cap_inheritable);
-	bpf_core_read(&w->cap_bnd, 8, &cred->cap_bset);
-	bpf_core_read(&w->cap_amb, 8, &cred->cap_ambient);
-	w->securebits = BPF_CORE_READ(cred, securebits);
-	w->userns_owner = BPF_CORE_READ(cred, user_ns, owner.val);
-	w->no_new_privs = (BPF_CORE_READ(task, atomic_flags) >> EP_PFA_NO_NEW_PRIVS) & 1;
-	w->seccomp_mode = BPF_CORE_READ(task, seccomp.mode);
+	w->ruid = EP_RD(btf, cred, uid.val);
+	w->euid = EP_RD(btf, cred, euid.val);
+	w->suid = EP_RD(btf, cred, suid.val);
+	w->fsuid = EP_RD(btf, cred, fsuid.val);
+	w->rgid = EP_RD(btf, cred, gid.val);
+	w->egid = EP_RD(btf, cred, egid.val);
+	w->sgid = EP_RD(btf, cred, sgid.val);
+	w->fsgid = EP_RD(btf, cred, fsgid.val);
+	w->cap_eff = ep_cap_rd(&cred->cap_effective, btf);
+	w->cap_prm = ep_cap_rd(&cred->cap_permitted, btf);
+	w->cap_inh = ep_cap_rd(&cred->cap_inheritable, btf);
+	w->cap_bnd = ep_cap_rd(&cred->cap_bset, btf);
+	w->cap_amb = ep_cap_rd(&cred->cap_ambient, btf);
+	w->securebits = EP_RD(btf, cred, securebits);
+	w->userns_owner = EP_RD(btf, cred, user_ns, owner.val);
+	w->no_new_privs = (EP_RD(btf, task, atomic_flags) >> EP_PFA_NO_NEW_PRIVS) & 1;
+	w->seccomp_mode = EP_RD(btf, task, seccomp.mode);
 	if (bpf_core_field_exists(task->seccomp.filter_count))
-		w->seccomp_filters = BPF_CORE_READ(task, seccomp.filter_count.counter);
+		w->seccomp_filters = EP_RD(btf, task, seccomp.filter_count.counter);
 }
 
 /*
@@ -124,9 +163,9 @@ static __always_inline void ep_put_creds(struct ep_wire_creds *w, struct task_st
  * both are 0 and *trunc says the groups are not all known.
  */
 static __always_inline __u32 ep_put_groups(__u8 *buf, __u32 off, const struct cred *cred,
-					   __u16 *ngroups, __u8 *n, bool *trunc)
+					   __u16 *ngroups, __u8 *n, bool *trunc, const bool btf)
 {
-	struct group_info *gi = BPF_CORE_READ(cred, group_info);
+	struct group_info *gi = EP_RD(btf, cred, group_info);
 	__u32 cnt, bytes;
 	int ng;
 
@@ -135,7 +174,7 @@ static __always_inline __u32 ep_put_groups(__u8 *buf, __u32 off, const struct cr
 	*trunc = false;
 	if (!gi)
 		return 0;
-	ng = BPF_CORE_READ(gi, ngroups);
+	ng = EP_RD(btf, gi, ngroups);
 	if (ng <= 0)
 		return 0;
 	*ngroups = ng > 0xffff ? 0xffff : ng;

@@ -24,7 +24,8 @@ const volatile bool fold_on = true;
 
 struct ep_fold_scratch {
 	__u32 busy;
-	__u32 _pad;
+	__u32
+	    found; /* ep_fold_hit() met the key's entry (a window that ended): update, not insert */
 	struct ep_fold_val v;
 	struct pt_regs r;
 	struct ep_fold_key k;
@@ -107,9 +108,9 @@ static __always_inline bool ep_fold_object(struct ep_fold_key *k, struct task_st
 			return false;
 		k->path_len = len;
 		if (k->path[0] == '/') {
-			k->base = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+			k->base = (__u64)EP_RD(use_task_btf, task, fs, root.dentry);
 		} else if (dirfd == AT_FDCWD) {
-			k->base = (__u64)BPF_CORE_READ(task, fs, pwd.dentry);
+			k->base = (__u64)EP_RD(use_task_btf, task, fs, pwd.dentry);
 		} else {
 			f = ep_fd_file(task, dirfd);
 			if (!f)
@@ -158,15 +159,15 @@ static __always_inline bool ep_fold_fill(struct ep_fold_scratch *fs, struct task
 	k->args[3] = fs->r.r10;
 	k->args[4] = fs->r.r8;
 	k->args[5] = fs->r.r9;
-	k->start_time = BPF_CORE_READ(task, group_leader, start_time);
-	cred = BPF_CORE_READ(task, cred);
+	k->start_time = EP_RD(use_task_btf, task, group_leader, start_time);
+	cred = EP_RD(use_task_btf, task, cred);
 	k->cred = (__u64)cred;
-	k->euid = BPF_CORE_READ(cred, euid.val);
-	k->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	k->fsgid = BPF_CORE_READ(cred, fsgid.val);
-	bpf_core_read(&k->cap_eff, 8, &cred->cap_effective);
-	k->exe = (__u64)BPF_CORE_READ(task, mm, exe_file);
-	k->sc_filter = (__u64)BPF_CORE_READ(task, seccomp.filter);
+	k->euid = EP_RD(use_task_btf, cred, euid.val);
+	k->fsuid = EP_RD(use_task_btf, cred, fsuid.val);
+	k->fsgid = EP_RD(use_task_btf, cred, fsgid.val);
+	k->cap_eff = ep_cap_rd(&cred->cap_effective, use_task_btf);
+	k->exe = (__u64)EP_RD(use_task_btf, task, mm, exe_file);
+	k->sc_filter = (__u64)EP_RD(use_task_btf, task, seccomp.filter);
 	st = bpf_map_lookup_elem(&task_state, &tid);
 	k->ev_sig = ep_fold_ev_sig(st);
 	bpf_get_current_comm(k->comm, sizeof(k->comm));
@@ -174,8 +175,9 @@ static __always_inline bool ep_fold_fill(struct ep_fold_scratch *fs, struct task
 }
 
 /* A repeat within the window of the record that heads its entry: count it. */
-static __always_inline bool ep_fold_hit(struct ep_fold_key *k)
+static __always_inline bool ep_fold_hit(struct ep_fold_scratch *fs)
 {
+	struct ep_fold_key *k = &fs->k;
 	struct ep_fold_counters *fc;
 	struct ep_counters *c;
 	struct ep_fold_val *v;
@@ -185,6 +187,7 @@ static __always_inline bool ep_fold_hit(struct ep_fold_key *k)
 	v = bpf_map_lookup_elem(&fold_map, k);
 	if (!v)
 		return false;
+	fs->found = 1;
 	now = bpf_ktime_get_ns();
 	if (now - v->ship_ts >= fold_ns)
 		return false;
@@ -211,7 +214,7 @@ _Static_assert(EP_FOLD_HEAD << 8 == EP_F_FOLD_HEAD, "ep_exit_fail() shifts one i
  */
 __noinline int ep_fold_check(__u64 regs, long ret, __u32 flags)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = ep_cur_task();
 	struct ep_fold_scratch *fs;
 
 	if (!fold_ns || (flags & EP_F_COMPAT))
@@ -220,8 +223,9 @@ __noinline int ep_fold_check(__u64 regs, long ret, __u32 flags)
 	if (!fs || fs->busy)
 		return EP_FOLD_NONE;
 	fs->busy = 1;
+	fs->found = 0;
 	if (ep_fold_fill(fs, task, regs, ret, flags)) {
-		if (!ep_fold_hit(&fs->k))
+		if (!ep_fold_hit(fs))
 			return EP_FOLD_HEAD;
 		fs->busy = 0;
 		return EP_FOLD_DONE;
@@ -249,19 +253,27 @@ __noinline int ep_fold_done(__u64 seq, __u64 ts, int shipped)
 		return 0;
 	if (!shipped || !fs->busy)
 		goto out;
+	/*
+	 * A first occurrence (ep_fold_hit() found no entry) goes straight to the insert: a second
+	 * lookup of the key would hash its 424 bytes and walk a cold bucket once more. Another
+	 * CPU may have inserted the key since (-EEXIST): then the head is updated as below.
+	 */
+	fs->v.gen = seq;
+	fs->v.ship_seq = seq;
+	fs->v.ship_ts = ts;
+	fs->v.last_ts = ts;
+	fs->v.count = 0;
+	if (!fs->found && !bpf_map_update_elem(&fold_map, &fs->k, &fs->v, BPF_NOEXIST))
+		goto created;
 	v = bpf_map_lookup_elem(&fold_map, &fs->k);
 	if (v) {
 		v->ship_seq = seq;
 		v->ship_ts = ts;
 		goto out;
 	}
-	fs->v.gen = seq;
-	fs->v.ship_seq = seq;
-	fs->v.ship_ts = ts;
-	fs->v.last_ts = ts;
-	fs->v.count = 0;
 	if (bpf_map_update_elem(&fold_map, &fs->k, &fs->v, BPF_NOEXIST))
 		goto out;
+created:
 	fc = bpf_map_lookup_elem(&fold_counters, &zero);
 	if (fc)
 		fc->created++;
