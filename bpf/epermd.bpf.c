@@ -310,8 +310,7 @@ static __always_inline __u32 ep_put_exe(struct ep_wire_hdr *h, __u32 off, struct
 
 	if (!exe)
 		return 0;
-	res = ep_walk_names(off, (__u64)BPF_CORE_READ(exe, f_path.dentry),
-			    (__u64)BPF_CORE_READ(exe, f_path.mnt), EP_WALK_EXE);
+	res = ep_exe_names(off, (__u64)exe);
 	h->exe_depth = (res >> 16) & 0xff;
 	h->exe_flags = (res >> 24) & EP_IF_PATH_TRUNC ? EP_EXE_F_TRUNC : 0;
 	h->facts |= EP_FACT_EXE;
@@ -990,8 +989,9 @@ int ep_sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* The tracepoint has no opts: NOAUDIT probes look like denials, hence per-syscall evidence. */
+/* @btf: cred and target_ns are the tp_btf program's BTF pointers, read with plain loads */
 static __always_inline int ep_cap(const struct cred *cred, struct user_namespace *target_ns,
-				  int cap, int ret)
+				  int cap, int ret, const bool btf)
 {
 	struct ep_evidence *slot;
 
@@ -1002,8 +1002,8 @@ static __always_inline int ep_cap(const struct cred *cred, struct user_namespace
 		return 0;
 	slot->a[0] = cap;
 	slot->a[1] = ~0ull;
-	slot->a[2] = BPF_CORE_READ(target_ns, level);
-	slot->a[3] = BPF_CORE_READ(cred, user_ns, level);
+	slot->a[2] = EP_RD(btf, target_ns, level);
+	slot->a[3] = EP_RD(btf, cred, user_ns, level);
 	return 0;
 }
 
@@ -1011,14 +1011,14 @@ SEC("tp_btf/cap_capable")
 int BPF_PROG(ep_cap_btf, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return ep_cap(cred, target_ns, cap, ret);
+	return ep_cap(cred, target_ns, cap, ret, true);
 }
 
 SEC("raw_tracepoint/cap_capable")
 int ep_cap_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	return ep_cap((const struct cred *)ctx->args[0], (struct user_namespace *)ctx->args[1],
-		      (int)ctx->args[3], (int)ctx->args[4]);
+		      (int)ctx->args[3], (int)ctx->args[4], false);
 }
 
 /* The child of a tracked process is tracked; a Landlock-marked thread's child is marked. */

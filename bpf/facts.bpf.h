@@ -53,9 +53,23 @@ struct ep_lookup {
 	__u32 ndirs;  /* directories in ep_scratch.dirs */
 };
 
+/* The executable's names as ep_walk_names() wrote them, by the file's identity (ep_exe_names) */
+struct ep_exe_key {
+	__u64 dentry, mnt, inode;
+};
+
+struct ep_exe_val {
+	__u64 ts;  /* when walked (bpf_ktime_get_ns) */
+	__s32 res; /* ep_walk_names()'s return */
+	__u32 _pad;
+	__u8 names[EP_EXE_DEPTH * EP_EXE_COMP_LEN];
+};
+
 struct ep_scratch {
 	__u32 busy; /* set while a program builds a record on this CPU */
 	__u32 _pad;
+	struct ep_exe_key ek;
+	struct ep_exe_val ev;
 	struct ep_walk w;
 	struct ep_lookup lk;
 	__u8 name[EP_WIRE_NAME_MAX];		      /* a dentry name being compared */
@@ -317,6 +331,63 @@ __noinline int ep_walk_names(__u32 off, __u64 dentry, __u64 vfsmnt, __u32 mode)
 	if (w->flags & EP_IF_DETACHED)
 		return (w->flags & 0xff) << 24; /* not reachable from the task's root: no path */
 	return (w->used & 0xffff) | (w->n & 0xff) << 16 | (w->flags & 0xff) << 24;
+}
+
+/* How long a walked executable's names stand for it: a rename of the binary (or of a directory
+ * above it) shows in the records at most this late */
+#define EP_EXE_TTL_NS 1000000000ull
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct ep_exe_key);
+	__type(value, struct ep_exe_val);
+} exe_names SEC(".maps");
+
+/*
+ * The executable's names (EP_WALK_EXE) at scratch + off, returned as ep_walk_names() does.
+ * Walking them costs ~20 probe reads (~1 us, a quarter of a first occurrence's record, bench/
+ * kstats): a process that is denied again and again with new objects (a storm of first
+ * occurrences) would pay it every time. So the walk is kept for EP_EXE_TTL_NS by the file's
+ * (dentry, mount, inode) -- which a running executable pins -- and copied from there.
+ */
+__noinline int ep_exe_names(__u32 off, __u64 exe)
+{
+	struct file *f = (struct file *)exe;
+	struct ep_scratch *s = ep_scratch();
+	struct ep_exe_val *v;
+	__u32 len;
+	__u64 now;
+	int res;
+
+	if (!s || !exe)
+		return 0;
+	s->ek.dentry = (__u64)BPF_CORE_READ(f, f_path.dentry);
+	s->ek.mnt = (__u64)BPF_CORE_READ(f, f_path.mnt);
+	s->ek.inode = (__u64)BPF_CORE_READ(f, f_inode);
+	now = bpf_ktime_get_ns();
+	v = bpf_map_lookup_elem(&exe_names, &s->ek);
+	if (v && now - v->ts < EP_EXE_TTL_NS) {
+		res = v->res;
+		len = res & 0x1ff;
+		if (len > sizeof(v->names))
+			return 0;
+		if (bpf_probe_read_kernel(s->b + EP_WOFF(off), len, v->names))
+			return 0;
+		return res;
+	}
+	res = ep_walk_names(off, s->ek.dentry, s->ek.mnt, EP_WALK_EXE);
+	s = ep_scratch();
+	if (!s)
+		return res;
+	len = res & 0x1ff;
+	if (len > sizeof(s->ev.names) ||
+	    bpf_probe_read_kernel(s->ev.names, len, s->b + EP_WOFF(off)))
+		return res;
+	s->ev.ts = now;
+	s->ev.res = res;
+	bpf_map_update_elem(&exe_names, &s->ek, &s->ev, BPF_ANY);
+	return res;
 }
 
 /*
