@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * In-kernel folding of repeated denials (issue 10). The first denial of a key goes out in full
- * and opens an entry in fold_map (EP_F_FOLD_HEAD); its repeats within fold_ns of that record
- * only count in the entry (ep_fold_val.count) and in fold_counters.folded, so a storm ships one
- * record per key and fold window. The daemon drains the counts (daemon/fold/kfold.c) into the
- * incident of the head record. The key (struct ep_fold_key, include/epermd.h) holds the object
- * exactly: two denials whose paths, base directories or fd inodes differ never fold together.
- * An entry the LRU evicts before the daemon drained it loses its undrained count: the daemon
- * reports that as folded - drained, never silently.
+ * and leaves only its fingerprint in fold_seen; the next one within the fingerprint's life goes
+ * out in full too and opens an entry in fold_map (EP_F_FOLD_HEAD); its repeats within fold_ns of
+ * that record only count in the entry (ep_fold_val.count) and in fold_counters.folded, so a
+ * storm ships two records per key, then one per fold window. The fingerprint keeps a storm of
+ * first occurrences (a new object at every call) away from the LRU map, whose cold bucket
+ * walks, inserts and evictions were two thirds of such a denial's BPF time (bench/kstats). The
+ * daemon drains the counts (daemon/fold/kfold.c) into the incident of the head record. The key
+ * (struct ep_fold_key, include/epermd.h) holds the object exactly: two denials whose paths, base
+ * directories or fd inodes differ never fold together. An entry the LRU evicts before the daemon
+ * drained it loses its undrained count: the daemon reports that as folded - drained, never
+ * silently.
  *
  * The key is built in a per-CPU buffer (5.10 allows 512 bytes of stack for the program and its
  * callees together); a busy flag stands for a preempted program of the same CPU (then no fold).
@@ -51,6 +55,20 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ep_fold_counters);
 } fold_counters SEC(".maps");
+
+/*
+ * Fingerprints of keys met lately, direct-mapped (any CPU may overwrite a slot: a lost
+ * fingerprint only costs one more full record). Only a key whose fingerprint is here is looked
+ * up in fold_map; a fingerprint that matches another key's only costs that lookup, which is
+ * exact.
+ */
+#define EP_FOLD_SEEN 8192 /* power of two */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EP_FOLD_SEEN);
+	__type(key, __u32);
+	__type(value, __u64);
+} fold_seen SEC(".maps");
 
 static __always_inline __u64 ep_fold_mix(__u64 h, __u64 w)
 {
@@ -174,6 +192,39 @@ static __always_inline bool ep_fold_fill(struct ep_fold_scratch *fs, struct task
 	return ep_fold_object(k, task);
 }
 
+/* The key's fingerprint: its fixed fields and the path's words up to its length. */
+static __always_inline __u64 ep_fold_fp(struct ep_fold_key *k)
+{
+	const __u64 *w = (const __u64 *)k;
+	__u32 nw = (k->path_len + 7) / 8;
+	__u64 h = 0;
+
+	_Static_assert(__builtin_offsetof(struct ep_fold_key, path) % 8 == 0,
+		       "path after whole words");
+	for (int i = 0; i < __builtin_offsetof(struct ep_fold_key, path) / 8; i++)
+		h = ep_fold_mix(h, w[i]);
+	w = (const __u64 *)k->path;
+	for (int i = 0; i < EP_FOLD_PATH_LEN / 8; i++) {
+		if (i >= nw)
+			break;
+		h = ep_fold_mix(h, w[i]);
+	}
+	return h | 1; /* 0 is an empty slot */
+}
+
+/* Was the key's fingerprint met lately? If not, it is now. */
+static __always_inline bool ep_fold_seen(struct ep_fold_key *k)
+{
+	__u64 h = ep_fold_fp(k), *slot;
+	__u32 idx = h & (EP_FOLD_SEEN - 1);
+
+	slot = bpf_map_lookup_elem(&fold_seen, &idx);
+	if (!slot || *slot == h)
+		return true;
+	*slot = h;
+	return false;
+}
+
 /* A repeat within the window of the record that heads its entry: count it. */
 static __always_inline bool ep_fold_hit(struct ep_fold_scratch *fs)
 {
@@ -224,7 +275,8 @@ __noinline int ep_fold_check(__u64 regs, long ret, __u32 flags)
 		return EP_FOLD_NONE;
 	fs->busy = 1;
 	fs->found = 0;
-	if (ep_fold_fill(fs, task, regs, ret, flags)) {
+	/* a first occurrence (no fingerprint yet) ships without touching the fold map */
+	if (ep_fold_fill(fs, task, regs, ret, flags) && ep_fold_seen(&fs->k)) {
 		if (!ep_fold_hit(fs))
 			return EP_FOLD_HEAD;
 		fs->busy = 0;
