@@ -209,19 +209,37 @@ static __always_inline __u64 ep_fold_fp(struct ep_fold_key *k)
 			break;
 		h = ep_fold_mix(h, w[i]);
 	}
+	/*
+	 * A full avalanche (murmur3's fmix64): ep_fold_mix() leaves the low bits blind to the
+	 * high bits of the last word, and two paths that differ only there (.../f0, .../f1)
+	 * took the same slot and evicted each other at every call (tests/host/storm.sh, pair).
+	 */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
 	return h | 1; /* 0 is an empty slot */
 }
 
-/* Was the key's fingerprint met lately? If not, it is now. */
+/*
+ * Was the key's fingerprint met lately? If not, it is now. Two candidate slots (from the
+ * fingerprint's low and high bits): two keys repeated in turn that share one slot keep their
+ * fingerprints in the other; when both are taken, the key's own bit picks the one to replace.
+ */
 static __always_inline bool ep_fold_seen(struct ep_fold_key *k)
 {
-	__u64 h = ep_fold_fp(k), *slot;
-	__u32 idx = h & (EP_FOLD_SEEN - 1);
+	__u64 h = ep_fold_fp(k), *s0, *s1;
+	__u32 i0 = h & (EP_FOLD_SEEN - 1), i1 = (h >> 32) & (EP_FOLD_SEEN - 1);
 
-	slot = bpf_map_lookup_elem(&fold_seen, &idx);
-	if (!slot || *slot == h)
+	s0 = bpf_map_lookup_elem(&fold_seen, &i0);
+	s1 = bpf_map_lookup_elem(&fold_seen, &i1);
+	if (!s0 || !s1 || *s0 == h || *s1 == h)
 		return true;
-	*slot = h;
+	if (!*s0 || (*s1 && !(h & (1ull << 20))))
+		*s0 = h;
+	else
+		*s1 = h;
 	return false;
 }
 
