@@ -120,23 +120,16 @@ static __always_inline struct task_struct *ep_cur_task(void)
 #define EP_RD(btf, src, a, ...)                                                                    \
 	((btf) ? ___arrow(src, a, ##__VA_ARGS__) : BPF_CORE_READ(src, a, ##__VA_ARGS__))
 
-/* kernel_cap_t was u32[2] before 6.3 and is one u64 since: the same 8 bytes */
-struct kernel_cap_t___old {
-	__u32 cap[2];
-} __attribute__((preserve_access_index));
-
+/* kernel_cap_t is one u64 since 6.3 (a plain load); it was u32[2] before: the same 8 bytes,
+ * read with one helper call there */
 static __always_inline __u64 ep_cap_rd(const kernel_cap_t *p, const bool btf)
 {
-	const struct kernel_cap_t___old *o = (const void *)p;
 	__u64 v = 0;
 
-	if (!btf) {
-		bpf_core_read(&v, 8, p);
-		return v;
-	}
-	if (bpf_core_field_exists(p->val))
+	if (btf && bpf_core_field_exists(p->val))
 		return p->val;
-	return o->cap[0] | (__u64)o->cap[1] << 32;
+	bpf_core_read(&v, 8, p);
+	return v;
 }
 
 /* include/linux/kdev_t.h: the kernel's dev_t (major << 20 | minor) as stat() reports it */
