@@ -16,7 +16,15 @@
 #     ns and ratio against the same run's "none".
 #  2. a storm of STORM_N failing calls against the daemon: offered rate, attempted, shipped,
 #     folded in the kernel, dropped-and-counted, daemon CPU and peak RSS.
-# Results: bench/results/<date>/ (report.md, samples.txt, storm.json).
+#  With KSTATS=1 (the default where bpftool is installed), next to the wall numbers: the
+#  kernel's own run time of each BPF program of epermd and base (BPF_ENABLE_STATS held by
+#  bench/kstats.py for the run), per loop: ns per run of the sys_exit program and ns per
+#  workload call of all programs, the host's other syscalls taken out (sys_exit: the runs
+#  beyond the workload's calls at the program's idle ns per run; the other programs: their
+#  idle ns per second; both measured for 0.5 s after each start). Steadier than the wall
+#  clock on a shared host: time spent in other processes and in other tracers' programs does
+#  not count.
+# Results: bench/results/<date>/ (report.md, samples.txt, storm.json, kstats.txt).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/bench/lib.sh" # OUTPUT, EPERMD, TCK, bench_need, cpu_ticks
@@ -34,19 +42,28 @@ CFGS="none empty epermd"
 [ -n "$EPERMD_BASE" ] && CFGS="$CFGS base"
 WORK_CPU=${WORK_CPU:-1}
 LOOPS=${LOOPS:-ok eperm eperm1 seccomp okfilt eacces}
+KSTATS=${KSTATS:-1}
+command -v bpftool >/dev/null || KSTATS=0
 
 bench_need bench "$EPERMD" "$WL"
 RES="$TOP/bench/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RES"
 SAMPLES="$RES/samples.txt"
 CPUF="$RES/tracer-cpu.txt"
+KSTATSF="$RES/kstats.txt"
 : >"$SAMPLES"
 : >"$CPUF"
+: >"$KSTATSF"
 TPID=""
+KHOLD=""
 cleanup() {
 	if [ -n "$TPID" ]; then
 		kill -INT "$TPID" 2>/dev/null || true
 		wait "$TPID" 2>/dev/null || true
+	fi
+	if [ -n "$KHOLD" ]; then
+		kill -TERM "$KHOLD" 2>/dev/null || true
+		wait "$KHOLD" 2>/dev/null || true
 	fi
 }
 trap cleanup EXIT
@@ -126,6 +143,47 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTS=$STARTS EPERMD_BASE=$EPERMD_BASE OUTPUT=$OUTPUT sh "$TOP/bench/startup.sh" "$RES" \
 	>"$RES/startup.md"
 
+if [ "$KSTATS" = 1 ]; then
+	python3 "$TOP/bench/kstats.py" hold >"$RES/kstats-hold.log" 2>&1 &
+	KHOLD=$!
+	sleep 0.5
+	if ! kill -0 "$KHOLD" 2>/dev/null; then
+		echo "bench: BPF statistics unavailable, no kernel-side figures: $(cat "$RES/kstats-hold.log")" >&2
+		KHOLD=""
+		KSTATS=0
+	fi
+fi
+KS="python3 $TOP/bench/kstats.py"
+
+# The kernel-side figures for this tracer? (epermd builds only)
+kstats_on() {
+	[ "$KSTATS" = 1 ] && [ -n "$TPID" ] && { [ "$1" = epermd ] || [ "$1" = base ]; }
+}
+
+# run_loops CFG ROUND: each loop in its own workload run, bracketed by BPF statistics
+run_loops() {
+	if kstats_on "$1"; then
+		$KS snap "$TPID" >"$RES/ks.a"
+		sleep 0.5
+		$KS snap "$TPID" >"$RES/ks.b"
+		$KS diff "$RES/ks.a" "$RES/ks.b" "$1 $2 idle 0 500000000" >>"$KSTATSF"
+	fi
+	for loop in $LOOPS; do
+		kstats_on "$1" && $KS snap "$TPID" >"$RES/ks.a"
+		t0=$(date +%s%N)
+		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" --total 1 "$loop" \
+			>"$RES/wl.out" || echo "bench: the $loop loop failed under $1" >&2
+		if kstats_on "$1"; then
+			t1=$(date +%s%N)
+			$KS snap "$TPID" >"$RES/ks.b"
+			$KS diff "$RES/ks.a" "$RES/ks.b" "$1 $2 $loop $(awk '$2 == "total" { print $3 }' \
+				"$RES/wl.out") $((t1 - t0))" >>"$KSTATSF"
+		fi
+		awk '$2 != "total"' "$RES/wl.out" | sed "s/^/$1 $2 /" >>"$SAMPLES"
+	done
+}
+
+
 echo "bench: $ROUNDS rounds x configs ($CFGS) x loops ($LOOPS) x $REPS reps of $MS ms"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
@@ -133,9 +191,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 		start_tracer "$cfg"
 		c0=0
 		[ -n "$TPID" ] && c0=$(cpu_ticks "$TPID")
-		# shellcheck disable=SC2086 # LOOPS is a list
-		taskset -c "$WORK_CPU" "$WL" --reps "$REPS" --ms "$MS" $LOOPS |
-			sed "s/^/$cfg $r /" >>"$SAMPLES"
+		run_loops "$cfg" "$r"
 		if [ -n "$TPID" ]; then
 			echo "$cfg $r $(($(cpu_ticks "$TPID") - c0))" >>"$CPUF"
 		fi
@@ -228,6 +284,46 @@ kv = dict(x.split("=") for x in out[1:])
 print()
 print(f"tracer CPU during the latency runs (all rounds): "
       + ", ".join(f"{c} {t / int(tck):.2f} s" for c, t in cpu.items()))
+ks = {}
+for line in open(f"{res}/kstats.txt"):
+    cfg, rnd, loop, n, dur, name, dns, dcnt = line.split()
+    ks.setdefault((cfg, rnd, loop), {})[name] = (int(n), int(dur), int(dns), int(dcnt))
+if ks:
+    print()
+    print("kernel side (bpf_stats run_time_ns of the tracer's programs, median of the rounds): "
+          "sys_exit ns per run as measured, and BPF ns per workload call of all programs, the "
+          "host's other work taken out (sys_exit: runs beyond the workload's calls at its idle "
+          "ns per run; other programs: their idle ns per second)")
+    print()
+    print("| config | loop | sys_exit ns/run | BPF ns per call | by program (ns per call) |")
+    print("|---|---|---|---|---|")
+    for c in [c for c in cfgs if c in ("epermd", "base")]:
+        for l in loops:
+            per, raw, parts = [], [], {}
+            for (kc, rnd, kl), progs in ks.items():
+                if kc != c or kl != l:
+                    continue
+                idle = ks.get((c, rnd, "idle"), {})
+                tot = 0.0
+                for name, (n, dur, dns, dcnt) in progs.items():
+                    if n <= 0:
+                        continue
+                    _, idur, ins, inc = idle.get(name, (0, 1, 0, 0))
+                    if name.startswith("ep_sys_exit") and dcnt:
+                        raw.append(dns / dcnt)
+                        dns -= max(dcnt - n, 0) * (ins / inc if inc else 0)
+                    else:
+                        dns = max(dns - ins * dur / idur, 0)
+                    tot += dns / n
+                    parts.setdefault(name, []).append(dns / n)
+                per.append(tot)
+            if not per:
+                continue
+            by = ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in sorted(parts.items())
+                           if statistics.median(v) >= 1)
+            print(f"| {names[c].split(' (')[0]} | {l} | "
+                  f"{statistics.median(raw) if raw else 0:.0f} | {statistics.median(per):.0f} | "
+                  f"{by} |")
 print()
 secs = float(kv['seconds'])
 print(f"storm: {storm_n} kill(1,0) as 65534 in {secs:.2f} s "

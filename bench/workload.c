@@ -2,7 +2,8 @@
 /*
  * workload: the syscall loops of the overhead benchmark (bench/run.sh).
  *
- *   workload [--reps N] [--ms MS] [--warm MS] LOOP...     LOOP = ok | eperm | eperm1 |
+ *   workload [--reps N] [--ms MS] [--warm MS] [--total 1] LOOP...
+ *                                                          LOOP = ok | eperm | eperm1 |
  *                                                          seccomp | okfilt | eacces
  *   workload storm N                                       N x kill(1, 0) as uid 65534
  *
@@ -10,6 +11,8 @@
  * undone): a warm-up, then N repetitions of MS milliseconds each, timed in-process with
  * CLOCK_MONOTONIC in batches of 200 calls. One line per repetition:
  *   LOOP REP NS_PER_CALL CALLS
+ * and with --total 1 a last line per loop, LOOP total CALLS: every call of the loop, warm-up
+ * included (bench/run.sh divides the kernel's BPF run time by it).
  * ok      = syscall(SYS_getppid), succeeds
  * eperm   = kill(1, 0) after dropping to uid/gid 65534: a real permission check, EPERM; the
  *           same denial again and again (the kernel folds the repeats)
@@ -40,6 +43,8 @@
 #include <unistd.h>
 
 #define BATCH 200
+
+static int total; /* --total: print every call the loop made, warm-up included */
 
 static uint64_t now_ns(void)
 {
@@ -103,7 +108,7 @@ static unsigned batch(int loop)
 
 static void run_loop(const char *name, int loop, int reps, int ms, int warm)
 {
-	uint64_t calls, t0, t1, bad = 0;
+	uint64_t calls, t0, t1, bad = 0, all = 0;
 
 	if (loop == 1 || loop == 4 || loop == 5)
 		drop_to_nobody();
@@ -112,8 +117,10 @@ static void run_loop(const char *name, int loop, int reps, int ms, int warm)
 	else if (loop == 3)
 		deny_syscall(SYS_mkdir);
 	t0 = now_ns();
-	while (now_ns() - t0 < (uint64_t)warm * 1000000ull)
+	while (now_ns() - t0 < (uint64_t)warm * 1000000ull) {
 		bad += batch(loop);
+		all += BATCH;
+	}
 	for (int rep = 0; rep < reps; rep++) {
 		calls = 0;
 		t0 = now_ns();
@@ -125,7 +132,10 @@ static void run_loop(const char *name, int loop, int reps, int ms, int warm)
 		printf("%s %d %.1f %llu\n", name, rep, (double)(t1 - t0) / (double)calls,
 		       (unsigned long long)calls);
 		fflush(stdout);
+		all += calls;
 	}
+	if (total)
+		printf("%s total %llu\n", name, (unsigned long long)all);
 	if (bad) {
 		fprintf(stderr, "workload: %s: %llu calls did not behave as expected\n", name,
 			(unsigned long long)bad);
@@ -163,11 +173,13 @@ int main(int argc, char **argv)
 			ms = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--warm") == 0)
 			warm = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--total") == 0)
+			total = atoi(argv[i + 1]);
 		else
 			break;
 	}
 	if (i >= argc || reps < 1 || ms < 1) {
-		fprintf(stderr, "usage: workload [--reps N] [--ms MS] [--warm MS] "
+		fprintf(stderr, "usage: workload [--reps N] [--ms MS] [--warm MS] [--total 1] "
 				"ok|eperm|eperm1|seccomp|okfilt|eacces...\n"
 				"       workload storm N\n");
 		return 64;

@@ -310,8 +310,7 @@ static __always_inline __u32 ep_put_exe(struct ep_wire_hdr *h, __u32 off, struct
 
 	if (!exe)
 		return 0;
-	res = ep_walk_names(off, (__u64)BPF_CORE_READ(exe, f_path.dentry),
-			    (__u64)BPF_CORE_READ(exe, f_path.mnt), EP_WALK_EXE);
+	res = ep_exe_names(off, (__u64)exe);
 	h->exe_depth = (res >> 16) & 0xff;
 	h->exe_flags = (res >> 24) & EP_IF_PATH_TRUNC ? EP_EXE_F_TRUNC : 0;
 	h->facts |= EP_FACT_EXE;
@@ -319,14 +318,14 @@ static __always_inline __u32 ep_put_exe(struct ep_wire_hdr *h, __u32 off, struct
 }
 
 static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struct *task,
-					const struct cred *cred)
+					const struct cred *cred, const bool btf)
 {
-	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	h->userns_ino = BPF_CORE_READ(cred, user_ns, ns.inum);
-	h->userns_level = BPF_CORE_READ(cred, user_ns, level);
-	h->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->ppid = EP_RD(btf, task, real_parent, tgid);
+	h->userns_ino = EP_RD(btf, cred, user_ns, ns.inum);
+	h->userns_level = EP_RD(btf, cred, user_ns, level);
+	h->mntns_ino = EP_RD(btf, task, nsproxy, mnt_ns, ns.inum);
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
-	ep_put_creds(&h->cr, task, cred);
+	ep_put_creds(&h->cr, task, cred, btf);
 	h->facts |= EP_FACT_CREDS;
 }
 
@@ -647,7 +646,9 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 				      const __u64 *sc_ids)
 {
 	struct ep_wire_hdr *h = (struct ep_wire_hdr *)buf;
-	const struct cred *cred = BPF_CORE_READ(task, cred);
+	/* a constant too: the io_uring programs pass bpf_get_current_task() (see EP_RD()) */
+	const bool btf = use_task_btf && !pre;
+	const struct cred *cred = EP_RD(btf, task, cred);
 	/* a constant in each program: pre is NULL or not where ep_build() is inlined */
 	const __u32 hlen = sizeof(*h) + (pre ? sizeof(struct ep_wire_uring) : 0);
 	struct ep_build_tmp *tmp = ep_build_tmp();
@@ -661,7 +662,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 		return 0;
 	fl = &tmp->fl;
 	__builtin_memset(fl, 0, sizeof(*fl));
-	ep_fill_hdr(h, task, cred);
+	ep_fill_hdr(h, task, cred, btf);
 	if (pre)
 		ep_uring_preset(h, pre);
 	else
@@ -669,7 +670,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 			     &tmp->regs);
 	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
 	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);
-	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc);
+	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc, btf);
 	h->cr.ngroups = ng;
 	if (gtrunc)
 		h->facts |= EP_FACT_GROUPS_TRUNC;
@@ -714,7 +715,9 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 __noinline int ep_build_sys(__u64 regs)
 {
 	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	/* a trusted BTF pointer where the kernel has one (5.11+): ep_build() reads it with plain
+	 * loads then (EP_RD(), bpf/facts.bpf.h) */
+	struct task_struct *task = ep_cur_task();
 	struct ep_scratch *s = ep_scratch();
 	struct ep_counters *c = ep_counters();
 	const __u64 *ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
@@ -846,8 +849,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	if (filter_tracked && !bpf_map_lookup_elem(&tracked, &tgid))
 		goto out_clear;
 
-	task = (struct task_struct *)bpf_get_current_task();
-	if (BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_FILTER) {
+	task = ep_cur_task();
+	if (EP_RD(use_task_btf, task, seccomp.mode) == SECCOMP_MODE_FILTER) {
 		flags |= EP_F_SECCOMP_TASK;
 		if (seccomp_by_enter) {
 			if (!st || !(st->flags & EP_ST_ENTER_SEEN)) {
@@ -1074,8 +1077,9 @@ int ep_sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* The tracepoint has no opts: NOAUDIT probes look like denials, hence per-syscall evidence. */
+/* @btf: cred and target_ns are the tp_btf program's BTF pointers, read with plain loads */
 static __always_inline int ep_cap(const struct cred *cred, struct user_namespace *target_ns,
-				  int cap, int ret)
+				  int cap, int ret, const bool btf)
 {
 	struct ep_evidence *slot;
 
@@ -1086,8 +1090,8 @@ static __always_inline int ep_cap(const struct cred *cred, struct user_namespace
 		return 0;
 	slot->a[0] = cap;
 	slot->a[1] = ~0ull;
-	slot->a[2] = BPF_CORE_READ(target_ns, level);
-	slot->a[3] = BPF_CORE_READ(cred, user_ns, level);
+	slot->a[2] = EP_RD(btf, target_ns, level);
+	slot->a[3] = EP_RD(btf, cred, user_ns, level);
 	return 0;
 }
 
@@ -1095,14 +1099,14 @@ SEC("tp_btf/cap_capable")
 int BPF_PROG(ep_cap_btf, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return ep_cap(cred, target_ns, cap, ret);
+	return ep_cap(cred, target_ns, cap, ret, true);
 }
 
 SEC("raw_tracepoint/cap_capable")
 int ep_cap_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	return ep_cap((const struct cred *)ctx->args[0], (struct user_namespace *)ctx->args[1],
-		      (int)ctx->args[3], (int)ctx->args[4]);
+		      (int)ctx->args[3], (int)ctx->args[4], false);
 }
 
 /* The child of a tracked process is tracked; a Landlock-marked thread's child is marked. */

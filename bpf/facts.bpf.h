@@ -53,9 +53,23 @@ struct ep_lookup {
 	__u32 ndirs;  /* directories in ep_scratch.dirs */
 };
 
+/* The executable's names as ep_walk_names() wrote them, by the file's identity (ep_exe_names) */
+struct ep_exe_key {
+	__u64 dentry, mnt, inode;
+};
+
+struct ep_exe_val {
+	__u64 ts;  /* when walked (bpf_ktime_get_ns) */
+	__s32 res; /* ep_walk_names()'s return */
+	__u32 _pad;
+	__u8 names[EP_EXE_DEPTH * EP_EXE_COMP_LEN];
+};
+
 struct ep_scratch {
 	__u32 busy; /* set while a program builds a record on this CPU */
 	__u32 _pad;
+	struct ep_exe_key ek;
+	struct ep_exe_val ev;
 	struct ep_walk w;
 	struct ep_lookup lk;
 	__u8 name[EP_WIRE_NAME_MAX];		      /* a dentry name being compared */
@@ -85,6 +99,39 @@ static __always_inline __u8 *ep_scratch_buf(void)
 	return s ? s->b : NULL;
 }
 
+/*
+ * The task the record describes, as a BTF pointer where the kernel has
+ * bpf_get_current_task_btf() (5.11+, use_task_btf): then EP_RD() reads a chain of fields with
+ * plain loads (the verifier makes them fault-safe) instead of one bpf_probe_read_kernel() call
+ * per pointer, which costs ~20-30 ns each here (a helper call and its return thunk; bench/
+ * kstats). Before 5.11 the loader leaves use_task_btf false and the verifier prunes the loads:
+ * BPF_CORE_READ() as before. @btf of EP_RD() says which (use_task_btf where the source comes
+ * from ep_cur_task(); the io_uring programs keep BPF_CORE_READ(): with plain loads their
+ * completion program passed the verifier's 1M-instruction limit). Pointers that go on to a
+ * global function (which takes scalars only) must still come from BPF_CORE_READ().
+ */
+static __always_inline struct task_struct *ep_cur_task(void)
+{
+	if (use_task_btf)
+		return bpf_get_current_task_btf();
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+#define EP_RD(btf, src, a, ...)                                                                    \
+	((btf) ? ___arrow(src, a, ##__VA_ARGS__) : BPF_CORE_READ(src, a, ##__VA_ARGS__))
+
+/* kernel_cap_t is one u64 since 6.3 (a plain load); it was u32[2] before: the same 8 bytes,
+ * read with one helper call there */
+static __always_inline __u64 ep_cap_rd(const kernel_cap_t *p, const bool btf)
+{
+	__u64 v = 0;
+
+	if (btf && bpf_core_field_exists(p->val))
+		return p->val;
+	bpf_core_read(&v, 8, p);
+	return v;
+}
+
 /* include/linux/kdev_t.h: the kernel's dev_t (major << 20 | minor) as stat() reports it */
 static __always_inline __u64 ep_encode_dev(__u32 dev)
 {
@@ -94,28 +141,27 @@ static __always_inline __u64 ep_encode_dev(__u32 dev)
 }
 
 static __always_inline void ep_put_creds(struct ep_wire_creds *w, struct task_struct *task,
-					 const struct cred *cred)
+					 const struct cred *cred, const bool btf)
 {
-	w->ruid = BPF_CORE_READ(cred, uid.val);
-	w->euid = BPF_CORE_READ(cred, euid.val);
-	w->suid = BPF_CORE_READ(cred, suid.val);
-	w->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	w->rgid = BPF_CORE_READ(cred, gid.val);
-	w->egid = BPF_CORE_READ(cred, egid.val);
-	w->sgid = BPF_CORE_READ(cred, sgid.val);
-	w->fsgid = BPF_CORE_READ(cred, fsgid.val);
-	/* kernel_cap_t is u32[2] before 6.3 and one u64 since: the same 8 bytes */
-	bpf_core_read(&w->cap_eff, 8, &cred->cap_effective);
-	bpf_core_read(&w->cap_prm, 8, &cred->cap_permitted);
-	bpf_core_read(&w->cap_inh, 8, &cred->cap_inheritable);
-	bpf_core_read(&w->cap_bnd, 8, &cred->cap_bset);
-	bpf_core_read(&w->cap_amb, 8, &cred->cap_ambient);
-	w->securebits = BPF_CORE_READ(cred, securebits);
-	w->userns_owner = BPF_CORE_READ(cred, user_ns, owner.val);
-	w->no_new_privs = (BPF_CORE_READ(task, atomic_flags) >> EP_PFA_NO_NEW_PRIVS) & 1;
-	w->seccomp_mode = BPF_CORE_READ(task, seccomp.mode);
+	w->ruid = EP_RD(btf, cred, uid.val);
+	w->euid = EP_RD(btf, cred, euid.val);
+	w->suid = EP_RD(btf, cred, suid.val);
+	w->fsuid = EP_RD(btf, cred, fsuid.val);
+	w->rgid = EP_RD(btf, cred, gid.val);
+	w->egid = EP_RD(btf, cred, egid.val);
+	w->sgid = EP_RD(btf, cred, sgid.val);
+	w->fsgid = EP_RD(btf, cred, fsgid.val);
+	w->cap_eff = ep_cap_rd(&cred->cap_effective, btf);
+	w->cap_prm = ep_cap_rd(&cred->cap_permitted, btf);
+	w->cap_inh = ep_cap_rd(&cred->cap_inheritable, btf);
+	w->cap_bnd = ep_cap_rd(&cred->cap_bset, btf);
+	w->cap_amb = ep_cap_rd(&cred->cap_ambient, btf);
+	w->securebits = EP_RD(btf, cred, securebits);
+	w->userns_owner = EP_RD(btf, cred, user_ns, owner.val);
+	w->no_new_privs = (EP_RD(btf, task, atomic_flags) >> EP_PFA_NO_NEW_PRIVS) & 1;
+	w->seccomp_mode = EP_RD(btf, task, seccomp.mode);
 	if (bpf_core_field_exists(task->seccomp.filter_count))
-		w->seccomp_filters = BPF_CORE_READ(task, seccomp.filter_count.counter);
+		w->seccomp_filters = EP_RD(btf, task, seccomp.filter_count.counter);
 }
 
 /*
@@ -124,9 +170,9 @@ static __always_inline void ep_put_creds(struct ep_wire_creds *w, struct task_st
  * both are 0 and *trunc says the groups are not all known.
  */
 static __always_inline __u32 ep_put_groups(__u8 *buf, __u32 off, const struct cred *cred,
-					   __u16 *ngroups, __u8 *n, bool *trunc)
+					   __u16 *ngroups, __u8 *n, bool *trunc, const bool btf)
 {
-	struct group_info *gi = BPF_CORE_READ(cred, group_info);
+	struct group_info *gi = EP_RD(btf, cred, group_info);
 	__u32 cnt, bytes;
 	int ng;
 
@@ -135,7 +181,7 @@ static __always_inline __u32 ep_put_groups(__u8 *buf, __u32 off, const struct cr
 	*trunc = false;
 	if (!gi)
 		return 0;
-	ng = BPF_CORE_READ(gi, ngroups);
+	ng = EP_RD(btf, gi, ngroups);
 	if (ng <= 0)
 		return 0;
 	*ngroups = ng > 0xffff ? 0xffff : ng;
@@ -278,6 +324,63 @@ __noinline int ep_walk_names(__u32 off, __u64 dentry, __u64 vfsmnt, __u32 mode)
 	if (w->flags & EP_IF_DETACHED)
 		return (w->flags & 0xff) << 24; /* not reachable from the task's root: no path */
 	return (w->used & 0xffff) | (w->n & 0xff) << 16 | (w->flags & 0xff) << 24;
+}
+
+/* How long a walked executable's names stand for it: a rename of the binary (or of a directory
+ * above it) shows in the records at most this late */
+#define EP_EXE_TTL_NS 1000000000ull
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct ep_exe_key);
+	__type(value, struct ep_exe_val);
+} exe_names SEC(".maps");
+
+/*
+ * The executable's names (EP_WALK_EXE) at scratch + off, returned as ep_walk_names() does.
+ * Walking them costs ~20 probe reads (~1 us, a quarter of a first occurrence's record, bench/
+ * kstats): a process that is denied again and again with new objects (a storm of first
+ * occurrences) would pay it every time. So the walk is kept for EP_EXE_TTL_NS by the file's
+ * (dentry, mount, inode) -- which a running executable pins -- and copied from there.
+ */
+__noinline int ep_exe_names(__u32 off, __u64 exe)
+{
+	struct file *f = (struct file *)exe;
+	struct ep_scratch *s = ep_scratch();
+	struct ep_exe_val *v;
+	__u32 len;
+	__u64 now;
+	int res;
+
+	if (!s || !exe)
+		return 0;
+	s->ek.dentry = (__u64)BPF_CORE_READ(f, f_path.dentry);
+	s->ek.mnt = (__u64)BPF_CORE_READ(f, f_path.mnt);
+	s->ek.inode = (__u64)BPF_CORE_READ(f, f_inode);
+	now = bpf_ktime_get_ns();
+	v = bpf_map_lookup_elem(&exe_names, &s->ek);
+	if (v && now - v->ts < EP_EXE_TTL_NS) {
+		res = v->res;
+		len = res & 0x1ff;
+		if (len > sizeof(v->names))
+			return 0;
+		if (bpf_probe_read_kernel(s->b + EP_WOFF(off), len, v->names))
+			return 0;
+		return res;
+	}
+	res = ep_walk_names(off, s->ek.dentry, s->ek.mnt, EP_WALK_EXE);
+	s = ep_scratch();
+	if (!s)
+		return res;
+	len = res & 0x1ff;
+	if (len > sizeof(s->ev.names) ||
+	    bpf_probe_read_kernel(s->ev.names, len, s->b + EP_WOFF(off)))
+		return res;
+	s->ev.ts = now;
+	s->ev.res = res;
+	bpf_map_update_elem(&exe_names, &s->ek, &s->ev, BPF_ANY);
+	return res;
 }
 
 /*

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * In-kernel folding of repeated denials (issue 10). The first denial of a key goes out in full
- * and opens an entry in fold_map (EP_F_FOLD_HEAD); its repeats within fold_ns of that record
- * only count in the entry (ep_fold_val.count) and in fold_counters.folded, so a storm ships one
- * record per key and fold window. The daemon drains the counts (daemon/fold/kfold.c) into the
- * incident of the head record. The key (struct ep_fold_key, include/epermd.h) holds the object
- * exactly: two denials whose paths, base directories or fd inodes differ never fold together.
- * An entry the LRU evicts before the daemon drained it loses its undrained count: the daemon
- * reports that as folded - drained, never silently.
+ * and leaves only its fingerprint in fold_seen; the next one within the fingerprint's life goes
+ * out in full too and opens an entry in fold_map (EP_F_FOLD_HEAD); its repeats within fold_ns of
+ * that record only count in the entry (ep_fold_val.count) and in fold_counters.folded, so a
+ * storm ships two records per key, then one per fold window. The fingerprint keeps a storm of
+ * first occurrences (a new object at every call) away from the LRU map, whose cold bucket
+ * walks, inserts and evictions were two thirds of such a denial's BPF time (bench/kstats). The
+ * daemon drains the counts (daemon/fold/kfold.c) into the incident of the head record. The key
+ * (struct ep_fold_key, include/epermd.h) holds the object exactly: two denials whose paths, base
+ * directories or fd inodes differ never fold together. An entry the LRU evicts before the daemon
+ * drained it loses its undrained count: the daemon reports that as folded - drained, never
+ * silently.
  *
  * The key is built in a per-CPU buffer (5.10 allows 512 bytes of stack for the program and its
  * callees together); a busy flag stands for a preempted program of the same CPU (then no fold).
@@ -24,7 +28,8 @@ const volatile bool fold_on = true;
 
 struct ep_fold_scratch {
 	__u32 busy;
-	__u32 _pad;
+	__u32
+	    found; /* ep_fold_hit() met the key's entry (a window that ended): update, not insert */
 	struct ep_fold_val v;
 	struct pt_regs r;
 	struct ep_fold_key k;
@@ -50,6 +55,20 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ep_fold_counters);
 } fold_counters SEC(".maps");
+
+/*
+ * Fingerprints of keys met lately, direct-mapped (any CPU may overwrite a slot: a lost
+ * fingerprint only costs one more full record). Only a key whose fingerprint is here is looked
+ * up in fold_map; a fingerprint that matches another key's only costs that lookup, which is
+ * exact.
+ */
+#define EP_FOLD_SEEN 8192 /* power of two */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EP_FOLD_SEEN);
+	__type(key, __u32);
+	__type(value, __u64);
+} fold_seen SEC(".maps");
 
 static __always_inline __u64 ep_fold_mix(__u64 h, __u64 w)
 {
@@ -107,9 +126,9 @@ static __always_inline bool ep_fold_object(struct ep_fold_key *k, struct task_st
 			return false;
 		k->path_len = len;
 		if (k->path[0] == '/') {
-			k->base = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+			k->base = (__u64)EP_RD(use_task_btf, task, fs, root.dentry);
 		} else if (dirfd == AT_FDCWD) {
-			k->base = (__u64)BPF_CORE_READ(task, fs, pwd.dentry);
+			k->base = (__u64)EP_RD(use_task_btf, task, fs, pwd.dentry);
 		} else {
 			f = ep_fd_file(task, dirfd);
 			if (!f)
@@ -158,24 +177,76 @@ static __always_inline bool ep_fold_fill(struct ep_fold_scratch *fs, struct task
 	k->args[3] = fs->r.r10;
 	k->args[4] = fs->r.r8;
 	k->args[5] = fs->r.r9;
-	k->start_time = BPF_CORE_READ(task, group_leader, start_time);
-	cred = BPF_CORE_READ(task, cred);
+	k->start_time = EP_RD(use_task_btf, task, group_leader, start_time);
+	cred = EP_RD(use_task_btf, task, cred);
 	k->cred = (__u64)cred;
-	k->euid = BPF_CORE_READ(cred, euid.val);
-	k->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	k->fsgid = BPF_CORE_READ(cred, fsgid.val);
-	bpf_core_read(&k->cap_eff, 8, &cred->cap_effective);
-	k->exe = (__u64)BPF_CORE_READ(task, mm, exe_file);
-	k->sc_filter = (__u64)BPF_CORE_READ(task, seccomp.filter);
+	k->euid = EP_RD(use_task_btf, cred, euid.val);
+	k->fsuid = EP_RD(use_task_btf, cred, fsuid.val);
+	k->fsgid = EP_RD(use_task_btf, cred, fsgid.val);
+	k->cap_eff = ep_cap_rd(&cred->cap_effective, use_task_btf);
+	k->exe = (__u64)EP_RD(use_task_btf, task, mm, exe_file);
+	k->sc_filter = (__u64)EP_RD(use_task_btf, task, seccomp.filter);
 	st = bpf_map_lookup_elem(&task_state, &tid);
 	k->ev_sig = ep_fold_ev_sig(st);
 	bpf_get_current_comm(k->comm, sizeof(k->comm));
 	return ep_fold_object(k, task);
 }
 
-/* A repeat within the window of the record that heads its entry: count it. */
-static __always_inline bool ep_fold_hit(struct ep_fold_key *k)
+/* The key's fingerprint: its fixed fields and the path's words up to its length. */
+static __always_inline __u64 ep_fold_fp(struct ep_fold_key *k)
 {
+	const __u64 *w = (const __u64 *)k;
+	__u32 nw = (k->path_len + 7) / 8;
+	__u64 h = 0;
+
+	_Static_assert(__builtin_offsetof(struct ep_fold_key, path) % 8 == 0,
+		       "path after whole words");
+	for (int i = 0; i < __builtin_offsetof(struct ep_fold_key, path) / 8; i++)
+		h = ep_fold_mix(h, w[i]);
+	w = (const __u64 *)k->path;
+	for (int i = 0; i < EP_FOLD_PATH_LEN / 8; i++) {
+		if (i >= nw)
+			break;
+		h = ep_fold_mix(h, w[i]);
+	}
+	/*
+	 * A full avalanche (murmur3's fmix64): ep_fold_mix() leaves the low bits blind to the
+	 * high bits of the last word, and two paths that differ only there (.../f0, .../f1)
+	 * took the same slot and evicted each other at every call (tests/host/storm.sh, pair).
+	 */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h | 1; /* 0 is an empty slot */
+}
+
+/*
+ * Was the key's fingerprint met lately? If not, it is now. Two candidate slots (from the
+ * fingerprint's low and high bits): two keys repeated in turn that share one slot keep their
+ * fingerprints in the other; when both are taken, the key's own bit picks the one to replace.
+ */
+static __always_inline bool ep_fold_seen(struct ep_fold_key *k)
+{
+	__u64 h = ep_fold_fp(k), *s0, *s1;
+	__u32 i0 = h & (EP_FOLD_SEEN - 1), i1 = (h >> 32) & (EP_FOLD_SEEN - 1);
+
+	s0 = bpf_map_lookup_elem(&fold_seen, &i0);
+	s1 = bpf_map_lookup_elem(&fold_seen, &i1);
+	if (!s0 || !s1 || *s0 == h || *s1 == h)
+		return true;
+	if (!*s0 || (*s1 && !(h & (1ull << 20))))
+		*s0 = h;
+	else
+		*s1 = h;
+	return false;
+}
+
+/* A repeat within the window of the record that heads its entry: count it. */
+static __always_inline bool ep_fold_hit(struct ep_fold_scratch *fs)
+{
+	struct ep_fold_key *k = &fs->k;
 	struct ep_fold_counters *fc;
 	struct ep_counters *c;
 	struct ep_fold_val *v;
@@ -185,6 +256,7 @@ static __always_inline bool ep_fold_hit(struct ep_fold_key *k)
 	v = bpf_map_lookup_elem(&fold_map, k);
 	if (!v)
 		return false;
+	fs->found = 1;
 	now = bpf_ktime_get_ns();
 	if (now - v->ship_ts >= fold_ns)
 		return false;
@@ -211,7 +283,7 @@ _Static_assert(EP_FOLD_HEAD << 8 == EP_F_FOLD_HEAD, "ep_exit_fail() shifts one i
  */
 __noinline int ep_fold_check(__u64 regs, long ret, __u32 flags)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = ep_cur_task();
 	struct ep_fold_scratch *fs;
 
 	if (!fold_ns || (flags & EP_F_COMPAT))
@@ -220,8 +292,10 @@ __noinline int ep_fold_check(__u64 regs, long ret, __u32 flags)
 	if (!fs || fs->busy)
 		return EP_FOLD_NONE;
 	fs->busy = 1;
-	if (ep_fold_fill(fs, task, regs, ret, flags)) {
-		if (!ep_fold_hit(&fs->k))
+	fs->found = 0;
+	/* a first occurrence (no fingerprint yet) ships without touching the fold map */
+	if (ep_fold_fill(fs, task, regs, ret, flags) && ep_fold_seen(&fs->k)) {
+		if (!ep_fold_hit(fs))
 			return EP_FOLD_HEAD;
 		fs->busy = 0;
 		return EP_FOLD_DONE;
@@ -249,19 +323,27 @@ __noinline int ep_fold_done(__u64 seq, __u64 ts, int shipped)
 		return 0;
 	if (!shipped || !fs->busy)
 		goto out;
+	/*
+	 * A first occurrence (ep_fold_hit() found no entry) goes straight to the insert: a second
+	 * lookup of the key would hash its 424 bytes and walk a cold bucket once more. Another
+	 * CPU may have inserted the key since (-EEXIST): then the head is updated as below.
+	 */
+	fs->v.gen = seq;
+	fs->v.ship_seq = seq;
+	fs->v.ship_ts = ts;
+	fs->v.last_ts = ts;
+	fs->v.count = 0;
+	if (!fs->found && !bpf_map_update_elem(&fold_map, &fs->k, &fs->v, BPF_NOEXIST))
+		goto created;
 	v = bpf_map_lookup_elem(&fold_map, &fs->k);
 	if (v) {
 		v->ship_seq = seq;
 		v->ship_ts = ts;
 		goto out;
 	}
-	fs->v.gen = seq;
-	fs->v.ship_seq = seq;
-	fs->v.ship_ts = ts;
-	fs->v.last_ts = ts;
-	fs->v.count = 0;
 	if (bpf_map_update_elem(&fold_map, &fs->k, &fs->v, BPF_NOEXIST))
 		goto out;
+created:
 	fc = bpf_map_lookup_elem(&fold_counters, &zero);
 	if (fc)
 		fc->created++;
