@@ -363,10 +363,17 @@ note "storm: $nrec records written; $held"
 # what the limiter allows between the storm and now: the burst plus rate_limit per second
 el=$(($(now) - ts + 1))
 cap=$((1000 + 300 * el))
-if [ -n "$held" ] && [ "$nrec" -gt 0 ] && [ "$nrec" -le "$cap" ] && [ "$supp" -eq 0 ]; then
+# The limiter engages only when the worker outpaces it: under QEMU/TCG the worker itself may
+# deliver fewer than rate_limit per second (then the reader->worker queue overflows first, and
+# that loss is counted and said: "queue full"). Either way journald must not suppress epermd
+# and the records written must fit the budget; which of the two held them back is a note.
+qfull=$(jn -u epermd.service --since "@$ts" -o cat | grep -c 'queue full +[1-9]' || true)
+if [ "$nrec" -gt 0 ] && [ "$nrec" -le "$cap" ] && [ "$supp" -eq 0 ] &&
+	{ [ -n "$held" ] || [ "$qfull" -gt 0 ]; }; then
 	ok "storm-within-journald-budget"
+	[ -n "$held" ] || note "storm: the worker delivered $nrec in ${el} s, under rate_limit: the queue overflowed first (said $qfull times), the limiter did not engage"
 else
-	nok "storm-within-journald-budget" "records $nrec (want 1..$cap in ${el} s), journald suppressed epermd $supp times (want 0), held-back warning: ${held:-none}"
+	nok "storm-within-journald-budget" "records $nrec (want 1..$cap in ${el} s), journald suppressed epermd $supp times (want 0), held-back warning: ${held:-none}, queue-full notices: $qfull"
 fi
 
 # ---- 8. stop: clean exit, final counters in the journal
@@ -393,7 +400,7 @@ fi
 fst=$(jn -u epermd.service --since "@$ts" MESSAGE_ID=$ID_STOP -o json | tail -n1)
 rl=$(printf '%s\n' "$fst" | jq -r '.EPERM_STAT_RATE_LIMITED // 0')
 lost=$(printf '%s\n' "$fst" | jq -r '(.EPERM_STAT_RESERVE_FAILED // "0" | tonumber) + (.EPERM_STAT_QUEUE_DROPPED // "0" | tonumber)')
-if [ -n "$fst" ] && [ $((rl + lost)) -ge $((STORM - nrec)) ] && [ "$rl" -gt 0 ]; then
+if [ -n "$fst" ] && [ $((rl + lost)) -ge $((STORM - nrec)) ] && [ $((rl + lost)) -gt 0 ]; then
 	ok "storm-accounted"
 	note "storm: written $nrec + rate_limited $rl + lost-and-counted $lost >= $STORM"
 else
