@@ -14,7 +14,7 @@ import os
 import re
 import sys
 
-SCENARIOS_BOTH = ["capability", "userns", "dac", "immutable", "append-only", "noexec",
+SCENARIOS_BOTH = ["capability", "userns", "dac", "immutable", "append-only", "noexec", "nodev",
                   "rofs", "seccomp-eperm", "seccomp-eacces", "seccomp-chain", "uring-openat",
                   "uring-mkdirat", "xattr-immutable", "xattr-append", "landlock-nonnp"]
 SCENARIOS_FULL = ["apparmor", "landlock", "landlock-fs", "landlock-create", "landlock-bind",
@@ -30,6 +30,8 @@ EXPECT = {
     "immutable": {"cause": "immutable", "flag": "immutable", "errno": "EPERM"},
     "append-only": {"cause": "immutable", "flag": "append-only", "errno": "EPERM"},
     "noexec": {"cause": "mount", "mount_option": "noexec", "errno": "EACCES"},
+    "nodev": {"cause": "mount", "mount_option": "nodev", "errno": "EACCES",
+              "path": "/mnt/nodev/null"},
     "rofs": {"cause": "mount", "mount_option": "ro", "readonly": "mount",
              "mount_point": "/tmp/rofs", "mntns_private": True, "path": "/tmp/rofs/f",
              "errno": "EROFS"},

@@ -160,6 +160,15 @@ if want noexec; then
 	scen noexec vmtrig -e EACCES exec /mnt/noexec/tool kill 0 0
 fi
 
+if want nodev; then
+	# a device node the caller may open (0666) on a nodev mount: may_open() refuses it with
+	# EACCES whatever the mode (full mode once blamed dac for it)
+	mkdir -p /mnt/nodev
+	mounted /mnt/nodev || mount -t tmpfs -o nodev,size=1m tmpfs /mnt/nodev
+	[ -e /mnt/nodev/null ] || mknod -m 0666 /mnt/nodev/null c 1 3
+	scen nodev vmtrig -e EACCES -u 65534 open /mnt/nodev/null r
+fi
+
 if want rofs; then
 	# a directory bind-mounted read-only onto itself in a private mount namespace (what
 	# systemd's ReadOnlyPaths= makes): EROFS, reported by default
