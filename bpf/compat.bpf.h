@@ -5,6 +5,24 @@
 
 #include <bpf/bpf_core_read.h>
 
+/*
+ * A per-CPU buffer of one slot (room off the 512-byte BPF stack) and its accessor, which
+ * returns NULL only if the map is missing.
+ */
+#define EP_PERCPU_SLOT(map, vtype, accessor)                                                       \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                           \
+		__uint(max_entries, 1);                                                            \
+		__type(key, __u32);                                                                \
+		__type(value, vtype);                                                              \
+	} map SEC(".maps");                                                                        \
+	static __always_inline vtype *accessor(void)                                               \
+	{                                                                                          \
+		__u32 zero = 0;                                                                    \
+                                                                                                   \
+		return bpf_map_lookup_elem(&map, &zero);                                           \
+	}
+
 #define EPERM  1
 #define EACCES 13
 #define EROFS  30

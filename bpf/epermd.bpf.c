@@ -373,19 +373,7 @@ struct ep_build_tmp {
 	struct pt_regs regs;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ep_build_tmp);
-} files_buf SEC(".maps");
-
-static __always_inline struct ep_build_tmp *ep_build_tmp(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&files_buf, &zero);
-}
+EP_PERCPU_SLOT(files_buf, struct ep_build_tmp, ep_build_tmp)
 
 static __always_inline struct ep_files *ep_files_buf(void)
 {

@@ -78,19 +78,7 @@ struct ep_scratch {
 	__u64 obj_mnt; /* the vfsmount the object or its parent was found on (ep_put_obj) */
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ep_scratch);
-} scratch SEC(".maps");
-
-static __always_inline struct ep_scratch *ep_scratch(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&scratch, &zero);
-}
+EP_PERCPU_SLOT(scratch, struct ep_scratch, ep_scratch)
 
 static __always_inline __u8 *ep_scratch_buf(void)
 {

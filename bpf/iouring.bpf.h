@@ -238,19 +238,7 @@ struct ep_uring_pre {
 };
 
 /* The request being reported (ep_uring_fail()): off the stack, for ep_build_uring(). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ep_uring_pre);
-} uring_pre SEC(".maps");
-
-static __always_inline struct ep_uring_pre *ep_uring_pre_buf(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&uring_pre, &zero);
-}
+EP_PERCPU_SLOT(uring_pre, struct ep_uring_pre, ep_uring_pre_buf)
 
 static __always_inline bool ep_uring_path_op(__u32 op)
 {
