@@ -731,8 +731,9 @@ __noinline int ep_build_uring(void)
 
 /*
  * Count, build and send one denial record: a failing syscall (@regs) or a failing io_uring
- * request (@pre, bpf/iouring.bpf.h). Clears the evidence of @st either way. @sc_ids: the
- * seccomp chain (h->n_sc_filter of them), all zero for io_uring requests.
+ * request (@pre, bpf/iouring.bpf.h). Clears the evidence of @st either way. @n_sc, @sc_trunc:
+ * the seccomp chain's length and truncation (its identities are in sc_ids_buf; none for
+ * io_uring requests).
  * @fetch: the sequence comes from one global atomic fetch-and-add (BPF_FETCH, 5.12+). Older
  * verifiers refuse the instruction anywhere in a program, even where it cannot run, so the
  * loader picks the program variant without it there: per-CPU count << 16 | CPU, unique
@@ -823,9 +824,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct ep_evidence *slot;
 	struct ep_counters *c;
 	__u8 n_sc = 0, sc_trunc = 0;
-	__u64 *ids, regs_nr;
+	__u64 regs_nr;
 	int fold;
-	__u32 zero = 0;
 
 	c = ep_counters();
 	if (!c)
@@ -864,12 +864,10 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
 		flags |= EP_F_LANDLOCKED;
 	/* a repeat of a denial shipped less than a fold window ago: counted, not shipped */
+	fold = EP_FOLD_NONE;
 	/*
 	 * A global function takes only scalars on 5.10: tp_btf's regs is a typed pointer, so its
 	 * value goes over as a number read back from the stack (raw_tp's is a number already).
-	 */
-	fold = EP_FOLD_NONE;
-	/*
 	 * Only the fold variant of the program (@kfold, a constant) holds the fold calls: before
 	 * 6.8 the verifier checks every global function a program calls, reachable or not, and
 	 * with ep_fold_check() and ep_fold_done() in, 5.10's and 6.1's sys_exit programs met its
@@ -884,13 +882,11 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	flags |= (__u32)(fold & EP_FOLD_HEAD) << 8;
 	/* the filter chain only for a record that goes out: a folded repeat names no filter */
 	if (sc_chain && (flags & EP_F_SECCOMP_TASK)) {
-		ids = bpf_map_lookup_elem(&sc_ids_buf, &zero);
-		if (ids) {
-			int w = ep_sc_chain(task);
+		/* ep_sc_ident() writes the identities into sc_ids_buf itself */
+		int w = ep_sc_chain(task);
 
-			n_sc = w & 0xff;
-			sc_trunc = w >> 8;
-		}
+		n_sc = w & 0xff;
+		sc_trunc = w >> 8;
 	}
 	return ep_emit(regs, NULL, st, c, ret, flags, fetch, n_sc, sc_trunc, kfold);
 
