@@ -57,7 +57,7 @@ if [ ! -s "$CACHE/disk-template.img" ]; then
 fi
 cp --sparse=always "$CACHE/disk-template.img" "$work/disk.img"
 
-cmdline="console=ttyS0 panic=-1 oops=panic lsm=lockdown,capability,landlock,yama,apparmor,bpf apparmor=1 $*"
+cmdline="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 softlockup_all_cpu_backtrace=1 lsm=lockdown,capability,landlock,yama,apparmor,bpf apparmor=1 $*"
 : >"$console"
 : >"$outf"
 if [ -n "${VM_VERBOSE:-}" ]; then
