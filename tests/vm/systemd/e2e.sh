@@ -159,10 +159,11 @@ t2=$(date +%s)
 
 # ---- boot: no initramfs; NVMe and ext4 are built into the cloud kernels
 # softlockup_panic=1: under TCG on a loaded 2-core host the guest can livelock while epermd
-# attaches or detaches its fexit trampolines: every vCPU keeps entering the hot function being
-# live-patched (inode_permission's int3, emulated under text_poke_bp) inside one path walk, and
-# the patcher never runs again (seen in CI 40 s into the boot, and locally during a restart in
-# the checks, load average 12; see tests/vm/README.md). Panicking ends such a boot at once
+# attaches or detaches its fexit trampolines: a vCPU keeps executing a stale translation of a
+# live-patched function entry (inode_permission) that still holds text_poke_bp's int3, and the
+# kernel's handler, seeing no int3 in memory any more, restarts the instruction forever (seen in
+# CI 40 s into the boot, and locally in a restart during the checks, load average 12; see
+# tests/vm/README.md). Panicking ends such a boot at once
 # instead of hanging until VM_TIMEOUT; boot_vm then boots ONCE more from a pristine copy of the
 # image, and the stuck CPUs' frames are printed either way. A second stall fails the run.
 console=$logs/$suite-systemd.console
