@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fixes.h"
 #include "names.h"
+#include "sysclass.h"
 #include "unitmap.h"
 
 static const char *const sd_groups[][2] = {
@@ -87,7 +87,7 @@ bool unitmap_group_has(const char *group, const char *syscall)
 
 /* ---- candidates ------------------------------------------------------------------------------ */
 
-#define UM_MAX 3
+#define UM_MAX DN_U_MAX_MATCH
 
 struct um {
 	const char *dir;	/* "SystemCallFilter" */
@@ -790,6 +790,22 @@ static void erofs_matches(struct umctx *c)
 static void clear(struct denial *d)
 {
 	d->unit_directive[0] = d->unit_directive_value[0] = d->unit_dropin[0] = '\0';
+	memset(d->unit_match, 0, sizeof(d->unit_match));
+	d->n_unit_match = 0;
+}
+
+/* the directives for the words (explain/unit_fix.c), which say them as decided here */
+static void keep(struct denial *d, const struct umctx *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		struct dn_unit_match *k = &d->unit_match[i];
+
+		snprintf(k->dir, sizeof(k->dir), "%s", c->m[i].dir);
+		snprintf(k->how, sizeof(k->how), "%s", c->m[i].how);
+		snprintf(k->val, sizeof(k->val), "%s", c->m[i].val);
+		snprintf(k->why, sizeof(k->why), "%s", c->m[i].why);
+	}
+	d->n_unit_match = c->n;
 }
 
 /* every directive of d->unit that explains the denial, the deciding one first */
@@ -842,6 +858,7 @@ void unitmap_attribute(struct denial *d)
 		d->cause = EP_CAUSE_CGROUP;
 		snprintf(d->rule, sizeof(d->rule), "%s", c.m[0].dir);
 	}
+	keep(d, &c);
 	snprintf(d->unit_directive, sizeof(d->unit_directive), "%s", c.m[0].dir);
 	snprintf(d->unit_directive_value, sizeof(d->unit_directive_value), "%s", c.m[0].val);
 	l = (size_t)snprintf(d->unit_dropin, sizeof(d->unit_dropin), "[Service]\n");
@@ -854,92 +871,6 @@ void unitmap_attribute(struct denial *d)
 	}
 	if (!strchr(d->unit_dropin, '=')) /* no line that would work: say so, offer none */
 		d->unit_dropin[0] = '\0';
-}
-
-/* `A` and `B` (the drop-in's lines, without the section header) */
-static void say_lines(struct dx *x, const char *dropin)
-{
-	const char *p = strchr(dropin, '\n');
-	bool first = true;
-
-	while (p && p[1]) {
-		const char *e = strchr(p + 1, '\n');
-		int n = e ? (int)(e - p - 1) : (int)strlen(p + 1);
-
-		FIX(x, "%s`%.*s`", first ? "" : " and ", n, p + 1);
-		first = false;
-		p = e;
-	}
-}
-
-void unitmap_say(struct dx *x)
-{
-	struct denial *d = x->d;
-	char q[2 * DN_STR];
-	struct umctx c;
-
-	collect(d, &c);
-	sh_quote(d->proc.unit, q, sizeof(q));
-	DIAG(x, "%s could not %s: the sandbox of the systemd unit %s refused it", x->who, x->what,
-	     d->proc.unit);
-	for (int i = 0; i < c.n; i++)
-		DIAG(x, "%s %s=%s (%s, enforced by %s)", i ? "; also" : ": it sets", c.m[i].dir,
-		     c.m[i].val, c.m[i].why, c.m[i].how);
-	DIAG(x, ". The call failed with %s.", x->errname);
-	if (d->unit_dropin[0]) {
-		FIX(x,
-		    "Relax just this for %s with a drop-in: `systemctl edit %s`, add `[Service]` "
-		    "and ",
-		    d->proc.unit, q);
-		say_lines(x, d->unit_dropin);
-		FIX(x, ", then `systemctl restart %s`. Keep the rest of its sandbox.", q);
-		if (c.n && strstr(d->unit_dropin, "=no\n"))
-			FIX(x,
-			    " %s= has no finer setting: `%s=no` turns off that one protection for "
-			    "this unit, nothing else.",
-			    c.m[0].dir, c.m[0].dir);
-		if (d->unit.transient)
-			FIX(x, " (A transient unit from systemd-run: pass the same line with -p "
-			       "to systemd-run.)");
-	} else if (!strcmp(d->unit_directive, "IPAddressDeny")) {
-		FIX(x,
-		    "Allow just this destination for %s: `systemctl edit %s`, add `[Service]` and "
-		    "`IPAddressAllow=` with the address it must reach, then `systemctl restart "
-		    "%s`. "
-		    "Keep the rest of its sandbox.",
-		    d->proc.unit, q, q);
-	} else if (strstr(d->unit_directive, "Device")) { /* no device numbers in the record */
-		FIX(x,
-		    "Allow just this device for %s: `systemctl edit %s`, add `[Service]` and "
-		    "`DeviceAllow=/dev/block/MAJOR:MINOR r` (or /dev/char/..., with the access it "
-		    "needs), then `systemctl restart %s`. Keep the rest of its sandbox.",
-		    d->proc.unit, q, q);
-	} else {
-		FIX(x,
-		    "Relax just this for %s with a drop-in (`systemctl edit %s`) that allows the "
-		    "one value this call needs (the record does not carry it), then `systemctl "
-		    "restart %s`. Keep the rest of its sandbox.",
-		    d->proc.unit, q, q);
-	}
-	if (c.n && !strcmp(c.m[0].dir, "MemoryDenyWriteExecute"))
-		FIX(x,
-		    " Better, if the program allows it: turn off its JIT or code generation, and "
-		    "keep the protection.");
-	VAL(x,
-	    "systemctl show -p %s %s; systemd-analyze security %s | grep -F %s; then run the "
-	    "failing action again",
-	    d->unit_directive, q, q, d->unit_directive);
-}
-
-void unitmap_note(struct dx *x)
-{
-	const struct denial *d = x->d;
-	char q[2 * DN_STR];
-
-	sh_quote(d->proc.unit, q, sizeof(q));
-	DIAG(x, " The read-only view is the unit's %s=%s (%s).", d->unit_directive,
-	     d->unit_directive_value, d->proc.unit);
-	VAL(x, "; systemd-analyze security %s | grep -F %s", q, d->unit_directive);
 }
 
 bool unitmap_rofs_words(const struct denial *d)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* Internal to diagnose.c / fixes.c: the per-cause words (diagnosis, fix, validation). */
+/* Internal to explain/ (diagnose.c, fixes.c, rofs_fix.c, unit_fix.c): the per-cause words
+ * (diagnosis, fix, validation). */
 #ifndef EPERMD_FIXES_H
 #define EPERMD_FIXES_H
 
@@ -52,5 +53,11 @@ void fix_lsm(struct dx *x);
 void fix_fanotify(struct dx *x);
 void fix_sysctl(struct dx *x);
 void fix_cgroup(struct dx *x);
+/* DIAG + FIX + VAL of an EROFS denial decided as mount (rofs_fix.c) */
+void fix_rofs(struct dx *x);
+/* DIAG + FIX + VAL of a denial with a unit directive (unit_fix.c) */
+void fix_unit(struct dx *x);
+/* DIAG + VAL: the unit directive behind an EROFS read-only view fix_rofs() worded */
+void fix_unit_note(struct dx *x);
 
 #endif

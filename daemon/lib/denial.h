@@ -192,6 +192,17 @@ struct dn_unit {
 	char lit[DN_UL__N][DN_U_LIT_LEN];
 };
 
+/* One directive of the unit that explains a denial (unitmap.c): the verdict keeps them for
+ * the words (explain/unit_fix.c) */
+#define DN_U_MAX_MATCH 3
+
+struct dn_unit_match {
+	char dir[32];		/* "SystemCallFilter" */
+	char how[56];		/* "a seccomp filter": what enforces it */
+	char val[DN_U_LIT_LEN]; /* its current value */
+	char why[160];		/* "mount is in @mount, which the list denies" */
+};
+
 /* An EROFS denial's read-only mount (rofs.c) */
 enum dn_rofs_kind {
 	DN_RO_NONE = 0,
@@ -205,6 +216,8 @@ struct dn_rofs {
 	bool private_ns;  /* the process's mount namespace is not the host's */
 	bool locked;	  /* MNT_LOCK_READONLY: inherited read-only into a less privileged ns */
 	unsigned mnt_id;  /* as in /proc/PID/mountinfo; 0 unknown */
+	/* DN_RO_FILESYSTEM: a filesystem that cannot be written at all ("squashfs"), "" else */
+	char ro_only[16];
 	char mount_point[EP_FACT_PATH_LEN];
 	char dir[EP_PATH_LEN + 64]; /* the narrowest path the fix makes writable */
 };
@@ -307,18 +320,13 @@ struct dn_facts {
 	bool listener_later;
 	char listener_found[64];
 
-	/* the systemd unit's sandbox (unitprops.c, enrich) and the directive that denied it
-	 * (unitmap.c, after the cause): "SystemCallFilter", its value and the drop-in that
-	 * relaxes just this ("[Service]\nSystemCallFilter=mount\n") */
+	/* the systemd unit's sandbox (unitprops.c); the directive that denied it is the
+	 * verdict's (unit_directive) */
 	struct dn_unit unit;
-	char unit_directive[32];
-	char unit_directive_value[DN_U_LIT_LEN];
-	char unit_dropin[256];
 	/* connect/sendto's destination address ("10.0.0.1"), read later from the live process */
 	char peer_addr[48];
 
-	/* EROFS: the read-only mount (rofs.c); host_mntns is the tracer's, set with hooks_active */
-	struct dn_rofs rofs;
+	/* the tracer's mount namespace, set with hooks_active (EROFS: the process's own or not) */
 	unsigned host_mntns;
 
 	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
@@ -346,6 +354,18 @@ struct dn_verdict {
 	struct dac_result dac;	   /* dac_check() */
 	struct dac_result dac_obj; /* dac_check_object(): past a blocking walk, when dac.on_walk */
 	bool want_listener; /* a rule asked for the fanotify listener that facts do not have yet */
+
+	/* EROFS: the read-only mount (rofs.c) */
+	struct dn_rofs rofs;
+	/* the directive of the systemd unit that denied it (unitmap.c, after the cause):
+	 * "SystemCallFilter", its value and the drop-in that relaxes just this
+	 * ("[Service]\nSystemCallFilter=mount\n"); every directive that explains the denial,
+	 * the deciding one first, in unit_match[] */
+	char unit_directive[32];
+	char unit_directive_value[DN_U_LIT_LEN];
+	char unit_dropin[256];
+	struct dn_unit_match unit_match[DN_U_MAX_MATCH];
+	int n_unit_match;
 };
 
 /* explain: the words (diagnose.c, fixes.c). */

@@ -555,3 +555,25 @@ TEST(unitmap_boolean_relax_said)
 	decide();
 	CHECK(!strstr(D.fix, "no finer setting"));
 }
+
+/* The words say the directives attribute decided, no others: a connect() to a socket path in a
+ * unit with PrivateDevices= and IPAddressDeny= is IPAddressDeny='s (the cause it made cgroup),
+ * and the device policy, which a cgroup cause with a path would also have matched, is not
+ * named (the words once collected the directives again, after the cause had changed). */
+TEST(unitmap_words_are_the_verdict)
+{
+	setup("connect", EP_EPERM, EP_CAUSE_UNKNOWN);
+	snprintf(D.path, sizeof(D.path), "/run/app/api.sock");
+	D.unit.flags = DN_U_PRIVATE_DEVICES;
+	D.unit.n_ipdeny = 1;
+	snprintf(D.unit.lit[DN_UL_IPDENY], DN_U_LIT_LEN, "any");
+	snprintf(D.peer_addr, sizeof(D.peer_addr), "10.0.0.1");
+	decide();
+	CHECK(D.cause == EP_CAUSE_CGROUP);
+	CHECK_STR(D.unit_directive, "IPAddressDeny");
+	CHECK(D.n_unit_match == 1);
+	CHECK_CONTAINS(D.diagnosis, "it sets IPAddressDeny=any (no IPAddressAllow= entry lets "
+				    "packets to 10.0.0.1 out, enforced by a cgroup BPF program)");
+	CHECK(!strstr(D.diagnosis, "PrivateDevices"));
+	CHECK_STR(D.unit_dropin, "[Service]\nIPAddressAllow=10.0.0.1\n");
+}
