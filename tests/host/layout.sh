@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The source layout's rules (docs/architecture.md), checked on the tree as it is: no function
 # over 80 lines in daemon/ and epermtop/ (tools/funclen.sh; a table is exempt where marked) and
-# no include cycle between the daemon's modules (tools/includes.sh). `make lint` runs the same.
+# no include cycle between the daemon's modules nor between its folders (tools/includes.sh,
+# tools/includes.sh -f). `make lint` runs the same.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
@@ -21,6 +22,12 @@ mkdir -p "$T_TMP/daemon/a" "$T_TMP/daemon/b" "$T_TMP/epermtop"
 } >"$T_TMP/daemon/a/long.c"
 printf '#include "b.h"\n' >"$T_TMP/daemon/a/a.h"
 printf '#include "a.h"\n' >"$T_TMP/daemon/b/b.h"
+# and two folders that include each other's headers, without a cycle between modules
+mkdir -p "$T_TMP/f/daemon/c" "$T_TMP/f/daemon/d" "$T_TMP/f/epermtop"
+printf '#include "d1.h"\n' >"$T_TMP/f/daemon/c/c1.h"
+: >"$T_TMP/f/daemon/c/c2.h"
+printf '#include "c2.h"\n' >"$T_TMP/f/daemon/d/d2.h"
+: >"$T_TMP/f/daemon/d/d1.h"
 
 rc=0
 out=$(sh tools/funclen.sh 2>&1) || rc=$?
@@ -53,5 +60,21 @@ if out=$(sh tools/includes.sh 2>&1); then
 else
 	diag "$out"
 	not_ok "layout-includes"
+fi
+if ! (cd "$T_TMP/f" && sh "$TOP/tools/includes.sh" >/dev/null 2>&1); then
+	not_ok "layout-includes-folders-sees-cycle (a module cycle where there is none)"
+elif out=$(cd "$T_TMP/f" && sh "$TOP/tools/includes.sh" -f 2>&1); then
+	not_ok "layout-includes-folders-sees-cycle"
+elif echo "$out" | grep -q 'folder daemon/c -> folder daemon/d -> folder daemon/c\|folder daemon/d -> folder daemon/c -> folder daemon/d'; then
+	ok "layout-includes-folders-sees-cycle"
+else
+	diag "$out"
+	not_ok "layout-includes-folders-sees-cycle"
+fi
+if out=$(sh tools/includes.sh -f 2>&1); then
+	ok "layout-includes-folders"
+else
+	diag "$out"
+	not_ok "layout-includes-folders"
 fi
 t_done
