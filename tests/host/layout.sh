@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The source layout's rules (docs/architecture.md), checked on the tree as it is: no function
 # over 80 lines in daemon/ and epermtop/ (tools/funclen.sh; a table is exempt where marked) and
-# no include cycle between the daemon's modules nor between its folders (tools/includes.sh,
-# tools/includes.sh -f). `make lint` runs the same.
+# no include cycle between the daemon's modules nor between its folders, and no stage that
+# includes a later one (tools/includes.sh, tools/includes.sh -f). `make lint` runs the same.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib.sh"
@@ -28,6 +28,10 @@ printf '#include "d1.h"\n' >"$T_TMP/f/daemon/c/c1.h"
 : >"$T_TMP/f/daemon/c/c2.h"
 printf '#include "c2.h"\n' >"$T_TMP/f/daemon/d/d2.h"
 : >"$T_TMP/f/daemon/d/d1.h"
+# and a stage that includes a later one's header (lib/ -> sink/), no cycle at all
+mkdir -p "$T_TMP/o/daemon/lib" "$T_TMP/o/daemon/sink" "$T_TMP/o/epermtop"
+printf '#include "y.h"\n' >"$T_TMP/o/daemon/lib/x.h"
+: >"$T_TMP/o/daemon/sink/y.h"
 
 rc=0
 out=$(sh tools/funclen.sh 2>&1) || rc=$?
@@ -70,6 +74,14 @@ elif echo "$out" | grep -q 'folder daemon/c -> folder daemon/d -> folder daemon/
 else
 	diag "$out"
 	not_ok "layout-includes-folders-sees-cycle"
+fi
+if out=$(cd "$T_TMP/o" && sh "$TOP/tools/includes.sh" -f 2>&1); then
+	not_ok "layout-includes-sees-stage-order"
+elif echo "$out" | grep -q 'stage order: daemon/lib/x.h includes y.h of daemon/sink'; then
+	ok "layout-includes-sees-stage-order"
+else
+	diag "$out"
+	not_ok "layout-includes-sees-stage-order"
 fi
 if out=$(sh tools/includes.sh -f 2>&1); then
 	ok "layout-includes-folders"
