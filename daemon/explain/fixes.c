@@ -11,14 +11,12 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fixes.h"
 #include "landlock.h"
 #include "secrets.h"
 #include "names.h"
-#include "procinfo.h"
 
 void dx_put(char *buf, size_t n, const char *fmt, ...)
 {
@@ -734,37 +732,14 @@ void fix_immutable(struct dx *x)
 
 /* ---- mount options --------------------------------------------------------------------------- */
 
-/* The /dev node of a device number, from /sys/dev/{char,block}/M:m/uevent (DEVNAME=). */
-static bool dev_node(const struct dn_file *f, char *dst, size_t n)
-{
-	char p[96], buf[512], *s, *e;
-
-	if (!f->valid || !(S_ISCHR(f->mode) || S_ISBLK(f->mode)))
-		return false;
-	snprintf(p, sizeof(p), "/sys/dev/%s/%u:%u/uevent", S_ISCHR(f->mode) ? "char" : "block",
-		 major(f->rdev), minor(f->rdev));
-	if (read_small_at(AT_FDCWD, p, buf, sizeof(buf)) <= 0)
-		return false;
-	s = strstr(buf, "DEVNAME=");
-	if (!s)
-		return false;
-	s += 8;
-	e = strchr(s, '\n');
-	if (e)
-		*e = '\0';
-	if (!s[0] || strstr(s, ".."))
-		return false;
-	snprintf(dst, n, "/dev/%s", s);
-	return true;
-}
-
 /* A device node on a nodev mount: the node of the same device from devtmpfs, bind-mounted
  * over it, carries /dev's permissions and mount flags; the filesystem stays nodev. */
 static void fix_dev_node(struct dx *x, const char *q)
 {
-	char node[128], qn[300];
+	const char *node = x->d->file.dev_name; /* enrich read it */
+	char qn[300];
 
-	if (x->obj[0] != '/' || !dev_node(&x->d->file, node, sizeof(node)))
+	if (x->obj[0] != '/' || !node[0])
 		return;
 	sh_quote(node, qn, sizeof(qn));
 	FIX(x,

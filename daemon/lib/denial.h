@@ -46,6 +46,9 @@ struct dn_file {
 	uid_t uid;
 	gid_t gid;
 	dev_t rdev;
+	/* a device node on a nodev mount: the /dev node of the same device ("/dev/sda", from
+	 * /sys/dev/{char,block}/M:m/uevent), for the fix; "" else */
+	char dev_name[128];
 	char acl_text[DN_STR]; /* short form, e.g. "user:1000:r--,mask::r--" */
 	char mount_point[DN_STR];
 	char mount_opts[DN_STR]; /* per-mount options from mountinfo */

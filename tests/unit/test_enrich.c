@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "enrich.h"
@@ -310,4 +311,31 @@ TEST(enrich_facts_at_denial)
 	d.ev.base.flags = EP_IF_NEGATIVE;
 	file_apply_facts(&d);
 	CHECK(!d.file.parent_valid && d.facts_at_denial == 0);
+}
+
+/* A device node on a nodev mount: enrich names the /dev node of the same device (the fix
+ * bind-mounts it; explain does no I/O). /dev/null is 1:3 on every Linux host. */
+TEST(enrich_dev_name_nodev)
+{
+	static struct denial d;
+
+	memset(&d, 0, sizeof(d));
+	d.file.valid = d.file.mnt_nodev = true;
+	d.file.mode = S_IFCHR | 0666;
+	d.file.rdev = makedev(1, 3);
+	file_apply_facts(&d);
+	CHECK_STR(d.file.dev_name, "/dev/null");
+	/* on a mount that allows devices nothing is read: no fix needs it */
+	memset(&d, 0, sizeof(d));
+	d.file.valid = true;
+	d.file.mode = S_IFCHR | 0666;
+	d.file.rdev = makedev(1, 3);
+	file_apply_facts(&d);
+	CHECK_STR(d.file.dev_name, "");
+	/* not a device node */
+	memset(&d, 0, sizeof(d));
+	d.file.valid = d.file.mnt_nodev = true;
+	d.file.mode = S_IFREG | 0644;
+	file_apply_facts(&d);
+	CHECK_STR(d.file.dev_name, "");
 }
