@@ -1398,6 +1398,27 @@ void cause_classify(struct denial *d)
 		dac_check_object(d, &si, &d->dac_obj);
 }
 
+unsigned cause_wants(const struct denial *d)
+{
+	/* a unit directive's words (unit_fix.c) read none of them: the same test as
+	 * diagnose_denial()'s */
+	if (d->unit_directive[0] && !unitmap_rofs_words(d))
+		return 0;
+	switch (d->cause) {
+	case EP_CAUSE_DAC:
+		/* the validation runs as the user (setpriv), a private file names its group */
+		return DN_WANT_USER | DN_WANT_GROUP;
+	case EP_CAUSE_CAPABILITY:
+	case EP_CAUSE_SYSCTL:
+		/* a file capability on the binary of a plain process, unless a general tool */
+		if (d->proc.exe[0] && !d->proc.container[0] && !d->proc.unit[0])
+			return DN_WANT_EXE;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 void cause_decide(struct denial *d)
 {
 	struct cctx c;

@@ -19,6 +19,7 @@
 #include "enrich.h"
 #include "clock.h"
 #include "fileinfo.h"
+#include "lookup.h"
 #include "names.h"
 #include "procinfo.h"
 #include "sysclass.h"
@@ -54,16 +55,32 @@ struct enrich_cache {
 	char lockdown[sizeof(((struct denial *)0)->lockdown)];
 	char lsms[sizeof(((struct denial *)0)->lsms)];
 	uint64_t security_at;
+	struct pkgdb *pkgs; /* dpkg's answers per executable, for lookup_wanted() */
 };
 
 int enrich_cache_new(struct enrich_cache **out)
 {
-	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : -ENOMEM;
+	struct enrich_cache *c = calloc(1, sizeof(*c));
+	int err = -ENOMEM;
+
+	if (!c)
+		goto cleanup;
+	err = pkgdb_new(&c->pkgs);
+	if (err)
+		goto cleanup;
+	*out = c;
+	return 0;
+cleanup:
+	free(c);
+	*out = NULL;
+	return err;
 }
 
 void enrich_cache_free(struct enrich_cache *c)
 {
+	if (!c)
+		return;
+	pkgdb_free(c->pkgs);
 	free(c);
 }
 
@@ -833,4 +850,9 @@ void enrich_listener(struct denial *d, enrich_listener_fn fn, void *ctx)
 		d->listener_later = later;
 	else
 		d->listener_found[0] = '\0';
+}
+
+void enrich_wanted(struct enrich_cache *c, struct denial *d, unsigned want)
+{
+	lookup_wanted(c ? c->pkgs : NULL, d, want);
 }

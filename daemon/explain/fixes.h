@@ -40,9 +40,6 @@ const char *sh_quote(const char *s, char *dst, size_t n);
 /* x->cap "CAP_X", cap_short "X", cap_lower "cap_x" */
 void dx_fill_cap(struct dx *x, int cap);
 const char *fix_cap_reason(int cap);
-/* A shell, interpreter or general-purpose tool (list, or a binary of an essential package):
- * never the holder of a file capability. */
-bool fix_general_tool(const char *exe);
 void fix_grant_cap(struct dx *x);	/* FIX + VAL: grant x->cap the way the process runs */
 void fix_cap_alternative(struct dx *x); /* FIX: a way around needing the cap at all */
 void fix_dac(struct dx *x, const struct dac_result *r);

@@ -250,6 +250,22 @@ struct dn_audit {
 	char line[DN_EVIDENCE_LEN]; /* the evidence string, "audit: ..." */
 };
 
+/* The lookups the words read (enrich/lookup.c, after the last attribute pass): only the ones
+ * the verdict's words read are made (cause_wants()); done says which. */
+enum dn_want {
+	DN_WANT_USER = 1u << 0,	 /* fsuid's passwd entry (setpriv --init-groups) */
+	DN_WANT_GROUP = 1u << 1, /* the object's group name (a private file's designed access) */
+	DN_WANT_EXE = 1u << 2,	 /* is proc.exe a general-purpose tool (names, dpkg's lists) */
+};
+
+struct dn_lookup {
+	unsigned done;	   /* DN_WANT_* bits looked up */
+	bool fsuid_passwd; /* USER: fsuid (dac_fsuid()) has a passwd entry */
+	gid_t gid;	   /* GROUP: the object's group (the file's, else the DAC evidence's) */
+	char group[64];	   /* ... its name; "" when the group database has none */
+	bool exe_general;  /* EXE: a shell, interpreter or general-purpose tool */
+};
+
 /* denial.facts_at_denial / facts_later */
 enum dn_fact {
 	DN_FACT_CREDS = 1u << 0,    /* "credentials": uids, gids, capabilities */
@@ -331,6 +347,9 @@ struct dn_facts {
 
 	/* the tracer's mount namespace, set with hooks_active (EROFS: the process's own or not) */
 	unsigned host_mntns;
+
+	/* what the words read from the user and group databases and dpkg (lookup_wanted()) */
+	struct dn_lookup lookup;
 
 	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
 	struct dn_audit audit;

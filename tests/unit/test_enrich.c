@@ -339,3 +339,41 @@ TEST(enrich_dev_name_nodev)
 	file_apply_facts(&d);
 	CHECK_STR(d.file.dev_name, "");
 }
+
+/* The lookups the words read (lookup.c): only the wanted ones, from the real databases. */
+TEST(enrich_wanted_lookups)
+{
+	static struct denial d;
+	struct enrich_cache *c;
+
+	CHECK(enrich_cache_new(&c) == 0);
+	memset(&d, 0, sizeof(d));
+	d.proc.valid = true;
+	d.proc.fsuid = 0;
+	d.file.valid = true;
+	d.file.gid = 0;
+	snprintf(d.proc.exe, sizeof(d.proc.exe), "/usr/bin/kill");
+	enrich_wanted(c, &d, 0); /* nothing wanted, nothing looked up */
+	CHECK(!d.lookup.done && !d.lookup.fsuid_passwd && !d.lookup.group[0]);
+	CHECK(!d.lookup.exe_general);
+	enrich_wanted(c, &d, DN_WANT_USER | DN_WANT_GROUP | DN_WANT_EXE);
+	CHECK(d.lookup.done == (DN_WANT_USER | DN_WANT_GROUP | DN_WANT_EXE));
+	CHECK(d.lookup.fsuid_passwd); /* root has a passwd entry */
+	CHECK(d.lookup.gid == 0);
+	CHECK_STR(d.lookup.group, "root");
+	CHECK(d.lookup.exe_general);
+	/* no passwd entry, no such group; the file not examined: the kernel's DAC evidence */
+	memset(&d, 0, sizeof(d));
+	d.proc.valid = true;
+	d.proc.fsuid = 3999999;
+	d.ev.n_ev = 1;
+	d.ev.ev[0].kind = EP_EV_DAC;
+	d.ev.ev[0].a[3] = 3999998;
+	snprintf(d.proc.exe, sizeof(d.proc.exe), "/usr/local/sbin/appd");
+	enrich_wanted(c, &d, DN_WANT_USER | DN_WANT_GROUP | DN_WANT_EXE);
+	CHECK(!d.lookup.fsuid_passwd);
+	CHECK(d.lookup.gid == 3999998);
+	CHECK_STR(d.lookup.group, "");
+	CHECK(!d.lookup.exe_general);
+	enrich_cache_free(c);
+}
