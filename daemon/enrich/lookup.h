@@ -3,9 +3,9 @@
  * The lookups the words read and only a database answers: the process's passwd entry, the
  * object's group name, whether the executable is a general-purpose tool (a name list, or a
  * binary of an essential package by dpkg's file lists). The pipeline asks for them after the
- * last attribute pass, only what the verdict's words read (cause_wants(), DN_WANT_*), and
- * enrich_wanted() puts the answers in d->lookup; explain reads them and looks nothing up.
- * Worker thread only.
+ * last attribute pass, only what the verdict's words read (cause_wants(), DN_WANT_*; the
+ * group only for an object under /etc), and enrich_wanted() puts the answers in d->lookup;
+ * explain reads them and looks nothing up. Worker thread only.
  */
 #ifndef EPERMD_LOOKUP_H
 #define EPERMD_LOOKUP_H

@@ -254,7 +254,7 @@ struct dn_audit {
  * the verdict's words read are made (cause_wants()); done says which. */
 enum dn_want {
 	DN_WANT_USER = 1u << 0,	 /* fsuid's passwd entry (setpriv --init-groups) */
-	DN_WANT_GROUP = 1u << 1, /* the object's group name (a private file's designed access) */
+	DN_WANT_GROUP = 1u << 1, /* the object's group name, under /etc (secrets) */
 	DN_WANT_EXE = 1u << 2,	 /* is proc.exe a general-purpose tool (names, dpkg's lists) */
 };
 

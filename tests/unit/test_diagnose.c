@@ -245,6 +245,10 @@ TEST(diag_dac)
 	CHECK_STR(D.validate, "namei -l '/root/secret'; setpriv --reuid=65534 --regid=65534 "
 			      "--init-groups test -r '/root/secret' && echo allowed");
 	CHECK_STR(D.fix_command, "setfacl -m u:65534:r '/root/secret'");
+	/* the lookups its words read: the passwd entry; a group name only under /etc */
+	CHECK(cause_wants(&D) == DN_WANT_USER && D.lookup.done == DN_WANT_USER);
+	snprintf(D.path, sizeof(D.path), "/etc/app/db.conf");
+	CHECK(cause_wants(&D) == (DN_WANT_USER | DN_WANT_GROUP));
 	run("dac_acl");
 	CHECK_CONTAINS(D.diagnosis, "'named user' class");
 	CHECK_CONTAINS(D.fix, "user:1000:---,mask::r--");
