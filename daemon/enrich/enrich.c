@@ -737,13 +737,21 @@ static void later_peer(struct denial *d, const char *sc)
 		snprintf(d->target, sizeof(d->target), "%s port %u", txt, ntohs(sa.sin6_port));
 }
 
-/* memory behind pointer arguments, from the live process (it may have changed since) */
+/* memory behind pointer arguments: bind's port as the kernel read it at the exit, else from
+ * the live process (it may have changed since) */
 static void later_user_args(struct denial *d, const char *sc)
 {
 	const __u64 *a = d->ev.args;
 	struct sockaddr_in6 sa;
 	__u64 rl[2];
 
+	if (sc && !strcmp(sc, "bind") && (d->ev.facts & EP_FACT_PORT)) {
+		d->bind_port = d->ev.bind_port; /* the kernel read it at the syscall's exit */
+		d->facts_at_denial |= DN_FACT_ARGS;
+		if (!d->target[0] || !strncmp(d->target, "socket fd", 9))
+			snprintf(d->target, sizeof(d->target), "port %u", d->bind_port);
+		return;
+	}
 	if (!sc || !d->proc.valid)
 		return;
 	if (!strcmp(sc, "bind") && a[2] >= sizeof(struct sockaddr_in) &&

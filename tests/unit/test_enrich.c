@@ -339,3 +339,32 @@ TEST(enrich_dev_name_nodev)
 	file_apply_facts(&d);
 	CHECK_STR(d.file.dev_name, "");
 }
+
+/* bind()'s port as the kernel read it at the exit (EP_FACT_PORT): known when the caller is gone
+ * (a cgroup BPF program such as systemd's SocketBindDeny= refuses before __inet_bind()) */
+TEST(enrich_bind_port_from_the_kernel)
+{
+	static struct denial d;
+
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = 0x3ffffff0; /* no such process */
+	d.ev.syscall_nr = syscall_nr("bind");
+	d.ev.args[0] = 3;
+	d.ev.args[2] = 16;
+	d.ev.facts = EP_FACT_PORT;
+	d.ev.bind_port = 8089;
+	enrich_denial(NULL, &d);
+	CHECK(!d.proc.valid);
+	CHECK(d.bind_port == 8089);
+	CHECK_STR(d.target, "port 8089");
+	CHECK(d.facts_at_denial & DN_FACT_ARGS);
+	/* without the fact: nothing to read from a gone process */
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = 0x3ffffff0;
+	d.ev.syscall_nr = syscall_nr("bind");
+	d.ev.args[0] = 3;
+	d.ev.bind_port = 8089; /* stale, not marked */
+	enrich_denial(NULL, &d);
+	CHECK(d.bind_port == 0);
+	CHECK_STR(d.target, "socket fd 3");
+}
