@@ -505,6 +505,20 @@ static void dev_node(const struct denial *d, char *out, size_t n)
 		snprintf(out, n, "/dev/%s/%u:%u", t == 'b' ? "block" : "char", maj, min);
 }
 
+/* systemd-executor (systemd 255+) sets the unit up in the unit's cgroup and namespaces, then
+ * executes the unit's command in the same process: a denial while it prepares (on Debian 13 it
+ * opens /dev/console under a closed device policy, and goes on) is the manager's own, not the
+ * command's. The kernel's record names the program that made the call; /proc/PID/exe may
+ * already be the command (enrich.c then takes the record's). */
+static bool by_executor(const struct denial *d)
+{
+	const char *base = strrchr(d->proc.exe, '/');
+
+	if ((d->ev.facts & EP_FACT_EXE) && d->ev.exe_depth)
+		return !strcmp(d->ev.exe_comp[0], "systemd-executor");
+	return base && !strcmp(base + 1, "systemd-executor");
+}
+
 static void dev_match(struct umctx *c)
 {
 	const struct dn_unit *u = c->u;
@@ -530,6 +544,13 @@ static void dev_match(struct umctx *c)
 			  : u->device_policy);
 	snprintf(m->why, sizeof(m->why), "%.70s is not in the unit's DeviceAllow= list%s",
 		 c->d->path, pdev ? " (PrivateDevices= implies DevicePolicy=closed)" : "");
+	if (by_executor(c->d)) { /* no line: the unit's command did not ask for the device */
+		c->d->unit_by_executor = true;
+		snprintf(m->why, sizeof(m->why),
+			 "systemd-executor, not the unit's command, opened %.60s (not allowed)",
+			 c->d->path);
+		return;
+	}
 	dev_node(c->d, node, sizeof(node));
 	if (node[0])
 		snprintf(m->line, sizeof(m->line), "DeviceAllow=%s %s", node, acc);
@@ -850,6 +871,7 @@ static void clear(struct denial *d)
 	d->unit_directive[0] = d->unit_directive_value[0] = d->unit_dropin[0] = '\0';
 	memset(d->unit_match, 0, sizeof(d->unit_match));
 	d->n_unit_match = 0;
+	d->unit_by_executor = false;
 }
 
 /* the directives for the words (explain/unit_fix.c), which say them as decided here */

@@ -123,14 +123,33 @@ static void proc_from_kernel(struct denial *d)
 	p->seccomp_filters = cr->seccomp_filters;
 }
 
+/* /proc/PID/exe names another file than the kernel's record: the process executed it after the
+ * denial (systemd-executor sets a unit up, then runs its command in the same process) */
+static bool exe_replaced(const struct denial *d)
+{
+	const char *base = strrchr(d->proc.exe, '/');
+	const char *k = d->ev.exe_comp[0];
+
+	if (!d->proc.exe[0] || !(d->ev.facts & EP_FACT_EXE) || !d->ev.exe_depth || !base ||
+	    !k[0] || strnlen(k, EP_EXE_COMP_LEN) >= EP_EXE_COMP_LEN - 1)
+		return false; /* unknown, or a name the record may have cut */
+	return strcmp(base + 1, k) != 0;
+}
+
 /* The kernel's view of the executable (dentry names, innermost first): used when /proc no
- * longer has the process (the BPF walk crosses mounts like d_path, up to EP_EXE_DEPTH names). */
+ * longer has the process (the BPF walk crosses mounts like d_path, up to EP_EXE_DEPTH names),
+ * and when the process has executed another program since the denial. */
 static void exe_from_event(struct denial *d)
 {
 	const struct ep_event *ev = &d->ev;
 	size_t used = 0;
 	int depth = ev->exe_depth < EP_EXE_DEPTH ? ev->exe_depth : EP_EXE_DEPTH;
 
+	if (exe_replaced(d)) {
+		denial_add_evidence(d, "the process runs %.100s now: it executed it after the denial",
+				    d->proc.exe);
+		d->proc.exe[0] = '\0';
+	}
 	if (d->proc.exe[0] || depth == 0)
 		return;
 	if (ev->exe_flags & EP_EXE_F_TRUNC)

@@ -368,3 +368,36 @@ TEST(enrich_bind_port_from_the_kernel)
 	CHECK(d.bind_port == 0);
 	CHECK_STR(d.target, "socket fd 3");
 }
+
+/* the process executed another program after the denial (systemd-executor, then the unit's
+ * command): the record names the one that made the call, the kernel's */
+TEST(enrich_exe_replaced_since_the_denial)
+{
+	static const char *const comps[] = {"systemd-executor", "systemd", "lib", "usr"};
+	static struct denial d;
+	char self[256];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	CHECK(n > 0);
+	self[n > 0 ? n : 0] = '\0';
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = (unsigned)getpid();
+	d.ev.syscall_nr = syscall_nr("getpid");
+	d.ev.facts = EP_FACT_EXE;
+	d.ev.exe_depth = 4;
+	for (int i = 0; i < 4; i++)
+		snprintf(d.ev.exe_comp[i], EP_EXE_COMP_LEN, "%s", comps[i]);
+	enrich_denial(NULL, &d);
+	CHECK_STR(d.proc.exe, "/usr/lib/systemd/systemd-executor");
+	CHECK_CONTAINS(d.evidence[0], "executed it after the denial");
+	/* the same program: /proc's path stays */
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = (unsigned)getpid();
+	d.ev.syscall_nr = syscall_nr("getpid");
+	d.ev.facts = EP_FACT_EXE;
+	d.ev.exe_depth = 1;
+	snprintf(d.ev.exe_comp[0], EP_EXE_COMP_LEN, "%s", strrchr(self, '/') + 1);
+	enrich_denial(NULL, &d);
+	CHECK_STR(d.proc.exe, self);
+	CHECK(d.n_evidence == 0);
+}

@@ -667,3 +667,36 @@ TEST(unitmap_scf_new_mount_api)
 	decide();
 	CHECK_STR(D.unit_dropin, "[Service]\nSystemCallFilter=mount\n");
 }
+
+/* systemd-executor (Debian 13's 257) opens /dev/console while it sets a unit up under a closed
+ * device policy: the directive is named, but no DeviceAllow= for a device the unit's command
+ * never asked for; the kernel's record names the executor even when /proc already shows the
+ * command */
+TEST(unitmap_executor_not_the_command)
+{
+	static const char *const comps[] = {"systemd-executor", "systemd", "lib", "usr"};
+
+	for (int pdev = 0; pdev < 2; pdev++) {
+		dev_setup("/dev/console", "c 5:1 w", pdev ? "auto" : "closed");
+		D.unit.flags = pdev ? DN_U_PRIVATE_DEVICES : 0;
+		snprintf(D.proc.exe, sizeof(D.proc.exe), "/usr/lib/systemd/systemd-executor");
+		D.ev.facts |= EP_FACT_EXE;
+		D.ev.exe_depth = 4;
+		for (int i = 0; i < 4; i++)
+			snprintf(D.ev.exe_comp[i], EP_EXE_COMP_LEN, "%s", comps[i]);
+		decide();
+		CHECK_STR(D.unit_directive, pdev ? "PrivateDevices" : "DevicePolicy");
+		CHECK_STR(D.unit_dropin, "");
+		CHECK_CONTAINS(D.fix, "systemd-executor");
+		CHECK(!strstr(D.fix, "DeviceAllow="));
+		CHECK_CONTAINS(D.evidence[D.n_evidence - 1], "systemd-executor, not the unit's command");
+	}
+	/* the unit's command opening a device: its drop-in as before */
+	dev_setup("/dev/nvme0n1", "b 259:0 r", "closed");
+	snprintf(D.proc.exe, sizeof(D.proc.exe), "/usr/bin/head");
+	D.ev.facts |= EP_FACT_EXE;
+	D.ev.exe_depth = 3;
+	snprintf(D.ev.exe_comp[0], EP_EXE_COMP_LEN, "head");
+	decide();
+	CHECK_STR(D.unit_dropin, "[Service]\nDeviceAllow=/dev/nvme0n1 r\n");
+}
