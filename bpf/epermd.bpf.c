@@ -40,6 +40,7 @@ const volatile __u8 dirfd_arg[EP_NR_MAX] = {};
 const volatile __u8 fd_arg[EP_NR_MAX] = {};
 /* syscall numbers the programs treat apart; -1 when this kernel's table lacks them */
 const volatile __s32 nr_mmap = -1;
+const volatile __s32 nr_bind = -1;
 const volatile __s32 nr_landlock_restrict_self = -1;
 const volatile __s32 nr_fanotify_mark = -1;
 /* look a path's final dentry up in the dcache at a denial (EP_FACT_OBJ) */
@@ -354,6 +355,26 @@ static __always_inline void ep_fill_regs(__u64 *args, __s32 *nr, __u64 *ip, stru
 	}
 }
 
+/* bind()'s port from the caller's sockaddr (AF_INET 2, AF_INET6 10: the port sits at the same
+ * offset in both). A cgroup BPF program (systemd's SocketBindDeny=) refuses in inet_bind_sk()
+ * before __inet_bind(), whose hook would record it, and the caller is often gone before the
+ * daemon could read its memory. */
+static __always_inline void ep_bind_port(struct ep_wire_hdr *h)
+{
+	struct {
+		__u16 family;
+		__u16 port;
+	} sa = {};
+
+	if (h->syscall_nr != nr_bind || (h->flags & EP_F_COMPAT) || h->args[2] < sizeof(sa))
+		return;
+	if (bpf_probe_read_user(&sa, sizeof(sa), (const void *)h->args[1]) ||
+	    (sa.family != 2 && sa.family != 10))
+		return;
+	h->bind_port = bpf_ntohs(sa.port);
+	h->facts |= EP_FACT_PORT;
+}
+
 /* What the record says about files: the user path, its base directory, the fd's file. */
 struct ep_files {
 	const char *uptr; /* the user path, or NULL */
@@ -653,9 +674,11 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	ep_fill_hdr(h, task, cred, btf);
 	if (pre)
 		ep_uring_preset(h, pre);
-	else
+	else {
 		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT,
 			     &tmp->regs);
+		ep_bind_port(h);
+	}
 	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
 	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);
 	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc, btf);

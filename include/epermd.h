@@ -176,6 +176,10 @@ enum ep_hook {
 #define EP_FACT_WALK                                                                               \
 	(1u << 8) /* ep_event.walk[n_walk]: the directories the path's dcache lookup searched,     \
 		   * one per component from the start (root or base), at the denial */
+#define EP_FACT_PORT                                                                               \
+	(1u << 9) /* ep_event.bind_port: bind()'s AF_INET/AF_INET6 port, read from the caller's   \
+		   * sockaddr at the syscall's exit (a cgroup BPF program, systemd's             \
+		   * SocketBindDeny=, refuses before __inet_bind() could record it) */
 
 /* ep_inode_facts.flags */
 #define EP_IF_PATH_TRUNC (1u << 0) /* deeper or longer than the path buffer */
@@ -381,9 +385,9 @@ struct ep_wire_hdr {
 	__u8 n_groups; /* groups in the record: min(cr.ngroups, EP_MAX_GROUPS) */
 	__u8 n_sc_filter;
 	__u8 sc_chain_trunc;
-	__u8 n_walk; /* EP_FACT_WALK: directories in the walk section */
-	__u8 _pad[2];
-	__u64 ip; /* regs->ip: seccomp_data.instruction_pointer */
+	__u8 n_walk;	  /* EP_FACT_WALK: directories in the walk section */
+	__u16 bind_port; /* EP_FACT_PORT */
+	__u64 ip;	  /* regs->ip: seccomp_data.instruction_pointer */
 };
 
 /* The section after the header of an EP_F_IOURING record: as in struct ep_event. */
@@ -456,7 +460,9 @@ struct ep_event {
 	/* EP_FACT_WALK: the directories the path's lookup searched, from the start directory on */
 	struct ep_dir_facts walk[EP_WIRE_PATH_DEPTH];
 	__u8 n_walk;
-	__u8 _pad4[7];
+	__u8 _pad4;
+	__u16 bind_port; /* EP_FACT_PORT: bind()'s port, from the caller's sockaddr at the exit */
+	__u8 _pad5[4];
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */

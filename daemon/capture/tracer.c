@@ -550,6 +550,7 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 		s->rodata->fd_arg[nr] = syscall_fd_arg(nr);
 	}
 	s->rodata->nr_mmap = syscall_nr("mmap");
+	s->rodata->nr_bind = syscall_nr("bind");
 	s->rodata->nr_landlock_restrict_self = syscall_nr("landlock_restrict_self");
 	s->rodata->nr_fanotify_mark = syscall_nr("fanotify_mark");
 	for (int op = 0; op < EP_URING_OP_MAX; op++)

@@ -140,14 +140,33 @@ static void proc_from_kernel(struct denial *d)
 	p->seccomp_filters = cr->seccomp_filters;
 }
 
+/* /proc/PID/exe names another file than the kernel's record: the process executed it after the
+ * denial (systemd-executor sets a unit up, then runs its command in the same process) */
+static bool exe_replaced(const struct denial *d)
+{
+	const char *base = strrchr(d->proc.exe, '/');
+	const char *k = d->ev.exe_comp[0];
+
+	if (!d->proc.exe[0] || !(d->ev.facts & EP_FACT_EXE) || !d->ev.exe_depth || !base ||
+	    !k[0] || strnlen(k, EP_EXE_COMP_LEN) >= EP_EXE_COMP_LEN - 1)
+		return false; /* unknown, or a name the record may have cut */
+	return strcmp(base + 1, k) != 0;
+}
+
 /* The kernel's view of the executable (dentry names, innermost first): used when /proc no
- * longer has the process (the BPF walk crosses mounts like d_path, up to EP_EXE_DEPTH names). */
+ * longer has the process (the BPF walk crosses mounts like d_path, up to EP_EXE_DEPTH names),
+ * and when the process has executed another program since the denial. */
 static void exe_from_event(struct denial *d)
 {
 	const struct ep_event *ev = &d->ev;
 	size_t used = 0;
 	int depth = ev->exe_depth < EP_EXE_DEPTH ? ev->exe_depth : EP_EXE_DEPTH;
 
+	if (exe_replaced(d)) {
+		denial_add_evidence(d, "the process runs %.100s now: it executed it after the denial",
+				    d->proc.exe);
+		d->proc.exe[0] = '\0';
+	}
 	if (d->proc.exe[0] || depth == 0)
 		return;
 	if (ev->exe_flags & EP_EXE_F_TRUNC)
@@ -754,13 +773,21 @@ static void later_peer(struct denial *d, const char *sc)
 		snprintf(d->target, sizeof(d->target), "%s port %u", txt, ntohs(sa.sin6_port));
 }
 
-/* memory behind pointer arguments, from the live process (it may have changed since) */
+/* memory behind pointer arguments: bind's port as the kernel read it at the exit, else from
+ * the live process (it may have changed since) */
 static void later_user_args(struct denial *d, const char *sc)
 {
 	const __u64 *a = d->ev.args;
 	struct sockaddr_in6 sa;
 	__u64 rl[2];
 
+	if (sc && !strcmp(sc, "bind") && (d->ev.facts & EP_FACT_PORT)) {
+		d->bind_port = d->ev.bind_port; /* the kernel read it at the syscall's exit */
+		d->facts_at_denial |= DN_FACT_ARGS;
+		if (!d->target[0] || !strncmp(d->target, "socket fd", 9))
+			snprintf(d->target, sizeof(d->target), "port %u", d->bind_port);
+		return;
+	}
 	if (!sc || !d->proc.valid)
 		return;
 	if (!strcmp(sc, "bind") && a[2] >= sizeof(struct sockaddr_in) &&

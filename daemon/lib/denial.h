@@ -388,6 +388,9 @@ struct dn_verdict {
 	char unit_dropin[256];
 	struct dn_unit_match unit_match[DN_U_MAX_MATCH];
 	int n_unit_match;
+	/* systemd-executor made the call while it set the unit up, not the unit's command: the
+	 * directive is named, no drop-in is offered */
+	bool unit_by_executor;
 };
 
 /* explain: the words (diagnose.c, fixes.c). */

@@ -377,3 +377,65 @@ TEST(enrich_wanted_lookups)
 	CHECK(!d.lookup.exe_general);
 	enrich_cache_free(c);
 }
+
+/* bind()'s port as the kernel read it at the exit (EP_FACT_PORT): known when the caller is gone
+ * (a cgroup BPF program such as systemd's SocketBindDeny= refuses before __inet_bind()) */
+TEST(enrich_bind_port_from_the_kernel)
+{
+	static struct denial d;
+
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = 0x3ffffff0; /* no such process */
+	d.ev.syscall_nr = syscall_nr("bind");
+	d.ev.args[0] = 3;
+	d.ev.args[2] = 16;
+	d.ev.facts = EP_FACT_PORT;
+	d.ev.bind_port = 8089;
+	enrich_denial(NULL, &d);
+	CHECK(!d.proc.valid);
+	CHECK(d.bind_port == 8089);
+	CHECK_STR(d.target, "port 8089");
+	CHECK(d.facts_at_denial & DN_FACT_ARGS);
+	/* without the fact: nothing to read from a gone process */
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = 0x3ffffff0;
+	d.ev.syscall_nr = syscall_nr("bind");
+	d.ev.args[0] = 3;
+	d.ev.bind_port = 8089; /* stale, not marked */
+	enrich_denial(NULL, &d);
+	CHECK(d.bind_port == 0);
+	CHECK_STR(d.target, "socket fd 3");
+}
+
+/* the process executed another program after the denial (systemd-executor, then the unit's
+ * command): the record names the one that made the call, the kernel's */
+TEST(enrich_exe_replaced_since_the_denial)
+{
+	static const char *const comps[] = {"systemd-executor", "systemd", "lib", "usr"};
+	static struct denial d;
+	char self[256];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	CHECK(n > 0);
+	self[n > 0 ? n : 0] = '\0';
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = (unsigned)getpid();
+	d.ev.syscall_nr = syscall_nr("getpid");
+	d.ev.facts = EP_FACT_EXE;
+	d.ev.exe_depth = 4;
+	for (int i = 0; i < 4; i++)
+		snprintf(d.ev.exe_comp[i], EP_EXE_COMP_LEN, "%s", comps[i]);
+	enrich_denial(NULL, &d);
+	CHECK_STR(d.proc.exe, "/usr/lib/systemd/systemd-executor");
+	CHECK_CONTAINS(d.evidence[0], "executed it after the denial");
+	/* the same program: /proc's path stays */
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = (unsigned)getpid();
+	d.ev.syscall_nr = syscall_nr("getpid");
+	d.ev.facts = EP_FACT_EXE;
+	d.ev.exe_depth = 1;
+	snprintf(d.ev.exe_comp[0], EP_EXE_COMP_LEN, "%s", strrchr(self, '/') + 1);
+	enrich_denial(NULL, &d);
+	CHECK_STR(d.proc.exe, self);
+	CHECK(d.n_evidence == 0);
+}
