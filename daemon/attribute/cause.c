@@ -978,8 +978,15 @@ static bool rule_mount_file(struct cctx *c)
 	if (!opt)
 		return false;
 	snprintf(d->mount_option, sizeof(d->mount_option), "%s", opt);
-	denial_add_evidence(d, "mountinfo: %s mounted %s", f->mount_point[0] ? f->mount_point : "?",
-			    opt);
+	if (f->mount_gone)
+		denial_add_evidence(d,
+				    "at the denial: its mount (device %u:%u) was %s; mountinfo no "
+				    "longer has it (unmounted since)",
+				    major(f->obj_dev), minor(f->obj_dev), opt);
+	else
+		denial_add_evidence(d, "%s: %s mounted %s",
+				    f->from_kernel ? "at the denial" : "mountinfo",
+				    f->mount_point[0] ? f->mount_point : "?", opt);
 	note_later(d, DN_FACT_MOUNT, "the mount's current options");
 	return decide(c, EP_CAUSE_MOUNT), true;
 }

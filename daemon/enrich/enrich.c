@@ -272,6 +272,7 @@ static void file_from_kernel(struct denial *d)
 	f->mnt_nosuid = o->mnt_flags & EP_MNT_NOSUID;
 	f->mnt_nodev = o->mnt_flags & EP_MNT_NODEV;
 	f->mnt_ro = o->mnt_flags & EP_MNT_RDONLY;
+	mountinfo_check_dev(f, o->dev);
 }
 
 static void enrich_file(struct denial *d, int pdfd)

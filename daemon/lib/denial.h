@@ -51,6 +51,12 @@ struct dn_file {
 	char mount_opts[DN_STR]; /* per-mount options from mountinfo */
 	char fstype[32];
 	bool mnt_noexec, mnt_nosuid, mnt_nodev, mnt_ro;
+	bool mnt_dev_valid; /* mnt_dev: mountinfo's major:minor of the mount found */
+	dev_t mnt_dev;
+	/* the kernel's object was on a mount that mountinfo no longer has (unmounted after the
+	 * denial): mount_point and mount_opts are empty, the mount flags are the kernel's */
+	bool mount_gone;
+	dev_t obj_dev; /* with mount_gone: the object's filesystem at the denial */
 	/* the parent directory, for create/unlink/rename denials */
 	bool parent_valid;
 	mode_t parent_mode;

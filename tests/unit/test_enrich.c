@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "enrich.h"
@@ -135,6 +136,47 @@ static const char mountinfo_text[] =
     "33 22 0:27 / /mnt/with\\040space rw,nodev - tmpfs tmpfs rw\n"
     "34 30 0:28 / /tmp rw,noexec - tmpfs tmpfs rw\n"
     "35 22 0:29 / /media/f rw - fuse.sshfs host:/ rw\n";
+
+/* The kernel's object was on a tmpfs unmounted right after the denial: the path now falls to
+ * the mount below ("/"), which must not be named as the object's mount. */
+TEST(enrich_mountinfo_check_dev)
+{
+	static const char mi_big[] = "22 1 254:1 / / rw - ext4 /dev/vda1 rw\n"
+				     "40 22 0:300 / /big rw,noexec - tmpfs tmpfs rw\n";
+	struct dn_file f;
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/tmp/a.sh", 0, &f) == 0);
+	mountinfo_check_dev(&f, 28); /* new_encode_dev(0:28): the stacked /tmp */
+	CHECK(!f.mount_gone);
+	CHECK_STR(f.mount_point, "/tmp");
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/gone/t", 0, &f) == 0);
+	CHECK_STR(f.mount_point, "/");
+	mountinfo_check_dev(&f, 57); /* 0:57, no longer mounted */
+	CHECK(f.mount_gone);
+	CHECK_STR(f.mount_point, "");
+	CHECK_STR(f.fstype, "");
+	CHECK(major(f.obj_dev) == 0 && minor(f.obj_dev) == 57);
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/srv/data/x", 0, &f) == 0);
+	mountinfo_check_dev(&f, (254u << 8) | 2); /* 254:2 */
+	CHECK(!f.mount_gone);
+	CHECK_STR(f.mount_point, "/srv/data");
+
+	/* a minor above 255: new_encode_dev puts its high bits above the major */
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mi_big, "/big/t", 0, &f) == 0);
+	mountinfo_check_dev(&f, (300u & 0xff) | ((300u & ~0xffu) << 12));
+	CHECK(!f.mount_gone);
+	CHECK_STR(f.mount_point, "/big");
+
+	/* no kernel device (0): nothing to compare */
+	mountinfo_check_dev(&f, 0);
+	CHECK(!f.mount_gone);
+}
 
 TEST(enrich_mountinfo_longest_prefix)
 {
