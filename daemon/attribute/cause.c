@@ -504,6 +504,9 @@ static bool rule_cap_infer(struct cctx *c)
 				    si->name, capn(si->cap, b, sizeof(b)), d->ev.userns_level);
 		infer_creds_note(c, held);
 		d->capability = si->cap;
+		/* chown/chmod: the file's owner is not mapped (rule_userns_unmapped) */
+		d->userns_unmapped = si->cls == SC_SETATTR && d->file.valid &&
+				     (si->cap == C_CHOWN || si->cap == C_FOWNER);
 		return decide(c, EP_CAUSE_USERNS), true;
 	}
 	if (held == 1) {
@@ -521,6 +524,37 @@ static bool rule_cap_infer(struct cctx *c)
 		set_sysctl(d, "net.ipv4.ip_unprivileged_port_start",
 			   sysctl_get(d, "net.ipv4.ip_unprivileged_port_start"));
 	return decide(c, EP_CAUSE_CAPABILITY), true;
+}
+
+/*
+ * chown/chmod/utimes in a child user namespace of a file whose owner is not mapped there: the
+ * kernel asks for CAP_CHOWN/CAP_FOWNER in the caller's own namespace, which it holds, and then
+ * refuses because privileged_wrt_inode_uidgid() finds the file's uid or gid unmapped. So no
+ * capability check fails: with a capability hook active, EPERM, the capability held in its
+ * namespace and nothing else refusing, an unmapped owner is what is left.
+ */
+static bool rule_userns_unmapped(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct sc_info *si = &c->si;
+	char b[24];
+
+	if (!c->cap_hook || c->n_caps || c->err != EP_EPERM || si->cls != SC_SETATTR ||
+	    si->cap_err != EP_EPERM || (si->cap != C_CHOWN && si->cap != C_FOWNER) || !d->file.valid ||
+	    d->ev.userns_level == 0 || dac_has_cap(d, si->cap) != 1)
+		return false;
+	if (si->cap_when == SCW_OWNER && d->file.uid == dac_fsuid(d))
+		return false;
+	d->capability = si->cap;
+	d->userns_unmapped = true;
+	denial_add_evidence(d,
+			    "%s held in its user namespace (level %u), no capability check failed: "
+			    "the file's owner %u:%u is not mapped there",
+			    capn(si->cap, b, sizeof(b)), d->ev.userns_level, (unsigned)d->file.uid,
+			    (unsigned)d->file.gid);
+	infer_creds_note(c, 1);
+	note_later(d, DN_FACT_FILE, "the file's owner");
+	return decide(c, EP_CAUSE_USERNS), true;
 }
 
 /* setrlimit/prlimit64 of RLIMIT_NOFILE above fs.nr_open: EPERM even with CAP_SYS_RESOURCE */
@@ -1361,6 +1395,7 @@ static const rule_fn rules[] = {
 	rule_io_uring_disabled,
 	rule_caps,
 	rule_security_ev,
+	rule_userns_unmapped,
 	rule_iflags_file,
 	rule_mount_file,
 	rule_ping,
@@ -1388,6 +1423,7 @@ static void reset(struct denial *d)
 	d->listener[0] = d->sysctl_name[0] = d->sysctl_value[0] = d->rule[0] = '\0';
 	d->n_evidence = 0;
 	d->want_listener = false;
+	d->userns_unmapped = false;
 }
 
 void cause_classify(struct denial *d)

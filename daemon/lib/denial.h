@@ -352,6 +352,7 @@ struct dn_verdict {
 	struct dac_result dac;	   /* dac_check() */
 	struct dac_result dac_obj; /* dac_check_object(): past a blocking walk, when dac.on_walk */
 	bool want_listener; /* a rule asked for the fanotify listener that facts do not have yet */
+	bool userns_unmapped; /* cause userns: the file's owner is not mapped in its namespace */
 };
 
 /* explain: the words (diagnose.c, fixes.c). */
