@@ -717,9 +717,10 @@ static int lsm_of_hook(int hook)
 	}
 }
 
-/* The task (or the thread it descends from) called landlock_restrict_self() successfully
- * since epermd attached: the kernel side marks it and the mark follows fork (EP_F_LANDLOCKED).
- * A domain entered before epermd started is not marked. */
+/* The task was in a Landlock domain at the denial (EP_F_LANDLOCKED): its credentials held one
+ * (EP_F_LL_CRED, where the daemon found Landlock's place in the LSM blob: any domain, entered
+ * before epermd started too), or it (or the thread it descends from) called
+ * landlock_restrict_self() successfully since epermd attached (the mark follows fork). */
 static bool landlocked(const struct denial *d)
 {
 	return d->ev.flags & EP_F_LANDLOCKED;
@@ -729,8 +730,13 @@ static bool landlock_decide(struct cctx *c, const char *how)
 {
 	struct denial *d = c->d;
 
-	denial_add_evidence(d, "Landlock: the task is in a domain it entered with "
-			       "landlock_restrict_self() (seen by epermd, inherited across fork)");
+	if (d->ev.flags & EP_F_LL_CRED)
+		denial_add_evidence(d, "Landlock: the task's credentials held a domain at the "
+				       "denial (read by the kernel side)");
+	else
+		denial_add_evidence(d, "Landlock: the task is in a domain it entered with "
+				       "landlock_restrict_self() (seen by epermd, inherited across "
+				       "fork)");
 	d->lsm = EP_LSM_LANDLOCK;
 	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "self-restricted domain (%.200s)", how);
 	return decide(c, EP_CAUSE_LSM), true;
