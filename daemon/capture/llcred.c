@@ -16,8 +16,9 @@
 #endif
 
 #define LL_SAMPLES 2
-/* the lowest kernel address on x86-64 (the direct map and slabs are above it) */
-#define KERNEL_PTR_MIN 0xffff800000000000ull
+/* the lowest kernel address on x86-64 with 5-level paging (0xffff800000000000 with 4 levels;
+ * QEMU's guests run with 5: their slab pointers are 0xff4a...) */
+#define KERNEL_PTR_MIN 0xff00000000000000ull
 
 int llcred_solve(const uint64_t plain[][EP_LL_WORDS], const uint64_t ll[][EP_LL_WORDS], int k,
 		 const char **why)
