@@ -353,9 +353,10 @@ static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struc
 	h->facts |= EP_FACT_CREDS;
 	/* a Landlock domain in the credentials at the denial, however old (ll_cred_off) */
 	if (ll_cred_off >= 0) {
-		__u64 sec = (__u64)BPF_CORE_READ(cred, security), dom = 0;
+		__u64 sec = (__u64)EP_RD(btf, cred, security), dom = 0;
 
-		if (sec && !bpf_probe_read_kernel(&dom, sizeof(dom), (void *)(sec + (ll_cred_off & 0x3f8))) &&
+		if (sec &&
+		    !bpf_probe_read_kernel(&dom, sizeof(dom), (void *)(sec + (ll_cred_off & 0x3f8))) &&
 		    dom)
 			h->flags |= EP_F_LANDLOCKED | EP_F_LL_CRED;
 	}

@@ -356,6 +356,24 @@ static void walk_evidence(struct cctx *c)
 		denial_add_evidence(d, "process gone: supplementary groups not known");
 }
 
+/* A refusal despite CAP_DAC_* held in a child user namespace: the inode's owner is not mapped
+ * there (the maps are read from /proc later, so said as such) */
+static void dac_userns_evidence(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct dn_file *f = &d->file;
+	uid_t u = c->dac->on_walk ? d->walk.uid : c->dac->on_parent ? f->parent_uid : f->uid;
+	gid_t g = c->dac->on_walk ? d->walk.gid : c->dac->on_parent ? f->parent_gid : f->gid;
+
+	if (!c->dac->denied || dac_caps_unmapped(d, u, g) != 1 ||
+	    (dac_has_cap(d, C_DAC_OVERRIDE) != 1 && dac_has_cap(d, C_DAC_READ_SEARCH) != 1))
+		return;
+	denial_add_evidence(d,
+			    "observed later: its user namespace's uid_map/gid_map: CAP_DAC_* held "
+			    "there (level %u) does not cover %u:%u, not mapped",
+			    d->ev.userns_level, (unsigned)u, (unsigned)g);
+}
+
 static void dac_evidence(struct cctx *c)
 {
 	struct denial *d = c->d;
@@ -387,6 +405,7 @@ static void dac_evidence(struct cctx *c)
 				    dac_bits(c->dac->granted, g), dac_bits(c->dac->want, w));
 	denial_add_evidence(d, "DAC %s for fsuid %u fsgid %u", c->dac->denied ? "denies" : "allows",
 			    (unsigned)dac_fsuid(d), (unsigned)dac_fsgid(d));
+	dac_userns_evidence(c);
 }
 
 static bool nonzero(const char *v);
@@ -506,7 +525,8 @@ static bool rule_cap_infer(struct cctx *c)
 		d->capability = si->cap;
 		/* chown/chmod: the file's owner is not mapped (rule_userns_unmapped) */
 		d->userns_unmapped = si->cls == SC_SETATTR && d->file.valid &&
-				     (si->cap == C_CHOWN || si->cap == C_FOWNER);
+				     (si->cap == C_CHOWN || si->cap == C_FOWNER) &&
+				     dac_caps_unmapped(d, d->file.uid, d->file.gid) != 0;
 		return decide(c, EP_CAUSE_USERNS), true;
 	}
 	if (held == 1) {
@@ -543,8 +563,9 @@ static bool rule_userns_unmapped(struct cctx *c)
 	    si->cap_err != EP_EPERM || (si->cap != C_CHOWN && si->cap != C_FOWNER) || !d->file.valid ||
 	    d->ev.userns_level == 0 || dac_has_cap(d, si->cap) != 1)
 		return false;
-	if (si->cap_when == SCW_OWNER && d->file.uid == dac_fsuid(d))
-		return false;
+	if ((si->cap_when == SCW_OWNER && d->file.uid == dac_fsuid(d)) ||
+	    dac_caps_unmapped(d, d->file.uid, d->file.gid) == 0)
+		return false; /* the maps, when read, have the owner: something else refused */
 	d->capability = si->cap;
 	d->userns_unmapped = true;
 	denial_add_evidence(d,

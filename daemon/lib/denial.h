@@ -67,6 +67,15 @@ struct dn_file {
 	bool parent_append_only;
 };
 
+/* A user namespace's uid_map or gid_map as the initial namespace reads it (lower = kernel id) */
+#define DN_IDMAP_MAX 5
+struct dn_idmap {
+	int n;
+	struct {
+		uint32_t first, lower, count;
+	} e[DN_IDMAP_MAX];
+};
+
 struct dn_proc {
 	bool valid;	  /* /proc/<pid> was still there, or from_kernel */
 	bool from_kernel; /* ids, caps, groups, no_new_privs, seccomp came from the kernel's record
@@ -88,6 +97,9 @@ struct dn_proc {
 	char container_runtime[16];
 	char parent_comm[EP_COMM_LEN];
 	char lsm_label[128]; /* /proc/<pid>/attr/current when an LSM sets it */
+	/* uid_map and gid_map of its user namespace, read (later) for a task in a child one */
+	bool idmap_valid;
+	struct dn_idmap uid_map, gid_map;
 };
 
 /* The path walk (enrich, EACCES on a path): every directory the lookup passes through (the
@@ -414,5 +426,8 @@ void denial_add_evidence(struct denial *d, const char *fmt, ...)
 
 const char *cause_name(enum ep_cause c);
 int cause_from_name(const char *s); /* -1 if unknown */
+
+/* Is kernel id @id inside a uid_map/gid_map (struct dn_idmap)? */
+bool idmap_has(const struct dn_idmap *m, uint32_t id);
 
 #endif

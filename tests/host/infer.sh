@@ -83,6 +83,17 @@ if $NOBODY unshare --user --map-root-user true 2>/dev/null; then
 				 (.fix | test(\"setcap\") | not)"
 		done
 	done
+	# EACCES in that namespace, where it holds CAP_DAC_OVERRIDE: a root 0700 directory on the
+	# way is refused all the same (root is not mapped there); alive, so its maps can be read
+	mkdir -m 0700 "$T_TMP/priv"
+	echo s >"$T_TMP/priv/f"
+	export PRIVF="$T_TMP/priv/f"
+	ep_run unmdac --tracepoint-only --fold-window=0 -- $NOBODY unshare --user --map-root-user \
+		"$TRIG" --linger=800 open-read "$PRIVF"
+	expect "userns: CAP_DAC_OVERRIDE in a user namespace does not cover a root 0700 directory (not mapped): dac, the walk blocks there" 13 \
+		'.syscall == "openat" and .path == $ENV.PRIVF' \
+		".cause == \"dac\" and any(.evidence[]; test(\"path walk: $T_TMP/priv mode 0700\")) and
+		 any(.evidence[]; test(\"^observed later: .*does not cover 0:0, not mapped\"))"
 else
 	skip "userns unmapped owner: unprivileged user namespaces are disabled on this host"
 fi

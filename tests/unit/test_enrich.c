@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -176,6 +177,20 @@ TEST(enrich_mountinfo_check_dev)
 	/* no kernel device (0): nothing to compare */
 	mountinfo_check_dev(&f, 0);
 	CHECK(!f.mount_gone);
+}
+
+TEST(enrich_idmap_parse)
+{
+	struct dn_idmap m;
+
+	CHECK(proc_parse_idmap("         0      65534          1\n", &m) == 0);
+	CHECK(m.n == 1 && idmap_has(&m, 65534) && !idmap_has(&m, 0) && !idmap_has(&m, 65535));
+	CHECK(proc_parse_idmap("0 100000 65536\n65536 1000 1\n", &m) == 0);
+	CHECK(m.n == 2 && idmap_has(&m, 165535) && !idmap_has(&m, 165536) && idmap_has(&m, 1000));
+	CHECK(proc_parse_idmap("0 4294967295 1\n", &m) == 0 && idmap_has(&m, 4294967295u));
+	CHECK(proc_parse_idmap("x\n", &m) == -EINVAL);
+	CHECK(proc_parse_idmap("0 1 0\n", &m) == -EINVAL);
+	CHECK(proc_parse_idmap("", &m) == 0 && m.n == 0 && !idmap_has(&m, 0));
 }
 
 TEST(enrich_mountinfo_longest_prefix)
