@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Landlock's domain pointer in the credentials' LSM blob (llcred.h). */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <linux/landlock.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -37,7 +39,9 @@ int llcred_solve(const uint64_t plain[][EP_LL_WORDS], const uint64_t ll[][EP_LL_
 	return -ENOENT;
 }
 
-/* In a child: enter a Landlock domain that refuses only mknod of block devices. 0 or 2. */
+/* In a child: enter a Landlock domain that refuses only mknod of block devices. 0, or the
+ * errno of the call that failed (ENOSYS/EOPNOTSUPP: no Landlock; EPERM: a seccomp filter, as
+ * a unit's SystemCallFilter= without the landlock calls). */
 static int ll_enter(void)
 {
 	struct landlock_ruleset_attr attr = {.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_BLOCK};
@@ -45,7 +49,7 @@ static int ll_enter(void)
 
 	if (fd < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 	    syscall(SYS_landlock_restrict_self, (int)fd, 0))
-		return 2;
+		return errno > 0 && errno < 100 ? errno : EIO;
 	return 0;
 }
 
@@ -63,14 +67,16 @@ static int ll_sample(int prog_fd, volatile __u64 *words, int restricted,
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		if (restricted && ll_enter())
-			_exit(2);
-		_exit(bpf_prog_test_run_opts(prog_fd, &opts) ? 3 : 0);
+		int e = restricted ? ll_enter() : 0;
+
+		_exit(e ? 100 + e : bpf_prog_test_run_opts(prog_fd, &opts) ? 3 : 0);
 	}
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -ECHILD;
+	if (WEXITSTATUS(st) > 100)
+		return -(WEXITSTATUS(st) - 100) - 1000; /* -1000 - errno: Landlock refused */
 	if (WEXITSTATUS(st))
-		return WEXITSTATUS(st) == 2 ? -EOPNOTSUPP : -EIO;
+		return -EIO;
 	for (int i = 0; i < EP_LL_WORDS; i++)
 		out[i] = words[i];
 	return 0;
@@ -78,6 +84,7 @@ static int ll_sample(int prog_fd, volatile __u64 *words, int restricted,
 
 int llcred_calibrate(int prog_fd, volatile __u64 *words, const char **why)
 {
+	static char refused[128];
 	uint64_t plain[LL_SAMPLES][EP_LL_WORDS], ll[LL_SAMPLES][EP_LL_WORDS];
 	int err = 0;
 
@@ -86,12 +93,18 @@ int llcred_calibrate(int prog_fd, volatile __u64 *words, const char **why)
 		if (!err)
 			err = ll_sample(prog_fd, words, 1, ll[i]);
 	}
-	if (err == -EOPNOTSUPP)
+	if (err == -1000 - ENOSYS || err == -1000 - EOPNOTSUPP) {
 		*why = "Landlock is not enabled in this kernel";
-	else if (err)
+	} else if (err <= -1000) {
+		snprintf(refused, sizeof(refused),
+			 "entering a Landlock domain failed in a child: %s%s", strerror(-err - 1000),
+			 -err - 1000 == EPERM ? " (a seccomp filter such as SystemCallFilter=?)" : "");
+		*why = refused;
+	} else if (err) {
 		*why = "the probe did not run";
+	}
 	if (err)
-		return err;
+		return err < -1000 ? -EOPNOTSUPP : err;
 	return llcred_solve((const uint64_t(*)[EP_LL_WORDS])plain,
 			    (const uint64_t(*)[EP_LL_WORDS])ll, LL_SAMPLES, why);
 }
