@@ -98,7 +98,7 @@ int llcred_calibrate(int prog_fd, volatile __u64 *words, const char **why)
 	} else if (err <= -1000) {
 		snprintf(refused, sizeof(refused),
 			 "entering a Landlock domain failed in a child: %s%s", strerror(-err - 1000),
-			 -err - 1000 == EPERM ? " (a seccomp filter such as SystemCallFilter=?)" : "");
+			 -err - 1000 == EPERM ? " (a seccomp filter refuses the landlock calls)" : "");
 		*why = refused;
 	} else if (err) {
 		*why = "the probe did not run";

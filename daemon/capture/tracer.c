@@ -82,7 +82,7 @@ struct tracer {
 	bool dhash_refused;   /* the object did not load with the dcache hash probe */
 	char lookup_why[200]; /* the object lookup, for --features */
 	bool ll_refused;      /* the object did not load with the Landlock credentials probe */
-	char ll_why[160];     /* the Landlock domain at the denial, for --features */
+	char ll_why[256];     /* the Landlock domain at the denial, for --features */
 	struct hook_pair hk[HK_N];
 	bool sc_chain;	     /* seccomp verdicts from the filter chain (no sys_enter program) */
 	struct sc_cache *sc; /* the chain's programs, by identity */
