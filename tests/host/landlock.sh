@@ -52,8 +52,8 @@ if "$EPERMD" --config=none --features 2>/dev/null | grep -q '^landlock domain: r
 	ep_wait_started "$OUT" 30
 	touch "$GO"
 	wait "$lpid" || true
-	# shellcheck disable=SC2034 # RC and COUT are read by expect()
 	RC=0
+	# shellcheck disable=SC2034 # RC is read by expect()
 	wait "$epid" || RC=$?
 	COUT="$T_TMP/llpre.out"
 	export LPID=$lpid
