@@ -125,6 +125,30 @@ struct {
 	__type(value, __u8);
 } landlocked SEC(".maps");
 
+/*
+ * Landlock's place in the credentials' LSM blob: the byte offset of its domain pointer in
+ * cred->security, found by the daemon from ep_ll_probe's samples of a restricted and an
+ * unrestricted task (daemon/capture/llcred.c); -1 while not known. Set once after load.
+ */
+__s32 ll_cred_off = -1;
+__u64 ll_words[EP_LL_WORDS] = {};
+
+/*
+ * Test-run by the daemon (BPF_PROG_TEST_RUN) in a task of its own: the first EP_LL_WORDS words
+ * of the running task's credentials' LSM blob into ll_words (zeros when it has none).
+ */
+SEC("raw_tp")
+int ep_ll_probe(void *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	void *sec = BPF_CORE_READ(task, cred, security);
+
+	if (!sec || bpf_probe_read_kernel(ll_words, sizeof(ll_words), sec))
+		for (int i = 0; i < EP_LL_WORDS; i++)
+			ll_words[i] = 0;
+	return 0;
+}
+
 /* Count in ep_aux_counters: 0 notices, 1 notice_lost, 2 scratch_busy. */
 static __always_inline void ep_aux_count(int which)
 {
@@ -328,6 +352,15 @@ static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struc
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 	ep_put_creds(&h->cr, task, cred, btf);
 	h->facts |= EP_FACT_CREDS;
+	/* a Landlock domain in the credentials at the denial, however old (ll_cred_off) */
+	if (ll_cred_off >= 0) {
+		__u64 sec = (__u64)EP_RD(btf, cred, security), dom = 0;
+
+		if (sec &&
+		    !bpf_probe_read_kernel(&dom, sizeof(dom), (void *)(sec + (ll_cred_off & 0x3f8))) &&
+		    dom)
+			h->flags |= EP_F_LANDLOCKED | EP_F_LL_CRED;
+	}
 }
 
 /* @r: where the registers are copied (the stack, or a per-CPU buffer where the stack is short) */

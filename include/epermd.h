@@ -43,6 +43,9 @@
 #define EP_F_LANDLOCKED                                                                            \
 	(1u << 8) /* the task is in a Landlock domain (restrict_self seen since                    \
 		   * attach, inherited across fork; see docs/json.md) */
+#define EP_F_LL_CRED                                                                               \
+	(1u << 15) /* with EP_F_LANDLOCKED: the domain was read from the task's credentials at     \
+		    * the denial (Landlock's LSM blob; a domain entered before start too) */
 #define EP_F_FOLD_HEAD                                                                             \
 	(1u << 9) /* the kernel counts this denial's repeats in the fold map (struct               \
 		   * ep_fold_val.ship_seq is this record's seq) instead of shipping them */
@@ -272,6 +275,10 @@ enum ep_rec_type {
 	EP_REC_SC_PROG = 2, /* struct ep_sc_prog: a seccomp filter's classic BPF, once per filter */
 	EP_REC_NOTICE = 3,  /* struct ep_notice: a successful syscall the daemon must know about */
 };
+
+/* The first words of a task's credentials' LSM blob (cred->security), sampled by the
+ * ep_ll_probe program for the daemon to find Landlock's domain pointer in it (llcred.c). */
+#define EP_LL_WORDS 16
 
 /* ep_notice.kind */
 enum ep_notice_kind {

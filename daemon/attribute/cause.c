@@ -356,6 +356,24 @@ static void walk_evidence(struct cctx *c)
 		denial_add_evidence(d, "process gone: supplementary groups not known");
 }
 
+/* A refusal despite CAP_DAC_* held in a child user namespace: the inode's owner is not mapped
+ * there (the maps are read from /proc later, so said as such) */
+static void dac_userns_evidence(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct dn_file *f = &d->file;
+	uid_t u = c->dac->on_walk ? d->walk.uid : c->dac->on_parent ? f->parent_uid : f->uid;
+	gid_t g = c->dac->on_walk ? d->walk.gid : c->dac->on_parent ? f->parent_gid : f->gid;
+
+	if (!c->dac->denied || dac_caps_unmapped(d, u, g) != 1 ||
+	    (dac_has_cap(d, C_DAC_OVERRIDE) != 1 && dac_has_cap(d, C_DAC_READ_SEARCH) != 1))
+		return;
+	denial_add_evidence(d,
+			    "observed later: its user namespace's uid_map/gid_map: CAP_DAC_* held "
+			    "there (level %u) does not cover %u:%u, not mapped",
+			    d->ev.userns_level, (unsigned)u, (unsigned)g);
+}
+
 static void dac_evidence(struct cctx *c)
 {
 	struct denial *d = c->d;
@@ -387,6 +405,7 @@ static void dac_evidence(struct cctx *c)
 				    dac_bits(c->dac->granted, g), dac_bits(c->dac->want, w));
 	denial_add_evidence(d, "DAC %s for fsuid %u fsgid %u", c->dac->denied ? "denies" : "allows",
 			    (unsigned)dac_fsuid(d), (unsigned)dac_fsgid(d));
+	dac_userns_evidence(c);
 }
 
 static bool nonzero(const char *v);
@@ -504,6 +523,10 @@ static bool rule_cap_infer(struct cctx *c)
 				    si->name, capn(si->cap, b, sizeof(b)), d->ev.userns_level);
 		infer_creds_note(c, held);
 		d->capability = si->cap;
+		/* chown/chmod: the file's owner is not mapped (rule_userns_unmapped) */
+		d->userns_unmapped = si->cls == SC_SETATTR && d->file.valid &&
+				     (si->cap == C_CHOWN || si->cap == C_FOWNER) &&
+				     dac_caps_unmapped(d, d->file.uid, d->file.gid) != 0;
 		return decide(c, EP_CAUSE_USERNS), true;
 	}
 	if (held == 1) {
@@ -521,6 +544,38 @@ static bool rule_cap_infer(struct cctx *c)
 		set_sysctl(d, "net.ipv4.ip_unprivileged_port_start",
 			   sysctl_get(d, "net.ipv4.ip_unprivileged_port_start"));
 	return decide(c, EP_CAUSE_CAPABILITY), true;
+}
+
+/*
+ * chown/chmod/utimes in a child user namespace of a file whose owner is not mapped there: the
+ * kernel asks for CAP_CHOWN/CAP_FOWNER in the caller's own namespace, which it holds, and then
+ * refuses because privileged_wrt_inode_uidgid() finds the file's uid or gid unmapped. So no
+ * capability check fails: with a capability hook active, EPERM, the capability held in its
+ * namespace and nothing else refusing, an unmapped owner is what is left.
+ */
+static bool rule_userns_unmapped(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const struct sc_info *si = &c->si;
+	char b[24];
+
+	if (!c->cap_hook || c->n_caps || c->err != EP_EPERM || si->cls != SC_SETATTR ||
+	    si->cap_err != EP_EPERM || (si->cap != C_CHOWN && si->cap != C_FOWNER) || !d->file.valid ||
+	    d->ev.userns_level == 0 || dac_has_cap(d, si->cap) != 1)
+		return false;
+	if ((si->cap_when == SCW_OWNER && d->file.uid == dac_fsuid(d)) ||
+	    dac_caps_unmapped(d, d->file.uid, d->file.gid) == 0)
+		return false; /* the maps, when read, have the owner: something else refused */
+	d->capability = si->cap;
+	d->userns_unmapped = true;
+	denial_add_evidence(d,
+			    "%s held in its user namespace (level %u), no capability check failed: "
+			    "the file's owner %u:%u is not mapped there",
+			    capn(si->cap, b, sizeof(b)), d->ev.userns_level, (unsigned)d->file.uid,
+			    (unsigned)d->file.gid);
+	infer_creds_note(c, 1);
+	note_later(d, DN_FACT_FILE, "the file's owner");
+	return decide(c, EP_CAUSE_USERNS), true;
 }
 
 /* setrlimit/prlimit64 of RLIMIT_NOFILE above fs.nr_open: EPERM even with CAP_SYS_RESOURCE */
@@ -683,9 +738,10 @@ static int lsm_of_hook(int hook)
 	}
 }
 
-/* The task (or the thread it descends from) called landlock_restrict_self() successfully
- * since epermd attached: the kernel side marks it and the mark follows fork (EP_F_LANDLOCKED).
- * A domain entered before epermd started is not marked. */
+/* The task was in a Landlock domain at the denial (EP_F_LANDLOCKED): its credentials held one
+ * (EP_F_LL_CRED, where the daemon found Landlock's place in the LSM blob: any domain, entered
+ * before epermd started too), or it (or the thread it descends from) called
+ * landlock_restrict_self() successfully since epermd attached (the mark follows fork). */
 static bool landlocked(const struct denial *d)
 {
 	return d->ev.flags & EP_F_LANDLOCKED;
@@ -695,8 +751,13 @@ static bool landlock_decide(struct cctx *c, const char *how)
 {
 	struct denial *d = c->d;
 
-	denial_add_evidence(d, "Landlock: the task is in a domain it entered with "
-			       "landlock_restrict_self() (seen by epermd, inherited across fork)");
+	if (d->ev.flags & EP_F_LL_CRED)
+		denial_add_evidence(d, "Landlock: the task's credentials held a domain at the "
+				       "denial (read by the kernel side)");
+	else
+		denial_add_evidence(d, "Landlock: the task is in a domain it entered with "
+				       "landlock_restrict_self() (seen by epermd, inherited across "
+				       "fork)");
 	d->lsm = EP_LSM_LANDLOCK;
 	snprintf(d->lsm_detail, sizeof(d->lsm_detail), "self-restricted domain (%.200s)", how);
 	return decide(c, EP_CAUSE_LSM), true;
@@ -978,8 +1039,15 @@ static bool rule_mount_file(struct cctx *c)
 	if (!opt)
 		return false;
 	snprintf(d->mount_option, sizeof(d->mount_option), "%s", opt);
-	denial_add_evidence(d, "mountinfo: %s mounted %s", f->mount_point[0] ? f->mount_point : "?",
-			    opt);
+	if (f->mount_gone)
+		denial_add_evidence(d,
+				    "at the denial: its mount (device %u:%u) was %s; mountinfo no "
+				    "longer has it (unmounted since)",
+				    major(f->obj_dev), minor(f->obj_dev), opt);
+	else
+		denial_add_evidence(d, "%s: %s mounted %s",
+				    f->from_kernel ? "at the denial" : "mountinfo",
+				    f->mount_point[0] ? f->mount_point : "?", opt);
 	note_later(d, DN_FACT_MOUNT, "the mount's current options");
 	return decide(c, EP_CAUSE_MOUNT), true;
 }
@@ -1354,6 +1422,7 @@ static const rule_fn rules[] = {
 	rule_io_uring_disabled,
 	rule_caps,
 	rule_security_ev,
+	rule_userns_unmapped,
 	rule_iflags_file,
 	rule_mount_file,
 	rule_ping,
@@ -1381,6 +1450,7 @@ static void reset(struct denial *d)
 	d->listener[0] = d->sysctl_name[0] = d->sysctl_value[0] = d->rule[0] = '\0';
 	d->n_evidence = 0;
 	d->want_listener = false;
+	d->userns_unmapped = false;
 }
 
 void cause_classify(struct denial *d)

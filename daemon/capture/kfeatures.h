@@ -24,6 +24,7 @@ struct tracer_features {
 	const char *erofs;		 /* which EROFS failures are captured */
 	unsigned host_mntns;		 /* the mount namespace EROFS is a read-only disk in */
 	const char *landlock; /* which Landlock refusals full mode sees (hooks.c); NULL: none */
+	const char *landlock_domain; /* how a task's Landlock domain is known (tracer.c) */
 	int n_hooks;
 	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
 };

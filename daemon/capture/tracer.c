@@ -21,6 +21,7 @@
 #include "epermd.skel.h"
 #include "btfidx.h"
 #include "hooks.h"
+#include "llcred.h"
 #include "loadstats.h"
 #include "names.h"
 #include "sysclass.h"
@@ -80,6 +81,8 @@ struct tracer {
 	char uring_why[200];  /* why, for --features */
 	bool dhash_refused;   /* the object did not load with the dcache hash probe */
 	char lookup_why[200]; /* the object lookup, for --features */
+	bool ll_refused;      /* the object did not load with the Landlock credentials probe */
+	char ll_why[256];     /* the Landlock domain at the denial, for --features */
 	struct hook_pair hk[HK_N];
 	bool sc_chain;	     /* seccomp verdicts from the filter chain (no sys_enter program) */
 	struct sc_cache *sc; /* the chain's programs, by identity */
@@ -682,6 +685,7 @@ static int hooks_pick(struct tracer *t, const struct btf *vmlinux)
 	bpf_program__set_autoload(t->skel->progs.ep_bench_empty, bench);
 	bpf_program__set_autoload(t->skel->progs.ep_dhash_probe,
 				  !bench && !t->dhash_refused && t->exit_lighter < 3);
+	bpf_program__set_autoload(t->skel->progs.ep_ll_probe, !bench && !t->ll_refused);
 	if (bench) {
 		hook_choose(t, vmlinux, &hk[HK_EXIT], false, NULL);
 		t->f.hooks[hk[HK_EXIT].idx] = (struct tracer_hook_state){
@@ -861,6 +865,16 @@ static bool exit_lighten(struct tracer *t)
 	return true;
 }
 
+/* A test-run probe the verifier refused: load again without it (its feature is off). */
+static bool probe_refused(struct tracer *t)
+{
+	if (!strcmp(cap.prog, "ep_ll_probe") && !t->ll_refused)
+		return t->ll_refused = true;
+	if (!strcmp(cap.prog, "ep_dhash_probe") && !t->dhash_refused)
+		return t->dhash_refused = true;
+	return false;
+}
+
 /*
  * Load the object; a missing hook degrades attribution, never the start. When the object fails
  * to load with its evidence programs, retry without the one the verifier refused (twice at
@@ -894,9 +908,8 @@ static int tracer_load_retry(struct tracer *t)
 			n_retry++;
 			continue;
 		}
-		if (err && !strcmp(cap.prog, "ep_dhash_probe") && !t->dhash_refused) {
+		if (err && probe_refused(t)) {
 			capture_stop(false);
-			t->dhash_refused = true;
 			n_retry++;
 			continue;
 		}
@@ -984,6 +997,30 @@ static void dhash_setup(struct tracer *t)
 	t->f.obj_lookup = t->lookup_why;
 }
 
+/*
+ * A Landlock domain at the denial from the task's credentials (llcred.c): a domain entered
+ * before epermd started is seen too. Without the offset only the restrict_self mark is.
+ */
+static void ll_setup(struct tracer *t)
+{
+	struct epermd_bpf *s = t->skel;
+	const char *why = "the probe program did not load";
+	int off = -ENOENT;
+
+	if (!t->ll_refused && s->bss && s->data)
+		off = llcred_calibrate(bpf_program__fd(s->progs.ep_ll_probe), s->bss->ll_words,
+				       &why);
+	if (off >= 0) {
+		s->data->ll_cred_off = off;
+		snprintf(t->ll_why, sizeof(t->ll_why),
+			 "read from the credentials at the denial (LSM blob offset %d)", off);
+	} else {
+		snprintf(t->ll_why, sizeof(t->ll_why),
+			 "landlock_restrict_self seen since start only (%s)", why);
+	}
+	t->f.landlock_domain = t->ll_why;
+}
+
 int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 {
 	const struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
@@ -1020,6 +1057,8 @@ int tracer_start(struct tracer *t, tracer_event_fn fn, void *ctx)
 	loadstats_mark(t->ls, LS_PROBE);
 	if (t->exit_lighter < 3 && !t->opts.bench_empty)
 		dhash_setup(t);
+	if (!t->opts.bench_empty)
+		ll_setup(t);
 	loadstats_mark(t->ls, LS_DHASH);
 	err = hooks_attach_all(t);
 	if (err)

@@ -91,14 +91,14 @@ static void enrich_proc(struct enrich_cache *c, struct denial *d, int pdfd)
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 
 	if (!e) {
-		proc_enrich(pdfd, (pid_t)d->ev.ppid, &d->proc);
+		proc_enrich(pdfd, (pid_t)d->ev.ppid, &d->proc, d->ev.userns_level > 0);
 		return;
 	}
 	if (e->pid == pid && e->at && now - e->at < (pdfd < 0 ? PROC_STALE_NS : PROC_FRESH_NS)) {
 		d->proc = e->proc;
 		return;
 	}
-	proc_enrich(pdfd, (pid_t)d->ev.ppid, &d->proc);
+	proc_enrich(pdfd, (pid_t)d->ev.ppid, &d->proc, d->ev.userns_level > 0);
 	if (d->proc.valid) {
 		e->pid = pid;
 		e->at = now;
@@ -308,6 +308,7 @@ static void file_from_kernel(struct denial *d)
 	f->mnt_nosuid = o->mnt_flags & EP_MNT_NOSUID;
 	f->mnt_nodev = o->mnt_flags & EP_MNT_NODEV;
 	f->mnt_ro = o->mnt_flags & EP_MNT_RDONLY;
+	mountinfo_check_dev(f, o->dev);
 }
 
 static void enrich_file(struct denial *d, int pdfd)

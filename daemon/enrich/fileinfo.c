@@ -108,8 +108,15 @@ int mountinfo_lookup(const char *text, const char *path, int mnt_id, struct dn_f
 		return -ENOENT;
 
 	line = best;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
+		unsigned maj, min;
+
 		line = mi_field(line, tmp, sizeof(tmp));
+		if (i == 2 && sscanf(tmp, "%u:%u", &maj, &min) == 2) {
+			f->mnt_dev = makedev(maj, min);
+			f->mnt_dev_valid = true;
+		}
+	}
 	line = mi_field(line, mp, sizeof(mp));
 	line = mi_field(line, opts, sizeof(opts));
 	/* optional fields up to the "-" separator */
@@ -130,6 +137,24 @@ int mountinfo_lookup(const char *text, const char *path, int mnt_id, struct dn_f
 	f->mnt_nodev = has_opt(opts, "nodev");
 	f->mnt_ro = has_opt(opts, "ro") || has_opt(super, "ro");
 	return 0;
+}
+
+/*
+ * (fileinfo.h) The mount mountinfo gave for the path later must be the one the kernel's object was on: a
+ * tmpfs unmounted right after the denial leaves the path under the mount below it ("/"),
+ * which would be named as the noexec mount. @kdev is new_encode_dev(sb->s_dev).
+ */
+void mountinfo_check_dev(struct dn_file *f, uint64_t kdev)
+{
+	dev_t dev = makedev((unsigned)((kdev & 0xfff00) >> 8),
+			    (unsigned)((kdev & 0xff) | ((kdev >> 12) & 0xfff00)));
+
+	if (!kdev || !f->mount_point[0] || !f->mnt_dev_valid || f->mnt_dev == dev)
+		return;
+	f->mount_gone = true;
+	f->obj_dev = dev;
+	f->mount_point[0] = f->mount_opts[0] = f->fstype[0] = '\0';
+	f->mnt_dev_valid = false;
 }
 
 static void perm_str(unsigned perm, char out[4])

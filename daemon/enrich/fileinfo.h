@@ -13,6 +13,10 @@
  * the longest mount-point prefix (the last one wins on equal length: it is on top). 0 or -ENOENT.
  */
 int mountinfo_lookup(const char *text, const char *path, int mnt_id, struct dn_file *f);
+/* The mount mountinfo_lookup() found is the kernel object's only when its major:minor is
+ * @kdev (new_encode_dev(sb->s_dev), from ep_inode_facts.dev); else the mount is gone since
+ * the denial: f->mount_gone, and the mount point, options and type are cleared. */
+void mountinfo_check_dev(struct dn_file *f, uint64_t kdev);
 /* system.posix_acl_access xattr -> "user:1000:r--,mask::r--" (named entries and mask only);
  * returns 1 when the ACL has named entries, 0 when it is only the mode bits, -EINVAL if bad. */
 int acl_xattr_to_text(const void *buf, size_t len, char *out, size_t n);

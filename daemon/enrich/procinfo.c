@@ -357,7 +357,42 @@ static void strip_nl(char *s)
 		s[--n] = '\0';
 }
 
-void proc_enrich(int pdfd, pid_t ppid, struct dn_proc *p)
+int proc_parse_idmap(const char *text, struct dn_idmap *m)
+{
+	const char *s = text;
+
+	m->n = 0;
+	while (s && *s) {
+		unsigned long a, b, c;
+		char *end;
+
+		a = strtoul(s, &end, 10);
+		b = strtoul(end, &end, 10);
+		c = strtoul(end, &end, 10);
+		if (end == s || m->n >= DN_IDMAP_MAX || !c || a > UINT32_MAX || b > UINT32_MAX ||
+		    c > UINT32_MAX)
+			return -EINVAL;
+		m->e[m->n].first = (uint32_t)a;
+		m->e[m->n].lower = (uint32_t)b;
+		m->e[m->n].count = (uint32_t)c;
+		m->n++;
+		s = strchr(end, '\n');
+		s = s ? s + 1 : NULL;
+	}
+	return 0;
+}
+
+static void proc_idmaps(int pdfd, struct dn_proc *p)
+{
+	char buf[512];
+
+	p->idmap_valid = read_small_at(pdfd, "uid_map", buf, sizeof(buf)) > 0 &&
+			 !proc_parse_idmap(buf, &p->uid_map) &&
+			 read_small_at(pdfd, "gid_map", buf, sizeof(buf)) > 0 &&
+			 !proc_parse_idmap(buf, &p->gid_map);
+}
+
+void proc_enrich(int pdfd, pid_t ppid, struct dn_proc *p, bool idmaps)
 {
 	char buf[4096], path[32];
 	ssize_t n;
@@ -379,6 +414,8 @@ void proc_enrich(int pdfd, pid_t ppid, struct dn_proc *p)
 		cgroup_container(p->cgroup, p->container, sizeof(p->container),
 				 p->container_runtime, sizeof(p->container_runtime));
 	}
+	if (idmaps)
+		proc_idmaps(pdfd, p);
 	if (read_small_at(pdfd, "attr/current", p->lsm_label, sizeof(p->lsm_label)) > 0)
 		strip_nl(p->lsm_label);
 	else

@@ -3,7 +3,9 @@
 #ifndef EPERMD_PROCINFO_H
 #define EPERMD_PROCINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "denial.h"
@@ -25,7 +27,11 @@ void cgroup_unit(const char *cg, char *out, size_t n);
 /* Container id and runtime from a cgroup path; both "" when none. */
 void cgroup_container(const char *cg, char *id, size_t idlen, char *runtime, size_t rtlen);
 
-/* Fill p from /proc/<pid> (pdfd from proc_open_pid, may be < 0) and ppid. */
-void proc_enrich(int pdfd, pid_t ppid, struct dn_proc *p);
+/* /proc/<pid>/uid_map or gid_map text ("first lower count" lines); 0 or -EINVAL. */
+int proc_parse_idmap(const char *text, struct dn_idmap *m);
+
+/* Fill p from /proc/<pid> (pdfd from proc_open_pid, may be < 0) and ppid; @idmaps: also its
+ * user namespace's uid_map and gid_map (a task in a child user namespace). */
+void proc_enrich(int pdfd, pid_t ppid, struct dn_proc *p, bool idmaps);
 
 #endif

@@ -206,6 +206,27 @@ static const char *userns_object(const struct dx *x)
 	}
 }
 
+/* chown/chmod of a file whose owner is not mapped into the caller's user namespace */
+static void say_userns_unmapped(struct dx *x)
+{
+	const struct denial *d = x->d;
+
+	DIAG(x,
+	     "%s could not %s: it holds %s only inside its own user namespace, and the file's "
+	     "owner (uid %u, gid %u on the host) is not mapped into that namespace, so the "
+	     "capability does not cover the file; root in a container or user namespace is not "
+	     "root on the host.",
+	     x->who, x->what, x->cap, (unsigned)d->file.uid, (unsigned)d->file.gid);
+	FIX(x,
+	    "Give the file an owner that the namespace maps (from the host: chown it to a uid and "
+	    "gid inside the namespace's range in /proc/%u/uid_map and gid_map), or include its "
+	    "owner in the namespace's mapping when the namespace is created (/etc/subuid, "
+	    "/etc/subgid, newuidmap). Adding capabilities inside the namespace cannot help.",
+	    d->ev.pid);
+	VAL(x, "cat /proc/%u/uid_map /proc/%u/gid_map; stat -c '%%u:%%g' %s", d->ev.pid, d->ev.pid,
+	    x->qobj);
+}
+
 static void say_userns(struct dx *x)
 {
 	const struct denial *d = x->d;
@@ -216,6 +237,10 @@ static void say_userns(struct dx *x)
 		    (int)d->ev.ev[i].a[0] == d->capability)
 			e = &d->ev.ev[i];
 	dx_fill_cap(x, d->capability);
+	if (d->userns_unmapped) {
+		say_userns_unmapped(x);
+		return;
+	}
 	DIAG(x, "%s could not %s: it holds %s only inside its own user namespace", x->who, x->what,
 	     x->cap);
 	if (e)

@@ -659,6 +659,17 @@ void fix_mount(struct dx *x)
 		    "dev is a decision for the administrator, not the default fix.",
 		    mp);
 		fix_dev_node(x, q);
+	} else if (d->file.mount_gone) {
+		/* the kernel saw noexec on the object's mount, which is gone by now: nothing
+		 * to bind or remount, and no mount point to name */
+		DIAG(x,
+		     "%s could not %s: the filesystem it was on was mounted noexec at the denial "
+		     "(that mount is gone now), so nothing on it could be executed or mapped "
+		     "executable, whatever the file's mode.",
+		     x->who, x->what);
+		FIX(x, "Run the program from a filesystem that allows execution (e.g. "
+		       "/usr/local/bin or /opt), or mount the filesystem it is on without noexec "
+		       "where it is mounted again: a deliberate decision, not the default fix.");
 	} else {
 		DIAG(x,
 		     "%s could not %s: %s is mounted noexec, so nothing on it may be executed or "

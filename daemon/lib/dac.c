@@ -170,9 +170,23 @@ static bool has_cap(const struct denial *d, int cap)
 	return h < 0 ? dac_fsuid(d) == 0 : h;
 }
 
-static int cap_perms(const struct denial *d, mode_t mode, int want)
+int dac_caps_unmapped(const struct denial *d, uid_t uid, gid_t gid)
+{
+	if (!d->ev.userns_level)
+		return 0;
+	if (!d->proc.idmap_valid)
+		return -1;
+	return !idmap_has(&d->proc.uid_map, uid) || !idmap_has(&d->proc.gid_map, gid);
+}
+
+/* What CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH add for an inode of @uid:@gid: nothing in a child
+ * user namespace that does not map them (capable_wrt_inode_uidgid()) */
+static int cap_perms(const struct denial *d, mode_t mode, uid_t uid, gid_t gid, int want)
 {
 	int g = 0;
+
+	if (dac_caps_unmapped(d, uid, gid) == 1)
+		return 0;
 
 	if (has_cap(d, CAPN_DAC_OVERRIDE)) {
 		g |= DAC_R | DAC_W;
@@ -196,7 +210,7 @@ static void check_one(const struct denial *d, mode_t mode, uid_t uid, gid_t gid,
 	r->decided = true;
 	r->want = want;
 	r->role = role;
-	if ((g | cap_perms(d, mode, want)) == want && g != want) {
+	if ((g | cap_perms(d, mode, uid, gid, want)) == want && g != want) {
 		r->role = "capability";
 		g = want;
 	}

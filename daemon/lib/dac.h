@@ -16,6 +16,10 @@ gid_t dac_fsgid(const struct denial *d);
 /* Does the process hold cap in its effective set: 1, 0, or -1 when not known (the
  * kernel's ev.cr first, then /proc). */
 int dac_has_cap(const struct denial *d, int cap);
+/* A task in a child user namespace: 1 when @uid or @gid is not mapped there (its capabilities
+ * do not cover such an inode), 0 when both are or it is in the initial namespace, -1 when the
+ * maps are not known (read from /proc later: the process was gone). */
+int dac_caps_unmapped(const struct denial *d, uid_t uid, gid_t gid);
 /* fsgid or a supplementary group (ev.cr first, then /proc). */
 bool dac_in_groups(const struct denial *d, gid_t g);
 

@@ -48,3 +48,11 @@ void denial_add_evidence(struct denial *d, const char *fmt, ...)
 	va_end(ap);
 	d->n_evidence++;
 }
+
+bool idmap_has(const struct dn_idmap *m, uint32_t id)
+{
+	for (int i = 0; i < m->n && i < DN_IDMAP_MAX; i++)
+		if (id >= m->e[i].lower && id - m->e[i].lower < m->e[i].count)
+			return true;
+	return false;
+}

@@ -54,6 +54,12 @@ struct dn_file {
 	char mount_opts[DN_STR]; /* per-mount options from mountinfo */
 	char fstype[32];
 	bool mnt_noexec, mnt_nosuid, mnt_nodev, mnt_ro;
+	bool mnt_dev_valid; /* mnt_dev: mountinfo's major:minor of the mount found */
+	dev_t mnt_dev;
+	/* the kernel's object was on a mount that mountinfo no longer has (unmounted after the
+	 * denial): mount_point and mount_opts are empty, the mount flags are the kernel's */
+	bool mount_gone;
+	dev_t obj_dev; /* with mount_gone: the object's filesystem at the denial */
 	/* the parent directory, for create/unlink/rename denials */
 	bool parent_valid;
 	mode_t parent_mode;
@@ -62,6 +68,15 @@ struct dn_file {
 	bool parent_sticky;
 	bool parent_immutable;
 	bool parent_append_only;
+};
+
+/* A user namespace's uid_map or gid_map as the initial namespace reads it (lower = kernel id) */
+#define DN_IDMAP_MAX 5
+struct dn_idmap {
+	int n;
+	struct {
+		uint32_t first, lower, count;
+	} e[DN_IDMAP_MAX];
 };
 
 struct dn_proc {
@@ -85,6 +100,9 @@ struct dn_proc {
 	char container_runtime[16];
 	char parent_comm[EP_COMM_LEN];
 	char lsm_label[128]; /* /proc/<pid>/attr/current when an LSM sets it */
+	/* uid_map and gid_map of its user namespace, read (later) for a task in a child one */
+	bool idmap_valid;
+	struct dn_idmap uid_map, gid_map;
 };
 
 /* The path walk (enrich, EACCES on a path): every directory the lookup passes through (the
@@ -376,6 +394,7 @@ struct dn_verdict {
 	struct dac_result dac;	   /* dac_check() */
 	struct dac_result dac_obj; /* dac_check_object(): past a blocking walk, when dac.on_walk */
 	bool want_listener; /* a rule asked for the fanotify listener that facts do not have yet */
+	bool userns_unmapped; /* cause userns: the file's owner is not mapped in its namespace */
 
 	/* EROFS: the read-only mount (rofs.c) */
 	struct dn_rofs rofs;
@@ -452,5 +471,8 @@ void denial_add_evidence(struct denial *d, const char *fmt, ...)
 
 const char *cause_name(enum ep_cause c);
 int cause_from_name(const char *s); /* -1 if unknown */
+
+/* Is kernel id @id inside a uid_map/gid_map (struct dn_idmap)? */
+bool idmap_has(const struct dn_idmap *m, uint32_t id);
 
 #endif

@@ -4,7 +4,8 @@
 # after the process moved or exited, the file behind a reused fd number, the credentials and
 # supplementary groups of an exited process, the flags of a file changed right after the
 # denial (dcache lookup), the mode of a file or of a directory on the way changed right after an
-# EACCES (dcache hash lookup). Each check asserts the cause and the object.
+# EACCES (dcache hash lookup), a noexec mount gone right after the denied exec. Each check
+# asserts the cause and the object.
 # The reused-fd check runs with the tp_btf and with the raw_tp programs.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,6 +64,37 @@ if mount -t tmpfs epermd-facts "$M" && mkdir "$M/sub" && touch "$M/sub/x" &&
 		'.cause == "immutable" and .flag == "immutable"'
 else
 	skip "dcache lookup across a mount (no tmpfs with chattr +i here)"
+fi
+
+# (d3) a noexec tmpfs unmounted right after the denied exec: cause mount noexec from the
+# kernel's mount flags at the denial, and the mount named is the object's, or none when it is
+# gone by the time the daemon looks — never the mount below it ("/"). Whether the daemon looks
+# before or after the umount is a race: 4 runs, each must be right, the gone ones are counted.
+NE="$T_TMP/ne"
+mkdir "$NE"
+printf '%s\n' "mount -t tmpfs -o noexec epermd-ne $NE && cp /bin/true $NE/t || exit 9" \
+	"$NE/t" "umount $NE" "exit 0" >"$T_TMP/ne.sh"
+bad=0 gone=0 i=0
+while [ $i -lt 4 ]; do
+	i=$((i + 1))
+	ep_run "ne$i" --tracepoint-only --fold-window=0 -- sh "$T_TMP/ne.sh"
+	mountpoint -q "$NE" && umount "$NE"
+	[ "$RC" -eq 9 ] && { skip "noexec tmpfs unmounted after the exec (no tmpfs mount here)"; break; }
+	n=$(jcount "$OUT" ".syscall == \"execve\" and .path == \"$NE/t\" and .cause == \"mount\" and
+		.mount_option == \"noexec\" and (.diagnosis | test(\": / is\") | not) and
+		((.file.mount_point == \"$NE\") or (.file.mount_point == null and
+		 any(.evidence[]; test(\"unmounted since\")) and .fix_command == null))")
+	g=$(jcount "$OUT" '.syscall == "execve" and .file.mount_point == null')
+	[ "$n" -eq 1 ] || { bad=$((bad + 1)); dump_run; }
+	gone=$((gone + g))
+done
+if [ "$RC" -ne 9 ]; then
+	if [ $bad -eq 0 ]; then
+		ok "noexec tmpfs unmounted right after the denied exec: cause mount noexec, the object's" \
+			"mount or none (gone in $gone of 4 runs), never /"
+	else
+		not_ok "noexec tmpfs unmounted right after the denied exec: $bad of 4 runs wrong"
+	fi
 fi
 
 # (b) a failed write on an fd whose number names /etc/hostname a moment later, 20 runs each

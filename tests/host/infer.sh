@@ -60,6 +60,44 @@ else
 	skip "infer: unprivileged user namespaces are disabled on this host"
 fi
 
+# chown and chmod in a user namespace (65534 mapped as its root) of a file owned by uid 1234,
+# which the namespace does not map: the capability held there does not cover the file, and no
+# capability check fails (privileged_wrt_inode_uidgid). With the capability hook and without it.
+export UNM="$T_TMP/unmapped"
+echo x >"$UNM"
+chown 1234:1234 "$UNM"
+chmod 0666 "$UNM"
+if $NOBODY unshare --user --map-root-user true 2>/dev/null; then
+	for m in hook nohook; do
+		opts="--tracepoint-only --fold-window=0"
+		[ $m = nohook ] && opts=$NOCAP
+		# shellcheck disable=SC2086 # opts is a list of options
+		ep_run "unm$m" $opts -- $NOBODY unshare --user --map-root-user sh -c \
+			"/usr/bin/chown 0:0 $UNM; /bin/chmod 0600 $UNM; exit 0"
+		for sc in fchownat:CHOWN fchmodat:FOWNER; do
+			expect "userns ($m): ${sc%%:*} of a file whose owner 1234 is not mapped -> userns CAP_${sc#*:}, the owner named" 0 \
+				".syscall == \"${sc%%:*}\" and .path == \$ENV.UNM" \
+				".errno == \"EPERM\" and .cause == \"userns\" and
+				 (.capability | capn) == \"${sc#*:}\" and
+				 (.diagnosis | test(\"owner \\\\(uid 1234, gid 1234 on the host\\\\) is not mapped\")) and
+				 (.fix | test(\"setcap\") | not)"
+		done
+	done
+	# EACCES in that namespace, where it holds CAP_DAC_OVERRIDE: a root 0700 directory on the
+	# way is refused all the same (root is not mapped there); alive, so its maps can be read
+	mkdir -m 0700 "$T_TMP/priv"
+	echo s >"$T_TMP/priv/f"
+	export PRIVF="$T_TMP/priv/f"
+	ep_run unmdac --tracepoint-only --fold-window=0 -- $NOBODY unshare --user --map-root-user \
+		"$TRIG" --linger=800 open-read "$PRIVF"
+	expect "userns: CAP_DAC_OVERRIDE in a user namespace does not cover a root 0700 directory (not mapped): dac, the walk blocks there" 13 \
+		'.syscall == "openat" and .path == $ENV.PRIVF' \
+		".cause == \"dac\" and any(.evidence[]; test(\"path walk: $T_TMP/priv mode 0700\")) and
+		 any(.evidence[]; test(\"^observed later: .*does not cover 0:0, not mapped\"))"
+else
+	skip "userns unmapped owner: unprivileged user namespaces are disabled on this host"
+fi
+
 # --- smaller cases (with the capability hook as usual) -----------------------------------------
 # fs.protected_symlinks: a link of uid 1234 in a sticky world-writable directory owned by root,
 # followed by 65534 (the protection is switched on for this one run if it is off, then restored)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Landlock in tracepoint-only mode, named from the kernel's mark of a successful
 # landlock_restrict_self (inherited across fork): a read and a mkdir the ruleset does not
-# grant, one of them in a forked child, and landlock_restrict_self refused for want of
+# grant, one of them in a forked child, a read by a task restricted before epermd started (the
+# domain read from its credentials), and landlock_restrict_self refused for want of
 # no_new_privs; a TCP bind and a signal its domain refuses (Landlock ABI 4 and 6). Also two
 # neighbours whose old verdicts were wrong or unsafe: a device node on a nodev mount (mount, not
 # dac) and /etc/shadow as nobody (dac, with a fix that does not hand out the password hashes).
@@ -36,6 +37,34 @@ ep_run mkdir --tracepoint-only --fold-window=0 -- "$LL" --fork mkdir "$T_TMP/new
 expect "Landlock mkdir in a forked child (domain inherited): lsm landlock, object $T_TMP/newdir" \
 	0 '.syscall == "mkdir" or .syscall == "mkdirat"' \
 	".path == \"$T_TMP/newdir\" and .cause == \"lsm\" and .lsm == \"landlock\""
+
+# A domain entered BEFORE epermd started (llock restricts itself, then waits; epermd -p attaches
+# afterwards): no landlock_restrict_self to see, the kernel side reads the domain from the
+# task's credentials at the denial (where --features says it can).
+if "$EPERMD" --config=none --features 2>/dev/null | grep -q '^landlock domain: read from the credentials'; then
+	GO="$T_TMP/ll-go"
+	"$LL" --wait "$GO" open "$F" >"$T_TMP/llpre.out" 2>&1 &
+	lpid=$!
+	OUT="$T_TMP/llpre.json"
+	timeout -k 5 "$EP_TIMEOUT" "$EPERMD" --config=none --format=json --no-socket --tracepoint-only \
+		--fold-window=0 -v -p "$lpid" -o "$OUT" >/dev/null 2>&1 </dev/null &
+	epid=$!
+	ep_wait_started "$OUT" 30
+	touch "$GO"
+	wait "$lpid" || true
+	RC=0
+	# shellcheck disable=SC2034 # RC is read by expect()
+	wait "$epid" || RC=$?
+	COUT="$T_TMP/llpre.out"
+	export LPID=$lpid
+	expect "Landlock domain entered before epermd started (-p PID): lsm landlock from the credentials at the denial, object $F" 0 \
+		'(.syscall == "openat" or .syscall == "open") and .pid == ($ENV.LPID | tonumber)' \
+		".path == \"$F\" and .cause == \"lsm\" and .lsm == \"landlock\" and
+		 any(.evidence[]; test(\"credentials held a domain at the denial\"))"
+else
+	skip "landlock: the domain is not read from the credentials here: $("$EPERMD" --config=none \
+		--features 2>/dev/null | sed -n 's/^landlock domain: //p')"
+fi
 
 # TCP bind (Landlock ABI 4) and the signal scope (ABI 6): tracepoint-only mode names Landlock from
 # the mark; the right itself is seen only in full mode (tests/vm: landlock-bind, -scope-signal)

@@ -3,14 +3,15 @@
  * llock: restrict itself with Landlock, then perform one action, so the test suite can provoke
  * Landlock denials (raw syscalls 444-446: Debian 12's libc has no wrappers).
  *
- *   llock [--no-nnp] [--fork] ACTION PATH
+ *   llock [--no-nnp] [--fork] [--wait FILE] ACTION PATH
  *
  * ACTION: open (read), mkdir, or restrict (only landlock_restrict_self: with --no-nnp and no
  * CAP_SYS_ADMIN it fails with EPERM); also "bind PORT" (TCP bind refused: Landlock ABI 4) and
  * "signal" (kill of a child forked before the domain, refused by the signal scope: ABI 6),
  * which print "llock: target pid=N" first for signal. The ruleset handles READ_FILE and MAKE_DIR
  * and grants nothing, so every handled access is denied. --fork performs the action in a child,
- * which inherits the domain. Prints "llock: ACTION ret=R errno=N" and exits 0 iff the action failed
+ * which inherits the domain. --wait FILE: after entering the domain, print "llock: restricted"
+ * and wait until FILE exists (a tracer started later sees a task restricted before it). Prints "llock: ACTION ret=R errno=N" and exits 0 iff the action failed
  * with EACCES (EPERM for restrict), 2 when Landlock is unavailable, 64 on a usage error.
  */
 #include <errno.h>
@@ -101,6 +102,7 @@ int main(int argc, char **argv)
 	    .handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR,
 	};
 	int nnp = 1, fork_child = 0, i = 1, fd, st;
+	const char *wait_file = NULL;
 	pid_t pid;
 
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
@@ -108,6 +110,8 @@ int main(int argc, char **argv)
 			nnp = 0;
 		else if (!strcmp(argv[i], "--fork"))
 			fork_child = 1;
+		else if (!strcmp(argv[i], "--wait") && i + 1 < argc)
+			wait_file = argv[++i];
 		else
 			return 64;
 	}
@@ -134,6 +138,12 @@ int main(int argc, char **argv)
 	close(fd);
 	if (!strcmp(argv[i], "restrict"))
 		return 1; /* it should have failed */
+	if (wait_file) {
+		printf("llock: restricted\n");
+		fflush(stdout);
+		while (access(wait_file, F_OK))
+			usleep(20000);
+	}
 	if (!fork_child)
 		return act(argv[i], argv[i + 1]);
 	pid = fork();

@@ -1474,3 +1474,58 @@ TEST(cause_fanotify_index)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	CHECK(system(cmd) == 0);
 }
+
+/* a task in a child user namespace mapping 0..65535 to 100000..165535 (/proc read later) */
+static void userns_maps(struct denial *d)
+{
+	d->ev.userns_level = 1;
+	d->proc.idmap_valid = true;
+	d->proc.uid_map = d->proc.gid_map = (struct dn_idmap){1, {{0, 100000, 65536}}};
+}
+
+TEST(cause_userns_unmapped_owner)
+{
+	/* chown with the cap tracepoint: CAP_CHOWN held in its namespace, no check failed */
+	base(&D, "chown", SYS_chown, EP_EPERM, 100000);
+	path(&D, "/srv/f");
+	file(&D, S_IFREG | 0644, 1234, 1234);
+	creds(&D, 100000, 1ull << 0);
+	D.ev.userns_level = 1;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "userns");
+	CHECK(D.capability == 0 && D.userns_unmapped);
+	CHECK(has_evidence(&D, "the file's owner 1234:1234 is not mapped there"));
+	/* the maps were read and have the owner: not this */
+	userns_maps(&D);
+	D.file.uid = D.file.gid = 100001;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "unknown");
+	/* the maps do not have it */
+	D.file.uid = D.file.gid = 1234;
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "userns");
+}
+
+TEST(cause_userns_dac_caps_unmapped)
+{
+	/* CAP_DAC_OVERRIDE held in its namespace does not cover a root 0600 file there */
+	base(&D, "cat", SYS_openat, EP_EACCES, 100000);
+	D.ev.args[2] = O_RDONLY;
+	path(&D, "/srv/secret");
+	file(&D, S_IFREG | 0600, 0, 0);
+	D.proc.cap_eff = 1ull << 1;
+	userns_maps(&D);
+	cause_decide(&D);
+	CHECK_STR(cause_name(D.cause), "dac");
+	CHECK(has_evidence(&D, "observed later: its user namespace's uid_map/gid_map: CAP_DAC_* "
+			       "held there (level 1) does not cover 0:0, not mapped"));
+	/* a mapped owner: the capability covers it, DAC allows */
+	D.file.uid = D.file.gid = 100000 + 7;
+	cause_decide(&D);
+	CHECK(strcmp(cause_name(D.cause), "dac") != 0);
+	/* the maps not known (process gone): the capability counts, as before */
+	D.file.uid = D.file.gid = 0;
+	D.proc.idmap_valid = false;
+	cause_decide(&D);
+	CHECK(strcmp(cause_name(D.cause), "dac") != 0);
+}

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,6 +137,61 @@ static const char mountinfo_text[] =
     "33 22 0:27 / /mnt/with\\040space rw,nodev - tmpfs tmpfs rw\n"
     "34 30 0:28 / /tmp rw,noexec - tmpfs tmpfs rw\n"
     "35 22 0:29 / /media/f rw - fuse.sshfs host:/ rw\n";
+
+/* The kernel's object was on a tmpfs unmounted right after the denial: the path now falls to
+ * the mount below ("/"), which must not be named as the object's mount. */
+TEST(enrich_mountinfo_check_dev)
+{
+	static const char mi_big[] = "22 1 254:1 / / rw - ext4 /dev/vda1 rw\n"
+				     "40 22 0:300 / /big rw,noexec - tmpfs tmpfs rw\n";
+	struct dn_file f;
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/tmp/a.sh", 0, &f) == 0);
+	mountinfo_check_dev(&f, 28); /* new_encode_dev(0:28): the stacked /tmp */
+	CHECK(!f.mount_gone);
+	CHECK_STR(f.mount_point, "/tmp");
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/gone/t", 0, &f) == 0);
+	CHECK_STR(f.mount_point, "/");
+	mountinfo_check_dev(&f, 57); /* 0:57, no longer mounted */
+	CHECK(f.mount_gone);
+	CHECK_STR(f.mount_point, "");
+	CHECK_STR(f.fstype, "");
+	CHECK(major(f.obj_dev) == 0 && minor(f.obj_dev) == 57);
+
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mountinfo_text, "/srv/data/x", 0, &f) == 0);
+	mountinfo_check_dev(&f, (254u << 8) | 2); /* 254:2 */
+	CHECK(!f.mount_gone);
+	CHECK_STR(f.mount_point, "/srv/data");
+
+	/* a minor above 255: new_encode_dev puts its high bits above the major */
+	memset(&f, 0, sizeof(f));
+	CHECK(mountinfo_lookup(mi_big, "/big/t", 0, &f) == 0);
+	mountinfo_check_dev(&f, (300u & 0xff) | ((300u & ~0xffu) << 12));
+	CHECK(!f.mount_gone);
+	CHECK_STR(f.mount_point, "/big");
+
+	/* no kernel device (0): nothing to compare */
+	mountinfo_check_dev(&f, 0);
+	CHECK(!f.mount_gone);
+}
+
+TEST(enrich_idmap_parse)
+{
+	struct dn_idmap m;
+
+	CHECK(proc_parse_idmap("         0      65534          1\n", &m) == 0);
+	CHECK(m.n == 1 && idmap_has(&m, 65534) && !idmap_has(&m, 0) && !idmap_has(&m, 65535));
+	CHECK(proc_parse_idmap("0 100000 65536\n65536 1000 1\n", &m) == 0);
+	CHECK(m.n == 2 && idmap_has(&m, 165535) && !idmap_has(&m, 165536) && idmap_has(&m, 1000));
+	CHECK(proc_parse_idmap("0 4294967295 1\n", &m) == 0 && idmap_has(&m, 4294967295u));
+	CHECK(proc_parse_idmap("x\n", &m) == -EINVAL);
+	CHECK(proc_parse_idmap("0 1 0\n", &m) == -EINVAL);
+	CHECK(proc_parse_idmap("", &m) == 0 && m.n == 0 && !idmap_has(&m, 0));
+}
 
 TEST(enrich_mountinfo_longest_prefix)
 {

@@ -80,6 +80,40 @@ echo "kernel=$(uname -r) mode=$mode lsm=$LSMS cap_tracepoint=$captp"
 
 [ -z "${SCEN_INNER:-}" ] && want features && features
 
+# landlock-prestart (tracepoint-only): a task that enters its Landlock domain before epermd
+# starts (no landlock_restrict_self to see); the scenario attaches an epermd -p to it, then
+# writes /tmp/llpre-go for its mkdir. Not a descendant of the shared epermd: the scenario's own
+# epermd's records are printed as @@JSON lines.
+if [ -z "${SCEN_INNER:-}" ] && [ "$mode" = tp ] && want landlock-prestart && has_lsm landlock; then
+	rm -rf /tmp/llpre-go /tmp/llpre-x /tmp/llpre.rc /tmp/llpre.pid
+	(
+		vmtrig -e EACCES landlock-wait /tmp/llpre-go /tmp/llpre-x >/tmp/llpre.out 2>&1 &
+		echo $! >/tmp/llpre.pid
+		wait $!
+		echo $? >/tmp/llpre.rc
+	) &
+	cat >/tmp/llpre.sh <<'EOF'
+i=0
+while [ ! -s /tmp/llpre.pid ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+rm -f /tmp/llpre.json
+/usr/sbin/epermd --format=json --output=/tmp/llpre.json --tracepoint-only -v \
+	-p "$(cat /tmp/llpre.pid)" >/tmp/llpre.ep 2>&1 &
+ep=$!
+i=0
+until grep -q 'epermd [^"]* started' /tmp/llpre.json 2>/dev/null || [ $i -ge 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+touch /tmp/llpre-go
+i=0
+while [ ! -s /tmp/llpre.rc ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait $ep
+sed 's/^/@@JSON /' /tmp/llpre.json
+cat /tmp/llpre.out /tmp/llpre.ep
+exit "$(cat /tmp/llpre.rc 2>/dev/null || echo 9)"
+EOF
+fi
+
 # The shared epermd: run this script again under it, then hand each scenario its records.
 if [ -z "${SCEN_INNER:-}" ] && [ "${SCEN_SHARED:-1}" = 1 ] && [ -x "$EPERMD" ]; then
 	all=/tmp/all-$mode.json
@@ -242,6 +276,9 @@ ll_scen() { # NAME ABI TRIGGER...
 # landlock_restrict_self refused for want of no_new_privs: both modes (the credentials at the
 # denial say why)
 ll_scen landlock-nonnp 1 vmtrig -e EPERM -u 65534 landlock-nonnp
+# the domain entered before epermd started (above): tracepoint-only mode has only the task's
+# credentials at the denial to see it by
+[ "$mode" = tp ] && ll_scen landlock-prestart 1 sh /tmp/llpre.sh
 
 # ---- full mode only -----------------------------------------------------------------------
 if [ "$mode" = full ]; then

@@ -360,7 +360,8 @@ static void usage(void)
 	    "actions: kill PID SIG | open PATH r|w|a | unlink PATH | chown PATH UID | mkdir PATH\n"
 	    "  exec PATH ARGS | userns-sethostname NAME | seccomp-mkdir ERRNO PATH\n"
 	    "  seccomp-chain PATH\n"
-	    "  landlock-mkdir PATH | landlock-open ALLOWDIR PATH | ptrace PID | iopl | ioperm\n"
+	    "  landlock-mkdir PATH | landlock-wait GO PATH | landlock-open ALLOWDIR PATH\n"
+	    "  ptrace PID | iopl | ioperm\n"
 	    "  landlock-abi | landlock-fs write|create PATH | landlock-bind|landlock-connect PORT\n"
 	    "  landlock-signal | landlock-unix NAME | landlock-nonnp (restrict_self without\n"
 	    "  no_new_privs: EPERM unless CAP_SYS_ADMIN); exit 3: the Landlock ABI is too old\n"
@@ -487,6 +488,20 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return TRY("mkdir", mkdir(argv[1], 0755));
+	}
+	if (!strcmp(act, "landlock-wait")) {
+		/* a domain entered before the tracer starts: restrict (as landlock-mkdir), then
+		 * wait for GO to exist, then mkdir PATH */
+		NEED(2);
+		if (landlock_restrict(NULL)) {
+			report("landlock", -1, errno);
+			return 2;
+		}
+		printf("vmtrig: restricted, waiting for %s\n", argv[1]);
+		fflush(stdout);
+		while (access(argv[1], F_OK))
+			usleep(20000);
+		return TRY("mkdir", mkdir(argv[2], 0755));
 	}
 	if (!strcmp(act, "landlock-open")) {
 		NEED(2);
