@@ -858,7 +858,7 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 				st = ep_state_new(tid, &ep_seen_state);
 		}
 	}
-	if (ep_task_compat(task))
+	if (ep_task_compat(task, use_task_btf))
 		flags |= EP_F_COMPAT;
 	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
 		flags |= EP_F_LANDLOCKED;
@@ -873,8 +873,8 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	 * regs is a typed pointer (a global function takes only scalars on 5.10), and the
 	 * evidence's signature from the state this program holds.
 	 */
-	if (kfold && fold_on && ep_fold_begin(regs, flags, btf))
-		fold = ep_fold_check(ret, flags, ep_fold_ev_sig(st));
+	if (kfold && fold_on && ep_fold_begin(regs, tgid, ret, flags, btf))
+		fold = ep_fold_check(ep_fold_ev_sig(st));
 	if (fold == EP_FOLD_DONE)
 		goto out_clear;
 	/* no branch: the builder below is verified once for both */

@@ -169,8 +169,8 @@ static __always_inline struct ep_fold_scratch *ep_fold_scratch(void)
  * Inlined in the sys_exit program: on tp_btf (@btf, a constant) @regs is a typed pointer read
  * with plain loads, no helper call; raw_tp copies the registers once. NULL: no fold.
  */
-static __always_inline struct ep_fold_scratch *ep_fold_begin(struct pt_regs *regs, __u32 flags,
-							     const bool btf)
+static __always_inline struct ep_fold_scratch *ep_fold_begin(struct pt_regs *regs, __u32 tgid,
+							     long ret, __u32 flags, const bool btf)
 {
 	struct ep_fold_scratch *fs;
 	struct ep_fold_key *k;
@@ -182,6 +182,9 @@ static __always_inline struct ep_fold_scratch *ep_fold_begin(struct pt_regs *reg
 		return NULL;
 	k = &fs->e.k;
 	__builtin_memset(k, 0, __builtin_offsetof(struct ep_fold_key, path));
+	k->tgid = tgid;
+	k->ret = ret;
+	k->flags = flags;
 	if (btf) {
 		k->syscall_nr = (__s32)regs->orig_ax;
 		k->args[0] = regs->di;
@@ -206,14 +209,11 @@ static __always_inline struct ep_fold_scratch *ep_fold_begin(struct pt_regs *reg
 }
 
 /* The rest of the key (ep_fold_begin() put the syscall in); false: it cannot fold. */
-static __always_inline bool ep_fold_fill(struct ep_fold_key *k, struct task_struct *task, long ret,
-					 __u32 flags, __u64 ev_sig)
+static __always_inline bool ep_fold_fill(struct ep_fold_key *k, struct task_struct *task,
+					 __u64 ev_sig)
 {
 	const struct cred *cred;
 
-	k->tgid = bpf_get_current_pid_tgid() >> 32;
-	k->ret = ret;
-	k->flags = flags;
 	k->start_time = EP_RD(use_task_btf, task, group_leader, start_time);
 	cred = EP_RD(use_task_btf, task, cred);
 	k->cred = (__u64)cred;
@@ -224,7 +224,20 @@ static __always_inline bool ep_fold_fill(struct ep_fold_key *k, struct task_stru
 	k->exe = (__u64)EP_RD(use_task_btf, task, mm, exe_file);
 	k->sc_filter = (__u64)EP_RD(use_task_btf, task, seccomp.filter);
 	k->ev_sig = ev_sig;
-	bpf_get_current_comm(k->comm, sizeof(k->comm));
+	/*
+	 * The name's 16 bytes as they are, with two loads where the task is a BTF pointer: the
+	 * same bytes mean the same name (bytes after its NUL left by an older, longer name only
+	 * keep two equal names apart, never fold two different ones).
+	 */
+	if (use_task_btf) {
+		__u64 *c = (__u64 *)k->comm;
+
+		_Static_assert(sizeof(k->comm) == 16, "comm is two words");
+		c[0] = ((const __u64 *)task->comm)[0];
+		c[1] = ((const __u64 *)task->comm)[1];
+	} else {
+		bpf_get_current_comm(k->comm, sizeof(k->comm));
+	}
 	return ep_fold_object(k, task);
 }
 
@@ -338,10 +351,10 @@ _Static_assert(EP_FOLD_HEAD << 8 == EP_F_FOLD_HEAD, "ep_exit_fail() shifts one i
 /*
  * A global function: the verifier checks it once, apart from the record builder, whose paths
  * it would otherwise explore again for every state of the key code (1M instructions).
- * Called with the CPU's fold buffer held and the key begun (ep_fold_begin()); @flags: the
- * record's EP_F_* so far; @ev_sig: ep_fold_ev_sig() of the task's state.
+ * Called with the CPU's fold buffer held and the key begun (ep_fold_begin()); @ev_sig:
+ * ep_fold_ev_sig() of the task's state.
  */
-__noinline int ep_fold_check(long ret, __u32 flags, __u64 ev_sig)
+__noinline int ep_fold_check(__u64 ev_sig)
 {
 	struct task_struct *task = ep_cur_task();
 	struct ep_fold_scratch *fs = ep_fold_scratch();
@@ -350,7 +363,7 @@ __noinline int ep_fold_check(long ret, __u32 flags, __u64 ev_sig)
 		return EP_FOLD_NONE;
 	fs->found = 0;
 	/* a first occurrence (no fingerprint yet) ships without touching the fold map */
-	if (ep_fold_fill(&fs->e.k, task, ret, flags, ev_sig)) {
+	if (ep_fold_fill(&fs->e.k, task, ev_sig)) {
 		fs->fp = ep_fold_fp(&fs->e.k);
 		if (ep_fold_seen(fs->fp)) {
 			if (!ep_fold_hit(fs))
