@@ -528,6 +528,7 @@ struct ep_fold_val {
  */
 struct ep_fold_ent {
 	struct ep_fold_val v;
+	__u64 ship_jiffies; /* jiffies at v.ship_ts, where repeats are timed in ticks */
 	struct ep_fold_key k;
 };
 
@@ -585,7 +586,7 @@ _Static_assert(sizeof(struct ep_wire_mount) == 32, "ep_wire_mount ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
 _Static_assert(sizeof(struct ep_fold_key) == 168 + EP_FOLD_PATH_LEN, "ep_fold_key ABI");
 _Static_assert(sizeof(struct ep_fold_val) == 40, "ep_fold_val ABI");
-_Static_assert(sizeof(struct ep_fold_ent) == 40 + sizeof(struct ep_fold_key), "ep_fold_ent ABI");
+_Static_assert(sizeof(struct ep_fold_ent) == 48 + sizeof(struct ep_fold_key), "ep_fold_ent ABI");
 _Static_assert(sizeof(struct ep_fold_counters) == 32, "ep_fold_counters ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) + sizeof(struct ep_wire_uring) + EP_MAX_EV * 72 +
 		       EP_MAX_GROUPS * 4 + EP_MAX_SC_FILTERS * 8 +
