@@ -533,6 +533,18 @@ struct ep_fold_val {
 	__u64 count;	/* repeats folded into this entry since it was created (only grows) */
 };
 
+/*
+ * The fold map's value. The map is keyed by the key's 64-bit fingerprint (hashing 8 bytes, not
+ * the key's 424); the key itself is kept here and compared word by word at every lookup, so two
+ * keys that share a fingerprint never fold into each other's entry (the second one then ships
+ * every record, as a key that cannot fold). The daemon reads v only.
+ */
+struct ep_fold_ent {
+	struct ep_fold_val v;
+	__u64 ship_jiffies; /* jiffies at v.ship_ts, where repeats are timed in ticks */
+	struct ep_fold_key k;
+};
+
 /* Per-CPU: attempted == submitted + reserve_failed + folded (struct ep_counters for the rest). */
 struct ep_fold_counters {
 	__u64 folded;  /* repeats counted in the fold map instead of shipped */
@@ -587,6 +599,7 @@ _Static_assert(sizeof(struct ep_wire_mount) == 32, "ep_wire_mount ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
 _Static_assert(sizeof(struct ep_fold_key) == 168 + EP_FOLD_PATH_LEN, "ep_fold_key ABI");
 _Static_assert(sizeof(struct ep_fold_val) == 40, "ep_fold_val ABI");
+_Static_assert(sizeof(struct ep_fold_ent) == 48 + sizeof(struct ep_fold_key), "ep_fold_ent ABI");
 _Static_assert(sizeof(struct ep_fold_counters) == 32, "ep_fold_counters ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) + sizeof(struct ep_wire_uring) + EP_MAX_EV * 72 +
 		       EP_MAX_GROUPS * 4 + EP_MAX_SC_FILTERS * 8 +
