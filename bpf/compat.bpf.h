@@ -68,10 +68,13 @@ static __always_inline int ep_task_seccomp_mode(bool use_task_btf)
  * x86: thread_info lives in task_struct (THREAD_INFO_IN_TASK) and carries TS_COMPAT in
  * ->status. Kernels without the field report every syscall as native.
  */
-static __always_inline bool ep_task_compat(struct task_struct *task)
+static __always_inline bool ep_task_compat(struct task_struct *task, const bool btf)
 {
 	if (!bpf_core_field_exists(struct thread_info, status))
 		return false;
+	/* @btf: @task is bpf_get_current_task_btf()'s: a plain load, not a helper call */
+	if (btf)
+		return task->thread_info.status & TS_COMPAT;
 	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
 }
 

@@ -40,6 +40,7 @@ const volatile __u8 dirfd_arg[EP_NR_MAX] = {};
 const volatile __u8 fd_arg[EP_NR_MAX] = {};
 /* syscall numbers the programs treat apart; -1 when this kernel's table lacks them */
 const volatile __s32 nr_mmap = -1;
+const volatile __s32 nr_bind = -1;
 const volatile __s32 nr_landlock_restrict_self = -1;
 const volatile __s32 nr_fanotify_mark = -1;
 /* look a path's final dentry up in the dcache at a denial (EP_FACT_OBJ) */
@@ -387,6 +388,26 @@ static __always_inline void ep_fill_regs(__u64 *args, __s32 *nr, __u64 *ip, stru
 	}
 }
 
+/* bind()'s port from the caller's sockaddr (AF_INET 2, AF_INET6 10: the port sits at the same
+ * offset in both). A cgroup BPF program (systemd's SocketBindDeny=) refuses in inet_bind_sk()
+ * before __inet_bind(), whose hook would record it, and the caller is often gone before the
+ * daemon could read its memory. */
+static __always_inline void ep_bind_port(struct ep_wire_hdr *h)
+{
+	struct {
+		__u16 family;
+		__u16 port;
+	} sa = {};
+
+	if (h->syscall_nr != nr_bind || (h->flags & EP_F_COMPAT) || h->args[2] < sizeof(sa))
+		return;
+	if (bpf_probe_read_user(&sa, sizeof(sa), (const void *)h->args[1]) ||
+	    (sa.family != 2 && sa.family != 10))
+		return;
+	h->bind_port = bpf_ntohs(sa.port);
+	h->facts |= EP_FACT_PORT;
+}
+
 /* What the record says about files: the user path, its base directory, the fd's file. */
 struct ep_files {
 	const char *uptr; /* the user path, or NULL */
@@ -686,9 +707,11 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 	ep_fill_hdr(h, task, cred, btf);
 	if (pre)
 		ep_uring_preset(h, pre);
-	else
+	else {
 		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT,
 			     &tmp->regs);
+		ep_bind_port(h);
+	}
 	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
 	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);
 	off += ep_put_groups(buf, off, cred, &ng, &h->n_groups, &gtrunc, btf);
@@ -848,7 +871,7 @@ out_clear:
 }
 
 static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bool fetch,
-					const bool kfold)
+					const bool btf, const bool kfold)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, tgid = id >> 32, flags = 0;
@@ -857,7 +880,6 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 	struct ep_evidence *slot;
 	struct ep_counters *c;
 	__u8 n_sc = 0, sc_trunc = 0;
-	__u64 regs_nr;
 	int fold;
 
 	c = ep_counters();
@@ -892,23 +914,23 @@ static __always_inline int ep_exit_fail(struct pt_regs *regs, long ret, const bo
 				st = ep_state_new(tid, &ep_seen_state);
 		}
 	}
-	if (ep_task_compat(task))
+	if (ep_task_compat(task, use_task_btf))
 		flags |= EP_F_COMPAT;
 	if (landlock_marks && bpf_map_lookup_elem(&landlocked, &tid))
 		flags |= EP_F_LANDLOCKED;
 	/* a repeat of a denial shipped less than a fold window ago: counted, not shipped */
 	fold = EP_FOLD_NONE;
 	/*
-	 * A global function takes only scalars on 5.10: tp_btf's regs is a typed pointer, so its
-	 * value goes over as a number read back from the stack (raw_tp's is a number already).
 	 * Only the fold variant of the program (@kfold, a constant) holds the fold calls: before
 	 * 6.8 the verifier checks every global function a program calls, reachable or not, and
 	 * with ep_fold_check() and ep_fold_done() in, 5.10's and 6.1's sys_exit programs met its
 	 * 1M-instruction limit even with fold_on false (VM matrix). The loader falls back to the
-	 * variant without them.
+	 * variant without them. The key's syscall and arguments are read here, where tp_btf's
+	 * regs is a typed pointer (a global function takes only scalars on 5.10), and the
+	 * evidence's signature from the state this program holds.
 	 */
-	if (kfold && fold_on && !bpf_probe_read_kernel(&regs_nr, sizeof(regs_nr), &regs))
-		fold = ep_fold_check(regs_nr, ret, flags);
+	if (kfold && fold_on && ep_fold_begin(regs, tgid, ret, flags, btf))
+		fold = ep_fold_check(ep_fold_ev_sig(st));
 	if (fold == EP_FOLD_DONE)
 		goto out_clear;
 	/* no branch: the builder below is verified once for both */
@@ -996,7 +1018,7 @@ static __always_inline int ep_sys_exit(struct pt_regs *regs, long ret, const boo
 	bool sc;
 
 	if (ret == -EPERM || ret == -EACCES || (ret == -EROFS && ep_erofs_wanted()))
-		return ep_exit_fail(regs, ret, fetch, fold);
+		return ep_exit_fail(regs, ret, fetch, btf, fold);
 	if (ret == 0) {
 		nr = btf ? regs->orig_ax : BPF_CORE_READ(regs, orig_ax);
 		/* tp_btf's regs is a typed pointer: a number read back from the stack */

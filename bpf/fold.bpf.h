@@ -9,9 +9,11 @@
  * walks, inserts and evictions were two thirds of such a denial's BPF time (bench/kstats). The
  * daemon drains the counts (daemon/fold/kfold.c) into the incident of the head record. The key
  * (struct ep_fold_key, include/epermd.h) holds the object exactly: two denials whose paths, base
- * directories or fd inodes differ never fold together. An entry the LRU evicts before the daemon
- * drained it loses its undrained count: the daemon reports that as folded - drained, never
- * silently.
+ * directories or fd inodes differ never fold together. fold_map is keyed by the key's 64-bit
+ * fingerprint and holds the key in its value (struct ep_fold_ent), compared word by word at
+ * each lookup: the kernel's jhash and memcmp of the 424-byte key cost a repeat ~40 % of its
+ * sys_exit program (bench/kstats). An entry the LRU evicts before the daemon drained it loses
+ * its undrained count: the daemon reports that as folded - drained, never silently.
  *
  * The key is built in a per-CPU buffer (5.10 allows 512 bytes of stack for the program and its
  * callees together); a busy flag stands for a preempted program of the same CPU (then no fold).
@@ -25,14 +27,17 @@ __u64 fold_ns = 0;
 /* Set by the loader: false leaves the fold code out (the verifier drops it as dead), when the
  * sys_exit program did not verify with it (5.10: 1M instructions) */
 const volatile bool fold_on = true;
+/* Set by the loader: the kernel's tick in ns where bpf_jiffies64() exists and CONFIG_HZ is
+ * known (ep_fold_hit()), else 0 */
+const volatile __u64 tick_ns = 0;
 
 struct ep_fold_scratch {
 	__u32 busy;
 	__u32
 	    found; /* ep_fold_hit() met the key's entry (a window that ended): update, not insert */
-	struct ep_fold_val v;
+	__u64 fp;  /* the key's fingerprint: its key in fold_map */
 	struct pt_regs r;
-	struct ep_fold_key k;
+	struct ep_fold_ent e; /* the entry to insert: its value, then its key */
 };
 
 struct {
@@ -42,11 +47,12 @@ struct {
 	__type(value, struct ep_fold_scratch);
 } fold_scratch SEC(".maps");
 
+/* keyed by ep_fold_fp(); the value holds the key, compared at each lookup (ep_fold_same()) */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
-	__type(key, struct ep_fold_key);
-	__type(value, struct ep_fold_val);
+	__type(key, __u64);
+	__type(value, struct ep_fold_ent);
 } fold_map SEC(".maps");
 
 struct {
@@ -76,7 +82,11 @@ static __always_inline __u64 ep_fold_mix(__u64 h, __u64 w)
 	return h ^ (h >> 32);
 }
 
-/* A signature of the evidence the syscall collected (oldest EP_MAX_EV slots, as shipped). */
+/*
+ * A signature of the evidence the syscall collected (oldest EP_MAX_EV slots, as shipped).
+ * Computed by the sys_exit program, which holds the task's state already: ep_fold_check()
+ * would look it up again (a hash lookup, ~5 % of a repeat).
+ */
 static __always_inline __u64 ep_fold_ev_sig(struct ep_task_state *st)
 {
 	__u64 h = 0, n;
@@ -121,6 +131,8 @@ static __always_inline bool ep_fold_object(struct ep_fold_key *k, struct task_st
 		const char *uptr = (const char *)k->args[(pa - 1) & 7];
 
 		k->args[(pa - 1) & 7] = 0;
+		/* only a path's words are hashed and compared: its last one zero-padded */
+		__builtin_memset(k->path, 0, sizeof(k->path));
 		len = bpf_probe_read_user_str(k->path, sizeof(k->path), uptr);
 		if (len <= 0 || len >= (long)sizeof(k->path))
 			return false;
@@ -154,29 +166,57 @@ static __always_inline struct ep_fold_scratch *ep_fold_scratch(void)
 	return bpf_map_lookup_elem(&fold_scratch, &zero);
 }
 
-/* Build the fold key of the failing syscall in the CPU's buffer; false: it cannot fold. */
-static __always_inline bool ep_fold_fill(struct ep_fold_scratch *fs, struct task_struct *task,
-					 __u64 regs, long ret, __u32 flags)
+/*
+ * Take the CPU's fold buffer for a failing syscall and start its key: zeroed (the path
+ * excepted: ep_fold_object() zeroes it when there is one), the syscall's number and arguments.
+ * Inlined in the sys_exit program: on tp_btf (@btf, a constant) @regs is a typed pointer read
+ * with plain loads, no helper call; raw_tp copies the registers once. NULL: no fold.
+ */
+static __always_inline struct ep_fold_scratch *ep_fold_begin(struct pt_regs *regs, __u32 tgid,
+							     long ret, __u32 flags, const bool btf)
 {
-	struct ep_fold_key *k = &fs->k;
-	struct ep_task_state *st;
-	const struct cred *cred;
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
+	struct ep_fold_scratch *fs;
+	struct ep_fold_key *k;
 
-	__builtin_memset(k, 0, sizeof(*k));
-	if (bpf_probe_read_kernel(&fs->r, sizeof(fs->r), (void *)regs))
-		return false;
-	k->tgid = id >> 32;
-	k->syscall_nr = (__s32)fs->r.orig_ax;
+	if (!fold_ns || (flags & EP_F_COMPAT))
+		return NULL;
+	fs = ep_fold_scratch();
+	if (!fs || fs->busy)
+		return NULL;
+	k = &fs->e.k;
+	__builtin_memset(k, 0, __builtin_offsetof(struct ep_fold_key, path));
+	k->tgid = tgid;
 	k->ret = ret;
 	k->flags = flags;
-	k->args[0] = fs->r.di;
-	k->args[1] = fs->r.si;
-	k->args[2] = fs->r.dx;
-	k->args[3] = fs->r.r10;
-	k->args[4] = fs->r.r8;
-	k->args[5] = fs->r.r9;
+	if (btf) {
+		k->syscall_nr = (__s32)regs->orig_ax;
+		k->args[0] = regs->di;
+		k->args[1] = regs->si;
+		k->args[2] = regs->dx;
+		k->args[3] = regs->r10;
+		k->args[4] = regs->r8;
+		k->args[5] = regs->r9;
+	} else {
+		if (bpf_probe_read_kernel(&fs->r, sizeof(fs->r), regs))
+			return NULL;
+		k->syscall_nr = (__s32)fs->r.orig_ax;
+		k->args[0] = fs->r.di;
+		k->args[1] = fs->r.si;
+		k->args[2] = fs->r.dx;
+		k->args[3] = fs->r.r10;
+		k->args[4] = fs->r.r8;
+		k->args[5] = fs->r.r9;
+	}
+	fs->busy = 1;
+	return fs;
+}
+
+/* The rest of the key (ep_fold_begin() put the syscall in); false: it cannot fold. */
+static __always_inline bool ep_fold_fill(struct ep_fold_key *k, struct task_struct *task,
+					 __u64 ev_sig)
+{
+	const struct cred *cred;
+
 	k->start_time = EP_RD(use_task_btf, task, group_leader, start_time);
 	cred = EP_RD(use_task_btf, task, cred);
 	k->cred = (__u64)cred;
@@ -186,11 +226,26 @@ static __always_inline bool ep_fold_fill(struct ep_fold_scratch *fs, struct task
 	k->cap_eff = ep_cap_rd(&cred->cap_effective, use_task_btf);
 	k->exe = (__u64)EP_RD(use_task_btf, task, mm, exe_file);
 	k->sc_filter = (__u64)EP_RD(use_task_btf, task, seccomp.filter);
-	st = bpf_map_lookup_elem(&task_state, &tid);
-	k->ev_sig = ep_fold_ev_sig(st);
-	bpf_get_current_comm(k->comm, sizeof(k->comm));
+	k->ev_sig = ev_sig;
+	/*
+	 * The name's 16 bytes as they are, with two loads where the task is a BTF pointer: the
+	 * same bytes mean the same name (bytes after its NUL left by an older, longer name only
+	 * keep two equal names apart, never fold two different ones).
+	 */
+	if (use_task_btf) {
+		__u64 *c = (__u64 *)k->comm;
+
+		_Static_assert(sizeof(k->comm) == 16, "comm is two words");
+		c[0] = ((const __u64 *)task->comm)[0];
+		c[1] = ((const __u64 *)task->comm)[1];
+	} else {
+		bpf_get_current_comm(k->comm, sizeof(k->comm));
+	}
 	return ep_fold_object(k, task);
 }
+
+#define EP_FOLD_FIXED_W (__builtin_offsetof(struct ep_fold_key, path) / 8)
+_Static_assert(__builtin_offsetof(struct ep_fold_key, path) % 8 == 0, "path after whole words");
 
 /* The key's fingerprint: its fixed fields and the path's words up to its length. */
 static __always_inline __u64 ep_fold_fp(struct ep_fold_key *k)
@@ -199,9 +254,7 @@ static __always_inline __u64 ep_fold_fp(struct ep_fold_key *k)
 	__u32 nw = (k->path_len + 7) / 8;
 	__u64 h = 0;
 
-	_Static_assert(__builtin_offsetof(struct ep_fold_key, path) % 8 == 0,
-		       "path after whole words");
-	for (int i = 0; i < __builtin_offsetof(struct ep_fold_key, path) / 8; i++)
+	for (int i = 0; i < EP_FOLD_FIXED_W; i++)
 		h = ep_fold_mix(h, w[i]);
 	w = (const __u64 *)k->path;
 	for (int i = 0; i < EP_FOLD_PATH_LEN / 8; i++) {
@@ -222,15 +275,37 @@ static __always_inline __u64 ep_fold_fp(struct ep_fold_key *k)
 	return h | 1; /* 0 is an empty slot */
 }
 
+/* Is the entry's key @a the key @b? Their fixed words, then the path's words up to its length
+ * (equal lengths by then: path_len is a fixed word). */
+static __always_inline bool ep_fold_same(const struct ep_fold_key *a, const struct ep_fold_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+	__u32 nw = (b->path_len + 7) / 8;
+	__u64 d = 0;
+
+	for (int i = 0; i < EP_FOLD_FIXED_W; i++)
+		d |= x[i] ^ y[i];
+	if (d)
+		return false;
+	x = (const __u64 *)a->path;
+	y = (const __u64 *)b->path;
+	for (int i = 0; i < EP_FOLD_PATH_LEN / 8; i++) {
+		if (i >= nw)
+			break;
+		d |= x[i] ^ y[i];
+	}
+	return !d;
+}
+
 /*
  * Was the key's fingerprint met lately? If not, it is now. Two candidate slots (from the
  * fingerprint's low and high bits): two keys repeated in turn that share one slot keep their
  * fingerprints in the other; when both are taken, the key's own bit picks the one to replace.
  */
-static __always_inline bool ep_fold_seen(struct ep_fold_key *k)
+static __always_inline bool ep_fold_seen(__u64 h)
 {
-	__u64 h = ep_fold_fp(k), *s0, *s1;
 	__u32 i0 = h & (EP_FOLD_SEEN - 1), i1 = (h >> 32) & (EP_FOLD_SEEN - 1);
+	__u64 *s0, *s1;
 
 	s0 = bpf_map_lookup_elem(&fold_seen, &i0);
 	s1 = bpf_map_lookup_elem(&fold_seen, &i1);
@@ -243,22 +318,42 @@ static __always_inline bool ep_fold_seen(struct ep_fold_key *k)
 	return false;
 }
 
+/*
+ * Is the window of @e's head still open? Then *@now is the repeat's time. With @tick_ns, timed
+ * in ticks since the head (bpf_jiffies64(): one load) rather than by the clock source: reading
+ * kvm-clock was ~15 % of a folded repeat's BPF time here. The window then ends within a tick
+ * (1-10 ms) of fold_ns after its head, and last_ts is the head's ts_ns plus whole ticks (up to
+ * one off, never before the head's).
+ */
+static __always_inline bool ep_fold_open(struct ep_fold_ent *e, __u64 *now)
+{
+	__u64 el;
+
+	if (tick_ns) {
+		el = (bpf_jiffies64() - e->ship_jiffies) * tick_ns;
+		*now = e->v.ship_ts + el;
+	} else {
+		*now = bpf_ktime_get_ns();
+		el = *now - e->v.ship_ts;
+	}
+	return el < fold_ns;
+}
+
 /* A repeat within the window of the record that heads its entry: count it. */
 static __always_inline bool ep_fold_hit(struct ep_fold_scratch *fs)
 {
-	struct ep_fold_key *k = &fs->k;
 	struct ep_fold_counters *fc;
+	struct ep_fold_ent *e;
 	struct ep_counters *c;
-	struct ep_fold_val *v;
 	__u32 zero = 0;
 	__u64 now;
 
-	v = bpf_map_lookup_elem(&fold_map, k);
-	if (!v)
+	e = bpf_map_lookup_elem(&fold_map, &fs->fp);
+	/* another key's entry (a shared fingerprint): this one does not fold */
+	if (!e || !ep_fold_same(&e->k, &fs->e.k))
 		return false;
 	fs->found = 1;
-	now = bpf_ktime_get_ns();
-	if (now - v->ship_ts >= fold_ns)
+	if (!ep_fold_open(e, &now))
 		return false;
 	fc = bpf_map_lookup_elem(&fold_counters, &zero);
 	c = ep_counters();
@@ -266,8 +361,8 @@ static __always_inline bool ep_fold_hit(struct ep_fold_scratch *fs)
 		return false;
 	c->attempted++;
 	fc->folded++;
-	__sync_fetch_and_add(&v->count, 1);
-	v->last_ts = now;
+	__sync_fetch_and_add(&e->v.count, 1);
+	e->v.last_ts = now;
 	return true;
 }
 
@@ -279,26 +374,26 @@ _Static_assert(EP_FOLD_HEAD << 8 == EP_F_FOLD_HEAD, "ep_exit_fail() shifts one i
 /*
  * A global function: the verifier checks it once, apart from the record builder, whose paths
  * it would otherwise explore again for every state of the key code (1M instructions).
- * @regs: the syscall's struct pt_regs; @flags: the record's EP_F_* so far.
+ * Called with the CPU's fold buffer held and the key begun (ep_fold_begin()); @ev_sig:
+ * ep_fold_ev_sig() of the task's state.
  */
-__noinline int ep_fold_check(__u64 regs, long ret, __u32 flags)
+__noinline int ep_fold_check(__u64 ev_sig)
 {
 	struct task_struct *task = ep_cur_task();
-	struct ep_fold_scratch *fs;
+	struct ep_fold_scratch *fs = ep_fold_scratch();
 
-	if (!fold_ns || (flags & EP_F_COMPAT))
+	if (!fs)
 		return EP_FOLD_NONE;
-	fs = ep_fold_scratch();
-	if (!fs || fs->busy)
-		return EP_FOLD_NONE;
-	fs->busy = 1;
 	fs->found = 0;
 	/* a first occurrence (no fingerprint yet) ships without touching the fold map */
-	if (ep_fold_fill(fs, task, regs, ret, flags) && ep_fold_seen(&fs->k)) {
-		if (!ep_fold_hit(fs))
-			return EP_FOLD_HEAD;
-		fs->busy = 0;
-		return EP_FOLD_DONE;
+	if (ep_fold_fill(&fs->e.k, task, ev_sig)) {
+		fs->fp = ep_fold_fp(&fs->e.k);
+		if (ep_fold_seen(fs->fp)) {
+			if (!ep_fold_hit(fs))
+				return EP_FOLD_HEAD;
+			fs->busy = 0;
+			return EP_FOLD_DONE;
+		}
 	}
 	fs->busy = 0;
 	return EP_FOLD_NONE;
@@ -316,7 +411,7 @@ __noinline int ep_fold_done(__u64 seq, __u64 ts, int shipped)
 {
 	struct ep_fold_scratch *fs = ep_fold_scratch();
 	struct ep_fold_counters *fc;
-	struct ep_fold_val *v;
+	struct ep_fold_ent *e;
 	__u32 zero = 0;
 
 	if (!fs)
@@ -325,23 +420,27 @@ __noinline int ep_fold_done(__u64 seq, __u64 ts, int shipped)
 		goto out;
 	/*
 	 * A first occurrence (ep_fold_hit() found no entry) goes straight to the insert: a second
-	 * lookup of the key would hash its 424 bytes and walk a cold bucket once more. Another
-	 * CPU may have inserted the key since (-EEXIST): then the head is updated as below.
+	 * lookup would walk a cold bucket once more. Another CPU may have inserted the key since
+	 * (-EEXIST): then the head is updated as below, if the entry is this key's.
 	 */
-	fs->v.gen = seq;
-	fs->v.ship_seq = seq;
-	fs->v.ship_ts = ts;
-	fs->v.last_ts = ts;
-	fs->v.count = 0;
-	if (!fs->found && !bpf_map_update_elem(&fold_map, &fs->k, &fs->v, BPF_NOEXIST))
+	fs->e.v.gen = seq;
+	fs->e.v.ship_seq = seq;
+	fs->e.v.ship_ts = ts;
+	fs->e.v.last_ts = ts;
+	fs->e.v.count = 0;
+	fs->e.ship_jiffies = tick_ns ? bpf_jiffies64() : 0;
+	if (!fs->found && !bpf_map_update_elem(&fold_map, &fs->fp, &fs->e, BPF_NOEXIST))
 		goto created;
-	v = bpf_map_lookup_elem(&fold_map, &fs->k);
-	if (v) {
-		v->ship_seq = seq;
-		v->ship_ts = ts;
+	e = bpf_map_lookup_elem(&fold_map, &fs->fp);
+	if (e) {
+		if (ep_fold_same(&e->k, &fs->e.k)) {
+			e->v.ship_seq = seq;
+			e->v.ship_ts = ts;
+			e->ship_jiffies = fs->e.ship_jiffies;
+		}
 		goto out;
 	}
-	if (bpf_map_update_elem(&fold_map, &fs->k, &fs->v, BPF_NOEXIST))
+	if (bpf_map_update_elem(&fold_map, &fs->fp, &fs->e, BPF_NOEXIST))
 		goto out;
 created:
 	fc = bpf_map_lookup_elem(&fold_counters, &zero);

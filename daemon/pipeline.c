@@ -3,8 +3,9 @@
  * The worker thread and the stage sequence. Each stage reads what the ones before it wrote
  * and never asks a later one: enrich does every read of /proc, /sys and the file system,
  * attribute (cause.c) is pure and stores its verdict, one bounded wait for a late audit
- * record may send the record through attribute once more, explain (diagnose.c) words the
- * stored verdict, fold (prefold.c, incident.c) and the sinks come last.
+ * record may send the record through attribute once more, enrich looks up what the final
+ * verdict's words read (cause_wants(), enrich_wanted(): passwd, group, dpkg), explain
+ * (diagnose.c) words the stored verdict, fold (prefold.c, incident.c) and the sinks come last.
  */
 #include <signal.h>
 #include <stddef.h>
@@ -115,6 +116,9 @@ void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanoti
 	 * attribute again */
 	if (late_audit_worth(d) && audit_annotate(aj, d, true))
 		attribute(d, fan);
+	/* what the words read and only a database answers (passwd, group, dpkg): explain
+	 * looks nothing up */
+	enrich_wanted(cache, d, cause_wants(d));
 	diagnose_denial(d);
 }
 

@@ -3,7 +3,8 @@
  * The worker: one thread that takes raw records off the queue and runs the stages in one
  * direction (docs/architecture.md):
  *
- *   capture (queue) -> enrich -> attribute -> late audit (once) -> explain -> fold -> sink
+ *   capture (queue) -> enrich -> attribute -> late audit (once) -> the words' lookups
+ *   (enrich_wanted) -> explain -> fold -> sink
  *
  * The daemon fills the inputs, then pipeline_start(); the worker owns the record, the rate
  * limiter and the JSON buffer; the counters are read by any thread. A policy reload is
@@ -79,8 +80,9 @@ uint64_t pipeline_kfold_window(unsigned fold_window);
 /* The fold stage's output callback (incidents_new): rate limit, sinks, socket. */
 void pipeline_emit(void *ctx, const struct out_rec *r);
 
-/* Enrich, attribute, the late-audit retry and explain for one fresh record (d->ev set, the
- * rest zero or stale); no folding, no output. cache and fan may be NULL. */
+/* Enrich, attribute, the late-audit retry, the words' lookups and explain for one fresh
+ * record (d->ev set, the rest zero or stale); no folding, no output. cache and fan may be
+ * NULL. */
 void pipeline_decide(struct denial *d, struct enrich_cache *cache, struct fanotify_index *fan,
 		     struct audit_join *aj, struct unitprops *units);
 

@@ -179,6 +179,10 @@ enum ep_hook {
 #define EP_FACT_WALK                                                                               \
 	(1u << 8) /* ep_event.walk[n_walk]: the directories the path's dcache lookup searched,     \
 		   * one per component from the start (root or base), at the denial */
+#define EP_FACT_PORT                                                                               \
+	(1u << 9) /* ep_event.bind_port: bind()'s AF_INET/AF_INET6 port, read from the caller's   \
+		   * sockaddr at the syscall's exit (a cgroup BPF program, systemd's             \
+		   * SocketBindDeny=, refuses before __inet_bind() could record it) */
 
 /* ep_inode_facts.flags */
 #define EP_IF_PATH_TRUNC (1u << 0) /* deeper or longer than the path buffer */
@@ -388,9 +392,9 @@ struct ep_wire_hdr {
 	__u8 n_groups; /* groups in the record: min(cr.ngroups, EP_MAX_GROUPS) */
 	__u8 n_sc_filter;
 	__u8 sc_chain_trunc;
-	__u8 n_walk; /* EP_FACT_WALK: directories in the walk section */
-	__u8 _pad[2];
-	__u64 ip; /* regs->ip: seccomp_data.instruction_pointer */
+	__u8 n_walk;	  /* EP_FACT_WALK: directories in the walk section */
+	__u16 bind_port; /* EP_FACT_PORT */
+	__u64 ip;	  /* regs->ip: seccomp_data.instruction_pointer */
 };
 
 /* The section after the header of an EP_F_IOURING record: as in struct ep_event. */
@@ -463,7 +467,9 @@ struct ep_event {
 	/* EP_FACT_WALK: the directories the path's lookup searched, from the start directory on */
 	struct ep_dir_facts walk[EP_WIRE_PATH_DEPTH];
 	__u8 n_walk;
-	__u8 _pad4[7];
+	__u8 _pad4;
+	__u16 bind_port; /* EP_FACT_PORT: bind()'s port, from the caller's sockaddr at the exit */
+	__u8 _pad5[4];
 };
 
 /* Per-CPU loss accounting. attempted == submitted + reserve_failed, exactly. */
@@ -527,6 +533,18 @@ struct ep_fold_val {
 	__u64 count;	/* repeats folded into this entry since it was created (only grows) */
 };
 
+/*
+ * The fold map's value. The map is keyed by the key's 64-bit fingerprint (hashing 8 bytes, not
+ * the key's 424); the key itself is kept here and compared word by word at every lookup, so two
+ * keys that share a fingerprint never fold into each other's entry (the second one then ships
+ * every record, as a key that cannot fold). The daemon reads v only.
+ */
+struct ep_fold_ent {
+	struct ep_fold_val v;
+	__u64 ship_jiffies; /* jiffies at v.ship_ts, where repeats are timed in ticks */
+	struct ep_fold_key k;
+};
+
 /* Per-CPU: attempted == submitted + reserve_failed + folded (struct ep_counters for the rest). */
 struct ep_fold_counters {
 	__u64 folded;  /* repeats counted in the fold map instead of shipped */
@@ -581,6 +599,7 @@ _Static_assert(sizeof(struct ep_wire_mount) == 32, "ep_wire_mount ABI");
 _Static_assert(sizeof(struct ep_notice) == 88, "ep_notice ABI");
 _Static_assert(sizeof(struct ep_fold_key) == 168 + EP_FOLD_PATH_LEN, "ep_fold_key ABI");
 _Static_assert(sizeof(struct ep_fold_val) == 40, "ep_fold_val ABI");
+_Static_assert(sizeof(struct ep_fold_ent) == 48 + sizeof(struct ep_fold_key), "ep_fold_ent ABI");
 _Static_assert(sizeof(struct ep_fold_counters) == 32, "ep_fold_counters ABI");
 _Static_assert(sizeof(struct ep_wire_hdr) + sizeof(struct ep_wire_uring) + EP_MAX_EV * 72 +
 		       EP_MAX_GROUPS * 4 + EP_MAX_SC_FILTERS * 8 +

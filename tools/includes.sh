@@ -3,7 +3,10 @@
 # includes.sh: finds include cycles between the daemon's modules (a module is foo.c with its
 # foo.h; module A depends on B when A's .c or .h includes "B.h"); with -f also between its
 # folders (daemon/capture, daemon/enrich, ...; daemon/ itself is the top). epermtop's modules
-# form a set of their own. Prints each cycle; exit 1 when there is one, else 0.
+# form a set of their own. With -f also the stage order (docs/architecture.md): a stage's
+# folder includes the headers of lib/ and of the stages before it, never of a later one
+# (capture -> enrich -> attribute -> explain -> fold -> sink; daemon/ itself may include all).
+# Prints each cycle and each include against the order; exit 1 when there is one, else 0.
 # Usage: tools/includes.sh [-f]     (from the top of the tree)
 set -eu
 folders=0
@@ -26,6 +29,18 @@ awk -v folders="$folders" '
 function base(p) { sub(/.*\//, "", p); sub(/\.[ch]$/, "", p); return p }
 function dir(p) { sub(/\/[^\/]*$/, "", p); return p }
 function tree(p) { return p ~ /^epermtop\// ? "epermtop" : "daemon" }
+# the place of a folder in the pipeline; -1 for one outside it (epermtop/, a scratch tree)
+function stage(d) {
+	if (d == "daemon/lib") return 0
+	if (d == "daemon/capture") return 1
+	if (d == "daemon/enrich") return 2
+	if (d == "daemon/attribute") return 3
+	if (d == "daemon/explain") return 4
+	if (d == "daemon/fold") return 5
+	if (d == "daemon/sink") return 6
+	if (d == "daemon") return 7
+	return -1
+}
 NR == FNR { where[$1] = $2; next }
 {
 	file = $1; inc = $2
@@ -35,6 +50,10 @@ NR == FNR { where[$1] = $2; next }
 	if (from != to) { edge[from, to] = 1; nodes[from] = 1 }
 	fd = dir(file); td = where[key]
 	if (folders && fd != td) { edge["folder " fd, "folder " td] = 1; nodes["folder " fd] = 1 }
+	if (folders && stage(fd) >= 0 && stage(td) > stage(fd)) {
+		print "stage order: " file " includes " inc " of " td ", a later stage"
+		found = 1
+	}
 }
 function visit(n,    e, parts, m, i, path) {
 	state[n] = 1; stack[++depth] = n

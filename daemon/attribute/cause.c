@@ -1468,6 +1468,40 @@ void cause_classify(struct denial *d)
 		dac_check_object(d, &si, &d->dac_obj);
 }
 
+/* The object the words name (a path, else the kernel's, else the target) is under /etc. */
+static bool under_etc(const struct denial *d)
+{
+	const char *o = d->target;
+
+	if (d->path[0])
+		o = d->path;
+	else if (d->ev.path_len && d->ev.path[0])
+		o = d->ev.path;
+	return !strncmp(o, "/etc/", 5);
+}
+
+unsigned cause_wants(const struct denial *d)
+{
+	/* a unit directive's words (unit_fix.c) read none of them: the same test as
+	 * diagnose_denial()'s */
+	if (d->unit_directive[0] && !unitmap_rofs_words(d))
+		return 0;
+	switch (d->cause) {
+	case EP_CAUSE_DAC:
+		/* the validation runs as the user (setpriv); a private file under /etc names its
+		 * group (explain/secrets.c), a lookup as dear as the passwd one (~15 us) */
+		return DN_WANT_USER | (under_etc(d) ? DN_WANT_GROUP : 0);
+	case EP_CAUSE_CAPABILITY:
+	case EP_CAUSE_SYSCTL:
+		/* a file capability on the binary of a plain process, unless a general tool */
+		if (d->proc.exe[0] && !d->proc.container[0] && !d->proc.unit[0])
+			return DN_WANT_EXE;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 void cause_decide(struct denial *d)
 {
 	struct cctx c;

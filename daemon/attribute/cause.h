@@ -24,6 +24,11 @@ void cause_decide(struct denial *d);
  * again. */
 void cause_classify(struct denial *d);
 
+/* Pure: the lookups (DN_WANT_*) the words of this verdict read that only a database answers
+ * (a passwd entry, a group name, dpkg's lists): the pipeline has enrich make them
+ * (lookup_wanted()) after the last cause_decide(), explain reads d->lookup. */
+unsigned cause_wants(const struct denial *d);
+
 /* "credentials", "file_flags" ... for one DN_FACT_* bit; NULL if not one. */
 const char *cause_fact_name(unsigned bit);
 

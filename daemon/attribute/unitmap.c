@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fixes.h"
 #include "names.h"
+#include "sysclass.h"
 #include "unitmap.h"
 
 static const char *const sd_groups[][2] = {
@@ -87,7 +87,7 @@ bool unitmap_group_has(const char *group, const char *syscall)
 
 /* ---- candidates ------------------------------------------------------------------------------ */
 
-#define UM_MAX 3
+#define UM_MAX DN_U_MAX_MATCH
 
 struct um {
 	const char *dir;	/* "SystemCallFilter" */
@@ -136,18 +136,53 @@ static int popcount8(const uint8_t *b, size_t n)
 	return k;
 }
 
+/* does the unit's SystemCallFilter= refuse syscall number nr? */
+static bool scf_denies(const struct dn_unit *u, int nr)
+{
+	bool listed;
+
+	if (!(u->flags & DN_U_SCF_SET) || nr < 0 || nr >= (int)sizeof(u->scf) * 8)
+		return false;
+	listed = u->scf[nr / 8] & (1u << (nr % 8));
+	return listed != !!(u->flags & DN_U_SCF_ALLOW);
+}
+
+/* The new mount API is one operation in several calls: mount(8) of util-linux 2.39+ (Debian
+ * 13) mounts with fsopen, fsconfig, fsmount and move_mount (open_tree for a bind, mount_setattr
+ * for the flags), and a filter that refuses the first refuses the rest (@mount holds them all):
+ * allowing only the call that failed moves the failure to the next one. So the line names
+ * every call of the API the filter refuses, and nothing outside it (not mount(2) itself). */
+static const char *const mount_api[] = {"fsopen",    "fsconfig",  "fsmount",       "move_mount",
+					"open_tree", "fspick",	  "mount_setattr", NULL};
+
+static void scf_line(struct umctx *c, struct um *m)
+{
+	size_t l = (size_t)snprintf(m->line, sizeof(m->line), "SystemCallFilter=");
+	bool api = sc_is(c, mount_api), first = true;
+
+	for (const char *const *p = mount_api; api && *p && l < sizeof(m->line); p++) {
+		/* fspick reconfigures a mounted file system (a remount): only when it failed */
+		if (!strcmp(*p, "fspick") && strcmp(c->sc, "fspick"))
+			continue;
+		if (!strcmp(*p, c->sc) || scf_denies(c->u, syscall_nr(*p))) {
+			l += (size_t)snprintf(m->line + l, sizeof(m->line) - l, "%s%s",
+					      first ? "" : " ", *p);
+			first = false;
+		}
+	}
+	if (!api)
+		snprintf(m->line + l, sizeof(m->line) - l, "%s", c->sc);
+}
+
 static void scf_match(struct umctx *c)
 {
 	const struct dn_unit *u = c->u;
-	int nr = c->d->ev.syscall_nr;
-	bool allow = u->flags & DN_U_SCF_ALLOW, listed;
+	bool allow = u->flags & DN_U_SCF_ALLOW;
 	struct um *m;
 	char w[64] = "";
 
-	if (!(u->flags & DN_U_SCF_SET) || nr < 0 || nr >= (int)sizeof(u->scf) * 8)
-		return;
-	listed = u->scf[nr / 8] & (1u << (nr % 8));
-	if (listed == allow || !(m = add(c, "SystemCallFilter", "a seccomp filter")))
+	if (!scf_denies(u, c->d->ev.syscall_nr) ||
+	    !(m = add(c, "SystemCallFilter", "a seccomp filter")))
 		return;
 	if (u->lit[DN_UL_SCF][0])
 		snprintf(m->val, sizeof(m->val), "%s", u->lit[DN_UL_SCF]);
@@ -160,7 +195,12 @@ static void scf_match(struct umctx *c)
 		snprintf(m->why, sizeof(m->why), "%s is not in the allow-list", c->sc);
 	else
 		snprintf(m->why, sizeof(m->why), "%s is in the deny-list", c->sc);
-	snprintf(m->line, sizeof(m->line), "SystemCallFilter=%s", c->sc);
+	scf_line(c, m);
+	if (strchr(m->line, ' ')) /* the mount API: said why the line names more than one */
+		snprintf(w, sizeof(w), "%s", "; the new mount API's calls go together");
+	else
+		w[0] = '\0';
+	strncat(m->why, w, sizeof(m->why) - strlen(m->why) - 1);
 }
 
 static const struct {
@@ -313,6 +353,24 @@ static const struct {
      "raw I/O port and PCI configuration calls are refused"},
 };
 
+/* MemoryDenyWriteExecute= without seccomp: systemd 254+ sets the kernel's own MDWE with
+ * prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN) where the kernel has it (6.3+) and installs the
+ * seccomp filter only where it does not. mmap/mprotect then fail with EACCES from
+ * map_deny_write_exec(), no hook and no filter in sight: the record's cause stays unknown. The
+ * task's MDWE bit is not in /proc/PID/status (PR_GET_MDWE answers only for the caller), so it
+ * is inferred: the unit sets it, EACCES, and the call asks for what MDWE refuses. */
+static void mdwe_kernel_match(struct umctx *c)
+{
+	struct um *m;
+
+	if (!(c->u->flags & DN_U_MDWE) || c->d->ev.ret != -EP_EACCES || !mdwe_hit(c) ||
+	    !(m = add(c, "MemoryDenyWriteExecute", "the kernel's MDWE (prctl PR_SET_MDWE)")))
+		return;
+	snprintf(m->val, sizeof(m->val), "yes");
+	snprintf(m->why, sizeof(m->why), "%s", bool_rows[0].why);
+	snprintf(m->line, sizeof(m->line), "MemoryDenyWriteExecute=no");
+}
+
 static void seccomp_matches(struct umctx *c)
 {
 	struct um *m;
@@ -447,6 +505,20 @@ static void dev_node(const struct denial *d, char *out, size_t n)
 		snprintf(out, n, "/dev/%s/%u:%u", t == 'b' ? "block" : "char", maj, min);
 }
 
+/* systemd-executor (systemd 255+) sets the unit up in the unit's cgroup and namespaces, then
+ * executes the unit's command in the same process: a denial while it prepares (on Debian 13 it
+ * opens /dev/console under a closed device policy, and goes on) is the manager's own, not the
+ * command's. The kernel's record names the program that made the call; /proc/PID/exe may
+ * already be the command (enrich.c then takes the record's). */
+static bool by_executor(const struct denial *d)
+{
+	const char *base = strrchr(d->proc.exe, '/');
+
+	if ((d->ev.facts & EP_FACT_EXE) && d->ev.exe_depth)
+		return !strcmp(d->ev.exe_comp[0], "systemd-executor");
+	return base && !strcmp(base + 1, "systemd-executor");
+}
+
 static void dev_match(struct umctx *c)
 {
 	const struct dn_unit *u = c->u;
@@ -472,6 +544,13 @@ static void dev_match(struct umctx *c)
 			  : u->device_policy);
 	snprintf(m->why, sizeof(m->why), "%.70s is not in the unit's DeviceAllow= list%s",
 		 c->d->path, pdev ? " (PrivateDevices= implies DevicePolicy=closed)" : "");
+	if (by_executor(c->d)) { /* no line: the unit's command did not ask for the device */
+		c->d->unit_by_executor = true;
+		snprintf(m->why, sizeof(m->why),
+			 "systemd-executor, not the unit's command, opened %.60s (not allowed)",
+			 c->d->path);
+		return;
+	}
 	dev_node(c->d, node, sizeof(node));
 	if (node[0])
 		snprintf(m->line, sizeof(m->line), "DeviceAllow=%s %s", node, acc);
@@ -790,6 +869,23 @@ static void erofs_matches(struct umctx *c)
 static void clear(struct denial *d)
 {
 	d->unit_directive[0] = d->unit_directive_value[0] = d->unit_dropin[0] = '\0';
+	memset(d->unit_match, 0, sizeof(d->unit_match));
+	d->n_unit_match = 0;
+	d->unit_by_executor = false;
+}
+
+/* the directives for the words (explain/unit_fix.c), which say them as decided here */
+static void keep(struct denial *d, const struct umctx *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		struct dn_unit_match *k = &d->unit_match[i];
+
+		snprintf(k->dir, sizeof(k->dir), "%s", c->m[i].dir);
+		snprintf(k->how, sizeof(k->how), "%s", c->m[i].how);
+		snprintf(k->val, sizeof(k->val), "%s", c->m[i].val);
+		snprintf(k->why, sizeof(k->why), "%s", c->m[i].why);
+	}
+	d->n_unit_match = c->n;
 }
 
 /* every directive of d->unit that explains the denial, the deciding one first */
@@ -812,6 +908,8 @@ static void collect(struct denial *d, struct umctx *c)
 		dev_match(c);
 	else if (d->cause == EP_CAUSE_DAC)
 		mount_matches(c);
+	else if (d->cause == EP_CAUSE_UNKNOWN)
+		mdwe_kernel_match(c);
 	if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_CGROUP) {
 		ip_match(c);
 		bind_match(c);
@@ -838,10 +936,13 @@ void unitmap_attribute(struct denial *d)
 		d->cause = EP_CAUSE_LSM; /* the unit's BPF LSM program refused the open */
 		d->lsm = EP_LSM_BPF;
 		snprintf(d->lsm_detail, sizeof(d->lsm_detail), "systemd RestrictFileSystems=");
-	} else if (d->cause == EP_CAUSE_UNKNOWN) { /* the unit's cgroup BPF program refused it */
+	} else if (d->cause == EP_CAUSE_UNKNOWN && strcmp(c.m[0].dir, "MemoryDenyWriteExecute")) {
+		/* the unit's cgroup BPF program refused it (the kernel's MDWE is neither a hook
+		 * nor a filter: that cause stays unknown) */
 		d->cause = EP_CAUSE_CGROUP;
 		snprintf(d->rule, sizeof(d->rule), "%s", c.m[0].dir);
 	}
+	keep(d, &c);
 	snprintf(d->unit_directive, sizeof(d->unit_directive), "%s", c.m[0].dir);
 	snprintf(d->unit_directive_value, sizeof(d->unit_directive_value), "%s", c.m[0].val);
 	l = (size_t)snprintf(d->unit_dropin, sizeof(d->unit_dropin), "[Service]\n");
@@ -854,92 +955,6 @@ void unitmap_attribute(struct denial *d)
 	}
 	if (!strchr(d->unit_dropin, '=')) /* no line that would work: say so, offer none */
 		d->unit_dropin[0] = '\0';
-}
-
-/* `A` and `B` (the drop-in's lines, without the section header) */
-static void say_lines(struct dx *x, const char *dropin)
-{
-	const char *p = strchr(dropin, '\n');
-	bool first = true;
-
-	while (p && p[1]) {
-		const char *e = strchr(p + 1, '\n');
-		int n = e ? (int)(e - p - 1) : (int)strlen(p + 1);
-
-		FIX(x, "%s`%.*s`", first ? "" : " and ", n, p + 1);
-		first = false;
-		p = e;
-	}
-}
-
-void unitmap_say(struct dx *x)
-{
-	struct denial *d = x->d;
-	char q[2 * DN_STR];
-	struct umctx c;
-
-	collect(d, &c);
-	sh_quote(d->proc.unit, q, sizeof(q));
-	DIAG(x, "%s could not %s: the sandbox of the systemd unit %s refused it", x->who, x->what,
-	     d->proc.unit);
-	for (int i = 0; i < c.n; i++)
-		DIAG(x, "%s %s=%s (%s, enforced by %s)", i ? "; also" : ": it sets", c.m[i].dir,
-		     c.m[i].val, c.m[i].why, c.m[i].how);
-	DIAG(x, ". The call failed with %s.", x->errname);
-	if (d->unit_dropin[0]) {
-		FIX(x,
-		    "Relax just this for %s with a drop-in: `systemctl edit %s`, add `[Service]` "
-		    "and ",
-		    d->proc.unit, q);
-		say_lines(x, d->unit_dropin);
-		FIX(x, ", then `systemctl restart %s`. Keep the rest of its sandbox.", q);
-		if (c.n && strstr(d->unit_dropin, "=no\n"))
-			FIX(x,
-			    " %s= has no finer setting: `%s=no` turns off that one protection for "
-			    "this unit, nothing else.",
-			    c.m[0].dir, c.m[0].dir);
-		if (d->unit.transient)
-			FIX(x, " (A transient unit from systemd-run: pass the same line with -p "
-			       "to systemd-run.)");
-	} else if (!strcmp(d->unit_directive, "IPAddressDeny")) {
-		FIX(x,
-		    "Allow just this destination for %s: `systemctl edit %s`, add `[Service]` and "
-		    "`IPAddressAllow=` with the address it must reach, then `systemctl restart "
-		    "%s`. "
-		    "Keep the rest of its sandbox.",
-		    d->proc.unit, q, q);
-	} else if (strstr(d->unit_directive, "Device")) { /* no device numbers in the record */
-		FIX(x,
-		    "Allow just this device for %s: `systemctl edit %s`, add `[Service]` and "
-		    "`DeviceAllow=/dev/block/MAJOR:MINOR r` (or /dev/char/..., with the access it "
-		    "needs), then `systemctl restart %s`. Keep the rest of its sandbox.",
-		    d->proc.unit, q, q);
-	} else {
-		FIX(x,
-		    "Relax just this for %s with a drop-in (`systemctl edit %s`) that allows the "
-		    "one value this call needs (the record does not carry it), then `systemctl "
-		    "restart %s`. Keep the rest of its sandbox.",
-		    d->proc.unit, q, q);
-	}
-	if (c.n && !strcmp(c.m[0].dir, "MemoryDenyWriteExecute"))
-		FIX(x,
-		    " Better, if the program allows it: turn off its JIT or code generation, and "
-		    "keep the protection.");
-	VAL(x,
-	    "systemctl show -p %s %s; systemd-analyze security %s | grep -F %s; then run the "
-	    "failing action again",
-	    d->unit_directive, q, q, d->unit_directive);
-}
-
-void unitmap_note(struct dx *x)
-{
-	const struct denial *d = x->d;
-	char q[2 * DN_STR];
-
-	sh_quote(d->proc.unit, q, sizeof(q));
-	DIAG(x, " The read-only view is the unit's %s=%s (%s).", d->unit_directive,
-	     d->unit_directive_value, d->proc.unit);
-	VAL(x, "; systemd-analyze security %s | grep -F %s", q, d->unit_directive);
 }
 
 bool unitmap_rofs_words(const struct denial *d)

@@ -20,20 +20,17 @@
 
 #include "denial.h"
 
-struct dx;
-
 /* Sets d->unit_directive, unit_directive_value and unit_dropin (all empty when no directive
- * of d->unit explains the denial) and adds an evidence line. May turn an unknown cause into
- * cgroup (IPAddressDeny=/SocketBindDeny= are cgroup BPF programs). Idempotent. */
+ * of d->unit explains the denial), keeps every directive that does in d->unit_match[] (the
+ * deciding one first) and adds an evidence line for each. May turn an unknown cause into
+ * cgroup (IPAddressDeny=/SocketBindDeny= are cgroup BPF programs). Idempotent. The words are
+ * explain's (unit_fix.c). */
 void unitmap_attribute(struct denial *d);
 
-/* The diagnosis, drop-in fix and validation for a denial with a unit directive. */
-void unitmap_say(struct dx *x);
-
-/* EROFS whose drop-in is rofs.c's `ReadWritePaths=DIR`: rofs.c says the words, and
- * unitmap_note() appends the directive behind the read-only view. */
+/* EROFS whose drop-in is the read-only mount's own `ReadWritePaths=DIR`: the EROFS words
+ * (explain/rofs_fix.c) give the drop-in, and fix_unit_note() adds the directive behind the
+ * read-only view. */
 bool unitmap_rofs_words(const struct denial *d);
-void unitmap_note(struct dx *x);
 
 /* For tests: does systemd's group (e.g. "@mount", "@system-service") contain the syscall? */
 bool unitmap_group_has(const char *group, const char *syscall);

@@ -138,6 +138,7 @@ static void hdr_copy(struct ep_event *ev, const struct ep_wire_hdr *h)
 	ev->n_sc_filter = h->n_sc_filter;
 	ev->sc_chain_trunc = h->sc_chain_trunc;
 	ev->ip = h->ip;
+	ev->bind_port = (h->facts & EP_FACT_PORT) ? h->bind_port : 0;
 	_Static_assert(sizeof(h->cr) <= sizeof(ev->cr), "creds prefix");
 	memcpy(&ev->cr, &h->cr, sizeof(h->cr));
 	/* the credential summary every consumer of ep_event reads */

@@ -9,8 +9,10 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -479,6 +481,39 @@ static __u32 dcache_mounted_value(const struct btf *vmlinux)
 	return 0;
 }
 
+/*
+ * The kernel's tick in ns (TICK_NSEC) from its CONFIG_HZ (/proc/config.gz, else
+ * /boot/config-RELEASE; gzread reads a plain file as is), when bpf_jiffies64() exists: the fold
+ * check then times repeats in ticks (bpf/fold.bpf.h, ep_fold_hit()). 0: unknown, the precise
+ * clock is read at every repeat.
+ */
+static __u64 kernel_tick_ns(void)
+{
+	char path[128], line[128];
+	struct utsname u;
+	long hz = 0;
+	gzFile f;
+
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_jiffies64, NULL) <= 0)
+		return 0;
+	f = gzopen("/proc/config.gz", "r");
+	if (!f && uname(&u) == 0) {
+		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+		f = gzopen(path, "r");
+	}
+	if (!f)
+		return 0;
+	while (gzgets(f, line, sizeof(line)))
+		if (!strncmp(line, "CONFIG_HZ=", 10)) {
+			hz = strtol(line + 10, NULL, 10);
+			break;
+		}
+	gzclose(f);
+	if (hz < 24 || hz > 10000)
+		return 0;
+	return (1000000000ull + hz / 2) / hz;
+}
+
 /* The host's mount namespace: PID 1's (the daemon itself may run in a unit's private one),
  * else the daemon's own. */
 static unsigned host_mntns(void)
@@ -544,6 +579,8 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 	 * verifier gives up at 1M instructions with the fold and the facts (measured on 5.10): no
 	 * fold there rather than a failed load first */
 	s->rodata->fold_on = !t->opts.bench_empty && t->atomic_fetch && t->exit_lighter < 1;
+	if (s->rodata->fold_on)
+		s->rodata->tick_ns = kernel_tick_ns();
 	s->rodata->dcache_mounted = dcache_mounted_value(vmlinux);
 	if (!t->opts.bench_empty)
 		set_erofs(t);
@@ -553,6 +590,7 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 		s->rodata->fd_arg[nr] = syscall_fd_arg(nr);
 	}
 	s->rodata->nr_mmap = syscall_nr("mmap");
+	s->rodata->nr_bind = syscall_nr("bind");
 	s->rodata->nr_landlock_restrict_self = syscall_nr("landlock_restrict_self");
 	s->rodata->nr_fanotify_mark = syscall_nr("fanotify_mark");
 	for (int op = 0; op < EP_URING_OP_MAX; op++)

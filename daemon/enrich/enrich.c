@@ -19,6 +19,7 @@
 #include "enrich.h"
 #include "clock.h"
 #include "fileinfo.h"
+#include "lookup.h"
 #include "names.h"
 #include "procinfo.h"
 #include "sysclass.h"
@@ -54,16 +55,32 @@ struct enrich_cache {
 	char lockdown[sizeof(((struct denial *)0)->lockdown)];
 	char lsms[sizeof(((struct denial *)0)->lsms)];
 	uint64_t security_at;
+	struct pkgdb *pkgs; /* dpkg's answers per executable, for lookup_wanted() */
 };
 
 int enrich_cache_new(struct enrich_cache **out)
 {
-	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : -ENOMEM;
+	struct enrich_cache *c = calloc(1, sizeof(*c));
+	int err = -ENOMEM;
+
+	if (!c)
+		goto cleanup;
+	err = pkgdb_new(&c->pkgs);
+	if (err)
+		goto cleanup;
+	*out = c;
+	return 0;
+cleanup:
+	free(c);
+	*out = NULL;
+	return err;
 }
 
 void enrich_cache_free(struct enrich_cache *c)
 {
+	if (!c)
+		return;
+	pkgdb_free(c->pkgs);
 	free(c);
 }
 
@@ -123,14 +140,33 @@ static void proc_from_kernel(struct denial *d)
 	p->seccomp_filters = cr->seccomp_filters;
 }
 
+/* /proc/PID/exe names another file than the kernel's record: the process executed it after the
+ * denial (systemd-executor sets a unit up, then runs its command in the same process) */
+static bool exe_replaced(const struct denial *d)
+{
+	const char *base = strrchr(d->proc.exe, '/');
+	const char *k = d->ev.exe_comp[0];
+
+	if (!d->proc.exe[0] || !(d->ev.facts & EP_FACT_EXE) || !d->ev.exe_depth || !base ||
+	    !k[0] || strnlen(k, EP_EXE_COMP_LEN) >= EP_EXE_COMP_LEN - 1)
+		return false; /* unknown, or a name the record may have cut */
+	return strcmp(base + 1, k) != 0;
+}
+
 /* The kernel's view of the executable (dentry names, innermost first): used when /proc no
- * longer has the process (the BPF walk crosses mounts like d_path, up to EP_EXE_DEPTH names). */
+ * longer has the process (the BPF walk crosses mounts like d_path, up to EP_EXE_DEPTH names),
+ * and when the process has executed another program since the denial. */
 static void exe_from_event(struct denial *d)
 {
 	const struct ep_event *ev = &d->ev;
 	size_t used = 0;
 	int depth = ev->exe_depth < EP_EXE_DEPTH ? ev->exe_depth : EP_EXE_DEPTH;
 
+	if (exe_replaced(d)) {
+		denial_add_evidence(d, "the process runs %.100s now: it executed it after the denial",
+				    d->proc.exe);
+		d->proc.exe[0] = '\0';
+	}
 	if (d->proc.exe[0] || depth == 0)
 		return;
 	if (ev->exe_flags & EP_EXE_F_TRUNC)
@@ -738,13 +774,21 @@ static void later_peer(struct denial *d, const char *sc)
 		snprintf(d->target, sizeof(d->target), "%s port %u", txt, ntohs(sa.sin6_port));
 }
 
-/* memory behind pointer arguments, from the live process (it may have changed since) */
+/* memory behind pointer arguments: bind's port as the kernel read it at the exit, else from
+ * the live process (it may have changed since) */
 static void later_user_args(struct denial *d, const char *sc)
 {
 	const __u64 *a = d->ev.args;
 	struct sockaddr_in6 sa;
 	__u64 rl[2];
 
+	if (sc && !strcmp(sc, "bind") && (d->ev.facts & EP_FACT_PORT)) {
+		d->bind_port = d->ev.bind_port; /* the kernel read it at the syscall's exit */
+		d->facts_at_denial |= DN_FACT_ARGS;
+		if (!d->target[0] || !strncmp(d->target, "socket fd", 9))
+			snprintf(d->target, sizeof(d->target), "port %u", d->bind_port);
+		return;
+	}
 	if (!sc || !d->proc.valid)
 		return;
 	if (!strcmp(sc, "bind") && a[2] >= sizeof(struct sockaddr_in) &&
@@ -834,4 +878,9 @@ void enrich_listener(struct denial *d, enrich_listener_fn fn, void *ctx)
 		d->listener_later = later;
 	else
 		d->listener_found[0] = '\0';
+}
+
+void enrich_wanted(struct enrich_cache *c, struct denial *d, unsigned want)
+{
+	lookup_wanted(c ? c->pkgs : NULL, d, want);
 }

@@ -29,4 +29,9 @@ typedef int (*enrich_listener_fn)(void *ctx, uint64_t at_ns, char *buf, size_t n
  * when the attribute stage asks for it (d->want_listener): the lookup may scan /proc. */
 void enrich_listener(struct denial *d, enrich_listener_fn fn, void *ctx);
 
+/* The lookups the verdict's words read (DN_WANT_*, cause_wants()) into d->lookup, after the
+ * last attribute pass: a passwd entry, a group name, dpkg's lists (cached per executable in
+ * the cache). cache may be NULL. */
+void enrich_wanted(struct enrich_cache *cache, struct denial *d, unsigned want);
+
 #endif

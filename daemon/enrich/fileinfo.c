@@ -701,6 +701,30 @@ cleanup:
 		close(rootfd);
 }
 
+/* The /dev node of a device number, from /sys/dev/{char,block}/M:m/uevent (DEVNAME=): read
+ * only for a device node on a nodev mount, the one denial whose fix names it. */
+static void dev_name(struct dn_file *f)
+{
+	char p[96], buf[512], *s, *e;
+
+	if (!f->valid || !(S_ISCHR(f->mode) || S_ISBLK(f->mode)) || !f->mnt_nodev)
+		return;
+	snprintf(p, sizeof(p), "/sys/dev/%s/%u:%u/uevent", S_ISCHR(f->mode) ? "char" : "block",
+		 major(f->rdev), minor(f->rdev));
+	if (read_small_at(AT_FDCWD, p, buf, sizeof(buf)) <= 0)
+		return;
+	s = strstr(buf, "DEVNAME=");
+	if (!s)
+		return;
+	s += 8;
+	e = strchr(s, '\n');
+	if (e)
+		*e = '\0';
+	if (!s[0] || strstr(s, ".."))
+		return;
+	snprintf(f->dev_name, sizeof(f->dev_name), "/dev/%s", s);
+}
+
 void file_apply_facts(struct denial *d)
 {
 	const struct ep_inode_facts *b = &d->ev.base;
@@ -726,6 +750,7 @@ void file_apply_facts(struct denial *d)
 		f->parent_immutable = b->i_flags & 0x8;
 		f->parent_append_only = b->i_flags & 0x4;
 	}
+	dev_name(f);
 	if (d->ev.facts & EP_FACT_BASE)
 		d->facts_at_denial |= DN_FACT_BASE;
 	if (d->walk.done && (d->walk.at_denial || d->walk.later)) {

@@ -41,7 +41,8 @@ void file_enrich(struct denial *d, const struct file_ctx *c);
 
 /* After file_enrich (and enrich.c's file_from_kernel): the parent directory from ev.base when
  * it is the target's parent (EP_FACT_PARENT) replaces what stat() saw later; marks
- * d->facts_at_denial / facts_later for the file, its flags, its mount and the base directory. */
+ * d->facts_at_denial / facts_later for the file, its flags, its mount and the base directory;
+ * names the /dev node of a device node on a nodev mount (d->file.dev_name). */
 void file_apply_facts(struct denial *d);
 
 #endif

@@ -15,7 +15,6 @@
 #include "fixes.h"
 #include "unitmap.h"
 #include "names.h"
-#include "rofs.h"
 
 static const char *base_name(const char *p)
 {
@@ -331,7 +330,7 @@ void diagnose_denial(struct denial *d)
 	fill_object(&x);
 	fill_what(&x);
 	if (d->unit_directive[0] && !unitmap_rofs_words(d))
-		unitmap_say(&x);
+		fix_unit(&x);
 	else if ((unsigned)d->cause >= EP_CAUSE__MAX || !sayers[d->cause])
 		say_unknown(&x);
 	else if (d->cause == EP_CAUSE_CAPABILITY && d->capability < 0)
@@ -339,5 +338,5 @@ void diagnose_denial(struct denial *d)
 	else
 		sayers[d->cause](&x);
 	if (d->unit_directive[0] && unitmap_rofs_words(d))
-		unitmap_note(&x); /* rofs.c's words already give the drop-in */
+		fix_unit_note(&x); /* fix_rofs() already gave the drop-in */
 }

@@ -8,17 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <pwd.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
 
 #include "fixes.h"
 #include "landlock.h"
 #include "secrets.h"
 #include "names.h"
-#include "procinfo.h"
 
 void dx_put(char *buf, size_t n, const char *fmt, ...)
 {
@@ -218,109 +213,6 @@ static void grant_container(struct dx *x)
 	    x->cap_lower);
 }
 
-/* Shells and script interpreters: a file capability there reaches every script. */
-static bool is_interpreter(const char *exe)
-{
-	static const char *const names[] = {"sh",   "dash", "bash", "zsh",     "ksh",	"mksh",
-					    "fish", "csh",  "tcsh", "busybox", "perl",	"python",
-					    "ruby", "node", "php",  "lua",     "tclsh", "java",
-					    "env",  "awk",  "gawk", "mawk",    "bun",	"deno"};
-	const char *b = strrchr(exe, '/');
-
-	b = b ? b + 1 : exe;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t l = strlen(names[i]);
-
-		/* python3, python3.11, perl5.36, php8.2, lua5.4 ... */
-		if (!strncmp(b, names[i], l) &&
-		    (b[l] == '\0' || (b[l] >= '0' && b[l] <= '9') || b[l] == '.'))
-			return true;
-	}
-	return false;
-}
-
-/* General-purpose tools every user runs: a file capability on one gives it to everybody for
- * every purpose (kill with CAP_KILL signals any process). */
-static const char *const general_tools[] = {
-    "kill",	"pkill",   "killall", "cat",	 "cp",	      "mv",	 "rm",	   "ln",
-    "ls",	"dd",	   "tee",     "install", "chown",     "chgrp",	 "chmod",  "touch",
-    "mkdir",	"mknod",   "date",    "nice",	 "renice",    "timeout", "nohup",  "chroot",
-    "stdbuf",	"find",	   "xargs",   "tar",	 "cpio",      "rsync",	 "sudo",   "doas",
-    "pkexec",	"su",	   "runuser", "setpriv", "nsenter",   "unshare", "mount",  "umount",
-    "hostname", "prlimit", "taskset", "chrt",	 "ionice",    "sed",	 "grep",   "vi",
-    "vim",	"nano",	   "less",    "more",	 "ssh",	      "scp",	 "curl",   "wget",
-    "nc",	"ncat",	   "socat",   "ip",	 "gdb",	      "strace",	 "toybox", "systemd-run",
-    "setsid",	"flock",   "script",  "watch",	 "ssh-agent", "screen",	 "tmux",   "make",
-};
-
-/* Packages whose every binary is a general-purpose tool (Debian's essential set and the like). */
-static const char *const general_pkgs[] = {
-    "coreutils", "util-linux", "procps", "findutils", "tar",	     "bash",	 "dash",
-    "busybox",	 "sudo",       "sed",	 "grep",      "diffutils",   "bsdutils", "mount",
-    "login",	 "passwd",     "psmisc", "iproute2",  "debianutils", "hostname", "toybox",
-};
-
-static bool in_pkg_list(const char *pkg, const char *exe)
-{
-	char path[128], buf[65536], *hit;
-	size_t l = strlen(exe);
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/var/lib/dpkg/info/%s.list", pkg);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	for (hit = strstr(buf, exe); hit; hit = strstr(hit + 1, exe))
-		if ((hit == buf || hit[-1] == '\n') && (hit[l] == '\n' || hit[l] == '\0'))
-			return true;
-	return false;
-}
-
-/* The package lists are read once per executable: diagnoses run on the worker thread only, and
- * a storm of capability denials comes from few binaries. */
-static bool in_general_pkg(const char *exe)
-{
-	static struct {
-		char exe[128];
-		bool hit;
-	} cache[16];
-	static unsigned next;
-	bool hit = false;
-
-	for (size_t i = 0; i < sizeof(cache) / sizeof(cache[0]); i++)
-		if (cache[i].exe[0] && !strcmp(cache[i].exe, exe))
-			return cache[i].hit;
-	/* merged /usr: dpkg lists /bin/x for /usr/bin/x and the other way round */
-	for (size_t i = 0; !hit && i < sizeof(general_pkgs) / sizeof(general_pkgs[0]); i++)
-		hit = in_pkg_list(general_pkgs[i], exe) ||
-		      (!strncmp(exe, "/usr/", 5) && in_pkg_list(general_pkgs[i], exe + 4));
-	if (strlen(exe) < sizeof(cache[0].exe)) {
-		snprintf(cache[next].exe, sizeof(cache[0].exe), "%s", exe);
-		cache[next].hit = hit;
-		next = (next + 1) % (sizeof(cache) / sizeof(cache[0]));
-	}
-	return hit;
-}
-
-bool fix_general_tool(const char *exe)
-{
-	const char *b = strrchr(exe, '/');
-
-	b = b ? b + 1 : exe;
-	if (is_interpreter(exe))
-		return true;
-	for (size_t i = 0; i < sizeof(general_tools) / sizeof(general_tools[0]); i++)
-		if (!strcmp(b, general_tools[i]))
-			return true;
-	return in_general_pkg(exe);
-}
-
 /* A file capability cannot reach a process whose bounding set lacks the capability or that
  * runs with no_new_privs (execve then ignores file capabilities): say what stops it (FIX)
  * and return true. The kernel's credentials at the denial first, then /proc. */
@@ -375,7 +267,7 @@ void fix_grant_cap(struct dx *x)
 		    d->proc.unit, x->cap, q, q);
 		VAL(x, "systemctl show -p AmbientCapabilities %s; getpcaps $(pgrep -x %s)", q,
 		    sh_quote(x->comm, qc, sizeof(qc)));
-	} else if (d->proc.exe[0] && fix_general_tool(d->proc.exe)) {
+	} else if (d->proc.exe[0] && d->lookup.exe_general) { /* enrich looked it up */
 		FIX(x,
 		    "%s is a shell, interpreter or general-purpose tool: a file capability on it "
 		    "would give %s to every user and script that runs it. Run just this task "
@@ -435,17 +327,12 @@ static int class_bits(unsigned mode, const char *role, int granted)
 }
 
 /* Run a command as the process's fsuid and fsgid with that user's groups: util-linux's
- * setpriv is on every Debian host (sudo is not). */
+ * setpriv is on every Debian host (sudo is not). --init-groups needs a passwd entry, which
+ * enrich looked up (d->lookup.fsuid_passwd). */
 static const char *as_user(const struct denial *d, char *buf, size_t n)
 {
-	struct passwd pw, *res = NULL;
-	char pbuf[1024];
-	uid_t u = dac_fsuid(d);
-
-	/* --init-groups needs a passwd entry */
-	snprintf(buf, n, "setpriv --reuid=%u --regid=%u --%s-groups", (unsigned)u,
-		 (unsigned)dac_fsgid(d),
-		 !getpwuid_r(u, &pw, pbuf, sizeof(pbuf), &res) && res ? "init" : "clear");
+	snprintf(buf, n, "setpriv --reuid=%u --regid=%u --%s-groups", (unsigned)dac_fsuid(d),
+		 (unsigned)dac_fsgid(d), d->lookup.fsuid_passwd ? "init" : "clear");
 	return buf;
 }
 
@@ -473,9 +360,11 @@ static const char *err_text(int e)
 /* A file that holds a secret: never grant the user the file; name the designed mechanism. */
 static bool fix_secret(struct dx *x, const char *q, unsigned mode, unsigned uid, unsigned gid)
 {
+	const struct dn_lookup *l = &x->d->lookup; /* the group's name, as enrich found it */
+	bool named = (l->done & DN_WANT_GROUP) && l->gid == gid && l->group[0];
 	struct secret_advice sa;
 
-	if (!secret_advice(x->obj, mode, uid, gid, &sa))
+	if (!secret_advice(x->obj, mode, uid, gid, named ? l->group : NULL, &sa))
 		return false;
 	FIX(x,
 	    "%s holds %s: giving this user read access to the file (setfacl, chmod, chgrp) would "
@@ -734,37 +623,14 @@ void fix_immutable(struct dx *x)
 
 /* ---- mount options --------------------------------------------------------------------------- */
 
-/* The /dev node of a device number, from /sys/dev/{char,block}/M:m/uevent (DEVNAME=). */
-static bool dev_node(const struct dn_file *f, char *dst, size_t n)
-{
-	char p[96], buf[512], *s, *e;
-
-	if (!f->valid || !(S_ISCHR(f->mode) || S_ISBLK(f->mode)))
-		return false;
-	snprintf(p, sizeof(p), "/sys/dev/%s/%u:%u/uevent", S_ISCHR(f->mode) ? "char" : "block",
-		 major(f->rdev), minor(f->rdev));
-	if (read_small_at(AT_FDCWD, p, buf, sizeof(buf)) <= 0)
-		return false;
-	s = strstr(buf, "DEVNAME=");
-	if (!s)
-		return false;
-	s += 8;
-	e = strchr(s, '\n');
-	if (e)
-		*e = '\0';
-	if (!s[0] || strstr(s, ".."))
-		return false;
-	snprintf(dst, n, "/dev/%s", s);
-	return true;
-}
-
 /* A device node on a nodev mount: the node of the same device from devtmpfs, bind-mounted
  * over it, carries /dev's permissions and mount flags; the filesystem stays nodev. */
 static void fix_dev_node(struct dx *x, const char *q)
 {
-	char node[128], qn[300];
+	const char *node = x->d->file.dev_name; /* enrich read it */
+	char qn[300];
 
-	if (x->obj[0] != '/' || !dev_node(&x->d->file, node, sizeof(node)))
+	if (x->obj[0] != '/' || !node[0])
 		return;
 	sh_quote(node, qn, sizeof(qn));
 	FIX(x,

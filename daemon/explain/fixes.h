@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* Internal to diagnose.c / fixes.c: the per-cause words (diagnosis, fix, validation). */
+/* Internal to explain/ (diagnose.c, fixes.c, rofs_fix.c, unit_fix.c): the per-cause words
+ * (diagnosis, fix, validation). */
 #ifndef EPERMD_FIXES_H
 #define EPERMD_FIXES_H
 
@@ -39,9 +40,6 @@ const char *sh_quote(const char *s, char *dst, size_t n);
 /* x->cap "CAP_X", cap_short "X", cap_lower "cap_x" */
 void dx_fill_cap(struct dx *x, int cap);
 const char *fix_cap_reason(int cap);
-/* A shell, interpreter or general-purpose tool (list, or a binary of an essential package):
- * never the holder of a file capability. */
-bool fix_general_tool(const char *exe);
 void fix_grant_cap(struct dx *x);	/* FIX + VAL: grant x->cap the way the process runs */
 void fix_cap_alternative(struct dx *x); /* FIX: a way around needing the cap at all */
 void fix_dac(struct dx *x, const struct dac_result *r);
@@ -52,5 +50,11 @@ void fix_lsm(struct dx *x);
 void fix_fanotify(struct dx *x);
 void fix_sysctl(struct dx *x);
 void fix_cgroup(struct dx *x);
+/* DIAG + FIX + VAL of an EROFS denial decided as mount (rofs_fix.c) */
+void fix_rofs(struct dx *x);
+/* DIAG + FIX + VAL of a denial with a unit directive (unit_fix.c) */
+void fix_unit(struct dx *x);
+/* DIAG + VAL: the unit directive behind an EROFS read-only view fix_rofs() worded */
+void fix_unit_note(struct dx *x);
 
 #endif

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,11 +58,10 @@ static bool etc_private(const char *path, unsigned mode, unsigned uid, unsigned 
 	return (mode & 0777) == 0640 && gid != 0 && gid < 1000;
 }
 
-bool secret_advice(const char *path, unsigned mode, unsigned uid, unsigned gid,
+bool secret_advice(const char *path, unsigned mode, unsigned uid, unsigned gid, const char *group,
 		   struct secret_advice *a)
 {
-	char buf[1024], name[64];
-	struct group g, *res = NULL;
+	char name[64];
 
 	if (!path || path[0] != '/')
 		return false;
@@ -87,10 +85,10 @@ bool secret_advice(const char *path, unsigned mode, unsigned uid, unsigned gid,
 		snprintf(a->check, sizeof(a->check), "sudo -l");
 		return true;
 	}
-	if (getgrgid_r(gid, &g, buf, sizeof(buf), &res) || !res)
-		snprintf(name, sizeof(name), "%u", gid);
+	if (group)
+		snprintf(name, sizeof(name), "%s", group);
 	else
-		snprintf(name, sizeof(name), "%s", g.gr_name);
+		snprintf(name, sizeof(name), "%u", gid);
 	snprintf(
 	    a->fix, sizeof(a->fix),
 	    "Its group `%s` is the access path the package designed: add the service account "

@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "incident.h"
-#include "output.h"
 
 #define INC_KEY_MAX 2048
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "denial.h"
-#include "encode.h"
+#include "record.h"
 
 struct incidents;
 

@@ -41,8 +41,8 @@ struct kfold {
 	int fd;
 	struct kf_head heads[KF_HEADS];
 	struct kf_table cur, next;
-	struct ep_fold_key *keys;
-	struct ep_fold_val *vals;
+	__u64 *keys;		  /* the fold map's keys: fingerprints, not read */
+	struct ep_fold_ent *vals; /* the daemon reads their v only */
 	atomic_uint_fast64_t drained, unattributed, ignored;
 };
 
@@ -185,7 +185,7 @@ int kfold_drain(struct kfold *kf, kfold_add_fn fn, void *ctx, bool final)
 			break;
 		}
 		for (__u32 i = 0; i < count; i++)
-			drain_one(kf, &kf->vals[i], fn, ctx, final);
+			drain_one(kf, &kf->vals[i].v, fn, ctx, final);
 		if (err) { /* ENOENT: the last batch */
 			err = 0;
 			break;

@@ -46,6 +46,9 @@ struct dn_file {
 	uid_t uid;
 	gid_t gid;
 	dev_t rdev;
+	/* a device node on a nodev mount: the /dev node of the same device ("/dev/sda", from
+	 * /sys/dev/{char,block}/M:m/uevent), for the fix; "" else */
+	char dev_name[128];
 	char acl_text[DN_STR]; /* short form, e.g. "user:1000:r--,mask::r--" */
 	char mount_point[DN_STR];
 	char mount_opts[DN_STR]; /* per-mount options from mountinfo */
@@ -210,6 +213,17 @@ struct dn_unit {
 	char lit[DN_UL__N][DN_U_LIT_LEN];
 };
 
+/* One directive of the unit that explains a denial (unitmap.c): the verdict keeps them for
+ * the words (explain/unit_fix.c) */
+#define DN_U_MAX_MATCH 3
+
+struct dn_unit_match {
+	char dir[32];		/* "SystemCallFilter" */
+	char how[56];		/* "a seccomp filter": what enforces it */
+	char val[DN_U_LIT_LEN]; /* its current value */
+	char why[160];		/* "mount is in @mount, which the list denies" */
+};
+
 /* An EROFS denial's read-only mount (rofs.c) */
 enum dn_rofs_kind {
 	DN_RO_NONE = 0,
@@ -223,6 +237,8 @@ struct dn_rofs {
 	bool private_ns;  /* the process's mount namespace is not the host's */
 	bool locked;	  /* MNT_LOCK_READONLY: inherited read-only into a less privileged ns */
 	unsigned mnt_id;  /* as in /proc/PID/mountinfo; 0 unknown */
+	/* DN_RO_FILESYSTEM: a filesystem that cannot be written at all ("squashfs"), "" else */
+	char ro_only[16];
 	char mount_point[EP_FACT_PATH_LEN];
 	char dir[EP_PATH_LEN + 64]; /* the narrowest path the fix makes writable */
 };
@@ -250,6 +266,22 @@ struct dn_audit {
 	char detail[DN_STR];	    /* -> lsm_detail: profile, contexts, domain + blockers */
 	char rule[64];		    /* -> rule: fanotify fan_info (the fapolicyd rule number) */
 	char line[DN_EVIDENCE_LEN]; /* the evidence string, "audit: ..." */
+};
+
+/* The lookups the words read (enrich/lookup.c, after the last attribute pass): only the ones
+ * the verdict's words read are made (cause_wants()); done says which. */
+enum dn_want {
+	DN_WANT_USER = 1u << 0,	 /* fsuid's passwd entry (setpriv --init-groups) */
+	DN_WANT_GROUP = 1u << 1, /* the object's group name, under /etc (secrets) */
+	DN_WANT_EXE = 1u << 2,	 /* is proc.exe a general-purpose tool (names, dpkg's lists) */
+};
+
+struct dn_lookup {
+	unsigned done;	   /* DN_WANT_* bits looked up */
+	bool fsuid_passwd; /* USER: fsuid (dac_fsuid()) has a passwd entry */
+	gid_t gid;	   /* GROUP: the object's group (the file's, else the DAC evidence's) */
+	char group[64];	   /* ... its name; "" when the group database has none */
+	bool exe_general;  /* EXE: a shell, interpreter or general-purpose tool */
 };
 
 /* denial.facts_at_denial / facts_later */
@@ -325,19 +357,17 @@ struct dn_facts {
 	bool listener_later;
 	char listener_found[64];
 
-	/* the systemd unit's sandbox (unitprops.c, enrich) and the directive that denied it
-	 * (unitmap.c, after the cause): "SystemCallFilter", its value and the drop-in that
-	 * relaxes just this ("[Service]\nSystemCallFilter=mount\n") */
+	/* the systemd unit's sandbox (unitprops.c); the directive that denied it is the
+	 * verdict's (unit_directive) */
 	struct dn_unit unit;
-	char unit_directive[32];
-	char unit_directive_value[DN_U_LIT_LEN];
-	char unit_dropin[256];
 	/* connect/sendto's destination address ("10.0.0.1"), read later from the live process */
 	char peer_addr[48];
 
-	/* EROFS: the read-only mount (rofs.c); host_mntns is the tracer's, set with hooks_active */
-	struct dn_rofs rofs;
+	/* the tracer's mount namespace, set with hooks_active (EROFS: the process's own or not) */
 	unsigned host_mntns;
+
+	/* what the words read from the user and group databases and dpkg (lookup_wanted()) */
+	struct dn_lookup lookup;
 
 	/* kernel audit record joined to this denial (audit.c); keep last: H9 */
 	struct dn_audit audit;
@@ -365,6 +395,21 @@ struct dn_verdict {
 	struct dac_result dac_obj; /* dac_check_object(): past a blocking walk, when dac.on_walk */
 	bool want_listener; /* a rule asked for the fanotify listener that facts do not have yet */
 	bool userns_unmapped; /* cause userns: the file's owner is not mapped in its namespace */
+
+	/* EROFS: the read-only mount (rofs.c) */
+	struct dn_rofs rofs;
+	/* the directive of the systemd unit that denied it (unitmap.c, after the cause):
+	 * "SystemCallFilter", its value and the drop-in that relaxes just this
+	 * ("[Service]\nSystemCallFilter=mount\n"); every directive that explains the denial,
+	 * the deciding one first, in unit_match[] */
+	char unit_directive[32];
+	char unit_directive_value[DN_U_LIT_LEN];
+	char unit_dropin[256];
+	struct dn_unit_match unit_match[DN_U_MAX_MATCH];
+	int n_unit_match;
+	/* systemd-executor made the call while it set the unit up, not the unit's command: the
+	 * directive is named, no drop-in is offered */
+	bool unit_by_executor;
 };
 
 /* explain: the words (diagnose.c, fixes.c). */

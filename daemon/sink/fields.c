@@ -60,16 +60,6 @@ const char *dn_errno(const struct denial *d, char *tmp, size_t n)
 	return tmp;
 }
 
-void out_rec_of(struct out_rec *r, const struct denial *d, enum out_kind kind)
-{
-	*r = (struct out_rec){.d = d,
-			      .kind = kind,
-			      .count = d->count,
-			      .first_ns = d->first_seen_ns,
-			      .last_ns = d->last_seen_ns,
-			      .incident = d->incident_id};
-}
-
 uint64_t dn_count(const struct out_rec *r)
 {
 	return r->count ? r->count : 1;

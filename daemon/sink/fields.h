@@ -16,25 +16,7 @@
 
 #include "denial.h"
 #include "jsonw.h"
-
-enum out_kind {
-	OUT_NEW = 0, /* first occurrence of an incident */
-	OUT_SUMMARY, /* an incident's repeats were folded: count, first/last seen */
-};
-
-/* One record to write: a denial, its kind, and its fold (the incident's count, first and last
- * seen and id, kept apart from the denial so that a renderer needs no lock on the incident). */
-struct out_rec {
-	const struct denial *d;
-	enum out_kind kind;
-	uint64_t count;	   /* 0 = 1 */
-	uint64_t first_ns; /* 0 = the denial's time */
-	uint64_t last_ns;  /* 0 = the denial's time */
-	uint64_t incident;
-};
-
-/* the record of d alone, its fold taken from d's count, first/last seen and incident id */
-void out_rec_of(struct out_rec *r, const struct denial *d, enum out_kind kind);
+#include "record.h" /* enum out_kind, struct out_rec */
 
 enum fv_type {
 	FV_NONE = 0, /* absent: not written in any format */

@@ -9,20 +9,29 @@
 #include "unit.h"
 #include "cause.h"
 #include "diagnose.h"
+#include "enrich.h"
 #include "fixes.h"
+#include "lookup.h"
 
 int golden_count(void);
 const char *golden_build(int i, struct denial *d);
 
 static struct denial D;
 
+/* attribute, the lookups its words read, explain: as the pipeline does */
+static void decide(void)
+{
+	cause_decide(&D);
+	enrich_wanted(NULL, &D, cause_wants(&D));
+	diagnose_denial(&D);
+}
+
 static void run(const char *name)
 {
 	for (int i = 0; i < golden_count(); i++) {
 		memset(&D, 0, sizeof(D));
 		if (strcmp(golden_build(i, &D), name) == 0) {
-			cause_decide(&D);
-			diagnose_denial(&D);
+			decide();
 			return;
 		}
 	}
@@ -36,8 +45,7 @@ TEST(diag_dump)
 	for (int i = 0; i < golden_count(); i++) {
 		const char *n = golden_build(i, &D);
 
-		cause_decide(&D);
-		diagnose_denial(&D);
+		decide();
 		printf("== %s [%s]\nD: %s\nF: %s\nV: %s\n", n, cause_name(D.cause), D.diagnosis,
 		       D.fix, D.validate);
 		for (int k = 0; k < D.n_evidence; k++)
@@ -105,7 +113,7 @@ static void check_safe(int *unit_failed_, const char *name)
 		(*unit_failed_)++;
 	}
 	/* never a file capability on a shell, interpreter or general-purpose tool */
-	if (strstr(D.fix, "setcap ") && D.proc.exe[0] && fix_general_tool(D.proc.exe)) {
+	if (strstr(D.fix, "setcap ") && D.proc.exe[0] && exe_general_tool(NULL, D.proc.exe)) {
 		fprintf(stderr, "  %s: setcap on the general tool %s\n", name, D.proc.exe);
 		(*unit_failed_)++;
 	}
@@ -158,19 +166,16 @@ TEST(diag_never_disables_a_protection)
 	for (int i = 0; i < golden_count(); i++) {
 		const char *n = golden_build(i, &D);
 
-		cause_decide(&D);
-		diagnose_denial(&D);
+		decide();
 		check_safe(unit_failed_, n);
 		/* the same with the process in a unit and in a container */
 		n = golden_build(i, &D);
 		snprintf(D.proc.unit, sizeof(D.proc.unit), "x.service");
-		cause_decide(&D);
-		diagnose_denial(&D);
+		decide();
 		check_safe(unit_failed_, n);
 		n = golden_build(i, &D);
 		snprintf(D.proc.container, sizeof(D.proc.container), "k8s:1234");
-		cause_decide(&D);
-		diagnose_denial(&D);
+		decide();
 		check_safe(unit_failed_, n);
 	}
 }
@@ -240,6 +245,10 @@ TEST(diag_dac)
 	CHECK_STR(D.validate, "namei -l '/root/secret'; setpriv --reuid=65534 --regid=65534 "
 			      "--init-groups test -r '/root/secret' && echo allowed");
 	CHECK_STR(D.fix_command, "setfacl -m u:65534:r '/root/secret'");
+	/* the lookups its words read: the passwd entry; a group name only under /etc */
+	CHECK(cause_wants(&D) == DN_WANT_USER && D.lookup.done == DN_WANT_USER);
+	snprintf(D.path, sizeof(D.path), "/etc/app/db.conf");
+	CHECK(cause_wants(&D) == (DN_WANT_USER | DN_WANT_GROUP));
 	run("dac_acl");
 	CHECK_CONTAINS(D.diagnosis, "'named user' class");
 	CHECK_CONTAINS(D.fix, "user:1000:---,mask::r--");
@@ -465,27 +474,36 @@ TEST(diag_general_tools)
 					    "/usr/bin/find", "/usr/bin/tar", "/usr/bin/sudo",
 					    "/bin/busybox",  "/usr/bin/env", "/usr/bin/python3.11"};
 
+	struct pkgdb *db;
+
+	CHECK(pkgdb_new(&db) == 0);
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
-		CHECK(fix_general_tool(tools[i]));
+		CHECK(exe_general_tool(db, tools[i]));
 		run("cap_kill");
 		snprintf(D.proc.exe, sizeof(D.proc.exe), "%s", tools[i]);
 		D.proc.unit[0] = D.proc.container[0] = '\0';
+		CHECK(cause_wants(&D) == DN_WANT_EXE);
+		memset(&D.lookup, 0, sizeof(D.lookup));
+		enrich_wanted(NULL, &D, DN_WANT_EXE);
+		CHECK(D.lookup.exe_general);
 		diagnose_denial(&D);
 		CHECK(!strstr(D.fix, "setcap"));
 		CHECK_CONTAINS(D.fix, "general-purpose tool");
 		check_safe(unit_failed_, tools[i]);
 	}
-	CHECK(!fix_general_tool("/usr/sbin/nginx"));
+	CHECK(!exe_general_tool(db, "/usr/sbin/nginx"));
 	/* not in the list, but a binary of an essential package (dpkg's file list) */
 	if (access("/var/lib/dpkg/info/coreutils.list", R_OK) == 0) {
-		CHECK(fix_general_tool("/usr/bin/nproc"));
-		CHECK(fix_general_tool("/usr/bin/nproc")); /* cached */
-		CHECK(!fix_general_tool("/usr/local/bin/nproc-like-daemon"));
+		CHECK(exe_general_tool(db, "/usr/bin/nproc"));
+		CHECK(exe_general_tool(db, "/usr/bin/nproc")); /* cached */
+		CHECK(!exe_general_tool(db, "/usr/local/bin/nproc-like-daemon"));
 	}
+	pkgdb_free(db);
 	/* in a unit: AmbientCapabilities= of the unit */
 	run("cap_kill");
 	snprintf(D.proc.exe, sizeof(D.proc.exe), "/usr/bin/kill");
 	snprintf(D.proc.unit, sizeof(D.proc.unit), "reaper.service");
+	CHECK(cause_wants(&D) == 0); /* a unit's capability: no file capability, no lookup */
 	diagnose_denial(&D);
 	CHECK_CONTAINS(D.fix, "AmbientCapabilities=CAP_KILL");
 }
@@ -516,8 +534,7 @@ TEST(diag_hedges_later_state)
 	run("cap_kill");
 	D.hooks_active = 1ull << EP_HK_SYS_EXIT;
 	D.n_evidence = 0;
-	cause_decide(&D);
-	diagnose_denial(&D);
+	decide();
 	CHECK_CONTAINS(D.diagnosis, "it lacks CAP_KILL (inferred from kill(2)");
 }
 

@@ -368,3 +368,130 @@ TEST(enrich_facts_at_denial)
 	file_apply_facts(&d);
 	CHECK(!d.file.parent_valid && d.facts_at_denial == 0);
 }
+
+/* A device node on a nodev mount: enrich names the /dev node of the same device (the fix
+ * bind-mounts it; explain does no I/O). /dev/null is 1:3 on every Linux host. */
+TEST(enrich_dev_name_nodev)
+{
+	static struct denial d;
+
+	memset(&d, 0, sizeof(d));
+	d.file.valid = d.file.mnt_nodev = true;
+	d.file.mode = S_IFCHR | 0666;
+	d.file.rdev = makedev(1, 3);
+	file_apply_facts(&d);
+	CHECK_STR(d.file.dev_name, "/dev/null");
+	/* on a mount that allows devices nothing is read: no fix needs it */
+	memset(&d, 0, sizeof(d));
+	d.file.valid = true;
+	d.file.mode = S_IFCHR | 0666;
+	d.file.rdev = makedev(1, 3);
+	file_apply_facts(&d);
+	CHECK_STR(d.file.dev_name, "");
+	/* not a device node */
+	memset(&d, 0, sizeof(d));
+	d.file.valid = d.file.mnt_nodev = true;
+	d.file.mode = S_IFREG | 0644;
+	file_apply_facts(&d);
+	CHECK_STR(d.file.dev_name, "");
+}
+
+/* The lookups the words read (lookup.c): only the wanted ones, from the real databases. */
+TEST(enrich_wanted_lookups)
+{
+	static struct denial d;
+	struct enrich_cache *c;
+
+	CHECK(enrich_cache_new(&c) == 0);
+	memset(&d, 0, sizeof(d));
+	d.proc.valid = true;
+	d.proc.fsuid = 0;
+	d.file.valid = true;
+	d.file.gid = 0;
+	snprintf(d.proc.exe, sizeof(d.proc.exe), "/usr/bin/kill");
+	enrich_wanted(c, &d, 0); /* nothing wanted, nothing looked up */
+	CHECK(!d.lookup.done && !d.lookup.fsuid_passwd && !d.lookup.group[0]);
+	CHECK(!d.lookup.exe_general);
+	enrich_wanted(c, &d, DN_WANT_USER | DN_WANT_GROUP | DN_WANT_EXE);
+	CHECK(d.lookup.done == (DN_WANT_USER | DN_WANT_GROUP | DN_WANT_EXE));
+	CHECK(d.lookup.fsuid_passwd); /* root has a passwd entry */
+	CHECK(d.lookup.gid == 0);
+	CHECK_STR(d.lookup.group, "root");
+	CHECK(d.lookup.exe_general);
+	/* no passwd entry, no such group; the file not examined: the kernel's DAC evidence */
+	memset(&d, 0, sizeof(d));
+	d.proc.valid = true;
+	d.proc.fsuid = 3999999;
+	d.ev.n_ev = 1;
+	d.ev.ev[0].kind = EP_EV_DAC;
+	d.ev.ev[0].a[3] = 3999998;
+	snprintf(d.proc.exe, sizeof(d.proc.exe), "/usr/local/sbin/appd");
+	enrich_wanted(c, &d, DN_WANT_USER | DN_WANT_GROUP | DN_WANT_EXE);
+	CHECK(!d.lookup.fsuid_passwd);
+	CHECK(d.lookup.gid == 3999998);
+	CHECK_STR(d.lookup.group, "");
+	CHECK(!d.lookup.exe_general);
+	enrich_cache_free(c);
+}
+
+/* bind()'s port as the kernel read it at the exit (EP_FACT_PORT): known when the caller is gone
+ * (a cgroup BPF program such as systemd's SocketBindDeny= refuses before __inet_bind()) */
+TEST(enrich_bind_port_from_the_kernel)
+{
+	static struct denial d;
+
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = 0x3ffffff0; /* no such process */
+	d.ev.syscall_nr = syscall_nr("bind");
+	d.ev.args[0] = 3;
+	d.ev.args[2] = 16;
+	d.ev.facts = EP_FACT_PORT;
+	d.ev.bind_port = 8089;
+	enrich_denial(NULL, &d);
+	CHECK(!d.proc.valid);
+	CHECK(d.bind_port == 8089);
+	CHECK_STR(d.target, "port 8089");
+	CHECK(d.facts_at_denial & DN_FACT_ARGS);
+	/* without the fact: nothing to read from a gone process */
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = 0x3ffffff0;
+	d.ev.syscall_nr = syscall_nr("bind");
+	d.ev.args[0] = 3;
+	d.ev.bind_port = 8089; /* stale, not marked */
+	enrich_denial(NULL, &d);
+	CHECK(d.bind_port == 0);
+	CHECK_STR(d.target, "socket fd 3");
+}
+
+/* the process executed another program after the denial (systemd-executor, then the unit's
+ * command): the record names the one that made the call, the kernel's */
+TEST(enrich_exe_replaced_since_the_denial)
+{
+	static const char *const comps[] = {"systemd-executor", "systemd", "lib", "usr"};
+	static struct denial d;
+	char self[256];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	CHECK(n > 0);
+	self[n > 0 ? n : 0] = '\0';
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = (unsigned)getpid();
+	d.ev.syscall_nr = syscall_nr("getpid");
+	d.ev.facts = EP_FACT_EXE;
+	d.ev.exe_depth = 4;
+	for (int i = 0; i < 4; i++)
+		snprintf(d.ev.exe_comp[i], EP_EXE_COMP_LEN, "%s", comps[i]);
+	enrich_denial(NULL, &d);
+	CHECK_STR(d.proc.exe, "/usr/lib/systemd/systemd-executor");
+	CHECK_CONTAINS(d.evidence[0], "executed it after the denial");
+	/* the same program: /proc's path stays */
+	memset(&d, 0, sizeof(d));
+	d.ev.pid = (unsigned)getpid();
+	d.ev.syscall_nr = syscall_nr("getpid");
+	d.ev.facts = EP_FACT_EXE;
+	d.ev.exe_depth = 1;
+	snprintf(d.ev.exe_comp[0], EP_EXE_COMP_LEN, "%s", strrchr(self, '/') + 1);
+	enrich_denial(NULL, &d);
+	CHECK_STR(d.proc.exe, self);
+	CHECK(d.n_evidence == 0);
+}

@@ -555,3 +555,148 @@ TEST(unitmap_boolean_relax_said)
 	decide();
 	CHECK(!strstr(D.fix, "no finer setting"));
 }
+
+/* The words say the directives attribute decided, no others: a connect() to a socket path in a
+ * unit with PrivateDevices= and IPAddressDeny= is IPAddressDeny='s (the cause it made cgroup),
+ * and the device policy, which a cgroup cause with a path would also have matched, is not
+ * named (the words once collected the directives again, after the cause had changed). */
+TEST(unitmap_words_are_the_verdict)
+{
+	setup("connect", EP_EPERM, EP_CAUSE_UNKNOWN);
+	snprintf(D.path, sizeof(D.path), "/run/app/api.sock");
+	D.unit.flags = DN_U_PRIVATE_DEVICES;
+	D.unit.n_ipdeny = 1;
+	snprintf(D.unit.lit[DN_UL_IPDENY], DN_U_LIT_LEN, "any");
+	snprintf(D.peer_addr, sizeof(D.peer_addr), "10.0.0.1");
+	decide();
+	CHECK(D.cause == EP_CAUSE_CGROUP);
+	CHECK_STR(D.unit_directive, "IPAddressDeny");
+	CHECK(D.n_unit_match == 1);
+	CHECK_CONTAINS(D.diagnosis, "it sets IPAddressDeny=any (no IPAddressAllow= entry lets "
+				    "packets to 10.0.0.1 out, enforced by a cgroup BPF program)");
+	CHECK(!strstr(D.diagnosis, "PrivateDevices"));
+	CHECK_STR(D.unit_dropin, "[Service]\nIPAddressAllow=10.0.0.1\n");
+}
+
+/* systemd 254+ on a 6.3+ kernel: MemoryDenyWriteExecute= is the kernel's MDWE (prctl
+ * PR_SET_MDWE), not a seccomp filter: EACCES from mmap/mprotect, no hook, cause unknown */
+TEST(unitmap_mdwe_by_prctl)
+{
+	setup("mmap", EP_EACCES, EP_CAUSE_UNKNOWN);
+	D.ev.args[2] = 7; /* PROT_READ|PROT_WRITE|PROT_EXEC */
+	D.unit.flags = DN_U_MDWE;
+	decide();
+	CHECK_STR(D.unit_directive, "MemoryDenyWriteExecute");
+	CHECK_STR(D.unit_directive_value, "yes");
+	CHECK_STR(D.unit_dropin, "[Service]\nMemoryDenyWriteExecute=no\n");
+	CHECK(D.cause == EP_CAUSE_UNKNOWN); /* neither a filter nor a cgroup program */
+	CHECK_CONTAINS(D.diagnosis, "PR_SET_MDWE");
+	CHECK(!strstr(D.diagnosis, "seccomp"));
+	CHECK_CONTAINS(D.fix, "turn off its JIT");
+	/* mprotect adding PROT_EXEC */
+	setup("mprotect", EP_EACCES, EP_CAUSE_UNKNOWN);
+	D.ev.args[2] = 5;
+	D.unit.flags = DN_U_MDWE;
+	decide();
+	CHECK_STR(D.unit_directive, "MemoryDenyWriteExecute");
+	/* what MDWE lets through, a unit without it, another cause: not this directive */
+	setup("mmap", EP_EACCES, EP_CAUSE_UNKNOWN);
+	D.ev.args[2] = 5; /* not writable */
+	D.unit.flags = DN_U_MDWE;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	setup("mmap", EP_EACCES, EP_CAUSE_UNKNOWN);
+	D.ev.args[2] = 7;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	setup("mmap", EP_EACCES, EP_CAUSE_LSM); /* e.g. SELinux execmem */
+	D.ev.args[2] = 7;
+	D.unit.flags = DN_U_MDWE;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+	/* EPERM with no cause is not the kernel's MDWE (which says EACCES) */
+	setup("mmap", EP_EPERM, EP_CAUSE_UNKNOWN);
+	D.ev.args[2] = 7;
+	D.unit.flags = DN_U_MDWE;
+	decide();
+	CHECK_STR(D.unit_directive, "");
+}
+
+/* mount(8) of util-linux 2.39+ mounts with the new mount API: a filter that refuses fsopen
+ * refuses fsconfig, fsmount, move_mount ... too, so the drop-in names each one it refuses */
+TEST(unitmap_scf_new_mount_api)
+{
+	static const char *const at_mount[] = {
+	    "chroot",	 "fsconfig",   "fsmount",     "fsopen",	  "fspick",  "mount",
+	    "mount_setattr", "move_mount", "open_tree", "pivot_root", "umount2", NULL};
+
+	setup("fsopen", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET;
+	for (int i = 0; at_mount[i]; i++)
+		scf_add(at_mount[i]);
+	snprintf(D.unit.lit[DN_UL_SCF], DN_U_LIT_LEN, "~@mount");
+	decide();
+	CHECK_STR(D.unit_directive, "SystemCallFilter");
+	CHECK_STR(D.unit_directive_value, "~@mount");
+	CHECK_STR(D.unit_dropin, "[Service]\nSystemCallFilter=fsopen fsconfig fsmount move_mount "
+				 "open_tree mount_setattr\n");
+	CHECK_CONTAINS(D.evidence[0], "fsopen is in @mount");
+	CHECK_CONTAINS(D.fix, "`SystemCallFilter=fsopen fsconfig fsmount move_mount open_tree "
+			      "mount_setattr`");
+	/* an allow-list that already has some of them: only the missing ones */
+	setup("fsmount", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET | DN_U_SCF_ALLOW;
+	scf_add("fsopen");
+	scf_add("fsconfig");
+	scf_add("open_tree");
+	decide();
+	CHECK_STR(D.unit_dropin,
+		  "[Service]\nSystemCallFilter=fsmount move_mount mount_setattr\n");
+	/* a remount's fspick only when it is what failed */
+	setup("fspick", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET;
+	scf_add("fspick");
+	scf_add("fsconfig");
+	decide();
+	CHECK_STR(D.unit_dropin, "[Service]\nSystemCallFilter=fsconfig fspick\n");
+	/* the classic mount(2) stays one call */
+	setup("mount", EP_EPERM, EP_CAUSE_SECCOMP);
+	D.unit.flags = DN_U_SCF_SET;
+	for (int i = 0; at_mount[i]; i++)
+		scf_add(at_mount[i]);
+	decide();
+	CHECK_STR(D.unit_dropin, "[Service]\nSystemCallFilter=mount\n");
+}
+
+/* systemd-executor (Debian 13's 257) opens /dev/console while it sets a unit up under a closed
+ * device policy: the directive is named, but no DeviceAllow= for a device the unit's command
+ * never asked for; the kernel's record names the executor even when /proc already shows the
+ * command */
+TEST(unitmap_executor_not_the_command)
+{
+	static const char *const comps[] = {"systemd-executor", "systemd", "lib", "usr"};
+
+	for (int pdev = 0; pdev < 2; pdev++) {
+		dev_setup("/dev/console", "c 5:1 w", pdev ? "auto" : "closed");
+		D.unit.flags = pdev ? DN_U_PRIVATE_DEVICES : 0;
+		snprintf(D.proc.exe, sizeof(D.proc.exe), "/usr/lib/systemd/systemd-executor");
+		D.ev.facts |= EP_FACT_EXE;
+		D.ev.exe_depth = 4;
+		for (int i = 0; i < 4; i++)
+			snprintf(D.ev.exe_comp[i], EP_EXE_COMP_LEN, "%s", comps[i]);
+		decide();
+		CHECK_STR(D.unit_directive, pdev ? "PrivateDevices" : "DevicePolicy");
+		CHECK_STR(D.unit_dropin, "");
+		CHECK_CONTAINS(D.fix, "systemd-executor");
+		CHECK(!strstr(D.fix, "DeviceAllow="));
+		CHECK_CONTAINS(D.evidence[D.n_evidence - 1], "systemd-executor, not the unit's command");
+	}
+	/* the unit's command opening a device: its drop-in as before */
+	dev_setup("/dev/nvme0n1", "b 259:0 r", "closed");
+	snprintf(D.proc.exe, sizeof(D.proc.exe), "/usr/bin/head");
+	D.ev.facts |= EP_FACT_EXE;
+	D.ev.exe_depth = 3;
+	snprintf(D.ev.exe_comp[0], EP_EXE_COMP_LEN, "head");
+	decide();
+	CHECK_STR(D.unit_dropin, "[Service]\nDeviceAllow=/dev/nvme0n1 r\n");
+}

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A pristine minimal Debian root file system (debootstrap, systemd as init), cached as a tarball.
-# usage: tests/vm/mkrootfs.sh [SUITE]          (default and only tested suite: bookworm)
+# usage: tests/vm/mkrootfs.sh [SUITE]          (default bookworm; trixie also tested)
 #
 # Interface (used by tests/vm/systemd/e2e.sh and tests/host/package.sh):
 #   stdout, last line: the absolute path of the tarball, e.g.
@@ -18,14 +18,20 @@
 # env: ROOTFS_MIRROR (default http://deb.debian.org/debian), ROOTFS_EXTRA="pkg ..." (more
 #      packages; part of the hash), VM_CACHE (default tests/vm/cache).
 # needs: root, debootstrap, debian-archive-keyring, python3 (the reachability probe).
-# Measured: 92 s cold on the 2-core host (169 MiB tarball); 0.1 s when cached.
+# Measured: 92 s cold on the 2-core host (169 MiB tarball), trixie 151 s; 0.1 s when cached.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${VM_CACHE:-$here/cache}
 suite=${1:-bookworm}
 mirror=${ROOTFS_MIRROR:-http://deb.debian.org/debian}
 ROOTFS_VERSION=1
-PKGS="systemd systemd-sysv udev dbus libbpf1 libelf1 zlib1g libsystemd0 libncursesw6 libtinfo6
+# the libraries by their package names in the suite: trixie's 64-bit time_t transition renamed
+# libelf1 to libelf1t64 (which Provides: libelf1, so a package built on bookworm installs)
+case $suite in
+bullseye | bookworm) libelf=libelf1 ;;
+*) libelf=libelf1t64 ;;
+esac
+PKGS="systemd systemd-sysv udev dbus libbpf1 $libelf zlib1g libsystemd0 libncursesw6 libtinfo6
 e2fsprogs procps jq ${ROOTFS_EXTRA:-}"
 # shellcheck disable=SC2086 # word list
 PKGS=$(printf '%s\n' $PKGS | sort -u | tr '\n' ' ' | sed 's/ $//')

@@ -2,7 +2,9 @@
 # End to end, as an operator: boot a Debian cloud kernel with a minimal Debian root file system
 # (tests/vm/mkrootfs.sh, systemd as PID 1), the epermd .deb installed with dpkg, and run
 # checks.sh in the guest (epermd-e2e.service, after multi-user.target).
-# usage: tests/vm/systemd/e2e.sh [SUITE]          (default bookworm: kernel 6.1 + Debian 12)
+# usage: tests/vm/systemd/e2e.sh [SUITE]          (default bookworm: kernel 6.1 + Debian 12, systemd
+#        252; trixie: kernel 6.12 + Debian 13, systemd 257 with its BPF framework and
+#        systemd-executor; run.sh runs it for VM_SYSTEMD_SUITES)
 # env: EPERMD_DEB=path.deb  the package to install. Default: $OUTPUT/deb/epermd_*.deb when
 #        $OUTPUT/deb/SOURCE (written by tests/host/package.sh) matches tests/tools/src-hash.sh, else
 #        `dpkg-buildpackage -us -uc -b` in a copy of the tree (cached in $OUTPUT/e2e-deb/ by a
