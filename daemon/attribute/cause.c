@@ -349,6 +349,11 @@ static void walk_evidence(struct cctx *c)
 		denial_add_evidence(d, "path walk: all %d director%s on the way searchable%s",
 				    w->checked, w->checked == 1 ? "y" : "ies",
 				    w->at_denial && !w->later ? " (modes at the denial)" : "");
+	if (!w->blocked && d->ev.userns_level && !d->proc.idmap_valid &&
+	    (dac_has_cap(d, C_DAC_OVERRIDE) == 1 || dac_has_cap(d, C_DAC_READ_SEARCH) == 1))
+		denial_add_evidence(d, "path walk counted CAP_DAC_* of its user namespace (level "
+				       "%u): uid_map not read (gone); unmapped owners refuse",
+				    d->ev.userns_level);
 	if (!d->file.valid)
 		denial_add_evidence(d, "the object could not be examined as root (%s)",
 				    walk_errno(w->obj_err));
@@ -365,6 +370,15 @@ static void dac_userns_evidence(struct cctx *c)
 	uid_t u = c->dac->on_walk ? d->walk.uid : c->dac->on_parent ? f->parent_uid : f->uid;
 	gid_t g = c->dac->on_walk ? d->walk.gid : c->dac->on_parent ? f->parent_gid : f->gid;
 
+	if (!c->dac->denied && c->dac->role && !strcmp(c->dac->role, "capability") &&
+	    dac_caps_unmapped(d, u, g) < 0) {
+		/* the maps were not read (the process was gone): say what the verdict assumed */
+		denial_add_evidence(d,
+				    "CAP_DAC_* of its user namespace (level %u) counted: uid_map not "
+				    "read (gone); it does not apply if %u:%u is unmapped there",
+				    d->ev.userns_level, (unsigned)u, (unsigned)g);
+		return;
+	}
 	if (!c->dac->denied || dac_caps_unmapped(d, u, g) != 1 ||
 	    (dac_has_cap(d, C_DAC_OVERRIDE) != 1 && dac_has_cap(d, C_DAC_READ_SEARCH) != 1))
 		return;

@@ -1523,9 +1523,30 @@ TEST(cause_userns_dac_caps_unmapped)
 	D.file.uid = D.file.gid = 100000 + 7;
 	cause_decide(&D);
 	CHECK(strcmp(cause_name(D.cause), "dac") != 0);
-	/* the maps not known (process gone): the capability counts, as before */
+	/* the maps not known (process gone): the capability counts, as before, and says so */
 	D.file.uid = D.file.gid = 0;
 	D.proc.idmap_valid = false;
 	cause_decide(&D);
 	CHECK(strcmp(cause_name(D.cause), "dac") != 0);
+	CHECK(has_evidence(&D, "CAP_DAC_* of its user namespace (level 1) counted: uid_map not "
+			       "read (gone); it does not apply if 0:0 is unmapped there"));
+}
+
+TEST(cause_userns_walk_caps_assumed)
+{
+	/* a rootless task gone before its uid_map was read: the walk counted its capabilities */
+	base(&D, "cat", SYS_openat, EP_EACCES, 100000);
+	D.ev.args[2] = O_RDONLY;
+	path(&D, "/root/x");
+	creds(&D, 100000, 1ull << 1);
+	D.ev.userns_level = 1;
+	D.walk.done = true;
+	D.walk.checked = 2;
+	cause_decide(&D);
+	CHECK(has_evidence(&D, "path walk counted CAP_DAC_* of its user namespace (level 1): "
+			       "uid_map not read (gone); unmapped owners refuse"));
+	/* the initial namespace: nothing to say */
+	D.ev.userns_level = 0;
+	cause_decide(&D);
+	CHECK(!has_evidence(&D, "path walk counted"));
 }
