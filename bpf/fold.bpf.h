@@ -298,13 +298,14 @@ static __always_inline bool ep_fold_same(const struct ep_fold_key *a, const stru
 }
 
 /*
- * Was the key's fingerprint met lately? If not, it is now. Two candidate slots (from the
- * fingerprint's low and high bits): two keys repeated in turn that share one slot keep their
- * fingerprints in the other; when both are taken, the key's own bit picks the one to replace.
+ * Was the key's fingerprint met lately? If not, it is now. Two slots per set: two keys
+ * repeated in turn that share a set keep their fingerprints in its two slots; when both are
+ * taken, the key's own bit picks the one to replace.
  */
 static __always_inline bool ep_fold_seen(__u64 h)
 {
-	__u32 i0 = h & (EP_FOLD_SEEN - 1), i1 = (h >> 32) & (EP_FOLD_SEEN - 1);
+	/* both slots in one cache line (one page to touch): a two-way set */
+	__u32 i0 = h & (EP_FOLD_SEEN - 2), i1 = i0 + 1;
 	__u64 *s0, *s1;
 
 	s0 = bpf_map_lookup_elem(&fold_seen, &i0);
@@ -385,16 +386,25 @@ __noinline int ep_fold_check(__u64 ev_sig)
 	if (!fs)
 		return EP_FOLD_NONE;
 	fs->found = 0;
-	/* a first occurrence (no fingerprint yet) ships without touching the fold map */
-	if (ep_fold_fill(&fs->e.k, task, ev_sig)) {
-		fs->fp = ep_fold_fp(&fs->e.k);
-		if (ep_fold_seen(fs->fp)) {
-			if (!ep_fold_hit(fs))
-				return EP_FOLD_HEAD;
-			fs->busy = 0;
-			return EP_FOLD_DONE;
-		}
+	if (!ep_fold_fill(&fs->e.k, task, ev_sig))
+		goto none;
+	fs->fp = ep_fold_fp(&fs->e.k);
+	/*
+	 * A repeat goes straight to its entry, without the fingerprints' slots: every map page
+	 * a repeat touches costs a TLB miss at each syscall on a host with PTI and no PCID.
+	 */
+	if (ep_fold_hit(fs)) {
+		fs->busy = 0;
+		return EP_FOLD_DONE;
 	}
+	/*
+	 * The entry's window ended, or the key's fingerprint was met lately: this record heads
+	 * the entry. A first occurrence only leaves its fingerprint: the map's inserts and
+	 * evictions are for keys that repeat.
+	 */
+	if (fs->found || ep_fold_seen(fs->fp))
+		return EP_FOLD_HEAD;
+none:
 	fs->busy = 0;
 	return EP_FOLD_NONE;
 }
