@@ -12,8 +12,9 @@
  * directories or fd inodes differ never fold together. fold_map is keyed by the key's 64-bit
  * fingerprint and holds the key in its value (struct ep_fold_ent), compared word by word at
  * each lookup: the kernel's jhash and memcmp of the 424-byte key were most of what this
- * (with the register reads in ep_fold_begin()) took off a repeat's sys_exit program, 43 %. An entry the LRU evicts before the daemon drained it loses
- * its undrained count: the daemon reports that as folded - drained, never silently.
+ * (with the register reads in ep_fold_begin()) took off a repeat's sys_exit program, 43 %.
+ * An entry the LRU evicts before the daemon drained it loses its undrained count: the daemon
+ * reports that as folded - drained, never silently.
  *
  * The key is built in a per-CPU buffer (5.10 allows 512 bytes of stack for the program and its
  * callees together); a busy flag stands for a preempted program of the same CPU (then no fold).
