@@ -11,9 +11,10 @@
  * (struct ep_fold_key, include/epermd.h) holds the object exactly: two denials whose paths, base
  * directories or fd inodes differ never fold together. fold_map is keyed by the key's 64-bit
  * fingerprint and holds the key in its value (struct ep_fold_ent), compared word by word at
- * each lookup: the kernel's jhash and memcmp of the 424-byte key cost a repeat ~40 % of its
- * sys_exit program (bench/kstats). An entry the LRU evicts before the daemon drained it loses
- * its undrained count: the daemon reports that as folded - drained, never silently.
+ * each lookup: the kernel's jhash and memcmp of the 424-byte key were most of what this
+ * (with the register reads in ep_fold_begin()) took off a repeat's sys_exit program, 43 %.
+ * An entry the LRU evicts before the daemon drained it loses its undrained count: the daemon
+ * reports that as folded - drained, never silently.
  *
  * The key is built in a per-CPU buffer (5.10 allows 512 bytes of stack for the program and its
  * callees together); a busy flag stands for a preempted program of the same CPU (then no fold).
@@ -298,13 +299,14 @@ static __always_inline bool ep_fold_same(const struct ep_fold_key *a, const stru
 }
 
 /*
- * Was the key's fingerprint met lately? If not, it is now. Two candidate slots (from the
- * fingerprint's low and high bits): two keys repeated in turn that share one slot keep their
- * fingerprints in the other; when both are taken, the key's own bit picks the one to replace.
+ * Was the key's fingerprint met lately? If not, it is now. Two slots per set: two keys
+ * repeated in turn that share a set keep their fingerprints in its two slots; when both are
+ * taken, the key's own bit picks the one to replace.
  */
 static __always_inline bool ep_fold_seen(__u64 h)
 {
-	__u32 i0 = h & (EP_FOLD_SEEN - 1), i1 = (h >> 32) & (EP_FOLD_SEEN - 1);
+	/* both slots in one cache line (one page to touch): a two-way set */
+	__u32 i0 = h & (EP_FOLD_SEEN - 2), i1 = i0 + 1;
 	__u64 *s0, *s1;
 
 	s0 = bpf_map_lookup_elem(&fold_seen, &i0);
@@ -385,16 +387,25 @@ __noinline int ep_fold_check(__u64 ev_sig)
 	if (!fs)
 		return EP_FOLD_NONE;
 	fs->found = 0;
-	/* a first occurrence (no fingerprint yet) ships without touching the fold map */
-	if (ep_fold_fill(&fs->e.k, task, ev_sig)) {
-		fs->fp = ep_fold_fp(&fs->e.k);
-		if (ep_fold_seen(fs->fp)) {
-			if (!ep_fold_hit(fs))
-				return EP_FOLD_HEAD;
-			fs->busy = 0;
-			return EP_FOLD_DONE;
-		}
+	if (!ep_fold_fill(&fs->e.k, task, ev_sig))
+		goto none;
+	fs->fp = ep_fold_fp(&fs->e.k);
+	/*
+	 * A repeat goes straight to its entry, without the fingerprints' slots: every map page
+	 * a repeat touches costs a TLB miss at each syscall on a host with PTI and no PCID.
+	 */
+	if (ep_fold_hit(fs)) {
+		fs->busy = 0;
+		return EP_FOLD_DONE;
 	}
+	/*
+	 * The entry's window ended, or the key's fingerprint was met lately: this record heads
+	 * the entry. A first occurrence only leaves its fingerprint: the map's inserts and
+	 * evictions are for keys that repeat.
+	 */
+	if (fs->found || ep_fold_seen(fs->fp))
+		return EP_FOLD_HEAD;
+none:
 	fs->busy = 0;
 	return EP_FOLD_NONE;
 }

@@ -81,6 +81,7 @@ struct tracer {
 			       * no dcache lookup */
 	char exit_why[160];   /* why, for --features */
 	char uring_why[200];  /* why, for --features */
+	char fold_desc[96];   /* in-kernel folding, for --features */
 	bool dhash_refused;   /* the object did not load with the dcache hash probe */
 	char lookup_why[200]; /* the object lookup, for --features */
 	bool ll_refused;      /* the object did not load with the Landlock credentials probe */
@@ -581,6 +582,13 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 	s->rodata->fold_on = !t->opts.bench_empty && t->atomic_fetch && t->exit_lighter < 1;
 	if (s->rodata->fold_on)
 		s->rodata->tick_ns = kernel_tick_ns();
+	if (s->rodata->tick_ns)
+		snprintf(t->fold_desc, sizeof(t->fold_desc),
+			 "in the kernel (repeats counted, not shipped; timed in %llu us ticks)",
+			 (unsigned long long)s->rodata->tick_ns / 1000);
+	else
+		snprintf(t->fold_desc, sizeof(t->fold_desc),
+			 "in the kernel (repeats counted, not shipped; timed by the clock)");
 	s->rodata->dcache_mounted = dcache_mounted_value(vmlinux);
 	if (!t->opts.bench_empty)
 		set_erofs(t);
@@ -865,7 +873,7 @@ static int tracer_load(struct tracer *t, bool tp_only, bool atomic_fetch, bool u
 		    : t->exit_lighter >= 1 ? "off: the verifier refused the sys_exit program with "
 					     "it on this kernel; repeats are shipped and folded by "
 					     "the daemon"
-					   : "in the kernel (repeats counted, not shipped)";
+					   : t->fold_desc;
 		return 0;
 	}
 fail:

@@ -4,7 +4,8 @@
 #                           scenarios,
 #                           apparmor_parser, fapolicyd (+ libs and config) when fetched
 #   modules-<suite>.cpio.gz kernel modules listed in $VM_MODULES (default: none; NVMe and
-#                           ext4 are built into all three cloud kernels), dependencies resolved
+#                           ext4 are built into all three cloud kernels), dependencies resolved;
+#                           the kernel's config as /boot/config-RELEASE
 # boot.sh appends a third, tiny archive with the job script. The kernel unpacks concatenated archives.
 # usage: OUTPUT=build tests/vm/mkinitramfs.sh [SUITE...]
 set -eu
@@ -119,7 +120,10 @@ for suite in "$@"; do
 	rel=$(cat "$kd/release")
 	mroot=$(mktemp -d "${TMPDIR:-/tmp}/epermd-mods.XXXXXX")
 	chmod 0755 "$mroot" # its "." entry sets the mode of the guest's /
-	mkdir -p "$mroot/lib/modules/$rel" "$mroot/etc"
+	mkdir -p "$mroot/lib/modules/$rel" "$mroot/etc" "$mroot/boot"
+	# the kernel's configuration where Debian installs it: epermd reads CONFIG_HZ there (the
+	# fold check times repeats in ticks, bpf/fold.bpf.h)
+	[ ! -s "$kd/config" ] || cp "$kd/config" "$mroot/boot/config-$rel"
 	: >"$mroot/etc/modules-load"
 	for m in $VM_MODULES; do
 		# modules.dep: "kernel/x/m.ko[.xz]: dep1.ko dep2.ko"; load deps (rightmost first), then m
