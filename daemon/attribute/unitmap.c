@@ -908,7 +908,7 @@ static void collect(struct denial *d, struct umctx *c)
 		dev_match(c);
 	else if (d->cause == EP_CAUSE_DAC)
 		mount_matches(c);
-	else if (d->cause == EP_CAUSE_UNKNOWN)
+	else if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_MDWE)
 		mdwe_kernel_match(c);
 	if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_CGROUP) {
 		ip_match(c);
