@@ -5,7 +5,7 @@
  * does on 6.3+), optionally forks (the flag is inherited) and then asks for memory that is
  * writable and executable, and exits at once with what the call returned.
  *
- *   mdwetrig [--set] [--fork] mmap-wx|mprotect-x
+ *   mdwetrig [--set] [--fork] mmap-wx|mprotect-x|none
  *
  * Exit status: 0 the call succeeded, 13 EACCES, 1 another error, 2 usage or setup, 77 the
  * kernel has no MDWE (PR_SET_MDWE fails with EINVAL).
@@ -40,6 +40,8 @@ static int attempt(const char *what)
 			return 2;
 		if (!mprotect(p, 4096, PROT_READ | PROT_EXEC))
 			return 0;
+	} else if (!strcmp(what, "none")) {
+		return 0; /* a probe: does PR_SET_MDWE work here? */
 	} else {
 		return 2;
 	}
@@ -60,7 +62,7 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (i != argc - 1)
-		return fprintf(stderr, "usage: mdwetrig [--set] [--fork] mmap-wx|mprotect-x\n"), 2;
+		return fprintf(stderr, "usage: mdwetrig [--set] [--fork] mmap-wx|mprotect-x|none\n"), 2;
 	if (set && prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0))
 		return errno == EINVAL ? 77 : 2;
 	if (!fork_first)
