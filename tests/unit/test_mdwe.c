@@ -139,4 +139,17 @@ TEST(mdwe_unit)
 	CHECK_STR(D.unit_dropin, "[Service]\nMemoryDenyWriteExecute=no\n");
 	CHECK_STR(msgid_for_denial(&D), EP_MSGID_UNIT);
 	CHECK_STR(msgid_for_cause(D.cause), EP_MSGID_MDWE);
+	/* the unit does not set it: the program or a wrapper did; no drop-in */
+	D.unit.flags = 0;
+	run();
+	CHECK_STR(cause_name(D.cause), "mdwe");
+	CHECK_STR(D.unit_directive, "");
+	CHECK_CONTAINS(D.diagnosis, "not its unit's MemoryDenyWriteExecute= (off)");
+	CHECK(!strstr(D.fix, "MemoryDenyWriteExecute=no"));
+	/* its settings could not be read: the drop-in only if the unit sets it */
+	D.unit.valid = false;
+	run();
+	CHECK_STR(cause_name(D.cause), "mdwe");
+	CHECK_CONTAINS(D.fix, "If the unit node-app.service sets MemoryDenyWriteExecute=yes");
+	CHECK_CONTAINS(D.fix, "Never turn it off for the whole host");
 }
