@@ -236,7 +236,7 @@ cells = {}
 for line in open(f"{res}/samples.txt"):
     cfg, rnd, loop, rep, ns, calls = line.split()
     cells.setdefault((cfg, loop), []).append(float(ns))
-loops = [l for l in ["ok", "eperm", "eperm1", "seccomp", "okfilt", "eacces"] if ("none", l) in cells]
+loops = [l for l in ["ok", "eperm", "eperm1", "seccomp", "okfilt", "eacces", "mdwe"] if ("none", l) in cells]
 cfgs = [c for c in ["none", "empty", "epermd", "bpftrace", "base"] if (c, loops[0]) in cells]
 names = {"none": "no tracer", "empty": "empty tp_btf hook (--bench-empty-hook)",
          "epermd": "epermd (daemon, json to /dev/null)",

@@ -4,7 +4,8 @@
  *
  *   workload [--reps N] [--ms MS] [--warm MS] [--total 1] LOOP...
  *                                                          LOOP = ok | eperm | eperm1 |
- *                                                          seccomp | okfilt | eacces
+ *                                                          seccomp | okfilt | eacces |
+ *                                                          mdwe
  *   workload storm N                                       N x kill(1, 0) as uid 65534
  *
  * Each loop runs in its own child (dropping the uid or installing a seccomp filter cannot be
@@ -23,6 +24,9 @@
  *           successful path of a seccomp-filtered task
  * eacces  = open("/etc/shadow", O_RDONLY) as uid 65534: a path lookup and a DAC check, EACCES
  *           (the record carries the path's dentry from the dcache, EP_FACT_OBJ)
+ * mdwe    = mmap(PROT_READ|PROT_WRITE|PROT_EXEC) after prctl(PR_SET_MDWE): EACCES from
+ *           map_deny_write_exec(), the address hint new at every call (every denial a
+ *           first occurrence: a full record, the task's MDWE flag read, EP_FACT_MDWE)
  * Pinning is the caller's business (taskset).
  */
 #include <errno.h>
@@ -36,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -96,11 +101,17 @@ static unsigned batch(int loop)
 			r = syscall(SYS_setuid, uid = uid % 60000 + 1);
 		else if (loop == 5)
 			r = open("/etc/shadow", O_RDONLY | O_CLOEXEC);
+		else if (loop == 6) /* 60000 hints: not folded; refused, so nothing to unmap */
+			r = mmap((void *)((uid = uid % 60000 + 1) << 24), 4096,
+				 PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0) == MAP_FAILED
+				? -1
+				: 0;
 		else
 			r = syscall(SYS_getppid);
-		if (loop == 0 || loop == 3 ? r < 0
-		    : loop == 5		   ? (r != -1 || errno != EACCES)
-					   : (r != -1 || errno != EPERM))
+		if (loop == 0 || loop == 3   ? r < 0
+		    : loop == 5 || loop == 6 ? (r != -1 || errno != EACCES)
+					     : (r != -1 || errno != EPERM))
 			bad++;
 	}
 	return bad;
@@ -116,6 +127,10 @@ static void run_loop(const char *name, int loop, int reps, int ms, int warm)
 		deny_syscall(SYS_getppid);
 	else if (loop == 3)
 		deny_syscall(SYS_mkdir);
+	else if (loop == 6 && prctl(65 /* PR_SET_MDWE */, 1 /* REFUSE_EXEC_GAIN */, 0, 0, 0)) {
+		perror("workload: PR_SET_MDWE");
+		exit(70);
+	}
 	t0 = now_ns();
 	while (now_ns() - t0 < (uint64_t)warm * 1000000ull) {
 		bad += batch(loop);
@@ -180,7 +195,7 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc || reps < 1 || ms < 1) {
 		fprintf(stderr, "usage: workload [--reps N] [--ms MS] [--warm MS] [--total 1] "
-				"ok|eperm|eperm1|seccomp|okfilt|eacces...\n"
+				"ok|eperm|eperm1|seccomp|okfilt|eacces|mdwe...\n"
 				"       workload storm N\n");
 		return 64;
 	}
@@ -191,6 +206,7 @@ int main(int argc, char **argv)
 			   : !strcmp(argv[i], "okfilt")	 ? 3
 			   : !strcmp(argv[i], "eperm1")	 ? 4
 			   : !strcmp(argv[i], "eacces")	 ? 5
+			   : !strcmp(argv[i], "mdwe")	 ? 6
 							 : -1;
 		pid_t pid;
 		int st;

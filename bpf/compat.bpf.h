@@ -78,4 +78,41 @@ static __always_inline bool ep_task_compat(struct task_struct *task, const bool 
 	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
 }
 
+/*
+ * mm_struct.flags: an unsigned long on older kernels, on newer ones (6.18 here) mm_flags_t, a
+ * struct holding a bitmap (__mm_flags[], its first word the same bits). CO-RE matches a field
+ * only when the types are compatible (both scalars, or both structs), so each flavor exists on
+ * its own kernels.
+ */
+struct ep_mm_flags___bm {
+	unsigned long __mm_flags[1];
+} __attribute__((preserve_access_index));
+struct mm_struct___bm {
+	struct ep_mm_flags___bm flags;
+} __attribute__((preserve_access_index));
+struct mm_struct___ul {
+	unsigned long flags;
+} __attribute__((preserve_access_index));
+
+/* include/linux/mm_types.h (sched/coredump.h on older kernels): a #define, not in BTF. 28 since
+ * MDWE came (6.3); on older kernels bit 28 is another flag (MMF_HAS_PINNED on 5.10), so the
+ * loader sets mdwe_ok only where prctl(PR_GET_MDWE) answers. MMF_HAS_MDWE_NO_INHERIT is not
+ * read: its number moved (30 in 6.7, 29 later). */
+#define EP_MMF_HAS_MDWE 28
+
+static __always_inline int ep_mm_flags(struct task_struct *task, __u64 *flags)
+{
+	void *mm = BPF_CORE_READ(task, mm);
+
+	if (!mm)
+		return -1;
+	if (bpf_core_field_exists(struct mm_struct___bm, flags))
+		*flags = BPF_CORE_READ((struct mm_struct___bm *)mm, flags.__mm_flags[0]);
+	else if (bpf_core_field_exists(struct mm_struct___ul, flags))
+		*flags = BPF_CORE_READ((struct mm_struct___ul *)mm, flags);
+	else
+		return -1;
+	return 0;
+}
+
 #endif

@@ -43,6 +43,12 @@ const volatile __s32 nr_mmap = -1;
 const volatile __s32 nr_bind = -1;
 const volatile __s32 nr_landlock_restrict_self = -1;
 const volatile __s32 nr_fanotify_mark = -1;
+const volatile __s32 nr_mprotect = -1;
+const volatile __s32 nr_pkey_mprotect = -1;
+const volatile __s32 nr_shmat = -1;
+/* the kernel has memory-deny-write-execute (prctl PR_GET_MDWE answers, 6.3+): MMF_HAS_MDWE
+ * means what it says */
+const volatile bool mdwe_ok = false;
 /* look a path's final dentry up in the dcache at a denial (EP_FACT_OBJ) */
 const volatile bool obj_lookup = true;
 const volatile __u32 dcache_mounted = 0; /* DCACHE_MOUNTED; 0 = the pre-6.14 value */
@@ -408,6 +414,25 @@ static __always_inline void ep_bind_port(struct ep_wire_hdr *h)
 	h->facts |= EP_FACT_PORT;
 }
 
+/* The task's MDWE state at an EACCES from the calls map_deny_write_exec() refuses: the flag
+ * lives in mm->flags only (PR_GET_MDWE answers for the caller alone, /proc does not show it)
+ * and the process is often gone before the daemon looks. remap_file_pages is left out: its
+ * protection is the old mapping's, not in its arguments. */
+static __always_inline void ep_mdwe(struct ep_wire_hdr *h, struct task_struct *task)
+{
+	__s32 nr = h->syscall_nr;
+	__u64 f = 0;
+
+	if (!mdwe_ok || h->ret != -EACCES || (h->flags & EP_F_COMPAT) ||
+	    (nr != nr_mmap && nr != nr_mprotect && nr != nr_pkey_mprotect && nr != nr_shmat))
+		return;
+	if (ep_mm_flags(task, &f))
+		return;
+	h->facts |= EP_FACT_MDWE;
+	if (f & (1ull << EP_MMF_HAS_MDWE))
+		h->flags |= EP_F_MDWE;
+}
+
 /* What the record says about files: the user path, its base directory, the fd's file. */
 struct ep_files {
 	const char *uptr; /* the user path, or NULL */
@@ -711,6 +736,7 @@ static __always_inline __u32 ep_build(__u8 *buf, struct pt_regs *regs,
 		ep_fill_regs(h->args, &h->syscall_nr, &h->ip, regs, h->flags & EP_F_COMPAT,
 			     &tmp->regs);
 		ep_bind_port(h);
+		ep_mdwe(h, task);
 	}
 	h->n_ev = ep_copy_evidence((struct ep_evidence *)(buf + hlen), st);
 	off = hlen + (h->n_ev & 7) * sizeof(struct ep_evidence);

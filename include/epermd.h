@@ -49,6 +49,10 @@
 #define EP_F_FOLD_HEAD                                                                             \
 	(1u << 9) /* the kernel counts this denial's repeats in the fold map (struct               \
 		   * ep_fold_val.ship_seq is this record's seq) instead of shipping them */
+#define EP_F_MDWE                                                                                  \
+	(1u << 10) /* with EP_FACT_MDWE: the task's mm had MMF_HAS_MDWE at the denial             \
+		    * (prctl PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN; systemd's                      \
+		    * MemoryDenyWriteExecute= on 6.3+) */
 
 /* What an evidence record says. a[] meanings are per kind. */
 enum ep_ev_kind {
@@ -183,6 +187,10 @@ enum ep_hook {
 	(1u << 9) /* ep_event.bind_port: bind()'s AF_INET/AF_INET6 port, read from the caller's   \
 		   * sockaddr at the syscall's exit (a cgroup BPF program, systemd's             \
 		   * SocketBindDeny=, refuses before __inet_bind() could record it) */
+#define EP_FACT_MDWE                                                                               \
+	(1u << 10) /* the task's memory-deny-write-execute state was read at the denial (an      \
+		    * EACCES from mmap, mprotect, pkey_mprotect or shmat on a kernel with MDWE,  \
+		    * 6.3+): EP_F_MDWE says whether it was on */
 
 /* ep_inode_facts.flags */
 #define EP_IF_PATH_TRUNC (1u << 0) /* deeper or longer than the path buffer */

@@ -96,7 +96,7 @@ static bool proc_has_cap(const struct denial *d, int cap)
 
 static const char *const fact_names[DN_FACT__N] = {
     "credentials", "groups", "file",	  "file_flags", "mount",     "base_dir",
-    "listener",	   "target", "arguments", "link",	"path_walk",
+    "listener",	   "target", "arguments", "link",	"path_walk", "mdwe",
 };
 
 const char *cause_fact_name(unsigned bit)
@@ -707,6 +707,59 @@ static bool rule_devcg_ev(struct cctx *c)
 	snprintf(c->d->rule, sizeof(c->d->rule), "%c %llu:%llu %s", e->a[0] == 1 ? 'b' : 'c',
 		 (unsigned long long)e->a[1], (unsigned long long)e->a[2], acc[e->a[3] & 7]);
 	return decide(c, EP_CAUSE_CGROUP), true;
+}
+
+/* The prot bits in the record's words: "PROT_READ|PROT_WRITE|PROT_EXEC" */
+static void prot_words(unsigned long long prot, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s%s", prot & 1 ? "PROT_READ|" : "", prot & 2 ? "PROT_WRITE|" : "",
+		 prot & 4 ? "PROT_EXEC|" : "", (prot & 7) ? "" : "PROT_NONE|");
+	buf[strlen(buf) - 1] = '\0';
+}
+
+/*
+ * The kernel's memory-deny-write-execute (6.3+, prctl PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN;
+ * systemd's MemoryDenyWriteExecute= where the kernel has it): map_deny_write_exec() refuses a
+ * new mapping that is writable and executable (mmap; shmat with SHM_EXEC and without
+ * SHM_RDONLY) and a mapping that gains exec (mprotect, pkey_mprotect) with EACCES, after every
+ * LSM and capability check: no hook sees it. Decided only from the kernel's reading of the
+ * task's MMF_HAS_MDWE at the denial (EP_FACT_MDWE); the flag is inherited across fork and exec,
+ * so the task may not be the one that asked for it.
+ */
+static bool rule_mdwe(struct cctx *c)
+{
+	struct denial *d = c->d;
+	const unsigned long long *a = (const unsigned long long *)d->ev.args;
+	const char *sc = d->sc_name;
+	bool hit;
+
+	if (c->err != EP_EACCES || !(d->ev.facts & EP_FACT_MDWE))
+		return false;
+	if (!(d->ev.flags & EP_F_MDWE)) {
+		denial_add_evidence(d, "at the denial: memory-deny-write-execute off (MMF_HAS_MDWE "
+				       "clear)");
+		d->facts_at_denial |= DN_FACT_MDWE;
+		return false;
+	}
+	if (!strcmp(sc, "mmap"))
+		hit = (a[2] & 6) == 6;
+	else if (!strcmp(sc, "mprotect") || !strcmp(sc, "pkey_mprotect"))
+		hit = a[2] & 4;
+	else if (!strcmp(sc, "shmat"))
+		hit = (a[2] & 0100000) && !(a[2] & 010000); /* SHM_EXEC, not SHM_RDONLY */
+	else
+		hit = false;
+	d->facts_at_denial |= DN_FACT_MDWE;
+	denial_add_evidence(d, "at the denial: memory-deny-write-execute on (mm->flags "
+			       "MMF_HAS_MDWE, set by prctl PR_SET_MDWE here or in an ancestor)");
+	if (!hit)
+		return false;
+	snprintf(d->rule, sizeof(d->rule), "PR_MDWE_REFUSE_EXEC_GAIN");
+	if (!strcmp(sc, "shmat"))
+		snprintf(d->target, sizeof(d->target), "shmflg SHM_EXEC");
+	else
+		prot_words(a[2], d->target, sizeof(d->target));
+	return decide(c, EP_CAUSE_MDWE), true;
 }
 
 /* enum lockdown_reason values stable from 5.4 to 6.18 (later ones moved between releases) */
@@ -1436,6 +1489,7 @@ static const rule_fn rules[] = {
 	rule_io_uring_disabled,
 	rule_caps,
 	rule_security_ev,
+	rule_mdwe,
 	rule_userns_unmapped,
 	rule_iflags_file,
 	rule_mount_file,

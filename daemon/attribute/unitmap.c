@@ -356,9 +356,10 @@ static const struct {
 /* MemoryDenyWriteExecute= without seccomp: systemd 254+ sets the kernel's own MDWE with
  * prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN) where the kernel has it (6.3+) and installs the
  * seccomp filter only where it does not. mmap/mprotect then fail with EACCES from
- * map_deny_write_exec(), no hook and no filter in sight: the record's cause stays unknown. The
- * task's MDWE bit is not in /proc/PID/status (PR_GET_MDWE answers only for the caller), so it
- * is inferred: the unit sets it, EACCES, and the call asks for what MDWE refuses. */
+ * map_deny_write_exec(), no hook and no filter in sight. The kernel side reads the task's MDWE
+ * bit at the denial (cause mdwe, cause.c rule_mdwe); where it did not, the cause stays unknown
+ * and the directive is inferred: the unit sets it, EACCES, and the call asks for what MDWE
+ * refuses (the bit is not in /proc/PID/status, PR_GET_MDWE answers only for the caller). */
 static void mdwe_kernel_match(struct umctx *c)
 {
 	struct um *m;
@@ -908,7 +909,7 @@ static void collect(struct denial *d, struct umctx *c)
 		dev_match(c);
 	else if (d->cause == EP_CAUSE_DAC)
 		mount_matches(c);
-	else if (d->cause == EP_CAUSE_UNKNOWN)
+	else if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_MDWE)
 		mdwe_kernel_match(c);
 	if (d->cause == EP_CAUSE_UNKNOWN || d->cause == EP_CAUSE_CGROUP) {
 		ip_match(c);

@@ -25,6 +25,7 @@ struct tracer_features {
 	unsigned host_mntns;		 /* the mount namespace EROFS is a read-only disk in */
 	const char *landlock; /* which Landlock refusals full mode sees (hooks.c); NULL: none */
 	const char *landlock_domain; /* how a task's Landlock domain is known (tracer.c) */
+	const char *mdwe;	     /* whether a task's MDWE state is read at a denial */
 	int n_hooks;
 	struct tracer_hook_state hooks[TRACER_MAX_HOOKS];
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -548,6 +549,20 @@ static void set_erofs(struct tracer *t)
 	}
 }
 
+/* Memory-deny-write-execute (6.3+): PR_GET_MDWE answers (0 or the caller's flags) where the
+ * kernel has it and fails with EINVAL where it does not; only then does mm->flags' bit 28 mean
+ * MMF_HAS_MDWE (5.10 has another flag there). A probe, not a version check: backports count. */
+static void set_mdwe(struct tracer *t)
+{
+	const int pr_get_mdwe = 66; /* linux/prctl.h, missing from older headers */
+	int r = prctl(pr_get_mdwe, 0, 0, 0, 0);
+
+	t->skel->rodata->mdwe_ok = r >= 0;
+	t->f.mdwe = r >= 0 ? "read at the denial (mm->flags MMF_HAS_MDWE)"
+		    : errno == EINVAL ? "not in this kernel"
+				      : "unknown (prctl PR_GET_MDWE refused)";
+}
+
 /* The key of the seccomp filter fingerprints (bpf/seccomp.bpf.h): unknown to the processes
  * whose filters it names. Never 0. */
 static __u64 sc_key_new(void)
@@ -601,6 +616,10 @@ static void set_rodata(struct tracer *t, const struct btf *vmlinux, bool use_tas
 	s->rodata->nr_bind = syscall_nr("bind");
 	s->rodata->nr_landlock_restrict_self = syscall_nr("landlock_restrict_self");
 	s->rodata->nr_fanotify_mark = syscall_nr("fanotify_mark");
+	s->rodata->nr_mprotect = syscall_nr("mprotect");
+	s->rodata->nr_pkey_mprotect = syscall_nr("pkey_mprotect");
+	s->rodata->nr_shmat = syscall_nr("shmat");
+	set_mdwe(t);
 	for (int op = 0; op < EP_URING_OP_MAX; op++)
 		s->rodata->uring_sc[op] = (__s16)(uring_op_syscall(op) + 1);
 }

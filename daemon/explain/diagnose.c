@@ -313,7 +313,7 @@ static const say_fn sayers[EP_CAUSE__MAX] = {
     [EP_CAUSE_IMMUTABLE] = say_immutable, [EP_CAUSE_MOUNT] = say_mount,
     [EP_CAUSE_SECCOMP] = say_seccomp,	  [EP_CAUSE_LSM] = say_lsm,
     [EP_CAUSE_FANOTIFY] = say_fanotify,	  [EP_CAUSE_SYSCTL] = say_sysctl,
-    [EP_CAUSE_CGROUP] = say_cgroup,
+    [EP_CAUSE_CGROUP] = say_cgroup,	  [EP_CAUSE_MDWE] = fix_mdwe,
 };
 
 void diagnose_denial(struct denial *d)

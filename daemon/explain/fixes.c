@@ -1304,3 +1304,49 @@ void fix_cgroup(struct dx *x)
 	else
 		VAL(x, "bpftool cgroup tree");
 }
+
+/* The kernel's memory-deny-write-execute (cause.c rule_mdwe). A unit whose settings say
+ * MemoryDenyWriteExecute=yes gets fix_unit()'s drop-in (unitmap.c names the directive); here a
+ * process outside a unit, in a unit whose settings could not be read, or in a unit that does not
+ * set it (the program or a wrapper under the unit did). */
+void fix_mdwe(struct dx *x)
+{
+	const struct denial *d = x->d;
+	/* the unit may set it: its settings were not read */
+	bool unit_maybe = d->proc.unit[0] && !d->unit.valid;
+
+	DIAG(x,
+	     "%s could not %s with %s: memory-deny-write-execute is on for this process (the "
+	     "kernel's MMF_HAS_MDWE, read at the denial; set by prctl(PR_SET_MDWE, "
+	     "PR_MDWE_REFUSE_EXEC_GAIN)), so the kernel refuses memory that is writable and "
+	     "executable, or that becomes executable later, with EACCES. The flag is inherited "
+	     "across fork and exec and cannot be cleared: this process or one of its ancestors set "
+	     "it%s%s.",
+	     x->who, d->sc_name[0] ? d->sc_name : "map memory", x->target,
+	     unit_maybe ? " (its unit's MemoryDenyWriteExecute=yes does, where the kernel has "
+			  "MDWE; the unit's settings could not be read)"
+			: "",
+	     unit_maybe ? ""
+	     : d->proc.unit[0]
+		 ? "; not its unit's MemoryDenyWriteExecute= (off): the program or a wrapper it runs "
+		   "under did"
+		 : "; which one is not knowable from here (it is not in /proc, and PR_GET_MDWE "
+		   "answers only for the caller)");
+	if (unit_maybe)
+		FIX(x,
+		    "If the unit %s sets MemoryDenyWriteExecute=yes: a drop-in for that unit only "
+		    "(`systemctl edit %s`, `[Service]` `MemoryDenyWriteExecute=no`), then "
+		    "`systemctl restart %s`; better, the program's mode without a JIT, or a JIT "
+		    "that maps its code twice (a memfd read-write and read-execute). Never turn it "
+		    "off for the whole host.",
+		    d->proc.unit, d->proc.unit, d->proc.unit);
+	else
+		FIX(x,
+		    "Start this one program without the setting (find the launcher or sandbox "
+		    "wrapper above it that calls prctl(PR_SET_MDWE)), or use the program's mode "
+		    "without a JIT (a JIT that maps its code twice, a memfd read-write and "
+		    "read-execute, works under it). Never turn it off for the whole host.");
+	VAL(x,
+	    "started the same way: perl -e 'exit(syscall(9,0,4096,7,0x22,-1,0) == -1)' && echo "
+	    "writable+executable memory allowed");
+}

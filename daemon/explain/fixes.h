@@ -50,6 +50,7 @@ void fix_lsm(struct dx *x);
 void fix_fanotify(struct dx *x);
 void fix_sysctl(struct dx *x);
 void fix_cgroup(struct dx *x);
+void fix_mdwe(struct dx *x);
 /* DIAG + FIX + VAL of an EROFS denial decided as mount (rofs_fix.c) */
 void fix_rofs(struct dx *x);
 /* DIAG + FIX + VAL of a denial with a unit directive (unit_fix.c) */

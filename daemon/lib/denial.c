@@ -11,7 +11,7 @@ static const char *const cause_names[EP_CAUSE__MAX] = {
     [EP_CAUSE_IMMUTABLE] = "immutable", [EP_CAUSE_MOUNT] = "mount",
     [EP_CAUSE_SECCOMP] = "seccomp",	[EP_CAUSE_LSM] = "lsm",
     [EP_CAUSE_FANOTIFY] = "fanotify",	[EP_CAUSE_SYSCTL] = "sysctl",
-    [EP_CAUSE_CGROUP] = "cgroup",
+    [EP_CAUSE_CGROUP] = "cgroup",	[EP_CAUSE_MDWE] = "mdwe",
 };
 
 const char *cause_name(enum ep_cause c)

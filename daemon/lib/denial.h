@@ -25,6 +25,7 @@ enum ep_cause {
 	EP_CAUSE_FANOTIFY,
 	EP_CAUSE_SYSCTL,
 	EP_CAUSE_CGROUP,
+	EP_CAUSE_MDWE, /* the kernel's memory-deny-write-execute (prctl PR_SET_MDWE) */
 	EP_CAUSE__MAX,
 };
 
@@ -297,7 +298,8 @@ enum dn_fact {
 	DN_FACT_ARGS = 1u << 8,	    /* "arguments": memory behind pointer arguments */
 	DN_FACT_LINK = 1u << 9,	    /* "link": the symbolic link the path ends in */
 	DN_FACT_WALK = 1u << 10,    /* "path_walk": the directories' modes on the way */
-	DN_FACT__N = 11,
+	DN_FACT_MDWE = 1u << 11,    /* "mdwe": the task's memory-deny-write-execute flag */
+	DN_FACT__N = 12,
 };
 
 /*

@@ -22,6 +22,7 @@
 #define EP_MSGID_FANOTIFY   "cd845ef4e5d34a519831691bb30b1fca"
 #define EP_MSGID_SYSCTL	    "878352ec9b494415928abacd79915dc8"
 #define EP_MSGID_CGROUP	    "9b6bee8f115d4a2d9bab1d1c963d14b5"
+#define EP_MSGID_MDWE	    "e8700026472a430c88b429e5f5610980"
 #define EP_MSGID_UNIT	    "bf3db25db0604111959573539f80a8b9" /* any cause: a unit directive */
 
 /* Daemon records. LOSS and HEALTH are alarms: PRIORITY=4 (WARNING) or higher. */
@@ -42,7 +43,7 @@ static inline const char *msgid_for_cause(enum ep_cause c)
 	    [EP_CAUSE_IMMUTABLE] = EP_MSGID_IMMUTABLE, [EP_CAUSE_MOUNT] = EP_MSGID_MOUNT,
 	    [EP_CAUSE_SECCOMP] = EP_MSGID_SECCOMP,     [EP_CAUSE_LSM] = EP_MSGID_LSM,
 	    [EP_CAUSE_FANOTIFY] = EP_MSGID_FANOTIFY,   [EP_CAUSE_SYSCTL] = EP_MSGID_SYSCTL,
-	    [EP_CAUSE_CGROUP] = EP_MSGID_CGROUP,
+	    [EP_CAUSE_CGROUP] = EP_MSGID_CGROUP,       [EP_CAUSE_MDWE] = EP_MSGID_MDWE,
 	};
 
 	if ((unsigned)c >= EP_CAUSE__MAX)

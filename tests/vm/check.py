@@ -16,7 +16,7 @@ import sys
 
 SCENARIOS_BOTH = ["capability", "userns", "dac", "immutable", "append-only", "noexec", "nodev",
                   "rofs", "seccomp-eperm", "seccomp-eacces", "seccomp-chain", "uring-openat",
-                  "uring-mkdirat", "xattr-immutable", "xattr-append", "landlock-nonnp"]
+                  "uring-mkdirat", "xattr-immutable", "xattr-append", "landlock-nonnp", "mdwe"]
 # tracepoint-only only: a Landlock domain entered before epermd started, seen in the credentials
 SCENARIOS_TP = ["landlock-prestart"]
 SCENARIOS_FULL = ["apparmor", "landlock", "landlock-fs", "landlock-create", "landlock-bind",
@@ -93,6 +93,10 @@ EXPECT = {
     "landlock-prestart": {"cause": "lsm", "lsm": "landlock", "errno": "EACCES",
                           "path": "/tmp/llpre-x",
                           "evidence": ("re", r"credentials held a domain at the denial")},
+    # the kernel's MDWE, read from mm->flags at the denial (6.3+; skipped before)
+    "mdwe": {"cause": "mdwe", "errno": "EACCES", "syscall": "mmap",
+             "rule": "PR_MDWE_REFUSE_EXEC_GAIN", "target": "PROT_READ|PROT_WRITE|PROT_EXEC",
+             "evidence": ("re", r"^at the denial: memory-deny-write-execute on")},
     "yama-1": {"cause": "lsm", "lsm": "yama", "errno": "EPERM"},
     "yama-2": {"cause": "lsm", "lsm": "yama", "errno": "EPERM"},
     "lockdown": {"cause": "lsm", "lsm": "lockdown", "errno": "EPERM"},

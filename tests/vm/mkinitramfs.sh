@@ -58,6 +58,8 @@ for c in "$here"/tools/*.c; do
 done
 # the io_uring trigger of the host tests (raw syscalls, no liburing)
 cc -static -O2 -Wall -Wextra -o "$root/bin/uringtrig" "$top/tests/tools/uringtrig.c"
+# the memory-deny-write-execute trigger (prctl PR_SET_MDWE, then mmap W+X)
+cc -static -O2 -Wall -Wextra -o "$root/bin/mdwetrig" "$top/tests/tools/mdwetrig.c"
 # the AppArmor profile attaches to this path
 cp "$root/bin/vmtrig" "$root/bin/trigger-aa"
 

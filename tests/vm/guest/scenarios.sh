@@ -280,6 +280,16 @@ ll_scen landlock-nonnp 1 vmtrig -e EPERM -u 65534 landlock-nonnp
 # credentials at the denial to see it by
 [ "$mode" = tp ] && ll_scen landlock-prestart 1 sh /tmp/llpre.sh
 
+# the kernel's memory-deny-write-execute (6.3+): no hook sees it, the kernel side reads the
+# task's MMF_HAS_MDWE at the denial (mm->flags: an unsigned long before 6.18's bitmap)
+if want mdwe; then
+	if ! mdwetrig --set none; then
+		skip mdwe "no memory-deny-write-execute in this kernel (PR_SET_MDWE needs 6.3+)"
+	else
+		scen mdwe sh -c 'mdwetrig --set mmap-wx; [ $? -eq 13 ]'
+	fi
+fi
+
 # ---- full mode only -----------------------------------------------------------------------
 if [ "$mode" = full ]; then
 

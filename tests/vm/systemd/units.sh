@@ -59,6 +59,16 @@ u_start() { systemctl start --no-block "ep-u-$n.service"; }
 NOT_EXECUTOR='(.EPERM_EXE // "" | endswith("/systemd-executor") | not)'
 # the records of unit directives, read once (a journalctl per unit costs seconds under TCG)
 u_record() { jq -c "select(.EPERM_UNIT == \"ep-u-$n.service\" and $NOT_EXECUTOR)" "$LIB/records.json" | head -n1; }
+# MemoryDenyWriteExecute=: the kernel's MDWE (systemd 254+ on 6.3+) refuses with EACCES and the
+# kernel side reads the task's flag at the denial, so the cause is mdwe; systemd's seccomp
+# filter (older systemd or kernel) refuses with EPERM: cause seccomp
+u_mdwe_cause() {
+	ce=$(printf '%s' "$1" | jq -r '"\(.EPERM_CAUSE) \(.EPERM_ERRNO)"')
+	case $ce in
+	"mdwe EACCES" | "seccomp EPERM") ok "unit-cause:$dir" ;;
+	*) nok "unit-cause:$dir" "cause and errno $ce, want mdwe EACCES or seccomp EPERM" ;;
+	esac
+}
 u_check() {
 	r=$(u_record)
 	if [ -z "$r" ]; then
@@ -75,6 +85,7 @@ u_check() {
 	else
 		ok "unit-directive:$dir"
 		note "$dir: $(printf '%s' "$r" | jq -r .EPERM_FIX)"
+		[ "$n" != mdwe ] || u_mdwe_cause "$r"
 		mkdir -p "$UD/ep-u-$n.service.d"
 		# journal fields are escaped like JSON bodies: a newline is \u000a
 		printf '%s' "$drop" | sed 's/\\u000a/\n/g' >"$UD/ep-u-$n.service.d/epermd-fix.conf"
