@@ -731,7 +731,6 @@ static bool rule_mdwe(struct cctx *c)
 	struct denial *d = c->d;
 	const unsigned long long *a = (const unsigned long long *)d->ev.args;
 	const char *sc = d->sc_name;
-	bool hit;
 
 	if (c->err != EP_EACCES || !(d->ev.facts & EP_FACT_MDWE))
 		return false;
@@ -741,18 +740,10 @@ static bool rule_mdwe(struct cctx *c)
 		d->facts_at_denial |= DN_FACT_MDWE;
 		return false;
 	}
-	if (!strcmp(sc, "mmap"))
-		hit = (a[2] & 6) == 6;
-	else if (!strcmp(sc, "mprotect") || !strcmp(sc, "pkey_mprotect"))
-		hit = a[2] & 4;
-	else if (!strcmp(sc, "shmat"))
-		hit = (a[2] & 0100000) && !(a[2] & 010000); /* SHM_EXEC, not SHM_RDONLY */
-	else
-		hit = false;
 	d->facts_at_denial |= DN_FACT_MDWE;
 	denial_add_evidence(d, "at the denial: memory-deny-write-execute on (mm->flags "
 			       "MMF_HAS_MDWE, set by prctl PR_SET_MDWE here or in an ancestor)");
-	if (!hit)
+	if (!sc_wx_request(sc, a, true))
 		return false;
 	snprintf(d->rule, sizeof(d->rule), "PR_MDWE_REFUSE_EXEC_GAIN");
 	if (!strcmp(sc, "shmat"))

@@ -250,17 +250,10 @@ static void ns_match(struct umctx *c)
 	snprintf(m->line, sizeof(m->line), "RestrictNamespaces=%s", names);
 }
 
-/* MemoryDenyWriteExecute=: mmap with PROT_WRITE|PROT_EXEC, mprotect with PROT_EXEC,
- * shmat with SHM_EXEC */
+/* MemoryDenyWriteExecute=: what systemd's seccomp filter refuses (sysclass.c) */
 static bool mdwe_hit(const struct umctx *c)
 {
-	if (!strcmp(c->sc, "mmap"))
-		return (c->a[2] & 6) == 6;
-	if (!strcmp(c->sc, "mprotect") || !strcmp(c->sc, "pkey_mprotect"))
-		return c->a[2] & 4;
-	if (!strcmp(c->sc, "shmat"))
-		return c->a[2] & 0100000;
-	return false;
+	return sc_wx_request(c->sc, c->a, false);
 }
 
 /* RestrictSUIDSGID=: a mode with S_ISUID or S_ISGID given to chmod, open with O_CREAT,

@@ -163,6 +163,17 @@ bool sc_prot_exec(const struct denial *d, const struct sc_info *si)
 	return si->cls == SC_MMAP && si->flags_arg >= 0 && (d->ev.args[si->flags_arg] & PROT_EXEC);
 }
 
+bool sc_wx_request(const char *sc, const unsigned long long *a, bool kernel)
+{
+	if (!strcmp(sc, "mmap"))
+		return (a[2] & 6) == 6; /* PROT_WRITE|PROT_EXEC */
+	if (!strcmp(sc, "mprotect") || !strcmp(sc, "pkey_mprotect"))
+		return a[2] & 4;  /* PROT_EXEC */
+	if (!strcmp(sc, "shmat")) /* SHM_EXEC, and for the kernel not SHM_RDONLY */
+		return (a[2] & 0100000) && !(kernel && (a[2] & 010000));
+	return false;
+}
+
 bool sc_new_userns(const struct denial *d, const struct sc_info *si)
 {
 	if ((si->cls != SC_UNSHARE && si->cls != SC_CLONE) || si->flags_arg < 0)

@@ -86,6 +86,11 @@ bool sc_modifies_file(const struct denial *d, const struct sc_info *si);
 bool sc_modifies_dir(const struct sc_info *si);
 /* mmap/mprotect asking for PROT_EXEC. */
 bool sc_prot_exec(const struct denial *d, const struct sc_info *si);
+/* Does the call (by name, @a its arguments) ask for memory both writable and executable, or
+ * for exec on a mapping: mmap with PROT_WRITE|PROT_EXEC, mprotect/pkey_mprotect with
+ * PROT_EXEC, shmat with SHM_EXEC. That is what systemd's MemoryDenyWriteExecute= seccomp filter
+ * refuses; the kernel's MDWE (@kernel, map_deny_write_exec()) spares shmat with SHM_RDONLY. */
+bool sc_wx_request(const char *sc, const unsigned long long *a, bool kernel);
 /* unshare/clone with CLONE_NEWUSER. */
 bool sc_new_userns(const struct denial *d, const struct sc_info *si);
 /* ptrace(PTRACE_ATTACH/SEIZE) or process_vm_readv/writev. */
