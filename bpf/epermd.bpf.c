@@ -363,7 +363,8 @@ static __always_inline void ep_fill_hdr(struct ep_wire_hdr *h, struct task_struc
 		__u64 sec = (__u64)EP_RD(btf, cred, security), dom = 0;
 
 		if (sec &&
-		    !bpf_probe_read_kernel(&dom, sizeof(dom), (void *)(sec + (ll_cred_off & 0x3f8))) &&
+		    !bpf_probe_read_kernel(&dom, sizeof(dom),
+					   (void *)(sec + (ll_cred_off & 0x3f8))) &&
 		    dom)
 			h->flags |= EP_F_LANDLOCKED | EP_F_LL_CRED;
 	}

@@ -749,9 +749,9 @@ int BPF_PROG(ep_fx_ll_file_truncate, struct file *file, int ret)
  * the domain lacks, exactly. It is the one place that sees open() where the kernel's
  * hook_file_open is not traceable (Debian's 6.12: not in BTF). It takes 8 arguments: the
  * x86 trampoline carries them from 6.6 on; before, the attach is refused and the hook_* programs
- * above are what is seen (Debian's 6.1 has it in neither BTF nor kallsyms anyway). A false return is not always a denial (hook_file_open asks for
- * truncate and ioctl_dev optionally): the record ships only if the syscall fails, and the
- * daemon drops optional rights when others are missing.
+ * above are what is seen (Debian's 6.1 has it in neither BTF nor kallsyms anyway). A false return
+ * is not always a denial (hook_file_open asks for truncate and ioctl_dev optionally): the record
+ * ships only if the syscall fails, and the daemon drops optional rights when others are missing.
  */
 SEC("fexit/is_access_to_paths_allowed")
 int ep_fx_ll_paths(__u64 *ctx)

@@ -419,7 +419,8 @@ static void print_features(const struct tracer_features *f, FILE *out)
 		f->landlock ? f->landlock
 			    : "domain mark only (landlock_restrict_self seen since start)");
 	fprintf(out, "landlock domain: %s\n",
-		f->landlock_domain ? f->landlock_domain : "landlock_restrict_self seen since start");
+		f->landlock_domain ? f->landlock_domain
+				   : "landlock_restrict_self seen since start");
 	fprintf(out, "mdwe: %s\n", f->mdwe ? f->mdwe : "(none)");
 	for (int i = 0; i < f->n_hooks && i < TRACER_MAX_HOOKS; i++)
 		fprintf(out, "hook %-36s %s%s%s\n", f->hooks[i].name ? f->hooks[i].name : "?",

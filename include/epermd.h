@@ -50,7 +50,7 @@
 	(1u << 9) /* the kernel counts this denial's repeats in the fold map (struct               \
 		   * ep_fold_val.ship_seq is this record's seq) instead of shipping them */
 #define EP_F_MDWE                                                                                  \
-	(1u << 10) /* with EP_FACT_MDWE: the task's mm had MMF_HAS_MDWE at the denial             \
+	(1u << 10) /* with EP_FACT_MDWE: the task's mm had MMF_HAS_MDWE at the denial              \
 		    * (prctl PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN; systemd's                      \
 		    * MemoryDenyWriteExecute= on 6.3+) */
 
@@ -184,12 +184,12 @@ enum ep_hook {
 	(1u << 8) /* ep_event.walk[n_walk]: the directories the path's dcache lookup searched,     \
 		   * one per component from the start (root or base), at the denial */
 #define EP_FACT_PORT                                                                               \
-	(1u << 9) /* ep_event.bind_port: bind()'s AF_INET/AF_INET6 port, read from the caller's   \
-		   * sockaddr at the syscall's exit (a cgroup BPF program, systemd's             \
+	(1u << 9) /* ep_event.bind_port: bind()'s AF_INET/AF_INET6 port, read from the caller's    \
+		   * sockaddr at the syscall's exit (a cgroup BPF program, systemd's               \
 		   * SocketBindDeny=, refuses before __inet_bind() could record it) */
 #define EP_FACT_MDWE                                                                               \
-	(1u << 10) /* the task's memory-deny-write-execute state was read at the denial (an      \
-		    * EACCES from mmap, mprotect, pkey_mprotect or shmat on a kernel with MDWE,  \
+	(1u << 10) /* the task's memory-deny-write-execute state was read at the denial (an        \
+		    * EACCES from mmap, mprotect, pkey_mprotect or shmat on a kernel with MDWE,    \
 		    * 6.3+): EP_F_MDWE says whether it was on */
 
 /* ep_inode_facts.flags */
@@ -400,9 +400,9 @@ struct ep_wire_hdr {
 	__u8 n_groups; /* groups in the record: min(cr.ngroups, EP_MAX_GROUPS) */
 	__u8 n_sc_filter;
 	__u8 sc_chain_trunc;
-	__u8 n_walk;	  /* EP_FACT_WALK: directories in the walk section */
+	__u8 n_walk;	 /* EP_FACT_WALK: directories in the walk section */
 	__u16 bind_port; /* EP_FACT_PORT */
-	__u64 ip;	  /* regs->ip: seccomp_data.instruction_pointer */
+	__u64 ip;	 /* regs->ip: seccomp_data.instruction_pointer */
 };
 
 /* The section after the header of an EP_F_IOURING record: as in struct ep_event. */

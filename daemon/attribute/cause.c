@@ -351,8 +351,9 @@ static void walk_evidence(struct cctx *c)
 				    w->at_denial && !w->later ? " (modes at the denial)" : "");
 	if (!w->blocked && d->ev.userns_level && !d->proc.idmap_valid &&
 	    (dac_has_cap(d, C_DAC_OVERRIDE) == 1 || dac_has_cap(d, C_DAC_READ_SEARCH) == 1))
-		denial_add_evidence(d, "path walk counted CAP_DAC_* of its user namespace (level "
-				       "%u): uid_map not read (gone); unmapped owners refuse",
+		denial_add_evidence(d,
+				    "path walk counted CAP_DAC_* of its user namespace (level "
+				    "%u): uid_map not read (gone); unmapped owners refuse",
 				    d->ev.userns_level);
 	if (!d->file.valid)
 		denial_add_evidence(d, "the object could not be examined as root (%s)",
@@ -373,10 +374,11 @@ static void dac_userns_evidence(struct cctx *c)
 	if (!c->dac->denied && c->dac->role && !strcmp(c->dac->role, "capability") &&
 	    dac_caps_unmapped(d, u, g) < 0) {
 		/* the maps were not read (the process was gone): say what the verdict assumed */
-		denial_add_evidence(d,
-				    "CAP_DAC_* of its user namespace (level %u) counted: uid_map not "
-				    "read (gone); it does not apply if %u:%u is unmapped there",
-				    d->ev.userns_level, (unsigned)u, (unsigned)g);
+		denial_add_evidence(
+		    d,
+		    "CAP_DAC_* of its user namespace (level %u) counted: uid_map not "
+		    "read (gone); it does not apply if %u:%u is unmapped there",
+		    d->ev.userns_level, (unsigned)u, (unsigned)g);
 		return;
 	}
 	if (!c->dac->denied || dac_caps_unmapped(d, u, g) != 1 ||
@@ -574,8 +576,8 @@ static bool rule_userns_unmapped(struct cctx *c)
 	char b[24];
 
 	if (!c->cap_hook || c->n_caps || c->err != EP_EPERM || si->cls != SC_SETATTR ||
-	    si->cap_err != EP_EPERM || (si->cap != C_CHOWN && si->cap != C_FOWNER) || !d->file.valid ||
-	    d->ev.userns_level == 0 || dac_has_cap(d, si->cap) != 1)
+	    si->cap_err != EP_EPERM || (si->cap != C_CHOWN && si->cap != C_FOWNER) ||
+	    !d->file.valid || d->ev.userns_level == 0 || dac_has_cap(d, si->cap) != 1)
 		return false;
 	if ((si->cap_when == SCW_OWNER && d->file.uid == dac_fsuid(d)) ||
 	    dac_caps_unmapped(d, d->file.uid, d->file.gid) == 0)

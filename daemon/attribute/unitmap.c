@@ -152,8 +152,8 @@ static bool scf_denies(const struct dn_unit *u, int nr)
  * for the flags), and a filter that refuses the first refuses the rest (@mount holds them all):
  * allowing only the call that failed moves the failure to the next one. So the line names
  * every call of the API the filter refuses, and nothing outside it (not mount(2) itself). */
-static const char *const mount_api[] = {"fsopen",    "fsconfig",  "fsmount",       "move_mount",
-					"open_tree", "fspick",	  "mount_setattr", NULL};
+static const char *const mount_api[] = {"fsopen",    "fsconfig", "fsmount",	  "move_mount",
+					"open_tree", "fspick",	 "mount_setattr", NULL};
 
 static void scf_line(struct umctx *c, struct um *m)
 {

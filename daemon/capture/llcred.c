@@ -54,8 +54,7 @@ static int ll_enter(void)
 }
 
 /* One sample in a forked child, restricted or not, copied from @words into @out. */
-static int ll_sample(int prog_fd, volatile __u64 *words, int restricted,
-		     uint64_t out[EP_LL_WORDS])
+static int ll_sample(int prog_fd, volatile __u64 *words, int restricted, uint64_t out[EP_LL_WORDS])
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	int st = 0;
@@ -96,9 +95,10 @@ int llcred_calibrate(int prog_fd, volatile __u64 *words, const char **why)
 	if (err == -1000 - ENOSYS || err == -1000 - EOPNOTSUPP) {
 		*why = "Landlock is not enabled in this kernel";
 	} else if (err <= -1000) {
-		snprintf(refused, sizeof(refused),
-			 "entering a Landlock domain failed in a child: %s%s", strerror(-err - 1000),
-			 -err - 1000 == EPERM ? " (a seccomp filter refuses the landlock calls)" : "");
+		snprintf(
+		    refused, sizeof(refused), "entering a Landlock domain failed in a child: %s%s",
+		    strerror(-err - 1000),
+		    -err - 1000 == EPERM ? " (a seccomp filter refuses the landlock calls)" : "");
 		*why = refused;
 	} else if (err) {
 		*why = "the probe did not run";

@@ -558,7 +558,7 @@ static void set_mdwe(struct tracer *t)
 	int r = prctl(pr_get_mdwe, 0, 0, 0, 0);
 
 	t->skel->rodata->mdwe_ok = r >= 0;
-	t->f.mdwe = r >= 0 ? "read at the denial (mm->flags MMF_HAS_MDWE)"
+	t->f.mdwe = r >= 0	      ? "read at the denial (mm->flags MMF_HAS_MDWE)"
 		    : errno == EINVAL ? "not in this kernel"
 				      : "unknown (prctl PR_GET_MDWE refused)";
 }
@@ -1072,8 +1072,8 @@ static void ll_setup(struct tracer *t)
 	int off = -ENOENT;
 
 	if (!t->ll_refused && s->bss && s->data)
-		off = llcred_calibrate(bpf_program__fd(s->progs.ep_ll_probe), s->bss->ll_words,
-				       &why);
+		off =
+		    llcred_calibrate(bpf_program__fd(s->progs.ep_ll_probe), s->bss->ll_words, &why);
 	if (off >= 0) {
 		s->data->ll_cred_off = off;
 		snprintf(t->ll_why, sizeof(t->ll_why),

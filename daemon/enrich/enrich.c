@@ -147,8 +147,8 @@ static bool exe_replaced(const struct denial *d)
 	const char *base = strrchr(d->proc.exe, '/');
 	const char *k = d->ev.exe_comp[0];
 
-	if (!d->proc.exe[0] || !(d->ev.facts & EP_FACT_EXE) || !d->ev.exe_depth || !base ||
-	    !k[0] || strnlen(k, EP_EXE_COMP_LEN) >= EP_EXE_COMP_LEN - 1)
+	if (!d->proc.exe[0] || !(d->ev.facts & EP_FACT_EXE) || !d->ev.exe_depth || !base || !k[0] ||
+	    strnlen(k, EP_EXE_COMP_LEN) >= EP_EXE_COMP_LEN - 1)
 		return false; /* unknown, or a name the record may have cut */
 	return strcmp(base + 1, k) != 0;
 }
@@ -163,8 +163,8 @@ static void exe_from_event(struct denial *d)
 	int depth = ev->exe_depth < EP_EXE_DEPTH ? ev->exe_depth : EP_EXE_DEPTH;
 
 	if (exe_replaced(d)) {
-		denial_add_evidence(d, "the process runs %.100s now: it executed it after the denial",
-				    d->proc.exe);
+		denial_add_evidence(
+		    d, "the process runs %.100s now: it executed it after the denial", d->proc.exe);
 		d->proc.exe[0] = '\0';
 	}
 	if (d->proc.exe[0] || depth == 0)

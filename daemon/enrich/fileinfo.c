@@ -140,8 +140,8 @@ int mountinfo_lookup(const char *text, const char *path, int mnt_id, struct dn_f
 }
 
 /*
- * (fileinfo.h) The mount mountinfo gave for the path later must be the one the kernel's object was on: a
- * tmpfs unmounted right after the denial leaves the path under the mount below it ("/"),
+ * (fileinfo.h) The mount mountinfo gave for the path later must be the one the kernel's object was
+ * on: a tmpfs unmounted right after the denial leaves the path under the mount below it ("/"),
  * which would be named as the noexec mount. @kdev is new_encode_dev(sb->s_dev).
  */
 void mountinfo_check_dev(struct dn_file *f, uint64_t kdev)

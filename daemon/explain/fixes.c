@@ -1328,7 +1328,8 @@ void fix_mdwe(struct dx *x)
 			: "",
 	     unit_maybe ? ""
 	     : d->proc.unit[0]
-		 ? "; not its unit's MemoryDenyWriteExecute= (off): the program or a wrapper it runs "
+		 ? "; not its unit's MemoryDenyWriteExecute= (off): the program or a wrapper it "
+		   "runs "
 		   "under did"
 		 : "; which one is not knowable from here (it is not in /proc, and PR_GET_MDWE "
 		   "answers only for the caller)");
@@ -1341,12 +1342,10 @@ void fix_mdwe(struct dx *x)
 		    "off for the whole host.",
 		    d->proc.unit, d->proc.unit, d->proc.unit);
 	else
-		FIX(x,
-		    "Start this one program without the setting (find the launcher or sandbox "
-		    "wrapper above it that calls prctl(PR_SET_MDWE)), or use the program's mode "
-		    "without a JIT (a JIT that maps its code twice, a memfd read-write and "
-		    "read-execute, works under it). Never turn it off for the whole host.");
-	VAL(x,
-	    "started the same way: perl -e 'exit(syscall(9,0,4096,7,0x22,-1,0) == -1)' && echo "
-	    "writable+executable memory allowed");
+		FIX(x, "Start this one program without the setting (find the launcher or sandbox "
+		       "wrapper above it that calls prctl(PR_SET_MDWE)), or use the program's mode "
+		       "without a JIT (a JIT that maps its code twice, a memfd read-write and "
+		       "read-execute, works under it). Never turn it off for the whole host.");
+	VAL(x, "started the same way: perl -e 'exit(syscall(9,0,4096,7,0x22,-1,0) == -1)' && echo "
+	       "writable+executable memory allowed");
 }

@@ -57,9 +57,12 @@ void fix_unit(struct dx *x)
 	} else if (d->unit_by_executor) {
 		FIX(x,
 		    "Nothing to relax for %s: the call came from systemd-executor, the service "
-		    "manager's helper that sets the unit up and then runs its command, not from the "
-		    "command (on Debian 13 it tries /dev/console for its own messages and goes on). "
-		    "Allowing the device would widen the sandbox for nothing; if the unit's command "
+		    "manager's helper that sets the unit up and then runs its command, not from "
+		    "the "
+		    "command (on Debian 13 it tries /dev/console for its own messages and goes "
+		    "on). "
+		    "Allowing the device would widen the sandbox for nothing; if the unit's "
+		    "command "
 		    "fails, its own record names what to change.",
 		    d->proc.unit);
 	} else if (!strcmp(d->unit_directive, "IPAddressDeny")) {

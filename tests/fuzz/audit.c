@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The audit record parser: netlink text, /dev/kmsg lines and journal entries
- * (daemon/enrich/audit_parse.c). Input: byte 0 picks the source, byte 1 the record type; the rest is the
- * record (netlink and kmsg: exactly that many bytes, no terminator, so a read past the end is
- * caught), a whole netlink datagram (header with a length that may lie, then the text) or, for the
- * journal, its fields separated by '\n' (_TRANSPORT, _AUDIT_TYPE, _AUDIT_ID,
+ * (daemon/enrich/audit_parse.c). Input: byte 0 picks the source, byte 1 the record type; the rest
+ * is the record (netlink and kmsg: exactly that many bytes, no terminator, so a read past the end
+ * is caught), a whole netlink datagram (header with a length that may lie, then the text) or, for
+ * the journal, its fields separated by '\n' (_TRANSPORT, _AUDIT_TYPE, _AUDIT_ID,
  * _SOURCE_REALTIME_TIMESTAMP, _SOURCE_MONOTONIC_TIMESTAMP, MESSAGE). Property: an accepted
  * record's strings are terminated inside their fields and hold no control byte. */
 #include <errno.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The /proc and filesystem text parsers: /proc/<pid>/status, /proc/<pid>/cgroup and the unit /
  * container names taken from it, mountinfo, fanotify fdinfo, the POSIX ACL xattr and path_join
- * (daemon/enrich/procinfo.c, fileinfo.c, fanotify.c). Input: byte 0 picks the parser, the rest is the
- * file (for mountinfo: the looked-up path on the first line, then the table; byte 1 the mount
+ * (daemon/enrich/procinfo.c, fileinfo.c, fanotify.c). Input: byte 0 picks the parser, the rest is
+ * the file (for mountinfo: the looked-up path on the first line, then the table; byte 1 the mount
  * id). Property: every string written is terminated inside its buffer. */
 #include "fanotify.h"
 #include "fileinfo.h"

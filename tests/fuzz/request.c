@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The socket's request parser (daemon/sink/server.c, server_parse_request()). Input: one request line
- * as the socket hands it over (up to the first NUL or newline). Property: an accepted word is
+/* The socket's request parser (daemon/sink/server.c, server_parse_request()). Input: one request
+ * line as the socket hands it over (up to the first NUL or newline). Property: an accepted word is
  * a terminated, non-empty run of 'a'..'z' that fits the buffer. */
 #include "fuzz.h"
 #include "server.h"

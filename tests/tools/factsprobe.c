@@ -89,7 +89,8 @@ static int dirfd_reuse(int argc, char **argv)
 		err = errno;
 	close(dfd);
 	fd2 = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	printf("factsprobe: pid=%d errno=%d fd=%d reused=%d\n", (int)getpid(), err, dfd, fd2 == dfd);
+	printf("factsprobe: pid=%d errno=%d fd=%d reused=%d\n", (int)getpid(), err, dfd,
+	       fd2 == dfd);
 	fflush(stdout);
 	nanosleep(&ts, NULL);
 	return status(err);

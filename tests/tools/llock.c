@@ -11,8 +11,9 @@
  * which print "llock: target pid=N" first for signal. The ruleset handles READ_FILE and MAKE_DIR
  * and grants nothing, so every handled access is denied. --fork performs the action in a child,
  * which inherits the domain. --wait FILE: after entering the domain, print "llock: restricted"
- * and wait until FILE exists (a tracer started later sees a task restricted before it). Prints "llock: ACTION ret=R errno=N" and exits 0 iff the action failed
- * with EACCES (EPERM for restrict), 2 when Landlock is unavailable, 64 on a usage error.
+ * and wait until FILE exists (a tracer started later sees a task restricted before it). Prints
+ * "llock: ACTION ret=R errno=N" and exits 0 iff the action failed with EACCES (EPERM for restrict),
+ * 2 when Landlock is unavailable, 64 on a usage error.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -30,8 +30,8 @@ static int attempt(const char *what)
 	void *p;
 
 	if (!strcmp(what, "mmap-wx")) {
-		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p != MAP_FAILED)
 			return 0;
 	} else if (!strcmp(what, "mprotect-x")) {
@@ -62,7 +62,9 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (i != argc - 1)
-		return fprintf(stderr, "usage: mdwetrig [--set] [--fork] mmap-wx|mprotect-x|none\n"), 2;
+		return fprintf(stderr,
+			       "usage: mdwetrig [--set] [--fork] mmap-wx|mprotect-x|none\n"),
+		       2;
 	if (set && prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0))
 		return errno == EINVAL ? 77 : 2;
 	if (!fork_first)

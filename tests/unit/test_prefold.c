@@ -76,7 +76,7 @@ TEST(prefold_hit_on_identical_facts)
 	again.exe_comp[0][10] = 'y';
 	again.exe_comp[5][0] = 'z'; /* beyond exe_depth */
 	again.ev[3].a[0] = 12345;   /* beyond n_ev */
-	again.uring_op = 0; /* zero on a syscall record */
+	again.uring_op = 0;	    /* zero on a syscall record */
 	hit = prefold_lookup(pf, &again, 20 * MS);
 	CHECK(hit != NULL);
 	if (hit) {

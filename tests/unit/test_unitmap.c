@@ -627,7 +627,7 @@ TEST(unitmap_mdwe_by_prctl)
 TEST(unitmap_scf_new_mount_api)
 {
 	static const char *const at_mount[] = {
-	    "chroot",	 "fsconfig",   "fsmount",     "fsopen",	  "fspick",  "mount",
+	    "chroot",	     "fsconfig",   "fsmount",	"fsopen",     "fspick",	 "mount",
 	    "mount_setattr", "move_mount", "open_tree", "pivot_root", "umount2", NULL};
 
 	setup("fsopen", EP_EPERM, EP_CAUSE_SECCOMP);
@@ -650,8 +650,7 @@ TEST(unitmap_scf_new_mount_api)
 	scf_add("fsconfig");
 	scf_add("open_tree");
 	decide();
-	CHECK_STR(D.unit_dropin,
-		  "[Service]\nSystemCallFilter=fsmount move_mount mount_setattr\n");
+	CHECK_STR(D.unit_dropin, "[Service]\nSystemCallFilter=fsmount move_mount mount_setattr\n");
 	/* a remount's fspick only when it is what failed */
 	setup("fspick", EP_EPERM, EP_CAUSE_SECCOMP);
 	D.unit.flags = DN_U_SCF_SET;
@@ -689,7 +688,8 @@ TEST(unitmap_executor_not_the_command)
 		CHECK_STR(D.unit_dropin, "");
 		CHECK_CONTAINS(D.fix, "systemd-executor");
 		CHECK(!strstr(D.fix, "DeviceAllow="));
-		CHECK_CONTAINS(D.evidence[D.n_evidence - 1], "systemd-executor, not the unit's command");
+		CHECK_CONTAINS(D.evidence[D.n_evidence - 1],
+			       "systemd-executor, not the unit's command");
 	}
 	/* the unit's command opening a device: its drop-in as before */
 	dev_setup("/dev/nvme0n1", "b 259:0 r", "closed");
